@@ -4,3 +4,8 @@
 //! Typed client for the Microsoft Graph entitlement management API.
 
 pub mod api;
+pub mod error;
+pub mod models;
+pub mod paging;
+
+pub use error::{Error, ErrorKind, Result};

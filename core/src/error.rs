@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! One error type with a flat, stable [`ErrorKind`]: the contract every
+//! binding maps to its native errors. Messages are for humans; the kind, the
+//! HTTP status, the Graph code and the request ids are for programs.
+
+use std::fmt;
+use std::time::Duration;
+
+/// What went wrong, stable across versions and languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Rejected before anything was sent (bad argument, bad JSON, bad filter value).
+    InvalidArgument,
+    /// 400 from the service.
+    BadRequest,
+    /// 401, or no token could be obtained.
+    Authentication,
+    /// 403.
+    PermissionDenied,
+    /// 404.
+    NotFound,
+    /// 409 (and 412).
+    Conflict,
+    /// 429 after the retries allowed.
+    Throttled,
+    /// 5xx after the retries allowed.
+    Service,
+    /// The deadline passed.
+    Timeout,
+    /// Connect, DNS or TLS failure.
+    Network,
+    /// The response body was not what the API documents.
+    Decode,
+    /// A bug (including a caught panic).
+    Internal,
+}
+
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 12] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::BadRequest,
+        ErrorKind::Authentication,
+        ErrorKind::PermissionDenied,
+        ErrorKind::NotFound,
+        ErrorKind::Conflict,
+        ErrorKind::Throttled,
+        ErrorKind::Service,
+        ErrorKind::Timeout,
+        ErrorKind::Network,
+        ErrorKind::Decode,
+        ErrorKind::Internal,
+    ];
+
+    /// The name every binding uses (`err.code` in JS, the Python class stem).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "InvalidArgument",
+            ErrorKind::BadRequest => "BadRequest",
+            ErrorKind::Authentication => "Authentication",
+            ErrorKind::PermissionDenied => "PermissionDenied",
+            ErrorKind::NotFound => "NotFound",
+            ErrorKind::Conflict => "Conflict",
+            ErrorKind::Throttled => "Throttled",
+            ErrorKind::Service => "Service",
+            ErrorKind::Timeout => "Timeout",
+            ErrorKind::Network => "Network",
+            ErrorKind::Decode => "Decode",
+            ErrorKind::Internal => "Internal",
+        }
+    }
+
+    /// The kind an HTTP error status maps to.
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            400 | 405 | 406 | 413 | 415 | 422 => ErrorKind::BadRequest,
+            401 => ErrorKind::Authentication,
+            403 => ErrorKind::PermissionDenied,
+            404 | 410 => ErrorKind::NotFound,
+            409 | 412 => ErrorKind::Conflict,
+            429 => ErrorKind::Throttled,
+            408 | 504 => ErrorKind::Timeout,
+            500..=599 => ErrorKind::Service,
+            _ => ErrorKind::BadRequest,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of every fallible call.
+#[derive(Debug, Clone)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// HTTP status, when a response was received.
+    pub status: Option<u16>,
+    /// Graph's `error.code` (e.g. `ResourceNotFound`), or the token endpoint's `error`.
+    pub code: Option<String>,
+    /// `request-id` of the failed response.
+    pub request_id: Option<String>,
+    /// `client-request-id` this client sent.
+    pub client_request_id: Option<String>,
+    /// `innerError.date`.
+    pub date: Option<String>,
+    /// `Retry-After` the service asked for.
+    pub retry_after: Option<Duration>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            status: None,
+            code: None,
+            request_id: None,
+            client_request_id: None,
+            date: None,
+            retry_after: None,
+        }
+    }
+
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+
+    pub fn decode(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Decode, message)
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Builds the error for a non-success response, reading Graph's error
+    /// body (`{"error":{"code","message","innerError":{...}}}`) or the token
+    /// endpoint's (`{"error","error_description"}`) when there is one.
+    pub fn from_response(status: u16, body: &[u8], request_id: Option<String>, client_request_id: Option<String>) -> Self {
+        let mut err = Error::new(ErrorKind::from_status(status), format!("HTTP {status}"));
+        err.status = Some(status);
+        err.request_id = request_id;
+        err.client_request_id = client_request_id;
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+            match v.get("error") {
+                Some(serde_json::Value::Object(e)) => {
+                    err.code = e.get("code").and_then(|c| c.as_str()).map(str::to_string);
+                    if let Some(m) = e.get("message").and_then(|m| m.as_str()) {
+                        err.message = m.to_string();
+                    }
+                    let inner = e.get("innerError").or_else(|| e.get("innererror"));
+                    if let Some(inner) = inner {
+                        let s = |k: &str| inner.get(k).and_then(|x| x.as_str()).map(str::to_string);
+                        err.date = s("date");
+                        if let Some(r) = s("request-id") {
+                            err.request_id = Some(r);
+                        }
+                        if err.client_request_id.is_none() {
+                            err.client_request_id = s("client-request-id");
+                        }
+                    }
+                }
+                Some(serde_json::Value::String(code)) => {
+                    err.code = Some(code.clone());
+                    if let Some(d) = v.get("error_description").and_then(|d| d.as_str()) {
+                        err.message = d.lines().next().unwrap_or(d).to_string();
+                    }
+                }
+                _ => {}
+            }
+        } else if !body.is_empty() {
+            let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+            err.message = format!("HTTP {status}: {text}");
+        }
+        err
+    }
+
+    pub(crate) fn with_client_request_id(mut self, id: &str) -> Self {
+        if self.client_request_id.is_none() {
+            self.client_request_id = Some(id.to_string());
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        if let Some(s) = self.status {
+            write!(f, " ({s}")?;
+            if let Some(c) = &self.code {
+                write!(f, " {c}")?;
+            }
+            write!(f, ")")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(r) = &self.request_id {
+            write!(f, " [request-id {r}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_graph_error_body() {
+        let body = br#"{"error":{"code":"ResourceNotFound","message":"Not here","innerError":{"date":"2024-01-01T00:00:00","request-id":"r1","client-request-id":"c1"}}}"#;
+        let e = Error::from_response(404, body, None, None);
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert_eq!(e.code.as_deref(), Some("ResourceNotFound"));
+        assert_eq!(e.message, "Not here");
+        assert_eq!(e.request_id.as_deref(), Some("r1"));
+        assert_eq!(e.client_request_id.as_deref(), Some("c1"));
+        assert_eq!(e.date.as_deref(), Some("2024-01-01T00:00:00"));
+    }
+
+    #[test]
+    fn parses_token_endpoint_error_and_garbage() {
+        let e = Error::from_response(401, br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret.\r\nTrace ID: x"}"#, None, None);
+        assert_eq!(e.kind, ErrorKind::Authentication);
+        assert_eq!(e.code.as_deref(), Some("invalid_client"));
+        assert_eq!(e.message, "AADSTS7000215: Invalid client secret.\r");
+        let e = Error::from_response(502, b"<html>bad gateway</html>", Some("rid".into()), None);
+        assert_eq!(e.kind, ErrorKind::Service);
+        assert!(e.message.contains("bad gateway"));
+        assert_eq!(e.request_id.as_deref(), Some("rid"));
+    }
+}

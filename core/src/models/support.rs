@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! What the generated models share: the unknown-property map, the dynamic
+//! model view the bindings read fields through, and decoders by type name.
+
+use std::fmt;
+
+use serde::de::{DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::ser::Serializer;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use super::time::{IsoDuration, Timestamp};
+
+/// Properties a model does not declare, and properties the service sent as
+/// explicit `null`, in arrival order. Serialized back after the declared ones.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra(pub Map<String, Value>);
+
+impl Extra {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key)
+    }
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        self.0.insert(key, value)
+    }
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key)
+    }
+    pub fn iter(&self) -> serde_json::map::Iter<'_> {
+        self.0.iter()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Implemented by every generated struct.
+pub trait Model: Serialize + DeserializeOwned + Clone + fmt::Debug + Send + Sync + 'static {
+    /// Graph type name, e.g. `accessPackage`.
+    const TYPE_NAME: &'static str;
+    /// `#microsoft.graph.accessPackage`.
+    const ODATA_TYPE: &'static str;
+    fn extra(&self) -> &Extra;
+    fn extra_mut(&mut self) -> &mut Extra;
+    /// Sends `name` as an explicit JSON `null` (to clear it in a PATCH).
+    fn set_null(&mut self, json_name: &str) {
+        self.extra_mut().insert(json_name.to_string(), Value::Null);
+    }
+}
+
+/// A declared property: its JSON (camelCase) and snake_case names.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldName {
+    pub json: &'static str,
+    pub snake: &'static str,
+}
+
+/// One field read through [`DynModel::get`].
+pub enum Got {
+    /// Not a declared property and not present.
+    Missing,
+    /// Declared but absent or `null`.
+    Null,
+    Json(Value),
+    Model(Box<dyn DynModel>),
+    Models(Vec<Box<dyn DynModel>>),
+}
+
+/// Object-safe view of any model, for bindings that read fields by name
+/// without knowing the Rust type.
+pub trait DynModel: Send + Sync + fmt::Debug {
+    fn type_name(&self) -> &'static str;
+    fn fields(&self) -> &'static [FieldName];
+    /// Field by JSON name; unknown names fall back to the extra properties.
+    fn get(&self, json_name: &str) -> Got;
+    fn to_json(&self) -> Value;
+    fn clone_dyn(&self) -> Box<dyn DynModel>;
+}
+
+/// One page of a collection, decoded without knowing the item type statically.
+pub struct DynPage {
+    pub items: Vec<Box<dyn DynModel>>,
+    pub next_link: Option<String>,
+    pub count: Option<i64>,
+}
+
+/// Decoding functions for one type, looked up by name (see [`crate::models::decoder`]).
+pub struct Decoder {
+    pub one: fn(&[u8]) -> serde_json::Result<Box<dyn DynModel>>,
+    pub page: fn(&[u8]) -> serde_json::Result<DynPage>,
+    pub from_value: fn(Value) -> serde_json::Result<Box<dyn DynModel>>,
+}
+
+impl Decoder {
+    pub const fn of<T: DynModel + DeserializeOwned + 'static>() -> Decoder {
+        Decoder {
+            one: decode_one::<T>,
+            page: decode_page::<T>,
+            from_value: decode_value::<T>,
+        }
+    }
+}
+
+fn decode_one<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json::Result<Box<dyn DynModel>> {
+    Ok(Box::new(serde_json::from_slice::<T>(b)?))
+}
+
+fn decode_value<T: DynModel + DeserializeOwned + 'static>(v: Value) -> serde_json::Result<Box<dyn DynModel>> {
+    Ok(Box::new(serde_json::from_value::<T>(v)?))
+}
+
+fn decode_page<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json::Result<DynPage> {
+    let page: crate::paging::Page<T> = serde_json::from_slice(b)?;
+    Ok(DynPage {
+        items: page.value.into_iter().map(|x| Box::new(x) as Box<dyn DynModel>).collect(),
+        next_link: page.next_link,
+        count: page.count,
+    })
+}
+
+/// A map key that borrows from the input when it can.
+pub enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+    pub fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_string(),
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Reads a declared property; an explicit `null` is remembered in `extra` so
+/// it is written back.
+#[inline]
+pub fn take<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    m: &mut A,
+    slot: &mut Option<T>,
+    extra: &mut Extra,
+    name: &str,
+) -> Result<(), A::Error> {
+    match m.next_value::<Option<T>>()? {
+        Some(v) => *slot = Some(v),
+        None => {
+            extra.insert(name.to_string(), Value::Null);
+        }
+    }
+    Ok(())
+}
+
+pub fn got_json<T: Serialize>(f: &Option<T>, extra: &Extra, name: &str) -> Got {
+    match f {
+        Some(v) => serde_json::to_value(v).map(Got::Json).unwrap_or(Got::Null),
+        None => match extra.get(name) {
+            Some(Value::Null) | None => Got::Null,
+            Some(v) => Got::Json(v.clone()),
+        },
+    }
+}
+
+pub fn got_model<T: DynModel>(f: &Option<Box<T>>, extra: &Extra, name: &str) -> Got {
+    match f {
+        Some(v) => Got::Model(v.clone_dyn()),
+        None => got_extra(extra, name).or_null(),
+    }
+}
+
+pub fn got_models<T: DynModel>(f: &Option<Vec<T>>, extra: &Extra, name: &str) -> Got {
+    match f {
+        Some(v) => Got::Models(v.iter().map(|x| x.clone_dyn()).collect()),
+        None => got_extra(extra, name).or_null(),
+    }
+}
+
+pub fn got_extra(extra: &Extra, name: &str) -> Got {
+    match extra.get(name) {
+        Some(Value::Null) => Got::Null,
+        Some(v) => Got::Json(v.clone()),
+        None => Got::Missing,
+    }
+}
+
+impl Got {
+    fn or_null(self) -> Got {
+        match self {
+            Got::Missing => Got::Null,
+            other => other,
+        }
+    }
+}
+
+/// `#microsoft.graph.singleUser` → `singleUser`.
+pub fn short_type(t: &str) -> &str {
+    let t = t.strip_prefix('#').unwrap_or(t);
+    t.strip_prefix("microsoft.graph.").unwrap_or(t)
+}
+
+/// Serializes a subtype with its `@odata.type` first (added when the value
+/// does not carry one already).
+pub fn with_odata_type<T: Serialize, S: Serializer>(x: &T, odata: &str, s: S) -> Result<S::Ok, S::Error> {
+    let v = serde_json::to_value(x).map_err(serde::ser::Error::custom)?;
+    match v {
+        Value::Object(map) if !map.contains_key("@odata.type") => {
+            let mut out = Map::with_capacity(map.len() + 1);
+            out.insert("@odata.type".into(), Value::String(odata.into()));
+            out.extend(map);
+            Value::Object(out).serialize(s)
+        }
+        other => other.serialize(s),
+    }
+}
+
+/// Serialize/Deserialize/Display for a generated string enum.
+macro_rules! string_enum {
+    ($t:ident) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let k = $crate::models::support::Key::deserialize(d)?;
+                Ok(Self::from_wire(k.as_str()))
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl From<&str> for $t {
+            fn from(s: &str) -> Self {
+                Self::from_wire(s)
+            }
+        }
+    };
+}
+pub(crate) use string_enum;

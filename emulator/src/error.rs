@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Errors of the emulator as a library, and Graph-format errors on the wire.
+
+use serde_json::{json, Value};
+
+/// Failure to start or configure the emulator.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("invalid seed: {0}")]
+    Seed(String),
+    #[error("unknown user: {0}")]
+    UnknownUser(String),
+    #[error("token error: {0}")]
+    Token(String),
+    #[error("emulator runtime error: {0}")]
+    Runtime(String),
+}
+
+/// An error answered in Graph's `{"error":{...}}` format.
+#[derive(Debug, Clone)]
+pub struct GraphError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    /// Extra headers (e.g. `WWW-Authenticate`, `Retry-After`).
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl GraphError {
+    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        GraphError { status, code: code.to_string(), message: message.into(), headers: Vec::new() }
+    }
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(400, "BadRequest", message)
+    }
+    pub fn not_found(what: &str, id: &str) -> Self {
+        Self::new(404, "ResourceNotFound", format!("{what} with id '{id}' was not found."))
+    }
+    pub fn forbidden() -> Self {
+        Self::new(
+            403,
+            "Forbidden",
+            "Insufficient privileges to complete the operation.",
+        )
+    }
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        let mut e = Self::new(401, "InvalidAuthenticationToken", message);
+        e.headers.push((
+            "www-authenticate",
+            "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"".to_string(),
+        ));
+        e
+    }
+    pub fn missing(prop: &str) -> Self {
+        Self::bad_request(format!("The required property '{prop}' is missing or empty."))
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(500, "InternalServerError", message)
+    }
+    pub fn with_header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// The body, with Graph's `innerError` ids.
+    pub fn body(&self, request_id: &str, client_request_id: &str) -> Value {
+        json!({
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "innerError": {
+                    "date": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    "request-id": request_id,
+                    "client-request-id": client_request_id,
+                }
+            }
+        })
+    }
+}
+
+impl From<rusqlite::Error> for GraphError {
+    fn from(e: rusqlite::Error) -> Self {
+        GraphError::internal(format!("storage error: {e}"))
+    }
+}
+
+pub type GraphResult<T> = Result<T, GraphError>;
+
+/// Graph timestamp: UTC with milliseconds, `2024-03-26T17:36:45.411Z`.
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
