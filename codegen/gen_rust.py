@@ -51,3 +51,53 @@ def generate(api) -> dict:
     except ImportError:
         pass
     return out
+
+
+def _rust_type_name(api, version, tn):
+    mod = "v1" if version == "v1.0" else "beta"
+    return f"crate::models::{mod}::{pascal(tn)}"
+
+
+def gen_client(api, version):
+    from model import snake
+    beta = version == "beta"
+    recv = "self.client" if beta else "self"
+    out = [f"// {BANNER}", "", "#![allow(clippy::all)]", "",
+           "use super::{to_body, Client, ListRequest, Request};", "use crate::api::{ApiVersion, Operation};", ""]
+    if beta:
+        out += ["/// Beta operations: `client.beta().list_access_package_assignments()`.",
+                "#[derive(Clone, Debug)]", "pub struct BetaClient {", "    pub(crate) client: Client,", "}", "",
+                "impl BetaClient {"]
+    else:
+        out += ["impl Client {"]
+    for o in api.ops_for(version):
+        params = [(snake(p), p) for p in o.params]
+        sig = ["&self"] + [f"{sp}: &str" for sp, _ in params]
+        args = "vec![" + ", ".join(f"{sp}.to_string()" for sp, _ in params) + "]"
+        find = f"Operation::find(ApiVersion::{'Beta' if beta else 'V1'}, {json.dumps(o.name)}).expect(\"declared operation\")"
+        body_ty = _rust_type_name(api, version, o.body) if o.body else None
+        resp_ty = _rust_type_name(api, version, o.response) if o.response else "()"
+        if body_ty:
+            sig.append(f"body: &{body_ty}")
+        doc_lines = [f"    /// {o.summary}", f"    ///", f"    /// `{o.method} /{o.version}{o.path}` ({o.cmdlet})."]
+        out += doc_lines
+        if o.kind == "list":
+            out.append(f"    pub fn {o.name}({', '.join(sig)}) -> ListRequest<{resp_ty}> {{")
+            out.append(f"        ListRequest::new(&{recv}, {find}, {args})")
+        else:
+            body = "Some(to_body(body))" if body_ty else "None"
+            out.append(f"    pub fn {o.name}({', '.join(sig)}) -> Request<{resp_ty}> {{")
+            out.append(f"        Request::new(&{recv}, {find}, {args}, {body})")
+        out += ["    }", ""]
+    out += ["}", ""]
+    return "\n".join(out)
+
+
+_orig_generate = generate
+
+
+def generate(api) -> dict:  # noqa: F811
+    out = _orig_generate(api)
+    out["core/src/client/generated_v1.rs"] = gen_client(api, "v1.0")
+    out["core/src/client/generated_beta.rs"] = gen_client(api, "beta")
+    return out

@@ -26,6 +26,7 @@ import gen_rust  # noqa: E402
 import gen_python  # noqa: E402
 import gen_node  # noqa: E402
 import gen_misc  # noqa: E402
+import gen_c  # noqa: E402
 
 
 def outputs(api):
@@ -34,6 +35,7 @@ def outputs(api):
     out.update(gen_python.generate(api))
     out.update(gen_node.generate(api))
     out.update(gen_misc.generate(api))
+    out.update(gen_c.generate(api))
     return out
 
 

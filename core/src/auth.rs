@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Credentials. Every token source implements [`TokenProvider`]; bindings
+//! implement it over host-language callbacks. Secrets and tokens live in
+//! [`Secret`], whose `Debug` never shows them.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::future::BoxFuture;
+use tokio::sync::Mutex;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A secret string: client secrets, passwords, tokens. Not printed by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Arc<str>);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(Arc::from(s.into()))
+    }
+    /// The secret itself; call only to put it on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret::new(s)
+    }
+}
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret::new(s)
+    }
+}
+
+/// A bearer token and when it stops being valid.
+#[derive(Clone, Debug)]
+pub struct AccessToken {
+    pub token: Secret,
+    pub expires_at: Option<Instant>,
+}
+
+impl AccessToken {
+    /// Fresh enough to send: more than a minute left.
+    fn is_fresh(&self) -> bool {
+        self.expires_at.is_none_or(|t| t > Instant::now() + Duration::from_secs(60))
+    }
+}
+
+/// A source of bearer tokens.
+pub trait TokenProvider: Send + Sync + fmt::Debug {
+    /// A token for `scope` (e.g. `https://graph.microsoft.com/.default`).
+    fn token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken>>;
+    /// The service rejected the last token (401): drop any cached one.
+    fn invalidate(&self) {}
+}
+
+/// A token you already have.
+#[derive(Debug, Clone)]
+pub struct StaticToken(pub Secret);
+
+impl TokenProvider for StaticToken {
+    fn token<'a>(&'a self, _scope: &'a str) -> BoxFuture<'a, Result<AccessToken>> {
+        let t = AccessToken { token: self.0.clone(), expires_at: None };
+        Box::pin(async move { Ok(t) })
+    }
+}
+
+/// OAuth2 grant used against `{authority}/{tenant}/oauth2/v2.0/token`.
+#[derive(Clone)]
+enum Grant {
+    ClientSecret { secret: Secret },
+    Password { username: String, password: Secret },
+}
+
+/// Tokens from the Entra token endpoint, cached until shortly before expiry.
+pub struct OAuthCredential {
+    authority: String,
+    tenant: String,
+    client_id: String,
+    grant: Grant,
+    http: reqwest::Client,
+    cache: Mutex<Option<AccessToken>>,
+}
+
+impl fmt::Debug for OAuthCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let grant = match &self.grant {
+            Grant::ClientSecret { .. } => "client_credentials",
+            Grant::Password { .. } => "password",
+        };
+        f.debug_struct("OAuthCredential")
+            .field("authority", &self.authority)
+            .field("tenant", &self.tenant)
+            .field("client_id", &self.client_id)
+            .field("grant", &grant)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OAuthCredential {
+    /// Client credentials flow (application permissions).
+    pub fn client_secret(authority: &str, tenant: &str, client_id: &str, secret: impl Into<Secret>) -> Self {
+        Self::new(authority, tenant, client_id, Grant::ClientSecret { secret: secret.into() })
+    }
+
+    /// Resource owner password flow (delegated permissions for one user).
+    /// Entra allows it only for accounts without MFA; the emulator allows it
+    /// for its seeded users.
+    pub fn username_password(
+        authority: &str,
+        tenant: &str,
+        client_id: &str,
+        username: &str,
+        password: impl Into<Secret>,
+    ) -> Self {
+        Self::new(
+            authority,
+            tenant,
+            client_id,
+            Grant::Password { username: username.to_string(), password: password.into() },
+        )
+    }
+
+    fn new(authority: &str, tenant: &str, client_id: &str, grant: Grant) -> Self {
+        OAuthCredential {
+            authority: authority.trim_end_matches('/').to_string(),
+            tenant: tenant.to_string(),
+            client_id: client_id.to_string(),
+            grant,
+            http: crate::client::http_client(Duration::from_secs(30), None).unwrap_or_default(),
+            cache: Mutex::new(None),
+        }
+    }
+
+    async fn fetch(&self, scope: &str) -> Result<AccessToken> {
+        let url = format!("{}/{}/oauth2/v2.0/token", self.authority, self.tenant);
+        let mut form: Vec<(&str, &str)> = vec![("client_id", &self.client_id), ("scope", scope)];
+        match &self.grant {
+            Grant::ClientSecret { secret } => {
+                form.push(("grant_type", "client_credentials"));
+                form.push(("client_secret", secret.expose()));
+            }
+            Grant::Password { username, password } => {
+                form.push(("grant_type", "password"));
+                form.push(("username", username));
+                form.push(("password", password.expose()));
+            }
+        }
+        let started = Instant::now();
+        let resp = self.http.post(&url).form(&form).send().await.map_err(|e| {
+            let mut err = crate::client::transport_error(&e);
+            err.message = format!("token request to {url} failed: {}", err.message);
+            err
+        })?;
+        let status = resp.status().as_u16();
+        let body = resp.bytes().await.map_err(|e| crate::client::transport_error(&e))?;
+        if !(200..300).contains(&status) {
+            let mut err = Error::from_response(status, &body, None, None);
+            // Every token-endpoint refusal is an authentication failure to the caller.
+            if err.kind != ErrorKind::Service && err.kind != ErrorKind::Throttled {
+                err.kind = ErrorKind::Authentication;
+            }
+            return Err(err);
+        }
+        #[derive(serde::Deserialize)]
+        struct TokenResponse {
+            access_token: String,
+            expires_in: Option<u64>,
+        }
+        let t: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|e| Error::new(ErrorKind::Authentication, format!("token endpoint answered without a token: {e}")))?;
+        Ok(AccessToken {
+            token: Secret::new(t.access_token),
+            expires_at: t.expires_in.map(|s| started + Duration::from_secs(s)),
+        })
+    }
+}
+
+impl TokenProvider for OAuthCredential {
+    fn token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken>> {
+        Box::pin(async move {
+            let mut cache = self.cache.lock().await;
+            if let Some(t) = cache.as_ref().filter(|t| t.is_fresh()) {
+                return Ok(t.clone());
+            }
+            let t = self.fetch(scope).await?;
+            *cache = Some(t.clone());
+            Ok(t)
+        })
+    }
+
+    fn invalidate(&self) {
+        if let Ok(mut c) = self.cache.try_lock() {
+            *c = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let c = OAuthCredential::client_secret("https://login.example", "t", "app", "hunter2-secret");
+        let p = OAuthCredential::username_password("https://login.example", "t", "app", "u@x", "pa55word");
+        let s = format!("{c:?} {p:?} {:?} {:?}", Secret::new("tok-123"), StaticToken(Secret::new("tok-123")));
+        assert!(!s.contains("hunter2") && !s.contains("pa55word") && !s.contains("tok-123"), "{s}");
+    }
+}

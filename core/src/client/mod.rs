@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! The client: builds a request from an [`Operation`], sends it with a
+//! token, retries per [`RetryPolicy`], and turns failures into [`Error`]s.
+//! Async only; it never creates a runtime (bindings bring their own).
+
+mod generated_beta;
+mod generated_v1;
+mod request;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+
+pub use generated_beta::BetaClient;
+pub use request::{ListRequest, Request};
+
+use crate::api::{ApiVersion, OpKind, Operation};
+use crate::auth::{OAuthCredential, Secret, StaticToken, TokenProvider};
+use crate::cloud::NationalCloud;
+use crate::error::{Error, ErrorKind, Result};
+use crate::odata::QueryOptions;
+use crate::retry::{parse_retry_after, RetryPolicy};
+
+/// Configures a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    cloud: NationalCloud,
+    base_url: Option<String>,
+    authority: Option<String>,
+    version: ApiVersion,
+    credential: Option<Arc<dyn TokenProvider>>,
+    scope: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    retry: RetryPolicy,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            cloud: NationalCloud::Global,
+            base_url: None,
+            authority: None,
+            version: ApiVersion::V1,
+            credential: None,
+            scope: None,
+            timeout: Duration::from_secs(100),
+            connect_timeout: Duration::from_secs(10),
+            user_agent: format!("entitlement/{}", env!("CARGO_PKG_VERSION")),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// National cloud: sets the Graph host and the sign-in authority.
+    pub fn cloud(mut self, cloud: NationalCloud) -> Self {
+        self.cloud = cloud;
+        self
+    }
+    /// Graph root URL without the version (e.g. an emulator's `http://127.0.0.1:PORT`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into().trim_end_matches('/').to_string());
+        self
+    }
+    /// Sign-in authority (default: the cloud's, e.g. `https://login.microsoftonline.com`).
+    pub fn authority(mut self, url: impl Into<String>) -> Self {
+        self.authority = Some(url.into().trim_end_matches('/').to_string());
+        self
+    }
+    /// Version used by the flat (v1.0) operations: `V1` (default) or `Beta`
+    /// to send them to `/beta`. `client.beta()` always uses beta.
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+    /// A bearer token you already have.
+    pub fn token(mut self, token: impl Into<Secret>) -> Self {
+        self.credential = Some(Arc::new(StaticToken(token.into())));
+        self
+    }
+    /// Client credentials: an app registration's id and secret in a tenant.
+    pub fn client_secret(mut self, tenant: &str, client_id: &str, secret: impl Into<Secret>) -> Self {
+        let authority = self.authority_url();
+        self.credential = Some(Arc::new(OAuthCredential::client_secret(&authority, tenant, client_id, secret)));
+        self
+    }
+    /// Delegated token for one user through the password grant.
+    pub fn username_password(mut self, tenant: &str, client_id: &str, username: &str, password: impl Into<Secret>) -> Self {
+        let authority = self.authority_url();
+        self.credential =
+            Some(Arc::new(OAuthCredential::username_password(&authority, tenant, client_id, username, password)));
+        self
+    }
+    /// Any token source (bindings pass host callbacks here).
+    pub fn credential(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.credential = Some(provider);
+        self
+    }
+    /// OAuth scope to ask for (default: the cloud's `.default` scope).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+    /// Time limit of one HTTP attempt.
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+    pub fn connect_timeout(mut self, t: Duration) -> Self {
+        self.connect_timeout = t;
+        self
+    }
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    fn authority_url(&self) -> String {
+        self.authority.clone().unwrap_or_else(|| self.cloud.authority_url().to_string())
+    }
+
+    pub fn build(self) -> Result<Client> {
+        let base = self.base_url.clone().unwrap_or_else(|| self.cloud.graph_url().to_string());
+        let parsed = url::Url::parse(&base).map_err(|e| Error::invalid_argument(format!("invalid base URL {base:?}: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::invalid_argument(format!("base URL must be http(s): {base:?}")));
+        }
+        let http = http_client(self.timeout, Some((self.connect_timeout, &self.user_agent)))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base,
+                version: self.version,
+                scope: self.scope.unwrap_or_else(|| self.cloud.default_scope()),
+                credential: self.credential,
+                http,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+struct Inner {
+    base: String,
+    version: ApiVersion,
+    scope: String,
+    credential: Option<Arc<dyn TokenProvider>>,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+}
+
+/// A connection to Graph. Cheap to clone; share one per process.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base)
+            .field("version", &self.inner.version)
+            .field("credential", &self.inner.credential)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful response, before decoding.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub body: Bytes,
+    pub request_id: Option<String>,
+    pub client_request_id: String,
+}
+
+/// A request body: JSON bytes, already serialized.
+pub type Body = Vec<u8>;
+
+static PROVIDER: std::sync::Once = std::sync::Once::new();
+
+/// The HTTP client every part of the crate uses (rustls with the ring provider).
+pub(crate) fn http_client(timeout: Duration, extra: Option<(Duration, &str)>) -> Result<reqwest::Client> {
+    PROVIDER.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    let mut b = reqwest::Client::builder().timeout(timeout).pool_idle_timeout(Duration::from_secs(60));
+    if let Some((connect, ua)) = extra {
+        b = b.connect_timeout(connect).user_agent(ua);
+    }
+    b.build().map_err(|e| Error::internal(format!("cannot build HTTP client: {e}")))
+}
+
+/// Maps a transport failure to Timeout or Network.
+pub(crate) fn transport_error(e: &reqwest::Error) -> Error {
+    let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Network };
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    Error::new(kind, msg)
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The beta operations (older model: accessPackageAssignmentPolicies, ...).
+    pub fn beta(&self) -> BetaClient {
+        BetaClient { client: self.clone() }
+    }
+
+    /// Graph root URL.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    fn url_for(&self, op: &Operation, args: &[&str], query: &QueryOptions) -> Result<String> {
+        let path = op.render_path(args).map_err(Error::invalid_argument)?;
+        let version = match op.version {
+            ApiVersion::Beta => ApiVersion::Beta,
+            ApiVersion::V1 => self.inner.version,
+        };
+        let mut url = format!("{}/{}{}", self.inner.base, version.as_str(), path);
+        let qs = query.to_query_string();
+        if !qs.is_empty() {
+            url.push('?');
+            url.push_str(&qs);
+        }
+        Ok(url)
+    }
+
+    /// Builds the URL of an operation (no I/O), for tests and logging.
+    pub fn request_url(&self, op: &Operation, args: &[&str], query: &QueryOptions) -> Result<String> {
+        self.url_for(op, args, query)
+    }
+
+    /// Sends an operation by its description: the path arguments in order,
+    /// the query options and an optional JSON body. Bindings call this.
+    pub async fn call(&self, op: &'static Operation, args: &[&str], query: &QueryOptions, body: Option<Body>) -> Result<RawResponse> {
+        if body.is_none() && op.body.is_some() && op.kind != OpKind::Action {
+            return Err(Error::invalid_argument(format!("{} needs a request body", op.name)));
+        }
+        let url = self.url_for(op, args, query)?;
+        self.execute(op.method, &url, body, op.kind.is_idempotent()).await
+    }
+
+    /// Fetches an `@odata.nextLink`. The link must point at this client's
+    /// Graph root, so a tampered response cannot send the token elsewhere.
+    pub async fn fetch_next(&self, next_link: &str) -> Result<RawResponse> {
+        if !next_link.starts_with(&format!("{}/", self.inner.base)) {
+            return Err(Error::decode(format!("nextLink {next_link:?} is not under {}", self.inner.base)));
+        }
+        self.execute("GET", next_link, None, true).await
+    }
+
+    async fn execute(&self, method: &str, url: &str, body: Option<Body>, idempotent: bool) -> Result<RawResponse> {
+        let client_request_id = uuid::Uuid::new_v4().to_string();
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| Error::internal(e.to_string()))?;
+        let body = body.map(Bytes::from);
+        let policy = &self.inner.retry;
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        let mut refreshed_token = false;
+        loop {
+            attempt += 1;
+            let mut req = self
+                .inner
+                .http
+                .request(method.clone(), url)
+                .header("client-request-id", &client_request_id)
+                .header("return-client-request-id", "true")
+                .header("accept", "application/json");
+            if let Some(cred) = &self.inner.credential {
+                let token = cred.token(&self.inner.scope).await.map_err(|e| e.with_client_request_id(&client_request_id))?;
+                req = req.bearer_auth(token.token.expose());
+            }
+            if let Some(b) = &body {
+                req = req.header("content-type", "application/json").body(b.clone());
+            }
+            tracing::debug!(%method, url, attempt, client_request_id, "graph request");
+            let wait = match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+                    let request_id = header("request-id");
+                    let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+                    let bytes = resp.bytes().await.map_err(|e| transport_error(&e).with_client_request_id(&client_request_id))?;
+                    if (200..300).contains(&status) {
+                        return Ok(RawResponse { status, body: bytes, request_id, client_request_id });
+                    }
+                    let mut err = Error::from_response(status, &bytes, request_id, Some(client_request_id.clone()));
+                    err.retry_after = retry_after;
+                    if status == 401 && !refreshed_token {
+                        if let Some(cred) = &self.inner.credential {
+                            // A cached token may have been revoked: fetch a new one once.
+                            cred.invalidate();
+                            refreshed_token = true;
+                            attempt -= 1;
+                            continue;
+                        }
+                    }
+                    if !RetryPolicy::retryable_status(status) || attempt >= policy.max_attempts {
+                        return Err(err);
+                    }
+                    (retry_after.unwrap_or_else(|| policy.backoff(attempt)), err)
+                }
+                Err(e) => {
+                    let err = transport_error(&e).with_client_request_id(&client_request_id);
+                    // A refused connection never reached the service; anything else may have.
+                    let safe = e.is_connect() || idempotent;
+                    if !safe || attempt >= policy.max_attempts {
+                        return Err(err);
+                    }
+                    (policy.backoff(attempt), err)
+                }
+            };
+            let (delay, err) = wait;
+            if let Some(deadline) = policy.deadline {
+                if started.elapsed() + delay > deadline {
+                    return Err(err);
+                }
+            }
+            tracing::debug!(?delay, kind = %err.kind, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+/// Serializes a typed body; a value that cannot be JSON is an argument error.
+pub(crate) fn to_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body> {
+    serde_json::to_vec(value).map_err(|e| Error::invalid_argument(format!("body is not valid JSON: {e}")))
+}

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Typed request builders: the query string is the builder's state, so a URL
+//! can be checked without sending anything.
+
+use std::marker::PhantomData;
+
+use futures_util::stream::{self, Stream};
+use serde::de::DeserializeOwned;
+
+use super::{Body, Client, RawResponse};
+use crate::api::Operation;
+use crate::error::{Error, Result};
+use crate::odata::{Filter, QueryOptions};
+use crate::paging::Page;
+
+fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
+    serde_json::from_slice(&raw.body).map_err(|e| {
+        let mut err = Error::decode(format!("unexpected response body: {e}"));
+        err.status = Some(raw.status);
+        err.request_id = raw.request_id.clone();
+        err.client_request_id = Some(raw.client_request_id.clone());
+        err
+    })
+}
+
+/// A single (non-list) operation. `R` is the response type, `()` for 204.
+#[must_use = "a request does nothing until .send() is awaited"]
+pub struct Request<R> {
+    client: Client,
+    op: &'static Operation,
+    args: Vec<String>,
+    query: QueryOptions,
+    body: Option<Result<Body>>,
+    _r: PhantomData<fn() -> R>,
+}
+
+impl<R> Request<R> {
+    pub(crate) fn new(client: &Client, op: &'static Operation, args: Vec<String>, body: Option<Result<Body>>) -> Self {
+        Request { client: client.clone(), op, args, query: QueryOptions::default(), body, _r: PhantomData }
+    }
+    /// `$select`: properties to return.
+    pub fn select<I: IntoIterator<Item = S>, S: Into<String>>(mut self, props: I) -> Self {
+        self.query.select.extend(props.into_iter().map(Into::into));
+        self
+    }
+    /// `$expand`: navigation properties to include.
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, props: I) -> Self {
+        self.query.expand.extend(props.into_iter().map(Into::into));
+        self
+    }
+    /// The URL this request would use.
+    pub fn url(&self) -> Result<String> {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.client.request_url(self.op, &args, &self.query)
+    }
+    async fn send_raw(self) -> Result<RawResponse> {
+        let body = self.body.transpose()?;
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.client.call(self.op, &args, &self.query, body).await
+    }
+}
+
+impl<R: DeserializeOwned> Request<R> {
+    pub async fn send(self) -> Result<R> {
+        let raw = self.send_raw().await?;
+        if raw.body.is_empty() || raw.status == 204 {
+            // Operations declared with a response but answered with no content.
+            return serde_json::from_slice(b"null").map_err(|_| Error::decode("expected a response body, got none"));
+        }
+        decode(&raw)
+    }
+}
+
+/// A list operation with OData options; yields typed pages.
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListRequest<T> {
+    client: Client,
+    op: &'static Operation,
+    args: Vec<String>,
+    query: QueryOptions,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
+    pub(crate) fn new(client: &Client, op: &'static Operation, args: Vec<String>) -> Self {
+        ListRequest { client: client.clone(), op, args, query: QueryOptions::default(), _t: PhantomData }
+    }
+    /// `$filter`, from a [`Filter`] (escaped) or a string written by hand.
+    pub fn filter(mut self, f: impl Into<String>) -> Self {
+        self.query.filter = Some(f.into());
+        self
+    }
+    pub fn filter_by(self, f: Filter) -> Self {
+        self.filter(f)
+    }
+    pub fn select<I: IntoIterator<Item = S>, S: Into<String>>(mut self, props: I) -> Self {
+        self.query.select.extend(props.into_iter().map(Into::into));
+        self
+    }
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, props: I) -> Self {
+        self.query.expand.extend(props.into_iter().map(Into::into));
+        self
+    }
+    /// `$top`: page size hint.
+    pub fn top(mut self, n: u32) -> Self {
+        self.query.top = Some(n);
+        self
+    }
+    pub fn orderby(mut self, expr: impl Into<String>) -> Self {
+        self.query.orderby.push(expr.into());
+        self
+    }
+    /// `$count=true`: the total arrives in [`Page::count`].
+    pub fn count(mut self, yes: bool) -> Self {
+        self.query.count = yes;
+        self
+    }
+    pub fn search(mut self, s: impl Into<String>) -> Self {
+        self.query.search = Some(s.into());
+        self
+    }
+    pub fn query(&self) -> &QueryOptions {
+        &self.query
+    }
+    pub fn url(&self) -> Result<String> {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.client.request_url(self.op, &args, &self.query)
+    }
+
+    /// The first page.
+    pub async fn send(&self) -> Result<Page<T>> {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let raw = self.client.call(self.op, &args, &self.query, None).await?;
+        decode(&raw)
+    }
+
+    /// Every item of every page, following `@odata.nextLink` lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<T>> + Send {
+        enum State<T> {
+            Start(ListRequest<T>),
+            Items(Client, std::vec::IntoIter<T>, Option<String>),
+            Done,
+        }
+        stream::unfold(State::Start(self), |mut state| async move {
+            loop {
+                state = match state {
+                    State::Start(req) => match req.send().await {
+                        Ok(p) => State::Items(req.client.clone(), p.value.into_iter(), p.next_link),
+                        Err(e) => return Some((Err(e), State::Done)),
+                    },
+                    State::Items(client, mut items, next) => {
+                        if let Some(x) = items.next() {
+                            return Some((Ok(x), State::Items(client, items, next)));
+                        }
+                        match next {
+                            None => return None,
+                            Some(link) => match client.fetch_next(&link).await.and_then(|r| decode::<Page<T>>(&r)) {
+                                Ok(p) => State::Items(client, p.value.into_iter(), p.next_link),
+                                Err(e) => return Some((Err(e), State::Done)),
+                            },
+                        }
+                    }
+                    State::Done => return None,
+                }
+            }
+        })
+    }
+
+    /// Collects every page.
+    pub async fn all(self) -> Result<Vec<T>> {
+        let mut page = self.send().await?;
+        let mut out = std::mem::take(&mut page.value);
+        let mut next = page.next_link;
+        while let Some(link) = next {
+            let raw = self.client.fetch_next(&link).await?;
+            let p: Page<T> = decode(&raw)?;
+            out.extend(p.value);
+            next = p.next_link;
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! The `$filter` subset Graph accepts on entitlement management lists:
+//! `eq ne gt ge lt le`, `and or not`, parentheses, `startswith`/`endswith`/
+//! `contains`/`tolower`/`toupper`, nested property paths (case-insensitive),
+//! string literals with `''` escaping, GUIDs, numbers, booleans and `null`.
+//! A small recursive-descent parser; evaluation is over JSON.
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Literal(Value),
+    Path(Vec<String>),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    Call(String, Vec<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Str(String),
+    Word(String),
+    LParen,
+    RParen,
+    Comma,
+    Slash,
+}
+
+/// Parses a `$filter` value; the error text is for Graph's "Invalid filter clause" message.
+pub fn parse(input: &str) -> Result<Expr, String> {
+    let toks = tokenize(input)?;
+    if toks.is_empty() {
+        return Err("The filter expression is empty.".into());
+    }
+    let mut p = Parser { toks, pos: 0 };
+    let e = p.or()?;
+    if p.pos != p.toks.len() {
+        return Err(format!("Syntax error at position {}: unexpected '{}'.", p.pos, p.describe()));
+    }
+    Ok(e)
+}
+
+fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            ' ' | '\t' | '\n' | '\r' => i += 1,
+            '(' => {
+                out.push(Tok::LParen);
+                i += 1
+            }
+            ')' => {
+                out.push(Tok::RParen);
+                i += 1
+            }
+            ',' => {
+                out.push(Tok::Comma);
+                i += 1
+            }
+            '/' => {
+                out.push(Tok::Slash);
+                i += 1
+            }
+            '\'' => {
+                let mut v = String::new();
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => return Err("Unterminated string literal.".into()),
+                        Some('\'') if chars.get(i + 1) == Some(&'\'') => {
+                            v.push('\'');
+                            i += 2;
+                        }
+                        Some('\'') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(ch) => {
+                            v.push(*ch);
+                            i += 1;
+                        }
+                    }
+                }
+                out.push(Tok::Str(v));
+            }
+            c if c.is_alphanumeric() || "_.-:@$+".contains(c) => {
+                let start = i;
+                while i < chars.len() && (chars[i].is_alphanumeric() || "_.-:@$+".contains(chars[i])) {
+                    i += 1;
+                }
+                out.push(Tok::Word(chars[start..i].iter().collect()));
+            }
+            other => return Err(format!("Unexpected character '{other}'.")),
+        }
+    }
+    Ok(out)
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+    fn describe(&self) -> String {
+        match self.peek() {
+            Some(Tok::Str(s)) => format!("'{s}'"),
+            Some(Tok::Word(w)) => w.clone(),
+            Some(Tok::LParen) => "(".into(),
+            Some(Tok::RParen) => ")".into(),
+            Some(Tok::Comma) => ",".into(),
+            Some(Tok::Slash) => "/".into(),
+            None => "end of input".into(),
+        }
+    }
+    fn keyword(&mut self, kw: &str) -> bool {
+        if let Some(Tok::Word(w)) = self.peek() {
+            if w.eq_ignore_ascii_case(kw) {
+                self.pos += 1;
+                return true;
+            }
+        }
+        false
+    }
+    fn expect(&mut self, t: Tok) -> Result<(), String> {
+        if self.peek() == Some(&t) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(format!("Expected {:?} but found {}.", t, self.describe()))
+        }
+    }
+    fn or(&mut self) -> Result<Expr, String> {
+        let mut left = self.and()?;
+        while self.keyword("or") {
+            let right = self.and()?;
+            left = Expr::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+    fn and(&mut self) -> Result<Expr, String> {
+        let mut left = self.unary()?;
+        while self.keyword("and") {
+            let right = self.unary()?;
+            left = Expr::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+    fn unary(&mut self) -> Result<Expr, String> {
+        if self.keyword("not") {
+            return Ok(Expr::Not(Box::new(self.unary()?)));
+        }
+        self.comparison()
+    }
+    fn comparison(&mut self) -> Result<Expr, String> {
+        let left = self.primary()?;
+        let op = match self.peek() {
+            Some(Tok::Word(w)) => match w.to_ascii_lowercase().as_str() {
+                "eq" => Some(CmpOp::Eq),
+                "ne" => Some(CmpOp::Ne),
+                "gt" => Some(CmpOp::Gt),
+                "ge" => Some(CmpOp::Ge),
+                "lt" => Some(CmpOp::Lt),
+                "le" => Some(CmpOp::Le),
+                "and" | "or" => None,
+                _ => return Err(format!("Unsupported operator '{w}'.")),
+            },
+            _ => None,
+        };
+        match op {
+            Some(op) => {
+                self.pos += 1;
+                let right = self.primary()?;
+                Ok(Expr::Cmp(op, Box::new(left), Box::new(right)))
+            }
+            None => Ok(left),
+        }
+    }
+    fn primary(&mut self) -> Result<Expr, String> {
+        match self.peek().cloned() {
+            Some(Tok::LParen) => {
+                self.pos += 1;
+                let e = self.or()?;
+                self.expect(Tok::RParen)?;
+                Ok(e)
+            }
+            Some(Tok::Str(s)) => {
+                self.pos += 1;
+                Ok(Expr::Literal(Value::String(s)))
+            }
+            Some(Tok::Word(w)) => {
+                self.pos += 1;
+                if self.peek() == Some(&Tok::LParen) {
+                    return self.call(&w);
+                }
+                if let Some(lit) = literal(&w) {
+                    return Ok(lit);
+                }
+                if !is_identifier(&w) {
+                    return Err(format!("Invalid token '{w}'."));
+                }
+                let mut path = vec![w];
+                while self.peek() == Some(&Tok::Slash) {
+                    self.pos += 1;
+                    match self.peek().cloned() {
+                        Some(Tok::Word(seg)) if is_identifier(&seg) => {
+                            self.pos += 1;
+                            if self.peek() == Some(&Tok::LParen) {
+                                return Err(format!("Lambda or function '{seg}' on a path is not supported."));
+                            }
+                            path.push(seg);
+                        }
+                        _ => return Err(format!("Expected a property name after '/', found {}.", self.describe())),
+                    }
+                }
+                Ok(Expr::Path(path))
+            }
+            _ => Err(format!("Expected an expression, found {}.", self.describe())),
+        }
+    }
+    fn call(&mut self, name: &str) -> Result<Expr, String> {
+        let lname = name.to_ascii_lowercase();
+        let arity = match lname.as_str() {
+            "startswith" | "endswith" | "contains" => 2,
+            "tolower" | "toupper" => 1,
+            _ => return Err(format!("Unknown function '{name}'.")),
+        };
+        self.expect(Tok::LParen)?;
+        let mut args = vec![self.or()?];
+        while self.peek() == Some(&Tok::Comma) {
+            self.pos += 1;
+            args.push(self.or()?);
+        }
+        self.expect(Tok::RParen)?;
+        if args.len() != arity {
+            return Err(format!("Function '{name}' takes {arity} argument(s)."));
+        }
+        Ok(Expr::Call(lname, args))
+    }
+}
+
+fn is_identifier(w: &str) -> bool {
+    let mut chars = w.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_' || c == '@')
+        && w.chars().all(|c| c.is_alphanumeric() || "_.@".contains(c))
+}
+
+fn literal(w: &str) -> Option<Expr> {
+    let lw = w.to_ascii_lowercase();
+    match lw.as_str() {
+        "true" => return Some(Expr::Literal(Value::Bool(true))),
+        "false" => return Some(Expr::Literal(Value::Bool(false))),
+        "null" => return Some(Expr::Literal(Value::Null)),
+        _ => {}
+    }
+    if uuid::Uuid::parse_str(w).is_ok() && w.len() == 36 {
+        return Some(Expr::Literal(Value::String(w.to_string())));
+    }
+    if w.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+        if let Ok(i) = w.parse::<i64>() {
+            return Some(Expr::Literal(Value::from(i)));
+        }
+        if let Ok(f) = w.parse::<f64>() {
+            return Some(Expr::Literal(Value::from(f)));
+        }
+        if chrono::DateTime::parse_from_rfc3339(w).is_ok() {
+            return Some(Expr::Literal(Value::String(w.to_string())));
+        }
+    }
+    None
+}
+
+/// Looks up a property path, case-insensitively.
+pub fn lookup<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
+    let mut cur = obj;
+    for seg in path {
+        let map = cur.as_object()?;
+        cur = map.get(seg.as_str()).or_else(|| {
+            map.iter().find(|(k, _)| k.eq_ignore_ascii_case(seg)).map(|(_, v)| v)
+        })?;
+    }
+    Some(cur)
+}
+
+/// Every first path segment the expression uses (to expand navigation properties first).
+pub fn roots(e: &Expr, out: &mut Vec<String>) {
+    match e {
+        Expr::Path(p) if p.len() > 1 => out.push(p[0].clone()),
+        Expr::Path(_) | Expr::Literal(_) => {}
+        Expr::Not(a) => roots(a, out),
+        Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) => {
+            roots(a, out);
+            roots(b, out);
+        }
+        Expr::Call(_, args) => args.iter().for_each(|a| roots(a, out)),
+    }
+}
+
+pub fn matches(e: &Expr, obj: &Value) -> bool {
+    eval(e, obj) == Value::Bool(true)
+}
+
+fn eval(e: &Expr, obj: &Value) -> Value {
+    match e {
+        Expr::Literal(v) => v.clone(),
+        Expr::Path(p) => lookup(obj, p).cloned().unwrap_or(Value::Null),
+        Expr::Not(a) => Value::Bool(eval(a, obj) != Value::Bool(true)),
+        Expr::And(a, b) => Value::Bool(matches(a, obj) && matches(b, obj)),
+        Expr::Or(a, b) => Value::Bool(matches(a, obj) || matches(b, obj)),
+        Expr::Cmp(op, a, b) => Value::Bool(compare(*op, &eval(a, obj), &eval(b, obj))),
+        Expr::Call(name, args) => {
+            let vals: Vec<Value> = args.iter().map(|a| eval(a, obj)).collect();
+            let s = |i: usize| vals.get(i).and_then(|v| v.as_str()).map(str::to_lowercase);
+            match name.as_str() {
+                "tolower" => vals[0].as_str().map(|v| Value::String(v.to_lowercase())).unwrap_or(Value::Null),
+                "toupper" => vals[0].as_str().map(|v| Value::String(v.to_uppercase())).unwrap_or(Value::Null),
+                "startswith" => Value::Bool(matches!((s(0), s(1)), (Some(a), Some(b)) if a.starts_with(&b))),
+                "endswith" => Value::Bool(matches!((s(0), s(1)), (Some(a), Some(b)) if a.ends_with(&b))),
+                "contains" => Value::Bool(matches!((s(0), s(1)), (Some(a), Some(b)) if a.contains(&b))),
+                _ => Value::Null,
+            }
+        }
+    }
+}
+
+fn compare(op: CmpOp, a: &Value, b: &Value) -> bool {
+    use std::cmp::Ordering;
+    let ord: Option<Ordering> = match (a, b) {
+        (Value::String(x), Value::String(y)) => Some(x.to_lowercase().cmp(&y.to_lowercase())),
+        (Value::Number(x), Value::Number(y)) => x.as_f64().zip(y.as_f64()).and_then(|(x, y)| x.partial_cmp(&y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (Value::Null, Value::Null) => Some(Ordering::Equal),
+        _ => None,
+    };
+    match op {
+        CmpOp::Eq => ord == Some(Ordering::Equal),
+        CmpOp::Ne => ord != Some(Ordering::Equal),
+        CmpOp::Gt => ord == Some(Ordering::Greater),
+        CmpOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
+        CmpOp::Lt => ord == Some(Ordering::Less),
+        CmpOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn m(f: &str, v: Value) -> bool {
+        matches(&parse(f).expect(f), &v)
+    }
+
+    #[test]
+    fn tutorial_filters() {
+        let role = json!({"originSystem":"AadGroup","displayName":"Member","resource":{"id":"abc"}});
+        assert!(m("(originSystem eq 'AadGroup' and displayName eq 'Member' and resource/id eq 'abc')", role.clone()));
+        assert!(!m("(originSystem eq 'AadGroup' and displayName eq 'Owner')", role));
+        let a = json!({"accessPackageAssignmentPolicy":{"id":"db440482-1210-4a60-9b55-3ac7a72f63ba"}});
+        assert!(m("accessPackageAssignmentPolicy/Id eq 'db440482-1210-4a60-9b55-3ac7a72f63ba'", a));
+        assert!(m("(displayName eq 'General')", json!({"displayName":"General"})));
+    }
+
+    #[test]
+    fn escaping_and_literals() {
+        assert_eq!(parse("name eq 'O''Brien'").unwrap(), Expr::Cmp(
+            CmpOp::Eq,
+            Box::new(Expr::Path(vec!["name".into()])),
+            Box::new(Expr::Literal(json!("O'Brien")))
+        ));
+        assert!(m("name eq 'O''Brien'", json!({"name":"O'Brien"})));
+        assert!(m("isHidden eq false and count ge 2 and x eq null", json!({"isHidden":false,"count":3})));
+        assert!(m("id eq 007d1c7e-7fa8-4e33-b678-5e437acdcddc", json!({"id":"007d1c7e-7fa8-4e33-b678-5e437acdcddc"})));
+        assert!(m("not (a eq 'x') or b ne 'y'", json!({"a":"z","b":"y"})));
+        assert!(m("startswith(displayName, 'Mark')", json!({"displayName":"Marketing"})));
+    }
+
+    #[test]
+    fn malformed_is_an_error() {
+        for bad in ["", "a eq", "a eq 'x", "(a eq 'x'", "a eq 'x')", "a foo 'x'", "eq 'x'", "bogus(a)", "a eq 'x' and", "a/ eq 1", "a eq #"] {
+            assert!(parse(bad).is_err(), "{bad} should fail");
+        }
+    }
+}

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Per-version views of the canonical records. The canonical record has the
+//! v1.0 shape plus `_`-prefixed references; beta names (the old model:
+//! `requestState`, `durationInDays`, `requestorSettings.allowedRequestors`…)
+//! are computed here, so an object created through one version reads the same
+//! through the other.
+
+use entitlement::api::ApiVersion;
+use serde_json::{json, Map, Value};
+
+use crate::store::kind;
+
+/// The client-visible JSON of a canonical record.
+pub fn render(version: ApiVersion, k: &str, canon: &Value) -> Value {
+    let mut out = strip_internal(canon);
+    if version == ApiVersion::Beta {
+        match k {
+            kind::POLICY => return policy_beta(canon),
+            kind::REQUEST => request_beta(canon, &mut out),
+            kind::ASSIGNMENT => assignment_beta(canon, &mut out),
+            kind::CATALOG => catalog_beta(&mut out),
+            _ => {}
+        }
+    }
+    if k == kind::USER {
+        out.insert("@odata.type".into(), json!("#microsoft.graph.user"));
+    } else if k == kind::GROUP {
+        out.insert("@odata.type".into(), json!("#microsoft.graph.group"));
+    }
+    Value::Object(out)
+}
+
+pub fn strip_internal(v: &Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m.iter().filter(|(k, _)| !k.starts_with('_')).map(|(k, v)| (k.clone(), v.clone())).collect(),
+        _ => Map::new(),
+    }
+}
+
+pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// `userAdd` → `UserAdd`.
+pub fn pascal(v: &str) -> String {
+    let mut c = v.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// `UserAdd` → `userAdd`.
+pub fn camel(v: &str) -> String {
+    let mut c = v.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn catalog_beta(out: &mut Map<String, Value>) {
+    if let Some(t) = out.get("catalogType").and_then(Value::as_str).map(pascal) {
+        out.insert("catalogType".into(), json!(t));
+    }
+    if let Some(t) = out.remove("state").and_then(|v| v.as_str().map(pascal)) {
+        out.insert("catalogStatus".into(), json!(t));
+    }
+}
+
+const SCOPES: &[(&str, &str)] = &[
+    ("SpecificDirectorySubjects", "specificDirectoryUsers"),
+    ("AllExistingDirectoryMemberUsers", "allMemberUsers"),
+    ("AllExistingDirectorySubjects", "allDirectoryUsers"),
+    ("AllConfiguredConnectedOrganizationSubjects", "allConfiguredConnectedOrganizationUsers"),
+    ("AllExistingConnectedOrganizationSubjects", "allConfiguredConnectedOrganizationUsers"),
+    ("AllExternalSubjects", "allExternalUsers"),
+    ("NoSubjects", "notSpecified"),
+];
+
+pub fn scope_to_v1(beta: &str) -> String {
+    SCOPES
+        .iter()
+        .find(|(b, _)| b.eq_ignore_ascii_case(beta))
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_else(|| "notSpecified".into())
+}
+
+fn scope_to_beta(v1: &str) -> &'static str {
+    SCOPES.iter().find(|(_, v)| v.eq_ignore_ascii_case(v1)).map(|(b, _)| *b).unwrap_or("NoSubjects")
+}
+
+/// Beta `singleUser {id}` / `groupMembers {id}` → v1.0 `{userId}` / `{groupId}`.
+pub fn subject_to_v1(v: &Value) -> Value {
+    let mut m = v.as_object().cloned().unwrap_or_default();
+    let t = s(v, "@odata.type").to_ascii_lowercase();
+    if let Some(id) = m.remove("id") {
+        let key = if t.ends_with("groupmembers") { "groupId" } else if t.ends_with("singleuser") { "userId" } else { "id" };
+        m.insert(key.into(), id);
+    }
+    Value::Object(m)
+}
+
+fn subject_to_beta(v: &Value) -> Value {
+    let mut m = v.as_object().cloned().unwrap_or_default();
+    for key in ["userId", "groupId"] {
+        if let Some(id) = m.remove(key) {
+            m.insert("id".into(), id);
+        }
+    }
+    Value::Object(m)
+}
+
+/// Days of an ISO 8601 `PnD` duration.
+fn duration_days(d: &str) -> Option<i64> {
+    d.strip_prefix('P')?.strip_suffix('D')?.parse().ok()
+}
+
+fn policy_beta(c: &Value) -> Value {
+    let beta = c.get("_beta").cloned().unwrap_or(Value::Null);
+    let exp = c.get("expiration").cloned().unwrap_or(Value::Null);
+    let duration_in_days = match s(&exp, "type") {
+        "afterDuration" => duration_days(s(&exp, "duration")).unwrap_or(0),
+        _ => 0,
+    };
+    let expiration_date = if s(&exp, "type") == "afterDateTime" { exp.get("endDateTime").cloned().unwrap_or(Value::Null) } else { Value::Null };
+    let rs = c.get("requestorSettings").cloned().unwrap_or(Value::Null);
+    let requestor_settings = beta.get("requestorSettings").filter(|v| !v.is_null()).cloned().unwrap_or_else(|| {
+        json!({
+            "scopeType": scope_to_beta(s(c, "allowedTargetScope")),
+            "acceptRequests": rs.get("enableTargetsToSelfAddAccess").and_then(Value::as_bool).unwrap_or(false),
+            "allowedRequestors": c.get("specificAllowedTargets").and_then(Value::as_array)
+                .map(|a| a.iter().map(subject_to_beta).collect::<Vec<_>>()).unwrap_or_default(),
+        })
+    });
+    let ras = c.get("requestApprovalSettings").cloned().unwrap_or(Value::Null);
+    let approval = beta.get("requestApprovalSettings").filter(|v| !v.is_null()).cloned().unwrap_or_else(|| {
+        let stages = ras.get("stages").cloned().unwrap_or(json!([]));
+        let required = ras.get("isApprovalRequiredForAdd").and_then(Value::as_bool).unwrap_or(false);
+        let n = stages.as_array().map(Vec::len).unwrap_or(0);
+        json!({
+            "isApprovalRequired": required,
+            "isApprovalRequiredForExtension": ras.get("isApprovalRequiredForUpdate").and_then(Value::as_bool).unwrap_or(false),
+            "isRequestorJustificationRequired": false,
+            "approvalMode": if !required { "NoApproval" } else if n > 1 { "Serial" } else { "SingleStage" },
+            "approvalStages": stages,
+        })
+    });
+    json!({
+        "id": c.get("id"),
+        "accessPackageId": c.get("_accessPackageId"),
+        "displayName": c.get("displayName"),
+        "description": c.get("description"),
+        "canExtend": beta.get("canExtend").cloned().unwrap_or(json!(false)),
+        "durationInDays": duration_in_days,
+        "expirationDateTime": expiration_date,
+        "createdBy": c.get("createdBy"),
+        "createdDateTime": c.get("createdDateTime"),
+        "modifiedBy": c.get("modifiedBy"),
+        "modifiedDateTime": c.get("modifiedDateTime"),
+        "accessReviewSettings": beta.get("accessReviewSettings").cloned().unwrap_or(Value::Null),
+        "requestorSettings": requestor_settings,
+        "requestApprovalSettings": approval,
+        "questions": beta.get("questions").cloned().unwrap_or(json!([])),
+    })
+}
+
+/// v1.0 status → beta `requestStatus`.
+fn beta_request_status(status: &str) -> &str {
+    match status {
+        "Delivered" => "FulfilledNotificationTriggered",
+        other => other,
+    }
+}
+
+fn request_beta(c: &Value, out: &mut Map<String, Value>) {
+    out.insert("requestType".into(), json!(pascal(s(c, "requestType"))));
+    out.remove("state");
+    out.remove("status");
+    out.remove("completedDateTime");
+    out.insert("requestState".into(), json!(pascal(s(c, "state"))));
+    out.insert("requestStatus".into(), json!(beta_request_status(s(c, "status"))));
+    out.insert("completedDate".into(), c.get("completedDateTime").cloned().unwrap_or(Value::Null));
+    out.insert("isValidationOnly".into(), json!(false));
+    out.insert("expirationDateTime".into(), Value::Null);
+}
+
+fn assignment_beta(c: &Value, out: &mut Map<String, Value>) {
+    out.remove("state");
+    out.remove("status");
+    out.insert("catalogId".into(), c.get("_catalogId").cloned().unwrap_or(Value::Null));
+    out.insert("accessPackageId".into(), c.get("_accessPackageId").cloned().unwrap_or(Value::Null));
+    out.insert("assignmentPolicyId".into(), c.get("_policyId").cloned().unwrap_or(Value::Null));
+    out.insert("targetId".into(), c.get("_targetId").cloned().unwrap_or(Value::Null));
+    out.insert("assignmentState".into(), json!(pascal(s(c, "state"))));
+    let status = match s(c, "status") {
+        "Expired" => "ExpiredNotificationTriggered",
+        other => other,
+    };
+    out.insert("assignmentStatus".into(), json!(status));
+    out.insert("isExtended".into(), json!(false));
+}
+
+/// Subject (`accessPackageSubject`) of a user record.
+pub fn subject(user: Option<&Value>, id: &str) -> Value {
+    match user {
+        Some(u) => json!({
+            "id": id,
+            "objectId": id,
+            "displayName": u.get("displayName"),
+            "email": u.get("mail"),
+            "principalName": u.get("userPrincipalName"),
+            "subjectType": "user",
+        }),
+        None => json!({"id": id, "objectId": id, "subjectType": "user"}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_round_trips_to_beta() {
+        let c = json!({"id":"p","_accessPackageId":"a","displayName":"d","allowedTargetScope":"specificDirectoryUsers",
+            "specificAllowedTargets":[{"@odata.type":"#microsoft.graph.singleUser","userId":"u"}],
+            "expiration":{"type":"afterDuration","duration":"P30D"},
+            "requestorSettings":{"enableTargetsToSelfAddAccess":true}});
+        let b = render(ApiVersion::Beta, kind::POLICY, &c);
+        assert_eq!(b["durationInDays"], 30);
+        assert_eq!(b["accessPackageId"], "a");
+        assert_eq!(b["requestorSettings"]["scopeType"], "SpecificDirectorySubjects");
+        assert_eq!(b["requestorSettings"]["allowedRequestors"][0]["id"], "u");
+        let v = render(ApiVersion::V1, kind::POLICY, &c);
+        assert!(v.get("_accessPackageId").is_none());
+    }
+}
