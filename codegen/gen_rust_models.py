@@ -161,6 +161,10 @@ def gen_poly(api, t):
         out.append(f"            {n}::{pascal(s.name)}(_) => Some({json.dumps(s.odata_type)}),")
     out += ["            Self::Other(b) => b.extra.get(\"@odata.type\").and_then(|v| v.as_str()),", "        }", "    }",
             "    fn inner(&self) -> &dyn DynModel {", "        match self {"]
+    if any(p.name == "id" for p in t.props):
+        out[-2:-2] = ["    /// The `id` every member of this family has.", "    pub fn id(&self) -> Option<&str> {", "        match self {"] + \
+            [f"            {n}::{pascal(s.name)}(x) => x.id.as_deref()," for s in subs] + \
+            ["            Self::Other(x) => x.id.as_deref(),", "        }", "    }"]
     for s in subs:
         out.append(f"            {n}::{pascal(s.name)}(x) => x,")
     out += ["            Self::Other(x) => x,", "        }", "    }", "}", "",

@@ -2325,6 +2325,14 @@ impl AccessPackageQuestion {
             Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
         }
     }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            AccessPackageQuestion::AccessPackageMultipleChoiceQuestion(x) => x.id.as_deref(),
+            AccessPackageQuestion::AccessPackageTextInputQuestion(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
+        }
+    }
     fn inner(&self) -> &dyn DynModel {
         match self {
             AccessPackageQuestion::AccessPackageMultipleChoiceQuestion(x) => x,
@@ -4997,6 +5005,15 @@ impl CustomCalloutExtension {
             Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
         }
     }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            CustomCalloutExtension::AccessPackageAssignmentRequestWorkflowExtension(x) => x.id.as_deref(),
+            CustomCalloutExtension::AccessPackageAssignmentWorkflowExtension(x) => x.id.as_deref(),
+            CustomCalloutExtension::CustomAccessPackageWorkflowExtension(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
+        }
+    }
     fn inner(&self) -> &dyn DynModel {
         match self {
             CustomCalloutExtension::AccessPackageAssignmentRequestWorkflowExtension(x) => x,
@@ -5510,6 +5527,15 @@ impl DirectoryObject {
             DirectoryObject::ServicePrincipal(_) => Some("#microsoft.graph.servicePrincipal"),
             DirectoryObject::User(_) => Some("#microsoft.graph.user"),
             Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            DirectoryObject::Group(x) => x.id.as_deref(),
+            DirectoryObject::ServicePrincipal(x) => x.id.as_deref(),
+            DirectoryObject::User(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
         }
     }
     fn inner(&self) -> &dyn DynModel {

@@ -3566,6 +3566,14 @@ impl AccessPackageQuestion {
             Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
         }
     }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            AccessPackageQuestion::AccessPackageMultipleChoiceQuestion(x) => x.id.as_deref(),
+            AccessPackageQuestion::AccessPackageTextInputQuestion(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
+        }
+    }
     fn inner(&self) -> &dyn DynModel {
         match self {
             AccessPackageQuestion::AccessPackageMultipleChoiceQuestion(x) => x,
@@ -6290,6 +6298,13 @@ impl ControlConfiguration {
             Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
         }
     }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            ControlConfiguration::EndUserSettings(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
+        }
+    }
     fn inner(&self) -> &dyn DynModel {
         match self {
             ControlConfiguration::EndUserSettings(x) => x,
@@ -6541,6 +6556,14 @@ impl CustomCalloutExtension {
             CustomCalloutExtension::AccessPackageAssignmentRequestWorkflowExtension(_) => Some("#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension"),
             CustomCalloutExtension::AccessPackageAssignmentWorkflowExtension(_) => Some("#microsoft.graph.accessPackageAssignmentWorkflowExtension"),
             Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            CustomCalloutExtension::AccessPackageAssignmentRequestWorkflowExtension(x) => x.id.as_deref(),
+            CustomCalloutExtension::AccessPackageAssignmentWorkflowExtension(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
         }
     }
     fn inner(&self) -> &dyn DynModel {
@@ -7615,6 +7638,15 @@ impl DirectoryObject {
             DirectoryObject::ServicePrincipal(_) => Some("#microsoft.graph.servicePrincipal"),
             DirectoryObject::User(_) => Some("#microsoft.graph.user"),
             Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            DirectoryObject::Group(x) => x.id.as_deref(),
+            DirectoryObject::ServicePrincipal(x) => x.id.as_deref(),
+            DirectoryObject::User(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
         }
     }
     fn inner(&self) -> &dyn DynModel {
