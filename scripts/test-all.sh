@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Every test in every language, from a fresh clone. Installs what it needs
+# (apt: valgrind, mono-mcs; pip: maturin, pytest into .venv; npm: @napi-rs/cli).
+#   bash scripts/test-all.sh            # everything
+#   SKIP=node,powershell bash scripts/test-all.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu
+export CARGO_TERM_COLOR=never
+SKIP=${SKIP:-}
+passed=0; failed=0; failures=()
+
+suite() { # name, command...
+  local name=$1; shift
+  if [[ ",$SKIP," == *",$name,"* ]]; then echo "== $name: skipped"; return; fi
+  echo; echo "================ $name"
+  local t0=$SECONDS
+  if "$@"; then passed=$((passed+1)); echo "== $name: ok ($((SECONDS-t0)) s)"
+  else failed=$((failed+1)); failures+=("$name"); echo "== $name: FAILED ($((SECONDS-t0)) s)"; fi
+}
+
+need_apt() { # packages...
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    echo "installing ${missing[*]}"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") >/dev/null
+  fi
+}
+
+generated_current() { python3 codegen/generate.py --check; }
+
+rust_build() { cargo build --release --workspace --all-targets --exclude entitlement-python --exclude entitlement-node; }
+
+rust_tests() { cargo test --release --workspace --exclude entitlement-python --exclude entitlement-node -- --nocapture 2>&1 | tee target/rust-tests.log | grep -E "^(test result|model conformance|  exception|running|error|failures:|---- )|panicked" ; test "${PIPESTATUS[0]}" -eq 0; }
+
+header_current() { git diff --exit-code -- include/entitlement.h; }
+
+tutorial() { ./target/$CARGO_BUILD_TARGET/release/entitlement tutorial; }
+
+python_tests() {
+  [ -d .venv ] || python3 -m venv .venv
+  # shellcheck disable=SC1091
+  . .venv/bin/activate
+  pip install -q 'maturin>=1.9.4,<2' 'pytest>=8' &&
+  (cd python && maturin develop --release -q) &&
+  pytest -q python/tests
+  local rc=$?; deactivate; return $rc
+}
+
+node_tests() { (cd node && npm install --no-audit --no-fund --loglevel=error && npm run build --silent && npm test); }
+
+c_tests() { need_apt valgrind && bash tests/c/run.sh release; }
+
+powershell_tests() { need_apt mono-mcs && bash powershell/tests/run.sh release; }
+
+bench() { bash bench/run.sh --n "${BENCH_N:-2000}"; }
+
+suite generated-files generated_current
+suite rust-build rust_build
+suite rust rust_tests
+suite c-header header_current
+suite tutorial tutorial
+suite python python_tests
+suite node node_tests
+suite c c_tests
+suite powershell powershell_tests
+suite bench bench
+
+echo
+echo "suites: ${failures[*]:-none failed}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
