@@ -39,9 +39,6 @@ impl GraphError {
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message)
     }
-    pub fn not_found(what: &str, id: &str) -> Self {
-        Self::new(404, "ResourceNotFound", format!("{what} with id '{id}' was not found."))
-    }
     pub fn forbidden() -> Self {
         Self::new(
             403,
@@ -62,10 +59,6 @@ impl GraphError {
     }
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(500, "InternalServerError", message)
-    }
-    pub fn with_header(mut self, name: &'static str, value: String) -> Self {
-        self.headers.push((name, value));
-        self
     }
 
     /// The body, with Graph's `innerError` ids.

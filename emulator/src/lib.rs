@@ -1,1 +1,277 @@
 // SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! A local emulator of the Microsoft Graph entitlement management service
+//! (Entra ID Governance): Graph's `/v1.0` and `/beta` routes from the one API
+//! description in core, an Entra-compatible token endpoint, SQLite state, and
+//! request delivery in the background.
+//!
+//! Runtime policy: [`Emulator`] runs on the caller's tokio runtime;
+//! [`EmulatorHandle`] owns a thread with its own runtime for hosts without one
+//! (bindings, CLI).
+
+mod auth;
+mod error;
+mod lifecycle;
+pub mod odata;
+mod resources;
+mod seed;
+mod server;
+mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use error::EmulatorError;
+pub use seed::{Seed, SeedApplication, SeedGroup, SeedUser};
+
+use server::State;
+use store::kind;
+
+/// Fixed identifiers of the built-in tenant (`Seed::default()`).
+pub mod ids {
+    pub const TENANT_ID: &str = "a1b2c3d4-0000-4000-8000-00000000e1a1";
+    pub const TENANT_DOMAIN: &str = "contoso.com";
+    pub const GENERAL_CATALOG_ID: &str = "cec5d6ab-c75d-47c0-9c1c-92e89f66e384";
+    pub const REQUESTOR1_ID: &str = "007d1c7e-7fa8-4e33-b678-5e437acdcddc";
+    pub const REQUESTOR1_UPN: &str = "requestor1@contoso.com";
+    pub const ADMIN_ID: &str = "5c0f3a7e-2d1b-4c8a-9e6f-0a1b2c3d4e5f";
+    pub const ADMIN_UPN: &str = "admin@contoso.com";
+    pub const GROUP_ID: &str = "e93e24d1-2b65-4a6c-a1dd-654a12225487";
+    pub const MARKETING_GROUP_ID: &str = "f4892fac-e81c-4712-bdf2-a4450008a4b0";
+    pub const APP_CLIENT_ID: &str = "3f6d2b8e-9a41-4c07-b1e5-7d8c9e0f1a2b";
+    pub const APP_CLIENT_SECRET: &str = "emulator-app-secret~0123456789";
+    pub const USER_PASSWORD: &str = "Emulator!Passw0rd";
+}
+
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// 0 = an ephemeral port.
+    pub port: u16,
+    /// `None` = in-memory SQLite; a path keeps state across restarts.
+    pub db_path: Option<PathBuf>,
+    pub seed: Seed,
+    /// Default page size of lists (`$top` may ask for less).
+    pub page_size: usize,
+    /// Time between request state transitions.
+    pub delivery_delay: Duration,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig { port: 0, db_path: None, seed: Seed::default(), page_size: 100, delivery_delay: Duration::from_millis(300) }
+    }
+}
+
+/// A fault answered instead of the next `count` matching requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub status: u16,
+    /// `Retry-After` header text.
+    pub retry_after: Option<String>,
+    pub count: u32,
+    /// Only requests whose path contains this (None = any). The token endpoint is never faulted.
+    pub path_contains: Option<String>,
+}
+
+/// Accessors shared by [`Emulator`] and [`EmulatorHandle`].
+#[derive(Clone)]
+struct Shared {
+    st: Arc<State>,
+    app: (String, String),
+}
+
+impl Shared {
+    fn user_token(&self, user: &str) -> Result<String, EmulatorError> {
+        let u = auth::find_user(&self.st, user).ok_or_else(|| EmulatorError::UnknownUser(user.to_string()))?;
+        auth::user_token(&self.st, &u, &self.app.0)
+    }
+    fn app_token(&self) -> String {
+        match self.st.store.get(kind::APPLICATION, &self.app.0) {
+            Ok(Some(app)) => auth::app_token(&self.st, &app.json).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+    fn inject_fault(&self, fault: Fault) {
+        self.st.faults.lock().unwrap_or_else(|p| p.into_inner()).push(fault);
+    }
+}
+
+pub struct Emulator {
+    shared: Shared,
+    addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds 127.0.0.1 and serves until [`Emulator::shutdown`].
+    pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        let (store, seeded) = store::Store::open(config.db_path.as_deref())?;
+        if !seeded {
+            config.seed.apply(&store)?;
+        }
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let app = config.seed.app().map(|a| (a.client_id.clone(), a.client_secret.clone())).unwrap_or_default();
+        let st = Arc::new(State {
+            store,
+            tenant_id: config.seed.tenant_id.clone(),
+            domains: config.seed.domains.clone(),
+            base_url: format!("http://{addr}"),
+            page_size: config.page_size.max(1),
+            delivery_delay: config.delivery_delay,
+            keys: auth::Keys::random(),
+            faults: Mutex::new(Vec::new()),
+        });
+        lifecycle::resume(&st);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let router = server::router(st.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Emulator { shared: Shared { st, app }, addr, shutdown: Some(tx), task: Some(task) })
+    }
+
+    /// `http://127.0.0.1:PORT`, the Graph root: clients append `/v1.0` or `/beta`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    /// Same root: the token endpoint is `{authority}/{tenant}/oauth2/v2.0/token`.
+    pub fn authority(&self) -> String {
+        self.base_url()
+    }
+    pub fn tenant_id(&self) -> &str {
+        &self.shared.st.tenant_id
+    }
+    /// `(client_id, client_secret)` of the seeded application.
+    pub fn app_credentials(&self) -> (String, String) {
+        self.shared.app.clone()
+    }
+    /// A delegated token for a seeded user (by id or UPN).
+    pub fn user_token(&self, user_id_or_upn: &str) -> Result<String, EmulatorError> {
+        self.shared.user_token(user_id_or_upn)
+    }
+    /// An application token for the seeded application.
+    pub fn app_token(&self) -> String {
+        self.shared.app_token()
+    }
+    pub fn inject_fault(&self, fault: Fault) {
+        self.shared.inject_fault(fault)
+    }
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The emulator on its own thread and runtime, for hosts without tokio.
+pub struct EmulatorHandle {
+    shared: Shared,
+    base_url: String,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl EmulatorHandle {
+    pub fn spawn(config: EmulatorConfig) -> Result<EmulatorHandle, EmulatorError> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(Shared, String), EmulatorError>>();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new().name("entitlement-emulator".into()).spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(EmulatorError::Io(e)));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                match Emulator::start(config).await {
+                    Ok(emu) => {
+                        let _ = ready_tx.send(Ok((emu.shared.clone(), emu.base_url())));
+                        let _ = tokio::task::spawn_blocking(move || stop_rx.recv()).await;
+                        emu.shutdown().await;
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
+                }
+            });
+        })?;
+        let (shared, base_url) = ready_rx.recv().map_err(|_| EmulatorError::Runtime("emulator thread exited".into()))??;
+        Ok(EmulatorHandle { shared, base_url, stop: Some(stop_tx), thread: Some(thread) })
+    }
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+    pub fn authority(&self) -> String {
+        self.base_url.clone()
+    }
+    pub fn tenant_id(&self) -> &str {
+        &self.shared.st.tenant_id
+    }
+    pub fn app_credentials(&self) -> (String, String) {
+        self.shared.app.clone()
+    }
+    pub fn user_token(&self, user_id_or_upn: &str) -> Result<String, EmulatorError> {
+        self.shared.user_token(user_id_or_upn)
+    }
+    pub fn app_token(&self) -> String {
+        self.shared.app_token()
+    }
+    pub fn inject_fault(&self, fault: Fault) {
+        self.shared.inject_fault(fault)
+    }
+    /// Stops the server and joins its thread.
+    pub fn stop(mut self) {
+        self.stop_inner();
+    }
+    fn stop_inner(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for EmulatorHandle {
+    fn drop(&mut self) {
+        self.stop_inner();
+    }
+}
+
+/// Runs until ctrl-c, printing the base URL and credentials (`entitlement emulator serve`).
+pub async fn serve(config: EmulatorConfig) -> Result<(), EmulatorError> {
+    let emu = Emulator::start(config).await?;
+    let (id, secret) = emu.app_credentials();
+    println!("Graph emulator listening on {}", emu.base_url());
+    println!("  Graph root:     {}/v1.0  (and /beta)", emu.base_url());
+    println!("  token endpoint: {}/{}/oauth2/v2.0/token", emu.authority(), emu.tenant_id());
+    println!("  tenant id:      {}", emu.tenant_id());
+    println!("  client id:      {id}");
+    println!("  client secret:  {secret}");
+    println!("  user password:  {} (seeded users: {}, {})", ids::USER_PASSWORD, ids::REQUESTOR1_UPN, ids::ADMIN_UPN);
+    tokio::signal::ctrl_c().await?;
+    emu.shutdown().await;
+    Ok(())
+}

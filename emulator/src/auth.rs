@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Entra-compatible token endpoint and bearer-token checks. Tokens are HS256
+//! JWTs signed with a key drawn when the emulator starts, so tokens from a
+//! previous run are rejected like tokens for another tenant would be.
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::{new_id, EmulatorError, GraphError};
+use crate::resources::render::s;
+use crate::server::State;
+use crate::store::kind;
+
+pub const GRAPH_AUDIENCE: &str = "https://graph.microsoft.com";
+pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+/// Directory role template ids.
+pub const ROLE_IDENTITY_GOVERNANCE_ADMIN: &str = "45d8d3c5-c802-45c6-b32a-1d70b5e1e86e";
+pub const ROLE_GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
+const DELEGATED_SCOPES: &str = "EntitlementManagement.ReadWrite.All Group.ReadWrite.All User.ReadWrite.All User.Read openid profile email";
+const LIFETIME_SECS: i64 = 3599;
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    App { client_id: String, roles: Vec<String> },
+    User { id: String, admin: bool },
+}
+
+impl Principal {
+    pub fn is_admin(&self) -> bool {
+        match self {
+            Principal::App { roles, .. } => roles.iter().any(|r| r == "EntitlementManagement.ReadWrite.All"),
+            Principal::User { admin, .. } => *admin,
+        }
+    }
+    pub fn can_read_all(&self) -> bool {
+        match self {
+            Principal::App { roles, .. } => roles.iter().any(|r| r.starts_with("EntitlementManagement.")),
+            Principal::User { admin, .. } => *admin,
+        }
+    }
+    pub fn user_id(&self) -> Option<&str> {
+        match self {
+            Principal::User { id, .. } => Some(id),
+            Principal::App { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    aud: String,
+    iss: String,
+    iat: i64,
+    nbf: i64,
+    exp: i64,
+    tid: String,
+    oid: String,
+    sub: String,
+    appid: String,
+    azp: String,
+    idtyp: String,
+    ver: String,
+    uti: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    roles: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scp: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    upn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+pub struct Keys {
+    enc: EncodingKey,
+    dec: DecodingKey,
+}
+
+impl Keys {
+    pub fn random() -> Keys {
+        let secret: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()].iter().flat_map(|u| u.into_bytes()).collect();
+        Keys { enc: EncodingKey::from_secret(&secret), dec: DecodingKey::from_secret(&secret) }
+    }
+}
+
+fn issuer(tenant: &str) -> String {
+    format!("https://sts.windows.net/{tenant}/")
+}
+
+fn sign(st: &State, claims: &Claims) -> Result<String, EmulatorError> {
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &st.keys.enc).map_err(|e| EmulatorError::Token(e.to_string()))
+}
+
+fn base_claims(st: &State, oid: &str, appid: &str, idtyp: &str) -> Claims {
+    let now = chrono::Utc::now().timestamp();
+    Claims {
+        aud: GRAPH_AUDIENCE.into(),
+        iss: issuer(&st.tenant_id),
+        iat: now,
+        nbf: now - 5,
+        exp: now + LIFETIME_SECS,
+        tid: st.tenant_id.clone(),
+        oid: oid.into(),
+        sub: oid.into(),
+        appid: appid.into(),
+        azp: appid.into(),
+        idtyp: idtyp.into(),
+        ver: "1.0".into(),
+        uti: new_id(),
+        roles: None,
+        scp: None,
+        wids: None,
+        upn: None,
+        name: None,
+    }
+}
+
+pub fn app_token(st: &State, app: &Value) -> Result<String, EmulatorError> {
+    let id = s(app, "appId");
+    let mut c = base_claims(st, s(app, "id"), id, "app");
+    c.roles = Some(strings(app.get("_permissions")));
+    sign(st, &c)
+}
+
+pub fn user_token(st: &State, user: &Value, client_id: &str) -> Result<String, EmulatorError> {
+    let mut c = base_claims(st, s(user, "id"), client_id, "user");
+    c.scp = Some(DELEGATED_SCOPES.into());
+    c.wids = Some(strings(user.get("_roles")));
+    c.upn = Some(s(user, "userPrincipalName").into());
+    c.name = Some(s(user, "displayName").into());
+    sign(st, &c)
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// Finds a seeded user by id or UPN.
+pub fn find_user(st: &State, id_or_upn: &str) -> Option<Value> {
+    if let Ok(Some(r)) = st.store.get(kind::USER, id_or_upn) {
+        return Some(r.json);
+    }
+    st.store.list(kind::USER, None).ok()?.into_iter().map(|r| r.json).find(|u| s(u, "userPrincipalName").eq_ignore_ascii_case(id_or_upn))
+}
+
+/// Checks `Authorization: Bearer …`.
+pub fn verify(st: &State, header: Option<&str>) -> Result<Principal, GraphError> {
+    let Some(h) = header else {
+        return Err(GraphError::unauthorized("Access token is empty."));
+    };
+    let token = h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")).map(str::trim).unwrap_or("");
+    if token.is_empty() {
+        return Err(GraphError::unauthorized("Access token is empty."));
+    }
+    let mut v = Validation::new(Algorithm::HS256);
+    v.set_audience(&[GRAPH_AUDIENCE, GRAPH_APP_ID]);
+    v.set_issuer(&[issuer(&st.tenant_id)]);
+    v.leeway = 0;
+    let data = jsonwebtoken::decode::<Claims>(token, &st.keys.dec, &v).map_err(|e| match e.kind() {
+        jsonwebtoken::errors::ErrorKind::ExpiredSignature => GraphError::unauthorized("Lifetime validation failed, the token is expired."),
+        jsonwebtoken::errors::ErrorKind::InvalidSignature => GraphError::unauthorized("Invalid signature."),
+        jsonwebtoken::errors::ErrorKind::InvalidAudience => GraphError::unauthorized("Invalid audience."),
+        _ => GraphError::unauthorized("IDX14100: JWT is not well formed, there are no dots (.)."),
+    })?;
+    let c = data.claims;
+    if c.idtyp == "app" {
+        return Ok(Principal::App { client_id: c.appid, roles: c.roles.unwrap_or_default() });
+    }
+    let wids = c.wids.unwrap_or_default();
+    let admin = wids.iter().any(|w| w == ROLE_IDENTITY_GOVERNANCE_ADMIN || w == ROLE_GLOBAL_ADMIN);
+    Ok(Principal::User { id: c.oid, admin })
+}
+
+/// An AAD-style token error: `(status, body)`.
+fn aad_error(status: u16, error: &str, code: u32, text: &str) -> (u16, Value) {
+    let trace = new_id();
+    (
+        status,
+        json!({
+            "error": error,
+            "error_description": format!("AADSTS{code}: {text} Trace ID: {trace} Correlation ID: {trace} Timestamp: {}", chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ")),
+            "error_codes": [code],
+            "timestamp": chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string(),
+            "trace_id": trace,
+            "correlation_id": trace,
+        }),
+    )
+}
+
+/// `POST /{tenant}/oauth2/v2.0/token`.
+pub fn token_endpoint(st: &State, tenant: &str, body: &[u8]) -> (u16, Value) {
+    if !st.tenant_matches(tenant) {
+        return aad_error(400, "invalid_request", 90002, &format!("Tenant '{tenant}' not found."));
+    }
+    let form: std::collections::HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
+    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let client_id = get("client_id");
+    let scope = get("scope");
+    if !scope.is_empty() && !scope.split_whitespace().any(|sc| sc.starts_with(GRAPH_AUDIENCE) || sc.starts_with(GRAPH_APP_ID) || !sc.contains("://")) {
+        return aad_error(400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid.");
+    }
+    let app = match st.store.get(kind::APPLICATION, client_id) {
+        Ok(Some(r)) => r.json,
+        _ => return aad_error(400, "unauthorized_client", 700016, &format!("Application with identifier '{client_id}' was not found in the directory.")),
+    };
+    let result = match get("grant_type") {
+        "client_credentials" => {
+            if get("client_secret") != s(&app, "_secret") {
+                return aad_error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
+            }
+            app_token(st, &app)
+        }
+        "password" => {
+            let Some(user) = find_user(st, get("username")) else {
+                return aad_error(400, "invalid_grant", 50034, "The user account does not exist in this directory.");
+            };
+            if get("password") != s(&user, "_password") {
+                return aad_error(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
+            }
+            let secret = get("client_secret");
+            if !secret.is_empty() && secret != s(&app, "_secret") {
+                return aad_error(401, "invalid_client", 7000215, "Invalid client secret provided.");
+            }
+            user_token(st, &user, client_id)
+        }
+        "" => return aad_error(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'."),
+        other => return aad_error(400, "unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'.")),
+    };
+    match result {
+        Ok(token) => (
+            200,
+            json!({"token_type": "Bearer", "expires_in": LIFETIME_SECS, "ext_expires_in": LIFETIME_SECS, "access_token": token}),
+        ),
+        Err(e) => aad_error(500, "server_error", 90000, &e.to_string()),
+    }
+}

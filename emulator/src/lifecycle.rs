@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Request delivery, in the background like the service: a submitted request
+//! moves to delivering, then delivered, `delivery_delay` apart; delivery
+//! creates or expires the assignment and updates group membership.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::error::{now, GraphResult};
+use crate::resources::render::s;
+use crate::server::State;
+use crate::store::kind;
+
+pub fn spawn(st: Arc<State>, request_id: String) {
+    tokio::spawn(async move {
+        if let Err(e) = run(&st, &request_id).await {
+            tracing::warn!(request = %request_id, error = %e.message, "delivery failed");
+            if let Ok(Some(r)) = st.store.get(kind::REQUEST, &request_id) {
+                let mut c = r.json;
+                c["state"] = json!("deliveryFailed");
+                c["status"] = json!("DeliveryFailed");
+                let _ = st.store.put(kind::REQUEST, &r.id, None, &c);
+            }
+        }
+    });
+}
+
+/// Requests still in flight when the emulator last stopped.
+pub fn resume(st: &Arc<State>) {
+    if let Ok(reqs) = st.store.list(kind::REQUEST, None) {
+        for r in reqs {
+            if matches!(s(&r.json, "state"), "submitted" | "delivering") {
+                spawn(st.clone(), r.id);
+            }
+        }
+    }
+}
+
+fn set_state(st: &State, id: &str, state: &str, status: &str) -> GraphResult<Option<Value>> {
+    let Some(r) = st.store.get(kind::REQUEST, id)? else { return Ok(None) };
+    let mut c = r.json;
+    c["state"] = json!(state);
+    c["status"] = json!(status);
+    if state == "delivered" {
+        c["completedDateTime"] = json!(now());
+    }
+    st.store.put(kind::REQUEST, id, None, &c)?;
+    Ok(Some(c))
+}
+
+async fn run(st: &Arc<State>, id: &str) -> GraphResult<()> {
+    tokio::time::sleep(st.delivery_delay).await;
+    match st.store.get(kind::REQUEST, id)? {
+        Some(r) if matches!(s(&r.json, "state"), "submitted" | "delivering") => {}
+        _ => return Ok(()), // canceled or gone
+    }
+    set_state(st, id, "delivering", "Delivering")?;
+    tokio::time::sleep(st.delivery_delay).await;
+    let Some(req) = st.store.get(kind::REQUEST, id)?.map(|r| r.json) else { return Ok(()) };
+    if s(&req, "state") != "delivering" {
+        return Ok(());
+    }
+    if s(&req, "requestType").ends_with("Add") {
+        deliver_add(st, &req)?;
+    } else {
+        deliver_remove(st, &req)?;
+    }
+    set_state(st, id, "delivered", "Delivered")?;
+    Ok(())
+}
+
+/// Group ids whose Member role the access package grants.
+pub fn granted_groups(st: &State, package_id: &str) -> GraphResult<Vec<(String, Value)>> {
+    let mut out = Vec::new();
+    for sc in st.store.list(kind::ROLE_SCOPE, Some(package_id))? {
+        let Some(role) = st.store.get(kind::RESOURCE_ROLE, s(&sc.json, "_roleId"))? else { continue };
+        if !s(&role.json, "originSystem").eq_ignore_ascii_case("AadGroup") {
+            continue;
+        }
+        let Some(res) = st.store.get(kind::RESOURCE, s(&role.json, "_resourceId"))? else { continue };
+        if s(&role.json, "displayName").eq_ignore_ascii_case("Member") || s(&role.json, "originId").starts_with("Member_") {
+            out.push((s(&res.json, "originId").to_string(), role.json));
+        }
+    }
+    Ok(out)
+}
+
+fn deliver_add(st: &State, req: &Value) -> GraphResult<()> {
+    let package_id = s(req, "_accessPackageId");
+    let target = s(req, "_targetId");
+    let catalog_id = st.store.get(kind::ACCESS_PACKAGE, package_id)?.map(|p| s(&p.json, "catalogId").to_string()).unwrap_or_default();
+    let policy = st.store.get(kind::POLICY, s(req, "_policyId"))?.map(|p| p.json).unwrap_or(Value::Null);
+    let start = chrono::Utc::now();
+    let exp = policy.get("expiration").cloned().unwrap_or(Value::Null);
+    let expiration = match s(&exp, "type") {
+        "afterDuration" => {
+            let days: i64 = s(&exp, "duration").trim_start_matches('P').trim_end_matches('D').parse().unwrap_or(0);
+            let end = start + chrono::Duration::days(days);
+            json!({"endDateTime": end.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "duration": null, "type": "afterDateTime"})
+        }
+        "afterDateTime" => json!({"endDateTime": exp.get("endDateTime"), "duration": null, "type": "afterDateTime"}),
+        _ => json!({"endDateTime": null, "duration": null, "type": "noExpiration"}),
+    };
+    let groups = granted_groups(st, package_id)?;
+    let roles: Vec<Value> = groups
+        .iter()
+        .map(|(_, role)| json!({"id": crate::error::new_id(), "originId": role.get("originId"), "originSystem": "AadGroup", "status": "Fulfilled"}))
+        .collect();
+    let assignment_id = s(req, "_assignmentId");
+    let a = json!({
+        "id": assignment_id,
+        "state": "delivered",
+        "status": "Delivered",
+        "expiredDateTime": null,
+        "schedule": {"startDateTime": start.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "recurrence": null, "expiration": expiration},
+        "_accessPackageId": package_id,
+        "_policyId": s(req, "_policyId"),
+        "_targetId": target,
+        "_catalogId": catalog_id,
+        "_resourceRoles": roles,
+    });
+    st.store.put(kind::ASSIGNMENT, assignment_id, None, &a)?;
+    for (g, _) in groups {
+        st.store.add_member(&g, target)?;
+    }
+    Ok(())
+}
+
+fn deliver_remove(st: &State, req: &Value) -> GraphResult<()> {
+    let Some(rec) = st.store.get(kind::ASSIGNMENT, s(req, "_assignmentId"))? else { return Ok(()) };
+    let mut a = rec.json;
+    let target = s(&a, "_targetId").to_string();
+    let package_id = s(&a, "_accessPackageId").to_string();
+    a["state"] = json!("expired");
+    a["status"] = json!("Expired");
+    a["expiredDateTime"] = json!(now());
+    st.store.put(kind::ASSIGNMENT, &rec.id, None, &a)?;
+    // Keep memberships another live assignment of the same user still grants.
+    let mut still: Vec<String> = Vec::new();
+    for other in st.store.list(kind::ASSIGNMENT, None)? {
+        if s(&other.json, "_targetId").eq_ignore_ascii_case(&target) && s(&other.json, "state") == "delivered" {
+            still.extend(granted_groups(st, s(&other.json, "_accessPackageId"))?.into_iter().map(|(g, _)| g));
+        }
+    }
+    for (g, _) in granted_groups(st, &package_id)? {
+        if !still.iter().any(|x| x.eq_ignore_ascii_case(&g)) {
+            st.store.remove_member(&g, &target)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Generic list / get / update / delete over one kind of stored object, with
+//! the OData options applied. Endpoints whose semantics are plain CRUD need no
+//! handler of their own: `kind_of` maps the operation's path to a kind.
+
+use entitlement::api::{ApiVersion, Operation};
+use serde_json::{json, Map, Value};
+
+use super::nav::{navigate, Nav};
+use super::render::render;
+use crate::error::{now, GraphError, GraphResult};
+use crate::odata::filter::{self, lookup};
+use crate::odata::query::{encode_skiptoken, ExpandItem};
+use crate::server::{Ctx, Reply, State};
+use crate::store::{kind, Record};
+
+/// The kind an operation's path addresses (its last collection segment).
+pub fn kind_of(op: &Operation) -> Option<&'static str> {
+    let seg = op.path.rsplit('/').find(|s| !s.starts_with('{'))?;
+    Some(match seg.to_ascii_lowercase().as_str() {
+        "catalogs" => kind::CATALOG,
+        "resources" => kind::RESOURCE,
+        "resourceroles" => kind::RESOURCE_ROLE,
+        "resourcerequests" => kind::RESOURCE_REQUEST,
+        "accesspackages" => kind::ACCESS_PACKAGE,
+        "resourcerolescopes" | "accesspackageresourcerolescopes" => kind::ROLE_SCOPE,
+        "assignmentpolicies" | "accesspackageassignmentpolicies" => kind::POLICY,
+        "assignmentrequests" | "accesspackageassignmentrequests" => kind::REQUEST,
+        "assignments" | "accesspackageassignments" => kind::ASSIGNMENT,
+        "groups" => kind::GROUP,
+        "users" | "members" => kind::USER,
+        _ => return None,
+    })
+}
+
+/// Loads one object or answers Graph's 404.
+pub fn require(st: &State, k: &str, id: &str) -> GraphResult<Record> {
+    st.store.get(k, id)?.ok_or_else(|| {
+        GraphError::new(
+            404,
+            "ResourceNotFound",
+            format!("{} with id '{id}' does not exist.", super::nav::type_name(k)),
+        )
+    })
+}
+
+/// Renders with `$expand` and `$select` applied.
+pub fn shape(st: &State, v: ApiVersion, k: &str, c: &Value, expand: &[ExpandItem], select: Option<&[String]>) -> GraphResult<Value> {
+    let mut out = match render(v, k, c) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    let mut keep: Vec<String> = Vec::new();
+    for item in expand {
+        let value = match navigate(st, k, c, &item.name)? {
+            Nav::One(ck, child) => shape(st, v, ck, &child, &item.expand, item.select.as_deref())?,
+            Nav::Many(ck, children) => Value::Array(
+                children
+                    .iter()
+                    .map(|ch| shape(st, v, ck, ch, &item.expand, item.select.as_deref()))
+                    .collect::<GraphResult<_>>()?,
+            ),
+            Nav::Raw(raw) => raw,
+        };
+        out.insert(item.name.clone(), value);
+        keep.push(item.name.clone());
+    }
+    if let Some(sel) = select {
+        if !sel.iter().any(|x| x == "*") {
+            out.retain(|key, _| {
+                key.starts_with('@') || keep.contains(key) || key == "id" || sel.iter().any(|x| x.eq_ignore_ascii_case(key))
+            });
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// Lists `records` of kind `k` with `$filter`, `$orderby`, `$count`, paging, `$expand`, `$select`.
+pub fn list(ctx: &Ctx, k: &str, records: Vec<Value>) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let mut rows: Vec<(Value, Value)> = records.into_iter().map(|c| (render(ctx.version, k, &c), c)).collect();
+    if let Some(f) = &ctx.q.filter {
+        let mut roots = Vec::new();
+        filter::roots(f, &mut roots);
+        roots.dedup();
+        let mut kept = Vec::with_capacity(rows.len());
+        for (r, c) in rows {
+            let mut view = r.clone();
+            for root in &roots {
+                let present = view.as_object().is_some_and(|m| m.keys().any(|key| key.eq_ignore_ascii_case(root)));
+                if !present {
+                    let value = match navigate(st, k, &c, root).map_err(|_| {
+                        GraphError::bad_request(format!("Invalid filter clause: Could not find a property named '{root}'."))
+                    })? {
+                        Nav::One(ck, child) => render(ctx.version, ck, &child),
+                        Nav::Many(ck, children) => Value::Array(children.iter().map(|ch| render(ctx.version, ck, ch)).collect()),
+                        Nav::Raw(raw) => raw,
+                    };
+                    if let Value::Object(m) = &mut view {
+                        m.insert(root.clone(), value);
+                    }
+                }
+            }
+            if filter::matches(f, &view) {
+                kept.push((r, c));
+            }
+        }
+        rows = kept;
+    }
+    if !ctx.q.orderby.is_empty() {
+        rows.sort_by(|(a, _), (b, _)| {
+            for (path, desc) in &ctx.q.orderby {
+                let o = cmp_json(lookup(a, path), lookup(b, path));
+                let o = if *desc { o.reverse() } else { o };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+    }
+    let total = rows.len();
+    let page = ctx.q.top.unwrap_or(st.page_size).max(1).min(st.page_size.max(1));
+    let page = if ctx.q.top == Some(0) { 0 } else { page };
+    let start = ctx.q.skip.min(total);
+    let end = (start + page).min(total);
+    let mut value = Vec::with_capacity(end - start);
+    for (_, c) in &rows[start..end] {
+        value.push(shape(st, ctx.version, k, c, &ctx.q.expand, ctx.q.select.as_deref())?);
+    }
+    let mut body = Map::new();
+    body.insert("@odata.context".into(), json!(ctx.context(false)));
+    if ctx.q.count {
+        body.insert("@odata.count".into(), json!(total));
+    }
+    if end < total && page > 0 {
+        body.insert("@odata.nextLink".into(), json!(next_link(ctx, end)));
+    }
+    body.insert("value".into(), Value::Array(value));
+    Reply::json(200, Value::Object(body))
+}
+
+fn next_link(ctx: &Ctx, offset: usize) -> String {
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &ctx.q.raw {
+        ser.append_pair(k, v);
+    }
+    ser.append_pair("$skiptoken", &encode_skiptoken(offset));
+    let q = ser.finish().replace('+', "%20");
+    format!("{}/{}{}?{}", ctx.st.base_url, ctx.version.as_str(), ctx.path, q)
+}
+
+fn cmp_json(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Some(Value::String(x)), Some(Value::String(y))) => x.to_lowercase().cmp(&y.to_lowercase()),
+        (Some(Value::Number(x)), Some(Value::Number(y))) => {
+            x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal)
+        }
+        (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
+        (None | Some(Value::Null), None | Some(Value::Null)) => Ordering::Equal,
+        (None | Some(Value::Null), _) => Ordering::Less,
+        (_, None | Some(Value::Null)) => Ordering::Greater,
+        _ => Ordering::Equal,
+    }
+}
+
+/// A single entity with `@odata.context`.
+pub fn entity(ctx: &Ctx, status: u16, k: &str, c: &Value) -> GraphResult<Reply> {
+    let shaped = shape(ctx.st, ctx.version, k, c, &ctx.q.expand, ctx.q.select.as_deref())?;
+    let mut body = Map::new();
+    body.insert("@odata.context".into(), json!(ctx.context(true)));
+    if let Value::Object(m) = shaped {
+        body.extend(m);
+    }
+    Reply::json(status, Value::Object(body))
+}
+
+/// Generic handlers by operation kind, for kinds without special rules.
+pub fn generic(ctx: &Ctx, k: &'static str) -> GraphResult<Reply> {
+    use entitlement::api::OpKind;
+    let st = ctx.st;
+    match ctx.op.kind {
+        OpKind::List => {
+            // Nested collections (`catalogs/{id}/resources`) are stored under their parent.
+            let parent = if ctx.args.is_empty() { None } else { Some(ctx.arg(0)) };
+            if let (Some(p), Some(pk)) = (parent, parent_kind(ctx.op)) {
+                require(st, pk, p)?;
+            }
+            let records = st.store.list(k, parent)?.into_iter().map(|r| r.json).collect();
+            list(ctx, k, records)
+        }
+        OpKind::Get => {
+            let rec = require(st, k, ctx.arg(ctx.args.len().saturating_sub(1)))?;
+            entity(ctx, 200, k, &rec.json)
+        }
+        OpKind::Update => {
+            let id = ctx.arg(ctx.args.len().saturating_sub(1));
+            let rec = require(st, k, id)?;
+            let mut c = rec.json;
+            merge(&mut c, &ctx.body);
+            c["modifiedDateTime"] = json!(now());
+            st.store.put(k, &rec.id, rec.parent.as_deref(), &c)?;
+            Reply::no_content()
+        }
+        OpKind::Delete => {
+            let id = ctx.arg(ctx.args.len().saturating_sub(1));
+            if !st.store.delete(k, id)? {
+                require(st, k, id)?;
+            }
+            Reply::no_content()
+        }
+        _ => Err(GraphError::new(501, "NotImplemented", format!("{} is not implemented by the emulator.", ctx.op.name))),
+    }
+}
+
+fn parent_kind(op: &Operation) -> Option<&'static str> {
+    let mut segs = op.path.rsplit('/').filter(|s| !s.starts_with('{'));
+    segs.next()?;
+    match segs.next()?.to_ascii_lowercase().as_str() {
+        "catalogs" => Some(kind::CATALOG),
+        "accesspackages" => Some(kind::ACCESS_PACKAGE),
+        "groups" => Some(kind::GROUP),
+        _ => None,
+    }
+}
+
+/// PATCH semantics: top-level properties replace; `id`, annotations and internal fields are kept.
+pub fn merge(c: &mut Value, patch: &Value) {
+    if let (Value::Object(m), Value::Object(p)) = (c, patch) {
+        for (key, v) in p {
+            if key == "id" || key.starts_with('_') || key.starts_with('@') || key.contains("@odata") {
+                continue;
+            }
+            m.insert(key.clone(), v.clone());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Navigation properties per kind, for `$expand` and for filters on paths
+//! such as `resource/id` or `accessPackageAssignmentPolicy/Id`.
+
+use serde_json::Value;
+
+use super::render::{s, subject};
+use crate::error::{GraphError, GraphResult};
+use crate::server::State;
+use crate::store::kind;
+
+pub enum Nav {
+    One(&'static str, Value),
+    Many(&'static str, Vec<Value>),
+    Raw(Value),
+}
+
+fn one(st: &State, k: &'static str, id: &str) -> GraphResult<Nav> {
+    Ok(match st.store.get(k, id)? {
+        Some(r) => Nav::One(k, r.json),
+        None => Nav::Raw(Value::Null),
+    })
+}
+
+fn many_where(st: &State, k: &'static str, parent: Option<&str>, key: &str, id: &str) -> GraphResult<Nav> {
+    let items = st
+        .store
+        .list(k, parent)?
+        .into_iter()
+        .map(|r| r.json)
+        .filter(|v| key.is_empty() || s(v, key).eq_ignore_ascii_case(id))
+        .collect();
+    Ok(Nav::Many(k, items))
+}
+
+/// Resolves navigation property `name` of a canonical record of kind `k`.
+pub fn navigate(st: &State, k: &str, c: &Value, name: &str) -> GraphResult<Nav> {
+    let id = s(c, "id");
+    let n = name.to_ascii_lowercase();
+    let nav = match (k, n.as_str()) {
+        (kind::CATALOG, "accesspackages") => many_where(st, kind::ACCESS_PACKAGE, None, "catalogId", id)?,
+        (kind::CATALOG, "resources" | "accesspackageresources") => many_where(st, kind::RESOURCE, Some(id), "", "")?,
+        (kind::CATALOG, "resourceroles" | "accesspackageresourceroles") => many_where(st, kind::RESOURCE_ROLE, Some(id), "", "")?,
+        (kind::RESOURCE, "roles" | "accesspackageresourceroles") => many_where(st, kind::RESOURCE_ROLE, None, "_resourceId", id)?,
+        (kind::RESOURCE, "catalog") => one(st, kind::CATALOG, s(c, "_catalogId"))?,
+        (kind::RESOURCE_ROLE, "resource" | "accesspackageresource") => one(st, kind::RESOURCE, s(c, "_resourceId"))?,
+        (kind::ACCESS_PACKAGE, "catalog" | "accesspackagecatalog") => one(st, kind::CATALOG, s(c, "catalogId"))?,
+        (kind::ACCESS_PACKAGE, "resourcerolescopes" | "accesspackageresourcerolescopes") => many_where(st, kind::ROLE_SCOPE, Some(id), "", "")?,
+        (kind::ACCESS_PACKAGE, "assignmentpolicies" | "accesspackageassignmentpolicies") => {
+            many_where(st, kind::POLICY, None, "_accessPackageId", id)?
+        }
+        (kind::ROLE_SCOPE, "role" | "accesspackageresourcerole") => one(st, kind::RESOURCE_ROLE, s(c, "_roleId"))?,
+        (kind::ROLE_SCOPE, "scope" | "accesspackageresourcescope") => Nav::Raw(c.get("_scope").cloned().unwrap_or(Value::Null)),
+        (kind::POLICY, "accesspackage") => one(st, kind::ACCESS_PACKAGE, s(c, "_accessPackageId"))?,
+        (kind::POLICY, "catalog" | "accesspackagecatalog") => match st.store.get(kind::ACCESS_PACKAGE, s(c, "_accessPackageId"))? {
+            Some(p) => one(st, kind::CATALOG, s(&p.json, "catalogId"))?,
+            None => Nav::Raw(Value::Null),
+        },
+        (kind::REQUEST, "accesspackage") => one(st, kind::ACCESS_PACKAGE, s(c, "_accessPackageId"))?,
+        (kind::REQUEST, "assignment" | "accesspackageassignment") => one(st, kind::ASSIGNMENT, s(c, "_assignmentId"))?,
+        (kind::REQUEST, "requestor") => user_subject(st, s(c, "_requestorId"))?,
+        (kind::ASSIGNMENT, "accesspackage") => one(st, kind::ACCESS_PACKAGE, s(c, "_accessPackageId"))?,
+        (kind::ASSIGNMENT, "assignmentpolicy" | "accesspackageassignmentpolicy") => one(st, kind::POLICY, s(c, "_policyId"))?,
+        (kind::ASSIGNMENT, "target") => user_subject(st, s(c, "_targetId"))?,
+        (kind::ASSIGNMENT, "accesspackageassignmentresourceroles") => {
+            Nav::Raw(c.get("_resourceRoles").cloned().unwrap_or(Value::Array(vec![])))
+        }
+        (kind::RESOURCE_REQUEST, "resource" | "accesspackageresource") => one(st, kind::RESOURCE, s(c, "_resourceId"))?,
+        (kind::RESOURCE_REQUEST, "catalog" | "accesspackagecatalog") => one(st, kind::CATALOG, s(c, "catalogId"))?,
+        _ => {
+            return Err(GraphError::bad_request(format!(
+                "Could not find a property named '{name}' on type 'microsoft.graph.{}'.",
+                type_name(k)
+            )))
+        }
+    };
+    Ok(nav)
+}
+
+fn user_subject(st: &State, id: &str) -> GraphResult<Nav> {
+    if id.is_empty() {
+        return Ok(Nav::Raw(Value::Null));
+    }
+    let user = st.store.get(kind::USER, id)?;
+    Ok(Nav::Raw(subject(user.as_ref().map(|r| &r.json), id)))
+}
+
+pub fn type_name(k: &str) -> &'static str {
+    match k {
+        kind::CATALOG => "accessPackageCatalog",
+        kind::RESOURCE => "accessPackageResource",
+        kind::RESOURCE_ROLE => "accessPackageResourceRole",
+        kind::RESOURCE_REQUEST => "accessPackageResourceRequest",
+        kind::ACCESS_PACKAGE => "accessPackage",
+        kind::ROLE_SCOPE => "accessPackageResourceRoleScope",
+        kind::POLICY => "accessPackageAssignmentPolicy",
+        kind::REQUEST => "accessPackageAssignmentRequest",
+        kind::ASSIGNMENT => "accessPackageAssignment",
+        kind::USER => "user",
+        kind::GROUP => "group",
+        _ => "entity",
+    }
+}

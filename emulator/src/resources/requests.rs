@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Assignment requests (both versions), reading one's own requests and
+//! assignments, and group members. Delivery happens in `lifecycle`.
+
+use serde_json::{json, Value};
+
+use super::collection::{entity, list, require};
+use super::render::s;
+use super::required_str;
+use crate::auth::Principal;
+use crate::error::{new_id, now, GraphError, GraphResult};
+use crate::server::{Ctx, Reply, State};
+use crate::store::kind;
+
+const TYPES: &[&str] = &["userAdd", "userRemove", "adminAdd", "adminRemove"];
+
+fn id_of<'a>(v: &'a Value, flat: &str, navs: &[&str]) -> &'a str {
+    let direct = s(v, flat);
+    if !direct.is_empty() {
+        return direct;
+    }
+    navs.iter().map(|n| v.get(*n).map(|x| s(x, "id")).unwrap_or("")).find(|x| !x.is_empty()).unwrap_or("")
+}
+
+/// Whether `user` may request assignment under `policy` for themselves.
+pub fn policy_allows(st: &State, policy: &Value, user: &str) -> bool {
+    let rs = policy.get("requestorSettings").cloned().unwrap_or(Value::Null);
+    if !rs.get("enableTargetsToSelfAddAccess").and_then(Value::as_bool).unwrap_or(false) {
+        return false;
+    }
+    match s(policy, "allowedTargetScope") {
+        "allMemberUsers" | "allDirectoryUsers" => true,
+        "specificDirectoryUsers" => policy.get("specificAllowedTargets").and_then(Value::as_array).is_some_and(|targets| {
+            targets.iter().any(|t| {
+                let ty = s(t, "@odata.type").to_ascii_lowercase();
+                if ty.ends_with("groupmembers") {
+                    let g = id_of(t, "groupId", &[]);
+                    st.store.members(g).map(|m| m.iter().any(|x| x.eq_ignore_ascii_case(user))).unwrap_or(false)
+                } else {
+                    let u = if s(t, "userId").is_empty() { s(t, "id") } else { s(t, "userId") };
+                    u.eq_ignore_ascii_case(user)
+                }
+            })
+        }),
+        _ => false,
+    }
+}
+
+pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let b = &ctx.body;
+    let raw_type = required_str(b, "requestType")?;
+    let request_type = TYPES
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(raw_type))
+        .copied()
+        .ok_or_else(|| GraphError::bad_request(format!("The requestType '{raw_type}' is not supported.")))?;
+    let a = b
+        .get("assignment")
+        .or_else(|| b.get("accessPackageAssignment"))
+        .filter(|v| v.is_object())
+        .cloned()
+        .ok_or_else(|| GraphError::missing("assignment"))?;
+    let caller = ctx.who.user_id().map(str::to_string);
+    if request_type.starts_with("admin") && !ctx.who.is_admin() {
+        return Err(GraphError::forbidden());
+    }
+    if request_type.starts_with("user") && caller.is_none() {
+        return Err(GraphError::bad_request(format!("A {request_type} request must be made by a signed-in user.")));
+    }
+    let id = new_id();
+    let (package_id, policy_id, target_id, assignment_id);
+    if request_type.ends_with("Add") {
+        let pkg = require(st, kind::ACCESS_PACKAGE, id_of(&a, "accessPackageId", &["accessPackage"]))
+            .map_err(|e| if id_of(&a, "accessPackageId", &["accessPackage"]).is_empty() { GraphError::missing("accessPackageId") } else { e })?;
+        let target = match id_of(&a, "targetId", &["target"]) {
+            "" => a.get("target").map(|t| s(t, "objectId")).filter(|x| !x.is_empty()).or(caller.as_deref()).unwrap_or("").to_string(),
+            t => t.to_string(),
+        };
+        if target.is_empty() {
+            return Err(GraphError::missing("targetId"));
+        }
+        if request_type == "userAdd" && Some(target.as_str()) != caller.as_deref() {
+            return Err(GraphError::new(403, "Forbidden", "A userAdd request can only target the requestor."));
+        }
+        let user = require(st, kind::USER, &target)?;
+        let policies: Vec<Value> = st.store.list(kind::POLICY, None)?.into_iter().map(|r| r.json).filter(|p| s(p, "_accessPackageId").eq_ignore_ascii_case(&pkg.id)).collect();
+        let pid = id_of(&a, "assignmentPolicyId", &["assignmentPolicy", "accessPackageAssignmentPolicy"]);
+        let policy = if pid.is_empty() {
+            policies.iter().find(|p| request_type == "adminAdd" || policy_allows(st, p, &user.id)).cloned()
+        } else {
+            let p = require(st, kind::POLICY, pid)?.json;
+            if !s(&p, "_accessPackageId").eq_ignore_ascii_case(&pkg.id) {
+                return Err(GraphError::bad_request("The assignment policy does not belong to the access package."));
+            }
+            Some(p)
+        }
+        .ok_or_else(|| GraphError::new(400, "NoMatchingPolicy", "No assignment policy of the access package applies to the request."))?;
+        if request_type == "userAdd" && !policy_allows(st, &policy, &user.id) {
+            return Err(GraphError::new(403, "RequestorNotAllowed", "The requestor is not allowed to request this access package by its assignment policy."));
+        }
+        let already = st.store.list(kind::ASSIGNMENT, None)?.into_iter().any(|x| {
+            s(&x.json, "_targetId").eq_ignore_ascii_case(&user.id) && s(&x.json, "_accessPackageId").eq_ignore_ascii_case(&pkg.id) && s(&x.json, "state") == "delivered"
+        });
+        let open = st.store.list(kind::REQUEST, None)?.into_iter().any(|x| {
+            s(&x.json, "_targetId").eq_ignore_ascii_case(&user.id)
+                && s(&x.json, "_accessPackageId").eq_ignore_ascii_case(&pkg.id)
+                && matches!(s(&x.json, "state"), "submitted" | "delivering")
+                && s(&x.json, "requestType").ends_with("Add")
+        });
+        if already || open {
+            return Err(GraphError::new(400, "ExistingOpenRequestOrAssignment", "The target already has an assignment or an open request for this access package."));
+        }
+        package_id = pkg.id;
+        policy_id = s(&policy, "id").to_string();
+        target_id = user.id;
+        assignment_id = id.clone();
+    } else {
+        let aid = s(&a, "id");
+        if aid.is_empty() {
+            return Err(GraphError::missing("assignment.id"));
+        }
+        let asg = require(st, kind::ASSIGNMENT, aid)?;
+        if s(&asg.json, "state") != "delivered" {
+            return Err(GraphError::bad_request("The assignment is not active."));
+        }
+        if request_type == "userRemove" && Some(s(&asg.json, "_targetId")) != caller.as_deref() {
+            return Err(GraphError::forbidden());
+        }
+        package_id = s(&asg.json, "_accessPackageId").to_string();
+        policy_id = s(&asg.json, "_policyId").to_string();
+        target_id = s(&asg.json, "_targetId").to_string();
+        assignment_id = asg.id;
+    }
+    let c = json!({
+        "id": id,
+        "requestType": request_type,
+        "state": "submitted",
+        "status": "Accepted",
+        "createdDateTime": now(),
+        "completedDateTime": null,
+        "justification": b.get("justification").cloned().unwrap_or(Value::Null),
+        "schedule": b.get("schedule").cloned().unwrap_or(json!({"startDateTime": null, "recurrence": null, "expiration": {"endDateTime": null, "duration": null, "type": "notSpecified"}})),
+        "answers": b.get("answers").cloned().unwrap_or(json!([])),
+        "_accessPackageId": package_id,
+        "_policyId": policy_id,
+        "_targetId": target_id,
+        "_assignmentId": assignment_id,
+        "_requestorId": caller,
+    });
+    st.store.put(kind::REQUEST, &id, None, &c)?;
+    crate::lifecycle::spawn(st.clone(), id);
+    entity(ctx, 201, kind::REQUEST, &c)
+}
+
+fn owns(who: &Principal, c: &Value) -> bool {
+    who.can_read_all()
+        || who.user_id().is_some_and(|u| s(c, "_targetId").eq_ignore_ascii_case(u) || s(c, "_requestorId").eq_ignore_ascii_case(u))
+}
+
+/// Get one request or assignment; plain users only their own.
+pub fn get_own(ctx: &Ctx, k: &'static str) -> GraphResult<Reply> {
+    let rec = require(ctx.st, k, ctx.arg(0))?;
+    if !owns(&ctx.who, &rec.json) {
+        return Err(GraphError::forbidden());
+    }
+    entity(ctx, 200, k, &rec.json)
+}
+
+pub fn cancel(ctx: &Ctx) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let rec = require(st, kind::REQUEST, ctx.arg(0))?;
+    if !owns(&ctx.who, &rec.json) {
+        return Err(GraphError::forbidden());
+    }
+    let mut c = rec.json;
+    if !matches!(s(&c, "state"), "submitted" | "pendingApproval") {
+        return Err(GraphError::new(400, "RequestNotCancelable", format!("A request in state '{}' cannot be canceled.", s(&c, "state"))));
+    }
+    c["state"] = json!("canceled");
+    c["status"] = json!("Canceled");
+    c["completedDateTime"] = json!(now());
+    st.store.put(kind::REQUEST, &rec.id, None, &c)?;
+    Ok(Reply { status: 200, body: None })
+}
+
+pub fn group_members(ctx: &Ctx) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let group = require(st, kind::GROUP, ctx.arg(0))?;
+    let mut users = Vec::new();
+    for m in st.store.members(&group.id)? {
+        if let Some(u) = st.store.get(kind::USER, &m)? {
+            users.push(u.json);
+        }
+    }
+    list(ctx, kind::USER, users)
+}

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! The tenant an emulator starts with: `Seed::default()` is the tutorial's
+//! tenant; a JSON seed file describes another (users, groups with members,
+//! applications, catalogs, and raw objects per collection for preloading).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::auth::{ROLE_GLOBAL_ADMIN, ROLE_IDENTITY_GOVERNANCE_ADMIN};
+use crate::error::{new_id, now, EmulatorError};
+use crate::ids;
+use crate::resources::catalogs::new_catalog;
+use crate::resources::policies;
+use crate::resources::render::{camel, s};
+use crate::store::{kind, Store};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Seed {
+    #[serde(default = "default_tenant")]
+    pub tenant_id: String,
+    /// Domain names accepted in place of the tenant id in token URLs.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+    #[serde(default)]
+    pub groups: Vec<SeedGroup>,
+    #[serde(default)]
+    pub applications: Vec<SeedApplication>,
+    /// Catalog objects (v1.0 shape; `id` kept when given).
+    #[serde(default)]
+    pub catalogs: Vec<Value>,
+    /// Raw objects per collection name (`accessPackages`, `assignmentPolicies`,
+    /// `assignments`, `assignmentRequests`, `resources`, `resourceRoles`,
+    /// `resourceRoleScopes`), v1.0 shape with references as `xxxId` or `{"id"}`.
+    #[serde(default)]
+    pub objects: BTreeMap<String, Vec<Value>>,
+}
+
+fn default_tenant() -> String {
+    ids::TENANT_ID.to_string()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedUser {
+    pub id: String,
+    pub display_name: String,
+    pub user_principal_name: String,
+    /// Password for the ROPC grant; `ids::USER_PASSWORD` when absent.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Directory roles, by name ("Identity Governance Administrator") or template id.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub mail: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedGroup {
+    pub id: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Member user ids.
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedApplication {
+    #[serde(alias = "appId")]
+    pub client_id: String,
+    pub client_secret: String,
+    #[serde(default)]
+    pub display_name: String,
+    /// Application permissions (app roles on Microsoft Graph).
+    #[serde(default)]
+    pub permissions: Vec<String>,
+}
+
+impl Default for Seed {
+    fn default() -> Self {
+        let group = |id: &str| SeedGroup {
+            id: id.into(),
+            display_name: "Marketing resources".into(),
+            description: Some("Marketing group".into()),
+            members: vec![],
+        };
+        Seed {
+            tenant_id: ids::TENANT_ID.into(),
+            domains: vec![ids::TENANT_DOMAIN.into(), "contoso.onmicrosoft.com".into()],
+            users: vec![
+                SeedUser {
+                    id: ids::REQUESTOR1_ID.into(),
+                    display_name: "Requestor1".into(),
+                    user_principal_name: ids::REQUESTOR1_UPN.into(),
+                    password: None,
+                    roles: vec![],
+                    mail: None,
+                },
+                SeedUser {
+                    id: ids::ADMIN_ID.into(),
+                    display_name: "Admin".into(),
+                    user_principal_name: ids::ADMIN_UPN.into(),
+                    password: None,
+                    roles: vec!["Identity Governance Administrator".into()],
+                    mail: Some(ids::ADMIN_UPN.into()),
+                },
+            ],
+            groups: vec![group(ids::GROUP_ID), group(ids::MARKETING_GROUP_ID)],
+            applications: vec![SeedApplication {
+                client_id: ids::APP_CLIENT_ID.into(),
+                client_secret: ids::APP_CLIENT_SECRET.into(),
+                display_name: "Entitlement emulator app".into(),
+                permissions: vec!["EntitlementManagement.ReadWrite.All".into()],
+            }],
+            catalogs: vec![json!({
+                "id": ids::GENERAL_CATALOG_ID,
+                "displayName": "General",
+                "description": "Built-in catalog.",
+                "catalogType": "serviceDefault",
+                "state": "published",
+                "isExternallyVisible": true,
+                "createdDateTime": "2023-04-13T14:43:19.440Z",
+                "modifiedDateTime": "2023-04-13T14:43:19.440Z",
+            })],
+            objects: BTreeMap::new(),
+        }
+    }
+}
+
+impl Seed {
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Seed, EmulatorError> {
+        let text = std::fs::read_to_string(path.as_ref())?;
+        serde_json::from_str(&text).map_err(|e| EmulatorError::Seed(format!("{}: {e}", path.as_ref().display())))
+    }
+
+    /// The first application (the one `app_credentials` reports).
+    pub fn app(&self) -> Option<&SeedApplication> {
+        self.applications.first()
+    }
+
+    pub(crate) fn apply(&self, store: &Store) -> Result<(), EmulatorError> {
+        store.transaction(|st| self.apply_inner(st)).map_err(|e| match e {
+            rusqlite::Error::ToSqlConversionFailure(inner) => EmulatorError::Seed(inner.to_string()),
+            other => EmulatorError::Db(other),
+        })?;
+        store.mark_seeded()?;
+        Ok(())
+    }
+
+    fn apply_inner(&self, st: &Store) -> rusqlite::Result<()> {
+        let t = now();
+        for u in &self.users {
+            let roles: Vec<String> = u
+                .roles
+                .iter()
+                .map(|r| match r.to_ascii_lowercase().as_str() {
+                    "identity governance administrator" => ROLE_IDENTITY_GOVERNANCE_ADMIN.to_string(),
+                    "global administrator" => ROLE_GLOBAL_ADMIN.to_string(),
+                    _ => r.clone(),
+                })
+                .collect();
+            let nick = u.user_principal_name.split('@').next().unwrap_or("");
+            let v = json!({
+                "id": u.id, "displayName": u.display_name, "userPrincipalName": u.user_principal_name,
+                "mail": u.mail, "mailNickname": nick, "accountEnabled": true, "businessPhones": [],
+                "givenName": null, "surname": null, "jobTitle": null, "createdDateTime": t,
+                "_password": u.password.clone().unwrap_or_else(|| ids::USER_PASSWORD.to_string()),
+                "_roles": roles,
+            });
+            st.put(kind::USER, &u.id, None, &v)?;
+        }
+        for g in &self.groups {
+            let v = json!({
+                "id": g.id, "displayName": g.display_name, "description": g.description,
+                "mailEnabled": false, "securityEnabled": true, "groupTypes": [], "createdDateTime": t,
+            });
+            st.put(kind::GROUP, &g.id, None, &v)?;
+            for m in &g.members {
+                st.add_member(&g.id, m)?;
+            }
+        }
+        for a in &self.applications {
+            let v = json!({
+                "id": a.client_id, "appId": a.client_id, "displayName": a.display_name,
+                "_secret": a.client_secret, "_permissions": a.permissions,
+            });
+            st.put(kind::APPLICATION, &a.client_id, None, &v)?;
+        }
+        for c in &self.catalogs {
+            let c = new_catalog(c);
+            st.put(kind::CATALOG, s(&c, "id"), None, &c)?;
+        }
+        // Dependency order, so derived references resolve.
+        let order = [
+            "catalogs", "resources", "resourceRoles", "accessPackages", "resourceRoleScopes",
+            "assignmentPolicies", "assignments", "assignmentRequests",
+        ];
+        for name in self.objects.keys() {
+            if !order.iter().any(|o| o.eq_ignore_ascii_case(name)) {
+                return Err(rusqlite::Error::ToSqlConversionFailure(format!("unknown collection '{name}' in seed objects").into()));
+            }
+        }
+        for coll in order {
+            let Some(items) = self.objects.iter().find(|(k, _)| k.eq_ignore_ascii_case(coll)).map(|(_, v)| v) else { continue };
+            for raw in items {
+                import(st, coll, raw)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn rid(v: &Value, flat: &str, navs: &[&str]) -> String {
+    let d = s(v, flat);
+    if !d.is_empty() {
+        return d.to_string();
+    }
+    navs.iter().map(|n| v.get(*n).map(|x| if s(x, "objectId").is_empty() { s(x, "id") } else { s(x, "objectId") }).unwrap_or("")).find(|x| !x.is_empty()).unwrap_or("").to_string()
+}
+
+fn bad(msg: String) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(msg.into())
+}
+
+/// Stores one raw seed object as a canonical record.
+fn import(st: &Store, coll: &str, raw: &Value) -> rusqlite::Result<()> {
+    let mut m: Map<String, Value> = raw.as_object().cloned().unwrap_or_default();
+    let id = match s(raw, "id") {
+        "" => new_id(),
+        x => x.to_string(),
+    };
+    m.insert("id".into(), json!(id));
+    let t = now();
+    for k in ["createdDateTime", "modifiedDateTime"] {
+        m.entry(k).or_insert(json!(t));
+    }
+    let (k, parent): (&str, Option<String>) = match coll {
+        "catalogs" => {
+            let c = new_catalog(raw);
+            return st.put(kind::CATALOG, s(&c, "id"), None, &c);
+        }
+        "resources" => {
+            let cat = rid(raw, "catalogId", &["catalog"]);
+            m.insert("_catalogId".into(), json!(cat));
+            m.entry("attributes").or_insert(json!([]));
+            (kind::RESOURCE, Some(cat))
+        }
+        "resourceRoles" => {
+            let cat = rid(raw, "catalogId", &["catalog"]);
+            m.insert("_catalogId".into(), json!(cat));
+            m.insert("_resourceId".into(), json!(rid(raw, "resourceId", &["resource"])));
+            m.remove("resource");
+            (kind::RESOURCE_ROLE, Some(cat))
+        }
+        "accessPackages" => {
+            m.insert("catalogId".into(), json!(rid(raw, "catalogId", &["catalog"])));
+            m.remove("catalog");
+            m.entry("isHidden").or_insert(json!(false));
+            (kind::ACCESS_PACKAGE, None)
+        }
+        "resourceRoleScopes" => {
+            let pkg = rid(raw, "accessPackageId", &["accessPackage"]);
+            m.insert("_roleId".into(), json!(rid(raw, "roleId", &["role"])));
+            m.insert("_scope".into(), raw.get("scope").cloned().unwrap_or(Value::Null));
+            m.remove("role");
+            m.remove("scope");
+            (kind::ROLE_SCOPE, Some(pkg))
+        }
+        "assignmentPolicies" => {
+            let beta = raw.get("durationInDays").is_some() || raw.get("requestorSettings").and_then(|r| r.get("scopeType")).is_some();
+            let version = if beta { entitlement::api::ApiVersion::Beta } else { entitlement::api::ApiVersion::V1 };
+            let mut c = policies::canonical(version, raw).map_err(|e| bad(format!("policy {id}: {}", e.message)))?;
+            c.insert("id".into(), json!(id));
+            for k in ["createdDateTime", "modifiedDateTime", "createdBy", "modifiedBy"] {
+                c.insert(k.into(), m.get(k).cloned().unwrap_or(Value::Null));
+            }
+            m = c;
+            (kind::POLICY, None)
+        }
+        "assignments" => {
+            let pkg = rid(raw, "accessPackageId", &["accessPackage"]);
+            let catalog = match s(raw, "catalogId") {
+                "" => st.get(kind::ACCESS_PACKAGE, &pkg)?.map(|p| s(&p.json, "catalogId").to_string()).unwrap_or_default(),
+                c => c.to_string(),
+            };
+            let state = camel(s(raw, "state").trim()).to_string();
+            let state = if state.is_empty() { camel(s(raw, "assignmentState")) } else { state };
+            let state = if state.is_empty() { "delivered".to_string() } else { state };
+            let status = match s(raw, "status") {
+                "" => if state == "delivered" { "Delivered".to_string() } else { "Expired".to_string() },
+                x => x.to_string(),
+            };
+            let mut c = Map::new();
+            c.insert("id".into(), json!(id));
+            c.insert("state".into(), json!(state));
+            c.insert("status".into(), json!(status));
+            c.insert("expiredDateTime".into(), raw.get("expiredDateTime").cloned().unwrap_or(Value::Null));
+            c.insert("schedule".into(), raw.get("schedule").cloned().unwrap_or(json!({"startDateTime": t, "recurrence": null, "expiration": {"type": "noExpiration", "endDateTime": null, "duration": null}})));
+            c.insert("_accessPackageId".into(), json!(pkg));
+            c.insert("_policyId".into(), json!(rid(raw, "assignmentPolicyId", &["assignmentPolicy", "accessPackageAssignmentPolicy"])));
+            c.insert("_targetId".into(), json!(rid(raw, "targetId", &["target"])));
+            c.insert("_catalogId".into(), json!(catalog));
+            c.insert("_resourceRoles".into(), json!([]));
+            m = c;
+            (kind::ASSIGNMENT, None)
+        }
+        "assignmentRequests" => {
+            let a = raw.get("assignment").or_else(|| raw.get("accessPackageAssignment")).cloned().unwrap_or(Value::Null);
+            let pick = |flat: &str, navs: &[&str]| {
+                let x = rid(raw, flat, navs);
+                if x.is_empty() { rid(&a, flat, navs) } else { x }
+            };
+            let mut c = Map::new();
+            c.insert("id".into(), json!(id));
+            c.insert("requestType".into(), json!(camel(s(raw, "requestType"))));
+            c.insert("state".into(), json!(camel(if s(raw, "state").is_empty() { "delivered" } else { s(raw, "state") })));
+            c.insert("status".into(), json!(if s(raw, "status").is_empty() { "Delivered" } else { s(raw, "status") }));
+            c.insert("createdDateTime".into(), m.get("createdDateTime").cloned().unwrap_or(Value::Null));
+            c.insert("completedDateTime".into(), raw.get("completedDateTime").cloned().unwrap_or(Value::Null));
+            c.insert("justification".into(), raw.get("justification").cloned().unwrap_or(Value::Null));
+            c.insert("answers".into(), json!([]));
+            c.insert("_accessPackageId".into(), json!(pick("accessPackageId", &["accessPackage"])));
+            c.insert("_policyId".into(), json!(pick("assignmentPolicyId", &["assignmentPolicy"])));
+            c.insert("_targetId".into(), json!(pick("targetId", &["target"])));
+            c.insert("_assignmentId".into(), json!(a.get("id").cloned().unwrap_or(Value::Null)));
+            c.insert("_requestorId".into(), json!(rid(raw, "requestorId", &["requestor"])));
+            m = c;
+            (kind::REQUEST, None)
+        }
+        other => return Err(bad(format!("unknown collection '{other}'"))),
+    };
+    st.put(k, &id, parent.as_deref(), &Value::Object(m))
+}
