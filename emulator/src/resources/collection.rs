@@ -143,13 +143,11 @@ pub fn list(ctx: &Ctx, k: &str, records: Vec<Value>) -> GraphResult<Reply> {
 }
 
 fn next_link(ctx: &Ctx, offset: usize) -> String {
-    let mut ser = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in &ctx.q.raw {
-        ser.append_pair(k, v);
-    }
-    ser.append_pair("$skiptoken", &encode_skiptoken(offset));
-    let q = ser.finish().replace('+', "%20");
-    format!("{}/{}{}?{}", ctx.st.base_url, ctx.version.as_str(), ctx.path, q)
+    // Graph's links keep `$` in option names literal (`$skiptoken=`).
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20").replace("%24", "$");
+    let mut parts: Vec<String> = ctx.q.raw.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+    parts.push(format!("$skiptoken={}", encode_skiptoken(offset)));
+    format!("{}/{}{}?{}", ctx.st.base_url, ctx.version.as_str(), ctx.path, parts.join("&"))
 }
 
 fn cmp_json(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
