@@ -1,1 +1,6 @@
-fn main() { napi_build::setup(); }
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+fn main() {
+    napi_build::setup();
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! napi-rs async functions can only reject with napi's own status codes, so
+//! a core [`Error`] travels as JSON behind a marker in the message; the JS
+//! facade (`lib/errors.js`) recognises the marker and throws the typed error.
+//! Keep `MARKER` in sync with `lib/errors.js`.
+
+use std::any::Any;
+
+use entitlement::{Error, ErrorKind};
+use napi::Status;
+use serde_json::json;
+
+pub const MARKER: &str = "\u{1}entitlement-error:";
+
+/// The napi error carrying every field of a core error.
+pub fn to_napi(e: Error) -> napi::Error {
+    let detail = json!({
+        "kind": e.kind.as_str(),
+        "message": e.message,
+        "status": e.status,
+        "graphCode": e.code,
+        "requestId": e.request_id,
+        "clientRequestId": e.client_request_id,
+        "date": e.date,
+        "retryAfter": e.retry_after.map(|d| d.as_secs_f64()),
+    });
+    napi::Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
+}
+
+pub fn invalid(message: impl Into<String>) -> napi::Error {
+    to_napi(Error::invalid_argument(message))
+}
+
+pub fn internal(message: impl Into<String>) -> napi::Error {
+    to_napi(Error::internal(message))
+}
+
+pub fn kind(kind: ErrorKind, message: impl Into<String>) -> napi::Error {
+    to_napi(Error::new(kind, message))
+}
+
+/// Converts a caught panic into an `Internal` error.
+pub fn from_panic(p: Box<dyn Any + Send>) -> napi::Error {
+    let msg = p
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    internal(format!("panic in native code: {msg}"))
+}
+
+pub trait IntoNapi<T> {
+    fn napi(self) -> napi::Result<T>;
+}
+
+impl<T> IntoNapi<T> for Result<T, Error> {
+    fn napi(self) -> napi::Result<T> {
+        self.map_err(to_napi)
+    }
+}
