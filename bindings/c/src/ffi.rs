@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! ABI plumbing: the panic boundary every export runs in, borrowed-input
+//! checks, and library-owned strings.
+
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use entitlement::{Error, ErrorKind};
+
+use crate::error::ent_error;
+use crate::status::ent_status;
+
+pub(crate) type Result<T> = std::result::Result<T, Error>;
+
+/// Runs an export's body: panics become `ENT_PANIC`, errors their status, and
+/// the error object goes to `*err` when the caller asked for it.
+pub(crate) fn guard(err: *mut *mut ent_error, body: impl FnOnce() -> Result<()>) -> ent_status {
+    let (status, error) = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return ent_status::ENT_OK,
+        Ok(Err(e)) => (ent_status::from_kind(e.kind), e),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            (ent_status::ENT_PANIC, Error::new(ErrorKind::Internal, format!("panic in libentitlement: {what}")))
+        }
+    };
+    if !err.is_null() {
+        // Building the error cannot panic in practice; if it did, the status still reports the failure.
+        if let Ok(boxed) = catch_unwind(AssertUnwindSafe(|| Box::new(ent_error::from_error(status, &error)))) {
+            unsafe { *err = Box::into_raw(boxed) };
+        }
+    }
+    status
+}
+
+pub(crate) fn invalid(msg: impl Into<String>) -> Error {
+    Error::invalid_argument(msg)
+}
+
+/// A required input string.
+pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
+    if p.is_null() {
+        return Err(invalid(format!("{name} must not be NULL")));
+    }
+    CStr::from_ptr(p).to_str().map_err(|e| invalid(format!("{name} is not valid UTF-8: {e}")))
+}
+
+/// An optional input string (NULL allowed).
+pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        str_arg(p, name).map(Some)
+    }
+}
+
+/// Checks a required out-parameter; nothing is written through it yet.
+pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> Result<*mut T> {
+    if p.is_null() {
+        Err(invalid(format!("{name} must not be NULL")))
+    } else {
+        Ok(p)
+    }
+}
+
+/// A borrowed handle; NULL is an argument error.
+pub(crate) unsafe fn handle<'a, T>(p: *const T, name: &str) -> Result<&'a T> {
+    p.as_ref().ok_or_else(|| invalid(format!("{name} must not be NULL")))
+}
+
+/// A string handed to the caller (released with `ent_string_free`).
+pub(crate) fn c_string(s: String) -> Result<*mut c_char> {
+    CString::new(s)
+        .map(CString::into_raw)
+        .map_err(|_| Error::decode("the response contains a NUL character"))
+}
+
+/// Releases a string this library returned through a `char **` parameter.
+/// `ent_string_free(NULL)` is a no-op. Never pass memory from elsewhere.
+#[no_mangle]
+pub unsafe extern "C" fn ent_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        let _ = catch_unwind(|| drop(CString::from_raw(s)));
+    }
+}
+
+/// The library version (e.g. "0.1.0"). Static: do not free. Thread-safe.
+#[no_mangle]
+pub extern "C" fn ent_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// Drops a handle handed out with `Box::into_raw`; NULL is a no-op. A panic
+/// in a destructor is swallowed: a free function has no way to report it.
+pub(crate) unsafe fn free_box<T>(p: *mut T) {
+    if !p.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(p))));
+    }
+}

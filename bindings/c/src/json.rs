@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! A JSON Pointer reader, so C programs can pick fields out of the models
+//! the library returns without bringing a JSON parser.
+
+use std::os::raw::c_char;
+
+use entitlement::{Error, ErrorKind};
+use serde_json::Value;
+
+use crate::error::ent_error;
+use crate::ffi::{c_string, guard, invalid, out_arg, str_arg};
+use crate::status::ent_status;
+
+/// Reads one value out of a JSON document by JSON Pointer (RFC 6901), e.g.
+/// `"/id"`, `"/value/0/displayName"`, `"/0/resource/id"` (`""` is the whole
+/// document). On success `*out` receives a string value without quotes, or
+/// any other value as JSON text (`true`, `42`, `null`, `{...}`); release it
+/// with ent_string_free(). Invalid JSON or a pointer not starting with `/`
+/// is ENT_INVALID_ARGUMENT; a pointer that matches nothing is ENT_NOT_FOUND
+/// (with HTTP status 0). Thread-safe; does no I/O.
+#[no_mangle]
+pub unsafe extern "C" fn ent_json_get(
+    json: *const c_char,
+    pointer: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut ent_error,
+) -> ent_status {
+    guard(err, || {
+        let text = str_arg(json, "json")?;
+        let pointer = str_arg(pointer, "pointer")?;
+        let out = out_arg(out, "out")?;
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return Err(invalid(format!("pointer {pointer:?} must be empty or start with '/'")));
+        }
+        let doc: Value = serde_json::from_str(text).map_err(|e| invalid(format!("json is not valid JSON: {e}")))?;
+        let found = doc
+            .pointer(pointer)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("nothing at {pointer:?} in the document")))?;
+        let s = match found {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        *out = c_string(s).map_err(|_| invalid("the value contains a NUL character"))?;
+        Ok(())
+    })
+}
