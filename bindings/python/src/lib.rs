@@ -1,1 +1,35 @@
 // SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! `entitlement._native`: the Rust half of the Python package. One generic
+//! entry point (`NativeClient.call`) sends any operation of the API
+//! description by name; the per-operation methods are generated Python
+//! (`python/entitlement/_generated.py`). Models stay Rust structs behind
+//! [`model::Model`] and are read lazily by attribute name.
+
+mod auth;
+mod client;
+mod convert;
+#[cfg(feature = "emulator")]
+mod emulator;
+mod error;
+mod model;
+mod query;
+mod runtime;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::NativeClient>()?;
+    m.add_class::<model::Model>()?;
+    m.add_class::<runtime::AbortOnCancel>()?;
+    m.add_function(wrap_pyfunction!(model::model_from_dict, m)?)?;
+    m.add_function(wrap_pyfunction!(model::model_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(model::model_fields, m)?)?;
+    m.add_function(wrap_pyfunction!(client::operations, m)?)?;
+    #[cfg(feature = "emulator")]
+    m.add_class::<emulator::NativeEmulator>()?;
+    Ok(())
+}

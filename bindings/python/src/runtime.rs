@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! The one tokio runtime of the process, created on first use.
+//!
+//! Blocking calls spawn their future on it and wait on a channel with the
+//! GIL released (checking for Ctrl-C every 100 ms); async calls spawn the
+//! same future and resolve an asyncio future through
+//! `loop.call_soon_threadsafe`. Waiting on a channel instead of
+//! `Runtime::block_on` keeps blocking calls legal from any thread, even one
+//! of the runtime's own (a token provider that uses a blocking `Client`).
+//!
+//! Fork: a runtime's threads do not survive `fork()`. A child process gets a
+//! runtime of its own on first use; a client created before the fork refuses
+//! to run in the child with a clear error (its connections belong to the
+//! parent), see [`check_pid`].
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use entitlement::{Error, ErrorKind};
+use futures_util::FutureExt;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use tokio::runtime::Runtime;
+
+use crate::error::to_py_err;
+
+static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+
+/// The runtime of this process (a new one in a forked child).
+pub fn runtime() -> &'static Runtime {
+    let pid = std::process::id();
+    let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+    match *slot {
+        Some((p, rt)) if p == pid => rt,
+        _ => {
+            // The parent's runtime (if any) is leaked in the child: its
+            // threads are gone and dropping it would wait for them.
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("entitlement")
+                .enable_all()
+                .build()
+                .expect("cannot start the tokio runtime");
+            let rt: &'static Runtime = Box::leak(Box::new(rt));
+            *slot = Some((pid, rt));
+            rt
+        }
+    }
+}
+
+/// Refuses to use a client in a process other than the one that made it.
+pub fn check_pid(created_in: u32) -> Result<(), Error> {
+    let pid = std::process::id();
+    if pid == created_in {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Internal,
+        format!(
+            "this client was created in process {created_in} and cannot be used after fork() \
+             (in process {pid}); create a new Client in the child process"
+        ),
+    ))
+}
+
+fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {
+    let msg = p
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    Error::internal(format!("internal error (panic): {msg}"))
+}
+
+/// Runs `fut` on the runtime and waits for it with the GIL released.
+pub fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+{
+    let (tx, rx) = mpsc::sync_channel(1);
+    let handle = runtime().spawn(async move {
+        let r = AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Err(panic_error(p)));
+        let _ = tx.send(r);
+    });
+    let mut rx = rx;
+    loop {
+        let (got, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
+        rx = back;
+        match got {
+            Ok(r) => return r.map_err(|e| to_py_err(py, e)),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Err(e) = py.check_signals() {
+                    handle.abort();
+                    return Err(e);
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(to_py_err(py, Error::internal("the request task ended without a result")))
+            }
+        }
+    }
+}
+
+static RESOLVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static GET_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Runs `fut` on the runtime; returns an asyncio future of the running loop
+/// that `convert` fills in (with the GIL, on a runtime thread).
+pub fn future_into_py<'py, T, F, C>(py: Python<'py>, fut: F, convert: C) -> PyResult<Bound<'py, PyAny>>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+{
+    let get_loop = GET_LOOP.import(py, "asyncio", "get_running_loop")?;
+    let resolve = RESOLVE.import(py, "entitlement._aio", "_resolve")?.clone().unbind();
+    let event_loop = get_loop.call0()?;
+    let py_fut = event_loop.call_method0("create_future")?;
+    let loop_ref = event_loop.unbind();
+    let fut_ref = py_fut.clone().unbind();
+    let handle = runtime().spawn(async move {
+        let r = AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Err(panic_error(p)));
+        Python::attach(|py| {
+            let (ok, value) = match r.map_err(|e| to_py_err(py, e)).and_then(|v| convert(py, v)) {
+                Ok(v) => (true, v),
+                Err(e) => (false, e.into_value(py).into_any()),
+            };
+            // Fails only when the loop is closed; nobody is waiting then.
+            let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, fut_ref, ok, value));
+        });
+    });
+    py_fut.call_method1("add_done_callback", (AbortOnCancel { handle: handle.abort_handle() },))?;
+    Ok(py_fut)
+}
+
+/// Done-callback that stops the Rust task when its asyncio future is cancelled.
+#[pyclass(module = "entitlement._native", frozen)]
+pub struct AbortOnCancel {
+    handle: tokio::task::AbortHandle,
+}
+
+#[pymethods]
+impl AbortOnCancel {
+    fn __call__(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
+        if fut.call_method0("cancelled")?.is_truthy()? {
+            self.handle.abort();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The entitlement authors
+"""``Client`` (blocking) and ``AsyncClient`` (asyncio). The operation
+methods come from the generated mixins in ``_generated.py``; this file holds
+construction and the hand-written helpers (waiting for a request)."""
+
+from __future__ import annotations
+
+from . import _native
+from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
+
+_DEFAULT_WAIT = 300.0
+_DEFAULT_POLL = 2.0
+
+
+class BetaClient(_BetaOps):
+    """The beta operations (``client.beta``)."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native):
+        self._native = native
+
+    def wait_for_access_package_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT,
+                                                   poll_interval=_DEFAULT_POLL):
+        """Polls a beta assignment request until its ``requestState`` is final
+        (delivered, deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
+        return self._native.wait_for_request(True, request_id, float(timeout), float(poll_interval))
+
+    wait_for_assignment_request = wait_for_access_package_assignment_request
+
+    def __repr__(self):
+        return f"BetaClient(base_url={self._native.base_url!r})"
+
+
+class AsyncBetaClient(_AsyncBetaOps):
+    """The beta operations of an :class:`AsyncClient`."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native):
+        self._native = native
+
+    async def wait_for_access_package_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT,
+                                                         poll_interval=_DEFAULT_POLL):
+        return await self._native.wait_for_request_async(True, request_id, float(timeout), float(poll_interval))
+
+    wait_for_assignment_request = wait_for_access_package_assignment_request
+
+    def __repr__(self):
+        return f"AsyncBetaClient(base_url={self._native.base_url!r})"
+
+
+class _ClientBase:
+    __slots__ = ()
+
+    @property
+    def base_url(self):
+        return self._native.base_url
+
+    @property
+    def api_version(self):
+        return self._native.api_version
+
+    def __repr__(self):
+        n = self._native
+        return f"{type(self).__name__}(base_url={n.base_url!r}, api_version={n.api_version!r}, credential={n.credential!r})"
+
+
+class Client(_ClientBase, _Ops):
+    """Blocking client. The GIL is released while requests are in flight.
+
+    Credentials (give one): ``token=``; ``token_provider=`` (a callable returning
+    a token str, called before each request); ``tenant_id=, client_id=,
+    client_secret=`` (client credentials); ``tenant_id=, client_id=, username=,
+    password=`` (delegated, password grant). ``base_url`` points at another Graph
+    root (e.g. an emulator), ``authority`` at another sign-in endpoint.
+    """
+
+    __slots__ = ("_native", "beta")
+
+    def __init__(self, base_url=None, *, cloud="global", api_version="v1.0", token=None, tenant_id=None,
+                 client_id=None, client_secret=None, username=None, password=None, token_provider=None,
+                 timeout=None, max_retries=None, authority=None, scope=None):
+        self._native = _native.NativeClient(
+            base_url, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
+            client_id=client_id, client_secret=client_secret, username=username, password=password,
+            token_provider=token_provider, timeout=timeout, max_retries=max_retries, authority=authority,
+            scope=scope)
+        self.beta = BetaClient(self._native)
+
+    def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
+        """Polls an assignment request until its state is final (delivered,
+        deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
+        return self._native.wait_for_request(False, request_id, float(timeout), float(poll_interval))
+
+    def close(self):
+        """Nothing to release (connections close when the client is dropped); for symmetry."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class AsyncClient(_ClientBase, _AsyncOps):
+    """asyncio client: the same operations as :class:`Client`, as coroutines;
+    list operations return an :class:`AsyncPager` (``async for``)."""
+
+    __slots__ = ("_native", "beta")
+
+    def __init__(self, base_url=None, *, cloud="global", api_version="v1.0", token=None, tenant_id=None,
+                 client_id=None, client_secret=None, username=None, password=None, token_provider=None,
+                 timeout=None, max_retries=None, authority=None, scope=None):
+        self._native = _native.NativeClient(
+            base_url, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
+            client_id=client_id, client_secret=client_secret, username=username, password=password,
+            token_provider=token_provider, timeout=timeout, max_retries=max_retries, authority=authority,
+            scope=scope)
+        self.beta = AsyncBetaClient(self._native)
+
+    async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
+        return await self._native.wait_for_request_async(False, request_id, float(timeout), float(poll_interval))
+
+    async def close(self):
+        """Nothing to release; for symmetry with other async clients."""
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.close()
