@@ -4,7 +4,7 @@
 //! Navigation properties per kind, for `$expand` and for filters on paths
 //! such as `resource/id` or `accessPackageAssignmentPolicy/Id`.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::render::{s, subject};
 use crate::error::{GraphError, GraphResult};
@@ -44,6 +44,14 @@ pub fn navigate(st: &State, k: &str, c: &Value, name: &str) -> GraphResult<Nav> 
         (kind::CATALOG, "resources" | "accesspackageresources") => many_where(st, kind::RESOURCE, Some(id), "", "")?,
         (kind::CATALOG, "resourceroles" | "accesspackageresourceroles") => many_where(st, kind::RESOURCE_ROLE, Some(id), "", "")?,
         (kind::RESOURCE, "roles" | "accesspackageresourceroles") => many_where(st, kind::RESOURCE_ROLE, None, "_resourceId", id)?,
+        (kind::RESOURCE, "scopes" | "accesspackageresourcescopes") => Nav::Raw(json!([{
+            "id": s(c, "id"),
+            "displayName": "Root",
+            "description": "Root Scope",
+            "originId": s(c, "originId"),
+            "originSystem": s(c, "originSystem"),
+            "isRootScope": true,
+        }])),
         (kind::RESOURCE, "catalog") => one(st, kind::CATALOG, s(c, "_catalogId"))?,
         (kind::RESOURCE_ROLE, "resource" | "accesspackageresource") => one(st, kind::RESOURCE, s(c, "_resourceId"))?,
         (kind::ACCESS_PACKAGE, "catalog" | "accesspackagecatalog") => one(st, kind::CATALOG, s(c, "catalogId"))?,
@@ -58,6 +66,9 @@ pub fn navigate(st: &State, k: &str, c: &Value, name: &str) -> GraphResult<Nav> 
             Some(p) => one(st, kind::CATALOG, s(&p.json, "catalogId"))?,
             None => Nav::Raw(Value::Null),
         },
+        // Custom extensions are not emulated: always none.
+        (kind::POLICY, "customextensionhandlers" | "customextensionstagesettings")
+        | (kind::REQUEST, "customextensionhandlerinstances" | "customextensioncalloutinstances") => Nav::Raw(json!([])),
         (kind::REQUEST, "accesspackage") => one(st, kind::ACCESS_PACKAGE, s(c, "_accessPackageId"))?,
         (kind::REQUEST, "assignment" | "accesspackageassignment") => one(st, kind::ASSIGNMENT, s(c, "_assignmentId"))?,
         (kind::REQUEST, "requestor") => user_subject(st, s(c, "_requestorId"))?,

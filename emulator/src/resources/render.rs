@@ -164,6 +164,7 @@ fn policy_beta(c: &Value) -> Value {
         "requestorSettings": requestor_settings,
         "requestApprovalSettings": approval,
         "questions": beta.get("questions").cloned().unwrap_or(json!([])),
+        "expiration": c.get("expiration"),
     })
 }
 
@@ -185,6 +186,7 @@ fn request_beta(c: &Value, out: &mut Map<String, Value>) {
     out.insert("completedDate".into(), c.get("completedDateTime").cloned().unwrap_or(Value::Null));
     out.insert("isValidationOnly".into(), json!(false));
     out.insert("expirationDateTime".into(), Value::Null);
+    out.insert("customExtensionHandlerInstances".into(), json!([]));
 }
 
 fn assignment_beta(c: &Value, out: &mut Map<String, Value>) {

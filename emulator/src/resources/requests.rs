@@ -183,7 +183,7 @@ pub fn cancel(ctx: &Ctx) -> GraphResult<Reply> {
     c["status"] = json!("Canceled");
     c["completedDateTime"] = json!(now());
     st.store.put(kind::REQUEST, &rec.id, None, &c)?;
-    Ok(Reply { status: 200, body: None })
+    Ok(Reply { status: ctx.op.status, body: None })
 }
 
 pub fn group_members(ctx: &Ctx) -> GraphResult<Reply> {
