@@ -44,100 +44,100 @@
 #include <stdint.h>
 #include <stddef.h>
 
-/*
- Result of every fallible function. `ENT_OK` is 0; the other values mirror
- the error kinds shared by every binding. Numbers never change; new codes
- are only appended.
+/**
+ * Result of every fallible function. `ENT_OK` is 0; the other values mirror
+ * the error kinds shared by every binding. Numbers never change; new codes
+ * are only appended.
  */
 typedef enum ent_status {
-  /*
-   Success.
+  /**
+   * Success.
    */
   ENT_OK = 0,
-  /*
-   Rejected before anything was sent: NULL or non-UTF-8 input, bad JSON,
-   unknown operation, wrong number of path arguments, invalid body.
+  /**
+   * Rejected before anything was sent: NULL or non-UTF-8 input, bad JSON,
+   * unknown operation, wrong number of path arguments, invalid body.
    */
   ENT_INVALID_ARGUMENT = 1,
-  /*
-   HTTP 400 (e.g. a malformed `$filter`).
+  /**
+   * HTTP 400 (e.g. a malformed `$filter`).
    */
   ENT_BAD_REQUEST = 2,
-  /*
-   HTTP 401, or no token could be obtained.
+  /**
+   * HTTP 401, or no token could be obtained.
    */
   ENT_AUTHENTICATION = 3,
-  /*
-   HTTP 403.
+  /**
+   * HTTP 403.
    */
   ENT_PERMISSION_DENIED = 4,
-  /*
-   HTTP 404.
+  /**
+   * HTTP 404.
    */
   ENT_NOT_FOUND = 5,
-  /*
-   HTTP 409 or 412.
+  /**
+   * HTTP 409 or 412.
    */
   ENT_CONFLICT = 6,
-  /*
-   HTTP 429 after the retries allowed.
+  /**
+   * HTTP 429 after the retries allowed.
    */
   ENT_THROTTLED = 7,
-  /*
-   HTTP 5xx after the retries allowed.
+  /**
+   * HTTP 5xx after the retries allowed.
    */
   ENT_SERVICE = 8,
-  /*
-   A deadline passed (HTTP timeout, or a wait that did not finish).
+  /**
+   * A deadline passed (HTTP timeout, or a wait that did not finish).
    */
   ENT_TIMEOUT = 9,
-  /*
-   Connect, DNS or TLS failure.
+  /**
+   * Connect, DNS or TLS failure.
    */
   ENT_NETWORK = 10,
-  /*
-   The response was not what the API documents.
+  /**
+   * The response was not what the API documents.
    */
   ENT_DECODE = 11,
-  /*
-   A bug in the library (or use after fork()).
+  /**
+   * A bug in the library (or use after fork()).
    */
   ENT_INTERNAL = 12,
-  /*
-   A Rust panic was caught at the ABI boundary.
+  /**
+   * A Rust panic was caught at the ABI boundary.
    */
   ENT_PANIC = 13,
 } ent_status;
 
-/*
- A connection to Microsoft Graph (or to an emulator). Create one with
- ent_client_new() and share it: every function taking a
- `const ent_client *` is safe to call from many threads at once. Release
- it with ent_client_free() once no call is using it.
+/**
+ * A connection to Microsoft Graph (or to an emulator). Create one with
+ * ent_client_new() and share it: every function taking a
+ * `const ent_client *` is safe to call from many threads at once. Release
+ * it with ent_client_free() once no call is using it.
  */
 typedef struct ent_client ent_client;
 
-/*
- A running emulator. Started with ent_emulator_start(); stopped and
- released with ent_emulator_stop() (or its synonym ent_emulator_free()).
- The `const` accessors are thread-safe.
+/**
+ * A running emulator. Started with ent_emulator_start(); stopped and
+ * released with ent_emulator_stop() (or its synonym ent_emulator_free()).
+ * The `const` accessors are thread-safe.
  */
 typedef struct ent_emulator ent_emulator;
 
-/*
- Details of a failed call: status, kind name, HTTP status, Graph error
- code, message and request ids. Created by the library on failure (through
- the trailing `ent_error **err` parameter), released with
- ent_error_free(). Immutable: safe to read from any thread, and to free
- from a different thread than the one that received it.
+/**
+ * Details of a failed call: status, kind name, HTTP status, Graph error
+ * code, message and request ids. Created by the library on failure (through
+ * the trailing `ent_error **err` parameter), released with
+ * ent_error_free(). Immutable: safe to read from any thread, and to free
+ * from a different thread than the one that received it.
  */
 typedef struct ent_error ent_error;
 
-/*
- The pages of one list operation. Created by ent_client_list(), read with
- ent_pager_next(), released with ent_pager_free(). Not for concurrent use:
- one thread at a time (it may move between threads). It holds its own
- reference to the connection, so it outlives the ent_client it came from.
+/**
+ * The pages of one list operation. Created by ent_client_list(), read with
+ * ent_pager_next(), released with ent_pager_free(). Not for concurrent use:
+ * one thread at a time (it may move between threads). It holds its own
+ * reference to the connection, so it outlives the ent_client it came from.
  */
 typedef struct ent_pager ent_pager;
 
@@ -145,239 +145,240 @@ typedef struct ent_pager ent_pager;
 extern "C" {
 #endif // __cplusplus
 
-/*
- Creates a client.
-
- `options_json` (may be NULL for all defaults) is a JSON object:
- `baseUrl` (Graph root without version, e.g. an emulator's URL),
- `cloud` ("global", "usgov", "dod", "china"), `apiVersion` ("v1.0" or
- "beta": the version of unprefixed operations), `authority` (sign-in
- endpoint), `scope`, `timeoutMs` (per HTTP attempt), `maxRetries`
- (on 429/503/504), and one credential: `token` (a bearer token),
- `tenantId` + `clientId` + `clientSecret` (app), or `tenantId` +
- `clientId` + `username` + `password` (delegated user). Unknown keys are
- an ENT_INVALID_ARGUMENT. No I/O happens here; tokens are fetched on the
- first call.
-
- On success `*out` receives a client the caller releases with
- ent_client_free().
+/**
+ * Creates a client.
+ *
+ * `options_json` (may be NULL for all defaults) is a JSON object:
+ * `baseUrl` (Graph root without version, e.g. an emulator's URL),
+ * `cloud` ("global", "usgov", "dod", "china"), `apiVersion` ("v1.0" or
+ * "beta": the version of unprefixed operations), `authority` (sign-in
+ * endpoint), `scope`, `timeoutMs` (per HTTP attempt), `maxRetries`
+ * (on 429/503/504), and one credential: `token` (a bearer token),
+ * `tenantId` + `clientId` + `clientSecret` (app), or `tenantId` +
+ * `clientId` + `username` + `password` (delegated user). Unknown keys are
+ * an ENT_INVALID_ARGUMENT. No I/O happens here; tokens are fetched on the
+ * first call.
+ *
+ * On success `*out` receives a client the caller releases with
+ * ent_client_free().
  */
 enum ent_status ent_client_new(const char *options_json, struct ent_client **out, struct ent_error **err);
 
-/*
- Releases a client. `ent_client_free(NULL)` is a no-op. Pagers created
- from the client keep working after it is freed.
+/**
+ * Releases a client. `ent_client_free(NULL)` is a no-op. Pagers created
+ * from the client keep working after it is freed.
  */
 void ent_client_free(struct ent_client *client);
 
-/*
- Calls one operation by name and returns the response as JSON text.
-
- `operation`: "list_catalogs" or "listCatalogs" (v1.0), or
- "beta.create_access_package_assignment_request" (beta); an unknown name
- is ENT_INVALID_ARGUMENT. `args_json`: the path arguments in path order as
- a JSON array of strings (NULL when the operation has none).
- `query_json`: NULL or `{"filter","select","expand","top","orderby",
- "count","search"}` (select/expand/orderby: a string or an array).
- `body_json`: the request body (NULL when the operation takes none); it is
- checked against the operation's model before sending.
-
- On success `*out_json` receives the response body (for a list operation,
- the first page including `@odata.nextLink`; see ent_client_list() to
- page), or NULL when the service answered 204 No Content. Release it with
- ent_string_free(). Blocks the calling thread; thread-safe.
+/**
+ * Calls one operation by name and returns the response as JSON text.
+ *
+ * `operation`: "list_catalogs" or "listCatalogs" (v1.0), or
+ * "beta.create_access_package_assignment_request" (beta); an unknown name
+ * is ENT_INVALID_ARGUMENT. `args_json`: the path arguments in path order as
+ * a JSON array of strings (NULL when the operation has none).
+ * `query_json`: NULL or `{"filter","select","expand","top","orderby",
+ * "count","search"}` (select/expand/orderby: a string or an array).
+ * `body_json`: the request body (NULL when the operation takes none); it is
+ * checked against the operation's model before sending.
+ *
+ * On success `*out_json` receives the response body (for a list operation,
+ * the first page including `@odata.nextLink`; see ent_client_list() to
+ * page), or NULL when the service answered 204 No Content. Release it with
+ * ent_string_free(). Blocks the calling thread; thread-safe.
  */
 enum ent_status ent_client_call(const struct ent_client *client, const char *operation, const char *args_json, const char *query_json, const char *body_json, char **out_json, struct ent_error **err);
 
-/*
- Starts an emulator on 127.0.0.1. `options_json` (may be NULL): `{"port":
- 0 (any free port), "dbPath": null (in memory) or a SQLite file path,
- "seed": "default" (the tutorial tenant) or a seed object (tenantId,
- users, groups, applications), "pageSize": 100, "deliveryDelayMs": 300}`.
-
- On success `*out` receives the running emulator; stop it with
- ent_emulator_stop(). The emulator serves from the library's internal
- threads, so the caller's thread stays free.
+/**
+ * Starts an emulator on 127.0.0.1. `options_json` (may be NULL): `{"port":
+ * 0 (any free port), "dbPath": null (in memory) or a SQLite file path,
+ * "seed": "default" (the tutorial tenant) or a seed object (tenantId,
+ * users, groups, applications), "pageSize": 100, "deliveryDelayMs": 300}`.
+ *
+ * On success `*out` receives the running emulator; stop it with
+ * ent_emulator_stop(). The emulator serves from a thread of its own, so
+ * the caller's thread stays free; clients in the same process or others
+ * can use it.
  */
 enum ent_status ent_emulator_start(const char *options_json, struct ent_emulator **out, struct ent_error **err);
 
-/*
- Stops the emulator and releases it. `ent_emulator_stop(NULL)` is a no-op.
+/**
+ * Stops the emulator and releases it. `ent_emulator_stop(NULL)` is a no-op.
  */
 void ent_emulator_stop(struct ent_emulator *emulator);
 
-/*
- Same as ent_emulator_stop(), named like every other destructor.
+/**
+ * Same as ent_emulator_stop(), named like every other destructor.
  */
 void ent_emulator_free(struct ent_emulator *emulator);
 
-/*
- The Graph root URL to use as a client's `baseUrl` (e.g.
- "http://127.0.0.1:49152"), in `*out` (release with ent_string_free()).
+/**
+ * The Graph root URL to use as a client's `baseUrl` (e.g.
+ * "http://127.0.0.1:49152"), in `*out` (release with ent_string_free()).
  */
 enum ent_status ent_emulator_base_url(const struct ent_emulator *emulator, char **out, struct ent_error **err);
 
-/*
- The sign-in authority to use as a client's `authority`, in `*out`
- (release with ent_string_free()).
+/**
+ * The sign-in authority to use as a client's `authority`, in `*out`
+ * (release with ent_string_free()).
  */
 enum ent_status ent_emulator_authority(const struct ent_emulator *emulator, char **out, struct ent_error **err);
 
-/*
- The emulated tenant's id, in `*out` (release with ent_string_free()).
+/**
+ * The emulated tenant's id, in `*out` (release with ent_string_free()).
  */
 enum ent_status ent_emulator_tenant_id(const struct ent_emulator *emulator, char **out, struct ent_error **err);
 
-/*
- The seeded app registration that may sign in: `*client_id` and
- `*client_secret` (release both with ent_string_free()). Users sign in
- with the same client id and the seeded password.
+/**
+ * The seeded app registration that may sign in: `*client_id` and
+ * `*client_secret` (release both with ent_string_free()). Users sign in
+ * with the same client id and the seeded password.
  */
 enum ent_status ent_emulator_app_credentials(const struct ent_emulator *emulator, char **client_id, char **client_secret, struct ent_error **err);
 
-/*
- An access token for the app (admin rights), in `*out` (release with
- ent_string_free()); usable as a client's `token`.
+/**
+ * An access token for the app (admin rights), in `*out` (release with
+ * ent_string_free()); usable as a client's `token`.
  */
 enum ent_status ent_emulator_app_token(const struct ent_emulator *emulator, char **out, struct ent_error **err);
 
-/*
- An access token for a seeded user, by id or user principal name, in
- `*out` (release with ent_string_free()). An unknown user is
- ENT_NOT_FOUND.
+/**
+ * An access token for a seeded user, by id or user principal name, in
+ * `*out` (release with ent_string_free()). An unknown user is
+ * ENT_NOT_FOUND.
  */
 enum ent_status ent_emulator_user_token(const struct ent_emulator *emulator, const char *user, char **out, struct ent_error **err);
 
-/*
- Makes the emulator answer the next `count` matching requests with an
- error, to exercise retries and error handling. `fault_json`:
- `{"status": 429, "retryAfter": "1", "count": 1, "pathContains":
- "accessPackages"}` (retryAfter and pathContains optional). Thread-safe.
+/**
+ * Makes the emulator answer the next `count` matching requests with an
+ * error, to exercise retries and error handling. `fault_json`:
+ * `{"status": 429, "retryAfter": "1", "count": 1, "pathContains":
+ * "accessPackages"}` (retryAfter and pathContains optional). Thread-safe.
  */
 enum ent_status ent_emulator_inject_fault(const struct ent_emulator *emulator, const char *fault_json, struct ent_error **err);
 
-/*
- Releases an error. `ent_error_free(NULL)` is a no-op.
+/**
+ * Releases an error. `ent_error_free(NULL)` is a no-op.
  */
 void ent_error_free(struct ent_error *err);
 
-/*
- The status the failed call returned (ENT_INTERNAL for NULL).
+/**
+ * The status the failed call returned (ENT_INTERNAL for NULL).
  */
 enum ent_status ent_error_status(const struct ent_error *err);
 
-/*
- The error kind's name, shared with the other bindings: "NotFound",
- "BadRequest", ... ("Internal" for a panic). Borrowed from `err`; NULL if
- `err` is NULL.
+/**
+ * The error kind's name, shared with the other bindings: "NotFound",
+ * "BadRequest", ... ("Internal" for a panic). Borrowed from `err`; NULL if
+ * `err` is NULL.
  */
 const char *ent_error_kind(const struct ent_error *err);
 
-/*
- The HTTP status of the failed response, or 0 when none was received.
+/**
+ * The HTTP status of the failed response, or 0 when none was received.
  */
 uint16_t ent_error_http_status(const struct ent_error *err);
 
-/*
- Graph's error code (e.g. "ResourceNotFound"), or the token endpoint's
- `error` (e.g. "invalid_grant"); NULL when the service sent none.
- Borrowed from `err`.
+/**
+ * Graph's error code (e.g. "ResourceNotFound"), or the token endpoint's
+ * `error` (e.g. "invalid_grant"); NULL when the service sent none.
+ * Borrowed from `err`.
  */
 const char *ent_error_code(const struct ent_error *err);
 
-/*
- A message for humans (never NULL for a non-NULL `err`). Borrowed from `err`.
+/**
+ * A message for humans (never NULL for a non-NULL `err`). Borrowed from `err`.
  */
 const char *ent_error_message(const struct ent_error *err);
 
-/*
- The `request-id` of the failed response, or NULL. Borrowed from `err`.
+/**
+ * The `request-id` of the failed response, or NULL. Borrowed from `err`.
  */
 const char *ent_error_request_id(const struct ent_error *err);
 
-/*
- The `client-request-id` this library sent, or NULL when nothing was sent.
- Borrowed from `err`.
+/**
+ * The `client-request-id` this library sent, or NULL when nothing was sent.
+ * Borrowed from `err`.
  */
 const char *ent_error_client_request_id(const struct ent_error *err);
 
-/*
- The wait the service asked for with `Retry-After`, in milliseconds, or -1.
+/**
+ * The wait the service asked for with `Retry-After`, in milliseconds, or -1.
  */
 int64_t ent_error_retry_after_ms(const struct ent_error *err);
 
-/*
- Reads one value out of a JSON document by JSON Pointer (RFC 6901), e.g.
- `"/id"`, `"/value/0/displayName"`, `"/0/resource/id"` (`""` is the whole
- document). On success `*out` receives a string value without quotes, or
- any other value as JSON text (`true`, `42`, `null`, `{...}`); release it
- with ent_string_free(). Invalid JSON or a pointer not starting with `/`
- is ENT_INVALID_ARGUMENT; a pointer that matches nothing is ENT_NOT_FOUND
- (with HTTP status 0). Thread-safe; does no I/O.
+/**
+ * Reads one value out of a JSON document by JSON Pointer (RFC 6901), e.g.
+ * `"/id"`, `"/value/0/displayName"`, `"/0/resource/id"` (`""` is the whole
+ * document). On success `*out` receives a string value without quotes, or
+ * any other value as JSON text (`true`, `42`, `null`, `{...}`); release it
+ * with ent_string_free(). Invalid JSON or a pointer not starting with `/`
+ * is ENT_INVALID_ARGUMENT; a pointer that matches nothing is ENT_NOT_FOUND
+ * (with HTTP status 0). Thread-safe; does no I/O.
  */
 enum ent_status ent_json_get(const char *json, const char *pointer, char **out, struct ent_error **err);
 
-/*
- Releases a string this library returned through a `char **` parameter.
- `ent_string_free(NULL)` is a no-op. Never pass memory from elsewhere.
+/**
+ * Releases a string this library returned through a `char **` parameter.
+ * `ent_string_free(NULL)` is a no-op. Never pass memory from elsewhere.
  */
 void ent_string_free(char *s);
 
-/*
- The library version (e.g. "0.1.0"). Static: do not free. Thread-safe.
+/**
+ * The library version (e.g. "0.1.0"). Static: do not free. Thread-safe.
  */
 const char *ent_version(void);
 
-/*
- Polls an assignment request until it is final (delivered, partially
- delivered, delivery failed, denied, canceled or scheduled) and returns
- it as JSON in `*out_json` (release with ent_string_free()). Check its
- `state` (v1.0) or `requestState` (beta) to see how it ended.
-
- `options_json` (may be NULL): `{"timeoutMs": 300000, "pollIntervalMs":
- 2000, "apiVersion": "v1.0"}`; use "beta" for a request created with
- "beta.create_access_package_assignment_request". When the timeout passes
- first, the status is ENT_TIMEOUT. Blocks; thread-safe.
+/**
+ * Polls an assignment request until it is final (delivered, partially
+ * delivered, delivery failed, denied, canceled or scheduled) and returns
+ * it as JSON in `*out_json` (release with ent_string_free()). Check its
+ * `state` (v1.0) or `requestState` (beta) to see how it ended.
+ *
+ * `options_json` (may be NULL): `{"timeoutMs": 300000, "pollIntervalMs":
+ * 2000, "apiVersion": "v1.0"}`; use "beta" for a request created with
+ * "beta.create_access_package_assignment_request". When the timeout passes
+ * first, the status is ENT_TIMEOUT. Blocks; thread-safe.
  */
 enum ent_status ent_client_wait_for_assignment_request(const struct ent_client *client, const char *request_id, const char *options_json, char **out_json, struct ent_error **err);
 
-/*
- Starts reading a list operation (e.g. "list_access_packages",
- "beta.list_access_package_assignments"); arguments as for
- ent_client_call(). Nothing is sent until ent_pager_next(). A
- non-list operation is ENT_INVALID_ARGUMENT.
-
- On success `*out` receives a pager the caller releases with
- ent_pager_free(). Thread-safe with respect to `client`.
+/**
+ * Starts reading a list operation (e.g. "list_access_packages",
+ * "beta.list_access_package_assignments"); arguments as for
+ * ent_client_call(). Nothing is sent until ent_pager_next(). A
+ * non-list operation is ENT_INVALID_ARGUMENT.
+ *
+ * On success `*out` receives a pager the caller releases with
+ * ent_pager_free(). Thread-safe with respect to `client`.
  */
 enum ent_status ent_client_list(const struct ent_client *client, const char *operation, const char *args_json, const char *query_json, struct ent_pager **out, struct ent_error **err);
 
-/*
- Fetches the next page. On success `*page_items_json` receives the page's
- items as a JSON array (release with ent_string_free()) and `*done` is
- true when this was the last page. Called again after the last page, it
- returns "[]" with `*done` true and sends nothing. On failure the pager is
- unchanged, so the same page can be retried. Blocks the calling thread.
+/**
+ * Fetches the next page. On success `*page_items_json` receives the page's
+ * items as a JSON array (release with ent_string_free()) and `*done` is
+ * true when this was the last page. Called again after the last page, it
+ * returns "[]" with `*done` true and sends nothing. On failure the pager is
+ * unchanged, so the same page can be retried. Blocks the calling thread.
  */
 enum ent_status ent_pager_next(struct ent_pager *pager, char **page_items_json, bool *done, struct ent_error **err);
 
-/*
- Releases a pager. `ent_pager_free(NULL)` is a no-op.
+/**
+ * Releases a pager. `ent_pager_free(NULL)` is a no-op.
  */
 void ent_pager_free(struct ent_pager *pager);
 
-/*
- Reads every page of a list operation and returns all items as one JSON
- array in `*out_json` (release with ent_string_free()). Arguments as for
- ent_client_list(). Convenient for small collections; use a pager for
- large ones. Blocks; thread-safe.
+/**
+ * Reads every page of a list operation and returns all items as one JSON
+ * array in `*out_json` (release with ent_string_free()). Arguments as for
+ * ent_client_list(). Convenient for small collections; use a pager for
+ * large ones. Blocks; thread-safe.
  */
 enum ent_status ent_client_list_all(const struct ent_client *client, const char *operation, const char *args_json, const char *query_json, char **out_json, struct ent_error **err);
 
-/*
- The name of a status (`"ENT_NOT_FOUND"`), or `"ENT_UNKNOWN"` for a number
- this version does not know. The string is static: do not free it.
- Thread-safe.
+/**
+ * The name of a status (`"ENT_NOT_FOUND"`), or `"ENT_UNKNOWN"` for a number
+ * this version does not know. The string is static: do not free it.
+ * Thread-safe.
  */
 const char *ent_status_name(int32_t status);
 

@@ -79,8 +79,9 @@ fn seed(v: Value) -> Result<Seed> {
 /// users, groups, applications), "pageSize": 100, "deliveryDelayMs": 300}`.
 ///
 /// On success `*out` receives the running emulator; stop it with
-/// ent_emulator_stop(). The emulator serves from the library's internal
-/// threads, so the caller's thread stays free.
+/// ent_emulator_stop(). The emulator serves from a thread of its own, so
+/// the caller's thread stays free; clients in the same process or others
+/// can use it.
 #[no_mangle]
 pub unsafe extern "C" fn ent_emulator_start(
     options_json: *const c_char,

@@ -103,3 +103,34 @@ pub(crate) unsafe fn free_box<T>(p: *mut T) {
         let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(p))));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::*;
+
+    #[test]
+    fn panics_become_ent_panic_with_an_error_object() {
+        let mut err: *mut ent_error = std::ptr::null_mut();
+        let st = guard(&mut err, || panic!("boom"));
+        assert_eq!(st, ent_status::ENT_PANIC);
+        unsafe {
+            assert_eq!(ent_error_status(err), ent_status::ENT_PANIC);
+            assert_eq!(CStr::from_ptr(ent_error_kind(err)).to_str().unwrap(), "Internal");
+            assert!(CStr::from_ptr(ent_error_message(err)).to_str().unwrap().contains("boom"));
+            ent_error_free(err);
+        }
+        // Without an error pointer the status still reports it.
+        assert_eq!(guard(std::ptr::null_mut(), || panic!("again")), ent_status::ENT_PANIC);
+    }
+
+    #[test]
+    fn outputs_are_untouched_on_failure() {
+        let mut err: *mut ent_error = std::ptr::null_mut();
+        let mut out: *mut c_char = std::ptr::null_mut();
+        let st = unsafe { crate::json::ent_json_get(c"{".as_ptr(), c"/a".as_ptr(), &mut out, &mut err) };
+        assert_eq!(st, ent_status::ENT_INVALID_ARGUMENT);
+        assert!(out.is_null());
+        unsafe { ent_error_free(err) };
+    }
+}
