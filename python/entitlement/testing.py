@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The entitlement authors
+"""The emulator in-process, for tests and demos.
+
+    from entitlement.testing import Emulator, ids
+    with Emulator(page_size=5) as emu:
+        client = emu.client()                    # the seeded app, client credentials
+        requestor = emu.user_client(ids.REQUESTOR1_UPN)   # delegated, password grant
+        print(client.get_catalog(ids.GENERAL_CATALOG_ID).display_name)
+
+It serves real HTTP on 127.0.0.1 from its own thread and runtime.
+"""
+
+from __future__ import annotations
+
+from . import _native
+
+__all__ = ["Emulator", "ids"]
+
+
+class _Ids:
+    """Fixed identifiers of the built-in tenant (``TENANT_ID``, ``GROUP_ID``, ``REQUESTOR1_ID``, ...)."""
+
+    def __init__(self, pairs):
+        self.__dict__.update(pairs)
+
+    def __repr__(self):
+        return "ids(" + ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items() if "SECRET" not in k
+                                  and "PASSWORD" not in k) + ")"
+
+
+ids = _Ids(_native.NativeEmulator.ids())
+
+
+class Emulator:
+    """A seeded emulator on an ephemeral port (``port=`` to choose one).
+
+    Options: ``db_path`` (SQLite file; default in memory), ``seed_path`` (a JSON
+    seed instead of the built-in tenant), ``page_size`` (default 100),
+    ``delivery_delay`` (seconds between request state transitions).
+    """
+
+    def __init__(self, *, port=0, db_path=None, seed_path=None, page_size=None, delivery_delay=None):
+        self._native = _native.NativeEmulator(port=port, db_path=None if db_path is None else str(db_path),
+                                              seed_path=None if seed_path is None else str(seed_path),
+                                              page_size=page_size, delivery_delay=delivery_delay)
+
+    @property
+    def base_url(self):
+        """The Graph root (clients append ``/v1.0`` or ``/beta``)."""
+        return self._native.base_url
+
+    @property
+    def authority(self):
+        """Sign-in authority: the token endpoint is ``{authority}/{tenant_id}/oauth2/v2.0/token``."""
+        return self._native.authority
+
+    @property
+    def tenant_id(self):
+        return self._native.tenant_id
+
+    @property
+    def app_credentials(self):
+        """``(client_id, client_secret)`` of the seeded application."""
+        return self._native.app_credentials
+
+    def user_token(self, user):
+        """A delegated token for a seeded user (id or UPN)."""
+        return self._native.user_token(user)
+
+    def app_token(self):
+        """An application token for the seeded application."""
+        return self._native.app_token()
+
+    def inject_fault(self, status, *, retry_after=None, count=1, path_contains=None):
+        """Answer the next ``count`` matching requests with ``status`` (and a ``Retry-After`` header)."""
+        if retry_after is not None and not isinstance(retry_after, str):
+            retry_after = str(retry_after)
+        self._native.inject_fault(status, retry_after=retry_after, count=count, path_contains=path_contains)
+
+    def _app_kwargs(self, kw):
+        client_id, secret = self.app_credentials
+        kw.setdefault("authority", self.authority)
+        return dict(tenant_id=self.tenant_id, client_id=client_id, client_secret=secret, **kw)
+
+    def _user_kwargs(self, user, password, kw):
+        client_id, _ = self.app_credentials
+        kw.setdefault("authority", self.authority)
+        return dict(tenant_id=self.tenant_id, client_id=client_id, username=user,
+                    password=ids.USER_PASSWORD if password is None else password, **kw)
+
+    def client(self, **kw):
+        """A :class:`~entitlement.Client` signed in as the seeded app (client credentials)."""
+        from ._client import Client
+        return Client(self.base_url, **self._app_kwargs(kw))
+
+    def async_client(self, **kw):
+        from ._client import AsyncClient
+        return AsyncClient(self.base_url, **self._app_kwargs(kw))
+
+    def user_client(self, user, *, password=None, **kw):
+        """A :class:`~entitlement.Client` signed in as a seeded user (password grant; UPN or id)."""
+        from ._client import Client
+        return Client(self.base_url, **self._user_kwargs(user, password, kw))
+
+    def user_async_client(self, user, *, password=None, **kw):
+        from ._client import AsyncClient
+        return AsyncClient(self.base_url, **self._user_kwargs(user, password, kw))
+
+    def stop(self):
+        """Stops serving (idempotent)."""
+        self._native.stop()
+
+    @property
+    def running(self):
+        return self._native.running
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def __repr__(self):
+        return f"Emulator(base_url={self.base_url!r}, tenant_id={self.tenant_id!r})"
