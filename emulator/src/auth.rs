@@ -184,7 +184,7 @@ fn aad_error(status: u16, error: &str, code: u32, text: &str) -> (u16, Value) {
         status,
         json!({
             "error": error,
-            "error_description": format!("AADSTS{code}: {text} Trace ID: {trace} Correlation ID: {trace} Timestamp: {}", chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ")),
+            "error_description": format!("AADSTS{code}: {text}\r\nTrace ID: {trace}\r\nCorrelation ID: {trace}\r\nTimestamp: {}", chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ")),
             "error_codes": [code],
             "timestamp": chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string(),
             "trace_id": trace,
@@ -194,11 +194,19 @@ fn aad_error(status: u16, error: &str, code: u32, text: &str) -> (u16, Value) {
 }
 
 /// `POST /{tenant}/oauth2/v2.0/token`.
-pub fn token_endpoint(st: &State, tenant: &str, body: &[u8]) -> (u16, Value) {
+pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Option<&str>) -> (u16, Value) {
     if !st.tenant_matches(tenant) {
         return aad_error(400, "invalid_request", 90002, &format!("Tenant '{tenant}' not found."));
     }
-    let form: std::collections::HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
+    let mut form: std::collections::HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
+    // client_secret_basic: `Authorization: Basic base64(id:secret)`.
+    if let Some(creds) = authorization.and_then(|h| h.strip_prefix("Basic ")).and_then(|b| base64_decode(b.trim())) {
+        if let Some((id, secret)) = String::from_utf8_lossy(&creds).split_once(':') {
+            let dec = |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
+            form.entry("client_id".into()).or_insert_with(|| dec(id));
+            form.entry("client_secret".into()).or_insert_with(|| dec(secret));
+        }
+    }
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
     let client_id = get("client_id");
     let scope = get("scope");
@@ -238,5 +246,38 @@ pub fn token_endpoint(st: &State, tenant: &str, body: &[u8]) -> (u16, Value) {
             json!({"token_type": "Bearer", "expires_in": LIFETIME_SECS, "ext_expires_in": LIFETIME_SECS, "access_token": token}),
         ),
         Err(e) => aad_error(500, "server_error", 90000, &e.to_string()),
+    }
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|&c| c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64() {
+        assert_eq!(super::base64_decode("aWQ6c2VjcmV0").unwrap(), b"id:secret");
+        assert_eq!(super::base64_decode("YQ==").unwrap(), b"a");
+        assert!(super::base64_decode("a*b").is_none());
     }
 }

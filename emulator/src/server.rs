@@ -126,7 +126,10 @@ async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .unwrap_or_else(new_id);
-    let bytes = axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        let e = GraphError::new(413, "RequestEntityTooLarge", "The request body is too large.");
+        return respond(413, Some(e.body(&request_id, &client_request_id)), &request_id, &client_request_id, &[]);
+    };
     let path = parts.uri.path().to_string();
     let segs: Vec<&str> = path.split('/').collect();
     let mut extra_headers = Vec::new();
@@ -134,7 +137,7 @@ async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body
     // Token endpoint: never faulted, never authenticated.
     if segs.len() == 5 && segs[2] == "oauth2" && segs[3] == "v2.0" && segs[4] == "token" {
         let (status, body) = if parts.method == "POST" {
-            auth::token_endpoint(&st, segs[1], &bytes)
+            auth::token_endpoint(&st, segs[1], &bytes, parts.headers.get("authorization").and_then(|v| v.to_str().ok()))
         } else {
             (405, json!({"error": "invalid_request", "error_description": "AADSTS900561: The endpoint only accepts POST requests."}))
         };
