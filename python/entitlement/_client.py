@@ -7,10 +7,24 @@ construction and the hand-written helpers (waiting for a request)."""
 from __future__ import annotations
 
 from . import _native
+from .errors import InvalidArgumentError
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
 
 _DEFAULT_WAIT = 300.0
 _DEFAULT_POLL = 2.0
+
+
+def _seconds(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidArgumentError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    return float(value)
+
+
+def _make_native(base_url, **kw):
+    try:
+        return _native.NativeClient(base_url, **kw)
+    except TypeError as e:  # a wrong type caught by the native signature
+        raise InvalidArgumentError(str(e)) from None
 
 
 class BetaClient(_BetaOps):
@@ -25,7 +39,7 @@ class BetaClient(_BetaOps):
                                                    poll_interval=_DEFAULT_POLL):
         """Polls a beta assignment request until its ``requestState`` is final
         (delivered, deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
-        return self._native.wait_for_request(True, request_id, float(timeout), float(poll_interval))
+        return self._native.wait_for_request(True, request_id, _seconds("timeout", timeout), _seconds("poll_interval", poll_interval))
 
     wait_for_assignment_request = wait_for_access_package_assignment_request
 
@@ -43,7 +57,7 @@ class AsyncBetaClient(_AsyncBetaOps):
 
     async def wait_for_access_package_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT,
                                                          poll_interval=_DEFAULT_POLL):
-        return await self._native.wait_for_request_async(True, request_id, float(timeout), float(poll_interval))
+        return await self._native.wait_for_request_async(True, request_id, _seconds("timeout", timeout), _seconds("poll_interval", poll_interval))
 
     wait_for_assignment_request = wait_for_access_package_assignment_request
 
@@ -82,7 +96,7 @@ class Client(_ClientBase, _Ops):
     def __init__(self, base_url=None, *, cloud="global", api_version="v1.0", token=None, tenant_id=None,
                  client_id=None, client_secret=None, username=None, password=None, token_provider=None,
                  timeout=None, max_retries=None, authority=None, scope=None):
-        self._native = _native.NativeClient(
+        self._native = _make_native(
             base_url, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
             client_id=client_id, client_secret=client_secret, username=username, password=password,
             token_provider=token_provider, timeout=timeout, max_retries=max_retries, authority=authority,
@@ -92,7 +106,7 @@ class Client(_ClientBase, _Ops):
     def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
         """Polls an assignment request until its state is final (delivered,
         deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
-        return self._native.wait_for_request(False, request_id, float(timeout), float(poll_interval))
+        return self._native.wait_for_request(False, request_id, _seconds("timeout", timeout), _seconds("poll_interval", poll_interval))
 
     def close(self):
         """Nothing to release (connections close when the client is dropped); for symmetry."""
@@ -113,7 +127,7 @@ class AsyncClient(_ClientBase, _AsyncOps):
     def __init__(self, base_url=None, *, cloud="global", api_version="v1.0", token=None, tenant_id=None,
                  client_id=None, client_secret=None, username=None, password=None, token_provider=None,
                  timeout=None, max_retries=None, authority=None, scope=None):
-        self._native = _native.NativeClient(
+        self._native = _make_native(
             base_url, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
             client_id=client_id, client_secret=client_secret, username=username, password=password,
             token_provider=token_provider, timeout=timeout, max_retries=max_retries, authority=authority,
@@ -121,7 +135,7 @@ class AsyncClient(_ClientBase, _AsyncOps):
         self.beta = AsyncBetaClient(self._native)
 
     async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
-        return await self._native.wait_for_request_async(False, request_id, float(timeout), float(poll_interval))
+        return await self._native.wait_for_request_async(False, request_id, _seconds("timeout", timeout), _seconds("poll_interval", poll_interval))
 
     async def close(self):
         """Nothing to release; for symmetry with other async clients."""

@@ -38,6 +38,7 @@ class Pager:
     __slots__ = ("_native", "_op", "_args", "_query")
 
     def __init__(self, native, op, args, query):
+        native.check(op, args, query)
         self._native = native
         self._op = op
         self._args = args
@@ -82,6 +83,7 @@ class AsyncPager:
     __slots__ = ("_native", "_op", "_args", "_query")
 
     def __init__(self, native, op, args, query):
+        native.check(op, args, query)
         self._native = native
         self._op = op
         self._args = args

@@ -80,14 +80,16 @@ class Emulator:
 
     def _app_kwargs(self, kw):
         client_id, secret = self.app_credentials
-        kw.setdefault("authority", self.authority)
-        return dict(tenant_id=self.tenant_id, client_id=client_id, client_secret=secret, **kw)
+        out = dict(tenant_id=self.tenant_id, client_id=client_id, client_secret=secret, authority=self.authority)
+        out.update(kw)
+        return out
 
     def _user_kwargs(self, user, password, kw):
         client_id, _ = self.app_credentials
-        kw.setdefault("authority", self.authority)
-        return dict(tenant_id=self.tenant_id, client_id=client_id, username=user,
-                    password=ids.USER_PASSWORD if password is None else password, **kw)
+        out = dict(tenant_id=self.tenant_id, client_id=client_id, username=user,
+                   password=ids.USER_PASSWORD if password is None else password, authority=self.authority)
+        out.update(kw)
+        return out
 
     def client(self, **kw):
         """A :class:`~entitlement.Client` signed in as the seeded app (client credentials)."""

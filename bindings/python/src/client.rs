@@ -266,6 +266,12 @@ impl NativeClient {
         block_on(py, fut)?.into_py(py)
     }
 
+    /// Checks the arguments of a call without sending it (pagers check at creation).
+    #[pyo3(signature = (op, args, query=None))]
+    fn check(&self, py: Python<'_>, op: &str, args: &Bound<'_, PyTuple>, query: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+        self.prepare(py, op, args, query, None).map(drop)
+    }
+
     /// Like `call`, as an asyncio future of the running loop.
     #[pyo3(signature = (op, args, query=None, body=None))]
     fn call_async<'py>(&self, py: Python<'py>, op: &str, args: &Bound<'py, PyTuple>, query: Option<&Bound<'py, PyDict>>, body: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
