@@ -239,3 +239,29 @@ fn handle_runs_without_a_runtime() {
     assert_eq!(status, 200);
     h.stop();
 }
+
+#[tokio::test]
+async fn generic_update_and_delete() {
+    let emu = start().await;
+    let c = http();
+    let t = emu.app_token();
+    let v1 = format!("{}/v1.0{EM}", emu.base_url());
+    let r = call(&c, "POST", &format!("{v1}/accessPackages"), Some(&t), Some(json!({"catalog": {"id": ids::GENERAL_CATALOG_ID}, "displayName": "before"}))).await;
+    let id = r.body["id"].as_str().unwrap().to_string();
+    let r = call(&c, "PATCH", &format!("{v1}/accessPackages/{id}"), Some(&t), Some(json!({"displayName": "after", "id": "ignored"}))).await;
+    assert_eq!(r.status, 204);
+    let r = call(&c, "GET", &format!("{v1}/accessPackages/{id}?$expand=catalog&$select=displayName"), Some(&t), None).await;
+    assert_eq!(r.body["displayName"], "after");
+    assert_eq!(r.body["id"], id.as_str());
+    assert_eq!(r.body["catalog"]["displayName"], "General");
+    assert!(r.body.get("description").is_none());
+    let r = call(&c, "PATCH", &format!("{v1}/accessPackages/00000000-0000-0000-0000-000000000000"), Some(&t), Some(json!({"displayName": "x"}))).await;
+    assert_eq!(r.status, 404);
+    let r = call(&c, "GET", &format!("{v1}/catalogs/00000000-0000-0000-0000-000000000000/resources"), Some(&t), None).await;
+    assert_eq!(r.status, 404);
+    let r = call(&c, "DELETE", &format!("{v1}/accessPackages/{id}"), Some(&t), None).await;
+    assert_eq!(r.status, 204);
+    let r = call(&c, "DELETE", &format!("{v1}/accessPackages/{id}"), Some(&t), None).await;
+    assert_eq!(r.status, 404);
+    emu.shutdown().await;
+}

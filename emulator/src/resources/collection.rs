@@ -10,15 +10,17 @@ use serde_json::{json, Map, Value};
 
 use super::nav::{navigate, Nav};
 use super::render::render;
-use crate::error::{now, GraphError, GraphResult};
+use crate::error::{new_id, now, GraphError, GraphResult};
 use crate::odata::filter::{self, lookup};
 use crate::odata::query::{encode_skiptoken, ExpandItem};
 use crate::server::{Ctx, Reply, State};
 use crate::store::{kind, Record};
 
 /// The kind an operation's path addresses (its last collection segment).
+/// Collections without special rules are their own kind, named by the
+/// segment, so a newly declared CRUD endpoint is served by `generic`.
 pub fn kind_of(op: &Operation) -> Option<&'static str> {
-    let seg = op.path.rsplit('/').find(|s| !s.starts_with('{'))?;
+    let seg: &'static str = op.path.rsplit('/').find(|s| !s.starts_with('{'))?;
     Some(match seg.to_ascii_lowercase().as_str() {
         "catalogs" => kind::CATALOG,
         "resources" => kind::RESOURCE,
@@ -31,7 +33,7 @@ pub fn kind_of(op: &Operation) -> Option<&'static str> {
         "assignments" | "accesspackageassignments" => kind::ASSIGNMENT,
         "groups" => kind::GROUP,
         "users" | "members" => kind::USER,
-        _ => return None,
+        _ => seg,
     })
 }
 
@@ -181,13 +183,29 @@ pub fn generic(ctx: &Ctx, k: &'static str) -> GraphResult<Reply> {
     use entitlement::api::OpKind;
     let st = ctx.st;
     match ctx.op.kind {
-        OpKind::List => {
-            // Nested collections (`catalogs/{id}/resources`) are stored under their parent.
-            let parent = if ctx.args.is_empty() { None } else { Some(ctx.arg(0)) };
-            if let (Some(p), Some(pk)) = (parent, parent_kind(ctx.op)) {
-                require(st, pk, p)?;
+        OpKind::List | OpKind::Get if !ctx.op.path.ends_with('}') && !ctx.args.is_empty() => {
+            // A navigation from a parent (`catalogs/{id}/resources`, `accessPackages/{id}/catalog`).
+            let seg = ctx.op.path.rsplit('/').next().unwrap_or("");
+            let Some(pk) = parent_kind(ctx.op) else {
+                let records = st.store.list(k, Some(ctx.arg(0)))?.into_iter().map(|r| r.json).collect();
+                return list(ctx, k, records);
+            };
+            let parent = require(st, pk, ctx.arg(ctx.args.len() - 1))?;
+            let Ok(nav) = navigate(st, pk, &parent.json, seg) else {
+                // Not a modelled navigation: children stored under the parent.
+                let records = st.store.list(k, Some(&parent.id))?.into_iter().map(|r| r.json).collect();
+                return list(ctx, k, records);
+            };
+            match nav {
+                Nav::Many(ck, items) => list(ctx, ck, items),
+                Nav::One(ck, item) => entity(ctx, 200, ck, &item),
+                Nav::Raw(Value::Array(items)) => list(ctx, k, items),
+                Nav::Raw(Value::Null) => Err(GraphError::new(404, "ResourceNotFound", format!("'{seg}' is not set on this object."))),
+                Nav::Raw(v) => Reply::json(200, v),
             }
-            let records = st.store.list(k, parent)?.into_iter().map(|r| r.json).collect();
+        }
+        OpKind::List => {
+            let records = st.store.list(k, None)?.into_iter().map(|r| r.json).collect();
             list(ctx, k, records)
         }
         OpKind::Get => {
@@ -210,19 +228,53 @@ pub fn generic(ctx: &Ctx, k: &'static str) -> GraphResult<Reply> {
             }
             Reply::no_content()
         }
+        OpKind::Create => {
+            let parent = ctx.args.last().map(String::as_str);
+            let parent = match (parent, parent_kind(ctx.op)) {
+                (Some(p), Some(pk)) => Some(require(st, pk, p)?.id),
+                (p, _) => p.map(str::to_string),
+            };
+            let parent = parent.as_deref();
+            let id = new_id();
+            let t = now();
+            let mut c = json!({"id": id, "createdDateTime": t, "modifiedDateTime": t});
+            merge(&mut c, &ctx.body);
+            st.store.put(k, &id, parent, &c)?;
+            entity(ctx, ctx.op.status, k, &c)
+        }
+        OpKind::Replace => {
+            let rec = require(st, k, ctx.arg(ctx.args.len().saturating_sub(1)))?;
+            let mut c = json!({
+                "id": rec.id,
+                "createdDateTime": rec.json.get("createdDateTime").cloned().unwrap_or(Value::Null),
+                "modifiedDateTime": now(),
+            });
+            merge(&mut c, &ctx.body);
+            st.store.put(k, &rec.id, rec.parent.as_deref(), &c)?;
+            entity(ctx, ctx.op.status, k, &c)
+        }
         _ => Err(GraphError::new(501, "NotImplemented", format!("{} is not implemented by the emulator.", ctx.op.name))),
     }
 }
 
+/// Kind of the collection holding the last path parameter (`catalogs` in `catalogs/{id}/resources`).
 fn parent_kind(op: &Operation) -> Option<&'static str> {
-    let mut segs = op.path.rsplit('/').filter(|s| !s.starts_with('{'));
-    segs.next()?;
-    match segs.next()?.to_ascii_lowercase().as_str() {
-        "catalogs" => Some(kind::CATALOG),
-        "accesspackages" => Some(kind::ACCESS_PACKAGE),
-        "groups" => Some(kind::GROUP),
-        _ => None,
-    }
+    let segs: Vec<&str> = op.path.split('/').collect();
+    let last_param = segs.iter().rposition(|s| s.starts_with('{'))?;
+    let coll = segs.get(last_param.checked_sub(1)?)?;
+    Some(match coll.to_ascii_lowercase().as_str() {
+        "catalogs" => kind::CATALOG,
+        "accesspackages" => kind::ACCESS_PACKAGE,
+        "groups" => kind::GROUP,
+        "assignmentpolicies" | "accesspackageassignmentpolicies" => kind::POLICY,
+        "assignmentrequests" | "accesspackageassignmentrequests" => kind::REQUEST,
+        "assignments" | "accesspackageassignments" => kind::ASSIGNMENT,
+        "resources" => kind::RESOURCE,
+        "resourceroles" => kind::RESOURCE_ROLE,
+        "resourcerequests" => kind::RESOURCE_REQUEST,
+        "resourcerolescopes" | "accesspackageresourcerolescopes" => kind::ROLE_SCOPE,
+        _ => return None,
+    })
 }
 
 /// PATCH semantics: top-level properties replace; `id`, annotations and internal fields are kept.

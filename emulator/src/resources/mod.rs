@@ -44,7 +44,7 @@ pub fn authorize(who: &Principal, op: &Operation) -> GraphResult<()> {
 }
 
 pub fn dispatch(ctx: &Ctx) -> GraphResult<Reply> {
-    use ApiVersion::{Beta, V1};
+    use ApiVersion::V1;
     match (ctx.version, ctx.op.name) {
         (V1, "create_catalog") => catalogs::create_catalog(ctx),
         (V1, "delete_catalog") => catalogs::delete_catalog(ctx),
@@ -60,7 +60,7 @@ pub fn dispatch(ctx: &Ctx) -> GraphResult<Reply> {
         (_, "get_assignment" | "get_access_package_assignment") => requests::get_own(ctx, kind::ASSIGNMENT),
         (V1, "cancel_assignment_request") => requests::cancel(ctx),
         (_, "list_group_members") => requests::group_members(ctx),
-        (Beta, _) | (V1, _) => match collection::kind_of(ctx.op) {
+        _ => match collection::kind_of(ctx.op) {
             Some(k) => collection::generic(ctx, k),
             None => Err(GraphError::new(501, "NotImplemented", format!("{} is not implemented by the emulator.", ctx.op.name))),
         },
