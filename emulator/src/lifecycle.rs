@@ -55,7 +55,19 @@ async fn run(st: &Arc<State>, id: &str) -> GraphResult<()> {
     tokio::time::sleep(st.delivery_delay).await;
     match st.store.get(kind::REQUEST, id)? {
         Some(r) if matches!(s(&r.json, "state"), "submitted" | "delivering") => {}
-        _ => return Ok(()), // canceled or gone
+        _ => return Ok(()), // canceled, pending approval, or gone
+    }
+    // Requests under a policy that requires approval wait for an approver
+    // (approvals are not emulated, so they stay pending).
+    if let Some(req) = st.store.get(kind::REQUEST, id)?.map(|r| r.json) {
+        if s(&req, "requestType").ends_with("Add") {
+            let policy = st.store.get(kind::POLICY, s(&req, "_policyId"))?.map(|p| p.json).unwrap_or_default();
+            let needs = policy.get("requestApprovalSettings").and_then(|r| r.get("isApprovalRequiredForAdd")).and_then(Value::as_bool).unwrap_or(false);
+            if needs && s(&req, "requestType") == "userAdd" {
+                set_state(st, id, "pendingApproval", "PendingApproval")?;
+                return Ok(());
+            }
+        }
     }
     set_state(st, id, "delivering", "Delivering")?;
     tokio::time::sleep(st.delivery_delay).await;

@@ -46,7 +46,7 @@ pub fn parse(input: &str) -> Result<Expr, String> {
     if toks.is_empty() {
         return Err("The filter expression is empty.".into());
     }
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser { toks, pos: 0, depth: 0 };
     let e = p.or()?;
     if p.pos != p.toks.len() {
         return Err(format!("Syntax error at position {}: unexpected '{}'.", p.pos, p.describe()));
@@ -116,7 +116,11 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Nesting depth, bounded so a hostile filter cannot exhaust the stack.
+    depth: usize,
 }
+
+const MAX_DEPTH: usize = 64;
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
@@ -151,11 +155,16 @@ impl Parser {
         }
     }
     fn or(&mut self) -> Result<Expr, String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err("The filter expression is nested too deeply.".into());
+        }
         let mut left = self.and()?;
         while self.keyword("or") {
             let right = self.and()?;
             left = Expr::Or(Box::new(left), Box::new(right));
         }
+        self.depth -= 1;
         Ok(left)
     }
     fn and(&mut self) -> Result<Expr, String> {
@@ -168,7 +177,13 @@ impl Parser {
     }
     fn unary(&mut self) -> Result<Expr, String> {
         if self.keyword("not") {
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err("The filter expression is nested too deeply.".into());
+            }
+            let e = Expr::Not(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         self.comparison()
     }
@@ -400,5 +415,8 @@ mod tests {
         for bad in ["", "a eq", "a eq 'x", "(a eq 'x'", "a eq 'x')", "a foo 'x'", "eq 'x'", "bogus(a)", "a eq 'x' and", "a/ eq 1", "a eq #"] {
             assert!(parse(bad).is_err(), "{bad} should fail");
         }
+        let deep = format!("{}a eq 1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(parse(&deep).is_err());
+        assert!(parse(&format!("{}a eq 1", "not ".repeat(10_000))).is_err());
     }
 }

@@ -107,7 +107,7 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         let open = st.store.list(kind::REQUEST, None)?.into_iter().any(|x| {
             s(&x.json, "_targetId").eq_ignore_ascii_case(&user.id)
                 && s(&x.json, "_accessPackageId").eq_ignore_ascii_case(&pkg.id)
-                && matches!(s(&x.json, "state"), "submitted" | "delivering")
+                && matches!(s(&x.json, "state"), "submitted" | "delivering" | "pendingApproval")
                 && s(&x.json, "requestType").ends_with("Add")
         });
         if already || open {
