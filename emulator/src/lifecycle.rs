@@ -110,8 +110,11 @@ fn deliver_add(st: &State, req: &Value) -> GraphResult<()> {
     let expiration = match s(&exp, "type") {
         "afterDuration" => {
             let days: i64 = s(&exp, "duration").trim_start_matches('P').trim_end_matches('D').parse().unwrap_or(0);
-            let end = start + chrono::Duration::days(days);
-            json!({"endDateTime": end.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "duration": null, "type": "afterDateTime"})
+            // Checked: a policy can carry any duration text.
+            match chrono::Duration::try_days(days).and_then(|d| start.checked_add_signed(d)) {
+                Some(end) => json!({"endDateTime": end.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "duration": null, "type": "afterDateTime"}),
+                None => json!({"endDateTime": null, "duration": null, "type": "noExpiration"}),
+            }
         }
         "afterDateTime" => json!({"endDateTime": exp.get("endDateTime"), "duration": null, "type": "afterDateTime"}),
         _ => json!({"endDateTime": null, "duration": null, "type": "noExpiration"}),
