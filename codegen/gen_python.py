@@ -156,7 +156,8 @@ def gen_models_py(api, version):
                    f"    __slots__ = ()\n"
                    f'    _version = "{version}"\n'
                    f'    _type = "{t.name}"\n'
-                   f"    _types = frozenset(({types},))\n")
+                   f"    _types = frozenset(({types},))\n"
+                   + (f'    _odata = "{t.odata_type}"\n' if (version, t.base) in api.types else ""))
     out.append("\n\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n")
     if version == "v1.0":
         out.append('\n\ndef __getattr__(name):\n'

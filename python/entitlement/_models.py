@@ -25,7 +25,7 @@ class _ModelMeta(type):
     def __call__(cls, _data=None, **kwargs):
         if not cls._type:
             raise TypeError("GraphModel is abstract; use a model class such as entitlement.models.AccessPackage")
-        return _native.model_from_dict(cls._version, cls._type, _data, kwargs or None)
+        return _native.model_from_dict(cls._version, cls._type, _data, kwargs or None, cls._odata)
 
 
 class GraphModel(metaclass=_ModelMeta):
@@ -35,11 +35,12 @@ class GraphModel(metaclass=_ModelMeta):
     _version = ""
     _type = ""
     _types = frozenset()
+    _odata = None  # "#microsoft.graph.x" for subtypes, which must carry it on the wire
 
     @classmethod
     def from_dict(cls, data):
         """A model from Graph JSON (camelCase dict); wrong property types raise InvalidArgumentError."""
-        return _native.model_from_dict(cls._version, cls._type, data, None)
+        return _native.model_from_dict(cls._version, cls._type, data, None, cls._odata)
 
     @classmethod
     def from_json(cls, text):

@@ -7,13 +7,14 @@
 //! held, the request and the decoding of the response into typed models run
 //! on the runtime without it, and only the Python objects are made with it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use entitlement::api::{OpKind, OPERATIONS};
 use entitlement::lifecycle::WaitOptions;
 use entitlement::models::{decoder, DynModel, DynPage};
-use entitlement::{ApiVersion, Client, Error, NationalCloud, Operation, QueryOptions, RawResponse, RetryPolicy};
+use entitlement::auth::{Secret, TokenProvider};
+use entitlement::{ApiVersion, Client, ClientBuilder, Error, NationalCloud, Operation, QueryOptions, RawResponse, RetryPolicy};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
@@ -26,10 +27,48 @@ use crate::runtime::{block_on, check_pid, future_into_py};
 
 #[pyclass(module = "entitlement._native", frozen)]
 pub struct NativeClient {
-    client: Client,
+    client: Arc<LazyClient>,
+    base_url: String,
     pid: u32,
     version: ApiVersion,
     credential: &'static str,
+}
+
+/// The credential as given; turned into a token provider on first use.
+enum Credential {
+    None,
+    Token(Secret),
+    Provider(Arc<dyn TokenProvider>),
+    ClientSecret { tenant: String, client_id: String, secret: Secret },
+    Password { tenant: String, client_id: String, username: String, password: Secret },
+}
+
+/// core's client, built on first use: building one sets up an HTTP client
+/// (TLS roots included), which would make `Client(...)` cost tens of ms.
+struct LazyClient {
+    builder: ClientBuilder,
+    credential: Credential,
+    cell: OnceLock<Result<Client, Error>>,
+}
+
+impl LazyClient {
+    fn get(&self) -> Result<Client, Error> {
+        self.cell
+            .get_or_init(|| {
+                let b = self.builder.clone();
+                let b = match &self.credential {
+                    Credential::None => b,
+                    Credential::Token(t) => b.token(t.clone()),
+                    Credential::Provider(p) => b.credential(p.clone()),
+                    Credential::ClientSecret { tenant, client_id, secret } => b.client_secret(tenant, client_id, secret.clone()),
+                    Credential::Password { tenant, client_id, username, password } => {
+                        b.username_password(tenant, client_id, username, password.clone())
+                    }
+                };
+                b.build()
+            })
+            .clone()
+    }
 }
 
 /// What a call produced, still without Python objects.
@@ -118,8 +157,9 @@ impl NativeClient {
                 Some(bytes)
             }
         };
-        let client = self.client.clone();
+        let lazy = self.client.clone();
         Ok(async move {
+            let client = lazy.get()?;
             let args: Vec<&str> = owned.iter().map(String::as_str).collect();
             let raw = client.call(op, &args, &query, body).await?;
             decode(op, raw)
@@ -132,8 +172,9 @@ impl NativeClient {
         if op.kind != OpKind::List {
             return Err(invalid(py, format!("{} is not a list operation", op.name)));
         }
-        let client = self.client.clone();
+        let lazy = self.client.clone();
         Ok(async move {
+            let client = lazy.get()?;
             let raw = client.fetch_next(&link).await?;
             decode(op, raw)
         })
@@ -150,8 +191,9 @@ impl NativeClient {
             return Err(invalid(py, "request id must not be empty"));
         }
         let opts = WaitOptions { timeout: secs(py, "timeout", timeout)?, poll_interval: secs(py, "poll_interval", poll_interval)? };
-        let client = self.client.clone();
+        let lazy = self.client.clone();
         Ok(async move {
+            let client = lazy.get()?;
             if beta {
                 let r = client.beta().wait_for_access_package_assignment_request(&id, opts).await?;
                 Ok(Output::One(Box::new(r), ApiVersion::Beta))
@@ -191,6 +233,13 @@ impl NativeClient {
         let version = ApiVersion::parse(api_version)
             .ok_or_else(|| invalid(py, format!("unknown api_version {api_version:?} (use \"v1.0\" or \"beta\")")))?;
         let mut b = Client::builder().cloud(cloud).api_version(version);
+        let base = base_url.clone().unwrap_or_else(|| cloud.graph_url().to_string()).trim_end_matches('/').to_string();
+        // The checks ClientBuilder::build makes, done now so mistakes surface here.
+        match url::Url::parse(&base) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+            Ok(_) => return Err(invalid(py, format!("base URL must be http(s): {base:?}"))),
+            Err(e) => return Err(invalid(py, format!("invalid base URL {base:?}: {e}"))),
+        }
         if let Some(u) = base_url {
             b = b.base_url(u);
         }
@@ -213,38 +262,40 @@ impl NativeClient {
         let need = |v: &Option<String>, name: &str, flow: &str| -> PyResult<String> {
             v.clone().ok_or_else(|| invalid(py, format!("{flow} needs {name}")))
         };
-        let credential = if let Some(t) = token {
-            b = b.token(t);
-            "token"
+        let (credential, name) = if let Some(t) = token {
+            (Credential::Token(Secret::new(t)), "token")
         } else if let Some(cb) = token_provider {
             if !cb.is_callable() {
                 return Err(invalid(py, "token_provider must be callable"));
             }
-            b = b.credential(Arc::new(PyTokenProvider::new(cb.unbind())));
-            "token_provider"
+            (Credential::Provider(Arc::new(PyTokenProvider::new(cb.unbind()))), "token_provider")
         } else if let Some(secret) = client_secret {
             let flow = "client_secret";
-            b = b.client_secret(&need(&tenant_id, "tenant_id", flow)?, &need(&client_id, "client_id", flow)?, secret);
-            "client_secret"
+            let c = Credential::ClientSecret {
+                tenant: need(&tenant_id, "tenant_id", flow)?,
+                client_id: need(&client_id, "client_id", flow)?,
+                secret: Secret::new(secret),
+            };
+            (c, "client_secret")
         } else if let Some(pw) = password {
             let flow = "password";
-            b = b.username_password(
-                &need(&tenant_id, "tenant_id", flow)?,
-                &need(&client_id, "client_id", flow)?,
-                &need(&username, "username", flow)?,
-                pw,
-            );
-            "password"
+            let c = Credential::Password {
+                tenant: need(&tenant_id, "tenant_id", flow)?,
+                client_id: need(&client_id, "client_id", flow)?,
+                username: need(&username, "username", flow)?,
+                password: Secret::new(pw),
+            };
+            (c, "password")
         } else {
-            "none"
+            (Credential::None, "none")
         };
-        let client = b.build().map_err(|e| to_py_err(py, e))?;
-        Ok(NativeClient { client, pid: std::process::id(), version, credential })
+        let client = Arc::new(LazyClient { builder: b, credential, cell: OnceLock::new() });
+        Ok(NativeClient { client, base_url: base, pid: std::process::id(), version, credential: name })
     }
 
     #[getter]
     fn base_url(&self) -> &str {
-        self.client.base_url()
+        &self.base_url
     }
 
     #[getter]
@@ -306,7 +357,7 @@ impl NativeClient {
     fn __repr__(&self) -> String {
         format!(
             "NativeClient(base_url={:?}, api_version={:?}, credential={:?})",
-            self.client.base_url(),
+            self.base_url,
             self.version.as_str(),
             self.credential
         )

@@ -237,14 +237,17 @@ fn short_repr(v: &Value) -> String {
 
 /// The `data` (Graph JSON: dict, JSON text or a model) merged with
 /// snake_case keyword arguments, checked against the type.
+/// `odata_type` is added when absent: a subtype built on its own (a
+/// `singleUser` in `allowedRequestors`) must say what it is on the wire.
 #[pyfunction]
-#[pyo3(signature = (version, type_name, data=None, kwargs=None))]
+#[pyo3(signature = (version, type_name, data=None, kwargs=None, odata_type=None))]
 pub fn model_from_dict(
     py: Python<'_>,
     version: &str,
     type_name: &str,
     data: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
+    odata_type: Option<&str>,
 ) -> PyResult<Model> {
     let version = parse_version(py, version)?;
     let dec = find_decoder(py, version, type_name)?;
@@ -262,6 +265,14 @@ pub fn model_from_dict(
             let json = probe.json_name(&k);
             let v = from_py(&v, &k)?;
             obj.insert(json, v);
+        }
+    }
+    if let (Some(t), Value::Object(obj)) = (odata_type, &mut value) {
+        if !obj.contains_key("@odata.type") {
+            let mut tagged = serde_json::Map::with_capacity(obj.len() + 1);
+            tagged.insert("@odata.type".into(), Value::String(t.into()));
+            tagged.extend(std::mem::take(obj));
+            *obj = tagged;
         }
     }
     Ok(Model::new(validate(py, version, type_name, value)?, version))

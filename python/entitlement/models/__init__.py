@@ -37,6 +37,7 @@ class AccessPackageAnswerString(GraphModel):
     _version = "v1.0"
     _type = "accessPackageAnswerString"
     _types = frozenset(('accessPackageAnswerString',))
+    _odata = "#microsoft.graph.accessPackageAnswerString"
 
 
 class AccessPackageApprovalStage(GraphModel):
@@ -69,6 +70,7 @@ class AccessPackageAssignmentCalloutData(GraphModel):
     _version = "v1.0"
     _type = "accessPackageAssignmentCalloutData"
     _types = frozenset(('accessPackageAssignmentCalloutData',))
+    _odata = "#microsoft.graph.accessPackageAssignmentCalloutData"
 
 
 class AccessPackageAssignmentPolicy(GraphModel):
@@ -93,6 +95,7 @@ class AccessPackageAssignmentRequestCallbackData(GraphModel):
     _version = "v1.0"
     _type = "accessPackageAssignmentRequestCallbackData"
     _types = frozenset(('accessPackageAssignmentRequestCallbackData',))
+    _odata = "#microsoft.graph.accessPackageAssignmentRequestCallbackData"
 
 
 class AccessPackageAssignmentRequestCalloutData(GraphModel):
@@ -101,6 +104,7 @@ class AccessPackageAssignmentRequestCalloutData(GraphModel):
     _version = "v1.0"
     _type = "accessPackageAssignmentRequestCalloutData"
     _types = frozenset(('accessPackageAssignmentRequestCalloutData',))
+    _odata = "#microsoft.graph.accessPackageAssignmentRequestCalloutData"
 
 
 class AccessPackageAssignmentRequestRequirements(GraphModel):
@@ -117,6 +121,7 @@ class AccessPackageAssignmentRequestWorkflowExtension(GraphModel):
     _version = "v1.0"
     _type = "accessPackageAssignmentRequestWorkflowExtension"
     _types = frozenset(('accessPackageAssignmentRequestWorkflowExtension',))
+    _odata = "#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension"
 
 
 class AccessPackageAssignmentRequestorSettings(GraphModel):
@@ -141,6 +146,7 @@ class AccessPackageAssignmentWorkflowExtension(GraphModel):
     _version = "v1.0"
     _type = "accessPackageAssignmentWorkflowExtension"
     _types = frozenset(('accessPackageAssignmentWorkflowExtension',))
+    _odata = "#microsoft.graph.accessPackageAssignmentWorkflowExtension"
 
 
 class AccessPackageAutomaticRequestSettings(GraphModel):
@@ -165,6 +171,7 @@ class AccessPackageDynamicApprovalStage(GraphModel):
     _version = "v1.0"
     _type = "accessPackageDynamicApprovalStage"
     _types = frozenset(('accessPackageDynamicApprovalStage',))
+    _odata = "#microsoft.graph.accessPackageDynamicApprovalStage"
 
 
 class AccessPackageLocalizedText(GraphModel):
@@ -181,6 +188,7 @@ class AccessPackageMultipleChoiceQuestion(GraphModel):
     _version = "v1.0"
     _type = "accessPackageMultipleChoiceQuestion"
     _types = frozenset(('accessPackageMultipleChoiceQuestion',))
+    _odata = "#microsoft.graph.accessPackageMultipleChoiceQuestion"
 
 
 class AccessPackageNotificationSettings(GraphModel):
@@ -205,6 +213,7 @@ class AccessPackageRequestApprovalStageCallbackConfiguration(GraphModel):
     _version = "v1.0"
     _type = "accessPackageRequestApprovalStageCallbackConfiguration"
     _types = frozenset(('accessPackageRequestApprovalStageCallbackConfiguration',))
+    _odata = "#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration"
 
 
 class AccessPackageResource(GraphModel):
@@ -237,6 +246,7 @@ class AccessPackageResourceAttributeQuestion(GraphModel):
     _version = "v1.0"
     _type = "accessPackageResourceAttributeQuestion"
     _types = frozenset(('accessPackageResourceAttributeQuestion',))
+    _odata = "#microsoft.graph.accessPackageResourceAttributeQuestion"
 
 
 class AccessPackageResourceAttributeSource(GraphModel):
@@ -317,6 +327,7 @@ class AccessPackageSuggestionRelatedPeopleBased(GraphModel):
     _version = "v1.0"
     _type = "accessPackageSuggestionRelatedPeopleBased"
     _types = frozenset(('accessPackageSuggestionRelatedPeopleBased',))
+    _odata = "#microsoft.graph.accessPackageSuggestionRelatedPeopleBased"
 
 
 class AccessPackageSuggestionSelfAssignmentHistoryBased(GraphModel):
@@ -325,6 +336,7 @@ class AccessPackageSuggestionSelfAssignmentHistoryBased(GraphModel):
     _version = "v1.0"
     _type = "accessPackageSuggestionSelfAssignmentHistoryBased"
     _types = frozenset(('accessPackageSuggestionSelfAssignmentHistoryBased',))
+    _odata = "#microsoft.graph.accessPackageSuggestionSelfAssignmentHistoryBased"
 
 
 class AccessPackageTextInputQuestion(GraphModel):
@@ -333,6 +345,7 @@ class AccessPackageTextInputQuestion(GraphModel):
     _version = "v1.0"
     _type = "accessPackageTextInputQuestion"
     _types = frozenset(('accessPackageTextInputQuestion',))
+    _odata = "#microsoft.graph.accessPackageTextInputQuestion"
 
 
 class AccessPackageUserDirectoryAttributeStore(GraphModel):
@@ -341,6 +354,7 @@ class AccessPackageUserDirectoryAttributeStore(GraphModel):
     _version = "v1.0"
     _type = "accessPackageUserDirectoryAttributeStore"
     _types = frozenset(('accessPackageUserDirectoryAttributeStore',))
+    _odata = "#microsoft.graph.accessPackageUserDirectoryAttributeStore"
 
 
 class Approval(GraphModel):
@@ -365,6 +379,7 @@ class AttributeRuleMembers(GraphModel):
     _version = "v1.0"
     _type = "attributeRuleMembers"
     _types = frozenset(('attributeRuleMembers',))
+    _odata = "#microsoft.graph.attributeRuleMembers"
 
 
 class AvailableAccessPackage(GraphModel):
@@ -381,6 +396,7 @@ class AzureActiveDirectoryTenant(GraphModel):
     _version = "v1.0"
     _type = "azureActiveDirectoryTenant"
     _types = frozenset(('azureActiveDirectoryTenant',))
+    _odata = "#microsoft.graph.azureActiveDirectoryTenant"
 
 
 class AzureAdTokenAuthentication(GraphModel):
@@ -389,6 +405,7 @@ class AzureAdTokenAuthentication(GraphModel):
     _version = "v1.0"
     _type = "azureAdTokenAuthentication"
     _types = frozenset(('azureAdTokenAuthentication',))
+    _odata = "#microsoft.graph.azureAdTokenAuthentication"
 
 
 class ConnectedOrganization(GraphModel):
@@ -405,6 +422,7 @@ class ConnectedOrganizationMembers(GraphModel):
     _version = "v1.0"
     _type = "connectedOrganizationMembers"
     _types = frozenset(('connectedOrganizationMembers',))
+    _odata = "#microsoft.graph.connectedOrganizationMembers"
 
 
 class ControlConfiguration(GraphModel):
@@ -421,6 +439,7 @@ class CrossCloudAzureActiveDirectoryTenant(GraphModel):
     _version = "v1.0"
     _type = "crossCloudAzureActiveDirectoryTenant"
     _types = frozenset(('crossCloudAzureActiveDirectoryTenant',))
+    _odata = "#microsoft.graph.crossCloudAzureActiveDirectoryTenant"
 
 
 class CustomCalloutExtension(GraphModel):
@@ -509,6 +528,7 @@ class DomainIdentitySource(GraphModel):
     _version = "v1.0"
     _type = "domainIdentitySource"
     _types = frozenset(('domainIdentitySource',))
+    _odata = "#microsoft.graph.domainIdentitySource"
 
 
 class EndUserSettings(GraphModel):
@@ -517,6 +537,7 @@ class EndUserSettings(GraphModel):
     _version = "v1.0"
     _type = "endUserSettings"
     _types = frozenset(('endUserSettings',))
+    _odata = "#microsoft.graph.endUserSettings"
 
 
 class EntitlementManagement(GraphModel):
@@ -581,6 +602,7 @@ class Group(GraphModel):
     _version = "v1.0"
     _type = "group"
     _types = frozenset(('group',))
+    _odata = "#microsoft.graph.group"
 
 
 class GroupMembers(GraphModel):
@@ -589,6 +611,7 @@ class GroupMembers(GraphModel):
     _version = "v1.0"
     _type = "groupMembers"
     _types = frozenset(('groupMembers',))
+    _odata = "#microsoft.graph.groupMembers"
 
 
 class IdentitySource(GraphModel):
@@ -613,6 +636,7 @@ class LogicAppTriggerEndpointConfiguration(GraphModel):
     _version = "v1.0"
     _type = "logicAppTriggerEndpointConfiguration"
     _types = frozenset(('logicAppTriggerEndpointConfiguration',))
+    _odata = "#microsoft.graph.logicAppTriggerEndpointConfiguration"
 
 
 class RequestorManager(GraphModel):
@@ -621,6 +645,7 @@ class RequestorManager(GraphModel):
     _version = "v1.0"
     _type = "requestorManager"
     _types = frozenset(('requestorManager',))
+    _odata = "#microsoft.graph.requestorManager"
 
 
 class ServicePrincipal(GraphModel):
@@ -629,6 +654,7 @@ class ServicePrincipal(GraphModel):
     _version = "v1.0"
     _type = "servicePrincipal"
     _types = frozenset(('servicePrincipal',))
+    _odata = "#microsoft.graph.servicePrincipal"
 
 
 class SingleServicePrincipal(GraphModel):
@@ -637,6 +663,7 @@ class SingleServicePrincipal(GraphModel):
     _version = "v1.0"
     _type = "singleServicePrincipal"
     _types = frozenset(('singleServicePrincipal',))
+    _odata = "#microsoft.graph.singleServicePrincipal"
 
 
 class SingleUser(GraphModel):
@@ -645,6 +672,7 @@ class SingleUser(GraphModel):
     _version = "v1.0"
     _type = "singleUser"
     _types = frozenset(('singleUser',))
+    _odata = "#microsoft.graph.singleUser"
 
 
 class SocialIdentitySource(GraphModel):
@@ -653,6 +681,7 @@ class SocialIdentitySource(GraphModel):
     _version = "v1.0"
     _type = "socialIdentitySource"
     _types = frozenset(('socialIdentitySource',))
+    _odata = "#microsoft.graph.socialIdentitySource"
 
 
 class SubjectSet(GraphModel):
@@ -669,6 +698,7 @@ class TargetApplicationOwners(GraphModel):
     _version = "v1.0"
     _type = "targetApplicationOwners"
     _types = frozenset(('targetApplicationOwners',))
+    _odata = "#microsoft.graph.targetApplicationOwners"
 
 
 class TargetManager(GraphModel):
@@ -677,6 +707,7 @@ class TargetManager(GraphModel):
     _version = "v1.0"
     _type = "targetManager"
     _types = frozenset(('targetManager',))
+    _odata = "#microsoft.graph.targetManager"
 
 
 class TargetUserSponsors(GraphModel):
@@ -685,6 +716,7 @@ class TargetUserSponsors(GraphModel):
     _version = "v1.0"
     _type = "targetUserSponsors"
     _types = frozenset(('targetUserSponsors',))
+    _odata = "#microsoft.graph.targetUserSponsors"
 
 
 class User(GraphModel):
@@ -693,6 +725,7 @@ class User(GraphModel):
     _version = "v1.0"
     _type = "user"
     _types = frozenset(('user',))
+    _odata = "#microsoft.graph.user"
 
 
 __all__ = [

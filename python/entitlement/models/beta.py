@@ -37,6 +37,7 @@ class AccessPackageAnswerString(GraphModel):
     _version = "beta"
     _type = "accessPackageAnswerString"
     _types = frozenset(('accessPackageAnswerString',))
+    _odata = "#microsoft.graph.accessPackageAnswerString"
 
 
 class AccessPackageAssignment(GraphModel):
@@ -85,6 +86,7 @@ class AccessPackageAssignmentRequestWorkflowExtension(GraphModel):
     _version = "beta"
     _type = "accessPackageAssignmentRequestWorkflowExtension"
     _types = frozenset(('accessPackageAssignmentRequestWorkflowExtension',))
+    _odata = "#microsoft.graph.accessPackageAssignmentRequestWorkflowExtension"
 
 
 class AccessPackageAssignmentResourceRole(GraphModel):
@@ -101,6 +103,7 @@ class AccessPackageAssignmentWorkflowExtension(GraphModel):
     _version = "beta"
     _type = "accessPackageAssignmentWorkflowExtension"
     _types = frozenset(('accessPackageAssignmentWorkflowExtension',))
+    _odata = "#microsoft.graph.accessPackageAssignmentWorkflowExtension"
 
 
 class AccessPackageCatalog(GraphModel):
@@ -133,6 +136,7 @@ class AccessPackageMultipleChoiceQuestion(GraphModel):
     _version = "beta"
     _type = "accessPackageMultipleChoiceQuestion"
     _types = frozenset(('accessPackageMultipleChoiceQuestion',))
+    _odata = "#microsoft.graph.accessPackageMultipleChoiceQuestion"
 
 
 class AccessPackageQuestion(GraphModel):
@@ -173,6 +177,7 @@ class AccessPackageResourceAttributeQuestion(GraphModel):
     _version = "beta"
     _type = "accessPackageResourceAttributeQuestion"
     _types = frozenset(('accessPackageResourceAttributeQuestion',))
+    _odata = "#microsoft.graph.accessPackageResourceAttributeQuestion"
 
 
 class AccessPackageResourceAttributeSource(GraphModel):
@@ -237,6 +242,7 @@ class AccessPackageTextInputQuestion(GraphModel):
     _version = "beta"
     _type = "accessPackageTextInputQuestion"
     _types = frozenset(('accessPackageTextInputQuestion',))
+    _odata = "#microsoft.graph.accessPackageTextInputQuestion"
 
 
 class AccessPackageUserDirectoryAttributeStore(GraphModel):
@@ -245,6 +251,7 @@ class AccessPackageUserDirectoryAttributeStore(GraphModel):
     _version = "beta"
     _type = "accessPackageUserDirectoryAttributeStore"
     _types = frozenset(('accessPackageUserDirectoryAttributeStore',))
+    _odata = "#microsoft.graph.accessPackageUserDirectoryAttributeStore"
 
 
 class Approval(GraphModel):
@@ -293,6 +300,7 @@ class AzureActiveDirectoryTenant(GraphModel):
     _version = "beta"
     _type = "azureActiveDirectoryTenant"
     _types = frozenset(('azureActiveDirectoryTenant',))
+    _odata = "#microsoft.graph.azureActiveDirectoryTenant"
 
 
 class ConnectedOrganization(GraphModel):
@@ -309,6 +317,7 @@ class ConnectedOrganizationMembers(GraphModel):
     _version = "beta"
     _type = "connectedOrganizationMembers"
     _types = frozenset(('connectedOrganizationMembers',))
+    _odata = "#microsoft.graph.connectedOrganizationMembers"
 
 
 class CrossCloudAzureActiveDirectoryTenant(GraphModel):
@@ -317,6 +326,7 @@ class CrossCloudAzureActiveDirectoryTenant(GraphModel):
     _version = "beta"
     _type = "crossCloudAzureActiveDirectoryTenant"
     _types = frozenset(('crossCloudAzureActiveDirectoryTenant',))
+    _odata = "#microsoft.graph.crossCloudAzureActiveDirectoryTenant"
 
 
 class CustomAccessPackageWorkflowExtension(GraphModel):
@@ -325,6 +335,7 @@ class CustomAccessPackageWorkflowExtension(GraphModel):
     _version = "beta"
     _type = "customAccessPackageWorkflowExtension"
     _types = frozenset(('customAccessPackageWorkflowExtension',))
+    _odata = "#microsoft.graph.customAccessPackageWorkflowExtension"
 
 
 class CustomCalloutExtension(GraphModel):
@@ -381,6 +392,7 @@ class DomainIdentitySource(GraphModel):
     _version = "beta"
     _type = "domainIdentitySource"
     _types = frozenset(('domainIdentitySource',))
+    _odata = "#microsoft.graph.domainIdentitySource"
 
 
 class EntitlementManagement(GraphModel):
@@ -413,6 +425,7 @@ class ExternalDomainFederation(GraphModel):
     _version = "beta"
     _type = "externalDomainFederation"
     _types = frozenset(('externalDomainFederation',))
+    _odata = "#microsoft.graph.externalDomainFederation"
 
 
 class ExternalSponsors(GraphModel):
@@ -421,6 +434,7 @@ class ExternalSponsors(GraphModel):
     _version = "beta"
     _type = "externalSponsors"
     _types = frozenset(('externalSponsors',))
+    _odata = "#microsoft.graph.externalSponsors"
 
 
 class Group(GraphModel):
@@ -429,6 +443,7 @@ class Group(GraphModel):
     _version = "beta"
     _type = "group"
     _types = frozenset(('group',))
+    _odata = "#microsoft.graph.group"
 
 
 class GroupMembers(GraphModel):
@@ -437,6 +452,7 @@ class GroupMembers(GraphModel):
     _version = "beta"
     _type = "groupMembers"
     _types = frozenset(('groupMembers',))
+    _odata = "#microsoft.graph.groupMembers"
 
 
 class IdentitySource(GraphModel):
@@ -453,6 +469,7 @@ class InternalSponsors(GraphModel):
     _version = "beta"
     _type = "internalSponsors"
     _types = frozenset(('internalSponsors',))
+    _odata = "#microsoft.graph.internalSponsors"
 
 
 class RequestSchedule(GraphModel):
@@ -469,6 +486,7 @@ class RequestorManager(GraphModel):
     _version = "beta"
     _type = "requestorManager"
     _types = frozenset(('requestorManager',))
+    _odata = "#microsoft.graph.requestorManager"
 
 
 class RequestorSettings(GraphModel):
@@ -485,6 +503,7 @@ class ServicePrincipal(GraphModel):
     _version = "beta"
     _type = "servicePrincipal"
     _types = frozenset(('servicePrincipal',))
+    _odata = "#microsoft.graph.servicePrincipal"
 
 
 class SingleUser(GraphModel):
@@ -493,6 +512,7 @@ class SingleUser(GraphModel):
     _version = "beta"
     _type = "singleUser"
     _types = frozenset(('singleUser',))
+    _odata = "#microsoft.graph.singleUser"
 
 
 class SocialIdentitySource(GraphModel):
@@ -501,6 +521,7 @@ class SocialIdentitySource(GraphModel):
     _version = "beta"
     _type = "socialIdentitySource"
     _types = frozenset(('socialIdentitySource',))
+    _odata = "#microsoft.graph.socialIdentitySource"
 
 
 class TargetUserSponsors(GraphModel):
@@ -509,6 +530,7 @@ class TargetUserSponsors(GraphModel):
     _version = "beta"
     _type = "targetUserSponsors"
     _types = frozenset(('targetUserSponsors',))
+    _odata = "#microsoft.graph.targetUserSponsors"
 
 
 class User(GraphModel):
@@ -517,6 +539,7 @@ class User(GraphModel):
     _version = "beta"
     _type = "user"
     _types = frozenset(('user',))
+    _odata = "#microsoft.graph.user"
 
 
 class UserSet(GraphModel):

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The entitlement authors
+"""Runtime behaviour: secrets stay out of repr, the GIL is released, fork is
+guarded, import stays cheap."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import entitlement as E
+from entitlement import Client
+from entitlement.testing import ids
+
+
+def test_secrets_absent_from_repr(emu):
+    secret = "s3cr3t-value-XYZ"
+    for c in (
+        Client(emu.base_url, token=secret),
+        Client(emu.base_url, tenant_id="t", client_id="c", client_secret=secret),
+        Client(emu.base_url, tenant_id="t", client_id="c", username="u", password=secret),
+        emu.client(), emu.user_client(ids.REQUESTOR1_UPN),
+    ):
+        text = repr(c) + str(c) + repr(c._native) + repr(c.beta)
+        assert secret not in text
+        assert emu.app_credentials[1] not in text
+        assert ids.USER_PASSWORD not in text
+    assert emu.app_credentials[1] not in repr(emu) + repr(ids)
+    # Errors carry no token either.
+    token = emu.app_token()
+    bad = Client(emu.base_url, token=token + "x")
+    with pytest.raises(E.AuthenticationError) as info:
+        bad.get_catalog(ids.GENERAL_CATALOG_ID)
+    assert token not in str(info.value) + repr(info.value)
+
+
+def test_gil_released_during_io(emu):
+    c = emu.client()
+    c.get_catalog(ids.GENERAL_CATALOG_ID)
+    emu.inject_fault(429, retry_after="1", count=1, path_contains="/catalogs/")
+    ticks = []
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            ticks.append(1)
+            time.sleep(0.01)
+
+    t = threading.Thread(target=spin)
+    t.start()
+    c.get_catalog(ids.GENERAL_CATALOG_ID)  # waits ~1 s inside Rust
+    stop.set()
+    t.join()
+    assert len(ticks) > 30
+
+
+def test_threads_share_one_client(admin):
+    errors, results = [], []
+
+    def work():
+        try:
+            results.append(admin.get_catalog(ids.GENERAL_CATALOG_ID).id)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors and results == [ids.GENERAL_CATALOG_ID] * 8
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_fork_guard(emu):
+    c = emu.client()
+    c.get_catalog(ids.GENERAL_CATALOG_ID)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 1
+        try:
+            try:
+                c.get_catalog(ids.GENERAL_CATALOG_ID)
+                code = 2
+            except E.EntitlementError as e:
+                if "fork" in str(e):
+                    # A client made in the child works.
+                    fresh = emu.client()
+                    code = 0 if fresh.get_catalog(ids.GENERAL_CATALOG_ID).id == ids.GENERAL_CATALOG_ID else 3
+        finally:
+            os.write(w, bytes([code]))
+            os._exit(0)
+    os.close(w)
+    got = os.read(r, 1)
+    os.waitpid(pid, 0)
+    assert got == b"\x00", got
+
+
+def test_import_and_construct_is_fast():
+    code = ("import time; t=time.perf_counter(); import entitlement; "
+            "entitlement.Client(token='t'); print((time.perf_counter()-t)*1000)")
+    best = min(float(subprocess.check_output([sys.executable, "-c", code]).decode()) for _ in range(3))
+    assert best < 20, f"{best:.1f} ms"
