@@ -331,6 +331,20 @@ pub fn roots(e: &Expr, out: &mut Vec<String>) {
     }
 }
 
+/// Every property path the expression reads.
+pub fn paths<'a>(e: &'a Expr, out: &mut Vec<&'a [String]>) {
+    match e {
+        Expr::Path(p) => out.push(p),
+        Expr::Literal(_) => {}
+        Expr::Not(a) => paths(a, out),
+        Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) => {
+            paths(a, out);
+            paths(b, out);
+        }
+        Expr::Call(_, args) => args.iter().for_each(|a| paths(a, out)),
+    }
+}
+
 pub fn matches(e: &Expr, obj: &Value) -> bool {
     eval(e, obj) == Value::Bool(true)
 }

@@ -8,7 +8,7 @@
 use entitlement::api::{ApiVersion, Operation};
 use serde_json::{json, Map, Value};
 
-use super::nav::{navigate, Nav};
+use super::nav::{navigate, reference, Nav};
 use super::render::render;
 use crate::error::{new_id, now, GraphError, GraphResult};
 use crate::odata::filter::{self, lookup};
@@ -86,13 +86,32 @@ pub fn list(ctx: &Ctx, k: &str, records: Vec<Value>) -> GraphResult<Reply> {
     if let Some(f) = &ctx.q.filter {
         let mut roots = Vec::new();
         filter::roots(f, &mut roots);
+        roots.sort();
         roots.dedup();
+        // Roots read only as `root/id` resolve from the stored reference.
+        let mut all_paths = Vec::new();
+        filter::paths(f, &mut all_paths);
+        let id_only: Vec<bool> = roots
+            .iter()
+            .map(|r| {
+                all_paths
+                    .iter()
+                    .filter(|p| p.first().is_some_and(|x| x.eq_ignore_ascii_case(r)))
+                    .all(|p| p.len() == 2 && p[1].eq_ignore_ascii_case("id"))
+            })
+            .collect();
         let mut kept = Vec::with_capacity(rows.len());
         for (r, c) in rows {
             let mut view = r.clone();
-            for root in &roots {
+            for (root, id_only) in roots.iter().zip(&id_only) {
                 let present = view.as_object().is_some_and(|m| m.keys().any(|key| key.eq_ignore_ascii_case(root)));
                 if !present {
+                    if let Some(id) = reference(k, &c, root).filter(|_| *id_only) {
+                        if let Value::Object(m) = &mut view {
+                            m.insert(root.clone(), json!({ "id": id }));
+                        }
+                        continue;
+                    }
                     let value = match navigate(st, k, &c, root).map_err(|_| {
                         GraphError::bad_request(format!("Invalid filter clause: Could not find a property named '{root}'."))
                     })? {

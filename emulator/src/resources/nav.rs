@@ -90,6 +90,21 @@ pub fn navigate(st: &State, k: &str, c: &Value, name: &str) -> GraphResult<Nav> 
     Ok(nav)
 }
 
+/// The id a single-valued navigation points at, without loading the object
+/// (filters such as `accessPackage/id eq '…'` over thousands of records).
+pub fn reference<'a>(k: &str, c: &'a Value, name: &str) -> Option<&'a str> {
+    let field = match (k, name.to_ascii_lowercase().as_str()) {
+        (kind::POLICY | kind::ASSIGNMENT | kind::REQUEST, "accesspackage") => "_accessPackageId",
+        (kind::ASSIGNMENT, "assignmentpolicy" | "accesspackageassignmentpolicy") => "_policyId",
+        (kind::RESOURCE_ROLE, "resource" | "accesspackageresource") => "_resourceId",
+        (kind::ACCESS_PACKAGE, "catalog" | "accesspackagecatalog") => "catalogId",
+        (kind::ROLE_SCOPE, "role" | "accesspackageresourcerole") => "_roleId",
+        (kind::REQUEST, "assignment" | "accesspackageassignment") => "_assignmentId",
+        _ => return None,
+    };
+    c.get(field).and_then(Value::as_str)
+}
+
 fn user_subject(st: &State, id: &str) -> GraphResult<Nav> {
     if id.is_empty() {
         return Ok(Nav::Raw(Value::Null));
