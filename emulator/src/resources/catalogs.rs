@@ -128,7 +128,11 @@ pub fn create_resource_request(ctx: &Ctx) -> GraphResult<Reply> {
                 st.store.get(kind::RESOURCE_ROLE, s(&sc.json, "_roleId")).ok().flatten().is_some_and(|role| s(&role.json, "_resourceId") == r.id)
             });
             if in_use {
-                return Err(GraphError::new(400, "ResourceInUse", "The resource is used by an access package and cannot be removed."));
+                return Err(GraphError::new(
+                    400,
+                    "InvalidDeleteResourceHasEntitlements",
+                    format!("The resource: {} can not be deleted because there are active entitlements.", s(&r.json, "displayName")),
+                ));
             }
             for role in st.store.list(kind::RESOURCE_ROLE, Some(&catalog.id))? {
                 if s(&role.json, "_resourceId") == r.id {
