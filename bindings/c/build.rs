@@ -12,6 +12,12 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=build.rs");
+    // A SONAME equal to the file name lets hosts that preload the library by
+    // full path (the PowerShell module) satisfy a later plain
+    // dlopen("libentitlement.so") from DllImport with the same copy.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libentitlement.so");
+    }
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("bindings/c/cbindgen.toml");
     match cbindgen::Builder::new().with_crate(&crate_dir).with_config(config).generate() {
         // write_to_file leaves the file alone when nothing changed.

@@ -48,8 +48,8 @@ header_fresh() {
 
 # The header must also be valid C++ (cpp_compat) and strict C.
 header_compiles() {
-    echo '#include "entitlement.h"' | gcc -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c - &&
-        echo '#include "entitlement.h"' | g++ -std=c++11 -Wall -Wextra -Werror -Iinclude -fsyntax-only -x c++ -
+    printf '#include "entitlement.h"\n#include "entitlement_ops.h"\n' | gcc -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c - &&
+        printf '#include "entitlement.h"\n#include "entitlement_ops.h"\n' | g++ -std=c++11 -Wall -Wextra -Werror -Iinclude -fsyntax-only -x c++ -
 }
 
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -pthread -Iinclude)

@@ -6,6 +6,7 @@
  * in-process emulator: an admin app creates the Marketing Campaign access
  * package over a group, Requestor1 requests it, and everything is removed. */
 #include "common.h"
+#include "entitlement_ops.h"
 
 #define GROUP_ID "e93e24d1-2b65-4a6c-a1dd-654a12225487"
 #define REQUESTOR1_ID "007d1c7e-7fa8-4e33-b678-5e437acdcddc"
@@ -39,7 +40,7 @@ int main(void) {
     MUST(ent_client_new(buf, &admin, MERR));
 
     /* Step 1.1: the General catalog, by $filter. */
-    MUST(ent_client_call(admin, "list_catalogs", NULL, "{\"filter\":\"(displayName eq 'General')\"}", NULL, &out, MERR));
+    MUST(ent_client_call(admin, ENT_OP_LIST_CATALOGS, NULL, "{\"filter\":\"(displayName eq 'General')\"}", NULL, &out, MERR));
     jcopy(out, "/value/0/id", catalog_id, sizeof catalog_id);
     CHECK_STR(catalog_id, GENERAL_CATALOG_ID);
     ent_string_free(out);
@@ -136,7 +137,7 @@ int main(void) {
              "{\"requestType\":\"UserAdd\",\"accessPackageAssignment\":{\"targetId\":\"" REQUESTOR1_ID "\","
              "\"assignmentPolicyId\":\"%s\",\"accessPackageId\":\"%s\"}}",
              policy_id, package_id);
-    MUST(ent_client_call(requestor, "beta.create_access_package_assignment_request", NULL, NULL, buf, &out, MERR));
+    MUST(ent_client_call(requestor, ENT_OP_BETA_CREATE_ACCESS_PACKAGE_ASSIGNMENT_REQUEST, NULL, NULL, buf, &out, MERR));
     jcopy(out, "/id", request_id, sizeof request_id);
     ent_string_free(out);
 

@@ -1,0 +1,334 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The entitlement authors
+#
+# The Entitlement module: a thin layer over libentitlement's C API, reached
+# through the P/Invoke shim in src/Entitlement.Native.cs. This file holds the
+# session (Connect-EntGraph), the generic call helpers and the emulator; the
+# per-operation cmdlets are generated into Entitlement.Generated.ps1.
+# Credentials are PowerShell's own types (PSCredential, SecureString); no
+# scriptblock is ever called from the library's threads.
+
+Set-StrictMode -Version 3.0
+
+# --- native library --------------------------------------------------------
+
+if (-not ('Entitlement.Native.EntClient' -as [type])) {
+    Add-Type -Path (Join-Path $PSScriptRoot 'src/Entitlement.Native.cs')
+}
+
+# Preload libentitlement by full path when the module ships one (bin/) or
+# ENTITLEMENT_LIBRARY names one; otherwise the platform's search path applies.
+$onWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
+$libFile = if ($onWindows) { 'entitlement.dll' } else { 'libentitlement.so' }
+$libPath = @($env:ENTITLEMENT_LIBRARY, (Join-Path (Join-Path $PSScriptRoot 'bin') $libFile)) |
+    Where-Object { $_ -and (Test-Path -LiteralPath $_) } |
+    Select-Object -First 1
+if ($libPath) {
+    $resolved = (Resolve-Path -LiteralPath $libPath).ProviderPath
+    if (-not [Entitlement.Native.Library]::Preload($resolved)) {
+        Write-Warning "Entitlement: could not load $resolved"
+    }
+}
+
+$script:EntClient = $null
+$script:EntContext = $null
+
+# --- errors ----------------------------------------------------------------
+
+$script:Categories = @{
+    InvalidArgument  = [System.Management.Automation.ErrorCategory]::InvalidArgument
+    BadRequest       = [System.Management.Automation.ErrorCategory]::InvalidOperation
+    Authentication   = [System.Management.Automation.ErrorCategory]::AuthenticationError
+    PermissionDenied = [System.Management.Automation.ErrorCategory]::PermissionDenied
+    NotFound         = [System.Management.Automation.ErrorCategory]::ObjectNotFound
+    Conflict         = [System.Management.Automation.ErrorCategory]::ResourceExists
+    Throttled        = [System.Management.Automation.ErrorCategory]::LimitsExceeded
+    Service          = [System.Management.Automation.ErrorCategory]::ResourceUnavailable
+    Timeout          = [System.Management.Automation.ErrorCategory]::OperationTimeout
+    Network          = [System.Management.Automation.ErrorCategory]::ConnectionError
+    Decode           = [System.Management.Automation.ErrorCategory]::InvalidData
+    Internal         = [System.Management.Automation.ErrorCategory]::NotSpecified
+}
+
+# Runs a native call; an EntitlementException becomes an ErrorRecord whose
+# ErrorId is "Ent<Kind>" and whose Exception keeps HttpStatus, Code, RequestId.
+function Invoke-EntNative {
+    param([Parameter(Mandatory)] [scriptblock] $Call, [string] $Target)
+    try {
+        & $Call
+    } catch {
+        $ex = $_.Exception
+        while ($ex -and -not ($ex -is [Entitlement.Native.EntitlementException])) { $ex = $ex.InnerException }
+        if (-not $ex) { throw }
+        $category = $script:Categories[$ex.Kind]
+        if ($null -eq $category) { $category = [System.Management.Automation.ErrorCategory]::NotSpecified }
+        $record = New-Object System.Management.Automation.ErrorRecord($ex, "Ent$($ex.Kind)", $category, $Target)
+        throw $record
+    }
+}
+
+function Get-EntClientOrThrow {
+    if ($null -eq $script:EntClient) {
+        throw (New-Object System.InvalidOperationException('Not connected: run Connect-EntGraph first.'))
+    }
+    $script:EntClient
+}
+
+function ConvertTo-EntJson {
+    param($Value)
+    if ($null -eq $Value) { return $null }
+    if ($Value -is [string]) { return $Value }
+    ConvertTo-Json -InputObject $Value -Depth 32 -Compress
+}
+
+function ConvertFrom-EntJson {
+    param([string] $Json)
+    if ([string]::IsNullOrEmpty($Json)) { return }
+    $items = ConvertFrom-Json -InputObject $Json
+    # Windows PowerShell emits a JSON array as one object: enumerate it here.
+    foreach ($item in $items) { $item }
+}
+
+function New-EntQueryJson {
+    param([string] $Filter, [string] $Search, [string[]] $Sort, [int] $Top, [string[]] $Property,
+        [string[]] $ExpandProperty)
+    $q = @{}
+    if ($Filter) { $q.filter = $Filter }
+    if ($Search) { $q.search = $Search }
+    if ($Sort) { $q.orderby = @($Sort) }
+    if ($Top -gt 0) { $q.top = $Top }
+    if ($Property) { $q.select = @($Property) }
+    if ($ExpandProperty) { $q.expand = @($ExpandProperty) }
+    if ($q.Count -eq 0) { return $null }
+    ConvertTo-Json -InputObject $q -Depth 4 -Compress
+}
+
+function ConvertTo-EntArgsJson {
+    param([string[]] $PathArgs)
+    if (-not $PathArgs -or $PathArgs.Count -eq 0) { return $null }
+    ConvertTo-Json -InputObject @($PathArgs) -Compress
+}
+
+# One call; emits the response as objects (nothing for 204).
+function Invoke-EntCall {
+    param([Parameter(Mandatory)] [string] $Operation, [string[]] $PathArgs, [string[]] $Property,
+        [string[]] $ExpandProperty, $Body)
+    $client = Get-EntClientOrThrow
+    $argsJson = ConvertTo-EntArgsJson $PathArgs
+    $queryJson = New-EntQueryJson -Property $Property -ExpandProperty $ExpandProperty
+    $bodyJson = ConvertTo-EntJson $Body
+    $json = Invoke-EntNative -Target $Operation -Call { $client.Call($Operation, $argsJson, $queryJson, $bodyJson) }
+    ConvertFrom-EntJson $json
+}
+
+# A list operation: emits items page by page; -Top stops after that many.
+function Invoke-EntPaged {
+    param([Parameter(Mandatory)] [string] $Operation, [string[]] $PathArgs, [string] $Filter, [string] $Search,
+        [string[]] $Sort, [int] $Top, [string[]] $Property, [string[]] $ExpandProperty)
+    $client = Get-EntClientOrThrow
+    $argsJson = ConvertTo-EntArgsJson $PathArgs
+    $queryJson = New-EntQueryJson -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property `
+        -ExpandProperty $ExpandProperty
+    $pager = Invoke-EntNative -Target $Operation -Call { $client.List($Operation, $argsJson, $queryJson) }
+    try {
+        $emitted = 0
+        while (-not $pager.Done) {
+            $page = Invoke-EntNative -Target $Operation -Call { $pager.Next() }
+            foreach ($item in (ConvertFrom-EntJson $page)) {
+                $item
+                $emitted++
+                if ($Top -gt 0 -and $emitted -ge $Top) { return }
+            }
+        }
+    } finally {
+        $pager.Dispose()
+    }
+}
+
+# --- public functions -------------------------------------------------------
+
+function ConvertFrom-EntSecureString {
+    param([System.Security.SecureString] $Secure)
+    if ($null -eq $Secure) { return $null }
+    (New-Object System.Net.NetworkCredential('', $Secure)).Password
+}
+
+function Connect-EntGraph {
+    <#
+    .SYNOPSIS
+    Connects the session to Microsoft Graph (or to an emulator).
+    .DESCRIPTION
+    App sign-in: -TenantId with -ClientSecretCredential (user name = client id, password = secret).
+    User sign-in: -TenantId, -ClientId and -Credential (user name and password).
+    A token you already have: -AccessToken. Against a local emulator: -Emulator (signs in as its app).
+    .EXAMPLE
+    $emu = Start-EntEmulator; Connect-EntGraph -Emulator $emu; Get-EntCatalog -Filter "displayName eq 'General'"
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'AppSecret')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'AppSecret')]
+        [Parameter(Mandatory, ParameterSetName = 'User')]
+        [string] $TenantId,
+        [Parameter(Mandatory, ParameterSetName = 'AppSecret')]
+        [System.Management.Automation.PSCredential] $ClientSecretCredential,
+        [Parameter(Mandatory, ParameterSetName = 'User')]
+        [string] $ClientId,
+        [Parameter(Mandatory, ParameterSetName = 'User')]
+        [System.Management.Automation.PSCredential] $Credential,
+        [Parameter(Mandatory, ParameterSetName = 'Token')]
+        [System.Security.SecureString] $AccessToken,
+        [Parameter(Mandatory, ParameterSetName = 'Emulator')]
+        [Entitlement.Native.EntEmulator] $Emulator,
+        [ValidateSet('Global', 'USGov', 'USGovDoD', 'China')]
+        [string] $Environment = 'Global',
+        [string] $BaseUrl,
+        [string] $Authority,
+        [ValidateSet('v1.0', 'beta')]
+        [string] $ApiVersion = 'v1.0',
+        [int] $TimeoutSec = 0,
+        [int] $MaxRetries = -1
+    )
+    $options = @{ cloud = $Environment; apiVersion = $ApiVersion }
+    switch ($PSCmdlet.ParameterSetName) {
+        'AppSecret' {
+            $options.tenantId = $TenantId
+            $options.clientId = $ClientSecretCredential.UserName
+            $options.clientSecret = $ClientSecretCredential.GetNetworkCredential().Password
+        }
+        'User' {
+            $options.tenantId = $TenantId
+            $options.clientId = $ClientId
+            $options.username = $Credential.UserName
+            $options.password = $Credential.GetNetworkCredential().Password
+        }
+        'Token' { $options.token = ConvertFrom-EntSecureString $AccessToken }
+        'Emulator' {
+            $options.baseUrl = $Emulator.BaseUrl
+            $options.authority = $Emulator.Authority
+            $options.tenantId = $Emulator.TenantId
+            $options.clientId = $Emulator.ClientId
+            $options.clientSecret = $Emulator.ClientSecret
+        }
+    }
+    if ($BaseUrl) { $options.baseUrl = $BaseUrl }
+    if ($Authority) { $options.authority = $Authority }
+    if ($TimeoutSec -gt 0) { $options.timeoutMs = $TimeoutSec * 1000 }
+    if ($MaxRetries -ge 0) { $options.maxRetries = $MaxRetries }
+    $json = ConvertTo-Json -InputObject $options -Compress
+    $client = Invoke-EntNative -Target 'Connect-EntGraph' -Call { [Entitlement.Native.EntClient]::Create($json) }
+    Disconnect-EntGraph
+    $script:EntClient = $client
+    $script:EntContext = [pscustomobject]@{
+        Mode       = $PSCmdlet.ParameterSetName
+        TenantId   = $options['tenantId']
+        ClientId   = $options['clientId']
+        Account    = $options['username']
+        BaseUrl    = $options['baseUrl']
+        ApiVersion = $ApiVersion
+    }
+}
+
+function Disconnect-EntGraph {
+    <#
+    .SYNOPSIS
+    Forgets the session's connection.
+    #>
+    [CmdletBinding()]
+    param()
+    if ($null -ne $script:EntClient) {
+        $script:EntClient.Dispose()
+        $script:EntClient = $null
+        $script:EntContext = $null
+    }
+}
+
+function Get-EntContext {
+    <#
+    .SYNOPSIS
+    Shows how the session is connected (no secrets).
+    #>
+    [CmdletBinding()]
+    param()
+    $script:EntContext
+}
+
+function Invoke-EntOperation {
+    <#
+    .SYNOPSIS
+    Calls any operation of the API by name ("list_catalogs", "beta.create_access_package_assignment_request").
+    .DESCRIPTION
+    List operations emit their items, following pages; others emit the response (nothing for 204).
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $Operation,
+        [string[]] $PathArgs,
+        [string] $Filter, [string] $Search, [string[]] $Sort, [int] $Top,
+        [string[]] $Property, [string[]] $ExpandProperty,
+        [Parameter(ValueFromPipeline)] $Body
+    )
+    process {
+        if (-not $PSCmdlet.ShouldProcess(($PathArgs -join '/'), $Operation)) { return }
+        if ($Operation -cmatch '(^|\.)list_|(^|\.)list[A-Z]') {
+            Invoke-EntPaged -Operation $Operation -PathArgs $PathArgs -Filter $Filter -Search $Search -Sort $Sort `
+                -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntCall -Operation $Operation -PathArgs $PathArgs -Property $Property `
+                -ExpandProperty $ExpandProperty -Body $Body
+        }
+    }
+}
+
+function Wait-EntAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Waits until an assignment request is delivered, failed, denied or canceled, and emits it.
+    .PARAMETER Beta
+    The request was made with New-EntBetaAccessPackageAssignmentRequest.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [Alias('Id')] [string] $RequestId,
+        [switch] $Beta,
+        [int] $TimeoutSec = 300,
+        [int] $PollIntervalMs = 2000
+    )
+    process {
+        $client = Get-EntClientOrThrow
+        $options = @{ timeoutMs = $TimeoutSec * 1000; pollIntervalMs = $PollIntervalMs }
+        $options.apiVersion = if ($Beta) { 'beta' } else { 'v1.0' }
+        $json = ConvertTo-Json -InputObject $options -Compress
+        $out = Invoke-EntNative -Target $RequestId -Call { $client.WaitForAssignmentRequest($RequestId, $json) }
+        ConvertFrom-EntJson $out
+    }
+}
+
+function Start-EntEmulator {
+    <#
+    .SYNOPSIS
+    Starts the entitlement management emulator in this process and returns it (connect with -Emulator).
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
+    param([int] $Port = 0, [string] $DbPath, [int] $PageSize = 0, [int] $DeliveryDelayMs = -1)
+    $options = @{ port = $Port }
+    if ($DbPath) { $options.dbPath = $DbPath }
+    if ($PageSize -gt 0) { $options.pageSize = $PageSize }
+    if ($DeliveryDelayMs -ge 0) { $options.deliveryDelayMs = $DeliveryDelayMs }
+    if (-not $PSCmdlet.ShouldProcess("127.0.0.1:$Port", 'Start emulator')) { return }
+    $json = ConvertTo-Json -InputObject $options -Compress
+    Invoke-EntNative -Target 'Start-EntEmulator' -Call { [Entitlement.Native.EntEmulator]::Start($json) }
+}
+
+function Stop-EntEmulator {
+    <#
+    .SYNOPSIS
+    Stops an emulator started with Start-EntEmulator.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
+    param([Parameter(Mandatory, ValueFromPipeline)] [Entitlement.Native.EntEmulator] $Emulator)
+    process {
+        if ($PSCmdlet.ShouldProcess($Emulator.BaseUrl, 'Stop emulator')) { $Emulator.Stop() }
+    }
+}
+
+. (Join-Path $PSScriptRoot 'Entitlement.Generated.ps1')

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The entitlement authors
+#
+# Tests the PowerShell module's layers that run here (no pwsh on this
+# platform): the generated cmdlets and manifest are fresh, the C# P/Invoke
+# shim compiles with mcs, and Smoke.cs drives libentitlement through it under
+# mono, once found through LD_LIBRARY_PATH and once preloaded by full path
+# (the way Entitlement.psm1 loads a bundled library).
+#
+#   bash powershell/tests/run.sh [debug|release]
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+PROFILE="${1:-debug}"
+export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-x86_64-unknown-linux-gnu}"
+LIBDIR="$ROOT/target/$CARGO_BUILD_TARGET/$PROFILE"
+OUT="$ROOT/target/powershell-tests"
+mkdir -p "$OUT"
+
+passed=0
+failed=0
+step() {
+    local name=$1
+    shift
+    echo "--- $name"
+    if "$@"; then
+        passed=$((passed + 1)); echo "ok   $name"
+    else
+        failed=$((failed + 1)); echo "FAIL $name"
+    fi
+}
+
+build() {
+    if [ "$PROFILE" = release ]; then cargo build -p entitlement-c --release; else cargo build -p entitlement-c; fi
+}
+
+ensure_mono() {
+    command -v mcs >/dev/null && command -v mono >/dev/null && return 0
+    echo "installing mono-mcs"
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends mono-mcs; } >/dev/null 2>&1
+}
+
+generated_fresh() {
+    python3 - <<'PY'
+import sys
+from pathlib import Path
+sys.path.insert(0, "codegen")
+from model import load_api
+import gen_c
+stale = [rel for rel, text in gen_c.generate(load_api(Path("."))).items()
+         if not Path(rel).exists() or Path(rel).read_text() != text]
+if stale:
+    print("stale (run python3 codegen/generate.py):", ", ".join(stale), file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
+# Every exported function exists, uses an approved verb and the Ent prefix.
+manifest_consistent() {
+    python3 - <<'PY'
+import re, sys
+from pathlib import Path
+approved = {"Get", "New", "Set", "Update", "Remove", "Invoke", "Add", "Stop", "Start", "Wait", "Connect",
+            "Disconnect"}
+manifest = Path("powershell/Entitlement.psd1").read_text()
+exported = re.findall(r"^\s+'([A-Za-z]+-[A-Za-z]+)',?$", manifest, re.M)
+defined = set(re.findall(r"^function ([A-Za-z]+-[A-Za-z]+)", Path("powershell/Entitlement.psm1").read_text() +
+                         Path("powershell/Entitlement.Generated.ps1").read_text(), re.M))
+bad = [n for n in exported if n not in defined or n.split("-")[0] not in approved or not n.split("-")[1].startswith("Ent")]
+if bad or not exported:
+    print("bad exports:", bad, file=sys.stderr)
+    sys.exit(1)
+print(f"{len(exported)} functions exported")
+PY
+}
+
+compile_shim() {
+    mcs -nologo -warnaserror -target:library -out:"$OUT/Entitlement.Native.dll" powershell/src/Entitlement.Native.cs &&
+        mcs -nologo -warnaserror -out:"$OUT/Smoke.exe" powershell/tests/Smoke.cs powershell/src/Entitlement.Native.cs
+}
+
+step "build libentitlement ($PROFILE)" build
+step "generated cmdlets and manifest up to date" generated_fresh
+step "manifest exports approved Ent* functions" manifest_consistent
+if step "mono available" ensure_mono && step "compile the C# shim and Smoke.cs with mcs" compile_shim; then
+    step "smoke (library on LD_LIBRARY_PATH)" env LD_LIBRARY_PATH="$LIBDIR" mono "$OUT/Smoke.exe"
+    step "smoke (library preloaded by path)" env -u LD_LIBRARY_PATH mono "$OUT/Smoke.exe" "$LIBDIR/libentitlement.so"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
