@@ -75,6 +75,17 @@ print(f"{len(exported)} functions exported")
 PY
 }
 
+# The .ps1/.psm1/.psd1 files parse (tree-sitter's PowerShell grammar, from PyPI).
+powershell_syntax() {
+    local venv="$OUT/venv"
+    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import tree_sitter_powershell' 2>/dev/null; then
+        python3 -m venv "$venv" &&
+            "$venv/bin/pip" install -q 'tree-sitter==0.26.*' 'tree-sitter-powershell==0.26.*' || return 1
+    fi
+    "$venv/bin/python" powershell/tests/syntax_check.py powershell/Entitlement.psm1 \
+        powershell/Entitlement.Generated.ps1 powershell/Entitlement.psd1
+}
+
 compile_shim() {
     mcs -nologo -warnaserror -target:library -out:"$OUT/Entitlement.Native.dll" powershell/src/Entitlement.Native.cs &&
         mcs -nologo -warnaserror -out:"$OUT/Smoke.exe" powershell/tests/Smoke.cs powershell/src/Entitlement.Native.cs
@@ -83,6 +94,7 @@ compile_shim() {
 step "build libentitlement ($PROFILE)" build
 step "generated cmdlets and manifest up to date" generated_fresh
 step "manifest exports approved Ent* functions" manifest_consistent
+step "PowerShell files parse" powershell_syntax
 if step "mono available" ensure_mono && step "compile the C# shim and Smoke.cs with mcs" compile_shim; then
     step "smoke (library on LD_LIBRARY_PATH)" env LD_LIBRARY_PATH="$LIBDIR" mono "$OUT/Smoke.exe"
     step "smoke (library preloaded by path)" env -u LD_LIBRARY_PATH mono "$OUT/Smoke.exe" "$LIBDIR/libentitlement.so"
