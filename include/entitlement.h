@@ -141,6 +141,22 @@ typedef struct ent_error ent_error;
  */
 typedef struct ent_pager ent_pager;
 
+/**
+ * Where a token callback puts the token: pass it to ent_token_sink_set().
+ * Valid only during the callback.
+ */
+typedef struct ent_token_sink ent_token_sink;
+
+/**
+ * Supplies an access token for `scope` (e.g.
+ * "https://graph.microsoft.com/.default"): call ent_token_sink_set(sink,
+ * ...) and return ENT_OK, or return another status (the call then fails
+ * with ENT_AUTHENTICATION). Called on one of the library's internal
+ * threads, possibly on several at once: it must be thread-safe, and it may
+ * block (e.g. to run a sign-in).
+ */
+typedef enum ent_status (*ent_token_callback)(void *user_data, const char *scope, struct ent_token_sink *sink);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -381,6 +397,24 @@ enum ent_status ent_client_list_all(const struct ent_client *client, const char 
  * Thread-safe.
  */
 const char *ent_status_name(int32_t status);
+
+/**
+ * Gives the token from inside a token callback. The library copies
+ * `token`. `expires_in_seconds` > 0 lets the library reuse the token until
+ * a minute before it expires; 0 or less asks for the callback again on
+ * every request.
+ */
+enum ent_status ent_token_sink_set(struct ent_token_sink *sink, const char *token, int64_t expires_in_seconds, struct ent_error **err);
+
+/**
+ * Creates a client whose tokens come from `callback` (see
+ * ent_token_callback). `options_json` as for ent_client_new(), without a
+ * credential (no token, clientSecret or username). `user_data` is passed to
+ * every callback; it must stay valid, and usable from any thread, until
+ * the client is freed. On success `*out` receives the client (release with
+ * ent_client_free()).
+ */
+enum ent_status ent_client_new_with_token_callback(const char *options_json, ent_token_callback callback, void *user_data, struct ent_client **out, struct ent_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

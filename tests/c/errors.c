@@ -53,6 +53,29 @@ static void *worker_main(void *p) {
     return NULL;
 }
 
+/* A token callback: hands out the token in user_data and counts calls. */
+struct token_source {
+    const char *token;
+    long expires_in;
+    int calls;
+    pthread_mutex_t lock;
+};
+
+static ent_status give_token(void *user_data, const char *scope, ent_token_sink *sink) {
+    struct token_source *src = user_data;
+    pthread_mutex_lock(&src->lock);
+    src->calls++;
+    pthread_mutex_unlock(&src->lock);
+    if (scope == NULL || strstr(scope, ".default") == NULL) return ENT_INVALID_ARGUMENT;
+    if (src->token == NULL) return ENT_AUTHENTICATION; /* "cannot sign in" */
+    return ent_token_sink_set(sink, src->token, src->expires_in, NULL);
+}
+
+static ent_status forget_token(void *user_data, const char *scope, ent_token_sink *sink) {
+    (void)user_data, (void)scope, (void)sink;
+    return ENT_OK; /* without ent_token_sink_set */
+}
+
 int main(void) {
     char buf[2048];
     char *out = NULL;
@@ -125,6 +148,40 @@ int main(void) {
     CHECK(c2 == NULL, "no client written");
     MUST(ent_client_new(NULL, &c2, MERR)); /* all defaults: valid, nothing sent */
     ent_client_free(c2);
+
+    /* Tokens from a callback: called per request without a lifetime, once with one. */
+    struct token_source src = {app_token, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+    snprintf(buf, sizeof buf, "{\"baseUrl\":\"%s\",\"maxRetries\":0}", base_url);
+    CHECK(ent_client_new_with_token_callback(buf, NULL, &src, &c2, NULL) == ENT_INVALID_ARGUMENT, "NULL callback");
+    CHECK(ent_client_new_with_token_callback(buf, give_token, &src, NULL, NULL) == ENT_INVALID_ARGUMENT, "NULL out");
+    CHECK(ent_client_new_with_token_callback("{\"token\":\"x\"}", give_token, &src, &c2, NULL) ==
+              ENT_INVALID_ARGUMENT,
+          "callback and token");
+    MUST(ent_client_new_with_token_callback(buf, give_token, &src, &c2, MERR));
+    for (int i = 0; i < 2; i++) {
+        MUST(ent_client_call(c2, "list_catalogs", NULL, "{\"top\":1}", NULL, &out, MERR));
+        ent_string_free(out);
+    }
+    CHECK(src.calls == 2, "no lifetime: called per request (%d)", src.calls);
+    src.expires_in = 3600;
+    for (int i = 0; i < 3; i++) {
+        MUST(ent_client_call(c2, "list_catalogs", NULL, "{\"top\":1}", NULL, &out, MERR));
+        ent_string_free(out);
+    }
+    CHECK(src.calls == 3, "with a lifetime: cached (%d)", src.calls);
+    ent_client_free(c2);
+    src.token = NULL;
+    src.calls = 0;
+    MUST(ent_client_new_with_token_callback(buf, give_token, &src, &c2, MERR));
+    err = expect_call(__LINE__, c2, "list_catalogs", NULL, NULL, NULL, ENT_AUTHENTICATION);
+    CHECK(ent_error_message(err) && strstr(ent_error_message(err), "ENT_AUTHENTICATION") != NULL, "says why");
+    ent_error_free(err);
+    ent_client_free(c2);
+    MUST(ent_client_new_with_token_callback(buf, forget_token, NULL, &c2, MERR));
+    EXPECT(c2, "list_catalogs", NULL, NULL, NULL, ENT_AUTHENTICATION);
+    ent_client_free(c2);
+    CHECK(ent_token_sink_set(NULL, "t", 0, NULL) == ENT_INVALID_ARGUMENT, "NULL sink");
+    c2 = NULL;
 
     /* ent_client_call: NULL pointers everywhere. */
     EXPECT(NULL, "list_catalogs", NULL, NULL, NULL, ENT_INVALID_ARGUMENT);

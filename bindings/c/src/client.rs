@@ -5,9 +5,11 @@
 //! operation name with JSON in and out.
 
 use std::os::raw::c_char;
+use std::sync::Arc;
 use std::time::Duration;
 
 use entitlement::api::OpKind;
+use entitlement::auth::TokenProvider;
 use entitlement::models::decoder;
 use entitlement::{ApiVersion, Client, Error, NationalCloud, Operation, RawResponse, RetryPolicy};
 use serde_json::{Map, Value};
@@ -46,6 +48,11 @@ fn opt_u64(m: &mut Map<String, Value>, key: &str) -> Result<Option<u64>> {
 
 /// Builds a core client from the options object (see ent_client_new).
 pub(crate) fn build_client(json: Option<&str>) -> Result<Client> {
+    build_client_with(json, None)
+}
+
+/// Same, with a credential from the host instead of one in the options.
+pub(crate) fn build_client_with(json: Option<&str>, host: Option<Arc<dyn TokenProvider>>) -> Result<Client> {
     let mut m = match json.map(serde_json::from_str::<Value>) {
         None => Map::new(),
         Some(Ok(Value::Object(m))) => m,
@@ -93,6 +100,12 @@ pub(crate) fn build_client(json: Option<&str>) -> Result<Client> {
     let need = |v: &Option<String>, what: &str, why: &str| {
         v.clone().ok_or_else(|| invalid(format!("options_json.{what} is required with {why}")))
     };
+    if let Some(provider) = host {
+        if token.is_some() || secret.is_some() || username.is_some() {
+            return Err(invalid("options_json: no token, clientSecret or username with a token callback"));
+        }
+        return b.credential(provider).build();
+    }
     b = match (token, secret, username) {
         (Some(t), None, None) => b.token(t),
         (None, Some(s), None) => {

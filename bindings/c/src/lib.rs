@@ -27,6 +27,7 @@ pub mod pager;
 mod query;
 mod runtime;
 pub mod status;
+pub mod token;
 
 pub use client::*;
 pub use emulator::*;
@@ -36,3 +37,4 @@ pub use ffi::{ent_string_free, ent_version};
 pub use lifecycle::*;
 pub use pager::*;
 pub use status::*;
+pub use token::*;

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Tokens from the host: a C callback behind core's `TokenProvider`. The
+//! callback is blocking C code, so it runs on the runtime's blocking pool,
+//! never on an I/O thread. Tokens it reports with a lifetime are cached
+//! until a minute before they expire.
+
+use std::ffi::{c_void, CStr, CString};
+use std::future::Future;
+use std::os::raw::c_char;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use entitlement::auth::{AccessToken, Secret, TokenProvider};
+use entitlement::{Error, ErrorKind, Result};
+
+use crate::client::{build_client_with, ent_client};
+use crate::error::ent_error;
+use crate::ffi::{guard, invalid, opt_str_arg, out_arg};
+use crate::status::ent_status;
+
+/// Where a token callback puts the token: pass it to ent_token_sink_set().
+/// Valid only during the callback.
+pub struct ent_token_sink {
+    token: Option<(String, Option<Duration>)>,
+}
+
+/// Supplies an access token for `scope` (e.g.
+/// "https://graph.microsoft.com/.default"): call ent_token_sink_set(sink,
+/// ...) and return ENT_OK, or return another status (the call then fails
+/// with ENT_AUTHENTICATION). Called on one of the library's internal
+/// threads, possibly on several at once: it must be thread-safe, and it may
+/// block (e.g. to run a sign-in).
+pub type ent_token_callback =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, scope: *const c_char, sink: *mut ent_token_sink) -> ent_status>;
+
+/// Gives the token from inside a token callback. The library copies
+/// `token`. `expires_in_seconds` > 0 lets the library reuse the token until
+/// a minute before it expires; 0 or less asks for the callback again on
+/// every request.
+#[no_mangle]
+pub unsafe extern "C" fn ent_token_sink_set(
+    sink: *mut ent_token_sink,
+    token: *const c_char,
+    expires_in_seconds: i64,
+    err: *mut *mut ent_error,
+) -> ent_status {
+    guard(err, || {
+        let sink = sink.as_mut().ok_or_else(|| invalid("sink must not be NULL"))?;
+        let token = crate::ffi::str_arg(token, "token")?;
+        if token.is_empty() {
+            return Err(invalid("token must not be empty"));
+        }
+        let life = u64::try_from(expires_in_seconds).ok().filter(|s| *s > 0).map(Duration::from_secs);
+        sink.token = Some((token.to_string(), life));
+        Ok(())
+    })
+}
+
+#[derive(Clone, Copy)]
+struct UserData(*mut c_void);
+// The caller promises (in the header) that the callback and its user data
+// may be used from any thread.
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+struct CallbackProvider {
+    callback: unsafe extern "C" fn(*mut c_void, *const c_char, *mut ent_token_sink) -> ent_status,
+    user_data: UserData,
+    cached: Mutex<Option<(Secret, Instant)>>,
+}
+
+impl std::fmt::Debug for CallbackProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CallbackProvider")
+    }
+}
+
+impl CallbackProvider {
+    fn fetch(&self, scope: &str) -> Result<AccessToken> {
+        let scope_c = CString::new(scope).map_err(|_| Error::internal("scope contains NUL"))?;
+        let mut sink = ent_token_sink { token: None };
+        let user = self.user_data;
+        let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
+            (self.callback)(user.0, scope_c.as_ptr(), &mut sink)
+        }))
+        .map_err(|_| Error::internal("the token callback panicked"))?;
+        let fail = |why: &str| Error::new(ErrorKind::Authentication, format!("token callback: {why}"));
+        if status != ent_status::ENT_OK {
+            let name = unsafe { CStr::from_ptr(crate::status::ent_status_name(status as i32)) };
+            return Err(fail(&format!("returned {}", name.to_string_lossy())));
+        }
+        let (token, life) = sink.token.ok_or_else(|| fail("returned ENT_OK without calling ent_token_sink_set"))?;
+        let secret = Secret::new(token);
+        let expires_at = life.map(|l| Instant::now() + l);
+        if let Some(at) = expires_at {
+            *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some((secret.clone(), at));
+        }
+        Ok(AccessToken { token: secret, expires_at })
+    }
+}
+
+impl TokenProvider for CallbackProvider {
+    fn token<'a>(&'a self, scope: &'a str) -> Pin<Box<dyn Future<Output = Result<AccessToken>> + Send + 'a>> {
+        Box::pin(async move {
+            if let Some((t, at)) = self.cached.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+                if at > Instant::now() + Duration::from_secs(60) {
+                    return Ok(AccessToken { token: t, expires_at: Some(at) });
+                }
+            }
+            // The callback blocks: keep it off the I/O threads.
+            tokio::task::block_in_place(|| self.fetch(scope))
+        })
+    }
+
+    fn invalidate(&self) {
+        *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+/// Creates a client whose tokens come from `callback` (see
+/// ent_token_callback). `options_json` as for ent_client_new(), without a
+/// credential (no token, clientSecret or username). `user_data` is passed to
+/// every callback; it must stay valid, and usable from any thread, until
+/// the client is freed. On success `*out` receives the client (release with
+/// ent_client_free()).
+#[no_mangle]
+pub unsafe extern "C" fn ent_client_new_with_token_callback(
+    options_json: *const c_char,
+    callback: ent_token_callback,
+    user_data: *mut c_void,
+    out: *mut *mut ent_client,
+    err: *mut *mut ent_error,
+) -> ent_status {
+    guard(err, || {
+        let out = out_arg(out, "out")?;
+        let callback = callback.ok_or_else(|| invalid("callback must not be NULL"))?;
+        let options = opt_str_arg(options_json, "options_json")?;
+        let provider = CallbackProvider { callback, user_data: UserData(user_data), cached: Mutex::new(None) };
+        let client = build_client_with(options, Some(Arc::new(provider)))?;
+        *out = Box::into_raw(Box::new(ent_client { client }));
+        Ok(())
+    })
+}
