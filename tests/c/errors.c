@@ -114,6 +114,17 @@ int main(void) {
     char *base_url = NULL, *app_token = NULL;
     MUST(ent_emulator_base_url(emu, &base_url, MERR));
     MUST(ent_emulator_app_token(emu, &app_token, MERR));
+    ent_emulator *emu2 = NULL;
+    const char *port = strrchr(base_url, ':') + 1;
+    snprintf(buf, sizeof buf, "{\"port\":%s}", port);
+    st = ent_emulator_start(buf, &emu2, &err);
+    CHECK(st == ENT_INVALID_ARGUMENT && emu2 == NULL, "port in use: %s", ent_status_name(st));
+    CHECK(err && strstr(ent_error_message(err), "emulator") != NULL, "message");
+    ent_error_free(err), err = NULL;
+    st = ent_emulator_start("{\"dbPath\":\"/nonexistent/dir/state.db\"}", &emu2, NULL);
+    CHECK(st == ENT_INVALID_ARGUMENT && emu2 == NULL, "bad database path: %s", ent_status_name(st));
+    st = ent_emulator_start("{\"seed\":{\"users\":42}}", &emu2, NULL);
+    CHECK(st == ENT_INVALID_ARGUMENT && emu2 == NULL, "bad seed: %s", ent_status_name(st));
     CHECK(ent_emulator_base_url(NULL, &out, NULL) == ENT_INVALID_ARGUMENT, "NULL emulator");
     CHECK(ent_emulator_base_url(emu, NULL, NULL) == ENT_INVALID_ARGUMENT, "NULL out");
     CHECK(ent_emulator_user_token(emu, NULL, &out, NULL) == ENT_INVALID_ARGUMENT, "NULL user");

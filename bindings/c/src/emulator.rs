@@ -7,8 +7,8 @@
 use std::os::raw::c_char;
 use std::time::Duration;
 
-use entitlement_emulator::{EmulatorConfig, EmulatorHandle, Fault, Seed};
-use entitlement::Error;
+use entitlement_emulator::{EmulatorConfig, EmulatorError, EmulatorHandle, Fault, Seed};
+use entitlement::{Error, ErrorKind};
 use serde_json::Value;
 
 use crate::error::ent_error;
@@ -28,8 +28,14 @@ impl ent_emulator {
     }
 }
 
-fn emulator_error(e: impl std::fmt::Display) -> Error {
-    Error::internal(format!("emulator: {e}"))
+fn emulator_error(e: EmulatorError) -> Error {
+    let kind = match e {
+        EmulatorError::UnknownUser(_) => ErrorKind::NotFound,
+        // A bad seed or an unusable port/database path is the caller's to fix.
+        EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) => ErrorKind::InvalidArgument,
+        _ => ErrorKind::Internal,
+    };
+    Error::new(kind, format!("emulator: {e}"))
 }
 
 fn config(json: Option<&str>) -> Result<EmulatorConfig> {
@@ -222,7 +228,7 @@ pub unsafe extern "C" fn ent_emulator_user_token(
         let token = emu
             .get()?
             .user_token(user)
-            .map_err(|e| Error::new(entitlement::ErrorKind::NotFound, format!("emulator: {e}")))?;
+            .map_err(emulator_error)?;
         *out = c_string(token)?;
         Ok(())
     })
