@@ -58,7 +58,8 @@ const LIST_OPTIONS = ['filter', 'select', 'expand', 'top', 'orderby', 'count', '
 const GET_OPTIONS = ['select', 'expand'];
 
 function stringList(name, v) {
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  // A string is passed as written (it may hold nested options: `scopes($expand=role,scope)`).
+  if (typeof v === 'string') return [v];
   if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v;
   throw invalidArgument(`${name} must be a string or an array of strings, got ${describe(v)}`);
 }

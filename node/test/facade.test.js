@@ -97,6 +97,10 @@ test('static tokens from the emulator, apiVersion beta, unknown properties kept'
   assert.equal(pkg2.displayName, 'as text');
   assert.equal(await c.updateAccessPackage(pkg2.id, { description: 'patched' }), undefined);
   assert.equal((await c.getAccessPackage(pkg2.id)).description, 'patched');
+  // Nested expand options pass through as written.
+  const nested = await c.getAccessPackage(pkg2.id, { expand: 'resourceRoleScopes($expand=role,scope),catalog' });
+  assert.deepEqual(nested.resourceRoleScopes, []);
+  assert.equal(nested.catalog.id, ids.GENERAL_CATALOG_ID);
 });
 
 test('error classes are exported with their codes', () => {

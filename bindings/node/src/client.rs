@@ -190,7 +190,7 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<ClientOptions>, token_provider: Option<Function<String, Promise<String>>>) -> napi::Result<Self> {
         let provider = match token_provider {
             Some(f) => Some(JsTokenProvider::new(f.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?)),

@@ -70,7 +70,7 @@ impl NativeEmulator {
 #[napi]
 impl NativeEmulator {
     /// Starts a seeded emulator on 127.0.0.1 (blocks until it listens).
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn start(options: Option<EmulatorOptions>) -> napi::Result<Self> {
         let o = options.unwrap_or_default();
         let mut config = EmulatorConfig::default();
@@ -130,19 +130,19 @@ impl NativeEmulator {
     }
 
     /// A delegated token for a seeded user, by id or UPN.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn user_token(&self, user: String) -> napi::Result<String> {
         self.with(|h| h.user_token(&user).map_err(emu_error))
     }
 
     /// An application token for the seeded application.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn app_token(&self) -> napi::Result<String> {
         self.with(|h| Ok(h.app_token()))
     }
 
     /// Answers the next `count` matching requests with `status` instead.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn inject_fault(&self, fault: FaultOptions) -> napi::Result<()> {
         let status = u16::try_from(fault.status)
             .ok()
