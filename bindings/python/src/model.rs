@@ -91,14 +91,37 @@ pub fn validate(py: Python<'_>, version: ApiVersion, type_name: &str, value: Val
 
 #[pymethods]
 impl Model {
-    fn __getattr__(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
-        if !name.starts_with('_') {
-            let json = self.json_name(name);
-            if let Some(v) = self.got(py, self.inner.get(&json))? {
-                return Ok(v);
+    /// Declared properties first (no failed generic lookup, no exception
+    /// on the hot path), then methods, then undeclared properties by their
+    /// camelCase name.
+    fn __getattribute__(slf: &Bound<'_, Self>, name: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let me = slf.get();
+        let n = name.to_cow()?;
+        if !n.starts_with('_') {
+            if let Some(f) = me.inner.fields().iter().find(|f| f.snake == n) {
+                return Ok(me.got(py, me.inner.get(f.json))?.unwrap_or_else(|| py.None()));
             }
         }
-        Err(PyAttributeError::new_err(format!("'{}' object has no attribute '{name}'", self.inner.type_name())))
+        // SAFETY: both pointers are live objects borrowed for the call; the
+        // result is a new reference or NULL with an exception set.
+        let generic = unsafe {
+            Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyObject_GenericGetAttr(slf.as_ptr(), name.as_ptr()))
+        };
+        match generic {
+            Ok(v) => Ok(v.unbind()),
+            Err(e) if !n.starts_with('_') && e.is_instance_of::<PyAttributeError>(py) => {
+                let json = me.json_name(&n);
+                match me.got(py, me.inner.get(&json))? {
+                    Some(v) => Ok(v),
+                    None => Err(PyAttributeError::new_err(format!(
+                        "'{}' object has no attribute '{n}'",
+                        upper_first(me.inner.type_name())
+                    ))),
+                }
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// A property by its Graph (camelCase) name, declared or not.

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The entitlement authors
+from typing import Callable, Optional
+
+from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
+from .models import AccessPackageAssignmentRequest
+from .models.beta import AccessPackageAssignmentRequest as BetaAccessPackageAssignmentRequest
+
+class BetaClient(_BetaOps):
+    def wait_for_access_package_assignment_request(self, request_id: str, *, timeout: float = 300.0,
+                                                   poll_interval: float = 2.0) -> BetaAccessPackageAssignmentRequest: ...
+    def wait_for_assignment_request(self, request_id: str, *, timeout: float = 300.0,
+                                    poll_interval: float = 2.0) -> BetaAccessPackageAssignmentRequest: ...
+
+class AsyncBetaClient(_AsyncBetaOps):
+    async def wait_for_access_package_assignment_request(self, request_id: str, *, timeout: float = 300.0,
+                                                         poll_interval: float = 2.0) -> BetaAccessPackageAssignmentRequest: ...
+    async def wait_for_assignment_request(self, request_id: str, *, timeout: float = 300.0,
+                                          poll_interval: float = 2.0) -> BetaAccessPackageAssignmentRequest: ...
+
+class Client(_Ops):
+    beta: BetaClient
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        *,
+        cloud: str = "global",
+        api_version: str = "v1.0",
+        token: Optional[str] = None,
+        tenant_id: Optional[str] = None,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        token_provider: Optional[Callable[[], str]] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        authority: Optional[str] = None,
+        scope: Optional[str] = None,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def api_version(self) -> str: ...
+    def wait_for_assignment_request(self, request_id: str, *, timeout: float = 300.0,
+                                    poll_interval: float = 2.0) -> AccessPackageAssignmentRequest: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> "Client": ...
+    def __exit__(self, *exc: object) -> None: ...
+
+class AsyncClient(_AsyncOps):
+    beta: AsyncBetaClient
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        *,
+        cloud: str = "global",
+        api_version: str = "v1.0",
+        token: Optional[str] = None,
+        tenant_id: Optional[str] = None,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        token_provider: Optional[Callable[[], str]] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        authority: Optional[str] = None,
+        scope: Optional[str] = None,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def api_version(self) -> str: ...
+    async def wait_for_assignment_request(self, request_id: str, *, timeout: float = 300.0,
+                                          poll_interval: float = 2.0) -> AccessPackageAssignmentRequest: ...
+    async def close(self) -> None: ...
+    async def __aenter__(self) -> "AsyncClient": ...
+    async def __aexit__(self, *exc: object) -> None: ...
