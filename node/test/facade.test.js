@@ -113,3 +113,33 @@ test('error classes are exported with their codes', () => {
     assert.equal(e.name, `${code}Error`);
   }
 });
+
+test('the native boundary itself rejects bad input with structured errors', async () => {
+  const { fromNative } = require('../lib/errors');
+  const n = new native.NativeClient({ baseUrl: em.baseUrl, token: em.appToken() }, undefined);
+  const cases = [
+    () => n.call('no_such_operation', [], undefined, undefined),
+    () => n.call('get_catalog', [], undefined, undefined),
+    () => n.call('get_catalog', [1], undefined, undefined),
+    () => n.call('get_catalog', 'x', undefined, undefined),
+    () => n.call('create_access_package', [], undefined, '{"displayName": 5}'),
+    () => n.call('create_access_package', [], undefined, 'nope'),
+    () => n.call('create_access_package', [], undefined, undefined),
+    () => n.call('delete_catalog', ['x'], undefined, '{}'),
+    () => n.call('list_catalogs', [], { top: 'x' }, undefined),
+    () => n.waitForAssignmentRequest('x', false, -5, undefined),
+    () => new native.NativeClient({ baseUrl: 7 }, undefined),
+  ];
+  for (const [i, f] of cases.entries()) {
+    let err;
+    try {
+      await f();
+    } catch (e) {
+      err = fromNative(e);
+    }
+    assert.ok(err, `case ${i} did not fail`);
+    assert.equal(err.code, 'InvalidArgument', `case ${i}: ${err.message}`);
+  }
+  const ok = JSON.parse(await n.call('beta.get_access_package', ['nope'], undefined, undefined).catch((e) => JSON.stringify({ code: fromNative(e).code })));
+  assert.equal(ok.code, 'NotFound');
+});
