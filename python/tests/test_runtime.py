@@ -103,3 +103,41 @@ def test_import_and_construct_is_fast():
             "entitlement.Client(token='t'); print((time.perf_counter()-t)*1000)")
     best = min(float(subprocess.check_output([sys.executable, "-c", code]).decode()) for _ in range(3))
     assert best < 20, f"{best:.1f} ms"
+
+
+def test_async_cancel_stops_the_call(emu):
+    import asyncio
+
+    async def run():
+        c = emu.async_client()
+        await c.get_catalog(ids.GENERAL_CATALOG_ID)
+        emu.inject_fault(429, retry_after="3", count=1, path_contains="/catalogs/")
+        task = asyncio.ensure_future(c.get_catalog(ids.GENERAL_CATALOG_ID))
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert time.monotonic() - started < 0.5
+        with pytest.raises(asyncio.TimeoutError):
+            emu.inject_fault(429, retry_after="3", count=1, path_contains="/catalogs/")
+            await asyncio.wait_for(c.get_catalog(ids.GENERAL_CATALOG_ID), 0.3)
+        return await c.get_catalog(ids.GENERAL_CATALOG_ID)
+
+    assert asyncio.run(run()).id == ids.GENERAL_CATALOG_ID
+
+
+@pytest.mark.skipif(not hasattr(os, "kill"), reason="needs signals")
+def test_ctrl_c_interrupts_a_blocking_call(emu):
+    import signal
+
+    c = emu.client()
+    c.get_catalog(ids.GENERAL_CATALOG_ID)
+    emu.inject_fault(429, retry_after="3", count=1, path_contains="/catalogs/")
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        c.get_catalog(ids.GENERAL_CATALOG_ID)
+    assert time.monotonic() - started < 1.5
+    timer.join()
