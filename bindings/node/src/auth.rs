@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The entitlement authors
 
-//! core's [`TokenProvider`] over a JS `async (scope) => string` callback,
+//! Mirrors core's `auth`: its [`TokenProvider`] over a JS `async (scope) => string` callback,
 //! called through a thread-safe function from tokio's worker threads. The
 //! facade wraps the user's function so it always returns a Promise of a
 //! non-empty string (or rejects); a rejection is an `Authentication` error.

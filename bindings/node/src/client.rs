@@ -19,7 +19,7 @@ use napi::{check_status, sys};
 use napi_derive::napi;
 
 use crate::error::{from_panic, invalid, IntoNapi};
-use crate::token::JsTokenProvider;
+use crate::auth::JsTokenProvider;
 
 /// Options of `new Client(...)` (the token provider comes separately).
 #[napi(object)]

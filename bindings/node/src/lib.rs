@@ -15,8 +15,8 @@
 //! - Errors reject with a structured reason ([`error`]) that the JS facade
 //!   turns into `EntitlementError` subclasses; panics become `Internal`.
 
+mod auth;
 mod client;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod error;
-mod token;
