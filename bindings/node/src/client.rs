@@ -95,13 +95,13 @@ impl ToNapiValue for JsonText {
 }
 
 fn ms(what: &str, v: f64) -> napi::Result<Duration> {
-    if !v.is_finite() || v < 0.0 || v > 1e12 {
+    if !v.is_finite() || !(0.0..=1e12).contains(&v) {
         return Err(invalid(format!("{what} must be a non-negative number of milliseconds, got {v}")));
     }
     Ok(Duration::from_secs_f64(v / 1000.0))
 }
 
-fn some<'a>(v: &'a Option<String>) -> Option<&'a str> {
+fn some(v: &Option<String>) -> Option<&str> {
     v.as_deref().filter(|s| !s.is_empty())
 }
 
