@@ -236,7 +236,7 @@ mod tests {
         let e = Error::from_response(401, br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret.\r\nTrace ID: x"}"#, None, None);
         assert_eq!(e.kind, ErrorKind::Authentication);
         assert_eq!(e.code.as_deref(), Some("invalid_client"));
-        assert_eq!(e.message, "AADSTS7000215: Invalid client secret.\r");
+        assert_eq!(e.message, "AADSTS7000215: Invalid client secret.");
         let e = Error::from_response(502, b"<html>bad gateway</html>", Some("rid".into()), None);
         assert_eq!(e.kind, ErrorKind::Service);
         assert!(e.message.contains("bad gateway"));
