@@ -83,7 +83,7 @@ powershell_syntax() {
             "$venv/bin/pip" install -q 'tree-sitter==0.26.*' 'tree-sitter-powershell==0.26.*' || return 1
     fi
     "$venv/bin/python" powershell/tests/syntax_check.py powershell/Entitlement.psm1 \
-        powershell/Entitlement.Generated.ps1 powershell/Entitlement.psd1
+        powershell/Entitlement.Generated.ps1 powershell/Entitlement.psd1 powershell/tests/Entitlement.Tests.ps1
 }
 
 compile_shim() {
@@ -98,6 +98,14 @@ step "PowerShell files parse" powershell_syntax
 if step "mono available" ensure_mono && step "compile the C# shim and Smoke.cs with mcs" compile_shim; then
     step "smoke (library on LD_LIBRARY_PATH)" env LD_LIBRARY_PATH="$LIBDIR" mono "$OUT/Smoke.exe"
     step "smoke (library preloaded by path)" env -u LD_LIBRARY_PATH mono "$OUT/Smoke.exe" "$LIBDIR/libentitlement.so"
+fi
+
+# The cmdlets themselves, where PowerShell 7 and Pester 5 exist.
+if command -v pwsh >/dev/null; then
+    step "Pester: cmdlets against the emulator" env ENTITLEMENT_LIBRARY="$LIBDIR/libentitlement.so" pwsh -NoProfile \
+        -Command 'Import-Module Pester -MinimumVersion 5.0; $r = Invoke-Pester -Path powershell/tests -PassThru; exit $r.FailedCount'
+else
+    echo "--- Pester tests skipped: no pwsh on this machine"
 fi
 
 echo "$passed passed, $failed failed"
