@@ -324,17 +324,6 @@ const char *ent_error_client_request_id(const struct ent_error *err);
 int64_t ent_error_retry_after_ms(const struct ent_error *err);
 
 /**
- * Reads one value out of a JSON document by JSON Pointer (RFC 6901), e.g.
- * `"/id"`, `"/value/0/displayName"`, `"/0/resource/id"` (`""` is the whole
- * document). On success `*out` receives a string value without quotes, or
- * any other value as JSON text (`true`, `42`, `null`, `{...}`); release it
- * with ent_string_free(). Invalid JSON or a pointer not starting with `/`
- * is ENT_INVALID_ARGUMENT; a pointer that matches nothing is ENT_NOT_FOUND
- * (with HTTP status 0). Thread-safe; does no I/O.
- */
-enum ent_status ent_json_get(const char *json, const char *pointer, char **out, struct ent_error **err);
-
-/**
  * Releases a string this library returned through a `char **` parameter.
  * `ent_string_free(NULL)` is a no-op. Never pass memory from elsewhere.
  */
@@ -344,6 +333,17 @@ void ent_string_free(char *s);
  * The library version (e.g. "0.1.0"). Static: do not free. Thread-safe.
  */
 const char *ent_version(void);
+
+/**
+ * Reads one value out of a JSON document by JSON Pointer (RFC 6901), e.g.
+ * `"/id"`, `"/value/0/displayName"`, `"/0/resource/id"` (`""` is the whole
+ * document). On success `*out` receives a string value without quotes, or
+ * any other value as JSON text (`true`, `42`, `null`, `{...}`); release it
+ * with ent_string_free(). Invalid JSON or a pointer not starting with `/`
+ * is ENT_INVALID_ARGUMENT; a pointer that matches nothing is ENT_NOT_FOUND
+ * (with HTTP status 0). Thread-safe; does no I/O.
+ */
+enum ent_status ent_json_get(const char *json, const char *pointer, char **out, struct ent_error **err);
 
 /**
  * Polls an assignment request until it is final (delivered, partially

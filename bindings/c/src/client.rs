@@ -39,10 +39,13 @@ fn opt_string(m: &mut Map<String, Value>, key: &str) -> Result<Option<String>> {
 fn opt_u64(m: &mut Map<String, Value>, key: &str) -> Result<Option<u64>> {
     match m.remove(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => {
-            n.as_u64().map(Some).ok_or_else(|| invalid(format!("options_json.{key} must be a non-negative integer")))
-        }
-        Some(_) => Err(invalid(format!("options_json.{key} must be a non-negative integer"))),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| invalid(format!("options_json.{key} must be a non-negative integer"))),
+        Some(_) => Err(invalid(format!(
+            "options_json.{key} must be a non-negative integer"
+        ))),
     }
 }
 
@@ -52,7 +55,10 @@ pub(crate) fn build_client(json: Option<&str>) -> Result<Client> {
 }
 
 /// Same, with a credential from the host instead of one in the options.
-pub(crate) fn build_client_with(json: Option<&str>, host: Option<Arc<dyn TokenProvider>>) -> Result<Client> {
+pub(crate) fn build_client_with(
+    json: Option<&str>,
+    host: Option<Arc<dyn TokenProvider>>,
+) -> Result<Client> {
     let mut m = match json.map(serde_json::from_str::<Value>) {
         None => Map::new(),
         Some(Ok(Value::Object(m))) => m,
@@ -62,7 +68,10 @@ pub(crate) fn build_client_with(json: Option<&str>, host: Option<Arc<dyn TokenPr
     let mut b = Client::builder();
     // Cloud and authority first: the credentials read them when they are set.
     if let Some(c) = opt_string(&mut m, "cloud")? {
-        b = b.cloud(NationalCloud::parse(&c).ok_or_else(|| invalid(format!("options_json.cloud: unknown cloud {c:?}")))?);
+        b = b.cloud(
+            NationalCloud::parse(&c)
+                .ok_or_else(|| invalid(format!("options_json.cloud: unknown cloud {c:?}")))?,
+        );
     }
     if let Some(a) = opt_string(&mut m, "authority")? {
         b = b.authority(a);
@@ -71,9 +80,11 @@ pub(crate) fn build_client_with(json: Option<&str>, host: Option<Arc<dyn TokenPr
         b = b.base_url(u);
     }
     if let Some(v) = opt_string(&mut m, "apiVersion")? {
-        b = b.api_version(
-            ApiVersion::parse(&v).ok_or_else(|| invalid(format!("options_json.apiVersion: {v:?} is not \"v1.0\" or \"beta\"")))?,
-        );
+        b = b.api_version(ApiVersion::parse(&v).ok_or_else(|| {
+            invalid(format!(
+                "options_json.apiVersion: {v:?} is not \"v1.0\" or \"beta\""
+            ))
+        })?);
     }
     if let Some(s) = opt_string(&mut m, "scope")? {
         b = b.scope(s);
@@ -83,7 +94,10 @@ pub(crate) fn build_client_with(json: Option<&str>, host: Option<Arc<dyn TokenPr
     }
     if let Some(n) = opt_u64(&mut m, "maxRetries")? {
         let attempts = u32::try_from(n.saturating_add(1)).unwrap_or(u32::MAX);
-        b = b.retry(RetryPolicy { max_attempts: attempts, ..RetryPolicy::default() });
+        b = b.retry(RetryPolicy {
+            max_attempts: attempts,
+            ..RetryPolicy::default()
+        });
     }
     let token = opt_string(&mut m, "token")?;
     let tenant = opt_string(&mut m, "tenantId")?;
@@ -98,19 +112,24 @@ pub(crate) fn build_client_with(json: Option<&str>, host: Option<Arc<dyn TokenPr
         )));
     }
     let need = |v: &Option<String>, what: &str, why: &str| {
-        v.clone().ok_or_else(|| invalid(format!("options_json.{what} is required with {why}")))
+        v.clone()
+            .ok_or_else(|| invalid(format!("options_json.{what} is required with {why}")))
     };
     if let Some(provider) = host {
         if token.is_some() || secret.is_some() || username.is_some() {
-            return Err(invalid("options_json: no token, clientSecret or username with a token callback"));
+            return Err(invalid(
+                "options_json: no token, clientSecret or username with a token callback",
+            ));
         }
         return b.credential(provider).build();
     }
     b = match (token, secret, username) {
         (Some(t), None, None) => b.token(t),
-        (None, Some(s), None) => {
-            b.client_secret(&need(&tenant, "tenantId", "clientSecret")?, &need(&client_id, "clientId", "clientSecret")?, s)
-        }
+        (None, Some(s), None) => b.client_secret(
+            &need(&tenant, "tenantId", "clientSecret")?,
+            &need(&client_id, "clientId", "clientSecret")?,
+            s,
+        ),
         (None, None, Some(u)) => b.username_password(
             &need(&tenant, "tenantId", "username")?,
             &need(&client_id, "clientId", "username")?,
@@ -118,7 +137,11 @@ pub(crate) fn build_client_with(json: Option<&str>, host: Option<Arc<dyn TokenPr
             need(&password, "password", "username")?,
         ),
         (None, None, None) => b,
-        _ => return Err(invalid("options_json: give only one of token, clientSecret, username/password")),
+        _ => {
+            return Err(invalid(
+                "options_json: give only one of token, clientSecret, username/password",
+            ))
+        }
     };
     b.build()
 }
@@ -176,7 +199,11 @@ pub(crate) fn response_text(op: &Operation, raw: &RawResponse) -> Result<Option<
         return Ok(None);
     }
     if let Some(dec) = op.response.and_then(|t| decoder(op.version, t)) {
-        let checked = if op.kind == OpKind::List { (dec.page)(&raw.body).map(|_| ()) } else { (dec.one)(&raw.body).map(|_| ()) };
+        let checked = if op.kind == OpKind::List {
+            (dec.page)(&raw.body).map(|_| ())
+        } else {
+            (dec.one)(&raw.body).map(|_| ())
+        };
         checked.map_err(|e| decode_error(raw, format!("unexpected {} response: {e}", op.name)))?;
     }
     String::from_utf8(raw.body.to_vec())

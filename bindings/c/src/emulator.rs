@@ -7,8 +7,8 @@
 use std::os::raw::c_char;
 use std::time::Duration;
 
-use entitlement_emulator::{EmulatorConfig, EmulatorError, EmulatorHandle, Fault, Seed};
 use entitlement::{Error, ErrorKind};
+use entitlement_emulator::{EmulatorConfig, EmulatorError, EmulatorHandle, Fault, Seed};
 use serde_json::Value;
 
 use crate::error::ent_error;
@@ -24,7 +24,9 @@ pub struct ent_emulator {
 
 impl ent_emulator {
     fn get(&self) -> Result<&EmulatorHandle> {
-        self.handle.as_ref().ok_or_else(|| Error::internal("the emulator was stopped"))
+        self.handle
+            .as_ref()
+            .ok_or_else(|| Error::internal("the emulator was stopped"))
     }
 }
 
@@ -32,7 +34,9 @@ fn emulator_error(e: EmulatorError) -> Error {
     let kind = match e {
         EmulatorError::UnknownUser(_) => ErrorKind::NotFound,
         // A bad seed or an unusable port/database path is the caller's to fix.
-        EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) => ErrorKind::InvalidArgument,
+        EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) => {
+            ErrorKind::InvalidArgument
+        }
         _ => ErrorKind::Internal,
     };
     Error::new(kind, format!("emulator: {e}"))
@@ -47,7 +51,10 @@ fn config(json: Option<&str>) -> Result<EmulatorConfig> {
         Err(e) => return Err(invalid(format!("options_json is not valid JSON: {e}"))),
     };
     for (k, v) in map {
-        let int = || v.as_u64().ok_or_else(|| invalid(format!("options_json.{k} must be a non-negative integer")));
+        let int = || {
+            v.as_u64()
+                .ok_or_else(|| invalid(format!("options_json.{k} must be a non-negative integer")))
+        };
         match k.as_str() {
             "port" => cfg.port = u16::try_from(int()?).map_err(|_| invalid("options_json.port must be 0..65535"))?,
             "dbPath" => {
@@ -74,8 +81,12 @@ fn seed(v: Value) -> Result<Seed> {
     match v {
         Value::Null => Ok(Seed::default()),
         Value::String(s) if s == "default" => Ok(Seed::default()),
-        v @ Value::Object(_) => serde_json::from_value(v).map_err(|e| invalid(format!("options_json.seed: {e}"))),
-        _ => Err(invalid("options_json.seed must be \"default\" or a seed object")),
+        v @ Value::Object(_) => {
+            serde_json::from_value(v).map_err(|e| invalid(format!("options_json.seed: {e}")))
+        }
+        _ => Err(invalid(
+            "options_json.seed must be \"default\" or a seed object",
+        )),
     }
 }
 
@@ -98,7 +109,9 @@ pub unsafe extern "C" fn ent_emulator_start(
         let out = out_arg(out, "out")?;
         let cfg = config(opt_str_arg(options_json, "options_json")?)?;
         let handle = EmulatorHandle::spawn(cfg).map_err(emulator_error)?;
-        *out = Box::into_raw(Box::new(ent_emulator { handle: Some(handle) }));
+        *out = Box::into_raw(Box::new(ent_emulator {
+            handle: Some(handle),
+        }));
         Ok(())
     })
 }
@@ -225,10 +238,7 @@ pub unsafe extern "C" fn ent_emulator_user_token(
         let emu = handle(emulator, "emulator")?;
         let user = str_arg(user, "user")?;
         let out = out_arg(out, "out")?;
-        let token = emu
-            .get()?
-            .user_token(user)
-            .map_err(emulator_error)?;
+        let token = emu.get()?.user_token(user).map_err(emulator_error)?;
         *out = c_string(token)?;
         Ok(())
     })
@@ -247,7 +257,8 @@ pub unsafe extern "C" fn ent_emulator_inject_fault(
     guard(err, || {
         let emu = handle(emulator, "emulator")?;
         let text = str_arg(fault_json, "fault_json")?;
-        let v: Value = serde_json::from_str(text).map_err(|e| invalid(format!("fault_json is not valid JSON: {e}")))?;
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| invalid(format!("fault_json is not valid JSON: {e}")))?;
         let status = v
             .get("status")
             .and_then(Value::as_u64)
@@ -256,7 +267,10 @@ pub unsafe extern "C" fn ent_emulator_inject_fault(
             .ok_or_else(|| invalid("fault_json.status must be an HTTP error status (400-599)"))?;
         let count = match v.get("count") {
             None | Some(Value::Null) => 1,
-            Some(c) => c.as_u64().and_then(|c| u32::try_from(c).ok()).ok_or_else(|| invalid("fault_json.count must be a non-negative integer"))?,
+            Some(c) => c
+                .as_u64()
+                .and_then(|c| u32::try_from(c).ok())
+                .ok_or_else(|| invalid("fault_json.count must be a non-negative integer"))?,
         };
         let text_of = |k: &str| match v.get(k) {
             None | Some(Value::Null) => Ok(None),
@@ -264,7 +278,12 @@ pub unsafe extern "C" fn ent_emulator_inject_fault(
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(_) => Err(invalid(format!("fault_json.{k} must be a string"))),
         };
-        let fault = Fault { status, retry_after: text_of("retryAfter")?, count, path_contains: text_of("pathContains")? };
+        let fault = Fault {
+            status,
+            retry_after: text_of("retryAfter")?,
+            count,
+            path_contains: text_of("pathContains")?,
+        };
         emu.get()?.inject_fault(fault);
         Ok(())
     })

@@ -37,13 +37,19 @@ impl ent_error {
     pub(crate) fn from_error(status: ent_status, e: &Error) -> ent_error {
         ent_error {
             status,
-            kind: cstring_lossy(if status == ent_status::ENT_PANIC { "Internal" } else { e.kind.as_str() }),
+            kind: cstring_lossy(if status == ent_status::ENT_PANIC {
+                "Internal"
+            } else {
+                e.kind.as_str()
+            }),
             http_status: e.status.unwrap_or(0),
             code: e.code.as_deref().map(cstring_lossy),
             message: cstring_lossy(&e.message),
             request_id: e.request_id.as_deref().map(cstring_lossy),
             client_request_id: e.client_request_id.as_deref().map(cstring_lossy),
-            retry_after_ms: e.retry_after.map_or(-1, |d| d.as_millis().min(i64::MAX as u128) as i64),
+            retry_after_ms: e
+                .retry_after
+                .map_or(-1, |d| d.as_millis().min(i64::MAX as u128) as i64),
         }
     }
 }
@@ -102,7 +108,8 @@ pub unsafe extern "C" fn ent_error_request_id(err: *const ent_error) -> *const c
 /// Borrowed from `err`.
 #[no_mangle]
 pub unsafe extern "C" fn ent_error_client_request_id(err: *const ent_error) -> *const c_char {
-    err.as_ref().map_or(ptr::null(), |e| opt_ptr(&e.client_request_id))
+    err.as_ref()
+        .map_or(ptr::null(), |e| opt_ptr(&e.client_request_id))
 }
 
 /// The wait the service asked for with `Retry-After`, in milliseconds, or -1.

@@ -27,12 +27,20 @@ pub(crate) fn guard(err: *mut *mut ent_error, body: impl FnOnce() -> Result<()>)
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            (ent_status::ENT_PANIC, Error::new(ErrorKind::Internal, format!("panic in libentitlement: {what}")))
+            (
+                ent_status::ENT_PANIC,
+                Error::new(
+                    ErrorKind::Internal,
+                    format!("panic in libentitlement: {what}"),
+                ),
+            )
         }
     };
     if !err.is_null() {
         // Building the error cannot panic in practice; if it did, the status still reports the failure.
-        if let Ok(boxed) = catch_unwind(AssertUnwindSafe(|| Box::new(ent_error::from_error(status, &error)))) {
+        if let Ok(boxed) = catch_unwind(AssertUnwindSafe(|| {
+            Box::new(ent_error::from_error(status, &error))
+        })) {
             unsafe { *err = Box::into_raw(boxed) };
         }
     }
@@ -48,7 +56,9 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
     if p.is_null() {
         return Err(invalid(format!("{name} must not be NULL")));
     }
-    CStr::from_ptr(p).to_str().map_err(|e| invalid(format!("{name} is not valid UTF-8: {e}")))
+    CStr::from_ptr(p)
+        .to_str()
+        .map_err(|e| invalid(format!("{name} is not valid UTF-8: {e}")))
 }
 
 /// An optional input string (NULL allowed).
@@ -71,7 +81,8 @@ pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> Result<*mut T> {
 
 /// A borrowed handle; NULL is an argument error.
 pub(crate) unsafe fn handle<'a, T>(p: *const T, name: &str) -> Result<&'a T> {
-    p.as_ref().ok_or_else(|| invalid(format!("{name} must not be NULL")))
+    p.as_ref()
+        .ok_or_else(|| invalid(format!("{name} must not be NULL")))
 }
 
 /// A string handed to the caller (released with `ent_string_free`).
@@ -116,19 +127,29 @@ mod tests {
         assert_eq!(st, ent_status::ENT_PANIC);
         unsafe {
             assert_eq!(ent_error_status(err), ent_status::ENT_PANIC);
-            assert_eq!(CStr::from_ptr(ent_error_kind(err)).to_str().unwrap(), "Internal");
-            assert!(CStr::from_ptr(ent_error_message(err)).to_str().unwrap().contains("boom"));
+            assert_eq!(
+                CStr::from_ptr(ent_error_kind(err)).to_str().unwrap(),
+                "Internal"
+            );
+            assert!(CStr::from_ptr(ent_error_message(err))
+                .to_str()
+                .unwrap()
+                .contains("boom"));
             ent_error_free(err);
         }
         // Without an error pointer the status still reports it.
-        assert_eq!(guard(std::ptr::null_mut(), || panic!("again")), ent_status::ENT_PANIC);
+        assert_eq!(
+            guard(std::ptr::null_mut(), || panic!("again")),
+            ent_status::ENT_PANIC
+        );
     }
 
     #[test]
     fn outputs_are_untouched_on_failure() {
         let mut err: *mut ent_error = std::ptr::null_mut();
         let mut out: *mut c_char = std::ptr::null_mut();
-        let st = unsafe { crate::json::ent_json_get(c"{".as_ptr(), c"/a".as_ptr(), &mut out, &mut err) };
+        let st =
+            unsafe { crate::json::ent_json_get(c"{".as_ptr(), c"/a".as_ptr(), &mut out, &mut err) };
         assert_eq!(st, ent_status::ENT_INVALID_ARGUMENT);
         assert!(out.is_null());
         unsafe { ent_error_free(err) };

@@ -32,12 +32,18 @@ pub unsafe extern "C" fn ent_json_get(
         let pointer = str_arg(pointer, "pointer")?;
         let out = out_arg(out, "out")?;
         if !pointer.is_empty() && !pointer.starts_with('/') {
-            return Err(invalid(format!("pointer {pointer:?} must be empty or start with '/'")));
+            return Err(invalid(format!(
+                "pointer {pointer:?} must be empty or start with '/'"
+            )));
         }
-        let doc: Value = serde_json::from_str(text).map_err(|e| invalid(format!("json is not valid JSON: {e}")))?;
-        let found = doc
-            .pointer(pointer)
-            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("nothing at {pointer:?} in the document")))?;
+        let doc: Value = serde_json::from_str(text)
+            .map_err(|e| invalid(format!("json is not valid JSON: {e}")))?;
+        let found = doc.pointer(pointer).ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("nothing at {pointer:?} in the document"),
+            )
+        })?;
         let s = match found {
             Value::String(s) => s.clone(),
             other => other.to_string(),

@@ -16,12 +16,14 @@
 
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
+// core::Error is the cross-language contract and is returned on the cold path only.
+#![allow(clippy::result_large_err)]
 
 pub mod client;
 pub mod emulator;
 pub mod error;
-pub mod json;
 mod ffi;
+pub mod json;
 pub mod lifecycle;
 pub mod pager;
 mod query;
@@ -32,8 +34,8 @@ pub mod token;
 pub use client::*;
 pub use emulator::*;
 pub use error::*;
-pub use json::*;
 pub use ffi::{ent_string_free, ent_version};
+pub use json::*;
 pub use lifecycle::*;
 pub use pager::*;
 pub use status::*;

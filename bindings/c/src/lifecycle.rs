@@ -19,24 +19,33 @@ use crate::status::ent_status;
 fn wait_options(json: Option<&str>) -> Result<(WaitOptions, ApiVersion)> {
     let mut opts = WaitOptions::default();
     let mut version = ApiVersion::V1;
-    let Some(text) = json else { return Ok((opts, version)) };
+    let Some(text) = json else {
+        return Ok((opts, version));
+    };
     let map = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(m)) => m,
         Ok(_) => return Err(invalid("options_json must be a JSON object")),
         Err(e) => return Err(invalid(format!("options_json is not valid JSON: {e}"))),
     };
     for (k, v) in map {
-        let ms = || v.as_u64().map(Duration::from_millis).ok_or_else(|| invalid(format!("options_json.{k} must be a non-negative integer")));
+        let ms = || {
+            v.as_u64()
+                .map(Duration::from_millis)
+                .ok_or_else(|| invalid(format!("options_json.{k} must be a non-negative integer")))
+        };
         match k.as_str() {
             "timeoutMs" => opts.timeout = ms()?,
             "pollIntervalMs" => opts.poll_interval = ms()?,
             "apiVersion" => {
-                version = v
-                    .as_str()
-                    .and_then(ApiVersion::parse)
-                    .ok_or_else(|| invalid("options_json.apiVersion must be \"v1.0\" or \"beta\""))?
+                version = v.as_str().and_then(ApiVersion::parse).ok_or_else(|| {
+                    invalid("options_json.apiVersion must be \"v1.0\" or \"beta\"")
+                })?
             }
-            _ => return Err(invalid(format!("options_json: unknown option {k:?} (known: timeoutMs, pollIntervalMs, apiVersion)"))),
+            _ => {
+                return Err(invalid(format!(
+                "options_json: unknown option {k:?} (known: timeoutMs, pollIntervalMs, apiVersion)"
+            )))
+            }
         }
     }
     Ok((opts, version))
@@ -68,10 +77,14 @@ pub unsafe extern "C" fn ent_client_wait_for_assignment_request(
         }
         let (opts, version) = wait_options(opt_str_arg(options_json, "options_json")?)?;
         let json = match version {
-            ApiVersion::V1 => block_on(client.wait_for_assignment_request(id, opts))?.map(|r| serde_json::to_string(&r)),
-            ApiVersion::Beta => {
-                block_on(client.beta().wait_for_access_package_assignment_request(id, opts))?.map(|r| serde_json::to_string(&r))
-            }
+            ApiVersion::V1 => block_on(client.wait_for_assignment_request(id, opts))?
+                .map(|r| serde_json::to_string(&r)),
+            ApiVersion::Beta => block_on(
+                client
+                    .beta()
+                    .wait_for_access_package_assignment_request(id, opts),
+            )?
+            .map(|r| serde_json::to_string(&r)),
         }?
         .map_err(|e| Error::internal(format!("cannot serialize the request: {e}")))?;
         *out = c_string(json)?;

@@ -48,13 +48,16 @@ impl ent_pager {
         };
         // Checks the page against the item model first.
         response_text(self.op, &raw)?;
-        let mut page: Value =
-            serde_json::from_slice(&raw.body).map_err(|e| decode_error(&raw, format!("page is not JSON: {e}")))?;
+        let mut page: Value = serde_json::from_slice(&raw.body)
+            .map_err(|e| decode_error(&raw, format!("page is not JSON: {e}")))?;
         let items = match page.get_mut("value").map(Value::take) {
             Some(v @ Value::Array(_)) => v,
             _ => return Err(decode_error(&raw, "page has no \"value\" array".into())),
         };
-        let next = page.get("@odata.nextLink").and_then(Value::as_str).map(str::to_string);
+        let next = page
+            .get("@odata.nextLink")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let done = next.is_none();
         let text = serde_json::to_string(&items).map_err(|e| decode_error(&raw, e.to_string()))?;
         self.next = next.map_or(Next::Done, Next::Link);
@@ -71,11 +74,20 @@ unsafe fn new_pager(
     let client = handle(client, "client")?.client.clone();
     let op = query::operation(str_arg(operation, "operation")?)?;
     if op.kind != OpKind::List {
-        return Err(invalid(format!("{} is not a list operation; use ent_client_call", op.name)));
+        return Err(invalid(format!(
+            "{} is not a list operation; use ent_client_call",
+            op.name
+        )));
     }
     let args = query::path_args(op, opt_str_arg(args_json, "args_json")?)?;
     let query = query::query_options(opt_str_arg(query_json, "query_json")?)?;
-    Ok(ent_pager { client, op, args, query, next: Next::First })
+    Ok(ent_pager {
+        client,
+        op,
+        args,
+        query,
+        next: Next::First,
+    })
 }
 
 /// Starts reading a list operation (e.g. "list_access_packages",
@@ -115,7 +127,9 @@ pub unsafe extern "C" fn ent_pager_next(
     err: *mut *mut ent_error,
 ) -> ent_status {
     guard(err, || {
-        let pager = pager.as_mut().ok_or_else(|| invalid("pager must not be NULL"))?;
+        let pager = pager
+            .as_mut()
+            .ok_or_else(|| invalid("pager must not be NULL"))?;
         let out = out_arg(page_items_json, "page_items_json")?;
         let done_out = out_arg(done, "done")?;
         let (text, last) = pager.fetch()?;

@@ -26,7 +26,9 @@ pub(crate) fn path_args(op: &Operation, json: Option<&str>) -> Result<Vec<String
                 .into_iter()
                 .map(|v| match v {
                     Value::String(s) => Ok(s),
-                    other => Err(invalid(format!("args_json: path arguments must be strings, got {other}"))),
+                    other => Err(invalid(format!(
+                        "args_json: path arguments must be strings, got {other}"
+                    ))),
                 })
                 .collect::<Result<Vec<_>>>()?,
             Ok(_) => return Err(invalid("args_json must be a JSON array of strings")),
@@ -47,13 +49,23 @@ pub(crate) fn path_args(op: &Operation, json: Option<&str>) -> Result<Vec<String
 
 fn list_of(key: &str, v: Value) -> Result<Vec<String>> {
     match v {
-        Value::String(s) => Ok(s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()),
+        Value::String(s) => Ok(s
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect()),
         Value::Array(items) => items
             .into_iter()
-            .map(|i| i.as_str().map(str::to_string).ok_or_else(|| invalid(format!("query_json.{key}: expected strings"))))
+            .map(|i| {
+                i.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| invalid(format!("query_json.{key}: expected strings")))
+            })
             .collect(),
         Value::Null => Ok(Vec::new()),
-        _ => Err(invalid(format!("query_json.{key}: expected a string or an array of strings"))),
+        _ => Err(invalid(format!(
+            "query_json.{key}: expected a string or an array of strings"
+        ))),
     }
 }
 
@@ -116,20 +128,29 @@ pub(crate) fn query_options(json: Option<&str>) -> Result<QueryOptions> {
 pub(crate) fn body(op: &Operation, json: Option<&str>) -> Result<Option<Vec<u8>>> {
     let Some(text) = json else {
         if op.body.is_some() && op.kind != OpKind::Action {
-            return Err(invalid(format!("{} needs a request body (JSON of a {})", op.name, op.body.unwrap_or(""))));
+            return Err(invalid(format!(
+                "{} needs a request body (JSON of a {})",
+                op.name,
+                op.body.unwrap_or("")
+            )));
         }
         return Ok(None);
     };
-    let value: Value = serde_json::from_str(text).map_err(|e| invalid(format!("body_json is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| invalid(format!("body_json is not valid JSON: {e}")))?;
     let Some(type_name) = op.body else {
         return Err(invalid(format!("{} takes no request body", op.name)));
     };
     if !value.is_object() {
-        return Err(invalid(format!("body_json must be a JSON object (a {type_name})")));
+        return Err(invalid(format!(
+            "body_json must be a JSON object (a {type_name})"
+        )));
     }
     if let Some(dec) = decoder(op.version, type_name) {
         (dec.from_value)(value.clone())
             .map_err(|e| invalid(format!("body_json is not a valid {type_name}: {e}")))?;
     }
-    serde_json::to_vec(&value).map(Some).map_err(|e| invalid(format!("body_json: {e}")))
+    serde_json::to_vec(&value)
+        .map(Some)
+        .map_err(|e| invalid(format!("body_json: {e}")))
 }

@@ -26,7 +26,10 @@ pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime> {
             .enable_all()
             .thread_name("entitlement-io")
             .build()
-            .map(|rt| Rt { rt, pid: std::process::id() })
+            .map(|rt| Rt {
+                rt,
+                pid: std::process::id(),
+            })
             .map_err(|e| format!("cannot start the I/O runtime: {e}"))
     });
     match rt {
@@ -41,7 +44,9 @@ pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime> {
 /// Runs a future to completion on the shared runtime, blocking the caller.
 pub(crate) fn block_on<F: Future>(f: F) -> Result<F::Output> {
     if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(Error::internal("a blocking libentitlement call was made from inside an async runtime"));
+        return Err(Error::internal(
+            "a blocking libentitlement call was made from inside an async runtime",
+        ));
     }
     Ok(runtime()?.block_on(f))
 }

@@ -104,6 +104,9 @@ pub extern "C" fn ent_status_name(status: i32) -> *const c_char {
         ent_status::ENT_INTERNAL,
         ent_status::ENT_PANIC,
     ];
-    let name: &'static [u8] = ALL.iter().find(|s| **s as i32 == status).map_or(b"ENT_UNKNOWN\0", |s| s.name());
+    let name: &'static [u8] = ALL
+        .iter()
+        .find(|s| **s as i32 == status)
+        .map_or(b"ENT_UNKNOWN\0", |s| s.name());
     name.as_ptr().cast()
 }

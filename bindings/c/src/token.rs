@@ -33,8 +33,13 @@ pub struct ent_token_sink {
 /// with ENT_AUTHENTICATION). Called on one of the library's internal
 /// threads, possibly on several at once: it must be thread-safe, and it may
 /// block (e.g. to run a sign-in).
-pub type ent_token_callback =
-    Option<unsafe extern "C" fn(user_data: *mut c_void, scope: *const c_char, sink: *mut ent_token_sink) -> ent_status>;
+pub type ent_token_callback = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        scope: *const c_char,
+        sink: *mut ent_token_sink,
+    ) -> ent_status,
+>;
 
 /// Gives the token from inside a token callback. The library copies
 /// `token`. `expires_in_seconds` > 0 lets the library reuse the token until
@@ -48,12 +53,17 @@ pub unsafe extern "C" fn ent_token_sink_set(
     err: *mut *mut ent_error,
 ) -> ent_status {
     guard(err, || {
-        let sink = sink.as_mut().ok_or_else(|| invalid("sink must not be NULL"))?;
+        let sink = sink
+            .as_mut()
+            .ok_or_else(|| invalid("sink must not be NULL"))?;
         let token = crate::ffi::str_arg(token, "token")?;
         if token.is_empty() {
             return Err(invalid("token must not be empty"));
         }
-        let life = u64::try_from(expires_in_seconds).ok().filter(|s| *s > 0).map(Duration::from_secs);
+        let life = u64::try_from(expires_in_seconds)
+            .ok()
+            .filter(|s| *s > 0)
+            .map(Duration::from_secs);
         sink.token = Some((token.to_string(), life));
         Ok(())
     })
@@ -87,27 +97,44 @@ impl CallbackProvider {
             (self.callback)(user.0, scope_c.as_ptr(), &mut sink)
         }))
         .map_err(|_| Error::internal("the token callback panicked"))?;
-        let fail = |why: &str| Error::new(ErrorKind::Authentication, format!("token callback: {why}"));
+        let fail =
+            |why: &str| Error::new(ErrorKind::Authentication, format!("token callback: {why}"));
         if status != ent_status::ENT_OK {
             let name = unsafe { CStr::from_ptr(crate::status::ent_status_name(status as i32)) };
             return Err(fail(&format!("returned {}", name.to_string_lossy())));
         }
-        let (token, life) = sink.token.ok_or_else(|| fail("returned ENT_OK without calling ent_token_sink_set"))?;
+        let (token, life) = sink
+            .token
+            .ok_or_else(|| fail("returned ENT_OK without calling ent_token_sink_set"))?;
         let secret = Secret::new(token);
         let expires_at = life.map(|l| Instant::now() + l);
         if let Some(at) = expires_at {
             *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some((secret.clone(), at));
         }
-        Ok(AccessToken { token: secret, expires_at })
+        Ok(AccessToken {
+            token: secret,
+            expires_at,
+        })
     }
 }
 
 impl TokenProvider for CallbackProvider {
-    fn token<'a>(&'a self, scope: &'a str) -> Pin<Box<dyn Future<Output = Result<AccessToken>> + Send + 'a>> {
+    fn token<'a>(
+        &'a self,
+        scope: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<AccessToken>> + Send + 'a>> {
         Box::pin(async move {
-            if let Some((t, at)) = self.cached.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            if let Some((t, at)) = self
+                .cached
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+            {
                 if at > Instant::now() + Duration::from_secs(60) {
-                    return Ok(AccessToken { token: t, expires_at: Some(at) });
+                    return Ok(AccessToken {
+                        token: t,
+                        expires_at: Some(at),
+                    });
                 }
             }
             // The callback blocks: keep it off the I/O threads.
@@ -138,7 +165,11 @@ pub unsafe extern "C" fn ent_client_new_with_token_callback(
         let out = out_arg(out, "out")?;
         let callback = callback.ok_or_else(|| invalid("callback must not be NULL"))?;
         let options = opt_str_arg(options_json, "options_json")?;
-        let provider = CallbackProvider { callback, user_data: UserData(user_data), cached: Mutex::new(None) };
+        let provider = CallbackProvider {
+            callback,
+            user_data: UserData(user_data),
+            cached: Mutex::new(None),
+        };
         let client = build_client_with(options, Some(Arc::new(provider)))?;
         *out = Box::into_raw(Box::new(ent_client { client }));
         Ok(())
