@@ -52,7 +52,7 @@ header_compiles() {
         printf '#include "entitlement.h"\n#include "entitlement_ops.h"\n' | g++ -std=c++11 -Wall -Wextra -Werror -Iinclude -fsyntax-only -x c++ -
 }
 
-CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -pthread -Iinclude)
+CFLAGS=(-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g -pthread -Iinclude)
 compile() { # compile PROGRAM
     gcc "${CFLAGS[@]}" -o "$OUT/$1" "tests/c/$1.c" -L"$LIBDIR" -lentitlement -Wl,-rpath,"$LIBDIR"
 }
