@@ -71,7 +71,12 @@ ensure_valgrind() {
 }
 
 step "build libentitlement ($PROFILE)" build || true
+unit_tests() {
+    if [ "$PROFILE" = release ]; then cargo test -q -p entitlement-c --lib --release; else cargo test -q -p entitlement-c --lib; fi
+}
+
 step "header up to date" header_fresh
+step "unit tests (panic boundary)" unit_tests
 step "header compiles as C99 and C++11" header_compiles
 for prog in tutorial errors; do
     if step "compile $prog" compile "$prog"; then
