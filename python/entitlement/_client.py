@@ -20,6 +20,10 @@ def _seconds(name, value):
     return float(value)
 
 
+def _wait_args(timeout, poll_interval):
+    return _seconds("timeout", timeout), _seconds("poll_interval", poll_interval)
+
+
 def _make_native(base_url, **kw):
     try:
         return _native.NativeClient(base_url, **kw)
@@ -39,7 +43,7 @@ class BetaClient(_BetaOps):
                                                    poll_interval=_DEFAULT_POLL):
         """Polls a beta assignment request until its ``requestState`` is final
         (delivered, deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
-        return self._native.wait_for_request(True, request_id, _seconds("timeout", timeout), _seconds("poll_interval", poll_interval))
+        return self._native.wait_for_request(True, request_id, *_wait_args(timeout, poll_interval))
 
     wait_for_assignment_request = wait_for_access_package_assignment_request
 
@@ -57,7 +61,7 @@ class AsyncBetaClient(_AsyncBetaOps):
 
     async def wait_for_access_package_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT,
                                                          poll_interval=_DEFAULT_POLL):
-        return await self._native.wait_for_request_async(True, request_id, _seconds("timeout", timeout), _seconds("poll_interval", poll_interval))
+        return await self._native.wait_for_request_async(True, request_id, *_wait_args(timeout, poll_interval))
 
     wait_for_assignment_request = wait_for_access_package_assignment_request
 
@@ -106,7 +110,7 @@ class Client(_ClientBase, _Ops):
     def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
         """Polls an assignment request until its state is final (delivered,
         deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
-        return self._native.wait_for_request(False, request_id, _seconds("timeout", timeout), _seconds("poll_interval", poll_interval))
+        return self._native.wait_for_request(False, request_id, *_wait_args(timeout, poll_interval))
 
     def close(self):
         """Nothing to release (connections close when the client is dropped); for symmetry."""
@@ -135,7 +139,7 @@ class AsyncClient(_ClientBase, _AsyncOps):
         self.beta = AsyncBetaClient(self._native)
 
     async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
-        return await self._native.wait_for_request_async(False, request_id, _seconds("timeout", timeout), _seconds("poll_interval", poll_interval))
+        return await self._native.wait_for_request_async(False, request_id, *_wait_args(timeout, poll_interval))
 
     async def close(self):
         """Nothing to release; for symmetry with other async clients."""
