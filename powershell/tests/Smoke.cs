@@ -2,7 +2,8 @@
 // Copyright (c) 2026 The entitlement authors
 
 // Smoke test of the PowerShell module's P/Invoke layer under mono: starts the
-// emulator through the C ABI, lists catalogs, pages, hits NotFound and other
+// emulator through the C ABI, lists catalogs, pages, has Requestor1 sign in
+// with a password and get a package delivered, hits NotFound and other
 // errors, and round-trips non-ASCII text. Prints "N passed, M failed".
 //
 //   mcs -out:Smoke.exe tests/Smoke.cs src/Entitlement.Native.cs && mono Smoke.exe [path/to/libentitlement.so]
@@ -12,6 +13,7 @@ using Entitlement.Native;
 
 static class Smoke
 {
+    const string Requestor1 = "007d1c7e-7fa8-4e33-b678-5e437acdcddc";
     static int passed, failed;
 
     static void Check(bool ok, string what)
@@ -118,6 +120,41 @@ static class Smoke
                     var th = Expect(EntStatus.Throttled, () => impatient.Call("list_catalogs", null, null, null), "throttled");
                     Check(th != null && th.RetryAfter == TimeSpan.FromSeconds(3), "retry after");
                 }
+            }
+
+            // Requestor1 signs in with a password and asks for a package the app set up.
+            using (var admin = EntClient.Create(options))
+            {
+                string catalog = EntJson.Get(admin.Call("list_catalogs", null, "{\"filter\":\"displayName eq 'General'\"}", null),
+                                             "/value/0/id");
+                string pkg = EntJson.Get(admin.Call("create_access_package", null, null,
+                                                    "{\"catalog\":{\"id\":\"" + catalog + "\"},\"displayName\":\"Smoke\"}"), "/id");
+                string policy = EntJson.Get(admin.Call("beta.create_access_package_assignment_policy", null, null,
+                    "{\"accessPackageId\":\"" + pkg + "\",\"displayName\":\"Requestor1\",\"durationInDays\":1," +
+                    "\"requestorSettings\":{\"scopeType\":\"SpecificDirectorySubjects\",\"acceptRequests\":true," +
+                    "\"allowedRequestors\":[{\"@odata.type\":\"#microsoft.graph.singleUser\",\"id\":\"" + Requestor1 + "\"}]}," +
+                    "\"requestApprovalSettings\":{\"isApprovalRequired\":false}}"), "/id");
+                string userOptions = "{\"baseUrl\":\"" + emu.BaseUrl + "\",\"authority\":\"" + emu.Authority +
+                                     "\",\"tenantId\":\"" + emu.TenantId + "\",\"clientId\":\"" + emu.ClientId +
+                                     "\",\"username\":\"requestor1@contoso.com\",\"password\":\"Emulator!Passw0rd\"}";
+                using (var user = EntClient.Create(userOptions))
+                {
+                    string req = EntJson.Get(user.Call("beta.create_access_package_assignment_request", null, null,
+                        "{\"requestType\":\"UserAdd\",\"accessPackageAssignment\":{\"targetId\":\"" + Requestor1 +
+                        "\",\"assignmentPolicyId\":\"" + policy + "\",\"accessPackageId\":\"" + pkg + "\"}}"), "/id");
+                    string done = user.WaitForAssignmentRequest(req, "{\"apiVersion\":\"beta\",\"pollIntervalMs\":50}");
+                    Check(EntJson.Get(done, "/requestState") == "Delivered", "request delivered: " + done);
+                    // Requestor1 may not create packages.
+                    Expect(EntStatus.PermissionDenied,
+                           () => user.Call("create_access_package", null, null, "{\"displayName\":\"nope\"}"), "not an admin");
+                }
+            }
+            using (var wrong = EntClient.Create("{\"baseUrl\":\"" + emu.BaseUrl + "\",\"authority\":\"" + emu.Authority +
+                                                "\",\"tenantId\":\"" + emu.TenantId + "\",\"clientId\":\"" + emu.ClientId +
+                                                "\",\"username\":\"requestor1@contoso.com\",\"password\":\"wrong\"}"))
+            {
+                var e = Expect(EntStatus.Authentication, () => wrong.Call("list_catalogs", null, null, null), "wrong password");
+                Check(e != null && e.Code != null, "token endpoint code");
             }
 
             // A user token from the emulator, and a bad one.
