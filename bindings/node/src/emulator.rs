@@ -44,7 +44,8 @@ pub struct AppCredentials {
 fn emu_error(e: EmulatorError) -> napi::Error {
     match e {
         EmulatorError::UnknownUser(_) => kind(ErrorKind::NotFound, e.to_string()),
-        EmulatorError::Seed(_) => invalid(e.to_string()),
+        // A bad seed or an unusable port/database path is the caller's to fix (as in the C ABI).
+        EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) => invalid(e.to_string()),
         other => internal(other.to_string()),
     }
 }
