@@ -59,6 +59,11 @@ fn check(ok: bool, what: impl Into<String>) -> Result<(), Failed> {
     }
 }
 
+/// `value` or `-` for an absent property.
+fn show<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "-".to_string(), |x| x.to_string())
+}
+
 fn step(n: &str, title: &str) {
     println!("\n== Step {n}: {title}");
 }
@@ -139,7 +144,7 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
     let catalogs = admin.list_catalogs().filter_by(Filter::eq("displayName", "General")?).send().await?;
     let catalog = catalogs.value.first().ok_or("no catalog named General")?;
     let catalog_id = catalog.id.clone().ok_or("catalog without id")?;
-    println!("catalog id: {catalog_id} (catalogType {:?}, state {:?})", catalog.catalog_type.as_ref().map(|c| c.to_string()), catalog.state.as_ref().map(|s| s.to_string()));
+    println!("catalog id: {catalog_id} (catalogType {}, state {})", show(&catalog.catalog_type), show(&catalog.state));
 
     step("1.2", "Add the group to the catalog");
     let request = v1::AccessPackageResourceRequest {
@@ -153,7 +158,7 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         ..Default::default()
     };
     let rr = admin.create_resource_request(&request).send().await?;
-    println!("resource request id: {} (state {:?})", rr.id.clone().unwrap_or_default(), rr.state.as_ref().map(|s| s.to_string()));
+    println!("resource request id: {} (state {})", show(&rr.id), show(&rr.state));
 
     step("1.3", "Get catalog resources");
     let resources = admin
@@ -275,12 +280,12 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         .send()
         .await?;
     let request_id = request.id.clone().ok_or("request without id")?;
-    println!("request id: {request_id} (requestState {:?}, requestStatus {:?})", request.request_state, request.request_status);
+    println!("request id: {request_id} (requestState {}, requestStatus {})", show(&request.request_state), show(&request.request_status));
     check(request.request_state.as_deref() == Some("Submitted"), format!("expected Submitted, got {:?}", request.request_state))?;
 
     step("3.1", "Get the status of the request");
     let done = admin.beta().wait_for_access_package_assignment_request(&request_id, wait).await?;
-    println!("requestState {:?}, requestStatus {:?}", done.request_state, done.request_status);
+    println!("requestState {}, requestStatus {}", show(&done.request_state), show(&done.request_status));
     check(done.request_state.as_deref() == Some("Delivered"), format!("expected Delivered, got {:?}", done.request_state))?;
 
     step("3.2", "Get access package assignments");
@@ -295,9 +300,9 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
     let assignment = &assignments.value[0];
     let assignment_id = assignment.id.clone().ok_or("assignment without id")?;
     println!(
-        "assignment id: {assignment_id} (assignmentState {:?}, target {:?})",
-        assignment.assignment_state,
-        assignment.target.as_ref().and_then(|t| t.object_id.clone())
+        "assignment id: {assignment_id} (assignmentState {}, target {})",
+        show(&assignment.assignment_state),
+        show(&assignment.target.as_ref().and_then(|t| t.object_id.clone()))
     );
     check(assignment.assignment_state.as_deref() == Some("Delivered"), "assignment not Delivered")?;
 
@@ -323,9 +328,9 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         .send()
         .await?;
     let remove_id = remove.id.clone().ok_or("removal request without id")?;
-    println!("removal request id: {remove_id} (requestState {:?})", remove.request_state);
+    println!("removal request id: {remove_id} (requestState {})", show(&remove.request_state));
     let removed = admin.beta().wait_for_access_package_assignment_request(&remove_id, wait).await?;
-    println!("removal requestState {:?}", removed.request_state);
+    println!("removal requestState {}", show(&removed.request_state));
     check(removed.request_state.as_deref() == Some("Delivered"), "removal not delivered")?;
     let members = admin.list_group_members(&args.group_id).all().await?;
     check(!members.iter().any(|m| m.id() == Some(args.requestor_id.as_str())), "the requestor is still a member")?;
