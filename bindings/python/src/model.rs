@@ -198,7 +198,7 @@ impl Model {
         if let Value::Object(m) = &json {
             let declared = self.inner.fields();
             for (k, v) in m {
-                if !declared.iter().any(|f| f.json == k) && !v.is_null() {
+                if !declared.iter().any(|f| f.json == k) && !v.is_null() && k != "@odata.type" {
                     parts.push(format!("{k}={}", short_repr(v)));
                 }
             }

@@ -29,6 +29,10 @@ use tokio::runtime::Runtime;
 
 use crate::error::to_py_err;
 
+/// Worker threads of the runtime (`ENTITLEMENT_RUNTIME_THREADS` overrides).
+/// Few: Python holds the GIL for everything but I/O and decoding.
+const DEFAULT_WORKERS: usize = 2;
+
 static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
 
 /// The runtime of this process (a new one in a forked child).
@@ -40,8 +44,13 @@ pub fn runtime() -> &'static Runtime {
         _ => {
             // The parent's runtime (if any) is leaked in the child: its
             // threads are gone and dropping it would wait for them.
+            let workers = std::env::var("ENTITLEMENT_RUNTIME_THREADS")
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(DEFAULT_WORKERS);
             let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
+                .worker_threads(workers)
                 .thread_name("entitlement")
                 .enable_all()
                 .build()
