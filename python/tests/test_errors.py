@@ -188,3 +188,21 @@ def test_class_table_matches_kinds():
         "Throttled", "Service", "Timeout", "Network", "Decode", "Internal"])
     for kind, cls in _BY_KIND.items():
         assert cls.__name__ == kind + "Error" and issubclass(cls, E.EntitlementError)
+
+
+def test_http_timeout_is_timeout_error():
+    import socket
+
+    # A listener that never answers: the connection succeeds, the response never comes.
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    try:
+        c = Client(f"http://127.0.0.1:{s.getsockname()[1]}", token="t", timeout=0.3, max_retries=0)
+        with pytest.raises(E.TimeoutError) as info:
+            c.get_catalog("x")
+        assert isinstance(info.value, builtins.TimeoutError)
+        assert info.value.kind == "Timeout"
+        assert info.value.client_request_id
+    finally:
+        s.close()
