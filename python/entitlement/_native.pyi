@@ -58,7 +58,7 @@ class NativeClient:
 
 class NativeEmulator:
     def __init__(self, *, port: int = 0, db_path: Optional[str] = None, seed_path: Optional[str] = None,
-                 page_size: Optional[int] = None, delivery_delay: Optional[float] = None) -> None: ...
+                 seed: Union[Mapping[str, Any], str, None] = None, page_size: Optional[int] = None, delivery_delay: Optional[float] = None) -> None: ...
     base_url: str
     authority: str
     tenant_id: str

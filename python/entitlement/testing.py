@@ -36,14 +36,15 @@ class Emulator:
     """A seeded emulator on an ephemeral port (``port=`` to choose one).
 
     Options: ``db_path`` (SQLite file; default in memory), ``seed_path`` (a JSON
-    seed instead of the built-in tenant), ``page_size`` (default 100),
+    seed file instead of the built-in tenant) or ``seed`` (the same as a dict or
+    JSON text), ``page_size`` (default 100),
     ``delivery_delay`` (seconds between request state transitions).
     """
 
-    def __init__(self, *, port=0, db_path=None, seed_path=None, page_size=None, delivery_delay=None):
+    def __init__(self, *, port=0, db_path=None, seed_path=None, seed=None, page_size=None, delivery_delay=None):
         self._native = _native.NativeEmulator(port=port, db_path=None if db_path is None else str(db_path),
                                               seed_path=None if seed_path is None else str(seed_path),
-                                              page_size=page_size, delivery_delay=delivery_delay)
+                                              seed=seed, page_size=page_size, delivery_delay=delivery_delay)
 
     @property
     def base_url(self):

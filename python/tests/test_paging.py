@@ -72,3 +72,33 @@ def test_assignments_expand_across_pages(small):
     got = list(c.beta.list_access_package_assignments(expand=["target", "accessPackage", "accessPackageAssignmentPolicy"]))
     assert isinstance(got, list)
     assert c.get_catalog(ids.GENERAL_CATALOG_ID).display_name == "General"
+
+
+def test_seeded_assignments_page_with_expand(tmp_path):
+    # The benchmark's seed: many delivered assignments, paged with $expand.
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "bench" / "make_seed.py").exists():
+        pytest.skip("bench/make_seed.py not found")
+    seed_file = tmp_path / "seed.json"
+    subprocess.check_call([sys.executable, str(root / "bench" / "make_seed.py"), "25", str(seed_file)])
+    seed = json.loads(seed_file.read_text())
+    with Emulator(seed=seed, page_size=10) as e:
+        client_id = seed["applications"][0]["clientId"]
+        c = _bench_client(e, client_id, seed["applications"][0]["clientSecret"])
+        got = list(c.list_assignments(expand=["target", "accessPackage", "assignmentPolicy"]))
+        assert len(got) == 25
+        assert all(a.access_package.display_name == "Bench package" for a in got)
+        assert got[0].target.display_name.startswith("Bench User")
+        assert len(list(c.list_assignments().pages())) == 3
+
+
+def _bench_client(emu, client_id, secret):
+    from entitlement import Client
+
+    return Client(emu.base_url, tenant_id=emu.tenant_id, client_id=client_id, client_secret=secret,
+                  authority=emu.authority)

@@ -45,18 +45,28 @@ impl NativeEmulator {
 impl NativeEmulator {
     /// Starts a seeded emulator on 127.0.0.1 and returns once it listens.
     #[new]
-    #[pyo3(signature = (*, port=0, db_path=None, seed_path=None, page_size=None, delivery_delay=None))]
+    #[pyo3(signature = (*, port=0, db_path=None, seed_path=None, seed=None, page_size=None, delivery_delay=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         port: u16,
         db_path: Option<String>,
         seed_path: Option<String>,
+        seed: Option<&Bound<'_, PyAny>>,
         page_size: Option<usize>,
         delivery_delay: Option<f64>,
     ) -> PyResult<Self> {
         let mut config = EmulatorConfig { port, db_path: db_path.map(Into::into), ..EmulatorConfig::default() };
+        let config_has_seed_path = seed_path.is_some();
         if let Some(path) = seed_path {
             config.seed = Seed::from_file(&path).map_err(|e| emu_error(py, e))?;
+        }
+        if let Some(seed) = seed.filter(|s| !s.is_none()) {
+            if config_has_seed_path {
+                return Err(invalid(py, "give seed or seed_path, not both"));
+            }
+            let value = crate::model::body_value(seed, "seed")?;
+            config.seed = serde_json::from_value::<Seed>(value).map_err(|e| invalid(py, format!("invalid seed: {e}")))?;
         }
         if let Some(n) = page_size {
             if n == 0 {
