@@ -73,6 +73,7 @@ def test_threads_share_one_client(admin):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_fork_guard(emu):
     c = emu.client()
     c.get_catalog(ids.GENERAL_CATALOG_ID)
