@@ -50,7 +50,7 @@ python_tests() {
   local rc=$?; deactivate; return $rc
 }
 
-node_tests() { (cd node && npm install --no-audit --no-fund --loglevel=error && npm run build --silent && npm test); }
+node_tests() { (cd node && npm install --no-audit --no-fund --loglevel=error && npm test); }  # pretest builds the release addon
 
 c_tests() { need_apt valgrind && bash tests/c/run.sh release; }
 
