@@ -19,7 +19,9 @@ pub struct PyTokenProvider {
 
 impl PyTokenProvider {
     pub fn new(callback: Py<PyAny>) -> Self {
-        PyTokenProvider { callback: Arc::new(callback) }
+        PyTokenProvider {
+            callback: Arc::new(callback),
+        }
     }
 }
 
@@ -40,7 +42,12 @@ impl TokenProvider for PyTokenProvider {
             let got = tokio::task::spawn_blocking(move || {
                 Python::attach(|py| match cb.call0(py) {
                     Ok(v) => v.extract::<String>(py).map_err(|_| {
-                        let tn = v.bind(py).get_type().name().map(|n| n.to_string()).unwrap_or_default();
+                        let tn = v
+                            .bind(py)
+                            .get_type()
+                            .name()
+                            .map(|n| n.to_string())
+                            .unwrap_or_default();
                         auth_error(format!("token_provider must return str, not {tn}"))
                     }),
                     Err(e) => Err(auth_error(format!("token_provider raised {}", e.value(py)))),
@@ -51,7 +58,10 @@ impl TokenProvider for PyTokenProvider {
             if got.is_empty() {
                 return Err(auth_error("token_provider returned an empty token".into()));
             }
-            Ok(AccessToken { token: Secret::new(got), expires_at: None })
+            Ok(AccessToken {
+                token: Secret::new(got),
+                expires_at: None,
+            })
         })
     }
 }

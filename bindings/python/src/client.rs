@@ -11,10 +11,13 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use entitlement::api::{OpKind, OPERATIONS};
+use entitlement::auth::{Secret, TokenProvider};
 use entitlement::lifecycle::WaitOptions;
 use entitlement::models::{decoder, DynModel, DynPage};
-use entitlement::auth::{Secret, TokenProvider};
-use entitlement::{ApiVersion, Client, ClientBuilder, Error, NationalCloud, Operation, QueryOptions, RawResponse, RetryPolicy};
+use entitlement::{
+    ApiVersion, Client, ClientBuilder, Error, NationalCloud, Operation, QueryOptions, RawResponse,
+    RetryPolicy,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
@@ -39,8 +42,17 @@ enum Credential {
     None,
     Token(Secret),
     Provider(Arc<dyn TokenProvider>),
-    ClientSecret { tenant: String, client_id: String, secret: Secret },
-    Password { tenant: String, client_id: String, username: String, password: Secret },
+    ClientSecret {
+        tenant: String,
+        client_id: String,
+        secret: Secret,
+    },
+    Password {
+        tenant: String,
+        client_id: String,
+        username: String,
+        password: Secret,
+    },
 }
 
 /// core's client, built on first use: building one sets up an HTTP client
@@ -60,10 +72,17 @@ impl LazyClient {
                     Credential::None => b,
                     Credential::Token(t) => b.token(t.clone()),
                     Credential::Provider(p) => b.credential(p.clone()),
-                    Credential::ClientSecret { tenant, client_id, secret } => b.client_secret(tenant, client_id, secret.clone()),
-                    Credential::Password { tenant, client_id, username, password } => {
-                        b.username_password(tenant, client_id, username, password.clone())
-                    }
+                    Credential::ClientSecret {
+                        tenant,
+                        client_id,
+                        secret,
+                    } => b.client_secret(tenant, client_id, secret.clone()),
+                    Credential::Password {
+                        tenant,
+                        client_id,
+                        username,
+                        password,
+                    } => b.username_password(tenant, client_id, username, password.clone()),
                 };
                 b.build()
             })
@@ -84,9 +103,16 @@ impl Output {
             Output::Nothing => Ok(py.None()),
             Output::One(m, v) => Ok(Py::new(py, Model::new(m, v))?.into_any()),
             Output::Page(p, v) => {
-                let items = p.items.into_iter().map(|m| Py::new(py, Model::new(m, v))).collect::<PyResult<Vec<_>>>()?;
+                let items = p
+                    .items
+                    .into_iter()
+                    .map(|m| Py::new(py, Model::new(m, v)))
+                    .collect::<PyResult<Vec<_>>>()?;
                 let list = PyList::new(py, items)?;
-                Ok((list, p.next_link, p.count).into_pyobject(py)?.into_any().unbind())
+                Ok((list, p.next_link, p.count)
+                    .into_pyobject(py)?
+                    .into_any()
+                    .unbind())
             }
         }
     }
@@ -101,15 +127,22 @@ fn decode_error(raw: &RawResponse, e: serde_json::Error) -> Error {
 }
 
 fn decode(op: &'static Operation, raw: RawResponse) -> Result<Output, Error> {
-    let Some(ty) = op.response else { return Ok(Output::Nothing) };
-    let dec = decoder(op.version, ty).ok_or_else(|| Error::internal(format!("no model for {ty}")))?;
+    let Some(ty) = op.response else {
+        return Ok(Output::Nothing);
+    };
+    let dec =
+        decoder(op.version, ty).ok_or_else(|| Error::internal(format!("no model for {ty}")))?;
     if op.kind == OpKind::List {
-        return (dec.page)(&raw.body).map(|p| Output::Page(p, op.version)).map_err(|e| decode_error(&raw, e));
+        return (dec.page)(&raw.body)
+            .map(|p| Output::Page(p, op.version))
+            .map_err(|e| decode_error(&raw, e));
     }
     if raw.body.is_empty() || raw.status == 204 {
         return Ok(Output::Nothing);
     }
-    (dec.one)(&raw.body).map(|m| Output::One(m, op.version)).map_err(|e| decode_error(&raw, e))
+    (dec.one)(&raw.body)
+        .map(|m| Output::One(m, op.version))
+        .map_err(|e| decode_error(&raw, e))
 }
 
 /// A response and the operation it answers, not decoded yet.
@@ -119,21 +152,31 @@ type Fetched = (&'static Operation, RawResponse);
 /// then allocated on the thread that will free them, which glibc's
 /// allocator does markedly faster than freeing another thread's memory.
 fn finish(py: Python<'_>, (op, raw): Fetched) -> PyResult<Py<PyAny>> {
-    py.detach(move || decode(op, raw)).map_err(|e| to_py_err(py, e))?.into_py(py)
+    py.detach(move || decode(op, raw))
+        .map_err(|e| to_py_err(py, e))?
+        .into_py(py)
 }
 
 /// For asyncio: decoded on the runtime (the loop thread must not block).
-async fn decoded(fut: impl std::future::Future<Output = Result<Fetched, Error>>) -> Result<Output, Error> {
+async fn decoded(
+    fut: impl std::future::Future<Output = Result<Fetched, Error>>,
+) -> Result<Output, Error> {
     let (op, raw) = fut.await?;
     decode(op, raw)
 }
 
 fn find_op(py: Python<'_>, name: &str) -> PyResult<&'static Operation> {
-    Operation::find_qualified(name).ok_or_else(|| invalid(py, format!("unknown operation {name:?}")))
+    Operation::find_qualified(name)
+        .ok_or_else(|| invalid(py, format!("unknown operation {name:?}")))
 }
 
 fn secs(py: Python<'_>, what: &str, v: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(v).map_err(|_| invalid(py, format!("{what} must be a non-negative number of seconds, got {v}")))
+    Duration::try_from_secs_f64(v).map_err(|_| {
+        invalid(
+            py,
+            format!("{what} must be a non-negative number of seconds, got {v}"),
+        )
+    })
 }
 
 impl NativeClient {
@@ -148,28 +191,51 @@ impl NativeClient {
         check_pid(self.pid).map_err(|e| to_py_err(py, e))?;
         let op = find_op(py, op)?;
         if args.len() != op.params.len() {
-            return Err(invalid(py, format!("{} takes {} path argument(s) ({}), got {}", op.name, op.params.len(), op.params.join(", "), args.len())));
+            return Err(invalid(
+                py,
+                format!(
+                    "{} takes {} path argument(s) ({}), got {}",
+                    op.name,
+                    op.params.len(),
+                    op.params.join(", "),
+                    args.len()
+                ),
+            ));
         }
         let mut owned = Vec::with_capacity(args.len());
         for (i, a) in args.iter().enumerate() {
             let s = a.cast::<PyString>().map_err(|_| {
-                invalid(py, format!("{}: {} must be str, not {}", op.name, op.params[i], type_name(&a)))
+                invalid(
+                    py,
+                    format!(
+                        "{}: {} must be str, not {}",
+                        op.name,
+                        op.params[i],
+                        type_name(&a)
+                    ),
+                )
             })?;
             owned.push(s.to_cow()?.into_owned());
         }
         let query: QueryOptions = query_options(query)?;
         let body = match (body.filter(|b| !b.is_none()), op.body) {
             (None, _) => None,
-            (Some(_), None) => return Err(invalid(py, format!("{} takes no request body", op.name))),
+            (Some(_), None) => {
+                return Err(invalid(py, format!("{} takes no request body", op.name)))
+            }
             (Some(b), Some(ty)) => {
                 let value = body_value(b, "body")?;
                 if !value.is_object() {
-                    return Err(invalid(py, format!("body of {} must be a JSON object ({ty})", op.name)));
+                    return Err(invalid(
+                        py,
+                        format!("body of {} must be a JSON object ({ty})", op.name),
+                    ));
                 }
                 let bytes = serde_json::to_vec(&value).map_err(|e| invalid(py, e.to_string()))?;
                 // Wrong property types fail here, before anything is sent.
                 let dec = find_decoder(py, op.version, ty)?;
-                (dec.one)(&bytes).map_err(|e| invalid(py, format!("invalid {ty} body for {}: {e}", op.name)))?;
+                (dec.one)(&bytes)
+                    .map_err(|e| invalid(py, format!("invalid {ty} body for {}: {e}", op.name)))?;
                 Some(bytes)
             }
         };
@@ -182,7 +248,12 @@ impl NativeClient {
         })
     }
 
-    fn next_page(&self, py: Python<'_>, op: &str, link: String) -> PyResult<impl std::future::Future<Output = Result<Fetched, Error>> + Send + 'static> {
+    fn next_page(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        link: String,
+    ) -> PyResult<impl std::future::Future<Output = Result<Fetched, Error>> + Send + 'static> {
         check_pid(self.pid).map_err(|e| to_py_err(py, e))?;
         let op = find_op(py, op)?;
         if op.kind != OpKind::List {
@@ -196,7 +267,14 @@ impl NativeClient {
         })
     }
 
-    fn waiter(&self, py: Python<'_>, beta: bool, id: &Bound<'_, PyAny>, timeout: f64, poll_interval: f64) -> PyResult<impl std::future::Future<Output = Result<Output, Error>> + Send + 'static> {
+    fn waiter(
+        &self,
+        py: Python<'_>,
+        beta: bool,
+        id: &Bound<'_, PyAny>,
+        timeout: f64,
+        poll_interval: f64,
+    ) -> PyResult<impl std::future::Future<Output = Result<Output, Error>> + Send + 'static> {
         check_pid(self.pid).map_err(|e| to_py_err(py, e))?;
         let id: String = id
             .cast::<PyString>()
@@ -206,12 +284,18 @@ impl NativeClient {
         if id.is_empty() {
             return Err(invalid(py, "request id must not be empty"));
         }
-        let opts = WaitOptions { timeout: secs(py, "timeout", timeout)?, poll_interval: secs(py, "poll_interval", poll_interval)? };
+        let opts = WaitOptions {
+            timeout: secs(py, "timeout", timeout)?,
+            poll_interval: secs(py, "poll_interval", poll_interval)?,
+        };
         let lazy = self.client.clone();
         Ok(async move {
             let client = lazy.get()?;
             if beta {
-                let r = client.beta().wait_for_access_package_assignment_request(&id, opts).await?;
+                let r = client
+                    .beta()
+                    .wait_for_access_package_assignment_request(&id, opts)
+                    .await?;
                 Ok(Output::One(Box::new(r), ApiVersion::Beta))
             } else {
                 let r = client.wait_for_assignment_request(&id, opts).await?;
@@ -245,11 +329,20 @@ impl NativeClient {
         authority: Option<String>,
         scope: Option<String>,
     ) -> PyResult<Self> {
-        let cloud = NationalCloud::parse(cloud).ok_or_else(|| invalid(py, format!("unknown cloud {cloud:?}")))?;
-        let version = ApiVersion::parse(api_version)
-            .ok_or_else(|| invalid(py, format!("unknown api_version {api_version:?} (use \"v1.0\" or \"beta\")")))?;
+        let cloud = NationalCloud::parse(cloud)
+            .ok_or_else(|| invalid(py, format!("unknown cloud {cloud:?}")))?;
+        let version = ApiVersion::parse(api_version).ok_or_else(|| {
+            invalid(
+                py,
+                format!("unknown api_version {api_version:?} (use \"v1.0\" or \"beta\")"),
+            )
+        })?;
         let mut b = Client::builder().cloud(cloud).api_version(version);
-        let base = base_url.clone().unwrap_or_else(|| cloud.graph_url().to_string()).trim_end_matches('/').to_string();
+        let base = base_url
+            .clone()
+            .unwrap_or_else(|| cloud.graph_url().to_string())
+            .trim_end_matches('/')
+            .to_string();
         // The checks ClientBuilder::build makes, done now so mistakes surface here.
         match url::Url::parse(&base) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => {}
@@ -269,14 +362,26 @@ impl NativeClient {
             b = b.timeout(secs(py, "timeout", t)?);
         }
         if let Some(n) = max_retries {
-            b = b.retry(RetryPolicy { max_attempts: n.saturating_add(1), ..RetryPolicy::default() });
+            b = b.retry(RetryPolicy {
+                max_attempts: n.saturating_add(1),
+                ..RetryPolicy::default()
+            });
         }
-        let sources = [token.is_some(), token_provider.is_some(), client_secret.is_some(), password.is_some()];
+        let sources = [
+            token.is_some(),
+            token_provider.is_some(),
+            client_secret.is_some(),
+            password.is_some(),
+        ];
         if sources.iter().filter(|x| **x).count() > 1 {
-            return Err(invalid(py, "give one of token, token_provider, client_secret or username/password"));
+            return Err(invalid(
+                py,
+                "give one of token, token_provider, client_secret or username/password",
+            ));
         }
         let need = |v: &Option<String>, name: &str, flow: &str| -> PyResult<String> {
-            v.clone().ok_or_else(|| invalid(py, format!("{flow} needs {name}")))
+            v.clone()
+                .ok_or_else(|| invalid(py, format!("{flow} needs {name}")))
         };
         let (credential, name) = if let Some(t) = token {
             (Credential::Token(Secret::new(t)), "token")
@@ -284,7 +389,10 @@ impl NativeClient {
             if !cb.is_callable() {
                 return Err(invalid(py, "token_provider must be callable"));
             }
-            (Credential::Provider(Arc::new(PyTokenProvider::new(cb.unbind()))), "token_provider")
+            (
+                Credential::Provider(Arc::new(PyTokenProvider::new(cb.unbind()))),
+                "token_provider",
+            )
         } else if let Some(secret) = client_secret {
             let flow = "client_secret";
             let c = Credential::ClientSecret {
@@ -305,8 +413,18 @@ impl NativeClient {
         } else {
             (Credential::None, "none")
         };
-        let client = Arc::new(LazyClient { builder: b, credential, cell: OnceLock::new() });
-        Ok(NativeClient { client, base_url: base, pid: std::process::id(), version, credential: name })
+        let client = Arc::new(LazyClient {
+            builder: b,
+            credential,
+            cell: OnceLock::new(),
+        });
+        Ok(NativeClient {
+            client,
+            base_url: base,
+            pid: std::process::id(),
+            version,
+            credential: name,
+        })
     }
 
     #[getter]
@@ -328,20 +446,40 @@ impl NativeClient {
     /// Sends an operation by its qualified name and blocks until it is done.
     /// Returns a model, None, or for list operations `(items, next_link, count)`.
     #[pyo3(signature = (op, args, query=None, body=None))]
-    fn call(&self, py: Python<'_>, op: &str, args: &Bound<'_, PyTuple>, query: Option<&Bound<'_, PyDict>>, body: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+    fn call(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        args: &Bound<'_, PyTuple>,
+        query: Option<&Bound<'_, PyDict>>,
+        body: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let fut = self.prepare(py, op, args, query, body)?;
         finish(py, block_on(py, fut)?)
     }
 
     /// Checks the arguments of a call without sending it (pagers check at creation).
     #[pyo3(signature = (op, args, query=None))]
-    fn check(&self, py: Python<'_>, op: &str, args: &Bound<'_, PyTuple>, query: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+    fn check(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        args: &Bound<'_, PyTuple>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
         self.prepare(py, op, args, query, None).map(drop)
     }
 
     /// Like `call`, as an asyncio future of the running loop.
     #[pyo3(signature = (op, args, query=None, body=None))]
-    fn call_async<'py>(&self, py: Python<'py>, op: &str, args: &Bound<'py, PyTuple>, query: Option<&Bound<'py, PyDict>>, body: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn call_async<'py>(
+        &self,
+        py: Python<'py>,
+        op: &str,
+        args: &Bound<'py, PyTuple>,
+        query: Option<&Bound<'py, PyDict>>,
+        body: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let fut = self.prepare(py, op, args, query, body)?;
         future_into_py(py, decoded(fut), |py, out| out.into_py(py))
     }
@@ -352,20 +490,39 @@ impl NativeClient {
         finish(py, block_on(py, fut)?)
     }
 
-    fn fetch_next_async<'py>(&self, py: Python<'py>, op: &str, next_link: String) -> PyResult<Bound<'py, PyAny>> {
+    fn fetch_next_async<'py>(
+        &self,
+        py: Python<'py>,
+        op: &str,
+        next_link: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let fut = self.next_page(py, op, next_link)?;
         future_into_py(py, decoded(fut), |py, out| out.into_py(py))
     }
 
     /// Polls an assignment request until its state is final.
     #[pyo3(signature = (beta, request_id, timeout, poll_interval))]
-    fn wait_for_request(&self, py: Python<'_>, beta: bool, request_id: &Bound<'_, PyAny>, timeout: f64, poll_interval: f64) -> PyResult<Py<PyAny>> {
+    fn wait_for_request(
+        &self,
+        py: Python<'_>,
+        beta: bool,
+        request_id: &Bound<'_, PyAny>,
+        timeout: f64,
+        poll_interval: f64,
+    ) -> PyResult<Py<PyAny>> {
         let fut = self.waiter(py, beta, request_id, timeout, poll_interval)?;
         block_on(py, fut)?.into_py(py)
     }
 
     #[pyo3(signature = (beta, request_id, timeout, poll_interval))]
-    fn wait_for_request_async<'py>(&self, py: Python<'py>, beta: bool, request_id: &Bound<'py, PyAny>, timeout: f64, poll_interval: f64) -> PyResult<Bound<'py, PyAny>> {
+    fn wait_for_request_async<'py>(
+        &self,
+        py: Python<'py>,
+        beta: bool,
+        request_id: &Bound<'py, PyAny>,
+        timeout: f64,
+        poll_interval: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let fut = self.waiter(py, beta, request_id, timeout, poll_interval)?;
         future_into_py(py, fut, |py, out| out.into_py(py))
     }

@@ -22,12 +22,19 @@ pub fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
             } else if let Some(u) = n.as_u64() {
                 u.into_pyobject(py)?.into_any().unbind()
             } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any().unbind()
+                n.as_f64()
+                    .unwrap_or(f64::NAN)
+                    .into_pyobject(py)?
+                    .into_any()
+                    .unbind()
             }
         }
         Value::String(s) => PyString::new(py, s).into_any().unbind(),
         Value::Array(a) => {
-            let items = a.iter().map(|x| to_py(py, x)).collect::<PyResult<Vec<_>>>()?;
+            let items = a
+                .iter()
+                .map(|x| to_py(py, x))
+                .collect::<PyResult<Vec<_>>>()?;
             PyList::new(py, items)?.into_any().unbind()
         }
         Value::Object(m) => {
@@ -71,7 +78,12 @@ pub fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         for (k, v) in d.iter() {
             let key = k
                 .cast::<PyString>()
-                .map_err(|_| invalid(py, format!("{path}: keys must be str, got {}", type_name(&k))))?
+                .map_err(|_| {
+                    invalid(
+                        py,
+                        format!("{path}: keys must be str, got {}", type_name(&k)),
+                    )
+                })?
                 .to_cow()?
                 .into_owned();
             let sub = format!("{path}.{key}");
@@ -80,21 +92,36 @@ pub fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         return Ok(Value::Object(m));
     }
     if let Ok(l) = obj.cast::<PyList>() {
-        return l.iter().enumerate().map(|(i, x)| from_py(&x, &format!("{path}[{i}]"))).collect::<PyResult<_>>().map(Value::Array);
+        return l
+            .iter()
+            .enumerate()
+            .map(|(i, x)| from_py(&x, &format!("{path}[{i}]")))
+            .collect::<PyResult<_>>()
+            .map(Value::Array);
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        return t.iter().enumerate().map(|(i, x)| from_py(&x, &format!("{path}[{i}]"))).collect::<PyResult<_>>().map(Value::Array);
+        return t
+            .iter()
+            .enumerate()
+            .map(|(i, x)| from_py(&x, &format!("{path}[{i}]")))
+            .collect::<PyResult<_>>()
+            .map(Value::Array);
     }
     if let Ok(m) = obj.cast::<Model>() {
         return Ok(m.get().json());
     }
     let tn = type_name(obj);
     if tn == "datetime" || tn == "date" {
-        return Ok(Value::String(obj.call_method0("isoformat")?.extract::<String>()?));
+        return Ok(Value::String(
+            obj.call_method0("isoformat")?.extract::<String>()?,
+        ));
     }
     Err(invalid(py, format!("{path}: {tn} has no JSON form")))
 }
 
 pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into())
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into())
 }

@@ -32,7 +32,11 @@ pub struct NativeEmulator {
 }
 
 impl NativeEmulator {
-    fn with<T>(&self, py: Python<'_>, f: impl FnOnce(&EmulatorHandle) -> PyResult<T>) -> PyResult<T> {
+    fn with<T>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&EmulatorHandle) -> PyResult<T>,
+    ) -> PyResult<T> {
         let guard = self.handle.lock().unwrap_or_else(|p| p.into_inner());
         match guard.as_ref() {
             Some(h) => f(h),
@@ -56,7 +60,11 @@ impl NativeEmulator {
         page_size: Option<usize>,
         delivery_delay: Option<f64>,
     ) -> PyResult<Self> {
-        let mut config = EmulatorConfig { port, db_path: db_path.map(Into::into), ..EmulatorConfig::default() };
+        let mut config = EmulatorConfig {
+            port,
+            db_path: db_path.map(Into::into),
+            ..EmulatorConfig::default()
+        };
         let config_has_seed_path = seed_path.is_some();
         if let Some(path) = seed_path {
             config.seed = Seed::from_file(&path).map_err(|e| emu_error(py, e))?;
@@ -66,7 +74,8 @@ impl NativeEmulator {
                 return Err(invalid(py, "give seed or seed_path, not both"));
             }
             let value = crate::model::body_value(seed, "seed")?;
-            config.seed = serde_json::from_value::<Seed>(value).map_err(|e| invalid(py, format!("invalid seed: {e}")))?;
+            config.seed = serde_json::from_value::<Seed>(value)
+                .map_err(|e| invalid(py, format!("invalid seed: {e}")))?;
         }
         if let Some(n) = page_size {
             if n == 0 {
@@ -75,10 +84,16 @@ impl NativeEmulator {
             config.page_size = n;
         }
         if let Some(s) = delivery_delay {
-            config.delivery_delay = Duration::try_from_secs_f64(s)
-                .map_err(|_| invalid(py, format!("delivery_delay must be a non-negative number of seconds, got {s}")))?;
+            config.delivery_delay = Duration::try_from_secs_f64(s).map_err(|_| {
+                invalid(
+                    py,
+                    format!("delivery_delay must be a non-negative number of seconds, got {s}"),
+                )
+            })?;
         }
-        let h = py.detach(|| EmulatorHandle::spawn(config)).map_err(|e| emu_error(py, e))?;
+        let h = py
+            .detach(|| EmulatorHandle::spawn(config))
+            .map_err(|e| emu_error(py, e))?;
         Ok(NativeEmulator {
             base_url: h.base_url(),
             tenant_id: h.tenant_id().to_string(),
@@ -116,9 +131,21 @@ impl NativeEmulator {
     }
 
     #[pyo3(signature = (status, *, retry_after=None, count=1, path_contains=None))]
-    fn inject_fault(&self, py: Python<'_>, status: u16, retry_after: Option<String>, count: u32, path_contains: Option<String>) -> PyResult<()> {
+    fn inject_fault(
+        &self,
+        py: Python<'_>,
+        status: u16,
+        retry_after: Option<String>,
+        count: u32,
+        path_contains: Option<String>,
+    ) -> PyResult<()> {
         self.with(py, |h| {
-            h.inject_fault(Fault { status, retry_after, count, path_contains });
+            h.inject_fault(Fault {
+                status,
+                retry_after,
+                count,
+                path_contains,
+            });
             Ok(())
         })
     }
@@ -156,6 +183,9 @@ impl NativeEmulator {
     }
 
     fn __repr__(&self) -> String {
-        format!("Emulator(base_url={:?}, tenant_id={:?})", self.base_url, self.tenant_id)
+        format!(
+            "Emulator(base_url={:?}, tenant_id={:?})",
+            self.base_url, self.tenant_id
+        )
     }
 }

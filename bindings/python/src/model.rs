@@ -38,7 +38,10 @@ impl Model {
             Got::Json(v) => to_py(py, &v)?,
             Got::Model(m) => Py::new(py, Model::new(m, self.version))?.into_any(),
             Got::Models(ms) => {
-                let items = ms.into_iter().map(|m| Py::new(py, Model::new(m, self.version))).collect::<PyResult<Vec<_>>>()?;
+                let items = ms
+                    .into_iter()
+                    .map(|m| Py::new(py, Model::new(m, self.version)))
+                    .collect::<PyResult<Vec<_>>>()?;
                 PyList::new(py, items)?.into_any().unbind()
             }
         }))
@@ -72,18 +75,40 @@ pub fn snake_to_camel(s: &str) -> String {
 }
 
 fn parse_version(py: Python<'_>, v: &str) -> PyResult<ApiVersion> {
-    ApiVersion::parse(v).ok_or_else(|| invalid(py, format!("unknown API version {v:?} (use \"v1.0\" or \"beta\")")))
+    ApiVersion::parse(v).ok_or_else(|| {
+        invalid(
+            py,
+            format!("unknown API version {v:?} (use \"v1.0\" or \"beta\")"),
+        )
+    })
 }
 
-pub fn find_decoder(py: Python<'_>, version: ApiVersion, type_name: &str) -> PyResult<&'static Decoder> {
-    decoder(version, type_name).ok_or_else(|| invalid(py, format!("unknown {} type {type_name:?}", version.as_str())))
+pub fn find_decoder(
+    py: Python<'_>,
+    version: ApiVersion,
+    type_name: &str,
+) -> PyResult<&'static Decoder> {
+    decoder(version, type_name).ok_or_else(|| {
+        invalid(
+            py,
+            format!("unknown {} type {type_name:?}", version.as_str()),
+        )
+    })
 }
 
 /// Checks a JSON value against a Graph type (wrong property types are
 /// argument errors) and returns the typed model.
-pub fn validate(py: Python<'_>, version: ApiVersion, type_name: &str, value: Value) -> PyResult<Box<dyn DynModel>> {
+pub fn validate(
+    py: Python<'_>,
+    version: ApiVersion,
+    type_name: &str,
+    value: Value,
+) -> PyResult<Box<dyn DynModel>> {
     if !value.is_object() {
-        return Err(invalid(py, format!("a {type_name} must be a JSON object, got {value}")));
+        return Err(invalid(
+            py,
+            format!("a {type_name} must be a JSON object, got {value}"),
+        ));
     }
     let dec = find_decoder(py, version, type_name)?;
     (dec.from_value)(value).map_err(|e| invalid(py, format!("invalid {type_name}: {e}")))
@@ -100,13 +125,18 @@ impl Model {
         let n = name.to_cow()?;
         if !n.starts_with('_') {
             if let Some(f) = me.inner.fields().iter().find(|f| f.snake == n) {
-                return Ok(me.got(py, me.inner.get(f.json))?.unwrap_or_else(|| py.None()));
+                return Ok(me
+                    .got(py, me.inner.get(f.json))?
+                    .unwrap_or_else(|| py.None()));
             }
         }
         // SAFETY: both pointers are live objects borrowed for the call; the
         // result is a new reference or NULL with an exception set.
         let generic = unsafe {
-            Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyObject_GenericGetAttr(slf.as_ptr(), name.as_ptr()))
+            Bound::from_owned_ptr_or_err(
+                py,
+                pyo3::ffi::PyObject_GenericGetAttr(slf.as_ptr(), name.as_ptr()),
+            )
         };
         match generic {
             Ok(v) => Ok(v.unbind()),
@@ -177,14 +207,19 @@ impl Model {
             return Ok(same.into_pyobject(py)?.to_owned().into_any().unbind());
         }
         if other.cast::<PyDict>().is_ok() {
-            let same = from_py(other, "other").map(|v| v == self.json()).unwrap_or(false);
+            let same = from_py(other, "other")
+                .map(|v| v == self.json())
+                .unwrap_or(false);
             return Ok(same.into_pyobject(py)?.to_owned().into_any().unbind());
         }
         Ok(py.NotImplemented())
     }
 
     fn __hash__(&self) -> PyResult<isize> {
-        Err(pyo3::exceptions::PyTypeError::new_err(format!("unhashable type: '{}'", self.inner.type_name())))
+        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "unhashable type: '{}'",
+            self.inner.type_name()
+        )))
     }
 
     fn __repr__(&self) -> String {
@@ -203,7 +238,11 @@ impl Model {
                 }
             }
         }
-        format!("{}({})", upper_first(self.inner.type_name()), parts.join(", "))
+        format!(
+            "{}({})",
+            upper_first(self.inner.type_name()),
+            parts.join(", ")
+        )
     }
 
     fn __dir__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -212,9 +251,21 @@ impl Model {
         Ok(PyList::new(py, names)?.into_any().unbind())
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
-        let f = py.import("entitlement._native")?.getattr("model_from_json")?;
-        let args = PyTuple::new(py, [self.version.as_str(), self.inner.type_name(), &self.to_json()])?;
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let f = py
+            .import("entitlement._native")?
+            .getattr("model_from_json")?;
+        let args = PyTuple::new(
+            py,
+            [
+                self.version.as_str(),
+                self.inner.type_name(),
+                &self.to_json(),
+            ],
+        )?;
         Ok((f, args))
     }
 
@@ -280,9 +331,12 @@ pub fn model_from_dict(
         Some(d) => body_value(d, type_name)?,
     };
     if let Some(kw) = kwargs {
-        let empty = (dec.from_value)(Value::Object(Default::default())).map_err(|e| invalid(py, e.to_string()))?;
+        let empty = (dec.from_value)(Value::Object(Default::default()))
+            .map_err(|e| invalid(py, e.to_string()))?;
         let probe = Model::new(empty, version);
-        let obj = value.as_object_mut().ok_or_else(|| invalid(py, format!("a {type_name} must be a JSON object")))?;
+        let obj = value
+            .as_object_mut()
+            .ok_or_else(|| invalid(py, format!("a {type_name} must be a JSON object")))?;
         for (k, v) in kw.iter() {
             let k: String = k.extract()?;
             let json = probe.json_name(&k);
@@ -298,7 +352,10 @@ pub fn model_from_dict(
             *obj = tagged;
         }
     }
-    Ok(Model::new(validate(py, version, type_name, value)?, version))
+    Ok(Model::new(
+        validate(py, version, type_name, value)?,
+        version,
+    ))
 }
 
 /// A body argument as JSON: a dict, a model, or JSON text.
@@ -306,32 +363,51 @@ pub fn body_value(d: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
     let py = d.py();
     if let Ok(s) = d.cast::<PyString>() {
         let text = s.to_cow()?;
-        return serde_json::from_str(&text).map_err(|e| invalid(py, format!("{what}: not valid JSON: {e}")));
+        return serde_json::from_str(&text)
+            .map_err(|e| invalid(py, format!("{what}: not valid JSON: {e}")));
     }
     if let Ok(b) = d.extract::<Vec<u8>>() {
         if d.cast::<pyo3::types::PyBytes>().is_ok() {
-            return serde_json::from_slice(&b).map_err(|e| invalid(py, format!("{what}: not valid JSON: {e}")));
+            return serde_json::from_slice(&b)
+                .map_err(|e| invalid(py, format!("{what}: not valid JSON: {e}")));
         }
     }
     if d.cast::<PyDict>().is_ok() || d.cast::<Model>().is_ok() {
         return from_py(d, what);
     }
-    Err(invalid(py, format!("{what} must be a dict, a model or JSON text, not {}", type_name(d))))
+    Err(invalid(
+        py,
+        format!(
+            "{what} must be a dict, a model or JSON text, not {}",
+            type_name(d)
+        ),
+    ))
 }
 
 #[pyfunction]
-pub fn model_from_json(py: Python<'_>, version: &str, type_name: &str, text: &str) -> PyResult<Model> {
+pub fn model_from_json(
+    py: Python<'_>,
+    version: &str,
+    type_name: &str,
+    text: &str,
+) -> PyResult<Model> {
     let version = parse_version(py, version)?;
     let dec = find_decoder(py, version, type_name)?;
-    let m = (dec.one)(text.as_bytes()).map_err(|e| invalid(py, format!("invalid {type_name}: {e}")))?;
+    let m =
+        (dec.one)(text.as_bytes()).map_err(|e| invalid(py, format!("invalid {type_name}: {e}")))?;
     Ok(Model::new(m, version))
 }
 
 /// `[(snake, json), ...]` of a type's declared properties.
 #[pyfunction]
-pub fn model_fields(py: Python<'_>, version: &str, type_name: &str) -> PyResult<Vec<(&'static str, &'static str)>> {
+pub fn model_fields(
+    py: Python<'_>,
+    version: &str,
+    type_name: &str,
+) -> PyResult<Vec<(&'static str, &'static str)>> {
     let version = parse_version(py, version)?;
     let dec = find_decoder(py, version, type_name)?;
-    let empty = (dec.from_value)(Value::Object(Default::default())).map_err(|e| invalid(py, e.to_string()))?;
+    let empty = (dec.from_value)(Value::Object(Default::default()))
+        .map_err(|e| invalid(py, e.to_string()))?;
     Ok(empty.fields().iter().map(|f| (f.snake, f.json)).collect())
 }

@@ -14,7 +14,10 @@ use crate::error::invalid;
 fn string(v: &Bound<'_, PyAny>, key: &str) -> PyResult<String> {
     match v.cast::<PyString>() {
         Ok(s) => Ok(s.to_cow()?.into_owned()),
-        Err(_) => Err(invalid(v.py(), format!("{key} must be str, not {}", type_name(v)))),
+        Err(_) => Err(invalid(
+            v.py(),
+            format!("{key} must be str, not {}", type_name(v)),
+        )),
     }
 }
 
@@ -25,7 +28,10 @@ fn strings(v: &Bound<'_, PyAny>, key: &str) -> PyResult<Vec<String>> {
     if v.cast::<PyList>().is_ok() || v.cast::<PyTuple>().is_ok() {
         return v.try_iter()?.map(|x| string(&x?, key)).collect();
     }
-    Err(invalid(v.py(), format!("{key} must be a str or a list of str, not {}", type_name(v))))
+    Err(invalid(
+        v.py(),
+        format!("{key} must be a str or a list of str, not {}", type_name(v)),
+    ))
 }
 
 pub fn query_options(q: Option<&Bound<'_, PyDict>>) -> PyResult<QueryOptions> {
@@ -44,13 +50,24 @@ pub fn query_options(q: Option<&Bound<'_, PyDict>>) -> PyResult<QueryOptions> {
             "orderby" => out.orderby = strings(&v, "orderby")?,
             "top" => {
                 if v.cast::<PyBool>().is_ok() || v.cast::<PyInt>().is_err() {
-                    return Err(invalid(v.py(), format!("top must be int, not {}", type_name(&v))));
+                    return Err(invalid(
+                        v.py(),
+                        format!("top must be int, not {}", type_name(&v)),
+                    ));
                 }
-                out.top = Some(v.extract::<u32>().map_err(|_| invalid(v.py(), "top must be between 0 and 4294967295"))?);
+                out.top = Some(
+                    v.extract::<u32>()
+                        .map_err(|_| invalid(v.py(), "top must be between 0 and 4294967295"))?,
+                );
             }
             "count" => match v.cast::<PyBool>() {
                 Ok(b) => out.count = b.is_true(),
-                Err(_) => return Err(invalid(v.py(), format!("count must be bool, not {}", type_name(&v)))),
+                Err(_) => {
+                    return Err(invalid(
+                        v.py(),
+                        format!("count must be bool, not {}", type_name(&v)),
+                    ))
+                }
             },
             other => return Err(invalid(q.py(), format!("unknown query option {other:?}"))),
         }

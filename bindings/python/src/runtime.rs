@@ -94,7 +94,10 @@ where
 {
     let (tx, rx) = mpsc::sync_channel(1);
     let handle = runtime().spawn(async move {
-        let r = AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Err(panic_error(p)));
+        let r = AssertUnwindSafe(fut)
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|p| Err(panic_error(p)));
         let _ = tx.send(r);
     });
     let mut rx = rx;
@@ -110,7 +113,10 @@ where
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(to_py_err(py, Error::internal("the request task ended without a result")))
+                return Err(to_py_err(
+                    py,
+                    Error::internal("the request task ended without a result"),
+                ))
             }
         }
     }
@@ -121,30 +127,46 @@ static GET_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// Runs `fut` on the runtime; returns an asyncio future of the running loop
 /// that `convert` fills in (with the GIL, on a runtime thread).
-pub fn future_into_py<'py, T, F, C>(py: Python<'py>, fut: F, convert: C) -> PyResult<Bound<'py, PyAny>>
+pub fn future_into_py<'py, T, F, C>(
+    py: Python<'py>,
+    fut: F,
+    convert: C,
+) -> PyResult<Bound<'py, PyAny>>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
     C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
     let get_loop = GET_LOOP.import(py, "asyncio", "get_running_loop")?;
-    let resolve = RESOLVE.import(py, "entitlement._aio", "_resolve")?.clone().unbind();
+    let resolve = RESOLVE
+        .import(py, "entitlement._aio", "_resolve")?
+        .clone()
+        .unbind();
     let event_loop = get_loop.call0()?;
     let py_fut = event_loop.call_method0("create_future")?;
     let loop_ref = event_loop.unbind();
     let fut_ref = py_fut.clone().unbind();
     let handle = runtime().spawn(async move {
-        let r = AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Err(panic_error(p)));
+        let r = AssertUnwindSafe(fut)
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|p| Err(panic_error(p)));
         Python::attach(|py| {
             let (ok, value) = match r.map_err(|e| to_py_err(py, e)).and_then(|v| convert(py, v)) {
                 Ok(v) => (true, v),
                 Err(e) => (false, e.into_value(py).into_any()),
             };
             // Fails only when the loop is closed; nobody is waiting then.
-            let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, fut_ref, ok, value));
+            let _ =
+                loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, fut_ref, ok, value));
         });
     });
-    py_fut.call_method1("add_done_callback", (AbortOnCancel { handle: handle.abort_handle() },))?;
+    py_fut.call_method1(
+        "add_done_callback",
+        (AbortOnCancel {
+            handle: handle.abort_handle(),
+        },),
+    )?;
     Ok(py_fut)
 }
 
