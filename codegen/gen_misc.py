@@ -3,6 +3,7 @@
 """Language-neutral outputs: docs/reference.md, the table of every endpoint."""
 from __future__ import annotations
 
+from gen_c import ps_cmdlet
 from model import BANNER, snake
 
 
@@ -21,8 +22,8 @@ def gen_reference(api):
     for version in ("v1.0", "beta"):
         ops = api.ops_for(version)
         lines += [f"## {version} ({len(ops)} operations)", "",
-                  "| HTTP | Rust | Python | Node | C operation name | PowerShell |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+                  "| HTTP | Rust | Python | Node | C operation name | PowerShell | Graph SDK cmdlet |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
         for o in ops:
             b = "beta()." if version == "beta" else ""
             pb = "beta." if version == "beta" else ""
@@ -30,7 +31,7 @@ def gen_reference(api):
             py = f"`client.{pb}{o.name}({_args(o, 'snake')})`"
             node = f"`client.{pb}{o.camel}({_args(o, 'camel')})`"
             c = f"`\"{o.qualified}\"`"
-            lines.append(f"| `{o.method} /{version}{o.path}` | {rust} | {py} | {node} | {c} | `{o.cmdlet}` |")
+            lines.append(f"| `{o.method} /{version}{o.path}` | {rust} | {py} | {node} | {c} | `{ps_cmdlet(o)}` | `{o.cmdlet}` |")
         lines.append("")
     lines += ["Types: " + ", ".join(f"{len(api.types_for(v))} {v}" for v in ("v1.0", "beta")) +
               " (api/types/). Enums: " + ", ".join(f"{len(api.enums_for(v))} {v}" for v in ("v1.0", "beta")) + ".", ""]

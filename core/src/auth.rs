@@ -140,7 +140,7 @@ impl OAuthCredential {
             tenant: tenant.to_string(),
             client_id: client_id.to_string(),
             grant,
-            http: crate::client::http_client(Duration::from_secs(30), None).unwrap_or_default(),
+            http: crate::client::http_client(crate::client::DEFAULT_CONNECT_TIMEOUT).unwrap_or_default(),
             cache: Mutex::new(None),
         }
     }
@@ -160,7 +160,7 @@ impl OAuthCredential {
             }
         }
         let started = Instant::now();
-        let resp = self.http.post(&url).form(&form).send().await.map_err(|e| {
+        let resp = self.http.post(&url).timeout(Duration::from_secs(30)).form(&form).send().await.map_err(|e| {
             let mut err = crate::client::transport_error(&e);
             err.message = format!("token request to {url} failed: {}", err.message);
             err

@@ -49,7 +49,7 @@ impl Default for ClientBuilder {
             credential: None,
             scope: None,
             timeout: Duration::from_secs(100),
-            connect_timeout: Duration::from_secs(10),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: format!("entitlement/{}", env!("CARGO_PKG_VERSION")),
             retry: RetryPolicy::default(),
         }
@@ -134,10 +134,12 @@ impl ClientBuilder {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(Error::invalid_argument(format!("base URL must be http(s): {base:?}")));
         }
-        let http = http_client(self.timeout, Some((self.connect_timeout, &self.user_agent)))?;
+        let http = http_client(self.connect_timeout)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 base,
+                timeout: self.timeout,
+                user_agent: self.user_agent,
                 version: self.version,
                 scope: self.scope.unwrap_or_else(|| self.cloud.default_scope()),
                 credential: self.credential,
@@ -150,6 +152,8 @@ impl ClientBuilder {
 
 struct Inner {
     base: String,
+    timeout: Duration,
+    user_agent: String,
     version: ApiVersion,
     scope: String,
     credential: Option<Arc<dyn TokenProvider>>,
@@ -186,17 +190,31 @@ pub struct RawResponse {
 pub type Body = Vec<u8>;
 
 static PROVIDER: std::sync::Once = std::sync::Once::new();
+static SHARED_HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The HTTP client every part of the crate uses (rustls with the ring provider).
-pub(crate) fn http_client(timeout: Duration, extra: Option<(Duration, &str)>) -> Result<reqwest::Client> {
+/// The HTTP client (rustls with the ring provider). Clients with the default
+/// connect timeout share one connection pool per process, so building a
+/// client is cheap; timeouts and the user agent are set per request.
+pub(crate) fn http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
     PROVIDER.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
-    let mut b = reqwest::Client::builder().timeout(timeout).pool_idle_timeout(Duration::from_secs(60));
-    if let Some((connect, ua)) = extra {
-        b = b.connect_timeout(connect).user_agent(ua);
+    let build = |connect| {
+        reqwest::Client::builder()
+            .connect_timeout(connect)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| Error::internal(format!("cannot build HTTP client: {e}")))
+    };
+    if connect_timeout != DEFAULT_CONNECT_TIMEOUT {
+        return build(connect_timeout);
     }
-    b.build().map_err(|e| Error::internal(format!("cannot build HTTP client: {e}")))
+    if let Some(c) = SHARED_HTTP.get() {
+        return Ok(c.clone());
+    }
+    let c = build(connect_timeout)?;
+    Ok(SHARED_HTTP.get_or_init(|| c).clone())
 }
 
 /// Maps a transport failure to Timeout or Network.
@@ -280,6 +298,8 @@ impl Client {
                 .inner
                 .http
                 .request(method.clone(), url)
+                .timeout(self.inner.timeout)
+                .header("user-agent", &self.inner.user_agent)
                 .header("client-request-id", &client_request_id)
                 .header("return-client-request-id", "true")
                 .header("accept", "application/json");

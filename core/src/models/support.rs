@@ -107,7 +107,12 @@ impl Decoder {
 }
 
 fn decode_one<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json::Result<Box<dyn DynModel>> {
-    Ok(Box::new(serde_json::from_slice::<T>(b)?))
+    Ok(Box::new(serde_json::from_str::<T>(utf8(b)?)?))
+}
+
+/// Whole-body UTF-8 check (one SIMD pass) so the parser skips per-string checks.
+fn utf8(b: &[u8]) -> serde_json::Result<&str> {
+    std::str::from_utf8(b).map_err(|e| serde::de::Error::custom(format!("body is not UTF-8: {e}")))
 }
 
 fn decode_value<T: DynModel + DeserializeOwned + 'static>(v: Value) -> serde_json::Result<Box<dyn DynModel>> {
@@ -115,7 +120,7 @@ fn decode_value<T: DynModel + DeserializeOwned + 'static>(v: Value) -> serde_jso
 }
 
 fn decode_page<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json::Result<DynPage> {
-    let page: crate::paging::Page<T> = serde_json::from_slice(b)?;
+    let page: crate::paging::Page<T> = serde_json::from_str(utf8(b)?)?;
     Ok(DynPage {
         items: page.value.into_iter().map(|x| Box::new(x) as Box<dyn DynModel>).collect(),
         next_link: page.next_link,
