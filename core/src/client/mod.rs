@@ -190,12 +190,15 @@ pub struct RawResponse {
 pub type Body = Vec<u8>;
 
 static PROVIDER: std::sync::Once = std::sync::Once::new();
-static SHARED_HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+/// The shared pool and the process that built it: a child after `fork()`
+/// must not reuse connections whose driver tasks live in the parent.
+static SHARED_HTTP: std::sync::Mutex<Option<(u32, reqwest::Client)>> = std::sync::Mutex::new(None);
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The HTTP client (rustls with the ring provider). Clients with the default
-/// connect timeout share one connection pool per process, so building a
-/// client is cheap; timeouts and the user agent are set per request.
+/// connect timeout share one connection pool per process (a forked child gets
+/// its own), so building a client is cheap; timeouts and the user agent are
+/// set per request.
 pub(crate) fn http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
     PROVIDER.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -210,11 +213,16 @@ pub(crate) fn http_client(connect_timeout: Duration) -> Result<reqwest::Client> 
     if connect_timeout != DEFAULT_CONNECT_TIMEOUT {
         return build(connect_timeout);
     }
-    if let Some(c) = SHARED_HTTP.get() {
-        return Ok(c.clone());
+    let pid = std::process::id();
+    let mut shared = SHARED_HTTP.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((owner, c)) = shared.as_ref() {
+        if *owner == pid {
+            return Ok(c.clone());
+        }
     }
     let c = build(connect_timeout)?;
-    Ok(SHARED_HTTP.get_or_init(|| c).clone())
+    *shared = Some((pid, c.clone()));
+    Ok(c)
 }
 
 /// Maps a transport failure to Timeout or Network.

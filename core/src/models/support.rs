@@ -13,29 +13,46 @@ use serde_json::{Map, Value};
 
 pub use super::time::{IsoDuration, Timestamp};
 
-/// Properties a model does not declare, and properties the service sent as
-/// explicit `null`, in arrival order. Serialized back after the declared ones.
+/// Properties a model does not declare, and declared properties the service
+/// sent as explicit `null`, kept so they are written back. Explicit nulls of
+/// declared properties are kept as their static names (no map insert on the
+/// decode path).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Extra(pub Map<String, Value>);
+pub struct Extra {
+    map: Map<String, Value>,
+    nulls: Vec<&'static str>,
+}
+
+static NULL: Value = Value::Null;
 
 impl Extra {
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.get(key)
+        self.map.get(key).or_else(|| self.nulls.contains(&key).then_some(&NULL))
     }
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        self.0.insert(key, value)
+        self.nulls.retain(|n| *n != key);
+        self.map.insert(key, value)
     }
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        self.0.remove(key)
+        let was_null = self.nulls.contains(&key);
+        self.nulls.retain(|n| *n != key);
+        self.map.remove(key).or(was_null.then_some(Value::Null))
     }
-    pub fn iter(&self) -> serde_json::map::Iter<'_> {
-        self.0.iter()
+    /// Remembers that a declared property arrived as `null`.
+    pub fn mark_null(&mut self, name: &'static str) {
+        if !self.nulls.contains(&name) {
+            self.nulls.push(name);
+        }
+    }
+    /// Unknown properties first, then explicit nulls.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.map.iter().map(|(k, v)| (k.as_str(), v)).chain(self.nulls.iter().map(|k| (*k, &NULL)))
     }
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.map.is_empty() && self.nulls.is_empty()
     }
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.map.len() + self.nulls.len()
     }
 }
 
@@ -178,13 +195,11 @@ pub fn take<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     m: &mut A,
     slot: &mut Option<T>,
     extra: &mut Extra,
-    name: &str,
+    name: &'static str,
 ) -> Result<(), A::Error> {
     match m.next_value::<Option<T>>()? {
         Some(v) => *slot = Some(v),
-        None => {
-            extra.insert(name.to_string(), Value::Null);
-        }
+        None => extra.mark_null(name),
     }
     Ok(())
 }
