@@ -174,3 +174,29 @@ async fn unknown_properties_survive_a_round_trip_through_the_service() {
     // The service's extra annotations (e.g. @odata.context) are kept, not dropped.
     assert!(got.extra.get("@odata.context").is_some(), "{:?}", got.extra);
 }
+
+#[tokio::test]
+async fn bad_arguments_fail_before_anything_is_sent() {
+    use entitlement::{Operation, QueryOptions};
+    let err = Client::builder().base_url("not a url").build().unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidArgument);
+    let err = Client::builder().base_url("ftp://example.com").build().unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidArgument);
+
+    let emu = emulator(100).await;
+    let client = admin(&emu);
+    assert_eq!(client.get_catalog("").send().await.unwrap_err().kind, ErrorKind::InvalidArgument);
+    let get = Operation::find_qualified("get_catalog").unwrap();
+    let err = client.call(get, &[], &QueryOptions::default(), None).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidArgument);
+    assert!(err.message.contains("catalogId"), "{err}");
+    let create = Operation::find_qualified("create_catalog").unwrap();
+    let err = client.call(create, &[], &QueryOptions::default(), None).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidArgument);
+    // An id with a slash stays one path segment: the service sees an unknown id.
+    let err = client.get_catalog("../accessPackages").send().await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound, "{err}");
+    // A nextLink pointing elsewhere is refused rather than sent the token.
+    let err = client.fetch_next("https://evil.example/v1.0/x").await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Decode);
+}

@@ -75,7 +75,9 @@ fn documented_responses_round_trip_through_typed_models() {
             println!("  exception: {e}");
         }
     }
-    // Floors: raise them as the models improve; a drop is a regression.
-    assert!(report[0].1 * 100 >= report[0].2 * 80, "v1.0 conformance dropped");
-    assert!(report[1].1 * 100 >= report[1].2 * 70, "beta conformance dropped");
+    // Floors at what the models reach today (exceptions: one docs error in
+    // v1.0, "null" written as a string; beta types the corpus does not
+    // describe yet). A drop is a regression; raise them as models improve.
+    assert!(report[0].1 >= 75, "v1.0 conformance dropped below 75");
+    assert!(report[1].1 >= 86, "beta conformance dropped below 86");
 }
