@@ -82,7 +82,10 @@ def js_method(op):
         hb = has_body(op)
         sig = ", ".join(params + (["body"] if hb else []))
         body = "body" if hb else "undefined"
-        out.append(head + f"  {op.camel}({sig}) {{\n    return rt.invoke(this, {q}, {names}, {values}, {hb}, {body});\n  }}\n")
+        call = f"rt.invoke(this, {q}, {names}, {values}, {hb}, {body})"
+        if op.collection:
+            call = f"{call}.then((r) => (r ? r.value : []))"
+        out.append(head + f"  {op.camel}({sig}) {{\n    return {call};\n  }}\n")
     return "\n".join(out)
 
 
@@ -168,6 +171,8 @@ def dts_method(api, op):
     hb = has_body(op)
     if hb:
         params.append(f"body{'?' if hb == 2 else ''}: {body} | string")
+    if op.collection:
+        resp = f"{resp}[]"
     return [docs, f"  {op.camel}({', '.join(params)}): Promise<{resp}>;"]
 
 

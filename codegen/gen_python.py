@@ -59,10 +59,12 @@ def signature(op, typed: bool, model_mod: str):
         parts.append(f"{n}: str" if typed else n)
         args.append(n)
     if op.body:
+        optional = op.kind == "action"
         if typed:
-            parts.append(f"body: Union[{model_mod}.{pascal(op.body)}, Mapping[str, Any], str]")
+            ty = f"Union[{model_mod}.{pascal(op.body)}, Mapping[str, Any], str]"
+            parts.append(f"body: Optional[{ty}] = None" if optional else f"body: {ty}")
         else:
-            parts.append("body")
+            parts.append("body=None" if optional else "body")
     q = query_for(op)
     if q:
         parts.append("*")
@@ -99,15 +101,17 @@ def gen_ops_py(api):
                     out.append(f'        return {pager}(self._native, "{op.qualified}", {tup}, {query})\n')
                 elif is_async:
                     out.append(f"\n    async def {op.name}({sig}):\n{docstring(op, '        ')}")
-                    out.append(f'        return await self._native.call_async("{op.qualified}", {tup}, {query}, {body})\n')
+                    pick = "[0]" if op.collection else ""
+                    out.append(f'        return (await self._native.call_async("{op.qualified}", {tup}, {query}, {body})){pick}\n')
                 else:
                     out.append(f"\n    def {op.name}({sig}):\n{docstring(op, '        ')}")
-                    out.append(f'        return self._native.call("{op.qualified}", {tup}, {query}, {body})\n')
+                    pick = "[0]" if op.collection else ""
+                    out.append(f'        return self._native.call("{op.qualified}", {tup}, {query}, {body}){pick}\n')
     return "".join(out)
 
 
 def gen_ops_pyi(api):
-    out = [HEADER, "from typing import Any, Mapping, Optional, Sequence, Union\n\n",
+    out = [HEADER, "from typing import Any, List, Mapping, Optional, Sequence, Union\n\n",
            "from . import models\nfrom .models import beta as models_beta\n",
            "from ._paging import AsyncPager, Pager\n\n",
            "_Strs = Union[str, Sequence[str], None]\n"]
@@ -122,7 +126,7 @@ def gen_ops_pyi(api):
                     ret = f"{'AsyncPager' if is_async else 'Pager'}[{resp}]"
                     kw = "def"
                 else:
-                    ret = resp
+                    ret = f"List[{resp}]" if op.collection else resp
                     kw = "async def" if is_async else "def"
                 out.append(f"    {kw} {op.name}({sig}) -> {ret}:\n{docstring(op, '        ')}        ...\n")
     return "".join(out)

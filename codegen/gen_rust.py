@@ -37,6 +37,7 @@ def gen_operations(api) -> str:
             f"        status: {o.status},",
             f"        cmdlet: {rs_str(o.cmdlet)},",
             f"        summary: {rs_str(o.summary)},",
+            f"        collection: {'true' if o.collection else 'false'},",
             "    },",
         ]
     lines += ["];", ""]
@@ -77,6 +78,8 @@ def gen_client(api, version):
         find = f"Operation::find(ApiVersion::{'Beta' if beta else 'V1'}, {json.dumps(o.name)}).expect(\"declared operation\")"
         body_ty = _rust_type_name(api, version, o.body) if o.body else None
         resp_ty = _rust_type_name(api, version, o.response) if o.response else "()"
+        if o.collection:
+            resp_ty = f"crate::paging::Page<{resp_ty}>"
         if body_ty:
             sig.append(f"body: &{body_ty}")
         doc_lines = [f"    /// {o.summary}", f"    ///", f"    /// `{o.method} /{o.version}{o.path}` ({o.cmdlet})."]

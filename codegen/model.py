@@ -43,6 +43,7 @@ class Op:
     status: int
     cmdlet: str
     summary: str
+    collection: bool = False
 
     @property
     def camel(self):
@@ -108,7 +109,7 @@ def load_api(root: Path) -> Api:
         params = re.findall(r"{(\w+)}", o["path"])
         ops.append(Op(o["name"], o["version"], o["kind"], o["method"], o["path"], o.get("aliases", []),
                       params, o.get("body"), o.get("response"), o["status"], o.get("cmdlet", ""),
-                      o.get("summary", "")))
+                      o.get("summary", ""), bool(o.get("collection", False))))
     seen = set()
     for o in ops:
         key = (o.version, o.name)

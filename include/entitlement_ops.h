@@ -87,5 +87,275 @@
 #define ENT_OP_BETA_GET_ACCESS_PACKAGE "beta.get_access_package"
 /** Delete an access package (beta path). `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`; path args: accessPackageId; returns: nothing (204). */
 #define ENT_OP_BETA_DELETE_ACCESS_PACKAGE "beta.delete_access_package"
+/** List the approvals the signed-in user can act on (on='approver'). `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')`; path args: on; returns: approval items. */
+#define ENT_OP_FILTER_ASSIGNMENT_APPROVALS_BY_CURRENT_USER "filter_assignment_approvals_by_current_user"
+/** Get the approval of an assignment request (its id is the request's id). `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}`; path args: approvalId; returns: approval. */
+#define ENT_OP_GET_ASSIGNMENT_APPROVAL "get_assignment_approval"
+/** List the stages of an approval. `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages`; path args: approvalId; returns: approvalStage items. */
+#define ENT_OP_LIST_ASSIGNMENT_APPROVAL_STAGES "list_assignment_approval_stages"
+/** Get one approval stage. `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}`; path args: approvalId, approvalStageId; returns: approvalStage. */
+#define ENT_OP_GET_ASSIGNMENT_APPROVAL_STAGE "get_assignment_approval_stage"
+/** Approve or deny a stage (reviewResult and justification). `PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}`; path args: approvalId, approvalStageId; body: approvalStage; returns: nothing (204). */
+#define ENT_OP_UPDATE_ASSIGNMENT_APPROVAL_STAGE "update_assignment_approval_stage"
+/** List the approvals the signed-in user can act on (on='approver'). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')`; path args: on; returns: approval items. */
+#define ENT_OP_BETA_FILTER_ACCESS_PACKAGE_ASSIGNMENT_APPROVALS_BY_CURRENT_USER "beta.filter_access_package_assignment_approvals_by_current_user"
+/** Get the approval of an assignment request. `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}`; path args: approvalId; returns: approval. */
+#define ENT_OP_BETA_GET_ACCESS_PACKAGE_ASSIGNMENT_APPROVAL "beta.get_access_package_assignment_approval"
+/** List the steps of an approval (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps`; path args: approvalId; returns: approvalStep items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_ASSIGNMENT_APPROVAL_STEPS "beta.list_access_package_assignment_approval_steps"
+/** Get one approval step (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}`; path args: approvalId, approvalStepId; returns: approvalStep. */
+#define ENT_OP_BETA_GET_ACCESS_PACKAGE_ASSIGNMENT_APPROVAL_STEP "beta.get_access_package_assignment_approval_step"
+/** Approve or deny a step (beta). `PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}`; path args: approvalId, approvalStepId; body: approvalStep; returns: nothing (204). */
+#define ENT_OP_BETA_UPDATE_ACCESS_PACKAGE_ASSIGNMENT_APPROVAL_STEP "beta.update_access_package_assignment_approval_step"
+/** Re-evaluate and re-apply an assignment. `POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess`; path args: assignmentId; returns: nothing (204). */
+#define ENT_OP_REPROCESS_ASSIGNMENT "reprocess_assignment"
+/** List the signed-in user's assignments (on='target' or 'createdBy'). `GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}')`; path args: on; returns: accessPackageAssignment items. */
+#define ENT_OP_FILTER_ASSIGNMENTS_BY_CURRENT_USER "filter_assignments_by_current_user"
+/** Assignments of an access package whose targets also hold an incompatible one. `GET /v1.0/identityGovernance/entitlementManagement/assignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')`; path args: accessPackageId, incompatibleAccessPackageId; returns: accessPackageAssignment items. */
+#define ENT_OP_LIST_ADDITIONAL_ACCESS "list_additional_access"
+/** External sponsors of the connected organization of an assignment's target. `GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/externalSponsors`; path args: assignmentId; returns: directoryObject items. */
+#define ENT_OP_LIST_ASSIGNMENT_TARGET_EXTERNAL_SPONSORS "list_assignment_target_external_sponsors"
+/** Internal sponsors of the connected organization of an assignment's target. `GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/internalSponsors`; path args: assignmentId; returns: directoryObject items. */
+#define ENT_OP_LIST_ASSIGNMENT_TARGET_INTERNAL_SPONSORS "list_assignment_target_internal_sponsors"
+/** Re-evaluate and re-apply an assignment (beta). `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess`; path args: accessPackageAssignmentId; returns: nothing (204). */
+#define ENT_OP_BETA_REPROCESS_ACCESS_PACKAGE_ASSIGNMENT "beta.reprocess_access_package_assignment"
+/** List the signed-in user's assignments (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}')`; path args: on; returns: accessPackageAssignment items. */
+#define ENT_OP_BETA_FILTER_ACCESS_PACKAGE_ASSIGNMENTS_BY_CURRENT_USER "beta.filter_access_package_assignments_by_current_user"
+/** Assignments of an access package whose targets also hold an incompatible one (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')`; path args: accessPackageId, incompatibleAccessPackageId; returns: accessPackageAssignment items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_ASSIGNMENTS_ADDITIONAL_ACCESS "beta.list_access_package_assignments_additional_access"
+/** List the resource roles delivered by assignments (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles`; path args: none; returns: accessPackageAssignmentResourceRole items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_ASSIGNMENT_RESOURCE_ROLES "beta.list_access_package_assignment_resource_roles"
+/** Get one assignment resource role (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId}`; path args: accessPackageAssignmentResourceRoleId; returns: accessPackageAssignmentResourceRole. */
+#define ENT_OP_BETA_GET_ACCESS_PACKAGE_ASSIGNMENT_RESOURCE_ROLE "beta.get_access_package_assignment_resource_role"
+/** List the signed-in user's requests (on='target' or 'createdBy'). `GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')`; path args: on; returns: accessPackageAssignmentRequest items. */
+#define ENT_OP_FILTER_ASSIGNMENT_REQUESTS_BY_CURRENT_USER "filter_assignment_requests_by_current_user"
+/** Retry a failed request. `POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess`; path args: assignmentRequestId; returns: nothing (204). */
+#define ENT_OP_REPROCESS_ASSIGNMENT_REQUEST "reprocess_assignment_request"
+/** Resume a request waiting on a custom extension callback. `POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume`; path args: assignmentRequestId; body: resumePostRequestBody; returns: nothing (204). */
+#define ENT_OP_RESUME_ASSIGNMENT_REQUEST "resume_assignment_request"
+/** List the assignment requests (beta, assignmentRequests path). `GET /beta/identityGovernance/entitlementManagement/assignmentRequests`; path args: none; returns: accessPackageAssignmentRequest items. */
+#define ENT_OP_BETA_LIST_ASSIGNMENT_REQUESTS "beta.list_assignment_requests"
+/** Request an assignment (beta, assignmentRequests path). `POST /beta/identityGovernance/entitlementManagement/assignmentRequests`; path args: none; body: accessPackageAssignmentRequest; returns: accessPackageAssignmentRequest. */
+#define ENT_OP_BETA_CREATE_ASSIGNMENT_REQUEST "beta.create_assignment_request"
+/** List the signed-in user's requests (beta, assignmentRequests path). `GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')`; path args: on; returns: accessPackageAssignmentRequest items. */
+#define ENT_OP_BETA_FILTER_ASSIGNMENT_REQUESTS_BY_CURRENT_USER "beta.filter_assignment_requests_by_current_user"
+/** Cancel a request (beta, assignmentRequests path). `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel`; path args: assignmentRequestId; returns: nothing (204). */
+#define ENT_OP_BETA_CANCEL_ASSIGNMENT_REQUEST "beta.cancel_assignment_request"
+/** Retry a failed request (beta, assignmentRequests path). `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess`; path args: assignmentRequestId; returns: nothing (204). */
+#define ENT_OP_BETA_REPROCESS_ASSIGNMENT_REQUEST "beta.reprocess_assignment_request"
+/** Resume a request (beta, assignmentRequests path). `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume`; path args: assignmentRequestId; body: resumePostRequestBody; returns: nothing (204). */
+#define ENT_OP_BETA_RESUME_ASSIGNMENT_REQUEST "beta.resume_assignment_request"
+/** List the signed-in user's requests (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}')`; path args: on; returns: accessPackageAssignmentRequest items. */
+#define ENT_OP_BETA_FILTER_ACCESS_PACKAGE_ASSIGNMENT_REQUESTS_BY_CURRENT_USER "beta.filter_access_package_assignment_requests_by_current_user"
+/** Delete a finished request (beta model). `DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}`; path args: accessPackageAssignmentRequestId; returns: nothing (204). */
+#define ENT_OP_BETA_DELETE_ACCESS_PACKAGE_ASSIGNMENT_REQUEST "beta.delete_access_package_assignment_request"
+/** Cancel a pending request (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel`; path args: accessPackageAssignmentRequestId; body: accessPackageAssignmentRequest; returns: nothing (204). */
+#define ENT_OP_BETA_CANCEL_ACCESS_PACKAGE_ASSIGNMENT_REQUEST "beta.cancel_access_package_assignment_request"
+/** Retry a failed request (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess`; path args: accessPackageAssignmentRequestId; returns: nothing (204). */
+#define ENT_OP_BETA_REPROCESS_ACCESS_PACKAGE_ASSIGNMENT_REQUEST "beta.reprocess_access_package_assignment_request"
+/** Resume a request (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume`; path args: accessPackageAssignmentRequestId; body: resumePostRequestBody; returns: nothing (204). */
+#define ENT_OP_BETA_RESUME_ACCESS_PACKAGE_ASSIGNMENT_REQUEST "beta.resume_access_package_assignment_request"
+/** List the access packages the signed-in user may request (on='allowedRequestor'). `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')`; path args: on; returns: accessPackage items. */
+#define ENT_OP_FILTER_ACCESS_PACKAGES_BY_CURRENT_USER "filter_access_packages_by_current_user"
+/** List the access packages the signed-in user may request (on='allowedRequestor'). `GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')`; path args: on; returns: accessPackage items. */
+#define ENT_OP_BETA_FILTER_ACCESS_PACKAGES_BY_CURRENT_USER "beta.filter_access_packages_by_current_user"
+/** List the access packages that name this one as incompatible. `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith`; path args: accessPackageId; returns: accessPackage items. */
+#define ENT_OP_LIST_ACCESS_PACKAGES_INCOMPATIBLE_WITH "list_access_packages_incompatible_with"
+/** List the access packages that name this one as incompatible. `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith`; path args: accessPackageId; returns: accessPackage items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGES_INCOMPATIBLE_WITH "beta.list_access_packages_incompatible_with"
+/** What the caller must supply to request this access package, per policy. `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements`; path args: accessPackageId; body: getApplicablePolicyRequirementsPostRequestBody; returns: accessPackageAssignmentRequestRequirements. */
+#define ENT_OP_GET_APPLICABLE_POLICY_REQUIREMENTS "get_applicable_policy_requirements"
+/** What the caller must supply to request this access package, per policy. `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements`; path args: accessPackageId; body: getApplicablePolicyRequirementsPostRequestBody; returns: accessPackageAssignmentRequestRequirements. */
+#define ENT_OP_BETA_GET_APPLICABLE_POLICY_REQUIREMENTS "beta.get_applicable_policy_requirements"
+/** List the access packages incompatible with this one. `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages`; path args: accessPackageId; returns: accessPackage items. */
+#define ENT_OP_LIST_INCOMPATIBLE_ACCESS_PACKAGES "list_incompatible_access_packages"
+/** List the access packages incompatible with this one. `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages`; path args: accessPackageId; returns: accessPackage items. */
+#define ENT_OP_BETA_LIST_INCOMPATIBLE_ACCESS_PACKAGES "beta.list_incompatible_access_packages"
+/** Mark an access package as incompatible with this one. `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`; path args: accessPackageId; body: referenceCreate; returns: nothing (204). */
+#define ENT_OP_ADD_INCOMPATIBLE_ACCESS_PACKAGE "add_incompatible_access_package"
+/** Mark an access package as incompatible with this one. `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`; path args: accessPackageId; body: referenceCreate; returns: nothing (204). */
+#define ENT_OP_BETA_ADD_INCOMPATIBLE_ACCESS_PACKAGE "beta.add_incompatible_access_package"
+/** Remove an incompatible access package. `DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref`; path args: accessPackageId, incompatibleAccessPackageId; returns: nothing (204). */
+#define ENT_OP_REMOVE_INCOMPATIBLE_ACCESS_PACKAGE "remove_incompatible_access_package"
+/** Remove an incompatible access package. `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref`; path args: accessPackageId, incompatibleAccessPackageId; returns: nothing (204). */
+#define ENT_OP_BETA_REMOVE_INCOMPATIBLE_ACCESS_PACKAGE "beta.remove_incompatible_access_package"
+/** List the groups whose members may not request this access package. `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups`; path args: accessPackageId; returns: group items. */
+#define ENT_OP_LIST_INCOMPATIBLE_GROUPS "list_incompatible_groups"
+/** List the groups whose members may not request this access package. `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups`; path args: accessPackageId; returns: group items. */
+#define ENT_OP_BETA_LIST_INCOMPATIBLE_GROUPS "beta.list_incompatible_groups"
+/** Mark a group as incompatible with this access package. `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`; path args: accessPackageId; body: referenceCreate; returns: nothing (204). */
+#define ENT_OP_ADD_INCOMPATIBLE_GROUP "add_incompatible_group"
+/** Mark a group as incompatible with this access package. `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`; path args: accessPackageId; body: referenceCreate; returns: nothing (204). */
+#define ENT_OP_BETA_ADD_INCOMPATIBLE_GROUP "beta.add_incompatible_group"
+/** Remove an incompatible group. `DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref`; path args: accessPackageId, groupId; returns: nothing (204). */
+#define ENT_OP_REMOVE_INCOMPATIBLE_GROUP "remove_incompatible_group"
+/** Remove an incompatible group. `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref`; path args: accessPackageId, groupId; returns: nothing (204). */
+#define ENT_OP_BETA_REMOVE_INCOMPATIBLE_GROUP "beta.remove_incompatible_group"
+/** Move an access package to another catalog. `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog`; path args: accessPackageId; body: moveToCatalogPostRequestBody; returns: nothing (204). */
+#define ENT_OP_MOVE_ACCESS_PACKAGE_TO_CATALOG "move_access_package_to_catalog"
+/** Move an access package to another catalog. `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog`; path args: accessPackageId; body: moveToCatalogPostRequestBody; returns: nothing (204). */
+#define ENT_OP_BETA_MOVE_ACCESS_PACKAGE_TO_CATALOG "beta.move_access_package_to_catalog"
+/** Access packages suggested to the signed-in user. `GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')`; path args: on; returns: accessPackageSuggestion items. */
+#define ENT_OP_FILTER_ACCESS_PACKAGE_SUGGESTIONS_BY_CURRENT_USER "filter_access_package_suggestions_by_current_user"
+/** Access packages suggested to the signed-in user. `GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')`; path args: on; returns: accessPackageSuggestion items. */
+#define ENT_OP_BETA_FILTER_ACCESS_PACKAGE_SUGGESTIONS_BY_CURRENT_USER "beta.filter_access_package_suggestions_by_current_user"
+/** Resource roles of an access package the caller can see in My Access. `GET /v1.0/identityGovernance/entitlementManagement/availableAccessPackages/{availableAccessPackageId}/resourceRoleScopes`; path args: availableAccessPackageId; returns: accessPackageResourceRoleScope items. */
+#define ENT_OP_LIST_AVAILABLE_ACCESS_PACKAGE_RESOURCE_ROLE_SCOPES "list_available_access_package_resource_role_scopes"
+/** List the access packages (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackages`; path args: none; returns: accessPackage items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGES "beta.list_access_packages"
+/** Create an access package (beta: catalogId). `POST /beta/identityGovernance/entitlementManagement/accessPackages`; path args: none; body: accessPackage; returns: accessPackage. */
+#define ENT_OP_BETA_CREATE_ACCESS_PACKAGE "beta.create_access_package"
+/** Update an access package (beta). `PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`; path args: accessPackageId; body: accessPackage; returns: nothing (204). */
+#define ENT_OP_BETA_UPDATE_ACCESS_PACKAGE "beta.update_access_package"
+/** Add a resource role to an access package (beta). `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`; path args: accessPackageId; body: accessPackageResourceRoleScope; returns: accessPackageResourceRoleScope. */
+#define ENT_OP_BETA_CREATE_ACCESS_PACKAGE_RESOURCE_ROLE_SCOPE "beta.create_access_package_resource_role_scope"
+/** Remove a resource role from an access package (beta). `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId}`; path args: accessPackageId, accessPackageResourceRoleScopeId; returns: nothing (204). */
+#define ENT_OP_BETA_DELETE_ACCESS_PACKAGE_RESOURCE_ROLE_SCOPE "beta.delete_access_package_resource_role_scope"
+/** Refresh a catalog resource's roles and attributes from its origin. `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh`; path args: catalogId, resourceId; returns: nothing (204). */
+#define ENT_OP_REFRESH_CATALOG_RESOURCE "refresh_catalog_resource"
+/** List a catalog's custom workflow extensions. `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`; path args: catalogId; returns: customCalloutExtension items. */
+#define ENT_OP_LIST_CATALOG_CUSTOM_WORKFLOW_EXTENSIONS "list_catalog_custom_workflow_extensions"
+/** Create a custom workflow extension in a catalog. `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`; path args: catalogId; body: customCalloutExtension; returns: customCalloutExtension. */
+#define ENT_OP_CREATE_CATALOG_CUSTOM_WORKFLOW_EXTENSION "create_catalog_custom_workflow_extension"
+/** Get one custom workflow extension. `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`; path args: catalogId, customWorkflowExtensionId; returns: customCalloutExtension. */
+#define ENT_OP_GET_CATALOG_CUSTOM_WORKFLOW_EXTENSION "get_catalog_custom_workflow_extension"
+/** Replace a custom workflow extension (full object). `PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`; path args: catalogId, customWorkflowExtensionId; body: customCalloutExtension; returns: customCalloutExtension. */
+#define ENT_OP_REPLACE_CATALOG_CUSTOM_WORKFLOW_EXTENSION "replace_catalog_custom_workflow_extension"
+/** Delete a custom workflow extension. `DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`; path args: catalogId, customWorkflowExtensionId; returns: nothing (204). */
+#define ENT_OP_DELETE_CATALOG_CUSTOM_WORKFLOW_EXTENSION "delete_catalog_custom_workflow_extension"
+/** List the upload sessions of a custom data provided resource. `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`; path args: catalogId, resourceId; returns: customDataProvidedResourceUploadSession items. */
+#define ENT_OP_LIST_CATALOG_RESOURCE_UPLOAD_SESSIONS "list_catalog_resource_upload_sessions"
+/** Open an upload session for access review data. `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`; path args: catalogId, resourceId; body: customDataProvidedResourceUploadSession; returns: customDataProvidedResourceUploadSession. */
+#define ENT_OP_CREATE_CATALOG_RESOURCE_UPLOAD_SESSION "create_catalog_resource_upload_session"
+/** Get one upload session. `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`; path args: catalogId, resourceId, uploadSessionId; returns: customDataProvidedResourceUploadSession. */
+#define ENT_OP_GET_CATALOG_RESOURCE_UPLOAD_SESSION "get_catalog_resource_upload_session"
+/** Update an upload session (e.g. status: complete). `PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`; path args: catalogId, resourceId, uploadSessionId; body: customDataProvidedResourceUploadSession; returns: customDataProvidedResourceUploadSession. */
+#define ENT_OP_UPDATE_CATALOG_RESOURCE_UPLOAD_SESSION "update_catalog_resource_upload_session"
+/** Delete an upload session. `DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`; path args: catalogId, resourceId, uploadSessionId; returns: nothing (204). */
+#define ENT_OP_DELETE_CATALOG_RESOURCE_UPLOAD_SESSION "delete_catalog_resource_upload_session"
+/** Upload a data file into an upload session. `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile`; path args: catalogId, resourceId, uploadSessionId; returns: customDataProvidedResourceUploadSession. */
+#define ENT_OP_UPLOAD_CATALOG_RESOURCE_UPLOAD_SESSION_FILE "upload_catalog_resource_upload_session_file"
+/** List the catalogs (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`; path args: none; returns: accessPackageCatalog items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_CATALOGS "beta.list_access_package_catalogs"
+/** Create a catalog (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`; path args: none; body: accessPackageCatalog; returns: accessPackageCatalog. */
+#define ENT_OP_BETA_CREATE_ACCESS_PACKAGE_CATALOG "beta.create_access_package_catalog"
+/** Get one catalog (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`; path args: accessPackageCatalogId; returns: accessPackageCatalog. */
+#define ENT_OP_BETA_GET_ACCESS_PACKAGE_CATALOG "beta.get_access_package_catalog"
+/** Update a catalog (beta model). `PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`; path args: accessPackageCatalogId; body: accessPackageCatalog; returns: nothing (204). */
+#define ENT_OP_BETA_UPDATE_ACCESS_PACKAGE_CATALOG "beta.update_access_package_catalog"
+/** Delete a catalog (beta model). `DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`; path args: accessPackageCatalogId; returns: nothing (204). */
+#define ENT_OP_BETA_DELETE_ACCESS_PACKAGE_CATALOG "beta.delete_access_package_catalog"
+/** List a catalog's resources (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources`; path args: accessPackageCatalogId; returns: accessPackageResource items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_CATALOG_RESOURCES "beta.list_access_package_catalog_resources"
+/** List the roles of a catalog's resources (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles`; path args: accessPackageCatalogId; returns: accessPackageResourceRole items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_CATALOG_RESOURCE_ROLES "beta.list_access_package_catalog_resource_roles"
+/** Refresh a catalog resource (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh`; path args: accessPackageCatalogId, accessPackageResourceId; returns: nothing (204). */
+#define ENT_OP_BETA_REFRESH_ACCESS_PACKAGE_CATALOG_RESOURCE "beta.refresh_access_package_catalog_resource"
+/** List upload sessions (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions`; path args: accessPackageCatalogId, accessPackageResourceId; returns: customDataProvidedResourceUploadSession items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_CATALOG_RESOURCE_UPLOAD_SESSIONS "beta.list_access_package_catalog_resource_upload_sessions"
+/** List a catalog's custom workflow extensions (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`; path args: accessPackageCatalogId; returns: customCalloutExtension items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_CATALOG_CUSTOM_WORKFLOW_EXTENSIONS "beta.list_access_package_catalog_custom_workflow_extensions"
+/** Create a custom workflow extension (beta). `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`; path args: accessPackageCatalogId; body: customCalloutExtension; returns: customCalloutExtension. */
+#define ENT_OP_BETA_CREATE_ACCESS_PACKAGE_CATALOG_CUSTOM_WORKFLOW_EXTENSION "beta.create_access_package_catalog_custom_workflow_extension"
+/** Get one custom workflow extension (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`; path args: accessPackageCatalogId, customCalloutExtensionId; returns: customCalloutExtension. */
+#define ENT_OP_BETA_GET_ACCESS_PACKAGE_CATALOG_CUSTOM_WORKFLOW_EXTENSION "beta.get_access_package_catalog_custom_workflow_extension"
+/** Replace a custom workflow extension (beta). `PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`; path args: accessPackageCatalogId, customCalloutExtensionId; body: customCalloutExtension; returns: customCalloutExtension. */
+#define ENT_OP_BETA_REPLACE_ACCESS_PACKAGE_CATALOG_CUSTOM_WORKFLOW_EXTENSION "beta.replace_access_package_catalog_custom_workflow_extension"
+/** Delete a custom workflow extension (beta). `DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`; path args: accessPackageCatalogId, customCalloutExtensionId; returns: nothing (204). */
+#define ENT_OP_BETA_DELETE_ACCESS_PACKAGE_CATALOG_CUSTOM_WORKFLOW_EXTENSION "beta.delete_access_package_catalog_custom_workflow_extension"
+/** List deprecated custom access package workflow extensions. `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`; path args: accessPackageCatalogId; returns: customAccessPackageWorkflowExtension items. */
+#define ENT_OP_BETA_LIST_CUSTOM_ACCESS_PACKAGE_WORKFLOW_EXTENSIONS "beta.list_custom_access_package_workflow_extensions"
+/** Create a deprecated custom access package workflow extension. `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`; path args: accessPackageCatalogId; body: customAccessPackageWorkflowExtension; returns: customAccessPackageWorkflowExtension. */
+#define ENT_OP_BETA_CREATE_CUSTOM_ACCESS_PACKAGE_WORKFLOW_EXTENSION "beta.create_custom_access_package_workflow_extension"
+/** Get one deprecated custom access package workflow extension. `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`; path args: accessPackageCatalogId, customAccessPackageWorkflowExtensionId; returns: customAccessPackageWorkflowExtension. */
+#define ENT_OP_BETA_GET_CUSTOM_ACCESS_PACKAGE_WORKFLOW_EXTENSION "beta.get_custom_access_package_workflow_extension"
+/** Replace a deprecated custom access package workflow extension. `PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`; path args: accessPackageCatalogId, customAccessPackageWorkflowExtensionId; body: customAccessPackageWorkflowExtension; returns: customAccessPackageWorkflowExtension. */
+#define ENT_OP_BETA_REPLACE_CUSTOM_ACCESS_PACKAGE_WORKFLOW_EXTENSION "beta.replace_custom_access_package_workflow_extension"
+/** Delete a deprecated custom access package workflow extension. `DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`; path args: accessPackageCatalogId, customAccessPackageWorkflowExtensionId; returns: nothing (204). */
+#define ENT_OP_BETA_DELETE_CUSTOM_ACCESS_PACKAGE_WORKFLOW_EXTENSION "beta.delete_custom_access_package_workflow_extension"
+/** List the resource environments (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments`; path args: none; returns: accessPackageResourceEnvironment items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_RESOURCE_ENVIRONMENTS "beta.list_access_package_resource_environments"
+/** Get one resource environment (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}`; path args: accessPackageResourceEnvironmentId; returns: accessPackageResourceEnvironment. */
+#define ENT_OP_BETA_GET_ACCESS_PACKAGE_RESOURCE_ENVIRONMENT "beta.get_access_package_resource_environment"
+/** List resource requests (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`; path args: none; returns: accessPackageResourceRequest items. */
+#define ENT_OP_BETA_LIST_ACCESS_PACKAGE_RESOURCE_REQUESTS "beta.list_access_package_resource_requests"
+/** Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove). `POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`; path args: none; body: accessPackageResourceRequest; returns: accessPackageResourceRequest. */
+#define ENT_OP_BETA_CREATE_ACCESS_PACKAGE_RESOURCE_REQUEST "beta.create_access_package_resource_request"
+/** List the connected organizations. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`; path args: none; returns: connectedOrganization items. */
+#define ENT_OP_LIST_CONNECTED_ORGANIZATIONS "list_connected_organizations"
+/** List the connected organizations. `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations`; path args: none; returns: connectedOrganization items. */
+#define ENT_OP_BETA_LIST_CONNECTED_ORGANIZATIONS "beta.list_connected_organizations"
+/** Create a connected organization. `POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`; path args: none; body: connectedOrganization; returns: connectedOrganization. */
+#define ENT_OP_CREATE_CONNECTED_ORGANIZATION "create_connected_organization"
+/** Create a connected organization. `POST /beta/identityGovernance/entitlementManagement/connectedOrganizations`; path args: none; body: connectedOrganization; returns: connectedOrganization. */
+#define ENT_OP_BETA_CREATE_CONNECTED_ORGANIZATION "beta.create_connected_organization"
+/** Get one connected organization. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; returns: connectedOrganization. */
+#define ENT_OP_GET_CONNECTED_ORGANIZATION "get_connected_organization"
+/** Get one connected organization. `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; returns: connectedOrganization. */
+#define ENT_OP_BETA_GET_CONNECTED_ORGANIZATION "beta.get_connected_organization"
+/** Update a connected organization. `PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; body: connectedOrganization; returns: nothing (204). */
+#define ENT_OP_UPDATE_CONNECTED_ORGANIZATION "update_connected_organization"
+/** Update a connected organization. `PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; body: connectedOrganization; returns: nothing (204). */
+#define ENT_OP_BETA_UPDATE_CONNECTED_ORGANIZATION "beta.update_connected_organization"
+/** Delete a connected organization. `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; returns: nothing (204). */
+#define ENT_OP_DELETE_CONNECTED_ORGANIZATION "delete_connected_organization"
+/** Delete a connected organization. `DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; returns: nothing (204). */
+#define ENT_OP_BETA_DELETE_CONNECTED_ORGANIZATION "beta.delete_connected_organization"
+/** List the external sponsors of a connected organization. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors`; path args: connectedOrganizationId; returns: directoryObject items. */
+#define ENT_OP_LIST_CONNECTED_ORGANIZATION_EXTERNAL_SPONSORS "list_connected_organization_external_sponsors"
+/** List the external sponsors of a connected organization. `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors`; path args: connectedOrganizationId; returns: directoryObject items. */
+#define ENT_OP_BETA_LIST_CONNECTED_ORGANIZATION_EXTERNAL_SPONSORS "beta.list_connected_organization_external_sponsors"
+/** Add a user or group as external sponsor. `POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`; path args: connectedOrganizationId; body: referenceCreate; returns: nothing (204). */
+#define ENT_OP_ADD_CONNECTED_ORGANIZATION_EXTERNAL_SPONSOR "add_connected_organization_external_sponsor"
+/** Add a user or group as external sponsor. `POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`; path args: connectedOrganizationId; body: referenceCreate; returns: nothing (204). */
+#define ENT_OP_BETA_ADD_CONNECTED_ORGANIZATION_EXTERNAL_SPONSOR "beta.add_connected_organization_external_sponsor"
+/** Remove an external sponsor. `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref`; path args: connectedOrganizationId, directoryObjectId; returns: nothing (204). */
+#define ENT_OP_REMOVE_CONNECTED_ORGANIZATION_EXTERNAL_SPONSOR "remove_connected_organization_external_sponsor"
+/** Remove an external sponsor. `DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref`; path args: connectedOrganizationId, directoryObjectId; returns: nothing (204). */
+#define ENT_OP_BETA_REMOVE_CONNECTED_ORGANIZATION_EXTERNAL_SPONSOR "beta.remove_connected_organization_external_sponsor"
+/** List the internal sponsors of a connected organization. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors`; path args: connectedOrganizationId; returns: directoryObject items. */
+#define ENT_OP_LIST_CONNECTED_ORGANIZATION_INTERNAL_SPONSORS "list_connected_organization_internal_sponsors"
+/** List the internal sponsors of a connected organization. `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors`; path args: connectedOrganizationId; returns: directoryObject items. */
+#define ENT_OP_BETA_LIST_CONNECTED_ORGANIZATION_INTERNAL_SPONSORS "beta.list_connected_organization_internal_sponsors"
+/** Add a user or group as internal sponsor. `POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`; path args: connectedOrganizationId; body: referenceCreate; returns: nothing (204). */
+#define ENT_OP_ADD_CONNECTED_ORGANIZATION_INTERNAL_SPONSOR "add_connected_organization_internal_sponsor"
+/** Add a user or group as internal sponsor. `POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`; path args: connectedOrganizationId; body: referenceCreate; returns: nothing (204). */
+#define ENT_OP_BETA_ADD_CONNECTED_ORGANIZATION_INTERNAL_SPONSOR "beta.add_connected_organization_internal_sponsor"
+/** Remove an internal sponsor. `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref`; path args: connectedOrganizationId, directoryObjectId; returns: nothing (204). */
+#define ENT_OP_REMOVE_CONNECTED_ORGANIZATION_INTERNAL_SPONSOR "remove_connected_organization_internal_sponsor"
+/** Remove an internal sponsor. `DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref`; path args: connectedOrganizationId, directoryObjectId; returns: nothing (204). */
+#define ENT_OP_BETA_REMOVE_CONNECTED_ORGANIZATION_INTERNAL_SPONSOR "beta.remove_connected_organization_internal_sponsor"
+/** Get the tenant's entitlement management settings. `GET /v1.0/identityGovernance/entitlementManagement/settings`; path args: none; returns: entitlementManagementSettings. */
+#define ENT_OP_GET_SETTINGS "get_settings"
+/** Get the tenant's entitlement management settings. `GET /beta/identityGovernance/entitlementManagement/settings`; path args: none; returns: entitlementManagementSettings. */
+#define ENT_OP_BETA_GET_SETTINGS "beta.get_settings"
+/** Update the tenant's entitlement management settings. `PATCH /v1.0/identityGovernance/entitlementManagement/settings`; path args: none; body: entitlementManagementSettings; returns: nothing (204). */
+#define ENT_OP_UPDATE_SETTINGS "update_settings"
+/** Update the tenant's entitlement management settings. `PATCH /beta/identityGovernance/entitlementManagement/settings`; path args: none; body: entitlementManagementSettings; returns: nothing (204). */
+#define ENT_OP_BETA_UPDATE_SETTINGS "beta.update_settings"
+/** Get the access package subject of a directory object. `GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`; path args: objectId; returns: accessPackageSubject. */
+#define ENT_OP_GET_SUBJECT "get_subject"
+/** Get the access package subject of a directory object. `GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`; path args: objectId; returns: accessPackageSubject. */
+#define ENT_OP_BETA_GET_SUBJECT "beta.get_subject"
+/** Update a subject (e.g. subjectLifecycle). `PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`; path args: objectId; body: accessPackageSubject; returns: nothing (204). */
+#define ENT_OP_UPDATE_SUBJECT "update_subject"
+/** Update a subject (e.g. subjectLifecycle). `PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`; path args: objectId; body: accessPackageSubject; returns: nothing (204). */
+#define ENT_OP_BETA_UPDATE_SUBJECT "beta.update_subject"
+/** List the resource environments (e.g. SharePoint Online geographies). `GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments`; path args: none; returns: accessPackageResourceEnvironment items. */
+#define ENT_OP_LIST_RESOURCE_ENVIRONMENTS "list_resource_environments"
+/** Get the end-user settings (what My Access shows). `GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`; path args: none; returns: endUserSettings. */
+#define ENT_OP_GET_END_USER_SETTINGS "get_end_user_settings"
+/** Replace the end-user settings. `PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`; path args: none; body: endUserSettings; returns: endUserSettings. */
+#define ENT_OP_REPLACE_END_USER_SETTINGS "replace_end_user_settings"
+/** List the connectors to external resource systems. `GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`; path args: none; returns: externalOriginResourceConnector items. */
+#define ENT_OP_LIST_EXTERNAL_ORIGIN_RESOURCE_CONNECTORS "list_external_origin_resource_connectors"
+/** Create a connector to an external resource system. `POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`; path args: none; body: externalOriginResourceConnector; returns: externalOriginResourceConnector. */
+#define ENT_OP_CREATE_EXTERNAL_ORIGIN_RESOURCE_CONNECTOR "create_external_origin_resource_connector"
+/** Get one connector. `GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`; path args: externalOriginResourceConnectorId; returns: externalOriginResourceConnector. */
+#define ENT_OP_GET_EXTERNAL_ORIGIN_RESOURCE_CONNECTOR "get_external_origin_resource_connector"
+/** Update a connector. `PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`; path args: externalOriginResourceConnectorId; body: externalOriginResourceConnector; returns: externalOriginResourceConnector. */
+#define ENT_OP_UPDATE_EXTERNAL_ORIGIN_RESOURCE_CONNECTOR "update_external_origin_resource_connector"
+/** Delete a connector. `DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`; path args: externalOriginResourceConnectorId; returns: nothing (204). */
+#define ENT_OP_DELETE_EXTERNAL_ORIGIN_RESOURCE_CONNECTOR "delete_external_origin_resource_connector"
 
 #endif /* ENTITLEMENT_OPS_H */

@@ -157,6 +157,206 @@ export declare class BetaClient {
   getAccessPackage(accessPackageId: string, options?: GetOptions): Promise<beta.AccessPackage>;
   /** Delete an access package (beta path). `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}` */
   deleteAccessPackage(accessPackageId: string): Promise<void>;
+  /** List the approvals the signed-in user can act on (on='approver'). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')` */
+  filterAccessPackageAssignmentApprovalsByCurrentUser(on: string, options?: ListOptions): PageIterator<beta.Approval>;
+  /** First page of `filterAccessPackageAssignmentApprovalsByCurrentUser`. */
+  filterAccessPackageAssignmentApprovalsByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<beta.Approval>>;
+  /** Get the approval of an assignment request. `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}` */
+  getAccessPackageAssignmentApproval(approvalId: string, options?: GetOptions): Promise<beta.Approval>;
+  /** List the steps of an approval (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps` */
+  listAccessPackageAssignmentApprovalSteps(approvalId: string, options?: ListOptions): PageIterator<beta.ApprovalStep>;
+  /** First page of `listAccessPackageAssignmentApprovalSteps`. */
+  listAccessPackageAssignmentApprovalStepsPage(approvalId: string, options?: ListOptions): Promise<Page<beta.ApprovalStep>>;
+  /** Get one approval step (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}` */
+  getAccessPackageAssignmentApprovalStep(approvalId: string, approvalStepId: string, options?: GetOptions): Promise<beta.ApprovalStep>;
+  /** Approve or deny a step (beta). `PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}` */
+  updateAccessPackageAssignmentApprovalStep(approvalId: string, approvalStepId: string, body: beta.ApprovalStep | string): Promise<void>;
+  /** Re-evaluate and re-apply an assignment (beta). `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess` */
+  reprocessAccessPackageAssignment(accessPackageAssignmentId: string): Promise<void>;
+  /** List the signed-in user's assignments (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}')` */
+  filterAccessPackageAssignmentsByCurrentUser(on: string, options?: ListOptions): PageIterator<beta.AccessPackageAssignment>;
+  /** First page of `filterAccessPackageAssignmentsByCurrentUser`. */
+  filterAccessPackageAssignmentsByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<beta.AccessPackageAssignment>>;
+  /** Assignments of an access package whose targets also hold an incompatible one (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')` */
+  listAccessPackageAssignmentsAdditionalAccess(accessPackageId: string, incompatibleAccessPackageId: string, options?: ListOptions): PageIterator<beta.AccessPackageAssignment>;
+  /** First page of `listAccessPackageAssignmentsAdditionalAccess`. */
+  listAccessPackageAssignmentsAdditionalAccessPage(accessPackageId: string, incompatibleAccessPackageId: string, options?: ListOptions): Promise<Page<beta.AccessPackageAssignment>>;
+  /** List the resource roles delivered by assignments (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles` */
+  listAccessPackageAssignmentResourceRoles(options?: ListOptions): PageIterator<beta.AccessPackageAssignmentResourceRole>;
+  /** First page of `listAccessPackageAssignmentResourceRoles`. */
+  listAccessPackageAssignmentResourceRolesPage(options?: ListOptions): Promise<Page<beta.AccessPackageAssignmentResourceRole>>;
+  /** Get one assignment resource role (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId}` */
+  getAccessPackageAssignmentResourceRole(accessPackageAssignmentResourceRoleId: string, options?: GetOptions): Promise<beta.AccessPackageAssignmentResourceRole>;
+  /** List the assignment requests (beta, assignmentRequests path). `GET /beta/identityGovernance/entitlementManagement/assignmentRequests` */
+  listAssignmentRequests(options?: ListOptions): PageIterator<beta.AccessPackageAssignmentRequest>;
+  /** First page of `listAssignmentRequests`. */
+  listAssignmentRequestsPage(options?: ListOptions): Promise<Page<beta.AccessPackageAssignmentRequest>>;
+  /** Request an assignment (beta, assignmentRequests path). `POST /beta/identityGovernance/entitlementManagement/assignmentRequests` */
+  createAssignmentRequest(body: beta.AccessPackageAssignmentRequest | string): Promise<beta.AccessPackageAssignmentRequest>;
+  /** List the signed-in user's requests (beta, assignmentRequests path). `GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')` */
+  filterAssignmentRequestsByCurrentUser(on: string, options?: ListOptions): PageIterator<beta.AccessPackageAssignmentRequest>;
+  /** First page of `filterAssignmentRequestsByCurrentUser`. */
+  filterAssignmentRequestsByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<beta.AccessPackageAssignmentRequest>>;
+  /** Cancel a request (beta, assignmentRequests path). `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel` */
+  cancelAssignmentRequest(assignmentRequestId: string): Promise<void>;
+  /** Retry a failed request (beta, assignmentRequests path). `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess` */
+  reprocessAssignmentRequest(assignmentRequestId: string): Promise<void>;
+  /** Resume a request (beta, assignmentRequests path). `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume` */
+  resumeAssignmentRequest(assignmentRequestId: string, body?: beta.ResumePostRequestBody | string): Promise<void>;
+  /** List the signed-in user's requests (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}')` */
+  filterAccessPackageAssignmentRequestsByCurrentUser(on: string, options?: ListOptions): PageIterator<beta.AccessPackageAssignmentRequest>;
+  /** First page of `filterAccessPackageAssignmentRequestsByCurrentUser`. */
+  filterAccessPackageAssignmentRequestsByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<beta.AccessPackageAssignmentRequest>>;
+  /** Delete a finished request (beta model). `DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}` */
+  deleteAccessPackageAssignmentRequest(accessPackageAssignmentRequestId: string): Promise<void>;
+  /** Cancel a pending request (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel` */
+  cancelAccessPackageAssignmentRequest(accessPackageAssignmentRequestId: string, body?: beta.AccessPackageAssignmentRequest | string): Promise<void>;
+  /** Retry a failed request (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess` */
+  reprocessAccessPackageAssignmentRequest(accessPackageAssignmentRequestId: string): Promise<void>;
+  /** Resume a request (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume` */
+  resumeAccessPackageAssignmentRequest(accessPackageAssignmentRequestId: string, body?: beta.ResumePostRequestBody | string): Promise<void>;
+  /** List the access packages the signed-in user may request (on='allowedRequestor'). `GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')` */
+  filterAccessPackagesByCurrentUser(on: string, options?: ListOptions): PageIterator<beta.AccessPackage>;
+  /** First page of `filterAccessPackagesByCurrentUser`. */
+  filterAccessPackagesByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<beta.AccessPackage>>;
+  /** List the access packages that name this one as incompatible. `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith` */
+  listAccessPackagesIncompatibleWith(accessPackageId: string, options?: ListOptions): PageIterator<beta.AccessPackage>;
+  /** First page of `listAccessPackagesIncompatibleWith`. */
+  listAccessPackagesIncompatibleWithPage(accessPackageId: string, options?: ListOptions): Promise<Page<beta.AccessPackage>>;
+  /** What the caller must supply to request this access package, per policy. `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements` */
+  getApplicablePolicyRequirements(accessPackageId: string, body?: beta.GetApplicablePolicyRequirementsPostRequestBody | string): Promise<beta.AccessPackageAssignmentRequestRequirements[]>;
+  /** List the access packages incompatible with this one. `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages` */
+  listIncompatibleAccessPackages(accessPackageId: string, options?: ListOptions): PageIterator<beta.AccessPackage>;
+  /** First page of `listIncompatibleAccessPackages`. */
+  listIncompatibleAccessPackagesPage(accessPackageId: string, options?: ListOptions): Promise<Page<beta.AccessPackage>>;
+  /** Mark an access package as incompatible with this one. `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref` */
+  addIncompatibleAccessPackage(accessPackageId: string, body: beta.ReferenceCreate | string): Promise<void>;
+  /** Remove an incompatible access package. `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref` */
+  removeIncompatibleAccessPackage(accessPackageId: string, incompatibleAccessPackageId: string): Promise<void>;
+  /** List the groups whose members may not request this access package. `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups` */
+  listIncompatibleGroups(accessPackageId: string, options?: ListOptions): PageIterator<beta.Group>;
+  /** First page of `listIncompatibleGroups`. */
+  listIncompatibleGroupsPage(accessPackageId: string, options?: ListOptions): Promise<Page<beta.Group>>;
+  /** Mark a group as incompatible with this access package. `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref` */
+  addIncompatibleGroup(accessPackageId: string, body: beta.ReferenceCreate | string): Promise<void>;
+  /** Remove an incompatible group. `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref` */
+  removeIncompatibleGroup(accessPackageId: string, groupId: string): Promise<void>;
+  /** Move an access package to another catalog. `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog` */
+  moveAccessPackageToCatalog(accessPackageId: string, body?: beta.MoveToCatalogPostRequestBody | string): Promise<void>;
+  /** Access packages suggested to the signed-in user. `GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')` */
+  filterAccessPackageSuggestionsByCurrentUser(on: string, options?: ListOptions): PageIterator<beta.AccessPackageSuggestion>;
+  /** First page of `filterAccessPackageSuggestionsByCurrentUser`. */
+  filterAccessPackageSuggestionsByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<beta.AccessPackageSuggestion>>;
+  /** List the access packages (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackages` */
+  listAccessPackages(options?: ListOptions): PageIterator<beta.AccessPackage>;
+  /** First page of `listAccessPackages`. */
+  listAccessPackagesPage(options?: ListOptions): Promise<Page<beta.AccessPackage>>;
+  /** Create an access package (beta: catalogId). `POST /beta/identityGovernance/entitlementManagement/accessPackages` */
+  createAccessPackage(body: beta.AccessPackage | string): Promise<beta.AccessPackage>;
+  /** Update an access package (beta). `PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}` */
+  updateAccessPackage(accessPackageId: string, body: beta.AccessPackage | string): Promise<void>;
+  /** Add a resource role to an access package (beta). `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes` */
+  createAccessPackageResourceRoleScope(accessPackageId: string, body: beta.AccessPackageResourceRoleScope | string): Promise<beta.AccessPackageResourceRoleScope>;
+  /** Remove a resource role from an access package (beta). `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId}` */
+  deleteAccessPackageResourceRoleScope(accessPackageId: string, accessPackageResourceRoleScopeId: string): Promise<void>;
+  /** List the catalogs (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs` */
+  listAccessPackageCatalogs(options?: ListOptions): PageIterator<beta.AccessPackageCatalog>;
+  /** First page of `listAccessPackageCatalogs`. */
+  listAccessPackageCatalogsPage(options?: ListOptions): Promise<Page<beta.AccessPackageCatalog>>;
+  /** Create a catalog (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs` */
+  createAccessPackageCatalog(body: beta.AccessPackageCatalog | string): Promise<beta.AccessPackageCatalog>;
+  /** Get one catalog (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}` */
+  getAccessPackageCatalog(accessPackageCatalogId: string, options?: GetOptions): Promise<beta.AccessPackageCatalog>;
+  /** Update a catalog (beta model). `PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}` */
+  updateAccessPackageCatalog(accessPackageCatalogId: string, body: beta.AccessPackageCatalog | string): Promise<void>;
+  /** Delete a catalog (beta model). `DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}` */
+  deleteAccessPackageCatalog(accessPackageCatalogId: string): Promise<void>;
+  /** List a catalog's resources (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources` */
+  listAccessPackageCatalogResources(accessPackageCatalogId: string, options?: ListOptions): PageIterator<beta.AccessPackageResource>;
+  /** First page of `listAccessPackageCatalogResources`. */
+  listAccessPackageCatalogResourcesPage(accessPackageCatalogId: string, options?: ListOptions): Promise<Page<beta.AccessPackageResource>>;
+  /** List the roles of a catalog's resources (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles` */
+  listAccessPackageCatalogResourceRoles(accessPackageCatalogId: string, options?: ListOptions): PageIterator<beta.AccessPackageResourceRole>;
+  /** First page of `listAccessPackageCatalogResourceRoles`. */
+  listAccessPackageCatalogResourceRolesPage(accessPackageCatalogId: string, options?: ListOptions): Promise<Page<beta.AccessPackageResourceRole>>;
+  /** Refresh a catalog resource (beta model). `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh` */
+  refreshAccessPackageCatalogResource(accessPackageCatalogId: string, accessPackageResourceId: string): Promise<void>;
+  /** List upload sessions (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions` */
+  listAccessPackageCatalogResourceUploadSessions(accessPackageCatalogId: string, accessPackageResourceId: string, options?: ListOptions): PageIterator<beta.CustomDataProvidedResourceUploadSession>;
+  /** First page of `listAccessPackageCatalogResourceUploadSessions`. */
+  listAccessPackageCatalogResourceUploadSessionsPage(accessPackageCatalogId: string, accessPackageResourceId: string, options?: ListOptions): Promise<Page<beta.CustomDataProvidedResourceUploadSession>>;
+  /** List a catalog's custom workflow extensions (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions` */
+  listAccessPackageCatalogCustomWorkflowExtensions(accessPackageCatalogId: string, options?: ListOptions): PageIterator<beta.CustomCalloutExtension>;
+  /** First page of `listAccessPackageCatalogCustomWorkflowExtensions`. */
+  listAccessPackageCatalogCustomWorkflowExtensionsPage(accessPackageCatalogId: string, options?: ListOptions): Promise<Page<beta.CustomCalloutExtension>>;
+  /** Create a custom workflow extension (beta). `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions` */
+  createAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId: string, body: beta.CustomCalloutExtension | string): Promise<beta.CustomCalloutExtension>;
+  /** Get one custom workflow extension (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}` */
+  getAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId: string, customCalloutExtensionId: string, options?: GetOptions): Promise<beta.CustomCalloutExtension>;
+  /** Replace a custom workflow extension (beta). `PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}` */
+  replaceAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId: string, customCalloutExtensionId: string, body: beta.CustomCalloutExtension | string): Promise<beta.CustomCalloutExtension>;
+  /** Delete a custom workflow extension (beta). `DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}` */
+  deleteAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId: string, customCalloutExtensionId: string): Promise<void>;
+  /** List deprecated custom access package workflow extensions. `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions` */
+  listCustomAccessPackageWorkflowExtensions(accessPackageCatalogId: string, options?: ListOptions): PageIterator<beta.CustomAccessPackageWorkflowExtension>;
+  /** First page of `listCustomAccessPackageWorkflowExtensions`. */
+  listCustomAccessPackageWorkflowExtensionsPage(accessPackageCatalogId: string, options?: ListOptions): Promise<Page<beta.CustomAccessPackageWorkflowExtension>>;
+  /** Create a deprecated custom access package workflow extension. `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions` */
+  createCustomAccessPackageWorkflowExtension(accessPackageCatalogId: string, body: beta.CustomAccessPackageWorkflowExtension | string): Promise<beta.CustomAccessPackageWorkflowExtension>;
+  /** Get one deprecated custom access package workflow extension. `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}` */
+  getCustomAccessPackageWorkflowExtension(accessPackageCatalogId: string, customAccessPackageWorkflowExtensionId: string, options?: GetOptions): Promise<beta.CustomAccessPackageWorkflowExtension>;
+  /** Replace a deprecated custom access package workflow extension. `PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}` */
+  replaceCustomAccessPackageWorkflowExtension(accessPackageCatalogId: string, customAccessPackageWorkflowExtensionId: string, body: beta.CustomAccessPackageWorkflowExtension | string): Promise<beta.CustomAccessPackageWorkflowExtension>;
+  /** Delete a deprecated custom access package workflow extension. `DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}` */
+  deleteCustomAccessPackageWorkflowExtension(accessPackageCatalogId: string, customAccessPackageWorkflowExtensionId: string): Promise<void>;
+  /** List the resource environments (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments` */
+  listAccessPackageResourceEnvironments(options?: ListOptions): PageIterator<beta.AccessPackageResourceEnvironment>;
+  /** First page of `listAccessPackageResourceEnvironments`. */
+  listAccessPackageResourceEnvironmentsPage(options?: ListOptions): Promise<Page<beta.AccessPackageResourceEnvironment>>;
+  /** Get one resource environment (beta). `GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}` */
+  getAccessPackageResourceEnvironment(accessPackageResourceEnvironmentId: string, options?: GetOptions): Promise<beta.AccessPackageResourceEnvironment>;
+  /** List resource requests (beta model). `GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests` */
+  listAccessPackageResourceRequests(options?: ListOptions): PageIterator<beta.AccessPackageResourceRequest>;
+  /** First page of `listAccessPackageResourceRequests`. */
+  listAccessPackageResourceRequestsPage(options?: ListOptions): Promise<Page<beta.AccessPackageResourceRequest>>;
+  /** Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove). `POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests` */
+  createAccessPackageResourceRequest(body: beta.AccessPackageResourceRequest | string): Promise<beta.AccessPackageResourceRequest>;
+  /** List the connected organizations. `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations` */
+  listConnectedOrganizations(options?: ListOptions): PageIterator<beta.ConnectedOrganization>;
+  /** First page of `listConnectedOrganizations`. */
+  listConnectedOrganizationsPage(options?: ListOptions): Promise<Page<beta.ConnectedOrganization>>;
+  /** Create a connected organization. `POST /beta/identityGovernance/entitlementManagement/connectedOrganizations` */
+  createConnectedOrganization(body: beta.ConnectedOrganization | string): Promise<beta.ConnectedOrganization>;
+  /** Get one connected organization. `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` */
+  getConnectedOrganization(connectedOrganizationId: string, options?: GetOptions): Promise<beta.ConnectedOrganization>;
+  /** Update a connected organization. `PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` */
+  updateConnectedOrganization(connectedOrganizationId: string, body: beta.ConnectedOrganization | string): Promise<void>;
+  /** Delete a connected organization. `DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` */
+  deleteConnectedOrganization(connectedOrganizationId: string): Promise<void>;
+  /** List the external sponsors of a connected organization. `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors` */
+  listConnectedOrganizationExternalSponsors(connectedOrganizationId: string, options?: ListOptions): PageIterator<beta.DirectoryObject>;
+  /** First page of `listConnectedOrganizationExternalSponsors`. */
+  listConnectedOrganizationExternalSponsorsPage(connectedOrganizationId: string, options?: ListOptions): Promise<Page<beta.DirectoryObject>>;
+  /** Add a user or group as external sponsor. `POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref` */
+  addConnectedOrganizationExternalSponsor(connectedOrganizationId: string, body: beta.ReferenceCreate | string): Promise<void>;
+  /** Remove an external sponsor. `DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref` */
+  removeConnectedOrganizationExternalSponsor(connectedOrganizationId: string, directoryObjectId: string): Promise<void>;
+  /** List the internal sponsors of a connected organization. `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors` */
+  listConnectedOrganizationInternalSponsors(connectedOrganizationId: string, options?: ListOptions): PageIterator<beta.DirectoryObject>;
+  /** First page of `listConnectedOrganizationInternalSponsors`. */
+  listConnectedOrganizationInternalSponsorsPage(connectedOrganizationId: string, options?: ListOptions): Promise<Page<beta.DirectoryObject>>;
+  /** Add a user or group as internal sponsor. `POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref` */
+  addConnectedOrganizationInternalSponsor(connectedOrganizationId: string, body: beta.ReferenceCreate | string): Promise<void>;
+  /** Remove an internal sponsor. `DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref` */
+  removeConnectedOrganizationInternalSponsor(connectedOrganizationId: string, directoryObjectId: string): Promise<void>;
+  /** Get the tenant's entitlement management settings. `GET /beta/identityGovernance/entitlementManagement/settings` */
+  getSettings(options?: GetOptions): Promise<beta.EntitlementManagementSettings>;
+  /** Update the tenant's entitlement management settings. `PATCH /beta/identityGovernance/entitlementManagement/settings` */
+  updateSettings(body: beta.EntitlementManagementSettings | string): Promise<void>;
+  /** Get the access package subject of a directory object. `GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')` */
+  getSubject(objectId: string, options?: GetOptions): Promise<beta.AccessPackageSubject>;
+  /** Update a subject (e.g. subjectLifecycle). `PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')` */
+  updateSubject(objectId: string, body: beta.AccessPackageSubject | string): Promise<void>;
   /** Polls a beta assignment request until its `requestState` is final. */
   waitForAssignmentRequest(id: string, options?: WaitOptions): Promise<beta.AccessPackageAssignmentRequest>;
   waitForAccessPackageAssignmentRequest(id: string, options?: WaitOptions): Promise<beta.AccessPackageAssignmentRequest>;
@@ -245,6 +445,166 @@ export declare class Client {
   listGroupMembers(groupId: string, options?: ListOptions): PageIterator<DirectoryObject>;
   /** First page of `listGroupMembers`. */
   listGroupMembersPage(groupId: string, options?: ListOptions): Promise<Page<DirectoryObject>>;
+  /** List the approvals the signed-in user can act on (on='approver'). `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')` */
+  filterAssignmentApprovalsByCurrentUser(on: string, options?: ListOptions): PageIterator<Approval>;
+  /** First page of `filterAssignmentApprovalsByCurrentUser`. */
+  filterAssignmentApprovalsByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<Approval>>;
+  /** Get the approval of an assignment request (its id is the request's id). `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}` */
+  getAssignmentApproval(approvalId: string, options?: GetOptions): Promise<Approval>;
+  /** List the stages of an approval. `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages` */
+  listAssignmentApprovalStages(approvalId: string, options?: ListOptions): PageIterator<ApprovalStage>;
+  /** First page of `listAssignmentApprovalStages`. */
+  listAssignmentApprovalStagesPage(approvalId: string, options?: ListOptions): Promise<Page<ApprovalStage>>;
+  /** Get one approval stage. `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}` */
+  getAssignmentApprovalStage(approvalId: string, approvalStageId: string, options?: GetOptions): Promise<ApprovalStage>;
+  /** Approve or deny a stage (reviewResult and justification). `PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}` */
+  updateAssignmentApprovalStage(approvalId: string, approvalStageId: string, body: ApprovalStage | string): Promise<void>;
+  /** Re-evaluate and re-apply an assignment. `POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess` */
+  reprocessAssignment(assignmentId: string): Promise<void>;
+  /** List the signed-in user's assignments (on='target' or 'createdBy'). `GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}')` */
+  filterAssignmentsByCurrentUser(on: string, options?: ListOptions): PageIterator<AccessPackageAssignment>;
+  /** First page of `filterAssignmentsByCurrentUser`. */
+  filterAssignmentsByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<AccessPackageAssignment>>;
+  /** Assignments of an access package whose targets also hold an incompatible one. `GET /v1.0/identityGovernance/entitlementManagement/assignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')` */
+  listAdditionalAccess(accessPackageId: string, incompatibleAccessPackageId: string, options?: ListOptions): PageIterator<AccessPackageAssignment>;
+  /** First page of `listAdditionalAccess`. */
+  listAdditionalAccessPage(accessPackageId: string, incompatibleAccessPackageId: string, options?: ListOptions): Promise<Page<AccessPackageAssignment>>;
+  /** External sponsors of the connected organization of an assignment's target. `GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/externalSponsors` */
+  listAssignmentTargetExternalSponsors(assignmentId: string, options?: ListOptions): PageIterator<DirectoryObject>;
+  /** First page of `listAssignmentTargetExternalSponsors`. */
+  listAssignmentTargetExternalSponsorsPage(assignmentId: string, options?: ListOptions): Promise<Page<DirectoryObject>>;
+  /** Internal sponsors of the connected organization of an assignment's target. `GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/internalSponsors` */
+  listAssignmentTargetInternalSponsors(assignmentId: string, options?: ListOptions): PageIterator<DirectoryObject>;
+  /** First page of `listAssignmentTargetInternalSponsors`. */
+  listAssignmentTargetInternalSponsorsPage(assignmentId: string, options?: ListOptions): Promise<Page<DirectoryObject>>;
+  /** List the signed-in user's requests (on='target' or 'createdBy'). `GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')` */
+  filterAssignmentRequestsByCurrentUser(on: string, options?: ListOptions): PageIterator<AccessPackageAssignmentRequest>;
+  /** First page of `filterAssignmentRequestsByCurrentUser`. */
+  filterAssignmentRequestsByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<AccessPackageAssignmentRequest>>;
+  /** Retry a failed request. `POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess` */
+  reprocessAssignmentRequest(assignmentRequestId: string): Promise<void>;
+  /** Resume a request waiting on a custom extension callback. `POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume` */
+  resumeAssignmentRequest(assignmentRequestId: string, body?: ResumePostRequestBody | string): Promise<void>;
+  /** List the access packages the signed-in user may request (on='allowedRequestor'). `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')` */
+  filterAccessPackagesByCurrentUser(on: string, options?: ListOptions): PageIterator<AccessPackage>;
+  /** First page of `filterAccessPackagesByCurrentUser`. */
+  filterAccessPackagesByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<AccessPackage>>;
+  /** List the access packages that name this one as incompatible. `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith` */
+  listAccessPackagesIncompatibleWith(accessPackageId: string, options?: ListOptions): PageIterator<AccessPackage>;
+  /** First page of `listAccessPackagesIncompatibleWith`. */
+  listAccessPackagesIncompatibleWithPage(accessPackageId: string, options?: ListOptions): Promise<Page<AccessPackage>>;
+  /** What the caller must supply to request this access package, per policy. `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements` */
+  getApplicablePolicyRequirements(accessPackageId: string, body?: GetApplicablePolicyRequirementsPostRequestBody | string): Promise<AccessPackageAssignmentRequestRequirements[]>;
+  /** List the access packages incompatible with this one. `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages` */
+  listIncompatibleAccessPackages(accessPackageId: string, options?: ListOptions): PageIterator<AccessPackage>;
+  /** First page of `listIncompatibleAccessPackages`. */
+  listIncompatibleAccessPackagesPage(accessPackageId: string, options?: ListOptions): Promise<Page<AccessPackage>>;
+  /** Mark an access package as incompatible with this one. `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref` */
+  addIncompatibleAccessPackage(accessPackageId: string, body: ReferenceCreate | string): Promise<void>;
+  /** Remove an incompatible access package. `DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref` */
+  removeIncompatibleAccessPackage(accessPackageId: string, incompatibleAccessPackageId: string): Promise<void>;
+  /** List the groups whose members may not request this access package. `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups` */
+  listIncompatibleGroups(accessPackageId: string, options?: ListOptions): PageIterator<Group>;
+  /** First page of `listIncompatibleGroups`. */
+  listIncompatibleGroupsPage(accessPackageId: string, options?: ListOptions): Promise<Page<Group>>;
+  /** Mark a group as incompatible with this access package. `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref` */
+  addIncompatibleGroup(accessPackageId: string, body: ReferenceCreate | string): Promise<void>;
+  /** Remove an incompatible group. `DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref` */
+  removeIncompatibleGroup(accessPackageId: string, groupId: string): Promise<void>;
+  /** Move an access package to another catalog. `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog` */
+  moveAccessPackageToCatalog(accessPackageId: string, body?: MoveToCatalogPostRequestBody | string): Promise<void>;
+  /** Access packages suggested to the signed-in user. `GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')` */
+  filterAccessPackageSuggestionsByCurrentUser(on: string, options?: ListOptions): PageIterator<AccessPackageSuggestion>;
+  /** First page of `filterAccessPackageSuggestionsByCurrentUser`. */
+  filterAccessPackageSuggestionsByCurrentUserPage(on: string, options?: ListOptions): Promise<Page<AccessPackageSuggestion>>;
+  /** Resource roles of an access package the caller can see in My Access. `GET /v1.0/identityGovernance/entitlementManagement/availableAccessPackages/{availableAccessPackageId}/resourceRoleScopes` */
+  listAvailableAccessPackageResourceRoleScopes(availableAccessPackageId: string, options?: ListOptions): PageIterator<AccessPackageResourceRoleScope>;
+  /** First page of `listAvailableAccessPackageResourceRoleScopes`. */
+  listAvailableAccessPackageResourceRoleScopesPage(availableAccessPackageId: string, options?: ListOptions): Promise<Page<AccessPackageResourceRoleScope>>;
+  /** Refresh a catalog resource's roles and attributes from its origin. `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh` */
+  refreshCatalogResource(catalogId: string, resourceId: string): Promise<void>;
+  /** List a catalog's custom workflow extensions. `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions` */
+  listCatalogCustomWorkflowExtensions(catalogId: string, options?: ListOptions): PageIterator<CustomCalloutExtension>;
+  /** First page of `listCatalogCustomWorkflowExtensions`. */
+  listCatalogCustomWorkflowExtensionsPage(catalogId: string, options?: ListOptions): Promise<Page<CustomCalloutExtension>>;
+  /** Create a custom workflow extension in a catalog. `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions` */
+  createCatalogCustomWorkflowExtension(catalogId: string, body: CustomCalloutExtension | string): Promise<CustomCalloutExtension>;
+  /** Get one custom workflow extension. `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}` */
+  getCatalogCustomWorkflowExtension(catalogId: string, customWorkflowExtensionId: string, options?: GetOptions): Promise<CustomCalloutExtension>;
+  /** Replace a custom workflow extension (full object). `PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}` */
+  replaceCatalogCustomWorkflowExtension(catalogId: string, customWorkflowExtensionId: string, body: CustomCalloutExtension | string): Promise<CustomCalloutExtension>;
+  /** Delete a custom workflow extension. `DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}` */
+  deleteCatalogCustomWorkflowExtension(catalogId: string, customWorkflowExtensionId: string): Promise<void>;
+  /** List the upload sessions of a custom data provided resource. `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions` */
+  listCatalogResourceUploadSessions(catalogId: string, resourceId: string, options?: ListOptions): PageIterator<CustomDataProvidedResourceUploadSession>;
+  /** First page of `listCatalogResourceUploadSessions`. */
+  listCatalogResourceUploadSessionsPage(catalogId: string, resourceId: string, options?: ListOptions): Promise<Page<CustomDataProvidedResourceUploadSession>>;
+  /** Open an upload session for access review data. `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions` */
+  createCatalogResourceUploadSession(catalogId: string, resourceId: string, body: CustomDataProvidedResourceUploadSession | string): Promise<CustomDataProvidedResourceUploadSession>;
+  /** Get one upload session. `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}` */
+  getCatalogResourceUploadSession(catalogId: string, resourceId: string, uploadSessionId: string, options?: GetOptions): Promise<CustomDataProvidedResourceUploadSession>;
+  /** Update an upload session (e.g. status: complete). `PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}` */
+  updateCatalogResourceUploadSession(catalogId: string, resourceId: string, uploadSessionId: string, body: CustomDataProvidedResourceUploadSession | string): Promise<CustomDataProvidedResourceUploadSession>;
+  /** Delete an upload session. `DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}` */
+  deleteCatalogResourceUploadSession(catalogId: string, resourceId: string, uploadSessionId: string): Promise<void>;
+  /** Upload a data file into an upload session. `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile` */
+  uploadCatalogResourceUploadSessionFile(catalogId: string, resourceId: string, uploadSessionId: string): Promise<CustomDataProvidedResourceUploadSession>;
+  /** List the connected organizations. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations` */
+  listConnectedOrganizations(options?: ListOptions): PageIterator<ConnectedOrganization>;
+  /** First page of `listConnectedOrganizations`. */
+  listConnectedOrganizationsPage(options?: ListOptions): Promise<Page<ConnectedOrganization>>;
+  /** Create a connected organization. `POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations` */
+  createConnectedOrganization(body: ConnectedOrganization | string): Promise<ConnectedOrganization>;
+  /** Get one connected organization. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` */
+  getConnectedOrganization(connectedOrganizationId: string, options?: GetOptions): Promise<ConnectedOrganization>;
+  /** Update a connected organization. `PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` */
+  updateConnectedOrganization(connectedOrganizationId: string, body: ConnectedOrganization | string): Promise<void>;
+  /** Delete a connected organization. `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` */
+  deleteConnectedOrganization(connectedOrganizationId: string): Promise<void>;
+  /** List the external sponsors of a connected organization. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors` */
+  listConnectedOrganizationExternalSponsors(connectedOrganizationId: string, options?: ListOptions): PageIterator<DirectoryObject>;
+  /** First page of `listConnectedOrganizationExternalSponsors`. */
+  listConnectedOrganizationExternalSponsorsPage(connectedOrganizationId: string, options?: ListOptions): Promise<Page<DirectoryObject>>;
+  /** Add a user or group as external sponsor. `POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref` */
+  addConnectedOrganizationExternalSponsor(connectedOrganizationId: string, body: ReferenceCreate | string): Promise<void>;
+  /** Remove an external sponsor. `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref` */
+  removeConnectedOrganizationExternalSponsor(connectedOrganizationId: string, directoryObjectId: string): Promise<void>;
+  /** List the internal sponsors of a connected organization. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors` */
+  listConnectedOrganizationInternalSponsors(connectedOrganizationId: string, options?: ListOptions): PageIterator<DirectoryObject>;
+  /** First page of `listConnectedOrganizationInternalSponsors`. */
+  listConnectedOrganizationInternalSponsorsPage(connectedOrganizationId: string, options?: ListOptions): Promise<Page<DirectoryObject>>;
+  /** Add a user or group as internal sponsor. `POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref` */
+  addConnectedOrganizationInternalSponsor(connectedOrganizationId: string, body: ReferenceCreate | string): Promise<void>;
+  /** Remove an internal sponsor. `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref` */
+  removeConnectedOrganizationInternalSponsor(connectedOrganizationId: string, directoryObjectId: string): Promise<void>;
+  /** Get the tenant's entitlement management settings. `GET /v1.0/identityGovernance/entitlementManagement/settings` */
+  getSettings(options?: GetOptions): Promise<EntitlementManagementSettings>;
+  /** Update the tenant's entitlement management settings. `PATCH /v1.0/identityGovernance/entitlementManagement/settings` */
+  updateSettings(body: EntitlementManagementSettings | string): Promise<void>;
+  /** Get the access package subject of a directory object. `GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')` */
+  getSubject(objectId: string, options?: GetOptions): Promise<AccessPackageSubject>;
+  /** Update a subject (e.g. subjectLifecycle). `PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')` */
+  updateSubject(objectId: string, body: AccessPackageSubject | string): Promise<void>;
+  /** List the resource environments (e.g. SharePoint Online geographies). `GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments` */
+  listResourceEnvironments(options?: ListOptions): PageIterator<AccessPackageResourceEnvironment>;
+  /** First page of `listResourceEnvironments`. */
+  listResourceEnvironmentsPage(options?: ListOptions): Promise<Page<AccessPackageResourceEnvironment>>;
+  /** Get the end-user settings (what My Access shows). `GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings` */
+  getEndUserSettings(options?: GetOptions): Promise<EndUserSettings>;
+  /** Replace the end-user settings. `PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings` */
+  replaceEndUserSettings(body: EndUserSettings | string): Promise<EndUserSettings>;
+  /** List the connectors to external resource systems. `GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors` */
+  listExternalOriginResourceConnectors(options?: ListOptions): PageIterator<ExternalOriginResourceConnector>;
+  /** First page of `listExternalOriginResourceConnectors`. */
+  listExternalOriginResourceConnectorsPage(options?: ListOptions): Promise<Page<ExternalOriginResourceConnector>>;
+  /** Create a connector to an external resource system. `POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors` */
+  createExternalOriginResourceConnector(body: ExternalOriginResourceConnector | string): Promise<ExternalOriginResourceConnector>;
+  /** Get one connector. `GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}` */
+  getExternalOriginResourceConnector(externalOriginResourceConnectorId: string, options?: GetOptions): Promise<ExternalOriginResourceConnector>;
+  /** Update a connector. `PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}` */
+  updateExternalOriginResourceConnector(externalOriginResourceConnectorId: string, body: ExternalOriginResourceConnector | string): Promise<ExternalOriginResourceConnector>;
+  /** Delete a connector. `DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}` */
+  deleteExternalOriginResourceConnector(externalOriginResourceConnectorId: string): Promise<void>;
   /** Polls a v1.0 assignment request until it is delivered, failed, denied or canceled. */
   waitForAssignmentRequest(id: string, options?: WaitOptions): Promise<AccessPackageAssignmentRequest>;
   /** Fetches the page a `nextLink` points at. */
@@ -1503,6 +1863,14 @@ export interface ExternalSponsors {
   [property: string]: unknown;
 }
 
+/** Graph type `getApplicablePolicyRequirementsPostRequestBody` (complex). Properties the service sends beyond these are kept. */
+export interface GetApplicablePolicyRequirementsPostRequestBody {
+  '@odata.type'?: string;
+  /** The subject to evaluate for (beta; defaults to the caller). */
+  subject?: AccessPackageSubject | null;
+  [property: string]: unknown;
+}
+
 /** Graph type `group` (entity). Properties the service sends beyond these are kept. */
 export interface Group {
   '@odata.type'?: string;
@@ -1557,11 +1925,39 @@ export interface LogicAppTriggerEndpointConfiguration {
   [property: string]: unknown;
 }
 
+/** Graph type `moveToCatalogPostRequestBody` (complex). Properties the service sends beyond these are kept. */
+export interface MoveToCatalogPostRequestBody {
+  '@odata.type'?: string;
+  /** The catalog to move the access package to. */
+  catalogId?: string | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `referenceCreate` (complex). Properties the service sends beyond these are kept. */
+export interface ReferenceCreate {
+  '@odata.type'?: string;
+  /** URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}. */
+  '@odata.id'?: string | null;
+  [property: string]: unknown;
+}
+
 /** Graph type `requestorManager` (complex). Properties the service sends beyond these are kept. */
 export interface RequestorManager {
   '@odata.type'?: string;
   /** The hierarchical level of the manager with respect to the requestor. */
   managerLevel?: number | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `resumePostRequestBody` (complex). Properties the service sends beyond these are kept. */
+export interface ResumePostRequestBody {
+  '@odata.type'?: string;
+  /** Who resumes the request (the custom extension's source). */
+  source?: string | null;
+  /** The callback type, e.g. microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated. */
+  type?: string | null;
+  /** The callback data. */
+  data?: CustomExtensionData | null;
   [property: string]: unknown;
 }
 
@@ -2274,6 +2670,44 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `accessPackageSuggestion` (entity). Properties the service sends beyond these are kept. */
+  export interface AccessPackageSuggestion {
+    '@odata.type'?: string;
+    /** Identifier. Read-only. */
+    id?: string | null;
+    /** A collection of reasons why this access package is being suggested to the user. */
+    reasons?: AccessPackageSuggestionReason[] | null;
+    /** The access package information for the suggested package. */
+    accessPackage?: unknown | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `accessPackageSuggestionReason` (complex, abstract; subtypes: accessPackageSuggestionRelatedPeopleBased, accessPackageSuggestionSelfAssignmentHistoryBased). Properties the service sends beyond these are kept. */
+  export interface AccessPackageSuggestionReason {
+    '@odata.type'?: string;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `accessPackageSuggestionRelatedPeopleBased` (complex). Properties the service sends beyond these are kept. */
+  export interface AccessPackageSuggestionRelatedPeopleBased {
+    '@odata.type'?: string;
+    /** A collection of identities representing people related to the current user who may have access to similar resources. */
+    relatedPeople?: unknown[] | null;
+    /** The number of related people who have assignments to this access package. */
+    relatedPeopleAssignmentCount?: number | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `accessPackageSuggestionSelfAssignmentHistoryBased` (complex). Properties the service sends beyond these are kept. */
+  export interface AccessPackageSuggestionSelfAssignmentHistoryBased {
+    '@odata.type'?: string;
+    /** The date and time when the user was last assigned to this access package. */
+    lastAssignmentDateTime?: string | null;
+    /** The number of times the user has been assigned to this access package in the past. */
+    pastAssignmentCount?: number | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `accessPackageTextInputQuestion` (complex). Properties the service sends beyond these are kept. */
   export interface AccessPackageTextInputQuestion {
     '@odata.type'?: string;
@@ -2500,6 +2934,28 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `customDataProvidedResourceUploadSession` (entity, abstract). Properties the service sends beyond these are kept. */
+  export interface CustomDataProvidedResourceUploadSession {
+    '@odata.type'?: string;
+    /** Identifier. Read-only. */
+    id?: string | null;
+    /** DateTime when the upload session was created. */
+    createdDateTime?: string | null;
+    /** An object containing the context for which this data is being uploaded. */
+    data?: unknown | null;
+    /** Indicates if all the necessary files have been uploaded to this session. */
+    isUploadDone?: boolean | null;
+    /** The ID of the context for which data is being uploaded, for example, the Access Review instance ID. */
+    referenceId?: string | null;
+    /** Metadata about the files uploaded in this upload session thus far. */
+    stats?: unknown | null;
+    /** Status of the upload session. */
+    status?: unknown | null;
+    /** The files uploaded during this upload session. */
+    files?: unknown[] | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `customExtensionCalloutInstance` (complex). Properties the service sends beyond these are kept. */
   export interface CustomExtensionCalloutInstance {
     '@odata.type'?: string;
@@ -2513,6 +2969,12 @@ export declare namespace beta {
     id?: string | null;
     /** The status of the request to the custom extension. */
     status?: CustomExtensionCalloutInstanceStatus | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `customExtensionData` (complex, abstract; subtypes: accessPackageAssignmentRequestCallbackData). Properties the service sends beyond these are kept. */
+  export interface CustomExtensionData {
+    '@odata.type'?: string;
     [property: string]: unknown;
   }
 
@@ -2654,6 +3116,14 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `getApplicablePolicyRequirementsPostRequestBody` (complex). Properties the service sends beyond these are kept. */
+  export interface GetApplicablePolicyRequirementsPostRequestBody {
+    '@odata.type'?: string;
+    /** The subject to evaluate for (beta; defaults to the caller). */
+    subject?: AccessPackageSubject | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `group` (entity). Properties the service sends beyond these are kept. */
   export interface Group {
     '@odata.type'?: string;
@@ -2698,6 +3168,22 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `moveToCatalogPostRequestBody` (complex). Properties the service sends beyond these are kept. */
+  export interface MoveToCatalogPostRequestBody {
+    '@odata.type'?: string;
+    /** The catalog to move the access package to. */
+    catalogId?: string | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `referenceCreate` (complex). Properties the service sends beyond these are kept. */
+  export interface ReferenceCreate {
+    '@odata.type'?: string;
+    /** URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}. */
+    '@odata.id'?: string | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `requestSchedule` (complex). Properties the service sends beyond these are kept. */
   export interface RequestSchedule {
     '@odata.type'?: string;
@@ -2729,6 +3215,18 @@ export declare namespace beta {
     acceptRequests?: boolean | null;
     /** The users who are allowed to request on this policy, which can be singleUser, groupMembers, and connectedOrganizationMembers. */
     allowedRequestors?: UserSet[] | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `resumePostRequestBody` (complex). Properties the service sends beyond these are kept. */
+  export interface ResumePostRequestBody {
+    '@odata.type'?: string;
+    /** Who resumes the request (the custom extension's source). */
+    source?: string | null;
+    /** The callback type, e.g. microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated. */
+    type?: string | null;
+    /** The callback data. */
+    data?: CustomExtensionData | null;
     [property: string]: unknown;
   }
 

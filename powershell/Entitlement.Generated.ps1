@@ -43,6 +43,188 @@ function Get-EntAccessPackage {
     }
 }
 
+function Get-EntAccessPackageApplicablePolicyRequirement {
+    <#
+    .SYNOPSIS
+    What the caller must supply to request this access package, per policy.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements (operation get_applicable_policy_requirements).
+    Corresponds to Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'get_applicable_policy_requirements')) {
+            Invoke-EntCall -Operation 'get_applicable_policy_requirements' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        }
+    }
+}
+
+function Get-EntAccessPackageAssignmentApproval {
+    <#
+    .SYNOPSIS
+    Get the approval of an assignment request (its id is the request's id).
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId} (operation get_assignment_approval).
+    Corresponds to Get-MgEntitlementManagementAccessPackageAssignmentApproval of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ApprovalId,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntCall -Operation 'get_assignment_approval' -PathArgs @($ApprovalId) -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntAccessPackageAssignmentApprovalStage {
+    <#
+    .SYNOPSIS
+    List the stages of an approval.
+    Get one approval stage.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages (operation list_assignment_approval_stages).
+    GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId} (operation get_assignment_approval_stage).
+    Corresponds to Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [string] $ApprovalId,
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ApprovalStageId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'get_assignment_approval_stage' -PathArgs @($ApprovalId, $ApprovalStageId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'list_assignment_approval_stages' -PathArgs @($ApprovalId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntAccessPackageIncompatibleAccessPackage {
+    <#
+    .SYNOPSIS
+    List the access packages incompatible with this one.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages (operation list_incompatible_access_packages).
+    Corresponds to Get-MgEntitlementManagementAccessPackageIncompatibleAccessPackage of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'list_incompatible_access_packages' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntAccessPackageIncompatibleGroup {
+    <#
+    .SYNOPSIS
+    List the groups whose members may not request this access package.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups (operation list_incompatible_groups).
+    Corresponds to Get-MgEntitlementManagementAccessPackageIncompatibleGroup of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'list_incompatible_groups' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntAccessPackageIncompatibleWith {
+    <#
+    .SYNOPSIS
+    List the access packages that name this one as incompatible.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith (operation list_access_packages_incompatible_with).
+    Corresponds to Get-MgEntitlementManagementAccessPackageIncompatibleWith of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'list_access_packages_incompatible_with' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
 function Get-EntAssignment {
     <#
     .SYNOPSIS
@@ -78,6 +260,39 @@ function Get-EntAssignment {
         } else {
             Invoke-EntPaged -Operation 'list_assignments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
         }
+    }
+}
+
+function Get-EntAssignmentAdditional {
+    <#
+    .SYNOPSIS
+    Assignments of an access package whose targets also hold an incompatible one.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/assignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}') (operation list_additional_access).
+    Corresponds to Get-MgEntitlementManagementAssignmentAdditional of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $IncompatibleAccessPackageId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'list_additional_access' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
     }
 }
 
@@ -157,27 +372,158 @@ function Get-EntAssignmentRequest {
     }
 }
 
-function Get-EntBetaAccessPackage {
+function Get-EntAssignmentTargetConnectedOrganizationExternalSponsor {
     <#
     .SYNOPSIS
-    Get one access package (beta path).
+    External sponsors of the connected organization of an assignment's target.
     .DESCRIPTION
-    GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} (operation beta.get_access_package).
-    Corresponds to Get-MgBetaEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
+    GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/externalSponsors (operation list_assignment_target_external_sponsors).
+    Corresponds to Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationExternalSponsor of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [Alias('Id')]
-        [string] $AccessPackageId,
+        [string] $AssignmentId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
         [Parameter()]
         [string[]] $Property,
         [Parameter()]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntCall -Operation 'beta.get_access_package' -PathArgs @($AccessPackageId) -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Operation 'list_assignment_target_external_sponsors' -PathArgs @($AssignmentId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntAssignmentTargetConnectedOrganizationInternalSponsor {
+    <#
+    .SYNOPSIS
+    Internal sponsors of the connected organization of an assignment's target.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/internalSponsors (operation list_assignment_target_internal_sponsors).
+    Corresponds to Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationInternalSponsor of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AssignmentId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'list_assignment_target_internal_sponsors' -PathArgs @($AssignmentId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntAvailableAccessPackageResourceRoleScope {
+    <#
+    .SYNOPSIS
+    Resource roles of an access package the caller can see in My Access.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/availableAccessPackages/{availableAccessPackageId}/resourceRoleScopes (operation list_available_access_package_resource_role_scopes).
+    Corresponds to Get-MgEntitlementManagementAvailableAccessPackageResourceRoleScope of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AvailableAccessPackageId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'list_available_access_package_resource_role_scopes' -PathArgs @($AvailableAccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackage {
+    <#
+    .SYNOPSIS
+    Get one access package (beta path).
+    List the access packages (beta).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} (operation beta.get_access_package).
+    GET /beta/identityGovernance/entitlementManagement/accessPackages (operation beta.list_access_packages).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'beta.get_access_package' -PathArgs @($AccessPackageId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'beta.list_access_packages' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntBetaAccessPackageApplicablePolicyRequirement {
+    <#
+    .SYNOPSIS
+    What the caller must supply to request this access package, per policy.
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements (operation beta.get_applicable_policy_requirements).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.get_applicable_policy_requirements')) {
+            Invoke-EntCall -Operation 'beta.get_applicable_policy_requirements' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        }
     }
 }
 
@@ -207,6 +553,104 @@ function Get-EntBetaAccessPackageAssignment {
     )
     process {
         Invoke-EntPaged -Operation 'beta.list_access_package_assignments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackageAssignmentAdditional {
+    <#
+    .SYNOPSIS
+    Assignments of an access package whose targets also hold an incompatible one (beta).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}') (operation beta.list_access_package_assignments_additional_access).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentAdditional of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $IncompatibleAccessPackageId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_access_package_assignments_additional_access' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackageAssignmentApproval {
+    <#
+    .SYNOPSIS
+    Get the approval of an assignment request.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId} (operation beta.get_access_package_assignment_approval).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentApproval of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ApprovalId,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntCall -Operation 'beta.get_access_package_assignment_approval' -PathArgs @($ApprovalId) -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackageAssignmentApprovalStep {
+    <#
+    .SYNOPSIS
+    List the steps of an approval (beta).
+    Get one approval step (beta).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps (operation beta.list_access_package_assignment_approval_steps).
+    GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId} (operation beta.get_access_package_assignment_approval_step).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [string] $ApprovalId,
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ApprovalStepId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'beta.get_access_package_assignment_approval_step' -PathArgs @($ApprovalId, $ApprovalStepId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'beta.list_access_package_assignment_approval_steps' -PathArgs @($ApprovalId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
     }
 }
 
@@ -286,6 +730,593 @@ function Get-EntBetaAccessPackageAssignmentRequest {
     }
 }
 
+function Get-EntBetaAccessPackageAssignmentResourceRole {
+    <#
+    .SYNOPSIS
+    List the resource roles delivered by assignments (beta).
+    Get one assignment resource role (beta).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles (operation beta.list_access_package_assignment_resource_roles).
+    GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId} (operation beta.get_access_package_assignment_resource_role).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageAssignmentResourceRoleId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'beta.get_access_package_assignment_resource_role' -PathArgs @($AccessPackageAssignmentResourceRoleId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'beta.list_access_package_assignment_resource_roles' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntBetaAccessPackageCatalog {
+    <#
+    .SYNOPSIS
+    List the catalogs (beta model).
+    Get one catalog (beta model).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs (operation beta.list_access_package_catalogs).
+    GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} (operation beta.get_access_package_catalog).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalog of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageCatalogId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'beta.get_access_package_catalog' -PathArgs @($AccessPackageCatalogId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'beta.list_access_package_catalogs' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension {
+    <#
+    .SYNOPSIS
+    List a catalog's custom workflow extensions (beta).
+    Get one custom workflow extension (beta).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions (operation beta.list_access_package_catalog_custom_workflow_extensions).
+    GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} (operation beta.get_access_package_catalog_custom_workflow_extension).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CustomCalloutExtensionId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'beta.get_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'beta.list_access_package_catalog_custom_workflow_extensions' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntBetaAccessPackageCatalogAccessPackageResource {
+    <#
+    .SYNOPSIS
+    List a catalog's resources (beta model).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources (operation beta.list_access_package_catalog_resources).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResource of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_access_package_catalog_resources' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackageCatalogAccessPackageResourceRole {
+    <#
+    .SYNOPSIS
+    List the roles of a catalog's resources (beta model).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles (operation beta.list_access_package_catalog_resource_roles).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceRole of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_access_package_catalog_resource_roles' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackageCatalogAccessPackageResourceUploadSession {
+    <#
+    .SYNOPSIS
+    List upload sessions (beta model).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions (operation beta.list_access_package_catalog_resource_upload_sessions).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceUploadSession of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageResourceId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_access_package_catalog_resource_upload_sessions' -PathArgs @($AccessPackageCatalogId, $AccessPackageResourceId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension {
+    <#
+    .SYNOPSIS
+    List deprecated custom access package workflow extensions.
+    Get one deprecated custom access package workflow extension.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions (operation beta.list_custom_access_package_workflow_extensions).
+    GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} (operation beta.get_custom_access_package_workflow_extension).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CustomAccessPackageWorkflowExtensionId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'beta.get_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'beta.list_custom_access_package_workflow_extensions' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntBetaAccessPackageIncompatibleAccessPackage {
+    <#
+    .SYNOPSIS
+    List the access packages incompatible with this one.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages (operation beta.list_incompatible_access_packages).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackage of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_incompatible_access_packages' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackageIncompatibleGroup {
+    <#
+    .SYNOPSIS
+    List the groups whose members may not request this access package.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups (operation beta.list_incompatible_groups).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageIncompatibleGroup of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_incompatible_groups' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackageIncompatibleWith {
+    <#
+    .SYNOPSIS
+    List the access packages that name this one as incompatible.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith (operation beta.list_access_packages_incompatible_with).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageIncompatibleWith of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_access_packages_incompatible_with' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAccessPackageResourceEnvironment {
+    <#
+    .SYNOPSIS
+    List the resource environments (beta).
+    Get one resource environment (beta).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments (operation beta.list_access_package_resource_environments).
+    GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId} (operation beta.get_access_package_resource_environment).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageResourceEnvironmentId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'beta.get_access_package_resource_environment' -PathArgs @($AccessPackageResourceEnvironmentId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'beta.list_access_package_resource_environments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntBetaAccessPackageResourceRequest {
+    <#
+    .SYNOPSIS
+    List resource requests (beta model).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests (operation beta.list_access_package_resource_requests).
+    Corresponds to Get-MgBetaEntitlementManagementAccessPackageResourceRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_access_package_resource_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaAssignmentRequest {
+    <#
+    .SYNOPSIS
+    List the assignment requests (beta, assignmentRequests path).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/assignmentRequests (operation beta.list_assignment_requests).
+    Corresponds to Get-MgBetaEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_assignment_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaConnectedOrganization {
+    <#
+    .SYNOPSIS
+    List the connected organizations.
+    Get one connected organization.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/connectedOrganizations (operation beta.list_connected_organizations).
+    GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation beta.get_connected_organization).
+    Corresponds to Get-MgBetaEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'beta.get_connected_organization' -PathArgs @($ConnectedOrganizationId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'beta.list_connected_organizations' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntBetaConnectedOrganizationExternalSponsor {
+    <#
+    .SYNOPSIS
+    List the external sponsors of a connected organization.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors (operation beta.list_connected_organization_external_sponsors).
+    Corresponds to Get-MgBetaEntitlementManagementConnectedOrganizationExternalSponsor of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ConnectedOrganizationId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_connected_organization_external_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaConnectedOrganizationInternalSponsor {
+    <#
+    .SYNOPSIS
+    List the internal sponsors of a connected organization.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors (operation beta.list_connected_organization_internal_sponsors).
+    Corresponds to Get-MgBetaEntitlementManagementConnectedOrganizationInternalSponsor of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ConnectedOrganizationId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.list_connected_organization_internal_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaSetting {
+    <#
+    .SYNOPSIS
+    Get the tenant's entitlement management settings.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/settings (operation beta.get_settings).
+    Corresponds to Get-MgBetaEntitlementManagementSetting of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntCall -Operation 'beta.get_settings' -PathArgs @() -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntBetaSubject {
+    <#
+    .SYNOPSIS
+    Get the access package subject of a directory object.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') (operation beta.get_subject).
+    Corresponds to Get-MgBetaEntitlementManagementSubject of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ObjectId,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntCall -Operation 'beta.get_subject' -PathArgs @($ObjectId) -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
 function Get-EntCatalog {
     <#
     .SYNOPSIS
@@ -320,6 +1351,47 @@ function Get-EntCatalog {
             Invoke-EntCall -Operation 'get_catalog' -PathArgs @($CatalogId) -Property $Property -ExpandProperty $ExpandProperty
         } else {
             Invoke-EntPaged -Operation 'list_catalogs' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntCatalogCustomWorkflowExtension {
+    <#
+    .SYNOPSIS
+    List a catalog's custom workflow extensions.
+    Get one custom workflow extension.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions (operation list_catalog_custom_workflow_extensions).
+    GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} (operation get_catalog_custom_workflow_extension).
+    Corresponds to Get-MgEntitlementManagementCatalogCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CustomWorkflowExtensionId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'get_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'list_catalog_custom_workflow_extensions' -PathArgs @($CatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
         }
     }
 }
@@ -386,6 +1458,209 @@ function Get-EntCatalogResourceRole {
     }
 }
 
+function Get-EntCatalogResourceUploadSession {
+    <#
+    .SYNOPSIS
+    List the upload sessions of a custom data provided resource.
+    Get one upload session.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions (operation list_catalog_resource_upload_sessions).
+    GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} (operation get_catalog_resource_upload_session).
+    Corresponds to Get-MgEntitlementManagementCatalogResourceUploadSession of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [string] $ResourceId,
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $UploadSessionId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'get_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'list_catalog_resource_upload_sessions' -PathArgs @($CatalogId, $ResourceId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntConnectedOrganization {
+    <#
+    .SYNOPSIS
+    List the connected organizations.
+    Get one connected organization.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations (operation list_connected_organizations).
+    GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation get_connected_organization).
+    Corresponds to Get-MgEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'get_connected_organization' -PathArgs @($ConnectedOrganizationId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'list_connected_organizations' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
+function Get-EntConnectedOrganizationExternalSponsor {
+    <#
+    .SYNOPSIS
+    List the external sponsors of a connected organization.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors (operation list_connected_organization_external_sponsors).
+    Corresponds to Get-MgEntitlementManagementConnectedOrganizationExternalSponsor of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ConnectedOrganizationId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'list_connected_organization_external_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntConnectedOrganizationInternalSponsor {
+    <#
+    .SYNOPSIS
+    List the internal sponsors of a connected organization.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors (operation list_connected_organization_internal_sponsors).
+    Corresponds to Get-MgEntitlementManagementConnectedOrganizationInternalSponsor of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ConnectedOrganizationId,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'list_connected_organization_internal_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntControlConfigurationEndUserSetting {
+    <#
+    .SYNOPSIS
+    Get the end-user settings (what My Access shows).
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings (operation get_end_user_settings).
+    Corresponds to Get-MgEntitlementManagementControlConfigurationEndUserSetting of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntCall -Operation 'get_end_user_settings' -PathArgs @() -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntExternalOriginResourceConnector {
+    <#
+    .SYNOPSIS
+    List the connectors to external resource systems.
+    Get one connector.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors (operation list_external_origin_resource_connectors).
+    GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} (operation get_external_origin_resource_connector).
+    Corresponds to Get-MgEntitlementManagementExternalOriginResourceConnector of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'List')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ExternalOriginResourceConnectorId,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Filter,
+        [Parameter(ParameterSetName = 'List')]
+        [string] $Search,
+        [Parameter(ParameterSetName = 'List')]
+        [string[]] $Sort,
+        [Parameter(ParameterSetName = 'List')]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'Get') {
+            Invoke-EntCall -Operation 'get_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId) -Property $Property -ExpandProperty $ExpandProperty
+        } else {
+            Invoke-EntPaged -Operation 'list_external_origin_resource_connectors' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        }
+    }
+}
+
 function Get-EntGroupMember {
     <#
     .SYNOPSIS
@@ -414,6 +1689,35 @@ function Get-EntGroupMember {
     )
     process {
         Invoke-EntPaged -Operation 'list_group_members' -PathArgs @($GroupId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntResourceEnvironment {
+    <#
+    .SYNOPSIS
+    List the resource environments (e.g. SharePoint Online geographies).
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments (operation list_resource_environments).
+    Corresponds to Get-MgEntitlementManagementResourceEnvironment of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'list_resource_environments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
     }
 }
 
@@ -446,6 +1750,624 @@ function Get-EntResourceRequest {
     }
 }
 
+function Get-EntSetting {
+    <#
+    .SYNOPSIS
+    Get the tenant's entitlement management settings.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/settings (operation get_settings).
+    Corresponds to Get-MgEntitlementManagementSetting of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntCall -Operation 'get_settings' -PathArgs @() -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Get-EntSubject {
+    <#
+    .SYNOPSIS
+    Get the access package subject of a directory object.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') (operation get_subject).
+    Corresponds to Get-MgEntitlementManagementSubject of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ObjectId,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntCall -Operation 'get_subject' -PathArgs @($ObjectId) -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser {
+    <#
+    .SYNOPSIS
+    List the approvals the signed-in user can act on (on='approver').
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}') (operation beta.filter_access_package_assignment_approvals_by_current_user).
+    Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.filter_access_package_assignment_approvals_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser {
+    <#
+    .SYNOPSIS
+    List the signed-in user's assignments (beta).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}') (operation beta.filter_access_package_assignments_by_current_user).
+    Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.filter_access_package_assignments_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser {
+    <#
+    .SYNOPSIS
+    List the signed-in user's requests (beta model).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}') (operation beta.filter_access_package_assignment_requests_by_current_user).
+    Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.filter_access_package_assignment_requests_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntBetaFilterEntitlementManagementAccessPackageByCurrentUser {
+    <#
+    .SYNOPSIS
+    List the access packages the signed-in user may request (on='allowedRequestor').
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}') (operation beta.filter_access_packages_by_current_user).
+    Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.filter_access_packages_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser {
+    <#
+    .SYNOPSIS
+    Access packages suggested to the signed-in user.
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}') (operation beta.filter_access_package_suggestions_by_current_user).
+    Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.filter_access_package_suggestions_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntBetaFilterEntitlementManagementAssignmentRequestByCurrentUser {
+    <#
+    .SYNOPSIS
+    List the signed-in user's requests (beta, assignmentRequests path).
+    .DESCRIPTION
+    GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}') (operation beta.filter_assignment_requests_by_current_user).
+    Corresponds to Invoke-MgBetaFilterEntitlementManagementAssignmentRequestByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'beta.filter_assignment_requests_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource {
+    <#
+    .SYNOPSIS
+    Refresh a catalog resource (beta model).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh (operation beta.refresh_access_package_catalog_resource).
+    Corresponds to Invoke-MgBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageResourceId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $AccessPackageResourceId, 'beta.refresh_access_package_catalog_resource')) {
+            Invoke-EntCall -Operation 'beta.refresh_access_package_catalog_resource' -PathArgs @($AccessPackageCatalogId, $AccessPackageResourceId)
+        }
+    }
+}
+
+function Invoke-EntBetaReprocessEntitlementManagementAccessPackageAssignment {
+    <#
+    .SYNOPSIS
+    Re-evaluate and re-apply an assignment (beta).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess (operation beta.reprocess_access_package_assignment).
+    Corresponds to Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignment of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageAssignmentId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentId, 'beta.reprocess_access_package_assignment')) {
+            Invoke-EntCall -Operation 'beta.reprocess_access_package_assignment' -PathArgs @($AccessPackageAssignmentId)
+        }
+    }
+}
+
+function Invoke-EntBetaReprocessEntitlementManagementAccessPackageAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Retry a failed request (beta model).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess (operation beta.reprocess_access_package_assignment_request).
+    Corresponds to Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageAssignmentRequestId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentRequestId, 'beta.reprocess_access_package_assignment_request')) {
+            Invoke-EntCall -Operation 'beta.reprocess_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId)
+        }
+    }
+}
+
+function Invoke-EntBetaReprocessEntitlementManagementAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Retry a failed request (beta, assignmentRequests path).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess (operation beta.reprocess_assignment_request).
+    Corresponds to Invoke-MgBetaReprocessEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AssignmentRequestId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'beta.reprocess_assignment_request')) {
+            Invoke-EntCall -Operation 'beta.reprocess_assignment_request' -PathArgs @($AssignmentRequestId)
+        }
+    }
+}
+
+function Invoke-EntFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser {
+    <#
+    .SYNOPSIS
+    List the approvals the signed-in user can act on (on='approver').
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}') (operation filter_assignment_approvals_by_current_user).
+    Corresponds to Invoke-MgFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'filter_assignment_approvals_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntFilterEntitlementManagementAccessPackageByCurrentUser {
+    <#
+    .SYNOPSIS
+    List the access packages the signed-in user may request (on='allowedRequestor').
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}') (operation filter_access_packages_by_current_user).
+    Corresponds to Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'filter_access_packages_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntFilterEntitlementManagementAccessPackageSuggestionByCurrentUser {
+    <#
+    .SYNOPSIS
+    Access packages suggested to the signed-in user.
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}') (operation filter_access_package_suggestions_by_current_user).
+    Corresponds to Invoke-MgFilterEntitlementManagementAccessPackageSuggestionByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'filter_access_package_suggestions_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntFilterEntitlementManagementAssignmentByCurrentUser {
+    <#
+    .SYNOPSIS
+    List the signed-in user's assignments (on='target' or 'createdBy').
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}') (operation filter_assignments_by_current_user).
+    Corresponds to Invoke-MgFilterEntitlementManagementAssignmentByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'filter_assignments_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntFilterEntitlementManagementAssignmentRequestByCurrentUser {
+    <#
+    .SYNOPSIS
+    List the signed-in user's requests (on='target' or 'createdBy').
+    .DESCRIPTION
+    GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}') (operation filter_assignment_requests_by_current_user).
+    Corresponds to Invoke-MgFilterEntitlementManagementAssignmentRequestByCurrentUser of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $On,
+        [Parameter()]
+        [string] $Filter,
+        [Parameter()]
+        [string] $Search,
+        [Parameter()]
+        [string[]] $Sort,
+        [Parameter()]
+        [int] $Top,
+        [Parameter()]
+        [string[]] $Property,
+        [Parameter()]
+        [string[]] $ExpandProperty
+    )
+    process {
+        Invoke-EntPaged -Operation 'filter_assignment_requests_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+    }
+}
+
+function Invoke-EntRefreshEntitlementManagementCatalogResource {
+    <#
+    .SYNOPSIS
+    Refresh a catalog resource's roles and attributes from its origin.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh (operation refresh_catalog_resource).
+    Corresponds to Invoke-MgRefreshEntitlementManagementCatalogResource of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ResourceId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId, 'refresh_catalog_resource')) {
+            Invoke-EntCall -Operation 'refresh_catalog_resource' -PathArgs @($CatalogId, $ResourceId)
+        }
+    }
+}
+
+function Invoke-EntReprocessEntitlementManagementAssignment {
+    <#
+    .SYNOPSIS
+    Re-evaluate and re-apply an assignment.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess (operation reprocess_assignment).
+    Corresponds to Invoke-MgReprocessEntitlementManagementAssignment of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AssignmentId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AssignmentId, 'reprocess_assignment')) {
+            Invoke-EntCall -Operation 'reprocess_assignment' -PathArgs @($AssignmentId)
+        }
+    }
+}
+
+function Invoke-EntReprocessEntitlementManagementAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Retry a failed request.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess (operation reprocess_assignment_request).
+    Corresponds to Invoke-MgReprocessEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AssignmentRequestId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'reprocess_assignment_request')) {
+            Invoke-EntCall -Operation 'reprocess_assignment_request' -PathArgs @($AssignmentRequestId)
+        }
+    }
+}
+
+function Invoke-EntUploadEntitlementManagementCatalogResourceUploadSessionFile {
+    <#
+    .SYNOPSIS
+    Upload a data file into an upload session.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile (operation upload_catalog_resource_upload_session_file).
+    Corresponds to Invoke-MgUploadEntitlementManagementCatalogResourceUploadSessionFile of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ResourceId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $UploadSessionId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId + '/' + $UploadSessionId, 'upload_catalog_resource_upload_session_file')) {
+            Invoke-EntCall -Operation 'upload_catalog_resource_upload_session_file' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId)
+        }
+    }
+}
+
+function Move-EntAccessPackageToCatalog {
+    <#
+    .SYNOPSIS
+    Move an access package to another catalog.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog (operation move_access_package_to_catalog).
+    Corresponds to Move-MgEntitlementManagementAccessPackageToCatalog of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'move_access_package_to_catalog')) {
+            Invoke-EntCall -Operation 'move_access_package_to_catalog' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        }
+    }
+}
+
+function Move-EntBetaAccessPackageToCatalog {
+    <#
+    .SYNOPSIS
+    Move an access package to another catalog.
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog (operation beta.move_access_package_to_catalog).
+    Corresponds to Move-MgBetaEntitlementManagementAccessPackageToCatalog of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.move_access_package_to_catalog')) {
+            Invoke-EntCall -Operation 'beta.move_access_package_to_catalog' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        }
+    }
+}
+
 function New-EntAccessPackage {
     <#
     .SYNOPSIS
@@ -463,6 +2385,54 @@ function New-EntAccessPackage {
     process {
         if ($PSCmdlet.ShouldProcess('create_access_package', 'create_access_package')) {
             Invoke-EntCall -Operation 'create_access_package' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntAccessPackageIncompatibleAccessPackageByRef {
+    <#
+    .SYNOPSIS
+    Mark an access package as incompatible with this one.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref (operation add_incompatible_access_package).
+    Corresponds to New-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'add_incompatible_access_package')) {
+            Invoke-EntCall -Operation 'add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntAccessPackageIncompatibleGroupByRef {
+    <#
+    .SYNOPSIS
+    Mark a group as incompatible with this access package.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref (operation add_incompatible_group).
+    Corresponds to New-MgEntitlementManagementAccessPackageIncompatibleGroupByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'add_incompatible_group')) {
+            Invoke-EntCall -Operation 'add_incompatible_group' -PathArgs @($AccessPackageId) -Body $BodyParameter
         }
     }
 }
@@ -533,6 +2503,27 @@ function New-EntAssignmentRequest {
     }
 }
 
+function New-EntBetaAccessPackage {
+    <#
+    .SYNOPSIS
+    Create an access package (beta: catalogId).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackages (operation beta.create_access_package).
+    Corresponds to New-MgBetaEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('beta.create_access_package', 'beta.create_access_package')) {
+            Invoke-EntCall -Operation 'beta.create_access_package' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
 function New-EntBetaAccessPackageAssignmentPolicy {
     <#
     .SYNOPSIS
@@ -575,6 +2566,258 @@ function New-EntBetaAccessPackageAssignmentRequest {
     }
 }
 
+function New-EntBetaAccessPackageCatalog {
+    <#
+    .SYNOPSIS
+    Create a catalog (beta model).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs (operation beta.create_access_package_catalog).
+    Corresponds to New-MgBetaEntitlementManagementAccessPackageCatalog of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('beta.create_access_package_catalog', 'beta.create_access_package_catalog')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_catalog' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension {
+    <#
+    .SYNOPSIS
+    Create a custom workflow extension (beta).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions (operation beta.create_access_package_catalog_custom_workflow_extension).
+    Corresponds to New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId, 'beta.create_access_package_catalog_custom_workflow_extension')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension {
+    <#
+    .SYNOPSIS
+    Create a deprecated custom access package workflow extension.
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions (operation beta.create_custom_access_package_workflow_extension).
+    Corresponds to New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId, 'beta.create_custom_access_package_workflow_extension')) {
+            Invoke-EntCall -Operation 'beta.create_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaAccessPackageIncompatibleAccessPackageByRef {
+    <#
+    .SYNOPSIS
+    Mark an access package as incompatible with this one.
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref (operation beta.add_incompatible_access_package).
+    Corresponds to New-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.add_incompatible_access_package')) {
+            Invoke-EntCall -Operation 'beta.add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaAccessPackageIncompatibleGroupByRef {
+    <#
+    .SYNOPSIS
+    Mark a group as incompatible with this access package.
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref (operation beta.add_incompatible_group).
+    Corresponds to New-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.add_incompatible_group')) {
+            Invoke-EntCall -Operation 'beta.add_incompatible_group' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaAccessPackageResourceRequest {
+    <#
+    .SYNOPSIS
+    Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests (operation beta.create_access_package_resource_request).
+    Corresponds to New-MgBetaEntitlementManagementAccessPackageResourceRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('beta.create_access_package_resource_request', 'beta.create_access_package_resource_request')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_resource_request' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaAccessPackageResourceRoleScope {
+    <#
+    .SYNOPSIS
+    Add a resource role to an access package (beta).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes (operation beta.create_access_package_resource_role_scope).
+    Corresponds to New-MgBetaEntitlementManagementAccessPackageResourceRoleScope of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.create_access_package_resource_role_scope')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_resource_role_scope' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Request an assignment (beta, assignmentRequests path).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/assignmentRequests (operation beta.create_assignment_request).
+    Corresponds to New-MgBetaEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('beta.create_assignment_request', 'beta.create_assignment_request')) {
+            Invoke-EntCall -Operation 'beta.create_assignment_request' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaConnectedOrganization {
+    <#
+    .SYNOPSIS
+    Create a connected organization.
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/connectedOrganizations (operation beta.create_connected_organization).
+    Corresponds to New-MgBetaEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('beta.create_connected_organization', 'beta.create_connected_organization')) {
+            Invoke-EntCall -Operation 'beta.create_connected_organization' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaConnectedOrganizationExternalSponsorByRef {
+    <#
+    .SYNOPSIS
+    Add a user or group as external sponsor.
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref (operation beta.add_connected_organization_external_sponsor).
+    Corresponds to New-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'beta.add_connected_organization_external_sponsor')) {
+            Invoke-EntCall -Operation 'beta.add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntBetaConnectedOrganizationInternalSponsorByRef {
+    <#
+    .SYNOPSIS
+    Add a user or group as internal sponsor.
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref (operation beta.add_connected_organization_internal_sponsor).
+    Corresponds to New-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'beta.add_connected_organization_internal_sponsor')) {
+            Invoke-EntCall -Operation 'beta.add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        }
+    }
+}
+
 function New-EntCatalog {
     <#
     .SYNOPSIS
@@ -592,6 +2835,146 @@ function New-EntCatalog {
     process {
         if ($PSCmdlet.ShouldProcess('create_catalog', 'create_catalog')) {
             Invoke-EntCall -Operation 'create_catalog' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntCatalogCustomWorkflowExtension {
+    <#
+    .SYNOPSIS
+    Create a custom workflow extension in a catalog.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions (operation create_catalog_custom_workflow_extension).
+    Corresponds to New-MgEntitlementManagementCatalogCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($CatalogId, 'create_catalog_custom_workflow_extension')) {
+            Invoke-EntCall -Operation 'create_catalog_custom_workflow_extension' -PathArgs @($CatalogId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntCatalogResourceUploadSession {
+    <#
+    .SYNOPSIS
+    Open an upload session for access review data.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions (operation create_catalog_resource_upload_session).
+    Corresponds to New-MgEntitlementManagementCatalogResourceUploadSession of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ResourceId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId, 'create_catalog_resource_upload_session')) {
+            Invoke-EntCall -Operation 'create_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntConnectedOrganization {
+    <#
+    .SYNOPSIS
+    Create a connected organization.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations (operation create_connected_organization).
+    Corresponds to New-MgEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('create_connected_organization', 'create_connected_organization')) {
+            Invoke-EntCall -Operation 'create_connected_organization' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntConnectedOrganizationExternalSponsorByRef {
+    <#
+    .SYNOPSIS
+    Add a user or group as external sponsor.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref (operation add_connected_organization_external_sponsor).
+    Corresponds to New-MgEntitlementManagementConnectedOrganizationExternalSponsorByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'add_connected_organization_external_sponsor')) {
+            Invoke-EntCall -Operation 'add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntConnectedOrganizationInternalSponsorByRef {
+    <#
+    .SYNOPSIS
+    Add a user or group as internal sponsor.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref (operation add_connected_organization_internal_sponsor).
+    Corresponds to New-MgEntitlementManagementConnectedOrganizationInternalSponsorByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'add_connected_organization_internal_sponsor')) {
+            Invoke-EntCall -Operation 'add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        }
+    }
+}
+
+function New-EntExternalOriginResourceConnector {
+    <#
+    .SYNOPSIS
+    Create a connector to an external resource system.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors (operation create_external_origin_resource_connector).
+    Corresponds to New-MgEntitlementManagementExternalOriginResourceConnector of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('create_external_origin_resource_connector', 'create_external_origin_resource_connector')) {
+            Invoke-EntCall -Operation 'create_external_origin_resource_connector' -PathArgs @() -Body $BodyParameter
         }
     }
 }
@@ -635,6 +3018,54 @@ function Remove-EntAccessPackage {
     process {
         if ($PSCmdlet.ShouldProcess($AccessPackageId, 'delete_access_package')) {
             Invoke-EntCall -Operation 'delete_access_package' -PathArgs @($AccessPackageId)
+        }
+    }
+}
+
+function Remove-EntAccessPackageIncompatibleAccessPackageByRef {
+    <#
+    .SYNOPSIS
+    Remove an incompatible access package.
+    .DESCRIPTION
+    DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref (operation remove_incompatible_access_package).
+    Corresponds to Remove-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $IncompatibleAccessPackageId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $IncompatibleAccessPackageId, 'remove_incompatible_access_package')) {
+            Invoke-EntCall -Operation 'remove_incompatible_access_package' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId)
+        }
+    }
+}
+
+function Remove-EntAccessPackageIncompatibleGroupByRef {
+    <#
+    .SYNOPSIS
+    Remove an incompatible group.
+    .DESCRIPTION
+    DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref (operation remove_incompatible_group).
+    Corresponds to Remove-MgEntitlementManagementAccessPackageIncompatibleGroupByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $GroupId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $GroupId, 'remove_incompatible_group')) {
+            Invoke-EntCall -Operation 'remove_incompatible_group' -PathArgs @($AccessPackageId, $GroupId)
         }
     }
 }
@@ -751,6 +3182,240 @@ function Remove-EntBetaAccessPackageAssignmentPolicy {
     }
 }
 
+function Remove-EntBetaAccessPackageAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Delete a finished request (beta model).
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId} (operation beta.delete_access_package_assignment_request).
+    Corresponds to Remove-MgBetaEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageAssignmentRequestId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentRequestId, 'beta.delete_access_package_assignment_request')) {
+            Invoke-EntCall -Operation 'beta.delete_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId)
+        }
+    }
+}
+
+function Remove-EntBetaAccessPackageCatalog {
+    <#
+    .SYNOPSIS
+    Delete a catalog (beta model).
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} (operation beta.delete_access_package_catalog).
+    Corresponds to Remove-MgBetaEntitlementManagementAccessPackageCatalog of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageCatalogId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId, 'beta.delete_access_package_catalog')) {
+            Invoke-EntCall -Operation 'beta.delete_access_package_catalog' -PathArgs @($AccessPackageCatalogId)
+        }
+    }
+}
+
+function Remove-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension {
+    <#
+    .SYNOPSIS
+    Delete a custom workflow extension (beta).
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} (operation beta.delete_access_package_catalog_custom_workflow_extension).
+    Corresponds to Remove-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CustomCalloutExtensionId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $CustomCalloutExtensionId, 'beta.delete_access_package_catalog_custom_workflow_extension')) {
+            Invoke-EntCall -Operation 'beta.delete_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId)
+        }
+    }
+}
+
+function Remove-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension {
+    <#
+    .SYNOPSIS
+    Delete a deprecated custom access package workflow extension.
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} (operation beta.delete_custom_access_package_workflow_extension).
+    Corresponds to Remove-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CustomAccessPackageWorkflowExtensionId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $CustomAccessPackageWorkflowExtensionId, 'beta.delete_custom_access_package_workflow_extension')) {
+            Invoke-EntCall -Operation 'beta.delete_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId)
+        }
+    }
+}
+
+function Remove-EntBetaAccessPackageIncompatibleAccessPackageByRef {
+    <#
+    .SYNOPSIS
+    Remove an incompatible access package.
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref (operation beta.remove_incompatible_access_package).
+    Corresponds to Remove-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $IncompatibleAccessPackageId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $IncompatibleAccessPackageId, 'beta.remove_incompatible_access_package')) {
+            Invoke-EntCall -Operation 'beta.remove_incompatible_access_package' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId)
+        }
+    }
+}
+
+function Remove-EntBetaAccessPackageIncompatibleGroupByRef {
+    <#
+    .SYNOPSIS
+    Remove an incompatible group.
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref (operation beta.remove_incompatible_group).
+    Corresponds to Remove-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $GroupId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $GroupId, 'beta.remove_incompatible_group')) {
+            Invoke-EntCall -Operation 'beta.remove_incompatible_group' -PathArgs @($AccessPackageId, $GroupId)
+        }
+    }
+}
+
+function Remove-EntBetaAccessPackageResourceRoleScope {
+    <#
+    .SYNOPSIS
+    Remove a resource role from an access package (beta).
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId} (operation beta.delete_access_package_resource_role_scope).
+    Corresponds to Remove-MgBetaEntitlementManagementAccessPackageResourceRoleScope of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageResourceRoleScopeId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $AccessPackageResourceRoleScopeId, 'beta.delete_access_package_resource_role_scope')) {
+            Invoke-EntCall -Operation 'beta.delete_access_package_resource_role_scope' -PathArgs @($AccessPackageId, $AccessPackageResourceRoleScopeId)
+        }
+    }
+}
+
+function Remove-EntBetaConnectedOrganization {
+    <#
+    .SYNOPSIS
+    Delete a connected organization.
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation beta.delete_connected_organization).
+    Corresponds to Remove-MgBetaEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'beta.delete_connected_organization')) {
+            Invoke-EntCall -Operation 'beta.delete_connected_organization' -PathArgs @($ConnectedOrganizationId)
+        }
+    }
+}
+
+function Remove-EntBetaConnectedOrganizationExternalSponsorDirectoryObjectByRef {
+    <#
+    .SYNOPSIS
+    Remove an external sponsor.
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref (operation beta.remove_connected_organization_external_sponsor).
+    Corresponds to Remove-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $DirectoryObjectId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId + '/' + $DirectoryObjectId, 'beta.remove_connected_organization_external_sponsor')) {
+            Invoke-EntCall -Operation 'beta.remove_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
+        }
+    }
+}
+
+function Remove-EntBetaConnectedOrganizationInternalSponsorDirectoryObjectByRef {
+    <#
+    .SYNOPSIS
+    Remove an internal sponsor.
+    .DESCRIPTION
+    DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref (operation beta.remove_connected_organization_internal_sponsor).
+    Corresponds to Remove-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $DirectoryObjectId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId + '/' + $DirectoryObjectId, 'beta.remove_connected_organization_internal_sponsor')) {
+            Invoke-EntCall -Operation 'beta.remove_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
+        }
+    }
+}
+
 function Remove-EntCatalog {
     <#
     .SYNOPSIS
@@ -769,6 +3434,220 @@ function Remove-EntCatalog {
     process {
         if ($PSCmdlet.ShouldProcess($CatalogId, 'delete_catalog')) {
             Invoke-EntCall -Operation 'delete_catalog' -PathArgs @($CatalogId)
+        }
+    }
+}
+
+function Remove-EntCatalogCustomWorkflowExtension {
+    <#
+    .SYNOPSIS
+    Delete a custom workflow extension.
+    .DESCRIPTION
+    DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} (operation delete_catalog_custom_workflow_extension).
+    Corresponds to Remove-MgEntitlementManagementCatalogCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CustomWorkflowExtensionId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $CustomWorkflowExtensionId, 'delete_catalog_custom_workflow_extension')) {
+            Invoke-EntCall -Operation 'delete_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId)
+        }
+    }
+}
+
+function Remove-EntCatalogResourceUploadSession {
+    <#
+    .SYNOPSIS
+    Delete an upload session.
+    .DESCRIPTION
+    DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} (operation delete_catalog_resource_upload_session).
+    Corresponds to Remove-MgEntitlementManagementCatalogResourceUploadSession of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ResourceId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $UploadSessionId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId + '/' + $UploadSessionId, 'delete_catalog_resource_upload_session')) {
+            Invoke-EntCall -Operation 'delete_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId)
+        }
+    }
+}
+
+function Remove-EntConnectedOrganization {
+    <#
+    .SYNOPSIS
+    Delete a connected organization.
+    .DESCRIPTION
+    DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation delete_connected_organization).
+    Corresponds to Remove-MgEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'delete_connected_organization')) {
+            Invoke-EntCall -Operation 'delete_connected_organization' -PathArgs @($ConnectedOrganizationId)
+        }
+    }
+}
+
+function Remove-EntConnectedOrganizationExternalSponsorDirectoryObjectByRef {
+    <#
+    .SYNOPSIS
+    Remove an external sponsor.
+    .DESCRIPTION
+    DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref (operation remove_connected_organization_external_sponsor).
+    Corresponds to Remove-MgEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $DirectoryObjectId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId + '/' + $DirectoryObjectId, 'remove_connected_organization_external_sponsor')) {
+            Invoke-EntCall -Operation 'remove_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
+        }
+    }
+}
+
+function Remove-EntConnectedOrganizationInternalSponsorDirectoryObjectByRef {
+    <#
+    .SYNOPSIS
+    Remove an internal sponsor.
+    .DESCRIPTION
+    DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref (operation remove_connected_organization_internal_sponsor).
+    Corresponds to Remove-MgEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $DirectoryObjectId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId + '/' + $DirectoryObjectId, 'remove_connected_organization_internal_sponsor')) {
+            Invoke-EntCall -Operation 'remove_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
+        }
+    }
+}
+
+function Remove-EntExternalOriginResourceConnector {
+    <#
+    .SYNOPSIS
+    Delete a connector.
+    .DESCRIPTION
+    DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} (operation delete_external_origin_resource_connector).
+    Corresponds to Remove-MgEntitlementManagementExternalOriginResourceConnector of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ExternalOriginResourceConnectorId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ExternalOriginResourceConnectorId, 'delete_external_origin_resource_connector')) {
+            Invoke-EntCall -Operation 'delete_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId)
+        }
+    }
+}
+
+function Resume-EntAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Resume a request waiting on a custom extension callback.
+    .DESCRIPTION
+    POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume (operation resume_assignment_request).
+    Corresponds to Resume-MgEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AssignmentRequestId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'resume_assignment_request')) {
+            Invoke-EntCall -Operation 'resume_assignment_request' -PathArgs @($AssignmentRequestId) -Body $BodyParameter
+        }
+    }
+}
+
+function Resume-EntBetaAccessPackageAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Resume a request (beta model).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume (operation beta.resume_access_package_assignment_request).
+    Corresponds to Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageAssignmentRequestId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentRequestId, 'beta.resume_access_package_assignment_request')) {
+            Invoke-EntCall -Operation 'beta.resume_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Body $BodyParameter
+        }
+    }
+}
+
+function Resume-EntBetaAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Resume a request (beta, assignmentRequests path).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume (operation beta.resume_assignment_request).
+    Corresponds to Resume-MgBetaEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AssignmentRequestId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'beta.resume_assignment_request')) {
+            Invoke-EntCall -Operation 'beta.resume_assignment_request' -PathArgs @($AssignmentRequestId) -Body $BodyParameter
         }
     }
 }
@@ -821,6 +3700,105 @@ function Set-EntBetaAccessPackageAssignmentPolicy {
     }
 }
 
+function Set-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension {
+    <#
+    .SYNOPSIS
+    Replace a custom workflow extension (beta).
+    .DESCRIPTION
+    PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} (operation beta.replace_access_package_catalog_custom_workflow_extension).
+    Corresponds to Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CustomCalloutExtensionId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $CustomCalloutExtensionId, 'beta.replace_access_package_catalog_custom_workflow_extension')) {
+            Invoke-EntCall -Operation 'beta.replace_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId) -Body $BodyParameter
+        }
+    }
+}
+
+function Set-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension {
+    <#
+    .SYNOPSIS
+    Replace a deprecated custom access package workflow extension.
+    .DESCRIPTION
+    PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} (operation beta.replace_custom_access_package_workflow_extension).
+    Corresponds to Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CustomAccessPackageWorkflowExtensionId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $CustomAccessPackageWorkflowExtensionId, 'beta.replace_custom_access_package_workflow_extension')) {
+            Invoke-EntCall -Operation 'beta.replace_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId) -Body $BodyParameter
+        }
+    }
+}
+
+function Set-EntCatalogCustomWorkflowExtension {
+    <#
+    .SYNOPSIS
+    Replace a custom workflow extension (full object).
+    .DESCRIPTION
+    PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} (operation replace_catalog_custom_workflow_extension).
+    Corresponds to Set-MgEntitlementManagementCatalogCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $CustomWorkflowExtensionId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $CustomWorkflowExtensionId, 'replace_catalog_custom_workflow_extension')) {
+            Invoke-EntCall -Operation 'replace_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId) -Body $BodyParameter
+        }
+    }
+}
+
+function Set-EntControlConfigurationEndUserSetting {
+    <#
+    .SYNOPSIS
+    Replace the end-user settings.
+    .DESCRIPTION
+    PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings (operation replace_end_user_settings).
+    Corresponds to Set-MgEntitlementManagementControlConfigurationEndUserSetting of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('replace_end_user_settings', 'replace_end_user_settings')) {
+            Invoke-EntCall -Operation 'replace_end_user_settings' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
 function Stop-EntAssignmentRequest {
     <#
     .SYNOPSIS
@@ -839,6 +3817,52 @@ function Stop-EntAssignmentRequest {
     process {
         if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'cancel_assignment_request')) {
             Invoke-EntCall -Operation 'cancel_assignment_request' -PathArgs @($AssignmentRequestId)
+        }
+    }
+}
+
+function Stop-EntBetaAccessPackageAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Cancel a pending request (beta model).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel (operation beta.cancel_access_package_assignment_request).
+    Corresponds to Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageAssignmentRequestId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentRequestId, 'beta.cancel_access_package_assignment_request')) {
+            Invoke-EntCall -Operation 'beta.cancel_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Body $BodyParameter
+        }
+    }
+}
+
+function Stop-EntBetaAssignmentRequest {
+    <#
+    .SYNOPSIS
+    Cancel a request (beta, assignmentRequests path).
+    .DESCRIPTION
+    POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel (operation beta.cancel_assignment_request).
+    Corresponds to Stop-MgBetaEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AssignmentRequestId
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'beta.cancel_assignment_request')) {
+            Invoke-EntCall -Operation 'beta.cancel_assignment_request' -PathArgs @($AssignmentRequestId)
         }
     }
 }
@@ -867,6 +3891,175 @@ function Update-EntAccessPackage {
     }
 }
 
+function Update-EntAccessPackageAssignmentApprovalStage {
+    <#
+    .SYNOPSIS
+    Approve or deny a stage (reviewResult and justification).
+    .DESCRIPTION
+    PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId} (operation update_assignment_approval_stage).
+    Corresponds to Update-MgEntitlementManagementAccessPackageAssignmentApprovalStage of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ApprovalId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ApprovalStageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ApprovalId + '/' + $ApprovalStageId, 'update_assignment_approval_stage')) {
+            Invoke-EntCall -Operation 'update_assignment_approval_stage' -PathArgs @($ApprovalId, $ApprovalStageId) -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntBetaAccessPackage {
+    <#
+    .SYNOPSIS
+    Update an access package (beta).
+    .DESCRIPTION
+    PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} (operation beta.update_access_package).
+    Corresponds to Update-MgBetaEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.update_access_package')) {
+            Invoke-EntCall -Operation 'beta.update_access_package' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntBetaAccessPackageAssignmentApprovalStep {
+    <#
+    .SYNOPSIS
+    Approve or deny a step (beta).
+    .DESCRIPTION
+    PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId} (operation beta.update_access_package_assignment_approval_step).
+    Corresponds to Update-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ApprovalId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ApprovalStepId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ApprovalId + '/' + $ApprovalStepId, 'beta.update_access_package_assignment_approval_step')) {
+            Invoke-EntCall -Operation 'beta.update_access_package_assignment_approval_step' -PathArgs @($ApprovalId, $ApprovalStepId) -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntBetaAccessPackageCatalog {
+    <#
+    .SYNOPSIS
+    Update a catalog (beta model).
+    .DESCRIPTION
+    PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} (operation beta.update_access_package_catalog).
+    Corresponds to Update-MgBetaEntitlementManagementAccessPackageCatalog of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $AccessPackageCatalogId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId, 'beta.update_access_package_catalog')) {
+            Invoke-EntCall -Operation 'beta.update_access_package_catalog' -PathArgs @($AccessPackageCatalogId) -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntBetaConnectedOrganization {
+    <#
+    .SYNOPSIS
+    Update a connected organization.
+    .DESCRIPTION
+    PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation beta.update_connected_organization).
+    Corresponds to Update-MgBetaEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'beta.update_connected_organization')) {
+            Invoke-EntCall -Operation 'beta.update_connected_organization' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntBetaSetting {
+    <#
+    .SYNOPSIS
+    Update the tenant's entitlement management settings.
+    .DESCRIPTION
+    PATCH /beta/identityGovernance/entitlementManagement/settings (operation beta.update_settings).
+    Corresponds to Update-MgBetaEntitlementManagementSetting of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('beta.update_settings', 'beta.update_settings')) {
+            Invoke-EntCall -Operation 'beta.update_settings' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntBetaSubject {
+    <#
+    .SYNOPSIS
+    Update a subject (e.g. subjectLifecycle).
+    .DESCRIPTION
+    PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') (operation beta.update_subject).
+    Corresponds to Update-MgBetaEntitlementManagementSubject of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ObjectId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ObjectId, 'beta.update_subject')) {
+            Invoke-EntCall -Operation 'beta.update_subject' -PathArgs @($ObjectId) -Body $BodyParameter
+        }
+    }
+}
+
 function Update-EntCatalog {
     <#
     .SYNOPSIS
@@ -887,6 +4080,127 @@ function Update-EntCatalog {
     process {
         if ($PSCmdlet.ShouldProcess($CatalogId, 'update_catalog')) {
             Invoke-EntCall -Operation 'update_catalog' -PathArgs @($CatalogId) -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntCatalogResourceUploadSession {
+    <#
+    .SYNOPSIS
+    Update an upload session (e.g. status: complete).
+    .DESCRIPTION
+    PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} (operation update_catalog_resource_upload_session).
+    Corresponds to Update-MgEntitlementManagementCatalogResourceUploadSession of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $CatalogId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [string] $ResourceId,
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $UploadSessionId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId + '/' + $UploadSessionId, 'update_catalog_resource_upload_session')) {
+            Invoke-EntCall -Operation 'update_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId) -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntConnectedOrganization {
+    <#
+    .SYNOPSIS
+    Update a connected organization.
+    .DESCRIPTION
+    PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation update_connected_organization).
+    Corresponds to Update-MgEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ConnectedOrganizationId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'update_connected_organization')) {
+            Invoke-EntCall -Operation 'update_connected_organization' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntExternalOriginResourceConnector {
+    <#
+    .SYNOPSIS
+    Update a connector.
+    .DESCRIPTION
+    PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} (operation update_external_origin_resource_connector).
+    Corresponds to Update-MgEntitlementManagementExternalOriginResourceConnector of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ExternalOriginResourceConnectorId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ExternalOriginResourceConnectorId, 'update_external_origin_resource_connector')) {
+            Invoke-EntCall -Operation 'update_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId) -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntSetting {
+    <#
+    .SYNOPSIS
+    Update the tenant's entitlement management settings.
+    .DESCRIPTION
+    PATCH /v1.0/identityGovernance/entitlementManagement/settings (operation update_settings).
+    Corresponds to Update-MgEntitlementManagementSetting of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess('update_settings', 'update_settings')) {
+            Invoke-EntCall -Operation 'update_settings' -PathArgs @() -Body $BodyParameter
+        }
+    }
+}
+
+function Update-EntSubject {
+    <#
+    .SYNOPSIS
+    Update a subject (e.g. subjectLifecycle).
+    .DESCRIPTION
+    PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') (operation update_subject).
+    Corresponds to Update-MgEntitlementManagementSubject of the Microsoft Graph PowerShell SDK.
+    Connect first with Connect-EntGraph.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $ObjectId,
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [object] $BodyParameter
+    )
+    process {
+        if ($PSCmdlet.ShouldProcess($ObjectId, 'update_subject')) {
+            Invoke-EntCall -Operation 'update_subject' -PathArgs @($ObjectId) -Body $BodyParameter
         }
     }
 }

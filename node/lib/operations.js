@@ -195,6 +195,406 @@ class Operations {
   listGroupMembersPage(groupId, options) {
     return rt.page(this, 'list_group_members', ['groupId'], [groupId], options);
   }
+
+  /** List the approvals the signed-in user can act on (on='approver'). — GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser */
+  filterAssignmentApprovalsByCurrentUser(on, options) {
+    return rt.list(this, 'filter_assignment_approvals_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAssignmentApprovalsByCurrentUser: `{value, nextLink, count}`. */
+  filterAssignmentApprovalsByCurrentUserPage(on, options) {
+    return rt.page(this, 'filter_assignment_approvals_by_current_user', ['on'], [on], options);
+  }
+
+  /** Get the approval of an assignment request (its id is the request's id). — GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId} — PowerShell: Get-MgEntitlementManagementAccessPackageAssignmentApproval */
+  getAssignmentApproval(approvalId, options) {
+    return rt.get(this, 'get_assignment_approval', ['approvalId'], [approvalId], options);
+  }
+
+  /** List the stages of an approval. — GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages — PowerShell: Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage */
+  listAssignmentApprovalStages(approvalId, options) {
+    return rt.list(this, 'list_assignment_approval_stages', ['approvalId'], [approvalId], options);
+  }
+
+  /** First page of listAssignmentApprovalStages: `{value, nextLink, count}`. */
+  listAssignmentApprovalStagesPage(approvalId, options) {
+    return rt.page(this, 'list_assignment_approval_stages', ['approvalId'], [approvalId], options);
+  }
+
+  /** Get one approval stage. — GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId} — PowerShell: Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage */
+  getAssignmentApprovalStage(approvalId, approvalStageId, options) {
+    return rt.get(this, 'get_assignment_approval_stage', ['approvalId', 'approvalStageId'], [approvalId, approvalStageId], options);
+  }
+
+  /** Approve or deny a stage (reviewResult and justification). — PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId} — PowerShell: Update-MgEntitlementManagementAccessPackageAssignmentApprovalStage */
+  updateAssignmentApprovalStage(approvalId, approvalStageId, body) {
+    return rt.invoke(this, 'update_assignment_approval_stage', ['approvalId', 'approvalStageId'], [approvalId, approvalStageId], 1, body);
+  }
+
+  /** Re-evaluate and re-apply an assignment. — POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess — PowerShell: Invoke-MgReprocessEntitlementManagementAssignment */
+  reprocessAssignment(assignmentId) {
+    return rt.invoke(this, 'reprocess_assignment', ['assignmentId'], [assignmentId], 0, undefined);
+  }
+
+  /** List the signed-in user's assignments (on='target' or 'createdBy'). — GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgFilterEntitlementManagementAssignmentByCurrentUser */
+  filterAssignmentsByCurrentUser(on, options) {
+    return rt.list(this, 'filter_assignments_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAssignmentsByCurrentUser: `{value, nextLink, count}`. */
+  filterAssignmentsByCurrentUserPage(on, options) {
+    return rt.page(this, 'filter_assignments_by_current_user', ['on'], [on], options);
+  }
+
+  /** Assignments of an access package whose targets also hold an incompatible one. — GET /v1.0/identityGovernance/entitlementManagement/assignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}') — PowerShell: Get-MgEntitlementManagementAssignmentAdditional */
+  listAdditionalAccess(accessPackageId, incompatibleAccessPackageId, options) {
+    return rt.list(this, 'list_additional_access', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], options);
+  }
+
+  /** First page of listAdditionalAccess: `{value, nextLink, count}`. */
+  listAdditionalAccessPage(accessPackageId, incompatibleAccessPackageId, options) {
+    return rt.page(this, 'list_additional_access', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], options);
+  }
+
+  /** External sponsors of the connected organization of an assignment's target. — GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/externalSponsors — PowerShell: Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationExternalSponsor */
+  listAssignmentTargetExternalSponsors(assignmentId, options) {
+    return rt.list(this, 'list_assignment_target_external_sponsors', ['assignmentId'], [assignmentId], options);
+  }
+
+  /** First page of listAssignmentTargetExternalSponsors: `{value, nextLink, count}`. */
+  listAssignmentTargetExternalSponsorsPage(assignmentId, options) {
+    return rt.page(this, 'list_assignment_target_external_sponsors', ['assignmentId'], [assignmentId], options);
+  }
+
+  /** Internal sponsors of the connected organization of an assignment's target. — GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/internalSponsors — PowerShell: Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationInternalSponsor */
+  listAssignmentTargetInternalSponsors(assignmentId, options) {
+    return rt.list(this, 'list_assignment_target_internal_sponsors', ['assignmentId'], [assignmentId], options);
+  }
+
+  /** First page of listAssignmentTargetInternalSponsors: `{value, nextLink, count}`. */
+  listAssignmentTargetInternalSponsorsPage(assignmentId, options) {
+    return rt.page(this, 'list_assignment_target_internal_sponsors', ['assignmentId'], [assignmentId], options);
+  }
+
+  /** List the signed-in user's requests (on='target' or 'createdBy'). — GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgFilterEntitlementManagementAssignmentRequestByCurrentUser */
+  filterAssignmentRequestsByCurrentUser(on, options) {
+    return rt.list(this, 'filter_assignment_requests_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAssignmentRequestsByCurrentUser: `{value, nextLink, count}`. */
+  filterAssignmentRequestsByCurrentUserPage(on, options) {
+    return rt.page(this, 'filter_assignment_requests_by_current_user', ['on'], [on], options);
+  }
+
+  /** Retry a failed request. — POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess — PowerShell: Invoke-MgReprocessEntitlementManagementAssignmentRequest */
+  reprocessAssignmentRequest(assignmentRequestId) {
+    return rt.invoke(this, 'reprocess_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined);
+  }
+
+  /** Resume a request waiting on a custom extension callback. — POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume — PowerShell: Resume-MgEntitlementManagementAssignmentRequest */
+  resumeAssignmentRequest(assignmentRequestId, body) {
+    return rt.invoke(this, 'resume_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 2, body);
+  }
+
+  /** List the access packages the signed-in user may request (on='allowedRequestor'). — GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser */
+  filterAccessPackagesByCurrentUser(on, options) {
+    return rt.list(this, 'filter_access_packages_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAccessPackagesByCurrentUser: `{value, nextLink, count}`. */
+  filterAccessPackagesByCurrentUserPage(on, options) {
+    return rt.page(this, 'filter_access_packages_by_current_user', ['on'], [on], options);
+  }
+
+  /** List the access packages that name this one as incompatible. — GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith — PowerShell: Get-MgEntitlementManagementAccessPackageIncompatibleWith */
+  listAccessPackagesIncompatibleWith(accessPackageId, options) {
+    return rt.list(this, 'list_access_packages_incompatible_with', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** First page of listAccessPackagesIncompatibleWith: `{value, nextLink, count}`. */
+  listAccessPackagesIncompatibleWithPage(accessPackageId, options) {
+    return rt.page(this, 'list_access_packages_incompatible_with', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** What the caller must supply to request this access package, per policy. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements — PowerShell: Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement */
+  getApplicablePolicyRequirements(accessPackageId, body) {
+    return rt.invoke(this, 'get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body).then((r) => (r ? r.value : []));
+  }
+
+  /** List the access packages incompatible with this one. — GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages — PowerShell: Get-MgEntitlementManagementAccessPackageIncompatibleAccessPackage */
+  listIncompatibleAccessPackages(accessPackageId, options) {
+    return rt.list(this, 'list_incompatible_access_packages', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** First page of listIncompatibleAccessPackages: `{value, nextLink, count}`. */
+  listIncompatibleAccessPackagesPage(accessPackageId, options) {
+    return rt.page(this, 'list_incompatible_access_packages', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** Mark an access package as incompatible with this one. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref — PowerShell: New-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef */
+  addIncompatibleAccessPackage(accessPackageId, body) {
+    return rt.invoke(this, 'add_incompatible_access_package', ['accessPackageId'], [accessPackageId], 1, body);
+  }
+
+  /** Remove an incompatible access package. — DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref — PowerShell: Remove-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef */
+  removeIncompatibleAccessPackage(accessPackageId, incompatibleAccessPackageId) {
+    return rt.invoke(this, 'remove_incompatible_access_package', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], 0, undefined);
+  }
+
+  /** List the groups whose members may not request this access package. — GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups — PowerShell: Get-MgEntitlementManagementAccessPackageIncompatibleGroup */
+  listIncompatibleGroups(accessPackageId, options) {
+    return rt.list(this, 'list_incompatible_groups', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** First page of listIncompatibleGroups: `{value, nextLink, count}`. */
+  listIncompatibleGroupsPage(accessPackageId, options) {
+    return rt.page(this, 'list_incompatible_groups', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** Mark a group as incompatible with this access package. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref — PowerShell: New-MgEntitlementManagementAccessPackageIncompatibleGroupByRef */
+  addIncompatibleGroup(accessPackageId, body) {
+    return rt.invoke(this, 'add_incompatible_group', ['accessPackageId'], [accessPackageId], 1, body);
+  }
+
+  /** Remove an incompatible group. — DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref — PowerShell: Remove-MgEntitlementManagementAccessPackageIncompatibleGroupByRef */
+  removeIncompatibleGroup(accessPackageId, groupId) {
+    return rt.invoke(this, 'remove_incompatible_group', ['accessPackageId', 'groupId'], [accessPackageId, groupId], 0, undefined);
+  }
+
+  /** Move an access package to another catalog. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog — PowerShell: Move-MgEntitlementManagementAccessPackageToCatalog */
+  moveAccessPackageToCatalog(accessPackageId, body) {
+    return rt.invoke(this, 'move_access_package_to_catalog', ['accessPackageId'], [accessPackageId], 2, body);
+  }
+
+  /** Access packages suggested to the signed-in user. — GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgFilterEntitlementManagementAccessPackageSuggestionByCurrentUser */
+  filterAccessPackageSuggestionsByCurrentUser(on, options) {
+    return rt.list(this, 'filter_access_package_suggestions_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAccessPackageSuggestionsByCurrentUser: `{value, nextLink, count}`. */
+  filterAccessPackageSuggestionsByCurrentUserPage(on, options) {
+    return rt.page(this, 'filter_access_package_suggestions_by_current_user', ['on'], [on], options);
+  }
+
+  /** Resource roles of an access package the caller can see in My Access. — GET /v1.0/identityGovernance/entitlementManagement/availableAccessPackages/{availableAccessPackageId}/resourceRoleScopes — PowerShell: Get-MgEntitlementManagementAvailableAccessPackageResourceRoleScope */
+  listAvailableAccessPackageResourceRoleScopes(availableAccessPackageId, options) {
+    return rt.list(this, 'list_available_access_package_resource_role_scopes', ['availableAccessPackageId'], [availableAccessPackageId], options);
+  }
+
+  /** First page of listAvailableAccessPackageResourceRoleScopes: `{value, nextLink, count}`. */
+  listAvailableAccessPackageResourceRoleScopesPage(availableAccessPackageId, options) {
+    return rt.page(this, 'list_available_access_package_resource_role_scopes', ['availableAccessPackageId'], [availableAccessPackageId], options);
+  }
+
+  /** Refresh a catalog resource's roles and attributes from its origin. — POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh — PowerShell: Invoke-MgRefreshEntitlementManagementCatalogResource */
+  refreshCatalogResource(catalogId, resourceId) {
+    return rt.invoke(this, 'refresh_catalog_resource', ['catalogId', 'resourceId'], [catalogId, resourceId], 0, undefined);
+  }
+
+  /** List a catalog's custom workflow extensions. — GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions — PowerShell: Get-MgEntitlementManagementCatalogCustomWorkflowExtension */
+  listCatalogCustomWorkflowExtensions(catalogId, options) {
+    return rt.list(this, 'list_catalog_custom_workflow_extensions', ['catalogId'], [catalogId], options);
+  }
+
+  /** First page of listCatalogCustomWorkflowExtensions: `{value, nextLink, count}`. */
+  listCatalogCustomWorkflowExtensionsPage(catalogId, options) {
+    return rt.page(this, 'list_catalog_custom_workflow_extensions', ['catalogId'], [catalogId], options);
+  }
+
+  /** Create a custom workflow extension in a catalog. — POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions — PowerShell: New-MgEntitlementManagementCatalogCustomWorkflowExtension */
+  createCatalogCustomWorkflowExtension(catalogId, body) {
+    return rt.invoke(this, 'create_catalog_custom_workflow_extension', ['catalogId'], [catalogId], 1, body);
+  }
+
+  /** Get one custom workflow extension. — GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} — PowerShell: Get-MgEntitlementManagementCatalogCustomWorkflowExtension */
+  getCatalogCustomWorkflowExtension(catalogId, customWorkflowExtensionId, options) {
+    return rt.get(this, 'get_catalog_custom_workflow_extension', ['catalogId', 'customWorkflowExtensionId'], [catalogId, customWorkflowExtensionId], options);
+  }
+
+  /** Replace a custom workflow extension (full object). — PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} — PowerShell: Set-MgEntitlementManagementCatalogCustomWorkflowExtension */
+  replaceCatalogCustomWorkflowExtension(catalogId, customWorkflowExtensionId, body) {
+    return rt.invoke(this, 'replace_catalog_custom_workflow_extension', ['catalogId', 'customWorkflowExtensionId'], [catalogId, customWorkflowExtensionId], 1, body);
+  }
+
+  /** Delete a custom workflow extension. — DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} — PowerShell: Remove-MgEntitlementManagementCatalogCustomWorkflowExtension */
+  deleteCatalogCustomWorkflowExtension(catalogId, customWorkflowExtensionId) {
+    return rt.invoke(this, 'delete_catalog_custom_workflow_extension', ['catalogId', 'customWorkflowExtensionId'], [catalogId, customWorkflowExtensionId], 0, undefined);
+  }
+
+  /** List the upload sessions of a custom data provided resource. — GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions — PowerShell: Get-MgEntitlementManagementCatalogResourceUploadSession */
+  listCatalogResourceUploadSessions(catalogId, resourceId, options) {
+    return rt.list(this, 'list_catalog_resource_upload_sessions', ['catalogId', 'resourceId'], [catalogId, resourceId], options);
+  }
+
+  /** First page of listCatalogResourceUploadSessions: `{value, nextLink, count}`. */
+  listCatalogResourceUploadSessionsPage(catalogId, resourceId, options) {
+    return rt.page(this, 'list_catalog_resource_upload_sessions', ['catalogId', 'resourceId'], [catalogId, resourceId], options);
+  }
+
+  /** Open an upload session for access review data. — POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions — PowerShell: New-MgEntitlementManagementCatalogResourceUploadSession */
+  createCatalogResourceUploadSession(catalogId, resourceId, body) {
+    return rt.invoke(this, 'create_catalog_resource_upload_session', ['catalogId', 'resourceId'], [catalogId, resourceId], 1, body);
+  }
+
+  /** Get one upload session. — GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} — PowerShell: Get-MgEntitlementManagementCatalogResourceUploadSession */
+  getCatalogResourceUploadSession(catalogId, resourceId, uploadSessionId, options) {
+    return rt.get(this, 'get_catalog_resource_upload_session', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], options);
+  }
+
+  /** Update an upload session (e.g. status: complete). — PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} — PowerShell: Update-MgEntitlementManagementCatalogResourceUploadSession */
+  updateCatalogResourceUploadSession(catalogId, resourceId, uploadSessionId, body) {
+    return rt.invoke(this, 'update_catalog_resource_upload_session', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], 1, body);
+  }
+
+  /** Delete an upload session. — DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} — PowerShell: Remove-MgEntitlementManagementCatalogResourceUploadSession */
+  deleteCatalogResourceUploadSession(catalogId, resourceId, uploadSessionId) {
+    return rt.invoke(this, 'delete_catalog_resource_upload_session', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], 0, undefined);
+  }
+
+  /** Upload a data file into an upload session. — POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile — PowerShell: Invoke-MgUploadEntitlementManagementCatalogResourceUploadSessionFile */
+  uploadCatalogResourceUploadSessionFile(catalogId, resourceId, uploadSessionId) {
+    return rt.invoke(this, 'upload_catalog_resource_upload_session_file', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], 0, undefined);
+  }
+
+  /** List the connected organizations. — GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations — PowerShell: Get-MgEntitlementManagementConnectedOrganization */
+  listConnectedOrganizations(options) {
+    return rt.list(this, 'list_connected_organizations', [], [], options);
+  }
+
+  /** First page of listConnectedOrganizations: `{value, nextLink, count}`. */
+  listConnectedOrganizationsPage(options) {
+    return rt.page(this, 'list_connected_organizations', [], [], options);
+  }
+
+  /** Create a connected organization. — POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations — PowerShell: New-MgEntitlementManagementConnectedOrganization */
+  createConnectedOrganization(body) {
+    return rt.invoke(this, 'create_connected_organization', [], [], 1, body);
+  }
+
+  /** Get one connected organization. — GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Get-MgEntitlementManagementConnectedOrganization */
+  getConnectedOrganization(connectedOrganizationId, options) {
+    return rt.get(this, 'get_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** Update a connected organization. — PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Update-MgEntitlementManagementConnectedOrganization */
+  updateConnectedOrganization(connectedOrganizationId, body) {
+    return rt.invoke(this, 'update_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  }
+
+  /** Delete a connected organization. — DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Remove-MgEntitlementManagementConnectedOrganization */
+  deleteConnectedOrganization(connectedOrganizationId) {
+    return rt.invoke(this, 'delete_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 0, undefined);
+  }
+
+  /** List the external sponsors of a connected organization. — GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors — PowerShell: Get-MgEntitlementManagementConnectedOrganizationExternalSponsor */
+  listConnectedOrganizationExternalSponsors(connectedOrganizationId, options) {
+    return rt.list(this, 'list_connected_organization_external_sponsors', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** First page of listConnectedOrganizationExternalSponsors: `{value, nextLink, count}`. */
+  listConnectedOrganizationExternalSponsorsPage(connectedOrganizationId, options) {
+    return rt.page(this, 'list_connected_organization_external_sponsors', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** Add a user or group as external sponsor. — POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref — PowerShell: New-MgEntitlementManagementConnectedOrganizationExternalSponsorByRef */
+  addConnectedOrganizationExternalSponsor(connectedOrganizationId, body) {
+    return rt.invoke(this, 'add_connected_organization_external_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  }
+
+  /** Remove an external sponsor. — DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref — PowerShell: Remove-MgEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef */
+  removeConnectedOrganizationExternalSponsor(connectedOrganizationId, directoryObjectId) {
+    return rt.invoke(this, 'remove_connected_organization_external_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined);
+  }
+
+  /** List the internal sponsors of a connected organization. — GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors — PowerShell: Get-MgEntitlementManagementConnectedOrganizationInternalSponsor */
+  listConnectedOrganizationInternalSponsors(connectedOrganizationId, options) {
+    return rt.list(this, 'list_connected_organization_internal_sponsors', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** First page of listConnectedOrganizationInternalSponsors: `{value, nextLink, count}`. */
+  listConnectedOrganizationInternalSponsorsPage(connectedOrganizationId, options) {
+    return rt.page(this, 'list_connected_organization_internal_sponsors', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** Add a user or group as internal sponsor. — POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref — PowerShell: New-MgEntitlementManagementConnectedOrganizationInternalSponsorByRef */
+  addConnectedOrganizationInternalSponsor(connectedOrganizationId, body) {
+    return rt.invoke(this, 'add_connected_organization_internal_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  }
+
+  /** Remove an internal sponsor. — DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref — PowerShell: Remove-MgEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef */
+  removeConnectedOrganizationInternalSponsor(connectedOrganizationId, directoryObjectId) {
+    return rt.invoke(this, 'remove_connected_organization_internal_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined);
+  }
+
+  /** Get the tenant's entitlement management settings. — GET /v1.0/identityGovernance/entitlementManagement/settings — PowerShell: Get-MgEntitlementManagementSetting */
+  getSettings(options) {
+    return rt.get(this, 'get_settings', [], [], options);
+  }
+
+  /** Update the tenant's entitlement management settings. — PATCH /v1.0/identityGovernance/entitlementManagement/settings — PowerShell: Update-MgEntitlementManagementSetting */
+  updateSettings(body) {
+    return rt.invoke(this, 'update_settings', [], [], 1, body);
+  }
+
+  /** Get the access package subject of a directory object. — GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') — PowerShell: Get-MgEntitlementManagementSubject */
+  getSubject(objectId, options) {
+    return rt.get(this, 'get_subject', ['objectId'], [objectId], options);
+  }
+
+  /** Update a subject (e.g. subjectLifecycle). — PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') — PowerShell: Update-MgEntitlementManagementSubject */
+  updateSubject(objectId, body) {
+    return rt.invoke(this, 'update_subject', ['objectId'], [objectId], 1, body);
+  }
+
+  /** List the resource environments (e.g. SharePoint Online geographies). — GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments — PowerShell: Get-MgEntitlementManagementResourceEnvironment */
+  listResourceEnvironments(options) {
+    return rt.list(this, 'list_resource_environments', [], [], options);
+  }
+
+  /** First page of listResourceEnvironments: `{value, nextLink, count}`. */
+  listResourceEnvironmentsPage(options) {
+    return rt.page(this, 'list_resource_environments', [], [], options);
+  }
+
+  /** Get the end-user settings (what My Access shows). — GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings — PowerShell: Get-MgEntitlementManagementControlConfigurationEndUserSetting */
+  getEndUserSettings(options) {
+    return rt.get(this, 'get_end_user_settings', [], [], options);
+  }
+
+  /** Replace the end-user settings. — PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings — PowerShell: Set-MgEntitlementManagementControlConfigurationEndUserSetting */
+  replaceEndUserSettings(body) {
+    return rt.invoke(this, 'replace_end_user_settings', [], [], 1, body);
+  }
+
+  /** List the connectors to external resource systems. — GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors — PowerShell: Get-MgEntitlementManagementExternalOriginResourceConnector */
+  listExternalOriginResourceConnectors(options) {
+    return rt.list(this, 'list_external_origin_resource_connectors', [], [], options);
+  }
+
+  /** First page of listExternalOriginResourceConnectors: `{value, nextLink, count}`. */
+  listExternalOriginResourceConnectorsPage(options) {
+    return rt.page(this, 'list_external_origin_resource_connectors', [], [], options);
+  }
+
+  /** Create a connector to an external resource system. — POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors — PowerShell: New-MgEntitlementManagementExternalOriginResourceConnector */
+  createExternalOriginResourceConnector(body) {
+    return rt.invoke(this, 'create_external_origin_resource_connector', [], [], 1, body);
+  }
+
+  /** Get one connector. — GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} — PowerShell: Get-MgEntitlementManagementExternalOriginResourceConnector */
+  getExternalOriginResourceConnector(externalOriginResourceConnectorId, options) {
+    return rt.get(this, 'get_external_origin_resource_connector', ['externalOriginResourceConnectorId'], [externalOriginResourceConnectorId], options);
+  }
+
+  /** Update a connector. — PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} — PowerShell: Update-MgEntitlementManagementExternalOriginResourceConnector */
+  updateExternalOriginResourceConnector(externalOriginResourceConnectorId, body) {
+    return rt.invoke(this, 'update_external_origin_resource_connector', ['externalOriginResourceConnectorId'], [externalOriginResourceConnectorId], 1, body);
+  }
+
+  /** Delete a connector. — DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} — PowerShell: Remove-MgEntitlementManagementExternalOriginResourceConnector */
+  deleteExternalOriginResourceConnector(externalOriginResourceConnectorId) {
+    return rt.invoke(this, 'delete_external_origin_resource_connector', ['externalOriginResourceConnectorId'], [externalOriginResourceConnectorId], 0, undefined);
+  }
 }
 
 /** The beta operations. */
@@ -268,6 +668,506 @@ class BetaOperations {
   deleteAccessPackage(accessPackageId) {
     return rt.invoke(this, 'beta.delete_access_package', ['accessPackageId'], [accessPackageId], 0, undefined);
   }
+
+  /** List the approvals the signed-in user can act on (on='approver'). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser */
+  filterAccessPackageAssignmentApprovalsByCurrentUser(on, options) {
+    return rt.list(this, 'beta.filter_access_package_assignment_approvals_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAccessPackageAssignmentApprovalsByCurrentUser: `{value, nextLink, count}`. */
+  filterAccessPackageAssignmentApprovalsByCurrentUserPage(on, options) {
+    return rt.page(this, 'beta.filter_access_package_assignment_approvals_by_current_user', ['on'], [on], options);
+  }
+
+  /** Get the approval of an assignment request. — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageAssignmentApproval */
+  getAccessPackageAssignmentApproval(approvalId, options) {
+    return rt.get(this, 'beta.get_access_package_assignment_approval', ['approvalId'], [approvalId], options);
+  }
+
+  /** List the steps of an approval (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps — PowerShell: Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep */
+  listAccessPackageAssignmentApprovalSteps(approvalId, options) {
+    return rt.list(this, 'beta.list_access_package_assignment_approval_steps', ['approvalId'], [approvalId], options);
+  }
+
+  /** First page of listAccessPackageAssignmentApprovalSteps: `{value, nextLink, count}`. */
+  listAccessPackageAssignmentApprovalStepsPage(approvalId, options) {
+    return rt.page(this, 'beta.list_access_package_assignment_approval_steps', ['approvalId'], [approvalId], options);
+  }
+
+  /** Get one approval step (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep */
+  getAccessPackageAssignmentApprovalStep(approvalId, approvalStepId, options) {
+    return rt.get(this, 'beta.get_access_package_assignment_approval_step', ['approvalId', 'approvalStepId'], [approvalId, approvalStepId], options);
+  }
+
+  /** Approve or deny a step (beta). — PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId} — PowerShell: Update-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep */
+  updateAccessPackageAssignmentApprovalStep(approvalId, approvalStepId, body) {
+    return rt.invoke(this, 'beta.update_access_package_assignment_approval_step', ['approvalId', 'approvalStepId'], [approvalId, approvalStepId], 1, body);
+  }
+
+  /** Re-evaluate and re-apply an assignment (beta). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess — PowerShell: Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignment */
+  reprocessAccessPackageAssignment(accessPackageAssignmentId) {
+    return rt.invoke(this, 'beta.reprocess_access_package_assignment', ['accessPackageAssignmentId'], [accessPackageAssignmentId], 0, undefined);
+  }
+
+  /** List the signed-in user's assignments (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser */
+  filterAccessPackageAssignmentsByCurrentUser(on, options) {
+    return rt.list(this, 'beta.filter_access_package_assignments_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAccessPackageAssignmentsByCurrentUser: `{value, nextLink, count}`. */
+  filterAccessPackageAssignmentsByCurrentUserPage(on, options) {
+    return rt.page(this, 'beta.filter_access_package_assignments_by_current_user', ['on'], [on], options);
+  }
+
+  /** Assignments of an access package whose targets also hold an incompatible one (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}') — PowerShell: Get-MgBetaEntitlementManagementAccessPackageAssignmentAdditional */
+  listAccessPackageAssignmentsAdditionalAccess(accessPackageId, incompatibleAccessPackageId, options) {
+    return rt.list(this, 'beta.list_access_package_assignments_additional_access', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], options);
+  }
+
+  /** First page of listAccessPackageAssignmentsAdditionalAccess: `{value, nextLink, count}`. */
+  listAccessPackageAssignmentsAdditionalAccessPage(accessPackageId, incompatibleAccessPackageId, options) {
+    return rt.page(this, 'beta.list_access_package_assignments_additional_access', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], options);
+  }
+
+  /** List the resource roles delivered by assignments (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles — PowerShell: Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole */
+  listAccessPackageAssignmentResourceRoles(options) {
+    return rt.list(this, 'beta.list_access_package_assignment_resource_roles', [], [], options);
+  }
+
+  /** First page of listAccessPackageAssignmentResourceRoles: `{value, nextLink, count}`. */
+  listAccessPackageAssignmentResourceRolesPage(options) {
+    return rt.page(this, 'beta.list_access_package_assignment_resource_roles', [], [], options);
+  }
+
+  /** Get one assignment resource role (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole */
+  getAccessPackageAssignmentResourceRole(accessPackageAssignmentResourceRoleId, options) {
+    return rt.get(this, 'beta.get_access_package_assignment_resource_role', ['accessPackageAssignmentResourceRoleId'], [accessPackageAssignmentResourceRoleId], options);
+  }
+
+  /** List the assignment requests (beta, assignmentRequests path). — GET /beta/identityGovernance/entitlementManagement/assignmentRequests — PowerShell: Get-MgBetaEntitlementManagementAssignmentRequest */
+  listAssignmentRequests(options) {
+    return rt.list(this, 'beta.list_assignment_requests', [], [], options);
+  }
+
+  /** First page of listAssignmentRequests: `{value, nextLink, count}`. */
+  listAssignmentRequestsPage(options) {
+    return rt.page(this, 'beta.list_assignment_requests', [], [], options);
+  }
+
+  /** Request an assignment (beta, assignmentRequests path). — POST /beta/identityGovernance/entitlementManagement/assignmentRequests — PowerShell: New-MgBetaEntitlementManagementAssignmentRequest */
+  createAssignmentRequest(body) {
+    return rt.invoke(this, 'beta.create_assignment_request', [], [], 1, body);
+  }
+
+  /** List the signed-in user's requests (beta, assignmentRequests path). — GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAssignmentRequestByCurrentUser */
+  filterAssignmentRequestsByCurrentUser(on, options) {
+    return rt.list(this, 'beta.filter_assignment_requests_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAssignmentRequestsByCurrentUser: `{value, nextLink, count}`. */
+  filterAssignmentRequestsByCurrentUserPage(on, options) {
+    return rt.page(this, 'beta.filter_assignment_requests_by_current_user', ['on'], [on], options);
+  }
+
+  /** Cancel a request (beta, assignmentRequests path). — POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel — PowerShell: Stop-MgBetaEntitlementManagementAssignmentRequest */
+  cancelAssignmentRequest(assignmentRequestId) {
+    return rt.invoke(this, 'beta.cancel_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined);
+  }
+
+  /** Retry a failed request (beta, assignmentRequests path). — POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess — PowerShell: Invoke-MgBetaReprocessEntitlementManagementAssignmentRequest */
+  reprocessAssignmentRequest(assignmentRequestId) {
+    return rt.invoke(this, 'beta.reprocess_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined);
+  }
+
+  /** Resume a request (beta, assignmentRequests path). — POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume — PowerShell: Resume-MgBetaEntitlementManagementAssignmentRequest */
+  resumeAssignmentRequest(assignmentRequestId, body) {
+    return rt.invoke(this, 'beta.resume_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 2, body);
+  }
+
+  /** List the signed-in user's requests (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser */
+  filterAccessPackageAssignmentRequestsByCurrentUser(on, options) {
+    return rt.list(this, 'beta.filter_access_package_assignment_requests_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAccessPackageAssignmentRequestsByCurrentUser: `{value, nextLink, count}`. */
+  filterAccessPackageAssignmentRequestsByCurrentUserPage(on, options) {
+    return rt.page(this, 'beta.filter_access_package_assignment_requests_by_current_user', ['on'], [on], options);
+  }
+
+  /** Delete a finished request (beta model). — DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageAssignmentRequest */
+  deleteAccessPackageAssignmentRequest(accessPackageAssignmentRequestId) {
+    return rt.invoke(this, 'beta.delete_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 0, undefined);
+  }
+
+  /** Cancel a pending request (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel — PowerShell: Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest */
+  cancelAccessPackageAssignmentRequest(accessPackageAssignmentRequestId, body) {
+    return rt.invoke(this, 'beta.cancel_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 2, body);
+  }
+
+  /** Retry a failed request (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess — PowerShell: Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignmentRequest */
+  reprocessAccessPackageAssignmentRequest(accessPackageAssignmentRequestId) {
+    return rt.invoke(this, 'beta.reprocess_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 0, undefined);
+  }
+
+  /** Resume a request (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume — PowerShell: Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest */
+  resumeAccessPackageAssignmentRequest(accessPackageAssignmentRequestId, body) {
+    return rt.invoke(this, 'beta.resume_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 2, body);
+  }
+
+  /** List the access packages the signed-in user may request (on='allowedRequestor'). — GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageByCurrentUser */
+  filterAccessPackagesByCurrentUser(on, options) {
+    return rt.list(this, 'beta.filter_access_packages_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAccessPackagesByCurrentUser: `{value, nextLink, count}`. */
+  filterAccessPackagesByCurrentUserPage(on, options) {
+    return rt.page(this, 'beta.filter_access_packages_by_current_user', ['on'], [on], options);
+  }
+
+  /** List the access packages that name this one as incompatible. — GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith — PowerShell: Get-MgBetaEntitlementManagementAccessPackageIncompatibleWith */
+  listAccessPackagesIncompatibleWith(accessPackageId, options) {
+    return rt.list(this, 'beta.list_access_packages_incompatible_with', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** First page of listAccessPackagesIncompatibleWith: `{value, nextLink, count}`. */
+  listAccessPackagesIncompatibleWithPage(accessPackageId, options) {
+    return rt.page(this, 'beta.list_access_packages_incompatible_with', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** What the caller must supply to request this access package, per policy. — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements — PowerShell: Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement */
+  getApplicablePolicyRequirements(accessPackageId, body) {
+    return rt.invoke(this, 'beta.get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body).then((r) => (r ? r.value : []));
+  }
+
+  /** List the access packages incompatible with this one. — GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages — PowerShell: Get-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackage */
+  listIncompatibleAccessPackages(accessPackageId, options) {
+    return rt.list(this, 'beta.list_incompatible_access_packages', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** First page of listIncompatibleAccessPackages: `{value, nextLink, count}`. */
+  listIncompatibleAccessPackagesPage(accessPackageId, options) {
+    return rt.page(this, 'beta.list_incompatible_access_packages', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** Mark an access package as incompatible with this one. — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref — PowerShell: New-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef */
+  addIncompatibleAccessPackage(accessPackageId, body) {
+    return rt.invoke(this, 'beta.add_incompatible_access_package', ['accessPackageId'], [accessPackageId], 1, body);
+  }
+
+  /** Remove an incompatible access package. — DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef */
+  removeIncompatibleAccessPackage(accessPackageId, incompatibleAccessPackageId) {
+    return rt.invoke(this, 'beta.remove_incompatible_access_package', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], 0, undefined);
+  }
+
+  /** List the groups whose members may not request this access package. — GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups — PowerShell: Get-MgBetaEntitlementManagementAccessPackageIncompatibleGroup */
+  listIncompatibleGroups(accessPackageId, options) {
+    return rt.list(this, 'beta.list_incompatible_groups', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** First page of listIncompatibleGroups: `{value, nextLink, count}`. */
+  listIncompatibleGroupsPage(accessPackageId, options) {
+    return rt.page(this, 'beta.list_incompatible_groups', ['accessPackageId'], [accessPackageId], options);
+  }
+
+  /** Mark a group as incompatible with this access package. — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref — PowerShell: New-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef */
+  addIncompatibleGroup(accessPackageId, body) {
+    return rt.invoke(this, 'beta.add_incompatible_group', ['accessPackageId'], [accessPackageId], 1, body);
+  }
+
+  /** Remove an incompatible group. — DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef */
+  removeIncompatibleGroup(accessPackageId, groupId) {
+    return rt.invoke(this, 'beta.remove_incompatible_group', ['accessPackageId', 'groupId'], [accessPackageId, groupId], 0, undefined);
+  }
+
+  /** Move an access package to another catalog. — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog — PowerShell: Move-MgBetaEntitlementManagementAccessPackageToCatalog */
+  moveAccessPackageToCatalog(accessPackageId, body) {
+    return rt.invoke(this, 'beta.move_access_package_to_catalog', ['accessPackageId'], [accessPackageId], 2, body);
+  }
+
+  /** Access packages suggested to the signed-in user. — GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser */
+  filterAccessPackageSuggestionsByCurrentUser(on, options) {
+    return rt.list(this, 'beta.filter_access_package_suggestions_by_current_user', ['on'], [on], options);
+  }
+
+  /** First page of filterAccessPackageSuggestionsByCurrentUser: `{value, nextLink, count}`. */
+  filterAccessPackageSuggestionsByCurrentUserPage(on, options) {
+    return rt.page(this, 'beta.filter_access_package_suggestions_by_current_user', ['on'], [on], options);
+  }
+
+  /** List the access packages (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackages — PowerShell: Get-MgBetaEntitlementManagementAccessPackage */
+  listAccessPackages(options) {
+    return rt.list(this, 'beta.list_access_packages', [], [], options);
+  }
+
+  /** First page of listAccessPackages: `{value, nextLink, count}`. */
+  listAccessPackagesPage(options) {
+    return rt.page(this, 'beta.list_access_packages', [], [], options);
+  }
+
+  /** Create an access package (beta: catalogId). — POST /beta/identityGovernance/entitlementManagement/accessPackages — PowerShell: New-MgBetaEntitlementManagementAccessPackage */
+  createAccessPackage(body) {
+    return rt.invoke(this, 'beta.create_access_package', [], [], 1, body);
+  }
+
+  /** Update an access package (beta). — PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} — PowerShell: Update-MgBetaEntitlementManagementAccessPackage */
+  updateAccessPackage(accessPackageId, body) {
+    return rt.invoke(this, 'beta.update_access_package', ['accessPackageId'], [accessPackageId], 1, body);
+  }
+
+  /** Add a resource role to an access package (beta). — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes — PowerShell: New-MgBetaEntitlementManagementAccessPackageResourceRoleScope */
+  createAccessPackageResourceRoleScope(accessPackageId, body) {
+    return rt.invoke(this, 'beta.create_access_package_resource_role_scope', ['accessPackageId'], [accessPackageId], 1, body);
+  }
+
+  /** Remove a resource role from an access package (beta). — DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageResourceRoleScope */
+  deleteAccessPackageResourceRoleScope(accessPackageId, accessPackageResourceRoleScopeId) {
+    return rt.invoke(this, 'beta.delete_access_package_resource_role_scope', ['accessPackageId', 'accessPackageResourceRoleScopeId'], [accessPackageId, accessPackageResourceRoleScopeId], 0, undefined);
+  }
+
+  /** List the catalogs (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalog */
+  listAccessPackageCatalogs(options) {
+    return rt.list(this, 'beta.list_access_package_catalogs', [], [], options);
+  }
+
+  /** First page of listAccessPackageCatalogs: `{value, nextLink, count}`. */
+  listAccessPackageCatalogsPage(options) {
+    return rt.page(this, 'beta.list_access_package_catalogs', [], [], options);
+  }
+
+  /** Create a catalog (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs — PowerShell: New-MgBetaEntitlementManagementAccessPackageCatalog */
+  createAccessPackageCatalog(body) {
+    return rt.invoke(this, 'beta.create_access_package_catalog', [], [], 1, body);
+  }
+
+  /** Get one catalog (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalog */
+  getAccessPackageCatalog(accessPackageCatalogId, options) {
+    return rt.get(this, 'beta.get_access_package_catalog', ['accessPackageCatalogId'], [accessPackageCatalogId], options);
+  }
+
+  /** Update a catalog (beta model). — PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} — PowerShell: Update-MgBetaEntitlementManagementAccessPackageCatalog */
+  updateAccessPackageCatalog(accessPackageCatalogId, body) {
+    return rt.invoke(this, 'beta.update_access_package_catalog', ['accessPackageCatalogId'], [accessPackageCatalogId], 1, body);
+  }
+
+  /** Delete a catalog (beta model). — DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageCatalog */
+  deleteAccessPackageCatalog(accessPackageCatalogId) {
+    return rt.invoke(this, 'beta.delete_access_package_catalog', ['accessPackageCatalogId'], [accessPackageCatalogId], 0, undefined);
+  }
+
+  /** List a catalog's resources (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResource */
+  listAccessPackageCatalogResources(accessPackageCatalogId, options) {
+    return rt.list(this, 'beta.list_access_package_catalog_resources', ['accessPackageCatalogId'], [accessPackageCatalogId], options);
+  }
+
+  /** First page of listAccessPackageCatalogResources: `{value, nextLink, count}`. */
+  listAccessPackageCatalogResourcesPage(accessPackageCatalogId, options) {
+    return rt.page(this, 'beta.list_access_package_catalog_resources', ['accessPackageCatalogId'], [accessPackageCatalogId], options);
+  }
+
+  /** List the roles of a catalog's resources (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceRole */
+  listAccessPackageCatalogResourceRoles(accessPackageCatalogId, options) {
+    return rt.list(this, 'beta.list_access_package_catalog_resource_roles', ['accessPackageCatalogId'], [accessPackageCatalogId], options);
+  }
+
+  /** First page of listAccessPackageCatalogResourceRoles: `{value, nextLink, count}`. */
+  listAccessPackageCatalogResourceRolesPage(accessPackageCatalogId, options) {
+    return rt.page(this, 'beta.list_access_package_catalog_resource_roles', ['accessPackageCatalogId'], [accessPackageCatalogId], options);
+  }
+
+  /** Refresh a catalog resource (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh — PowerShell: Invoke-MgBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource */
+  refreshAccessPackageCatalogResource(accessPackageCatalogId, accessPackageResourceId) {
+    return rt.invoke(this, 'beta.refresh_access_package_catalog_resource', ['accessPackageCatalogId', 'accessPackageResourceId'], [accessPackageCatalogId, accessPackageResourceId], 0, undefined);
+  }
+
+  /** List upload sessions (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceUploadSession */
+  listAccessPackageCatalogResourceUploadSessions(accessPackageCatalogId, accessPackageResourceId, options) {
+    return rt.list(this, 'beta.list_access_package_catalog_resource_upload_sessions', ['accessPackageCatalogId', 'accessPackageResourceId'], [accessPackageCatalogId, accessPackageResourceId], options);
+  }
+
+  /** First page of listAccessPackageCatalogResourceUploadSessions: `{value, nextLink, count}`. */
+  listAccessPackageCatalogResourceUploadSessionsPage(accessPackageCatalogId, accessPackageResourceId, options) {
+    return rt.page(this, 'beta.list_access_package_catalog_resource_upload_sessions', ['accessPackageCatalogId', 'accessPackageResourceId'], [accessPackageCatalogId, accessPackageResourceId], options);
+  }
+
+  /** List a catalog's custom workflow extensions (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension */
+  listAccessPackageCatalogCustomWorkflowExtensions(accessPackageCatalogId, options) {
+    return rt.list(this, 'beta.list_access_package_catalog_custom_workflow_extensions', ['accessPackageCatalogId'], [accessPackageCatalogId], options);
+  }
+
+  /** First page of listAccessPackageCatalogCustomWorkflowExtensions: `{value, nextLink, count}`. */
+  listAccessPackageCatalogCustomWorkflowExtensionsPage(accessPackageCatalogId, options) {
+    return rt.page(this, 'beta.list_access_package_catalog_custom_workflow_extensions', ['accessPackageCatalogId'], [accessPackageCatalogId], options);
+  }
+
+  /** Create a custom workflow extension (beta). — POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions — PowerShell: New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension */
+  createAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, body) {
+    return rt.invoke(this, 'beta.create_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId'], [accessPackageCatalogId], 1, body);
+  }
+
+  /** Get one custom workflow extension (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension */
+  getAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, customCalloutExtensionId, options) {
+    return rt.get(this, 'beta.get_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId', 'customCalloutExtensionId'], [accessPackageCatalogId, customCalloutExtensionId], options);
+  }
+
+  /** Replace a custom workflow extension (beta). — PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} — PowerShell: Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension */
+  replaceAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, customCalloutExtensionId, body) {
+    return rt.invoke(this, 'beta.replace_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId', 'customCalloutExtensionId'], [accessPackageCatalogId, customCalloutExtensionId], 1, body);
+  }
+
+  /** Delete a custom workflow extension (beta). — DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension */
+  deleteAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, customCalloutExtensionId) {
+    return rt.invoke(this, 'beta.delete_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId', 'customCalloutExtensionId'], [accessPackageCatalogId, customCalloutExtensionId], 0, undefined);
+  }
+
+  /** List deprecated custom access package workflow extensions. — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
+  listCustomAccessPackageWorkflowExtensions(accessPackageCatalogId, options) {
+    return rt.list(this, 'beta.list_custom_access_package_workflow_extensions', ['accessPackageCatalogId'], [accessPackageCatalogId], options);
+  }
+
+  /** First page of listCustomAccessPackageWorkflowExtensions: `{value, nextLink, count}`. */
+  listCustomAccessPackageWorkflowExtensionsPage(accessPackageCatalogId, options) {
+    return rt.page(this, 'beta.list_custom_access_package_workflow_extensions', ['accessPackageCatalogId'], [accessPackageCatalogId], options);
+  }
+
+  /** Create a deprecated custom access package workflow extension. — POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions — PowerShell: New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
+  createCustomAccessPackageWorkflowExtension(accessPackageCatalogId, body) {
+    return rt.invoke(this, 'beta.create_custom_access_package_workflow_extension', ['accessPackageCatalogId'], [accessPackageCatalogId], 1, body);
+  }
+
+  /** Get one deprecated custom access package workflow extension. — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
+  getCustomAccessPackageWorkflowExtension(accessPackageCatalogId, customAccessPackageWorkflowExtensionId, options) {
+    return rt.get(this, 'beta.get_custom_access_package_workflow_extension', ['accessPackageCatalogId', 'customAccessPackageWorkflowExtensionId'], [accessPackageCatalogId, customAccessPackageWorkflowExtensionId], options);
+  }
+
+  /** Replace a deprecated custom access package workflow extension. — PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} — PowerShell: Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
+  replaceCustomAccessPackageWorkflowExtension(accessPackageCatalogId, customAccessPackageWorkflowExtensionId, body) {
+    return rt.invoke(this, 'beta.replace_custom_access_package_workflow_extension', ['accessPackageCatalogId', 'customAccessPackageWorkflowExtensionId'], [accessPackageCatalogId, customAccessPackageWorkflowExtensionId], 1, body);
+  }
+
+  /** Delete a deprecated custom access package workflow extension. — DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
+  deleteCustomAccessPackageWorkflowExtension(accessPackageCatalogId, customAccessPackageWorkflowExtensionId) {
+    return rt.invoke(this, 'beta.delete_custom_access_package_workflow_extension', ['accessPackageCatalogId', 'customAccessPackageWorkflowExtensionId'], [accessPackageCatalogId, customAccessPackageWorkflowExtensionId], 0, undefined);
+  }
+
+  /** List the resource environments (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments — PowerShell: Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment */
+  listAccessPackageResourceEnvironments(options) {
+    return rt.list(this, 'beta.list_access_package_resource_environments', [], [], options);
+  }
+
+  /** First page of listAccessPackageResourceEnvironments: `{value, nextLink, count}`. */
+  listAccessPackageResourceEnvironmentsPage(options) {
+    return rt.page(this, 'beta.list_access_package_resource_environments', [], [], options);
+  }
+
+  /** Get one resource environment (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment */
+  getAccessPackageResourceEnvironment(accessPackageResourceEnvironmentId, options) {
+    return rt.get(this, 'beta.get_access_package_resource_environment', ['accessPackageResourceEnvironmentId'], [accessPackageResourceEnvironmentId], options);
+  }
+
+  /** List resource requests (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests — PowerShell: Get-MgBetaEntitlementManagementAccessPackageResourceRequest */
+  listAccessPackageResourceRequests(options) {
+    return rt.list(this, 'beta.list_access_package_resource_requests', [], [], options);
+  }
+
+  /** First page of listAccessPackageResourceRequests: `{value, nextLink, count}`. */
+  listAccessPackageResourceRequestsPage(options) {
+    return rt.page(this, 'beta.list_access_package_resource_requests', [], [], options);
+  }
+
+  /** Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove). — POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests — PowerShell: New-MgBetaEntitlementManagementAccessPackageResourceRequest */
+  createAccessPackageResourceRequest(body) {
+    return rt.invoke(this, 'beta.create_access_package_resource_request', [], [], 1, body);
+  }
+
+  /** List the connected organizations. — GET /beta/identityGovernance/entitlementManagement/connectedOrganizations — PowerShell: Get-MgBetaEntitlementManagementConnectedOrganization */
+  listConnectedOrganizations(options) {
+    return rt.list(this, 'beta.list_connected_organizations', [], [], options);
+  }
+
+  /** First page of listConnectedOrganizations: `{value, nextLink, count}`. */
+  listConnectedOrganizationsPage(options) {
+    return rt.page(this, 'beta.list_connected_organizations', [], [], options);
+  }
+
+  /** Create a connected organization. — POST /beta/identityGovernance/entitlementManagement/connectedOrganizations — PowerShell: New-MgBetaEntitlementManagementConnectedOrganization */
+  createConnectedOrganization(body) {
+    return rt.invoke(this, 'beta.create_connected_organization', [], [], 1, body);
+  }
+
+  /** Get one connected organization. — GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Get-MgBetaEntitlementManagementConnectedOrganization */
+  getConnectedOrganization(connectedOrganizationId, options) {
+    return rt.get(this, 'beta.get_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** Update a connected organization. — PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Update-MgBetaEntitlementManagementConnectedOrganization */
+  updateConnectedOrganization(connectedOrganizationId, body) {
+    return rt.invoke(this, 'beta.update_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  }
+
+  /** Delete a connected organization. — DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Remove-MgBetaEntitlementManagementConnectedOrganization */
+  deleteConnectedOrganization(connectedOrganizationId) {
+    return rt.invoke(this, 'beta.delete_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 0, undefined);
+  }
+
+  /** List the external sponsors of a connected organization. — GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors — PowerShell: Get-MgBetaEntitlementManagementConnectedOrganizationExternalSponsor */
+  listConnectedOrganizationExternalSponsors(connectedOrganizationId, options) {
+    return rt.list(this, 'beta.list_connected_organization_external_sponsors', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** First page of listConnectedOrganizationExternalSponsors: `{value, nextLink, count}`. */
+  listConnectedOrganizationExternalSponsorsPage(connectedOrganizationId, options) {
+    return rt.page(this, 'beta.list_connected_organization_external_sponsors', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** Add a user or group as external sponsor. — POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref — PowerShell: New-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorByRef */
+  addConnectedOrganizationExternalSponsor(connectedOrganizationId, body) {
+    return rt.invoke(this, 'beta.add_connected_organization_external_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  }
+
+  /** Remove an external sponsor. — DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref — PowerShell: Remove-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef */
+  removeConnectedOrganizationExternalSponsor(connectedOrganizationId, directoryObjectId) {
+    return rt.invoke(this, 'beta.remove_connected_organization_external_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined);
+  }
+
+  /** List the internal sponsors of a connected organization. — GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors — PowerShell: Get-MgBetaEntitlementManagementConnectedOrganizationInternalSponsor */
+  listConnectedOrganizationInternalSponsors(connectedOrganizationId, options) {
+    return rt.list(this, 'beta.list_connected_organization_internal_sponsors', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** First page of listConnectedOrganizationInternalSponsors: `{value, nextLink, count}`. */
+  listConnectedOrganizationInternalSponsorsPage(connectedOrganizationId, options) {
+    return rt.page(this, 'beta.list_connected_organization_internal_sponsors', ['connectedOrganizationId'], [connectedOrganizationId], options);
+  }
+
+  /** Add a user or group as internal sponsor. — POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref — PowerShell: New-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorByRef */
+  addConnectedOrganizationInternalSponsor(connectedOrganizationId, body) {
+    return rt.invoke(this, 'beta.add_connected_organization_internal_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  }
+
+  /** Remove an internal sponsor. — DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref — PowerShell: Remove-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef */
+  removeConnectedOrganizationInternalSponsor(connectedOrganizationId, directoryObjectId) {
+    return rt.invoke(this, 'beta.remove_connected_organization_internal_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined);
+  }
+
+  /** Get the tenant's entitlement management settings. — GET /beta/identityGovernance/entitlementManagement/settings — PowerShell: Get-MgBetaEntitlementManagementSetting */
+  getSettings(options) {
+    return rt.get(this, 'beta.get_settings', [], [], options);
+  }
+
+  /** Update the tenant's entitlement management settings. — PATCH /beta/identityGovernance/entitlementManagement/settings — PowerShell: Update-MgBetaEntitlementManagementSetting */
+  updateSettings(body) {
+    return rt.invoke(this, 'beta.update_settings', [], [], 1, body);
+  }
+
+  /** Get the access package subject of a directory object. — GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') — PowerShell: Get-MgBetaEntitlementManagementSubject */
+  getSubject(objectId, options) {
+    return rt.get(this, 'beta.get_subject', ['objectId'], [objectId], options);
+  }
+
+  /** Update a subject (e.g. subjectLifecycle). — PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') — PowerShell: Update-MgBetaEntitlementManagementSubject */
+  updateSubject(objectId, body) {
+    return rt.invoke(this, 'beta.update_subject', ['objectId'], [objectId], 1, body);
+  }
 }
 
 /** Qualified operation name -> facade method name (for tests and tooling). */
@@ -312,6 +1212,141 @@ const OPERATION_METHODS = {
   'beta.list_access_package_assignments': 'beta.listAccessPackageAssignments',
   'beta.get_access_package': 'beta.getAccessPackage',
   'beta.delete_access_package': 'beta.deleteAccessPackage',
+  'filter_assignment_approvals_by_current_user': 'filterAssignmentApprovalsByCurrentUser',
+  'get_assignment_approval': 'getAssignmentApproval',
+  'list_assignment_approval_stages': 'listAssignmentApprovalStages',
+  'get_assignment_approval_stage': 'getAssignmentApprovalStage',
+  'update_assignment_approval_stage': 'updateAssignmentApprovalStage',
+  'beta.filter_access_package_assignment_approvals_by_current_user': 'beta.filterAccessPackageAssignmentApprovalsByCurrentUser',
+  'beta.get_access_package_assignment_approval': 'beta.getAccessPackageAssignmentApproval',
+  'beta.list_access_package_assignment_approval_steps': 'beta.listAccessPackageAssignmentApprovalSteps',
+  'beta.get_access_package_assignment_approval_step': 'beta.getAccessPackageAssignmentApprovalStep',
+  'beta.update_access_package_assignment_approval_step': 'beta.updateAccessPackageAssignmentApprovalStep',
+  'reprocess_assignment': 'reprocessAssignment',
+  'filter_assignments_by_current_user': 'filterAssignmentsByCurrentUser',
+  'list_additional_access': 'listAdditionalAccess',
+  'list_assignment_target_external_sponsors': 'listAssignmentTargetExternalSponsors',
+  'list_assignment_target_internal_sponsors': 'listAssignmentTargetInternalSponsors',
+  'beta.reprocess_access_package_assignment': 'beta.reprocessAccessPackageAssignment',
+  'beta.filter_access_package_assignments_by_current_user': 'beta.filterAccessPackageAssignmentsByCurrentUser',
+  'beta.list_access_package_assignments_additional_access': 'beta.listAccessPackageAssignmentsAdditionalAccess',
+  'beta.list_access_package_assignment_resource_roles': 'beta.listAccessPackageAssignmentResourceRoles',
+  'beta.get_access_package_assignment_resource_role': 'beta.getAccessPackageAssignmentResourceRole',
+  'filter_assignment_requests_by_current_user': 'filterAssignmentRequestsByCurrentUser',
+  'reprocess_assignment_request': 'reprocessAssignmentRequest',
+  'resume_assignment_request': 'resumeAssignmentRequest',
+  'beta.list_assignment_requests': 'beta.listAssignmentRequests',
+  'beta.create_assignment_request': 'beta.createAssignmentRequest',
+  'beta.filter_assignment_requests_by_current_user': 'beta.filterAssignmentRequestsByCurrentUser',
+  'beta.cancel_assignment_request': 'beta.cancelAssignmentRequest',
+  'beta.reprocess_assignment_request': 'beta.reprocessAssignmentRequest',
+  'beta.resume_assignment_request': 'beta.resumeAssignmentRequest',
+  'beta.filter_access_package_assignment_requests_by_current_user': 'beta.filterAccessPackageAssignmentRequestsByCurrentUser',
+  'beta.delete_access_package_assignment_request': 'beta.deleteAccessPackageAssignmentRequest',
+  'beta.cancel_access_package_assignment_request': 'beta.cancelAccessPackageAssignmentRequest',
+  'beta.reprocess_access_package_assignment_request': 'beta.reprocessAccessPackageAssignmentRequest',
+  'beta.resume_access_package_assignment_request': 'beta.resumeAccessPackageAssignmentRequest',
+  'filter_access_packages_by_current_user': 'filterAccessPackagesByCurrentUser',
+  'beta.filter_access_packages_by_current_user': 'beta.filterAccessPackagesByCurrentUser',
+  'list_access_packages_incompatible_with': 'listAccessPackagesIncompatibleWith',
+  'beta.list_access_packages_incompatible_with': 'beta.listAccessPackagesIncompatibleWith',
+  'get_applicable_policy_requirements': 'getApplicablePolicyRequirements',
+  'beta.get_applicable_policy_requirements': 'beta.getApplicablePolicyRequirements',
+  'list_incompatible_access_packages': 'listIncompatibleAccessPackages',
+  'beta.list_incompatible_access_packages': 'beta.listIncompatibleAccessPackages',
+  'add_incompatible_access_package': 'addIncompatibleAccessPackage',
+  'beta.add_incompatible_access_package': 'beta.addIncompatibleAccessPackage',
+  'remove_incompatible_access_package': 'removeIncompatibleAccessPackage',
+  'beta.remove_incompatible_access_package': 'beta.removeIncompatibleAccessPackage',
+  'list_incompatible_groups': 'listIncompatibleGroups',
+  'beta.list_incompatible_groups': 'beta.listIncompatibleGroups',
+  'add_incompatible_group': 'addIncompatibleGroup',
+  'beta.add_incompatible_group': 'beta.addIncompatibleGroup',
+  'remove_incompatible_group': 'removeIncompatibleGroup',
+  'beta.remove_incompatible_group': 'beta.removeIncompatibleGroup',
+  'move_access_package_to_catalog': 'moveAccessPackageToCatalog',
+  'beta.move_access_package_to_catalog': 'beta.moveAccessPackageToCatalog',
+  'filter_access_package_suggestions_by_current_user': 'filterAccessPackageSuggestionsByCurrentUser',
+  'beta.filter_access_package_suggestions_by_current_user': 'beta.filterAccessPackageSuggestionsByCurrentUser',
+  'list_available_access_package_resource_role_scopes': 'listAvailableAccessPackageResourceRoleScopes',
+  'beta.list_access_packages': 'beta.listAccessPackages',
+  'beta.create_access_package': 'beta.createAccessPackage',
+  'beta.update_access_package': 'beta.updateAccessPackage',
+  'beta.create_access_package_resource_role_scope': 'beta.createAccessPackageResourceRoleScope',
+  'beta.delete_access_package_resource_role_scope': 'beta.deleteAccessPackageResourceRoleScope',
+  'refresh_catalog_resource': 'refreshCatalogResource',
+  'list_catalog_custom_workflow_extensions': 'listCatalogCustomWorkflowExtensions',
+  'create_catalog_custom_workflow_extension': 'createCatalogCustomWorkflowExtension',
+  'get_catalog_custom_workflow_extension': 'getCatalogCustomWorkflowExtension',
+  'replace_catalog_custom_workflow_extension': 'replaceCatalogCustomWorkflowExtension',
+  'delete_catalog_custom_workflow_extension': 'deleteCatalogCustomWorkflowExtension',
+  'list_catalog_resource_upload_sessions': 'listCatalogResourceUploadSessions',
+  'create_catalog_resource_upload_session': 'createCatalogResourceUploadSession',
+  'get_catalog_resource_upload_session': 'getCatalogResourceUploadSession',
+  'update_catalog_resource_upload_session': 'updateCatalogResourceUploadSession',
+  'delete_catalog_resource_upload_session': 'deleteCatalogResourceUploadSession',
+  'upload_catalog_resource_upload_session_file': 'uploadCatalogResourceUploadSessionFile',
+  'beta.list_access_package_catalogs': 'beta.listAccessPackageCatalogs',
+  'beta.create_access_package_catalog': 'beta.createAccessPackageCatalog',
+  'beta.get_access_package_catalog': 'beta.getAccessPackageCatalog',
+  'beta.update_access_package_catalog': 'beta.updateAccessPackageCatalog',
+  'beta.delete_access_package_catalog': 'beta.deleteAccessPackageCatalog',
+  'beta.list_access_package_catalog_resources': 'beta.listAccessPackageCatalogResources',
+  'beta.list_access_package_catalog_resource_roles': 'beta.listAccessPackageCatalogResourceRoles',
+  'beta.refresh_access_package_catalog_resource': 'beta.refreshAccessPackageCatalogResource',
+  'beta.list_access_package_catalog_resource_upload_sessions': 'beta.listAccessPackageCatalogResourceUploadSessions',
+  'beta.list_access_package_catalog_custom_workflow_extensions': 'beta.listAccessPackageCatalogCustomWorkflowExtensions',
+  'beta.create_access_package_catalog_custom_workflow_extension': 'beta.createAccessPackageCatalogCustomWorkflowExtension',
+  'beta.get_access_package_catalog_custom_workflow_extension': 'beta.getAccessPackageCatalogCustomWorkflowExtension',
+  'beta.replace_access_package_catalog_custom_workflow_extension': 'beta.replaceAccessPackageCatalogCustomWorkflowExtension',
+  'beta.delete_access_package_catalog_custom_workflow_extension': 'beta.deleteAccessPackageCatalogCustomWorkflowExtension',
+  'beta.list_custom_access_package_workflow_extensions': 'beta.listCustomAccessPackageWorkflowExtensions',
+  'beta.create_custom_access_package_workflow_extension': 'beta.createCustomAccessPackageWorkflowExtension',
+  'beta.get_custom_access_package_workflow_extension': 'beta.getCustomAccessPackageWorkflowExtension',
+  'beta.replace_custom_access_package_workflow_extension': 'beta.replaceCustomAccessPackageWorkflowExtension',
+  'beta.delete_custom_access_package_workflow_extension': 'beta.deleteCustomAccessPackageWorkflowExtension',
+  'beta.list_access_package_resource_environments': 'beta.listAccessPackageResourceEnvironments',
+  'beta.get_access_package_resource_environment': 'beta.getAccessPackageResourceEnvironment',
+  'beta.list_access_package_resource_requests': 'beta.listAccessPackageResourceRequests',
+  'beta.create_access_package_resource_request': 'beta.createAccessPackageResourceRequest',
+  'list_connected_organizations': 'listConnectedOrganizations',
+  'beta.list_connected_organizations': 'beta.listConnectedOrganizations',
+  'create_connected_organization': 'createConnectedOrganization',
+  'beta.create_connected_organization': 'beta.createConnectedOrganization',
+  'get_connected_organization': 'getConnectedOrganization',
+  'beta.get_connected_organization': 'beta.getConnectedOrganization',
+  'update_connected_organization': 'updateConnectedOrganization',
+  'beta.update_connected_organization': 'beta.updateConnectedOrganization',
+  'delete_connected_organization': 'deleteConnectedOrganization',
+  'beta.delete_connected_organization': 'beta.deleteConnectedOrganization',
+  'list_connected_organization_external_sponsors': 'listConnectedOrganizationExternalSponsors',
+  'beta.list_connected_organization_external_sponsors': 'beta.listConnectedOrganizationExternalSponsors',
+  'add_connected_organization_external_sponsor': 'addConnectedOrganizationExternalSponsor',
+  'beta.add_connected_organization_external_sponsor': 'beta.addConnectedOrganizationExternalSponsor',
+  'remove_connected_organization_external_sponsor': 'removeConnectedOrganizationExternalSponsor',
+  'beta.remove_connected_organization_external_sponsor': 'beta.removeConnectedOrganizationExternalSponsor',
+  'list_connected_organization_internal_sponsors': 'listConnectedOrganizationInternalSponsors',
+  'beta.list_connected_organization_internal_sponsors': 'beta.listConnectedOrganizationInternalSponsors',
+  'add_connected_organization_internal_sponsor': 'addConnectedOrganizationInternalSponsor',
+  'beta.add_connected_organization_internal_sponsor': 'beta.addConnectedOrganizationInternalSponsor',
+  'remove_connected_organization_internal_sponsor': 'removeConnectedOrganizationInternalSponsor',
+  'beta.remove_connected_organization_internal_sponsor': 'beta.removeConnectedOrganizationInternalSponsor',
+  'get_settings': 'getSettings',
+  'beta.get_settings': 'beta.getSettings',
+  'update_settings': 'updateSettings',
+  'beta.update_settings': 'beta.updateSettings',
+  'get_subject': 'getSubject',
+  'beta.get_subject': 'beta.getSubject',
+  'update_subject': 'updateSubject',
+  'beta.update_subject': 'beta.updateSubject',
+  'list_resource_environments': 'listResourceEnvironments',
+  'get_end_user_settings': 'getEndUserSettings',
+  'replace_end_user_settings': 'replaceEndUserSettings',
+  'list_external_origin_resource_connectors': 'listExternalOriginResourceConnectors',
+  'create_external_origin_resource_connector': 'createExternalOriginResourceConnector',
+  'get_external_origin_resource_connector': 'getExternalOriginResourceConnector',
+  'update_external_origin_resource_connector': 'updateExternalOriginResourceConnector',
+  'delete_external_origin_resource_connector': 'deleteExternalOriginResourceConnector',
 };
 
 module.exports = { Operations, BetaOperations, OPERATION_METHODS };

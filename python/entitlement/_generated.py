@@ -209,6 +209,426 @@ class _Ops:
         """
         return Pager(self._native, "list_group_members", (group_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
+    def filter_assignment_approvals_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the approvals the signed-in user can act on (on='approver').
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser)
+        """
+        return Pager(self._native, "filter_assignment_approvals_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def get_assignment_approval(self, approval_id, *, select=None, expand=None):
+        """Get the approval of an assignment request (its id is the request's id).
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}`` (Get-MgEntitlementManagementAccessPackageAssignmentApproval)
+        """
+        return self._native.call("get_assignment_approval", (approval_id,), {"select": select, "expand": expand}, None)
+
+    def list_assignment_approval_stages(self, approval_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the stages of an approval.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages`` (Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage)
+        """
+        return Pager(self._native, "list_assignment_approval_stages", (approval_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def get_assignment_approval_stage(self, approval_id, approval_stage_id, *, select=None, expand=None):
+        """Get one approval stage.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}`` (Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage)
+        """
+        return self._native.call("get_assignment_approval_stage", (approval_id, approval_stage_id), {"select": select, "expand": expand}, None)
+
+    def update_assignment_approval_stage(self, approval_id, approval_stage_id, body):
+        """Approve or deny a stage (reviewResult and justification).
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}`` (Update-MgEntitlementManagementAccessPackageAssignmentApprovalStage)
+        """
+        return self._native.call("update_assignment_approval_stage", (approval_id, approval_stage_id), None, body)
+
+    def reprocess_assignment(self, assignment_id):
+        """Re-evaluate and re-apply an assignment.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess`` (Invoke-MgReprocessEntitlementManagementAssignment)
+        """
+        return self._native.call("reprocess_assignment", (assignment_id,), None, None)
+
+    def filter_assignments_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's assignments (on='target' or 'createdBy').
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAssignmentByCurrentUser)
+        """
+        return Pager(self._native, "filter_assignments_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_additional_access(self, access_package_id, incompatible_access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Assignments of an access package whose targets also hold an incompatible one.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')`` (Get-MgEntitlementManagementAssignmentAdditional)
+        """
+        return Pager(self._native, "list_additional_access", (access_package_id, incompatible_access_package_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_assignment_target_external_sponsors(self, assignment_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """External sponsors of the connected organization of an assignment's target.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/externalSponsors`` (Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationExternalSponsor)
+        """
+        return Pager(self._native, "list_assignment_target_external_sponsors", (assignment_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_assignment_target_internal_sponsors(self, assignment_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Internal sponsors of the connected organization of an assignment's target.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/internalSponsors`` (Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationInternalSponsor)
+        """
+        return Pager(self._native, "list_assignment_target_internal_sponsors", (assignment_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def filter_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's requests (on='target' or 'createdBy').
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAssignmentRequestByCurrentUser)
+        """
+        return Pager(self._native, "filter_assignment_requests_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def reprocess_assignment_request(self, assignment_request_id):
+        """Retry a failed request.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess`` (Invoke-MgReprocessEntitlementManagementAssignmentRequest)
+        """
+        return self._native.call("reprocess_assignment_request", (assignment_request_id,), None, None)
+
+    def resume_assignment_request(self, assignment_request_id, body=None):
+        """Resume a request waiting on a custom extension callback.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume`` (Resume-MgEntitlementManagementAssignmentRequest)
+        """
+        return self._native.call("resume_assignment_request", (assignment_request_id,), None, body)
+
+    def filter_access_packages_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages the signed-in user may request (on='allowedRequestor').
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser)
+        """
+        return Pager(self._native, "filter_access_packages_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_packages_incompatible_with(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages that name this one as incompatible.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith`` (Get-MgEntitlementManagementAccessPackageIncompatibleWith)
+        """
+        return Pager(self._native, "list_access_packages_incompatible_with", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def get_applicable_policy_requirements(self, access_package_id, body=None):
+        """What the caller must supply to request this access package, per policy.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements`` (Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement)
+        """
+        return self._native.call("get_applicable_policy_requirements", (access_package_id,), None, body)[0]
+
+    def list_incompatible_access_packages(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages incompatible with this one.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages`` (Get-MgEntitlementManagementAccessPackageIncompatibleAccessPackage)
+        """
+        return Pager(self._native, "list_incompatible_access_packages", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def add_incompatible_access_package(self, access_package_id, body):
+        """Mark an access package as incompatible with this one.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`` (New-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
+        """
+        return self._native.call("add_incompatible_access_package", (access_package_id,), None, body)
+
+    def remove_incompatible_access_package(self, access_package_id, incompatible_access_package_id):
+        """Remove an incompatible access package.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref`` (Remove-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
+        """
+        return self._native.call("remove_incompatible_access_package", (access_package_id, incompatible_access_package_id), None, None)
+
+    def list_incompatible_groups(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the groups whose members may not request this access package.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups`` (Get-MgEntitlementManagementAccessPackageIncompatibleGroup)
+        """
+        return Pager(self._native, "list_incompatible_groups", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def add_incompatible_group(self, access_package_id, body):
+        """Mark a group as incompatible with this access package.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`` (New-MgEntitlementManagementAccessPackageIncompatibleGroupByRef)
+        """
+        return self._native.call("add_incompatible_group", (access_package_id,), None, body)
+
+    def remove_incompatible_group(self, access_package_id, group_id):
+        """Remove an incompatible group.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref`` (Remove-MgEntitlementManagementAccessPackageIncompatibleGroupByRef)
+        """
+        return self._native.call("remove_incompatible_group", (access_package_id, group_id), None, None)
+
+    def move_access_package_to_catalog(self, access_package_id, body=None):
+        """Move an access package to another catalog.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog`` (Move-MgEntitlementManagementAccessPackageToCatalog)
+        """
+        return self._native.call("move_access_package_to_catalog", (access_package_id,), None, body)
+
+    def filter_access_package_suggestions_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Access packages suggested to the signed-in user.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAccessPackageSuggestionByCurrentUser)
+        """
+        return Pager(self._native, "filter_access_package_suggestions_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_available_access_package_resource_role_scopes(self, available_access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Resource roles of an access package the caller can see in My Access.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/availableAccessPackages/{availableAccessPackageId}/resourceRoleScopes`` (Get-MgEntitlementManagementAvailableAccessPackageResourceRoleScope)
+        """
+        return Pager(self._native, "list_available_access_package_resource_role_scopes", (available_access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def refresh_catalog_resource(self, catalog_id, resource_id):
+        """Refresh a catalog resource's roles and attributes from its origin.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh`` (Invoke-MgRefreshEntitlementManagementCatalogResource)
+        """
+        return self._native.call("refresh_catalog_resource", (catalog_id, resource_id), None, None)
+
+    def list_catalog_custom_workflow_extensions(self, catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List a catalog's custom workflow extensions.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return Pager(self._native, "list_catalog_custom_workflow_extensions", (catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_catalog_custom_workflow_extension(self, catalog_id, body, *, select=None, expand=None):
+        """Create a custom workflow extension in a catalog.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (New-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return self._native.call("create_catalog_custom_workflow_extension", (catalog_id,), {"select": select, "expand": expand}, body)
+
+    def get_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, *, select=None, expand=None):
+        """Get one custom workflow extension.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return self._native.call("get_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, None)
+
+    def replace_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, body, *, select=None, expand=None):
+        """Replace a custom workflow extension (full object).
+
+        ``PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Set-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return self._native.call("replace_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, body)
+
+    def delete_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id):
+        """Delete a custom workflow extension.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Remove-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return self._native.call("delete_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), None, None)
+
+    def list_catalog_resource_upload_sessions(self, catalog_id, resource_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the upload sessions of a custom data provided resource.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (Get-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return Pager(self._native, "list_catalog_resource_upload_sessions", (catalog_id, resource_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_catalog_resource_upload_session(self, catalog_id, resource_id, body, *, select=None, expand=None):
+        """Open an upload session for access review data.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (New-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return self._native.call("create_catalog_resource_upload_session", (catalog_id, resource_id), {"select": select, "expand": expand}, body)
+
+    def get_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id, *, select=None, expand=None):
+        """Get one upload session.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`` (Get-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return self._native.call("get_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), {"select": select, "expand": expand}, None)
+
+    def update_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id, body):
+        """Update an upload session (e.g. status: complete).
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`` (Update-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return self._native.call("update_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), None, body)
+
+    def delete_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id):
+        """Delete an upload session.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`` (Remove-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return self._native.call("delete_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), None, None)
+
+    def upload_catalog_resource_upload_session_file(self, catalog_id, resource_id, upload_session_id):
+        """Upload a data file into an upload session.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile`` (Invoke-MgUploadEntitlementManagementCatalogResourceUploadSessionFile)
+        """
+        return self._native.call("upload_catalog_resource_upload_session_file", (catalog_id, resource_id, upload_session_id), None, None)
+
+    def list_connected_organizations(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the connected organizations.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (Get-MgEntitlementManagementConnectedOrganization)
+        """
+        return Pager(self._native, "list_connected_organizations", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_connected_organization(self, body, *, select=None, expand=None):
+        """Create a connected organization.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgEntitlementManagementConnectedOrganization)
+        """
+        return self._native.call("create_connected_organization", (), {"select": select, "expand": expand}, body)
+
+    def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
+        """Get one connected organization.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Get-MgEntitlementManagementConnectedOrganization)
+        """
+        return self._native.call("get_connected_organization", (connected_organization_id,), {"select": select, "expand": expand}, None)
+
+    def update_connected_organization(self, connected_organization_id, body):
+        """Update a connected organization.
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Update-MgEntitlementManagementConnectedOrganization)
+        """
+        return self._native.call("update_connected_organization", (connected_organization_id,), None, body)
+
+    def delete_connected_organization(self, connected_organization_id):
+        """Delete a connected organization.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Remove-MgEntitlementManagementConnectedOrganization)
+        """
+        return self._native.call("delete_connected_organization", (connected_organization_id,), None, None)
+
+    def list_connected_organization_external_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the external sponsors of a connected organization.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors`` (Get-MgEntitlementManagementConnectedOrganizationExternalSponsor)
+        """
+        return Pager(self._native, "list_connected_organization_external_sponsors", (connected_organization_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def add_connected_organization_external_sponsor(self, connected_organization_id, body):
+        """Add a user or group as external sponsor.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`` (New-MgEntitlementManagementConnectedOrganizationExternalSponsorByRef)
+        """
+        return self._native.call("add_connected_organization_external_sponsor", (connected_organization_id,), None, body)
+
+    def remove_connected_organization_external_sponsor(self, connected_organization_id, directory_object_id):
+        """Remove an external sponsor.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref`` (Remove-MgEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef)
+        """
+        return self._native.call("remove_connected_organization_external_sponsor", (connected_organization_id, directory_object_id), None, None)
+
+    def list_connected_organization_internal_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the internal sponsors of a connected organization.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors`` (Get-MgEntitlementManagementConnectedOrganizationInternalSponsor)
+        """
+        return Pager(self._native, "list_connected_organization_internal_sponsors", (connected_organization_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def add_connected_organization_internal_sponsor(self, connected_organization_id, body):
+        """Add a user or group as internal sponsor.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`` (New-MgEntitlementManagementConnectedOrganizationInternalSponsorByRef)
+        """
+        return self._native.call("add_connected_organization_internal_sponsor", (connected_organization_id,), None, body)
+
+    def remove_connected_organization_internal_sponsor(self, connected_organization_id, directory_object_id):
+        """Remove an internal sponsor.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref`` (Remove-MgEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef)
+        """
+        return self._native.call("remove_connected_organization_internal_sponsor", (connected_organization_id, directory_object_id), None, None)
+
+    def get_settings(self, *, select=None, expand=None):
+        """Get the tenant's entitlement management settings.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/settings`` (Get-MgEntitlementManagementSetting)
+        """
+        return self._native.call("get_settings", (), {"select": select, "expand": expand}, None)
+
+    def update_settings(self, body):
+        """Update the tenant's entitlement management settings.
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/settings`` (Update-MgEntitlementManagementSetting)
+        """
+        return self._native.call("update_settings", (), None, body)
+
+    def get_subject(self, object_id, *, select=None, expand=None):
+        """Get the access package subject of a directory object.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Get-MgEntitlementManagementSubject)
+        """
+        return self._native.call("get_subject", (object_id,), {"select": select, "expand": expand}, None)
+
+    def update_subject(self, object_id, body):
+        """Update a subject (e.g. subjectLifecycle).
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Update-MgEntitlementManagementSubject)
+        """
+        return self._native.call("update_subject", (object_id,), None, body)
+
+    def list_resource_environments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the resource environments (e.g. SharePoint Online geographies).
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments`` (Get-MgEntitlementManagementResourceEnvironment)
+        """
+        return Pager(self._native, "list_resource_environments", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def get_end_user_settings(self, *, select=None, expand=None):
+        """Get the end-user settings (what My Access shows).
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Get-MgEntitlementManagementControlConfigurationEndUserSetting)
+        """
+        return self._native.call("get_end_user_settings", (), {"select": select, "expand": expand}, None)
+
+    def replace_end_user_settings(self, body, *, select=None, expand=None):
+        """Replace the end-user settings.
+
+        ``PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Set-MgEntitlementManagementControlConfigurationEndUserSetting)
+        """
+        return self._native.call("replace_end_user_settings", (), {"select": select, "expand": expand}, body)
+
+    def list_external_origin_resource_connectors(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the connectors to external resource systems.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (Get-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return Pager(self._native, "list_external_origin_resource_connectors", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_external_origin_resource_connector(self, body, *, select=None, expand=None):
+        """Create a connector to an external resource system.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (New-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return self._native.call("create_external_origin_resource_connector", (), {"select": select, "expand": expand}, body)
+
+    def get_external_origin_resource_connector(self, external_origin_resource_connector_id, *, select=None, expand=None):
+        """Get one connector.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`` (Get-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return self._native.call("get_external_origin_resource_connector", (external_origin_resource_connector_id,), {"select": select, "expand": expand}, None)
+
+    def update_external_origin_resource_connector(self, external_origin_resource_connector_id, body):
+        """Update a connector.
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`` (Update-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return self._native.call("update_external_origin_resource_connector", (external_origin_resource_connector_id,), None, body)
+
+    def delete_external_origin_resource_connector(self, external_origin_resource_connector_id):
+        """Delete a connector.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`` (Remove-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return self._native.call("delete_external_origin_resource_connector", (external_origin_resource_connector_id,), None, None)
+
 class _AsyncOps:
     __slots__ = ()
 
@@ -224,28 +644,28 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}`` (Get-MgEntitlementManagementCatalog)
         """
-        return await self._native.call_async("get_catalog", (catalog_id,), {"select": select, "expand": expand}, None)
+        return (await self._native.call_async("get_catalog", (catalog_id,), {"select": select, "expand": expand}, None))
 
     async def create_catalog(self, body, *, select=None, expand=None):
         """Create a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs`` (New-MgEntitlementManagementCatalog)
         """
-        return await self._native.call_async("create_catalog", (), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("create_catalog", (), {"select": select, "expand": expand}, body))
 
     async def update_catalog(self, catalog_id, body):
         """Update the given properties of a catalog.
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}`` (Update-MgEntitlementManagementCatalog)
         """
-        return await self._native.call_async("update_catalog", (catalog_id,), None, body)
+        return (await self._native.call_async("update_catalog", (catalog_id,), None, body))
 
     async def delete_catalog(self, catalog_id):
         """Delete a catalog.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}`` (Remove-MgEntitlementManagementCatalog)
         """
-        return await self._native.call_async("delete_catalog", (catalog_id,), None, None)
+        return (await self._native.call_async("delete_catalog", (catalog_id,), None, None))
 
     def list_catalog_resources(self, catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the resources in a catalog.
@@ -273,7 +693,7 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/resourceRequests`` (New-MgEntitlementManagementResourceRequest)
         """
-        return await self._native.call_async("create_resource_request", (), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("create_resource_request", (), {"select": select, "expand": expand}, body))
 
     def list_access_packages(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access packages.
@@ -287,42 +707,42 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Get-MgEntitlementManagementAccessPackage)
         """
-        return await self._native.call_async("get_access_package", (access_package_id,), {"select": select, "expand": expand}, None)
+        return (await self._native.call_async("get_access_package", (access_package_id,), {"select": select, "expand": expand}, None))
 
     async def create_access_package(self, body, *, select=None, expand=None):
         """Create an access package in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages`` (New-MgEntitlementManagementAccessPackage)
         """
-        return await self._native.call_async("create_access_package", (), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("create_access_package", (), {"select": select, "expand": expand}, body))
 
     async def update_access_package(self, access_package_id, body):
         """Update the given properties of an access package.
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Update-MgEntitlementManagementAccessPackage)
         """
-        return await self._native.call_async("update_access_package", (access_package_id,), None, body)
+        return (await self._native.call_async("update_access_package", (access_package_id,), None, body))
 
     async def delete_access_package(self, access_package_id):
         """Delete an access package (fails while it has assignments).
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Remove-MgEntitlementManagementAccessPackage)
         """
-        return await self._native.call_async("delete_access_package", (access_package_id,), None, None)
+        return (await self._native.call_async("delete_access_package", (access_package_id,), None, None))
 
     async def create_access_package_resource_role_scope(self, access_package_id, body, *, select=None, expand=None):
         """Add a resource role to an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes`` (New-MgEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return await self._native.call_async("create_access_package_resource_role_scope", (access_package_id,), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("create_access_package_resource_role_scope", (access_package_id,), {"select": select, "expand": expand}, body))
 
     async def delete_access_package_resource_role_scope(self, access_package_id, resource_role_scope_id):
         """Remove a resource role from an access package.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes/{resourceRoleScopeId}`` (Remove-MgEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return await self._native.call_async("delete_access_package_resource_role_scope", (access_package_id, resource_role_scope_id), None, None)
+        return (await self._native.call_async("delete_access_package_resource_role_scope", (access_package_id, resource_role_scope_id), None, None))
 
     def list_assignment_policies(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignment policies.
@@ -336,28 +756,28 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Get-MgEntitlementManagementAssignmentPolicy)
         """
-        return await self._native.call_async("get_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, None)
+        return (await self._native.call_async("get_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, None))
 
     async def create_assignment_policy(self, body, *, select=None, expand=None):
         """Create an assignment policy for an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies`` (New-MgEntitlementManagementAssignmentPolicy)
         """
-        return await self._native.call_async("create_assignment_policy", (), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("create_assignment_policy", (), {"select": select, "expand": expand}, body))
 
     async def replace_assignment_policy(self, assignment_policy_id, body, *, select=None, expand=None):
         """Replace an assignment policy: a full-object PUT, as the service requires.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Set-MgEntitlementManagementAssignmentPolicy)
         """
-        return await self._native.call_async("replace_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("replace_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, body))
 
     async def delete_assignment_policy(self, assignment_policy_id):
         """Delete an assignment policy (fails while it has assignments).
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Remove-MgEntitlementManagementAssignmentPolicy)
         """
-        return await self._native.call_async("delete_assignment_policy", (assignment_policy_id,), None, None)
+        return (await self._native.call_async("delete_assignment_policy", (assignment_policy_id,), None, None))
 
     def list_assignment_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignment requests.
@@ -371,28 +791,28 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}`` (Get-MgEntitlementManagementAssignmentRequest)
         """
-        return await self._native.call_async("get_assignment_request", (assignment_request_id,), {"select": select, "expand": expand}, None)
+        return (await self._native.call_async("get_assignment_request", (assignment_request_id,), {"select": select, "expand": expand}, None))
 
     async def create_assignment_request(self, body, *, select=None, expand=None):
         """Request an assignment (userAdd, adminAdd, adminRemove, ...).
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgEntitlementManagementAssignmentRequest)
         """
-        return await self._native.call_async("create_assignment_request", (), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("create_assignment_request", (), {"select": select, "expand": expand}, body))
 
     async def delete_assignment_request(self, assignment_request_id):
         """Delete an assignment request.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}`` (Remove-MgEntitlementManagementAssignmentRequest)
         """
-        return await self._native.call_async("delete_assignment_request", (assignment_request_id,), None, None)
+        return (await self._native.call_async("delete_assignment_request", (assignment_request_id,), None, None))
 
     async def cancel_assignment_request(self, assignment_request_id):
         """Cancel a request that is not yet delivered.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel`` (Stop-MgEntitlementManagementAssignmentRequest)
         """
-        return await self._native.call_async("cancel_assignment_request", (assignment_request_id,), None, None)
+        return (await self._native.call_async("cancel_assignment_request", (assignment_request_id,), None, None))
 
     def list_assignments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access package assignments.
@@ -406,7 +826,7 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}`` (Get-MgEntitlementManagementAssignment)
         """
-        return await self._native.call_async("get_assignment", (assignment_id,), {"select": select, "expand": expand}, None)
+        return (await self._native.call_async("get_assignment", (assignment_id,), {"select": select, "expand": expand}, None))
 
     def list_group_members(self, group_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the direct members of a group.
@@ -414,6 +834,426 @@ class _AsyncOps:
         ``GET /v1.0/groups/{groupId}/members`` (Get-MgGroupMember)
         """
         return AsyncPager(self._native, "list_group_members", (group_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def filter_assignment_approvals_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the approvals the signed-in user can act on (on='approver').
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser)
+        """
+        return AsyncPager(self._native, "filter_assignment_approvals_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def get_assignment_approval(self, approval_id, *, select=None, expand=None):
+        """Get the approval of an assignment request (its id is the request's id).
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}`` (Get-MgEntitlementManagementAccessPackageAssignmentApproval)
+        """
+        return (await self._native.call_async("get_assignment_approval", (approval_id,), {"select": select, "expand": expand}, None))
+
+    def list_assignment_approval_stages(self, approval_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the stages of an approval.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages`` (Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage)
+        """
+        return AsyncPager(self._native, "list_assignment_approval_stages", (approval_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def get_assignment_approval_stage(self, approval_id, approval_stage_id, *, select=None, expand=None):
+        """Get one approval stage.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}`` (Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage)
+        """
+        return (await self._native.call_async("get_assignment_approval_stage", (approval_id, approval_stage_id), {"select": select, "expand": expand}, None))
+
+    async def update_assignment_approval_stage(self, approval_id, approval_stage_id, body):
+        """Approve or deny a stage (reviewResult and justification).
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}`` (Update-MgEntitlementManagementAccessPackageAssignmentApprovalStage)
+        """
+        return (await self._native.call_async("update_assignment_approval_stage", (approval_id, approval_stage_id), None, body))
+
+    async def reprocess_assignment(self, assignment_id):
+        """Re-evaluate and re-apply an assignment.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess`` (Invoke-MgReprocessEntitlementManagementAssignment)
+        """
+        return (await self._native.call_async("reprocess_assignment", (assignment_id,), None, None))
+
+    def filter_assignments_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's assignments (on='target' or 'createdBy').
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAssignmentByCurrentUser)
+        """
+        return AsyncPager(self._native, "filter_assignments_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_additional_access(self, access_package_id, incompatible_access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Assignments of an access package whose targets also hold an incompatible one.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')`` (Get-MgEntitlementManagementAssignmentAdditional)
+        """
+        return AsyncPager(self._native, "list_additional_access", (access_package_id, incompatible_access_package_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_assignment_target_external_sponsors(self, assignment_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """External sponsors of the connected organization of an assignment's target.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/externalSponsors`` (Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationExternalSponsor)
+        """
+        return AsyncPager(self._native, "list_assignment_target_external_sponsors", (assignment_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_assignment_target_internal_sponsors(self, assignment_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Internal sponsors of the connected organization of an assignment's target.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/internalSponsors`` (Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationInternalSponsor)
+        """
+        return AsyncPager(self._native, "list_assignment_target_internal_sponsors", (assignment_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def filter_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's requests (on='target' or 'createdBy').
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAssignmentRequestByCurrentUser)
+        """
+        return AsyncPager(self._native, "filter_assignment_requests_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def reprocess_assignment_request(self, assignment_request_id):
+        """Retry a failed request.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess`` (Invoke-MgReprocessEntitlementManagementAssignmentRequest)
+        """
+        return (await self._native.call_async("reprocess_assignment_request", (assignment_request_id,), None, None))
+
+    async def resume_assignment_request(self, assignment_request_id, body=None):
+        """Resume a request waiting on a custom extension callback.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume`` (Resume-MgEntitlementManagementAssignmentRequest)
+        """
+        return (await self._native.call_async("resume_assignment_request", (assignment_request_id,), None, body))
+
+    def filter_access_packages_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages the signed-in user may request (on='allowedRequestor').
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser)
+        """
+        return AsyncPager(self._native, "filter_access_packages_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_packages_incompatible_with(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages that name this one as incompatible.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith`` (Get-MgEntitlementManagementAccessPackageIncompatibleWith)
+        """
+        return AsyncPager(self._native, "list_access_packages_incompatible_with", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def get_applicable_policy_requirements(self, access_package_id, body=None):
+        """What the caller must supply to request this access package, per policy.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements`` (Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement)
+        """
+        return (await self._native.call_async("get_applicable_policy_requirements", (access_package_id,), None, body))[0]
+
+    def list_incompatible_access_packages(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages incompatible with this one.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages`` (Get-MgEntitlementManagementAccessPackageIncompatibleAccessPackage)
+        """
+        return AsyncPager(self._native, "list_incompatible_access_packages", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def add_incompatible_access_package(self, access_package_id, body):
+        """Mark an access package as incompatible with this one.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`` (New-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
+        """
+        return (await self._native.call_async("add_incompatible_access_package", (access_package_id,), None, body))
+
+    async def remove_incompatible_access_package(self, access_package_id, incompatible_access_package_id):
+        """Remove an incompatible access package.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref`` (Remove-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
+        """
+        return (await self._native.call_async("remove_incompatible_access_package", (access_package_id, incompatible_access_package_id), None, None))
+
+    def list_incompatible_groups(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the groups whose members may not request this access package.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups`` (Get-MgEntitlementManagementAccessPackageIncompatibleGroup)
+        """
+        return AsyncPager(self._native, "list_incompatible_groups", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def add_incompatible_group(self, access_package_id, body):
+        """Mark a group as incompatible with this access package.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`` (New-MgEntitlementManagementAccessPackageIncompatibleGroupByRef)
+        """
+        return (await self._native.call_async("add_incompatible_group", (access_package_id,), None, body))
+
+    async def remove_incompatible_group(self, access_package_id, group_id):
+        """Remove an incompatible group.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref`` (Remove-MgEntitlementManagementAccessPackageIncompatibleGroupByRef)
+        """
+        return (await self._native.call_async("remove_incompatible_group", (access_package_id, group_id), None, None))
+
+    async def move_access_package_to_catalog(self, access_package_id, body=None):
+        """Move an access package to another catalog.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog`` (Move-MgEntitlementManagementAccessPackageToCatalog)
+        """
+        return (await self._native.call_async("move_access_package_to_catalog", (access_package_id,), None, body))
+
+    def filter_access_package_suggestions_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Access packages suggested to the signed-in user.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')`` (Invoke-MgFilterEntitlementManagementAccessPackageSuggestionByCurrentUser)
+        """
+        return AsyncPager(self._native, "filter_access_package_suggestions_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_available_access_package_resource_role_scopes(self, available_access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Resource roles of an access package the caller can see in My Access.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/availableAccessPackages/{availableAccessPackageId}/resourceRoleScopes`` (Get-MgEntitlementManagementAvailableAccessPackageResourceRoleScope)
+        """
+        return AsyncPager(self._native, "list_available_access_package_resource_role_scopes", (available_access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def refresh_catalog_resource(self, catalog_id, resource_id):
+        """Refresh a catalog resource's roles and attributes from its origin.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh`` (Invoke-MgRefreshEntitlementManagementCatalogResource)
+        """
+        return (await self._native.call_async("refresh_catalog_resource", (catalog_id, resource_id), None, None))
+
+    def list_catalog_custom_workflow_extensions(self, catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List a catalog's custom workflow extensions.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return AsyncPager(self._native, "list_catalog_custom_workflow_extensions", (catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_catalog_custom_workflow_extension(self, catalog_id, body, *, select=None, expand=None):
+        """Create a custom workflow extension in a catalog.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (New-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return (await self._native.call_async("create_catalog_custom_workflow_extension", (catalog_id,), {"select": select, "expand": expand}, body))
+
+    async def get_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, *, select=None, expand=None):
+        """Get one custom workflow extension.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return (await self._native.call_async("get_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, None))
+
+    async def replace_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, body, *, select=None, expand=None):
+        """Replace a custom workflow extension (full object).
+
+        ``PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Set-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return (await self._native.call_async("replace_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, body))
+
+    async def delete_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id):
+        """Delete a custom workflow extension.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Remove-MgEntitlementManagementCatalogCustomWorkflowExtension)
+        """
+        return (await self._native.call_async("delete_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), None, None))
+
+    def list_catalog_resource_upload_sessions(self, catalog_id, resource_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the upload sessions of a custom data provided resource.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (Get-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return AsyncPager(self._native, "list_catalog_resource_upload_sessions", (catalog_id, resource_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_catalog_resource_upload_session(self, catalog_id, resource_id, body, *, select=None, expand=None):
+        """Open an upload session for access review data.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (New-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return (await self._native.call_async("create_catalog_resource_upload_session", (catalog_id, resource_id), {"select": select, "expand": expand}, body))
+
+    async def get_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id, *, select=None, expand=None):
+        """Get one upload session.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`` (Get-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return (await self._native.call_async("get_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), {"select": select, "expand": expand}, None))
+
+    async def update_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id, body):
+        """Update an upload session (e.g. status: complete).
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`` (Update-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return (await self._native.call_async("update_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), None, body))
+
+    async def delete_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id):
+        """Delete an upload session.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`` (Remove-MgEntitlementManagementCatalogResourceUploadSession)
+        """
+        return (await self._native.call_async("delete_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), None, None))
+
+    async def upload_catalog_resource_upload_session_file(self, catalog_id, resource_id, upload_session_id):
+        """Upload a data file into an upload session.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile`` (Invoke-MgUploadEntitlementManagementCatalogResourceUploadSessionFile)
+        """
+        return (await self._native.call_async("upload_catalog_resource_upload_session_file", (catalog_id, resource_id, upload_session_id), None, None))
+
+    def list_connected_organizations(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the connected organizations.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (Get-MgEntitlementManagementConnectedOrganization)
+        """
+        return AsyncPager(self._native, "list_connected_organizations", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_connected_organization(self, body, *, select=None, expand=None):
+        """Create a connected organization.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgEntitlementManagementConnectedOrganization)
+        """
+        return (await self._native.call_async("create_connected_organization", (), {"select": select, "expand": expand}, body))
+
+    async def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
+        """Get one connected organization.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Get-MgEntitlementManagementConnectedOrganization)
+        """
+        return (await self._native.call_async("get_connected_organization", (connected_organization_id,), {"select": select, "expand": expand}, None))
+
+    async def update_connected_organization(self, connected_organization_id, body):
+        """Update a connected organization.
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Update-MgEntitlementManagementConnectedOrganization)
+        """
+        return (await self._native.call_async("update_connected_organization", (connected_organization_id,), None, body))
+
+    async def delete_connected_organization(self, connected_organization_id):
+        """Delete a connected organization.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Remove-MgEntitlementManagementConnectedOrganization)
+        """
+        return (await self._native.call_async("delete_connected_organization", (connected_organization_id,), None, None))
+
+    def list_connected_organization_external_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the external sponsors of a connected organization.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors`` (Get-MgEntitlementManagementConnectedOrganizationExternalSponsor)
+        """
+        return AsyncPager(self._native, "list_connected_organization_external_sponsors", (connected_organization_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def add_connected_organization_external_sponsor(self, connected_organization_id, body):
+        """Add a user or group as external sponsor.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`` (New-MgEntitlementManagementConnectedOrganizationExternalSponsorByRef)
+        """
+        return (await self._native.call_async("add_connected_organization_external_sponsor", (connected_organization_id,), None, body))
+
+    async def remove_connected_organization_external_sponsor(self, connected_organization_id, directory_object_id):
+        """Remove an external sponsor.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref`` (Remove-MgEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef)
+        """
+        return (await self._native.call_async("remove_connected_organization_external_sponsor", (connected_organization_id, directory_object_id), None, None))
+
+    def list_connected_organization_internal_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the internal sponsors of a connected organization.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors`` (Get-MgEntitlementManagementConnectedOrganizationInternalSponsor)
+        """
+        return AsyncPager(self._native, "list_connected_organization_internal_sponsors", (connected_organization_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def add_connected_organization_internal_sponsor(self, connected_organization_id, body):
+        """Add a user or group as internal sponsor.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`` (New-MgEntitlementManagementConnectedOrganizationInternalSponsorByRef)
+        """
+        return (await self._native.call_async("add_connected_organization_internal_sponsor", (connected_organization_id,), None, body))
+
+    async def remove_connected_organization_internal_sponsor(self, connected_organization_id, directory_object_id):
+        """Remove an internal sponsor.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref`` (Remove-MgEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef)
+        """
+        return (await self._native.call_async("remove_connected_organization_internal_sponsor", (connected_organization_id, directory_object_id), None, None))
+
+    async def get_settings(self, *, select=None, expand=None):
+        """Get the tenant's entitlement management settings.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/settings`` (Get-MgEntitlementManagementSetting)
+        """
+        return (await self._native.call_async("get_settings", (), {"select": select, "expand": expand}, None))
+
+    async def update_settings(self, body):
+        """Update the tenant's entitlement management settings.
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/settings`` (Update-MgEntitlementManagementSetting)
+        """
+        return (await self._native.call_async("update_settings", (), None, body))
+
+    async def get_subject(self, object_id, *, select=None, expand=None):
+        """Get the access package subject of a directory object.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Get-MgEntitlementManagementSubject)
+        """
+        return (await self._native.call_async("get_subject", (object_id,), {"select": select, "expand": expand}, None))
+
+    async def update_subject(self, object_id, body):
+        """Update a subject (e.g. subjectLifecycle).
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Update-MgEntitlementManagementSubject)
+        """
+        return (await self._native.call_async("update_subject", (object_id,), None, body))
+
+    def list_resource_environments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the resource environments (e.g. SharePoint Online geographies).
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments`` (Get-MgEntitlementManagementResourceEnvironment)
+        """
+        return AsyncPager(self._native, "list_resource_environments", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def get_end_user_settings(self, *, select=None, expand=None):
+        """Get the end-user settings (what My Access shows).
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Get-MgEntitlementManagementControlConfigurationEndUserSetting)
+        """
+        return (await self._native.call_async("get_end_user_settings", (), {"select": select, "expand": expand}, None))
+
+    async def replace_end_user_settings(self, body, *, select=None, expand=None):
+        """Replace the end-user settings.
+
+        ``PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Set-MgEntitlementManagementControlConfigurationEndUserSetting)
+        """
+        return (await self._native.call_async("replace_end_user_settings", (), {"select": select, "expand": expand}, body))
+
+    def list_external_origin_resource_connectors(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the connectors to external resource systems.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (Get-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return AsyncPager(self._native, "list_external_origin_resource_connectors", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_external_origin_resource_connector(self, body, *, select=None, expand=None):
+        """Create a connector to an external resource system.
+
+        ``POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (New-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return (await self._native.call_async("create_external_origin_resource_connector", (), {"select": select, "expand": expand}, body))
+
+    async def get_external_origin_resource_connector(self, external_origin_resource_connector_id, *, select=None, expand=None):
+        """Get one connector.
+
+        ``GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`` (Get-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return (await self._native.call_async("get_external_origin_resource_connector", (external_origin_resource_connector_id,), {"select": select, "expand": expand}, None))
+
+    async def update_external_origin_resource_connector(self, external_origin_resource_connector_id, body):
+        """Update a connector.
+
+        ``PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`` (Update-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return (await self._native.call_async("update_external_origin_resource_connector", (external_origin_resource_connector_id,), None, body))
+
+    async def delete_external_origin_resource_connector(self, external_origin_resource_connector_id):
+        """Delete a connector.
+
+        ``DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`` (Remove-MgEntitlementManagementExternalOriginResourceConnector)
+        """
+        return (await self._native.call_async("delete_external_origin_resource_connector", (external_origin_resource_connector_id,), None, None))
 
 class _BetaOps:
     __slots__ = ()
@@ -495,6 +1335,531 @@ class _BetaOps:
         """
         return self._native.call("beta.delete_access_package", (access_package_id,), None, None)
 
+    def filter_access_package_assignment_approvals_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the approvals the signed-in user can act on (on='approver').
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser)
+        """
+        return Pager(self._native, "beta.filter_access_package_assignment_approvals_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def get_access_package_assignment_approval(self, approval_id, *, select=None, expand=None):
+        """Get the approval of an assignment request.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApproval)
+        """
+        return self._native.call("beta.get_access_package_assignment_approval", (approval_id,), {"select": select, "expand": expand}, None)
+
+    def list_access_package_assignment_approval_steps(self, approval_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the steps of an approval (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep)
+        """
+        return Pager(self._native, "beta.list_access_package_assignment_approval_steps", (approval_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def get_access_package_assignment_approval_step(self, approval_id, approval_step_id, *, select=None, expand=None):
+        """Get one approval step (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep)
+        """
+        return self._native.call("beta.get_access_package_assignment_approval_step", (approval_id, approval_step_id), {"select": select, "expand": expand}, None)
+
+    def update_access_package_assignment_approval_step(self, approval_id, approval_step_id, body):
+        """Approve or deny a step (beta).
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}`` (Update-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep)
+        """
+        return self._native.call("beta.update_access_package_assignment_approval_step", (approval_id, approval_step_id), None, body)
+
+    def reprocess_access_package_assignment(self, access_package_assignment_id):
+        """Re-evaluate and re-apply an assignment (beta).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess`` (Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignment)
+        """
+        return self._native.call("beta.reprocess_access_package_assignment", (access_package_assignment_id,), None, None)
+
+    def filter_access_package_assignments_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's assignments (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser)
+        """
+        return Pager(self._native, "beta.filter_access_package_assignments_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_package_assignments_additional_access(self, access_package_id, incompatible_access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Assignments of an access package whose targets also hold an incompatible one (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentAdditional)
+        """
+        return Pager(self._native, "beta.list_access_package_assignments_additional_access", (access_package_id, incompatible_access_package_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_package_assignment_resource_roles(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the resource roles delivered by assignments (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole)
+        """
+        return Pager(self._native, "beta.list_access_package_assignment_resource_roles", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def get_access_package_assignment_resource_role(self, access_package_assignment_resource_role_id, *, select=None, expand=None):
+        """Get one assignment resource role (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole)
+        """
+        return self._native.call("beta.get_access_package_assignment_resource_role", (access_package_assignment_resource_role_id,), {"select": select, "expand": expand}, None)
+
+    def list_assignment_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the assignment requests (beta, assignmentRequests path).
+
+        ``GET /beta/identityGovernance/entitlementManagement/assignmentRequests`` (Get-MgBetaEntitlementManagementAssignmentRequest)
+        """
+        return Pager(self._native, "beta.list_assignment_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_assignment_request(self, body, *, select=None, expand=None):
+        """Request an assignment (beta, assignmentRequests path).
+
+        ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgBetaEntitlementManagementAssignmentRequest)
+        """
+        return self._native.call("beta.create_assignment_request", (), {"select": select, "expand": expand}, body)
+
+    def filter_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's requests (beta, assignmentRequests path).
+
+        ``GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAssignmentRequestByCurrentUser)
+        """
+        return Pager(self._native, "beta.filter_assignment_requests_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def cancel_assignment_request(self, assignment_request_id):
+        """Cancel a request (beta, assignmentRequests path).
+
+        ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel`` (Stop-MgBetaEntitlementManagementAssignmentRequest)
+        """
+        return self._native.call("beta.cancel_assignment_request", (assignment_request_id,), None, None)
+
+    def reprocess_assignment_request(self, assignment_request_id):
+        """Retry a failed request (beta, assignmentRequests path).
+
+        ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess`` (Invoke-MgBetaReprocessEntitlementManagementAssignmentRequest)
+        """
+        return self._native.call("beta.reprocess_assignment_request", (assignment_request_id,), None, None)
+
+    def resume_assignment_request(self, assignment_request_id, body=None):
+        """Resume a request (beta, assignmentRequests path).
+
+        ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume`` (Resume-MgBetaEntitlementManagementAssignmentRequest)
+        """
+        return self._native.call("beta.resume_assignment_request", (assignment_request_id,), None, body)
+
+    def filter_access_package_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's requests (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser)
+        """
+        return Pager(self._native, "beta.filter_access_package_assignment_requests_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def delete_access_package_assignment_request(self, access_package_assignment_request_id):
+        """Delete a finished request (beta model).
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}`` (Remove-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
+        """
+        return self._native.call("beta.delete_access_package_assignment_request", (access_package_assignment_request_id,), None, None)
+
+    def cancel_access_package_assignment_request(self, access_package_assignment_request_id, body=None):
+        """Cancel a pending request (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel`` (Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
+        """
+        return self._native.call("beta.cancel_access_package_assignment_request", (access_package_assignment_request_id,), None, body)
+
+    def reprocess_access_package_assignment_request(self, access_package_assignment_request_id):
+        """Retry a failed request (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess`` (Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignmentRequest)
+        """
+        return self._native.call("beta.reprocess_access_package_assignment_request", (access_package_assignment_request_id,), None, None)
+
+    def resume_access_package_assignment_request(self, access_package_assignment_request_id, body=None):
+        """Resume a request (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume`` (Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
+        """
+        return self._native.call("beta.resume_access_package_assignment_request", (access_package_assignment_request_id,), None, body)
+
+    def filter_access_packages_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages the signed-in user may request (on='allowedRequestor').
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageByCurrentUser)
+        """
+        return Pager(self._native, "beta.filter_access_packages_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_packages_incompatible_with(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages that name this one as incompatible.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith`` (Get-MgBetaEntitlementManagementAccessPackageIncompatibleWith)
+        """
+        return Pager(self._native, "beta.list_access_packages_incompatible_with", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def get_applicable_policy_requirements(self, access_package_id, body=None):
+        """What the caller must supply to request this access package, per policy.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements`` (Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement)
+        """
+        return self._native.call("beta.get_applicable_policy_requirements", (access_package_id,), None, body)[0]
+
+    def list_incompatible_access_packages(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages incompatible with this one.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages`` (Get-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackage)
+        """
+        return Pager(self._native, "beta.list_incompatible_access_packages", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def add_incompatible_access_package(self, access_package_id, body):
+        """Mark an access package as incompatible with this one.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`` (New-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
+        """
+        return self._native.call("beta.add_incompatible_access_package", (access_package_id,), None, body)
+
+    def remove_incompatible_access_package(self, access_package_id, incompatible_access_package_id):
+        """Remove an incompatible access package.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref`` (Remove-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
+        """
+        return self._native.call("beta.remove_incompatible_access_package", (access_package_id, incompatible_access_package_id), None, None)
+
+    def list_incompatible_groups(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the groups whose members may not request this access package.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups`` (Get-MgBetaEntitlementManagementAccessPackageIncompatibleGroup)
+        """
+        return Pager(self._native, "beta.list_incompatible_groups", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def add_incompatible_group(self, access_package_id, body):
+        """Mark a group as incompatible with this access package.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`` (New-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef)
+        """
+        return self._native.call("beta.add_incompatible_group", (access_package_id,), None, body)
+
+    def remove_incompatible_group(self, access_package_id, group_id):
+        """Remove an incompatible group.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref`` (Remove-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef)
+        """
+        return self._native.call("beta.remove_incompatible_group", (access_package_id, group_id), None, None)
+
+    def move_access_package_to_catalog(self, access_package_id, body=None):
+        """Move an access package to another catalog.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog`` (Move-MgBetaEntitlementManagementAccessPackageToCatalog)
+        """
+        return self._native.call("beta.move_access_package_to_catalog", (access_package_id,), None, body)
+
+    def filter_access_package_suggestions_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Access packages suggested to the signed-in user.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser)
+        """
+        return Pager(self._native, "beta.filter_access_package_suggestions_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_packages(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages`` (Get-MgBetaEntitlementManagementAccessPackage)
+        """
+        return Pager(self._native, "beta.list_access_packages", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_access_package(self, body, *, select=None, expand=None):
+        """Create an access package (beta: catalogId).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages`` (New-MgBetaEntitlementManagementAccessPackage)
+        """
+        return self._native.call("beta.create_access_package", (), {"select": select, "expand": expand}, body)
+
+    def update_access_package(self, access_package_id, body):
+        """Update an access package (beta).
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Update-MgBetaEntitlementManagementAccessPackage)
+        """
+        return self._native.call("beta.update_access_package", (access_package_id,), None, body)
+
+    def create_access_package_resource_role_scope(self, access_package_id, body, *, select=None, expand=None):
+        """Add a resource role to an access package (beta).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`` (New-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
+        """
+        return self._native.call("beta.create_access_package_resource_role_scope", (access_package_id,), {"select": select, "expand": expand}, body)
+
+    def delete_access_package_resource_role_scope(self, access_package_id, access_package_resource_role_scope_id):
+        """Remove a resource role from an access package (beta).
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId}`` (Remove-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
+        """
+        return self._native.call("beta.delete_access_package_resource_role_scope", (access_package_id, access_package_resource_role_scope_id), None, None)
+
+    def list_access_package_catalogs(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the catalogs (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (Get-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return Pager(self._native, "beta.list_access_package_catalogs", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_access_package_catalog(self, body, *, select=None, expand=None):
+        """Create a catalog (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (New-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return self._native.call("beta.create_access_package_catalog", (), {"select": select, "expand": expand}, body)
+
+    def get_access_package_catalog(self, access_package_catalog_id, *, select=None, expand=None):
+        """Get one catalog (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return self._native.call("beta.get_access_package_catalog", (access_package_catalog_id,), {"select": select, "expand": expand}, None)
+
+    def update_access_package_catalog(self, access_package_catalog_id, body):
+        """Update a catalog (beta model).
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`` (Update-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return self._native.call("beta.update_access_package_catalog", (access_package_catalog_id,), None, body)
+
+    def delete_access_package_catalog(self, access_package_catalog_id):
+        """Delete a catalog (beta model).
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`` (Remove-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return self._native.call("beta.delete_access_package_catalog", (access_package_catalog_id,), None, None)
+
+    def list_access_package_catalog_resources(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List a catalog's resources (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResource)
+        """
+        return Pager(self._native, "beta.list_access_package_catalog_resources", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_package_catalog_resource_roles(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the roles of a catalog's resources (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceRole)
+        """
+        return Pager(self._native, "beta.list_access_package_catalog_resource_roles", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def refresh_access_package_catalog_resource(self, access_package_catalog_id, access_package_resource_id):
+        """Refresh a catalog resource (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh`` (Invoke-MgBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource)
+        """
+        return self._native.call("beta.refresh_access_package_catalog_resource", (access_package_catalog_id, access_package_resource_id), None, None)
+
+    def list_access_package_catalog_resource_upload_sessions(self, access_package_catalog_id, access_package_resource_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List upload sessions (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceUploadSession)
+        """
+        return Pager(self._native, "beta.list_access_package_catalog_resource_upload_sessions", (access_package_catalog_id, access_package_resource_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_package_catalog_custom_workflow_extensions(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List a catalog's custom workflow extensions (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return Pager(self._native, "beta.list_access_package_catalog_custom_workflow_extensions", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, body, *, select=None, expand=None):
+        """Create a custom workflow extension (beta).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return self._native.call("beta.create_access_package_catalog_custom_workflow_extension", (access_package_catalog_id,), {"select": select, "expand": expand}, body)
+
+    def get_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, *, select=None, expand=None):
+        """Get one custom workflow extension (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return self._native.call("beta.get_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, None)
+
+    def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, body, *, select=None, expand=None):
+        """Replace a custom workflow extension (beta).
+
+        ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return self._native.call("beta.replace_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, body)
+
+    def delete_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id):
+        """Delete a custom workflow extension (beta).
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Remove-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return self._native.call("beta.delete_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), None, None)
+
+    def list_custom_access_package_workflow_extensions(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List deprecated custom access package workflow extensions.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return Pager(self._native, "beta.list_custom_access_package_workflow_extensions", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_custom_access_package_workflow_extension(self, access_package_catalog_id, body, *, select=None, expand=None):
+        """Create a deprecated custom access package workflow extension.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return self._native.call("beta.create_custom_access_package_workflow_extension", (access_package_catalog_id,), {"select": select, "expand": expand}, body)
+
+    def get_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, *, select=None, expand=None):
+        """Get one deprecated custom access package workflow extension.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return self._native.call("beta.get_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, None)
+
+    def replace_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, body, *, select=None, expand=None):
+        """Replace a deprecated custom access package workflow extension.
+
+        ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return self._native.call("beta.replace_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, body)
+
+    def delete_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id):
+        """Delete a deprecated custom access package workflow extension.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Remove-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return self._native.call("beta.delete_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), None, None)
+
+    def list_access_package_resource_environments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the resource environments (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments`` (Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment)
+        """
+        return Pager(self._native, "beta.list_access_package_resource_environments", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def get_access_package_resource_environment(self, access_package_resource_environment_id, *, select=None, expand=None):
+        """Get one resource environment (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}`` (Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment)
+        """
+        return self._native.call("beta.get_access_package_resource_environment", (access_package_resource_environment_id,), {"select": select, "expand": expand}, None)
+
+    def list_access_package_resource_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List resource requests (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (Get-MgBetaEntitlementManagementAccessPackageResourceRequest)
+        """
+        return Pager(self._native, "beta.list_access_package_resource_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_access_package_resource_request(self, body, *, select=None, expand=None):
+        """Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (New-MgBetaEntitlementManagementAccessPackageResourceRequest)
+        """
+        return self._native.call("beta.create_access_package_resource_request", (), {"select": select, "expand": expand}, body)
+
+    def list_connected_organizations(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the connected organizations.
+
+        ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (Get-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return Pager(self._native, "beta.list_connected_organizations", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def create_connected_organization(self, body, *, select=None, expand=None):
+        """Create a connected organization.
+
+        ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return self._native.call("beta.create_connected_organization", (), {"select": select, "expand": expand}, body)
+
+    def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
+        """Get one connected organization.
+
+        ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Get-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return self._native.call("beta.get_connected_organization", (connected_organization_id,), {"select": select, "expand": expand}, None)
+
+    def update_connected_organization(self, connected_organization_id, body):
+        """Update a connected organization.
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Update-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return self._native.call("beta.update_connected_organization", (connected_organization_id,), None, body)
+
+    def delete_connected_organization(self, connected_organization_id):
+        """Delete a connected organization.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Remove-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return self._native.call("beta.delete_connected_organization", (connected_organization_id,), None, None)
+
+    def list_connected_organization_external_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the external sponsors of a connected organization.
+
+        ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors`` (Get-MgBetaEntitlementManagementConnectedOrganizationExternalSponsor)
+        """
+        return Pager(self._native, "beta.list_connected_organization_external_sponsors", (connected_organization_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def add_connected_organization_external_sponsor(self, connected_organization_id, body):
+        """Add a user or group as external sponsor.
+
+        ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`` (New-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorByRef)
+        """
+        return self._native.call("beta.add_connected_organization_external_sponsor", (connected_organization_id,), None, body)
+
+    def remove_connected_organization_external_sponsor(self, connected_organization_id, directory_object_id):
+        """Remove an external sponsor.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref`` (Remove-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef)
+        """
+        return self._native.call("beta.remove_connected_organization_external_sponsor", (connected_organization_id, directory_object_id), None, None)
+
+    def list_connected_organization_internal_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the internal sponsors of a connected organization.
+
+        ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors`` (Get-MgBetaEntitlementManagementConnectedOrganizationInternalSponsor)
+        """
+        return Pager(self._native, "beta.list_connected_organization_internal_sponsors", (connected_organization_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def add_connected_organization_internal_sponsor(self, connected_organization_id, body):
+        """Add a user or group as internal sponsor.
+
+        ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`` (New-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorByRef)
+        """
+        return self._native.call("beta.add_connected_organization_internal_sponsor", (connected_organization_id,), None, body)
+
+    def remove_connected_organization_internal_sponsor(self, connected_organization_id, directory_object_id):
+        """Remove an internal sponsor.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref`` (Remove-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef)
+        """
+        return self._native.call("beta.remove_connected_organization_internal_sponsor", (connected_organization_id, directory_object_id), None, None)
+
+    def get_settings(self, *, select=None, expand=None):
+        """Get the tenant's entitlement management settings.
+
+        ``GET /beta/identityGovernance/entitlementManagement/settings`` (Get-MgBetaEntitlementManagementSetting)
+        """
+        return self._native.call("beta.get_settings", (), {"select": select, "expand": expand}, None)
+
+    def update_settings(self, body):
+        """Update the tenant's entitlement management settings.
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/settings`` (Update-MgBetaEntitlementManagementSetting)
+        """
+        return self._native.call("beta.update_settings", (), None, body)
+
+    def get_subject(self, object_id, *, select=None, expand=None):
+        """Get the access package subject of a directory object.
+
+        ``GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Get-MgBetaEntitlementManagementSubject)
+        """
+        return self._native.call("beta.get_subject", (object_id,), {"select": select, "expand": expand}, None)
+
+    def update_subject(self, object_id, body):
+        """Update a subject (e.g. subjectLifecycle).
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Update-MgBetaEntitlementManagementSubject)
+        """
+        return self._native.call("beta.update_subject", (object_id,), None, body)
+
 class _AsyncBetaOps:
     __slots__ = ()
 
@@ -510,28 +1875,28 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return await self._native.call_async("beta.get_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, None)
+        return (await self._native.call_async("beta.get_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, None))
 
     async def create_access_package_assignment_policy(self, body, *, select=None, expand=None):
         """Create an assignment policy (beta model: durationInDays, requestorSettings).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`` (New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return await self._native.call_async("beta.create_access_package_assignment_policy", (), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("beta.create_access_package_assignment_policy", (), {"select": select, "expand": expand}, body))
 
     async def replace_access_package_assignment_policy(self, access_package_assignment_policy_id, body, *, select=None, expand=None):
         """Replace an assignment policy (beta model), full-object PUT.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return await self._native.call_async("beta.replace_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("beta.replace_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, body))
 
     async def delete_access_package_assignment_policy(self, access_package_assignment_policy_id):
         """Delete an assignment policy (beta path).
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Remove-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return await self._native.call_async("beta.delete_access_package_assignment_policy", (access_package_assignment_policy_id,), None, None)
+        return (await self._native.call_async("beta.delete_access_package_assignment_policy", (access_package_assignment_policy_id,), None, None))
 
     def list_access_package_assignment_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignment requests (beta model).
@@ -545,14 +1910,14 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return await self._native.call_async("beta.get_access_package_assignment_request", (access_package_assignment_request_id,), {"select": select, "expand": expand}, None)
+        return (await self._native.call_async("beta.get_access_package_assignment_request", (access_package_assignment_request_id,), {"select": select, "expand": expand}, None))
 
     async def create_access_package_assignment_request(self, body, *, select=None, expand=None):
         """Request an assignment (beta model: UserAdd, AdminRemove, ...).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests`` (New-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return await self._native.call_async("beta.create_access_package_assignment_request", (), {"select": select, "expand": expand}, body)
+        return (await self._native.call_async("beta.create_access_package_assignment_request", (), {"select": select, "expand": expand}, body))
 
     def list_access_package_assignments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignments (beta model).
@@ -566,11 +1931,536 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Get-MgBetaEntitlementManagementAccessPackage)
         """
-        return await self._native.call_async("beta.get_access_package", (access_package_id,), {"select": select, "expand": expand}, None)
+        return (await self._native.call_async("beta.get_access_package", (access_package_id,), {"select": select, "expand": expand}, None))
 
     async def delete_access_package(self, access_package_id):
         """Delete an access package (beta path).
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Remove-MgBetaEntitlementManagementAccessPackage)
         """
-        return await self._native.call_async("beta.delete_access_package", (access_package_id,), None, None)
+        return (await self._native.call_async("beta.delete_access_package", (access_package_id,), None, None))
+
+    def filter_access_package_assignment_approvals_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the approvals the signed-in user can act on (on='approver').
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser)
+        """
+        return AsyncPager(self._native, "beta.filter_access_package_assignment_approvals_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def get_access_package_assignment_approval(self, approval_id, *, select=None, expand=None):
+        """Get the approval of an assignment request.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApproval)
+        """
+        return (await self._native.call_async("beta.get_access_package_assignment_approval", (approval_id,), {"select": select, "expand": expand}, None))
+
+    def list_access_package_assignment_approval_steps(self, approval_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the steps of an approval (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_assignment_approval_steps", (approval_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def get_access_package_assignment_approval_step(self, approval_id, approval_step_id, *, select=None, expand=None):
+        """Get one approval step (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep)
+        """
+        return (await self._native.call_async("beta.get_access_package_assignment_approval_step", (approval_id, approval_step_id), {"select": select, "expand": expand}, None))
+
+    async def update_access_package_assignment_approval_step(self, approval_id, approval_step_id, body):
+        """Approve or deny a step (beta).
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}`` (Update-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep)
+        """
+        return (await self._native.call_async("beta.update_access_package_assignment_approval_step", (approval_id, approval_step_id), None, body))
+
+    async def reprocess_access_package_assignment(self, access_package_assignment_id):
+        """Re-evaluate and re-apply an assignment (beta).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess`` (Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignment)
+        """
+        return (await self._native.call_async("beta.reprocess_access_package_assignment", (access_package_assignment_id,), None, None))
+
+    def filter_access_package_assignments_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's assignments (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser)
+        """
+        return AsyncPager(self._native, "beta.filter_access_package_assignments_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_package_assignments_additional_access(self, access_package_id, incompatible_access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Assignments of an access package whose targets also hold an incompatible one (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentAdditional)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_assignments_additional_access", (access_package_id, incompatible_access_package_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_package_assignment_resource_roles(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the resource roles delivered by assignments (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_assignment_resource_roles", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def get_access_package_assignment_resource_role(self, access_package_assignment_resource_role_id, *, select=None, expand=None):
+        """Get one assignment resource role (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole)
+        """
+        return (await self._native.call_async("beta.get_access_package_assignment_resource_role", (access_package_assignment_resource_role_id,), {"select": select, "expand": expand}, None))
+
+    def list_assignment_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the assignment requests (beta, assignmentRequests path).
+
+        ``GET /beta/identityGovernance/entitlementManagement/assignmentRequests`` (Get-MgBetaEntitlementManagementAssignmentRequest)
+        """
+        return AsyncPager(self._native, "beta.list_assignment_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_assignment_request(self, body, *, select=None, expand=None):
+        """Request an assignment (beta, assignmentRequests path).
+
+        ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgBetaEntitlementManagementAssignmentRequest)
+        """
+        return (await self._native.call_async("beta.create_assignment_request", (), {"select": select, "expand": expand}, body))
+
+    def filter_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's requests (beta, assignmentRequests path).
+
+        ``GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAssignmentRequestByCurrentUser)
+        """
+        return AsyncPager(self._native, "beta.filter_assignment_requests_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def cancel_assignment_request(self, assignment_request_id):
+        """Cancel a request (beta, assignmentRequests path).
+
+        ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel`` (Stop-MgBetaEntitlementManagementAssignmentRequest)
+        """
+        return (await self._native.call_async("beta.cancel_assignment_request", (assignment_request_id,), None, None))
+
+    async def reprocess_assignment_request(self, assignment_request_id):
+        """Retry a failed request (beta, assignmentRequests path).
+
+        ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess`` (Invoke-MgBetaReprocessEntitlementManagementAssignmentRequest)
+        """
+        return (await self._native.call_async("beta.reprocess_assignment_request", (assignment_request_id,), None, None))
+
+    async def resume_assignment_request(self, assignment_request_id, body=None):
+        """Resume a request (beta, assignmentRequests path).
+
+        ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume`` (Resume-MgBetaEntitlementManagementAssignmentRequest)
+        """
+        return (await self._native.call_async("beta.resume_assignment_request", (assignment_request_id,), None, body))
+
+    def filter_access_package_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the signed-in user's requests (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser)
+        """
+        return AsyncPager(self._native, "beta.filter_access_package_assignment_requests_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def delete_access_package_assignment_request(self, access_package_assignment_request_id):
+        """Delete a finished request (beta model).
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}`` (Remove-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
+        """
+        return (await self._native.call_async("beta.delete_access_package_assignment_request", (access_package_assignment_request_id,), None, None))
+
+    async def cancel_access_package_assignment_request(self, access_package_assignment_request_id, body=None):
+        """Cancel a pending request (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel`` (Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
+        """
+        return (await self._native.call_async("beta.cancel_access_package_assignment_request", (access_package_assignment_request_id,), None, body))
+
+    async def reprocess_access_package_assignment_request(self, access_package_assignment_request_id):
+        """Retry a failed request (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess`` (Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignmentRequest)
+        """
+        return (await self._native.call_async("beta.reprocess_access_package_assignment_request", (access_package_assignment_request_id,), None, None))
+
+    async def resume_access_package_assignment_request(self, access_package_assignment_request_id, body=None):
+        """Resume a request (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume`` (Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
+        """
+        return (await self._native.call_async("beta.resume_access_package_assignment_request", (access_package_assignment_request_id,), None, body))
+
+    def filter_access_packages_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages the signed-in user may request (on='allowedRequestor').
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageByCurrentUser)
+        """
+        return AsyncPager(self._native, "beta.filter_access_packages_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_packages_incompatible_with(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages that name this one as incompatible.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith`` (Get-MgBetaEntitlementManagementAccessPackageIncompatibleWith)
+        """
+        return AsyncPager(self._native, "beta.list_access_packages_incompatible_with", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def get_applicable_policy_requirements(self, access_package_id, body=None):
+        """What the caller must supply to request this access package, per policy.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements`` (Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement)
+        """
+        return (await self._native.call_async("beta.get_applicable_policy_requirements", (access_package_id,), None, body))[0]
+
+    def list_incompatible_access_packages(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages incompatible with this one.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages`` (Get-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackage)
+        """
+        return AsyncPager(self._native, "beta.list_incompatible_access_packages", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def add_incompatible_access_package(self, access_package_id, body):
+        """Mark an access package as incompatible with this one.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`` (New-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
+        """
+        return (await self._native.call_async("beta.add_incompatible_access_package", (access_package_id,), None, body))
+
+    async def remove_incompatible_access_package(self, access_package_id, incompatible_access_package_id):
+        """Remove an incompatible access package.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref`` (Remove-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
+        """
+        return (await self._native.call_async("beta.remove_incompatible_access_package", (access_package_id, incompatible_access_package_id), None, None))
+
+    def list_incompatible_groups(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the groups whose members may not request this access package.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups`` (Get-MgBetaEntitlementManagementAccessPackageIncompatibleGroup)
+        """
+        return AsyncPager(self._native, "beta.list_incompatible_groups", (access_package_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def add_incompatible_group(self, access_package_id, body):
+        """Mark a group as incompatible with this access package.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`` (New-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef)
+        """
+        return (await self._native.call_async("beta.add_incompatible_group", (access_package_id,), None, body))
+
+    async def remove_incompatible_group(self, access_package_id, group_id):
+        """Remove an incompatible group.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref`` (Remove-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef)
+        """
+        return (await self._native.call_async("beta.remove_incompatible_group", (access_package_id, group_id), None, None))
+
+    async def move_access_package_to_catalog(self, access_package_id, body=None):
+        """Move an access package to another catalog.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog`` (Move-MgBetaEntitlementManagementAccessPackageToCatalog)
+        """
+        return (await self._native.call_async("beta.move_access_package_to_catalog", (access_package_id,), None, body))
+
+    def filter_access_package_suggestions_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """Access packages suggested to the signed-in user.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')`` (Invoke-MgBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser)
+        """
+        return AsyncPager(self._native, "beta.filter_access_package_suggestions_by_current_user", (on,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_packages(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the access packages (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackages`` (Get-MgBetaEntitlementManagementAccessPackage)
+        """
+        return AsyncPager(self._native, "beta.list_access_packages", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_access_package(self, body, *, select=None, expand=None):
+        """Create an access package (beta: catalogId).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages`` (New-MgBetaEntitlementManagementAccessPackage)
+        """
+        return (await self._native.call_async("beta.create_access_package", (), {"select": select, "expand": expand}, body))
+
+    async def update_access_package(self, access_package_id, body):
+        """Update an access package (beta).
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Update-MgBetaEntitlementManagementAccessPackage)
+        """
+        return (await self._native.call_async("beta.update_access_package", (access_package_id,), None, body))
+
+    async def create_access_package_resource_role_scope(self, access_package_id, body, *, select=None, expand=None):
+        """Add a resource role to an access package (beta).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`` (New-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
+        """
+        return (await self._native.call_async("beta.create_access_package_resource_role_scope", (access_package_id,), {"select": select, "expand": expand}, body))
+
+    async def delete_access_package_resource_role_scope(self, access_package_id, access_package_resource_role_scope_id):
+        """Remove a resource role from an access package (beta).
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId}`` (Remove-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
+        """
+        return (await self._native.call_async("beta.delete_access_package_resource_role_scope", (access_package_id, access_package_resource_role_scope_id), None, None))
+
+    def list_access_package_catalogs(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the catalogs (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (Get-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_catalogs", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_access_package_catalog(self, body, *, select=None, expand=None):
+        """Create a catalog (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (New-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return (await self._native.call_async("beta.create_access_package_catalog", (), {"select": select, "expand": expand}, body))
+
+    async def get_access_package_catalog(self, access_package_catalog_id, *, select=None, expand=None):
+        """Get one catalog (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return (await self._native.call_async("beta.get_access_package_catalog", (access_package_catalog_id,), {"select": select, "expand": expand}, None))
+
+    async def update_access_package_catalog(self, access_package_catalog_id, body):
+        """Update a catalog (beta model).
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`` (Update-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return (await self._native.call_async("beta.update_access_package_catalog", (access_package_catalog_id,), None, body))
+
+    async def delete_access_package_catalog(self, access_package_catalog_id):
+        """Delete a catalog (beta model).
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`` (Remove-MgBetaEntitlementManagementAccessPackageCatalog)
+        """
+        return (await self._native.call_async("beta.delete_access_package_catalog", (access_package_catalog_id,), None, None))
+
+    def list_access_package_catalog_resources(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List a catalog's resources (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResource)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_catalog_resources", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_package_catalog_resource_roles(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the roles of a catalog's resources (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceRole)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_catalog_resource_roles", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def refresh_access_package_catalog_resource(self, access_package_catalog_id, access_package_resource_id):
+        """Refresh a catalog resource (beta model).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh`` (Invoke-MgBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource)
+        """
+        return (await self._native.call_async("beta.refresh_access_package_catalog_resource", (access_package_catalog_id, access_package_resource_id), None, None))
+
+    def list_access_package_catalog_resource_upload_sessions(self, access_package_catalog_id, access_package_resource_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List upload sessions (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceUploadSession)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_catalog_resource_upload_sessions", (access_package_catalog_id, access_package_resource_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    def list_access_package_catalog_custom_workflow_extensions(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List a catalog's custom workflow extensions (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_catalog_custom_workflow_extensions", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, body, *, select=None, expand=None):
+        """Create a custom workflow extension (beta).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return (await self._native.call_async("beta.create_access_package_catalog_custom_workflow_extension", (access_package_catalog_id,), {"select": select, "expand": expand}, body))
+
+    async def get_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, *, select=None, expand=None):
+        """Get one custom workflow extension (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return (await self._native.call_async("beta.get_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, None))
+
+    async def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, body, *, select=None, expand=None):
+        """Replace a custom workflow extension (beta).
+
+        ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return (await self._native.call_async("beta.replace_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, body))
+
+    async def delete_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id):
+        """Delete a custom workflow extension (beta).
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Remove-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
+        """
+        return (await self._native.call_async("beta.delete_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), None, None))
+
+    def list_custom_access_package_workflow_extensions(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List deprecated custom access package workflow extensions.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return AsyncPager(self._native, "beta.list_custom_access_package_workflow_extensions", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_custom_access_package_workflow_extension(self, access_package_catalog_id, body, *, select=None, expand=None):
+        """Create a deprecated custom access package workflow extension.
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return (await self._native.call_async("beta.create_custom_access_package_workflow_extension", (access_package_catalog_id,), {"select": select, "expand": expand}, body))
+
+    async def get_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, *, select=None, expand=None):
+        """Get one deprecated custom access package workflow extension.
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return (await self._native.call_async("beta.get_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, None))
+
+    async def replace_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, body, *, select=None, expand=None):
+        """Replace a deprecated custom access package workflow extension.
+
+        ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return (await self._native.call_async("beta.replace_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, body))
+
+    async def delete_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id):
+        """Delete a deprecated custom access package workflow extension.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Remove-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
+        """
+        return (await self._native.call_async("beta.delete_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), None, None))
+
+    def list_access_package_resource_environments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the resource environments (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments`` (Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_resource_environments", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def get_access_package_resource_environment(self, access_package_resource_environment_id, *, select=None, expand=None):
+        """Get one resource environment (beta).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}`` (Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment)
+        """
+        return (await self._native.call_async("beta.get_access_package_resource_environment", (access_package_resource_environment_id,), {"select": select, "expand": expand}, None))
+
+    def list_access_package_resource_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List resource requests (beta model).
+
+        ``GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (Get-MgBetaEntitlementManagementAccessPackageResourceRequest)
+        """
+        return AsyncPager(self._native, "beta.list_access_package_resource_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_access_package_resource_request(self, body, *, select=None, expand=None):
+        """Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove).
+
+        ``POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (New-MgBetaEntitlementManagementAccessPackageResourceRequest)
+        """
+        return (await self._native.call_async("beta.create_access_package_resource_request", (), {"select": select, "expand": expand}, body))
+
+    def list_connected_organizations(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the connected organizations.
+
+        ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (Get-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return AsyncPager(self._native, "beta.list_connected_organizations", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def create_connected_organization(self, body, *, select=None, expand=None):
+        """Create a connected organization.
+
+        ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return (await self._native.call_async("beta.create_connected_organization", (), {"select": select, "expand": expand}, body))
+
+    async def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
+        """Get one connected organization.
+
+        ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Get-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return (await self._native.call_async("beta.get_connected_organization", (connected_organization_id,), {"select": select, "expand": expand}, None))
+
+    async def update_connected_organization(self, connected_organization_id, body):
+        """Update a connected organization.
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Update-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return (await self._native.call_async("beta.update_connected_organization", (connected_organization_id,), None, body))
+
+    async def delete_connected_organization(self, connected_organization_id):
+        """Delete a connected organization.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Remove-MgBetaEntitlementManagementConnectedOrganization)
+        """
+        return (await self._native.call_async("beta.delete_connected_organization", (connected_organization_id,), None, None))
+
+    def list_connected_organization_external_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the external sponsors of a connected organization.
+
+        ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors`` (Get-MgBetaEntitlementManagementConnectedOrganizationExternalSponsor)
+        """
+        return AsyncPager(self._native, "beta.list_connected_organization_external_sponsors", (connected_organization_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def add_connected_organization_external_sponsor(self, connected_organization_id, body):
+        """Add a user or group as external sponsor.
+
+        ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`` (New-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorByRef)
+        """
+        return (await self._native.call_async("beta.add_connected_organization_external_sponsor", (connected_organization_id,), None, body))
+
+    async def remove_connected_organization_external_sponsor(self, connected_organization_id, directory_object_id):
+        """Remove an external sponsor.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref`` (Remove-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef)
+        """
+        return (await self._native.call_async("beta.remove_connected_organization_external_sponsor", (connected_organization_id, directory_object_id), None, None))
+
+    def list_connected_organization_internal_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
+        """List the internal sponsors of a connected organization.
+
+        ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors`` (Get-MgBetaEntitlementManagementConnectedOrganizationInternalSponsor)
+        """
+        return AsyncPager(self._native, "beta.list_connected_organization_internal_sponsors", (connected_organization_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
+
+    async def add_connected_organization_internal_sponsor(self, connected_organization_id, body):
+        """Add a user or group as internal sponsor.
+
+        ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`` (New-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorByRef)
+        """
+        return (await self._native.call_async("beta.add_connected_organization_internal_sponsor", (connected_organization_id,), None, body))
+
+    async def remove_connected_organization_internal_sponsor(self, connected_organization_id, directory_object_id):
+        """Remove an internal sponsor.
+
+        ``DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref`` (Remove-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef)
+        """
+        return (await self._native.call_async("beta.remove_connected_organization_internal_sponsor", (connected_organization_id, directory_object_id), None, None))
+
+    async def get_settings(self, *, select=None, expand=None):
+        """Get the tenant's entitlement management settings.
+
+        ``GET /beta/identityGovernance/entitlementManagement/settings`` (Get-MgBetaEntitlementManagementSetting)
+        """
+        return (await self._native.call_async("beta.get_settings", (), {"select": select, "expand": expand}, None))
+
+    async def update_settings(self, body):
+        """Update the tenant's entitlement management settings.
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/settings`` (Update-MgBetaEntitlementManagementSetting)
+        """
+        return (await self._native.call_async("beta.update_settings", (), None, body))
+
+    async def get_subject(self, object_id, *, select=None, expand=None):
+        """Get the access package subject of a directory object.
+
+        ``GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Get-MgBetaEntitlementManagementSubject)
+        """
+        return (await self._native.call_async("beta.get_subject", (object_id,), {"select": select, "expand": expand}, None))
+
+    async def update_subject(self, object_id, body):
+        """Update a subject (e.g. subjectLifecycle).
+
+        ``PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Update-MgBetaEntitlementManagementSubject)
+        """
+        return (await self._native.call_async("beta.update_subject", (object_id,), None, body))

@@ -199,7 +199,7 @@ pub(crate) fn response_text(op: &Operation, raw: &RawResponse) -> Result<Option<
         return Ok(None);
     }
     if let Some(dec) = op.response.and_then(|t| decoder(op.version, t)) {
-        let checked = if op.kind == OpKind::List {
+        let checked = if op.kind == OpKind::List || op.collection {
             (dec.page)(&raw.body).map(|_| ())
         } else {
             (dec.one)(&raw.body).map(|_| ())

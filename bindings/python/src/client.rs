@@ -132,7 +132,7 @@ fn decode(op: &'static Operation, raw: RawResponse) -> Result<Output, Error> {
     };
     let dec =
         decoder(op.version, ty).ok_or_else(|| Error::internal(format!("no model for {ty}")))?;
-    if op.kind == OpKind::List {
+    if op.kind == OpKind::List || op.collection {
         return (dec.page)(&raw.body)
             .map(|p| Output::Page(p, op.version))
             .map_err(|e| decode_error(&raw, e));

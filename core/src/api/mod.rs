@@ -83,6 +83,8 @@ pub struct Operation {
     pub status: u16,
     pub cmdlet: &'static str,
     pub summary: &'static str,
+    /// A non-list operation that answers `{"value": [...]}` of `response`.
+    pub collection: bool,
 }
 
 impl Operation {
@@ -123,7 +125,13 @@ impl Operation {
             if value.is_empty() {
                 return Err(format!("{}: {} must not be empty", self.name, self.params[i]));
             }
-            encode_segment(value, &mut out);
+            if rest[..start].ends_with('\'') {
+                // A function parameter, `on='{on}'`: an OData string literal,
+                // quotes doubled, then percent-encoded like a segment.
+                encode_segment(&value.replace('\'', "''"), &mut out);
+            } else {
+                encode_segment(value, &mut out);
+            }
             i += 1;
             rest = &rest[end + 1..];
         }
@@ -195,10 +203,13 @@ fn match_template(template: &str, path: &str) -> Option<Vec<String>> {
             (None, None) => return Some(args),
             (Some(ts), Some(ps)) => {
                 if ts.starts_with('{') && ts.ends_with('}') {
-                    if ps.is_empty() {
+                    // An id segment; `name(...)` is a function call, never an id.
+                    if ps.is_empty() || ps.contains('(') {
                         return None;
                     }
                     args.push(decode_segment(ps)?);
+                } else if ts.contains('(') {
+                    match_call(ts, ps, &mut args)?;
                 } else if !ts.eq_ignore_ascii_case(ps) {
                     return None;
                 }
@@ -206,6 +217,85 @@ fn match_template(template: &str, path: &str) -> Option<Vec<String>> {
             _ => return None,
         }
     }
+}
+
+/// Splits `name(a='x',b='y')` / `name('x')` into the name and its arguments
+/// (`(Some(key), value)` or `(None, value)`), string literals unquoted.
+pub fn parse_call(segment: &str) -> Option<(String, Vec<(Option<String>, String)>)> {
+    let segment = decode_segment(segment)?;
+    let open = segment.find('(')?;
+    let inner = segment[open + 1..].strip_suffix(')')?;
+    let name = segment[..open].to_string();
+    let mut args = Vec::new();
+    let chars: Vec<char> = inner.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let mut key = String::new();
+        let mut value = String::new();
+        let mut cur = String::new();
+        // one argument: [key=]value, value '...' (quotes doubled inside) or bare
+        loop {
+            if i >= chars.len() || chars[i] == ',' {
+                break;
+            }
+            let c = chars[i];
+            if c == '=' && key.is_empty() && !cur.is_empty() {
+                key = std::mem::take(&mut cur).trim().to_string();
+                i += 1;
+                continue;
+            }
+            if is_quote(c) && cur.trim().is_empty() {
+                i += 1;
+                loop {
+                    if i >= chars.len() {
+                        return None; // unterminated literal
+                    }
+                    if is_quote(chars[i]) {
+                        if i + 1 < chars.len() && chars[i + 1] == '\'' && chars[i] == '\'' {
+                            value.push('\'');
+                            i += 2;
+                            continue;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    value.push(chars[i]);
+                    i += 1;
+                }
+                cur = "\u{0}".to_string(); // marks a literal was read
+                continue;
+            }
+            cur.push(c);
+            i += 1;
+        }
+        let v = if cur == "\u{0}" { value } else { cur.trim().to_string() };
+        args.push(((!key.is_empty()).then_some(key), v));
+        i += 1;
+    }
+    Some((name, args))
+}
+
+/// `'` and the typographic quotes some documentation examples use.
+fn is_quote(c: char) -> bool {
+    matches!(c, '\'' | '\u{2018}' | '\u{2019}')
+}
+
+fn match_call(template: &str, segment: &str, args: &mut Vec<String>) -> Option<()> {
+    let (t_name, t_args) = parse_call(template)?;
+    let (p_name, p_args) = parse_call(segment)?;
+    if !t_name.eq_ignore_ascii_case(&p_name) || t_args.len() != p_args.len() {
+        return None;
+    }
+    for (i, (t_key, t_val)) in t_args.iter().enumerate() {
+        // template values are `{param}` placeholders
+        let _ = t_val;
+        let value = match t_key {
+            Some(k) => p_args.iter().find(|(pk, _)| pk.as_deref().is_some_and(|pk| pk.eq_ignore_ascii_case(k)))?.1.clone(),
+            None => p_args[i].1.clone(),
+        };
+        args.push(value);
+    }
+    Some(())
 }
 
 fn encode_segment(value: &str, out: &mut String) {
@@ -273,6 +363,47 @@ mod tests {
             ApiVersion::Beta
         );
         assert!(Operation::find_qualified("nope").is_none());
+    }
+
+    #[test]
+    fn function_parameters_render_as_literals_and_route_back() {
+        let op = Operation::find(ApiVersion::V1, "filter_access_packages_by_current_user").unwrap();
+        let path = op.render_path(&["it's"]).unwrap();
+        assert_eq!(path, "/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='it%27%27s')");
+        let (found, args) = Operation::route(ApiVersion::V1, "GET", &path).unwrap();
+        assert_eq!(found.name, "filter_access_packages_by_current_user");
+        assert_eq!(args, vec!["it's".to_string()]);
+        // the id route does not swallow a function call
+        let (op, _) = Operation::route(
+            ApiVersion::V1,
+            "GET",
+            "/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='allowedRequestor')",
+        )
+        .unwrap();
+        assert_eq!(op.name, "filter_access_packages_by_current_user");
+        let add = Operation::find(ApiVersion::V1, "list_additional_access").unwrap();
+        let p = add.render_path(&["a", "b"]).unwrap();
+        let (found, args) = Operation::route(ApiVersion::V1, "GET", &p).unwrap();
+        assert_eq!(found.name, "list_additional_access");
+        assert_eq!(args, vec!["a", "b"]);
+        // parameters by name in any order
+        let (_, args) = Operation::route(
+            ApiVersion::V1,
+            "GET",
+            "/identityGovernance/entitlementManagement/assignments/additionalAccess(incompatibleAccessPackageId='y',accessPackageId='x')",
+        )
+        .unwrap();
+        assert_eq!(args, vec!["x", "y"]);
+        // key-in-parentheses alias with typographic quotes (a documentation example)
+        let (op, args) = Operation::route(
+            ApiVersion::Beta,
+            "POST",
+            "/identityGovernance/entitlementManagement/accessPackages(\u{2018}abc\u{2019})/getApplicablePolicyRequirements",
+        )
+        .unwrap();
+        assert_eq!(op.name, "get_applicable_policy_requirements");
+        assert_eq!(args, vec!["abc"]);
+        assert!(parse_call("f(on='x").is_none());
     }
 
     #[test]

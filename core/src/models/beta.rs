@@ -3678,6 +3678,386 @@ impl DynModel for AccessPackageSubject {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `accessPackageSuggestion` (entity).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessPackageSuggestion {
+    /// Identifier. Read-only.
+    pub id: Option<String>,
+    /// A collection of reasons why this access package is being suggested to the user.
+    pub reasons: Option<Vec<AccessPackageSuggestionReason>>,
+    /// The access package information for the suggested package.
+    pub access_package: Option<serde_json::Value>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AccessPackageSuggestion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AccessPackageSuggestion;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a accessPackageSuggestion object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AccessPackageSuggestion::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        "reasons" => take(&mut m, &mut out.reasons, &mut out.extra, "reasons")?,
+                        "accessPackage" => take(&mut m, &mut out.access_package, &mut out.extra, "accessPackage")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AccessPackageSuggestion {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        if let Some(v) = &self.reasons { m.serialize_entry("reasons", v)?; }
+        if let Some(v) = &self.access_package { m.serialize_entry("accessPackage", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AccessPackageSuggestion {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "id" => self.id.is_some(),
+            "reasons" => self.reasons.is_some(),
+            "accessPackage" => self.access_package.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for AccessPackageSuggestion {
+    const TYPE_NAME: &'static str = "accessPackageSuggestion";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestion";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AccessPackageSuggestion {
+    fn type_name(&self) -> &'static str { "accessPackageSuggestion" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "reasons", snake: "reasons" }, FieldName { json: "accessPackage", snake: "access_package" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "id" => got_json(&self.id, &self.extra, "id"),
+            "reasons" => got_models(&self.reasons, &self.extra, "reasons"),
+            "accessPackage" => got_json(&self.access_package, &self.extra, "accessPackage"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `accessPackageSuggestionReason` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessPackageSuggestionReasonBase {
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AccessPackageSuggestionReasonBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AccessPackageSuggestionReasonBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a accessPackageSuggestionReason object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AccessPackageSuggestionReasonBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AccessPackageSuggestionReasonBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AccessPackageSuggestionReasonBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            _ => false,
+        }
+    }
+}
+
+impl Model for AccessPackageSuggestionReasonBase {
+    const TYPE_NAME: &'static str = "accessPackageSuggestionReason";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestionReason";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AccessPackageSuggestionReasonBase {
+    fn type_name(&self) -> &'static str { "accessPackageSuggestionReason" }
+    fn fields(&self) -> &'static [FieldName] { &[] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `accessPackageSuggestionReason` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccessPackageSuggestionReason {
+    AccessPackageSuggestionRelatedPeopleBased(AccessPackageSuggestionRelatedPeopleBased),
+    AccessPackageSuggestionSelfAssignmentHistoryBased(AccessPackageSuggestionSelfAssignmentHistoryBased),
+    Other(AccessPackageSuggestionReasonBase),
+}
+
+impl Default for AccessPackageSuggestionReason {
+    fn default() -> Self { AccessPackageSuggestionReason::Other(AccessPackageSuggestionReasonBase::default()) }
+}
+
+impl AccessPackageSuggestionReason {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            AccessPackageSuggestionReason::AccessPackageSuggestionRelatedPeopleBased(_) => Some("#microsoft.graph.accessPackageSuggestionRelatedPeopleBased"),
+            AccessPackageSuggestionReason::AccessPackageSuggestionSelfAssignmentHistoryBased(_) => Some("#microsoft.graph.accessPackageSuggestionSelfAssignmentHistoryBased"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            AccessPackageSuggestionReason::AccessPackageSuggestionRelatedPeopleBased(x) => x,
+            AccessPackageSuggestionReason::AccessPackageSuggestionSelfAssignmentHistoryBased(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessPackageSuggestionReason {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("accessPackageSuggestionRelatedPeopleBased") => serde_json::from_value(value).map(AccessPackageSuggestionReason::AccessPackageSuggestionRelatedPeopleBased),
+            t if t.eq_ignore_ascii_case("accessPackageSuggestionSelfAssignmentHistoryBased") => serde_json::from_value(value).map(AccessPackageSuggestionReason::AccessPackageSuggestionSelfAssignmentHistoryBased),
+            _ => serde_json::from_value(value).map(AccessPackageSuggestionReason::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for AccessPackageSuggestionReason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AccessPackageSuggestionReason::AccessPackageSuggestionRelatedPeopleBased(x) => with_odata_type(x, "#microsoft.graph.accessPackageSuggestionRelatedPeopleBased", s),
+            AccessPackageSuggestionReason::AccessPackageSuggestionSelfAssignmentHistoryBased(x) => with_odata_type(x, "#microsoft.graph.accessPackageSuggestionSelfAssignmentHistoryBased", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for AccessPackageSuggestionReason {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<AccessPackageSuggestionRelatedPeopleBased> for AccessPackageSuggestionReason {
+    fn from(x: AccessPackageSuggestionRelatedPeopleBased) -> Self { AccessPackageSuggestionReason::AccessPackageSuggestionRelatedPeopleBased(x) }
+}
+
+impl From<AccessPackageSuggestionSelfAssignmentHistoryBased> for AccessPackageSuggestionReason {
+    fn from(x: AccessPackageSuggestionSelfAssignmentHistoryBased) -> Self { AccessPackageSuggestionReason::AccessPackageSuggestionSelfAssignmentHistoryBased(x) }
+}
+
+/// Graph type `accessPackageSuggestionRelatedPeopleBased` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessPackageSuggestionRelatedPeopleBased {
+    /// A collection of identities representing people related to the current user who may have access to similar resources.
+    pub related_people: Option<Vec<serde_json::Value>>,
+    /// The number of related people who have assignments to this access package.
+    pub related_people_assignment_count: Option<i32>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AccessPackageSuggestionRelatedPeopleBased {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AccessPackageSuggestionRelatedPeopleBased;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a accessPackageSuggestionRelatedPeopleBased object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AccessPackageSuggestionRelatedPeopleBased::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "relatedPeople" => take(&mut m, &mut out.related_people, &mut out.extra, "relatedPeople")?,
+                        "relatedPeopleAssignmentCount" => take(&mut m, &mut out.related_people_assignment_count, &mut out.extra, "relatedPeopleAssignmentCount")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AccessPackageSuggestionRelatedPeopleBased {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.related_people { m.serialize_entry("relatedPeople", v)?; }
+        if let Some(v) = &self.related_people_assignment_count { m.serialize_entry("relatedPeopleAssignmentCount", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AccessPackageSuggestionRelatedPeopleBased {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "relatedPeople" => self.related_people.is_some(),
+            "relatedPeopleAssignmentCount" => self.related_people_assignment_count.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for AccessPackageSuggestionRelatedPeopleBased {
+    const TYPE_NAME: &'static str = "accessPackageSuggestionRelatedPeopleBased";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestionRelatedPeopleBased";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AccessPackageSuggestionRelatedPeopleBased {
+    fn type_name(&self) -> &'static str { "accessPackageSuggestionRelatedPeopleBased" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "relatedPeople", snake: "related_people" }, FieldName { json: "relatedPeopleAssignmentCount", snake: "related_people_assignment_count" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "relatedPeople" => got_json(&self.related_people, &self.extra, "relatedPeople"),
+            "relatedPeopleAssignmentCount" => got_json(&self.related_people_assignment_count, &self.extra, "relatedPeopleAssignmentCount"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `accessPackageSuggestionSelfAssignmentHistoryBased` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessPackageSuggestionSelfAssignmentHistoryBased {
+    /// The date and time when the user was last assigned to this access package.
+    pub last_assignment_date_time: Option<Timestamp>,
+    /// The number of times the user has been assigned to this access package in the past.
+    pub past_assignment_count: Option<i32>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AccessPackageSuggestionSelfAssignmentHistoryBased {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AccessPackageSuggestionSelfAssignmentHistoryBased;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a accessPackageSuggestionSelfAssignmentHistoryBased object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AccessPackageSuggestionSelfAssignmentHistoryBased::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "lastAssignmentDateTime" => take(&mut m, &mut out.last_assignment_date_time, &mut out.extra, "lastAssignmentDateTime")?,
+                        "pastAssignmentCount" => take(&mut m, &mut out.past_assignment_count, &mut out.extra, "pastAssignmentCount")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AccessPackageSuggestionSelfAssignmentHistoryBased {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.last_assignment_date_time { m.serialize_entry("lastAssignmentDateTime", v)?; }
+        if let Some(v) = &self.past_assignment_count { m.serialize_entry("pastAssignmentCount", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AccessPackageSuggestionSelfAssignmentHistoryBased {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "lastAssignmentDateTime" => self.last_assignment_date_time.is_some(),
+            "pastAssignmentCount" => self.past_assignment_count.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for AccessPackageSuggestionSelfAssignmentHistoryBased {
+    const TYPE_NAME: &'static str = "accessPackageSuggestionSelfAssignmentHistoryBased";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageSuggestionSelfAssignmentHistoryBased";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AccessPackageSuggestionSelfAssignmentHistoryBased {
+    fn type_name(&self) -> &'static str { "accessPackageSuggestionSelfAssignmentHistoryBased" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "lastAssignmentDateTime", snake: "last_assignment_date_time" }, FieldName { json: "pastAssignmentCount", snake: "past_assignment_count" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "lastAssignmentDateTime" => got_json(&self.last_assignment_date_time, &self.extra, "lastAssignmentDateTime"),
+            "pastAssignmentCount" => got_json(&self.past_assignment_count, &self.extra, "pastAssignmentCount"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `accessPackageTextInputQuestion` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccessPackageTextInputQuestion {
@@ -5072,6 +5452,120 @@ impl From<CustomAccessPackageWorkflowExtension> for CustomCalloutExtension {
     fn from(x: CustomAccessPackageWorkflowExtension) -> Self { CustomCalloutExtension::CustomAccessPackageWorkflowExtension(x) }
 }
 
+/// Graph type `customDataProvidedResourceUploadSession` (entity).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomDataProvidedResourceUploadSession {
+    /// Identifier. Read-only.
+    pub id: Option<String>,
+    /// DateTime when the upload session was created.
+    pub created_date_time: Option<Timestamp>,
+    /// An object containing the context for which this data is being uploaded.
+    pub data: Option<serde_json::Value>,
+    /// Indicates if all the necessary files have been uploaded to this session.
+    pub is_upload_done: Option<bool>,
+    /// The ID of the context for which data is being uploaded, for example, the Access Review instance ID.
+    pub reference_id: Option<String>,
+    /// Metadata about the files uploaded in this upload session thus far.
+    pub stats: Option<serde_json::Value>,
+    /// Status of the upload session.
+    pub status: Option<serde_json::Value>,
+    /// The files uploaded during this upload session.
+    pub files: Option<Vec<serde_json::Value>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourceUploadSession {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomDataProvidedResourceUploadSession;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customDataProvidedResourceUploadSession object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomDataProvidedResourceUploadSession::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        "createdDateTime" => take(&mut m, &mut out.created_date_time, &mut out.extra, "createdDateTime")?,
+                        "data" => take(&mut m, &mut out.data, &mut out.extra, "data")?,
+                        "isUploadDone" => take(&mut m, &mut out.is_upload_done, &mut out.extra, "isUploadDone")?,
+                        "referenceId" => take(&mut m, &mut out.reference_id, &mut out.extra, "referenceId")?,
+                        "stats" => take(&mut m, &mut out.stats, &mut out.extra, "stats")?,
+                        "status" => take(&mut m, &mut out.status, &mut out.extra, "status")?,
+                        "files" => take(&mut m, &mut out.files, &mut out.extra, "files")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourceUploadSession {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        if let Some(v) = &self.created_date_time { m.serialize_entry("createdDateTime", v)?; }
+        if let Some(v) = &self.data { m.serialize_entry("data", v)?; }
+        if let Some(v) = &self.is_upload_done { m.serialize_entry("isUploadDone", v)?; }
+        if let Some(v) = &self.reference_id { m.serialize_entry("referenceId", v)?; }
+        if let Some(v) = &self.stats { m.serialize_entry("stats", v)?; }
+        if let Some(v) = &self.status { m.serialize_entry("status", v)?; }
+        if let Some(v) = &self.files { m.serialize_entry("files", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomDataProvidedResourceUploadSession {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "id" => self.id.is_some(),
+            "createdDateTime" => self.created_date_time.is_some(),
+            "data" => self.data.is_some(),
+            "isUploadDone" => self.is_upload_done.is_some(),
+            "referenceId" => self.reference_id.is_some(),
+            "stats" => self.stats.is_some(),
+            "status" => self.status.is_some(),
+            "files" => self.files.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomDataProvidedResourceUploadSession {
+    const TYPE_NAME: &'static str = "customDataProvidedResourceUploadSession";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceUploadSession";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomDataProvidedResourceUploadSession {
+    fn type_name(&self) -> &'static str { "customDataProvidedResourceUploadSession" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "createdDateTime", snake: "created_date_time" }, FieldName { json: "data", snake: "data" }, FieldName { json: "isUploadDone", snake: "is_upload_done" }, FieldName { json: "referenceId", snake: "reference_id" }, FieldName { json: "stats", snake: "stats" }, FieldName { json: "status", snake: "status" }, FieldName { json: "files", snake: "files" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "id" => got_json(&self.id, &self.extra, "id"),
+            "createdDateTime" => got_json(&self.created_date_time, &self.extra, "createdDateTime"),
+            "data" => got_json(&self.data, &self.extra, "data"),
+            "isUploadDone" => got_json(&self.is_upload_done, &self.extra, "isUploadDone"),
+            "referenceId" => got_json(&self.reference_id, &self.extra, "referenceId"),
+            "stats" => got_json(&self.stats, &self.extra, "stats"),
+            "status" => got_json(&self.status, &self.extra, "status"),
+            "files" => got_json(&self.files, &self.extra, "files"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `customExtensionCalloutInstance` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomExtensionCalloutInstance {
@@ -5166,6 +5660,137 @@ impl DynModel for CustomExtensionCalloutInstance {
     }
     fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customExtensionData` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomExtensionDataBase {
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomExtensionDataBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomExtensionDataBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customExtensionData object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomExtensionDataBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomExtensionDataBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomExtensionDataBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomExtensionDataBase {
+    const TYPE_NAME: &'static str = "customExtensionData";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionData";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomExtensionDataBase {
+    fn type_name(&self) -> &'static str { "customExtensionData" }
+    fn fields(&self) -> &'static [FieldName] { &[] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customExtensionData` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomExtensionData {
+    AccessPackageAssignmentRequestCallbackData(AccessPackageAssignmentRequestCallbackData),
+    Other(CustomExtensionDataBase),
+}
+
+impl Default for CustomExtensionData {
+    fn default() -> Self { CustomExtensionData::Other(CustomExtensionDataBase::default()) }
+}
+
+impl CustomExtensionData {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            CustomExtensionData::AccessPackageAssignmentRequestCallbackData(_) => Some("#microsoft.graph.accessPackageAssignmentRequestCallbackData"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            CustomExtensionData::AccessPackageAssignmentRequestCallbackData(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomExtensionData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("accessPackageAssignmentRequestCallbackData") => serde_json::from_value(value).map(CustomExtensionData::AccessPackageAssignmentRequestCallbackData),
+            _ => serde_json::from_value(value).map(CustomExtensionData::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for CustomExtensionData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CustomExtensionData::AccessPackageAssignmentRequestCallbackData(x) => with_odata_type(x, "#microsoft.graph.accessPackageAssignmentRequestCallbackData", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for CustomExtensionData {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<AccessPackageAssignmentRequestCallbackData> for CustomExtensionData {
+    fn from(x: AccessPackageAssignmentRequestCallbackData) -> Self { CustomExtensionData::AccessPackageAssignmentRequestCallbackData(x) }
 }
 
 /// Graph type `customExtensionHandler` (entity).
@@ -6154,6 +6779,78 @@ impl DynModel for ExternalSponsors {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `getApplicablePolicyRequirementsPostRequestBody` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetApplicablePolicyRequirementsPostRequestBody {
+    /// The subject to evaluate for (beta; defaults to the caller).
+    pub subject: Option<Box<AccessPackageSubject>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for GetApplicablePolicyRequirementsPostRequestBody {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = GetApplicablePolicyRequirementsPostRequestBody;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a getApplicablePolicyRequirementsPostRequestBody object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = GetApplicablePolicyRequirementsPostRequestBody::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "subject" => take(&mut m, &mut out.subject, &mut out.extra, "subject")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for GetApplicablePolicyRequirementsPostRequestBody {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.subject { m.serialize_entry("subject", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl GetApplicablePolicyRequirementsPostRequestBody {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "subject" => self.subject.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for GetApplicablePolicyRequirementsPostRequestBody {
+    const TYPE_NAME: &'static str = "getApplicablePolicyRequirementsPostRequestBody";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.getApplicablePolicyRequirementsPostRequestBody";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for GetApplicablePolicyRequirementsPostRequestBody {
+    fn type_name(&self) -> &'static str { "getApplicablePolicyRequirementsPostRequestBody" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "subject", snake: "subject" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "subject" => got_model(&self.subject, &self.extra, "subject"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `group` (entity).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group {
@@ -6579,6 +7276,150 @@ impl DynModel for InternalSponsors {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `moveToCatalogPostRequestBody` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveToCatalogPostRequestBody {
+    /// The catalog to move the access package to.
+    pub catalog_id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for MoveToCatalogPostRequestBody {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MoveToCatalogPostRequestBody;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a moveToCatalogPostRequestBody object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = MoveToCatalogPostRequestBody::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "catalogId" => take(&mut m, &mut out.catalog_id, &mut out.extra, "catalogId")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for MoveToCatalogPostRequestBody {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.catalog_id { m.serialize_entry("catalogId", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl MoveToCatalogPostRequestBody {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "catalogId" => self.catalog_id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for MoveToCatalogPostRequestBody {
+    const TYPE_NAME: &'static str = "moveToCatalogPostRequestBody";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.moveToCatalogPostRequestBody";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for MoveToCatalogPostRequestBody {
+    fn type_name(&self) -> &'static str { "moveToCatalogPostRequestBody" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "catalogId", snake: "catalog_id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "catalogId" => got_json(&self.catalog_id, &self.extra, "catalogId"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `referenceCreate` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReferenceCreate {
+    /// URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    pub odata_id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for ReferenceCreate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ReferenceCreate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a referenceCreate object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = ReferenceCreate::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "@odata.id" => take(&mut m, &mut out.odata_id, &mut out.extra, "@odata.id")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for ReferenceCreate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.odata_id { m.serialize_entry("@odata.id", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl ReferenceCreate {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "@odata.id" => self.odata_id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for ReferenceCreate {
+    const TYPE_NAME: &'static str = "referenceCreate";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.referenceCreate";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for ReferenceCreate {
+    fn type_name(&self) -> &'static str { "referenceCreate" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "@odata.id", snake: "odata_id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "@odata.id" => got_json(&self.odata_id, &self.extra, "@odata.id"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `requestSchedule` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestSchedule {
@@ -6818,6 +7659,90 @@ impl DynModel for RequestorSettings {
             "scopeType" => got_json(&self.scope_type, &self.extra, "scopeType"),
             "acceptRequests" => got_json(&self.accept_requests, &self.extra, "acceptRequests"),
             "allowedRequestors" => got_models(&self.allowed_requestors, &self.extra, "allowedRequestors"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `resumePostRequestBody` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResumePostRequestBody {
+    /// Who resumes the request (the custom extension's source).
+    pub source: Option<String>,
+    /// The callback type, e.g. microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated.
+    pub r#type: Option<String>,
+    /// The callback data.
+    pub data: Option<Box<CustomExtensionData>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for ResumePostRequestBody {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ResumePostRequestBody;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a resumePostRequestBody object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = ResumePostRequestBody::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "source" => take(&mut m, &mut out.source, &mut out.extra, "source")?,
+                        "type" => take(&mut m, &mut out.r#type, &mut out.extra, "type")?,
+                        "data" => take(&mut m, &mut out.data, &mut out.extra, "data")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for ResumePostRequestBody {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.source { m.serialize_entry("source", v)?; }
+        if let Some(v) = &self.r#type { m.serialize_entry("type", v)?; }
+        if let Some(v) = &self.data { m.serialize_entry("data", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl ResumePostRequestBody {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "source" => self.source.is_some(),
+            "type" => self.r#type.is_some(),
+            "data" => self.data.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for ResumePostRequestBody {
+    const TYPE_NAME: &'static str = "resumePostRequestBody";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.resumePostRequestBody";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for ResumePostRequestBody {
+    fn type_name(&self) -> &'static str { "resumePostRequestBody" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "source", snake: "source" }, FieldName { json: "type", snake: "type" }, FieldName { json: "data", snake: "data" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "source" => got_json(&self.source, &self.extra, "source"),
+            "type" => got_json(&self.r#type, &self.extra, "type"),
+            "data" => got_model(&self.data, &self.extra, "data"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -7551,6 +8476,10 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "accessPackageResourceRoleScope" => Some(const { &Decoder::of::<AccessPackageResourceRoleScope>() }),
         "accessPackageResourceScope" => Some(const { &Decoder::of::<AccessPackageResourceScope>() }),
         "accessPackageSubject" => Some(const { &Decoder::of::<AccessPackageSubject>() }),
+        "accessPackageSuggestion" => Some(const { &Decoder::of::<AccessPackageSuggestion>() }),
+        "accessPackageSuggestionReason" => Some(const { &Decoder::of::<AccessPackageSuggestionReason>() }),
+        "accessPackageSuggestionRelatedPeopleBased" => Some(const { &Decoder::of::<AccessPackageSuggestionRelatedPeopleBased>() }),
+        "accessPackageSuggestionSelfAssignmentHistoryBased" => Some(const { &Decoder::of::<AccessPackageSuggestionSelfAssignmentHistoryBased>() }),
         "accessPackageTextInputQuestion" => Some(const { &Decoder::of::<AccessPackageTextInputQuestion>() }),
         "accessPackageUserDirectoryAttributeStore" => Some(const { &Decoder::of::<AccessPackageUserDirectoryAttributeStore>() }),
         "approval" => Some(const { &Decoder::of::<Approval>() }),
@@ -7564,7 +8493,9 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "crossCloudAzureActiveDirectoryTenant" => Some(const { &Decoder::of::<CrossCloudAzureActiveDirectoryTenant>() }),
         "customAccessPackageWorkflowExtension" => Some(const { &Decoder::of::<CustomAccessPackageWorkflowExtension>() }),
         "customCalloutExtension" => Some(const { &Decoder::of::<CustomCalloutExtension>() }),
+        "customDataProvidedResourceUploadSession" => Some(const { &Decoder::of::<CustomDataProvidedResourceUploadSession>() }),
         "customExtensionCalloutInstance" => Some(const { &Decoder::of::<CustomExtensionCalloutInstance>() }),
+        "customExtensionData" => Some(const { &Decoder::of::<CustomExtensionData>() }),
         "customExtensionHandler" => Some(const { &Decoder::of::<CustomExtensionHandler>() }),
         "customExtensionHandlerInstance" => Some(const { &Decoder::of::<CustomExtensionHandlerInstance>() }),
         "customExtensionStageSetting" => Some(const { &Decoder::of::<CustomExtensionStageSetting>() }),
@@ -7575,13 +8506,17 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "expirationPattern" => Some(const { &Decoder::of::<ExpirationPattern>() }),
         "externalDomainFederation" => Some(const { &Decoder::of::<ExternalDomainFederation>() }),
         "externalSponsors" => Some(const { &Decoder::of::<ExternalSponsors>() }),
+        "getApplicablePolicyRequirementsPostRequestBody" => Some(const { &Decoder::of::<GetApplicablePolicyRequirementsPostRequestBody>() }),
         "group" => Some(const { &Decoder::of::<Group>() }),
         "groupMembers" => Some(const { &Decoder::of::<GroupMembers>() }),
         "identitySource" => Some(const { &Decoder::of::<IdentitySource>() }),
         "internalSponsors" => Some(const { &Decoder::of::<InternalSponsors>() }),
+        "moveToCatalogPostRequestBody" => Some(const { &Decoder::of::<MoveToCatalogPostRequestBody>() }),
+        "referenceCreate" => Some(const { &Decoder::of::<ReferenceCreate>() }),
         "requestSchedule" => Some(const { &Decoder::of::<RequestSchedule>() }),
         "requestorManager" => Some(const { &Decoder::of::<RequestorManager>() }),
         "requestorSettings" => Some(const { &Decoder::of::<RequestorSettings>() }),
+        "resumePostRequestBody" => Some(const { &Decoder::of::<ResumePostRequestBody>() }),
         "servicePrincipal" => Some(const { &Decoder::of::<ServicePrincipal>() }),
         "singleUser" => Some(const { &Decoder::of::<SingleUser>() }),
         "socialIdentitySource" => Some(const { &Decoder::of::<SocialIdentitySource>() }),

@@ -8583,6 +8583,78 @@ impl DynModel for ExternalSponsors {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `getApplicablePolicyRequirementsPostRequestBody` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetApplicablePolicyRequirementsPostRequestBody {
+    /// The subject to evaluate for (beta; defaults to the caller).
+    pub subject: Option<Box<AccessPackageSubject>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for GetApplicablePolicyRequirementsPostRequestBody {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = GetApplicablePolicyRequirementsPostRequestBody;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a getApplicablePolicyRequirementsPostRequestBody object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = GetApplicablePolicyRequirementsPostRequestBody::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "subject" => take(&mut m, &mut out.subject, &mut out.extra, "subject")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for GetApplicablePolicyRequirementsPostRequestBody {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.subject { m.serialize_entry("subject", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl GetApplicablePolicyRequirementsPostRequestBody {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "subject" => self.subject.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for GetApplicablePolicyRequirementsPostRequestBody {
+    const TYPE_NAME: &'static str = "getApplicablePolicyRequirementsPostRequestBody";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.getApplicablePolicyRequirementsPostRequestBody";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for GetApplicablePolicyRequirementsPostRequestBody {
+    fn type_name(&self) -> &'static str { "getApplicablePolicyRequirementsPostRequestBody" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "subject", snake: "subject" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "subject" => got_model(&self.subject, &self.extra, "subject"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `group` (entity).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group {
@@ -9077,6 +9149,150 @@ impl DynModel for LogicAppTriggerEndpointConfiguration {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `moveToCatalogPostRequestBody` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MoveToCatalogPostRequestBody {
+    /// The catalog to move the access package to.
+    pub catalog_id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for MoveToCatalogPostRequestBody {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MoveToCatalogPostRequestBody;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a moveToCatalogPostRequestBody object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = MoveToCatalogPostRequestBody::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "catalogId" => take(&mut m, &mut out.catalog_id, &mut out.extra, "catalogId")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for MoveToCatalogPostRequestBody {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.catalog_id { m.serialize_entry("catalogId", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl MoveToCatalogPostRequestBody {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "catalogId" => self.catalog_id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for MoveToCatalogPostRequestBody {
+    const TYPE_NAME: &'static str = "moveToCatalogPostRequestBody";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.moveToCatalogPostRequestBody";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for MoveToCatalogPostRequestBody {
+    fn type_name(&self) -> &'static str { "moveToCatalogPostRequestBody" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "catalogId", snake: "catalog_id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "catalogId" => got_json(&self.catalog_id, &self.extra, "catalogId"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `referenceCreate` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReferenceCreate {
+    /// URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    pub odata_id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for ReferenceCreate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ReferenceCreate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a referenceCreate object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = ReferenceCreate::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "@odata.id" => take(&mut m, &mut out.odata_id, &mut out.extra, "@odata.id")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for ReferenceCreate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.odata_id { m.serialize_entry("@odata.id", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl ReferenceCreate {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "@odata.id" => self.odata_id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for ReferenceCreate {
+    const TYPE_NAME: &'static str = "referenceCreate";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.referenceCreate";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for ReferenceCreate {
+    fn type_name(&self) -> &'static str { "referenceCreate" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "@odata.id", snake: "odata_id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "@odata.id" => got_json(&self.odata_id, &self.extra, "@odata.id"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `requestorManager` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestorManager {
@@ -9142,6 +9358,90 @@ impl DynModel for RequestorManager {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "managerLevel" => got_json(&self.manager_level, &self.extra, "managerLevel"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `resumePostRequestBody` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResumePostRequestBody {
+    /// Who resumes the request (the custom extension's source).
+    pub source: Option<String>,
+    /// The callback type, e.g. microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated.
+    pub r#type: Option<String>,
+    /// The callback data.
+    pub data: Option<Box<CustomExtensionData>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for ResumePostRequestBody {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ResumePostRequestBody;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a resumePostRequestBody object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = ResumePostRequestBody::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "source" => take(&mut m, &mut out.source, &mut out.extra, "source")?,
+                        "type" => take(&mut m, &mut out.r#type, &mut out.extra, "type")?,
+                        "data" => take(&mut m, &mut out.data, &mut out.extra, "data")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for ResumePostRequestBody {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.source { m.serialize_entry("source", v)?; }
+        if let Some(v) = &self.r#type { m.serialize_entry("type", v)?; }
+        if let Some(v) = &self.data { m.serialize_entry("data", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl ResumePostRequestBody {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "source" => self.source.is_some(),
+            "type" => self.r#type.is_some(),
+            "data" => self.data.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for ResumePostRequestBody {
+    const TYPE_NAME: &'static str = "resumePostRequestBody";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.resumePostRequestBody";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for ResumePostRequestBody {
+    fn type_name(&self) -> &'static str { "resumePostRequestBody" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "source", snake: "source" }, FieldName { json: "type", snake: "type" }, FieldName { json: "data", snake: "data" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "source" => got_json(&self.source, &self.extra, "source"),
+            "type" => got_json(&self.r#type, &self.extra, "type"),
+            "data" => got_model(&self.data, &self.extra, "data"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -10062,12 +10362,16 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "externalDomainFederation" => Some(const { &Decoder::of::<ExternalDomainFederation>() }),
         "externalOriginResourceConnector" => Some(const { &Decoder::of::<ExternalOriginResourceConnector>() }),
         "externalSponsors" => Some(const { &Decoder::of::<ExternalSponsors>() }),
+        "getApplicablePolicyRequirementsPostRequestBody" => Some(const { &Decoder::of::<GetApplicablePolicyRequirementsPostRequestBody>() }),
         "group" => Some(const { &Decoder::of::<Group>() }),
         "groupMembers" => Some(const { &Decoder::of::<GroupMembers>() }),
         "identitySource" => Some(const { &Decoder::of::<IdentitySource>() }),
         "internalSponsors" => Some(const { &Decoder::of::<InternalSponsors>() }),
         "logicAppTriggerEndpointConfiguration" => Some(const { &Decoder::of::<LogicAppTriggerEndpointConfiguration>() }),
+        "moveToCatalogPostRequestBody" => Some(const { &Decoder::of::<MoveToCatalogPostRequestBody>() }),
+        "referenceCreate" => Some(const { &Decoder::of::<ReferenceCreate>() }),
         "requestorManager" => Some(const { &Decoder::of::<RequestorManager>() }),
+        "resumePostRequestBody" => Some(const { &Decoder::of::<ResumePostRequestBody>() }),
         "servicePrincipal" => Some(const { &Decoder::of::<ServicePrincipal>() }),
         "singleServicePrincipal" => Some(const { &Decoder::of::<SingleServicePrincipal>() }),
         "singleUser" => Some(const { &Decoder::of::<SingleUser>() }),

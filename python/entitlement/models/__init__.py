@@ -596,6 +596,14 @@ class ExternalSponsors(GraphModel):
     _types = frozenset(('externalSponsors',))
 
 
+class GetApplicablePolicyRequirementsPostRequestBody(GraphModel):
+    """Graph type ``getApplicablePolicyRequirementsPostRequestBody`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "getApplicablePolicyRequirementsPostRequestBody"
+    _types = frozenset(('getApplicablePolicyRequirementsPostRequestBody',))
+
+
 class Group(GraphModel):
     """Graph type ``group`` (v1.0)."""
     __slots__ = ()
@@ -639,6 +647,22 @@ class LogicAppTriggerEndpointConfiguration(GraphModel):
     _odata = "#microsoft.graph.logicAppTriggerEndpointConfiguration"
 
 
+class MoveToCatalogPostRequestBody(GraphModel):
+    """Graph type ``moveToCatalogPostRequestBody`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "moveToCatalogPostRequestBody"
+    _types = frozenset(('moveToCatalogPostRequestBody',))
+
+
+class ReferenceCreate(GraphModel):
+    """Graph type ``referenceCreate`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "referenceCreate"
+    _types = frozenset(('referenceCreate',))
+
+
 class RequestorManager(GraphModel):
     """Graph type ``requestorManager`` (v1.0)."""
     __slots__ = ()
@@ -646,6 +670,14 @@ class RequestorManager(GraphModel):
     _type = "requestorManager"
     _types = frozenset(('requestorManager',))
     _odata = "#microsoft.graph.requestorManager"
+
+
+class ResumePostRequestBody(GraphModel):
+    """Graph type ``resumePostRequestBody`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "resumePostRequestBody"
+    _types = frozenset(('resumePostRequestBody',))
 
 
 class ServicePrincipal(GraphModel):
@@ -800,12 +832,16 @@ __all__ = [
     "ExternalDomainFederation",
     "ExternalOriginResourceConnector",
     "ExternalSponsors",
+    "GetApplicablePolicyRequirementsPostRequestBody",
     "Group",
     "GroupMembers",
     "IdentitySource",
     "InternalSponsors",
     "LogicAppTriggerEndpointConfiguration",
+    "MoveToCatalogPostRequestBody",
+    "ReferenceCreate",
     "RequestorManager",
+    "ResumePostRequestBody",
     "ServicePrincipal",
     "SingleServicePrincipal",
     "SingleUser",

@@ -1023,6 +1023,12 @@ class ExternalSponsors(GraphModel):
     """Graph type ``externalSponsors`` (v1.0)."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
 
+class GetApplicablePolicyRequirementsPostRequestBody(GraphModel):
+    """Graph type ``getApplicablePolicyRequirementsPostRequestBody`` (v1.0)."""
+    subject: Optional[AccessPackageSubject]
+    """The subject to evaluate for (beta; defaults to the caller)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, subject: Optional[AccessPackageSubject] = ..., **extra: Any) -> None: ...
+
 class Group(GraphModel):
     """Graph type ``group`` (v1.0)."""
     id: Optional[str]
@@ -1067,11 +1073,33 @@ class LogicAppTriggerEndpointConfiguration(GraphModel):
     """The URL to the logic app endpoint that will be triggered."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, logic_app_workflow_name: Optional[str] = ..., resource_group_name: Optional[str] = ..., subscription_id: Optional[str] = ..., url: Optional[str] = ..., **extra: Any) -> None: ...
 
+class MoveToCatalogPostRequestBody(GraphModel):
+    """Graph type ``moveToCatalogPostRequestBody`` (v1.0)."""
+    catalog_id: Optional[str]
+    """The catalog to move the access package to."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, catalog_id: Optional[str] = ..., **extra: Any) -> None: ...
+
+class ReferenceCreate(GraphModel):
+    """Graph type ``referenceCreate`` (v1.0)."""
+    odata_id: Optional[str]
+    """URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, odata_id: Optional[str] = ..., **extra: Any) -> None: ...
+
 class RequestorManager(GraphModel):
     """Graph type ``requestorManager`` (v1.0)."""
     manager_level: Optional[int]
     """The hierarchical level of the manager with respect to the requestor."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, manager_level: Optional[int] = ..., **extra: Any) -> None: ...
+
+class ResumePostRequestBody(GraphModel):
+    """Graph type ``resumePostRequestBody`` (v1.0)."""
+    source: Optional[str]
+    """Who resumes the request (the custom extension's source)."""
+    type: Optional[str]
+    """The callback type, e.g. microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated."""
+    data: Optional[CustomExtensionData]
+    """The callback data."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, source: Optional[str] = ..., type: Optional[str] = ..., data: Optional[CustomExtensionData] = ..., **extra: Any) -> None: ...
 
 class ServicePrincipal(GraphModel):
     """Graph type ``servicePrincipal`` (v1.0)."""

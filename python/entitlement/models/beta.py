@@ -70,6 +70,7 @@ class AccessPackageAssignmentRequestCallbackData(GraphModel):
     _version = "beta"
     _type = "accessPackageAssignmentRequestCallbackData"
     _types = frozenset(('accessPackageAssignmentRequestCallbackData',))
+    _odata = "#microsoft.graph.accessPackageAssignmentRequestCallbackData"
 
 
 class AccessPackageAssignmentRequestRequirements(GraphModel):
@@ -236,6 +237,40 @@ class AccessPackageSubject(GraphModel):
     _types = frozenset(('accessPackageSubject',))
 
 
+class AccessPackageSuggestion(GraphModel):
+    """Graph type ``accessPackageSuggestion`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "accessPackageSuggestion"
+    _types = frozenset(('accessPackageSuggestion',))
+
+
+class AccessPackageSuggestionReason(GraphModel):
+    """Graph type ``accessPackageSuggestionReason`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "accessPackageSuggestionReason"
+    _types = frozenset(('accessPackageSuggestionReason', 'accessPackageSuggestionRelatedPeopleBased', 'accessPackageSuggestionSelfAssignmentHistoryBased',))
+
+
+class AccessPackageSuggestionRelatedPeopleBased(GraphModel):
+    """Graph type ``accessPackageSuggestionRelatedPeopleBased`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "accessPackageSuggestionRelatedPeopleBased"
+    _types = frozenset(('accessPackageSuggestionRelatedPeopleBased',))
+    _odata = "#microsoft.graph.accessPackageSuggestionRelatedPeopleBased"
+
+
+class AccessPackageSuggestionSelfAssignmentHistoryBased(GraphModel):
+    """Graph type ``accessPackageSuggestionSelfAssignmentHistoryBased`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "accessPackageSuggestionSelfAssignmentHistoryBased"
+    _types = frozenset(('accessPackageSuggestionSelfAssignmentHistoryBased',))
+    _odata = "#microsoft.graph.accessPackageSuggestionSelfAssignmentHistoryBased"
+
+
 class AccessPackageTextInputQuestion(GraphModel):
     """Graph type ``accessPackageTextInputQuestion`` (beta)."""
     __slots__ = ()
@@ -346,12 +381,28 @@ class CustomCalloutExtension(GraphModel):
     _types = frozenset(('customCalloutExtension', 'accessPackageAssignmentRequestWorkflowExtension', 'accessPackageAssignmentWorkflowExtension', 'customAccessPackageWorkflowExtension',))
 
 
+class CustomDataProvidedResourceUploadSession(GraphModel):
+    """Graph type ``customDataProvidedResourceUploadSession`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "customDataProvidedResourceUploadSession"
+    _types = frozenset(('customDataProvidedResourceUploadSession',))
+
+
 class CustomExtensionCalloutInstance(GraphModel):
     """Graph type ``customExtensionCalloutInstance`` (beta)."""
     __slots__ = ()
     _version = "beta"
     _type = "customExtensionCalloutInstance"
     _types = frozenset(('customExtensionCalloutInstance',))
+
+
+class CustomExtensionData(GraphModel):
+    """Graph type ``customExtensionData`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "customExtensionData"
+    _types = frozenset(('customExtensionData', 'accessPackageAssignmentRequestCallbackData',))
 
 
 class CustomExtensionHandler(GraphModel):
@@ -437,6 +488,14 @@ class ExternalSponsors(GraphModel):
     _odata = "#microsoft.graph.externalSponsors"
 
 
+class GetApplicablePolicyRequirementsPostRequestBody(GraphModel):
+    """Graph type ``getApplicablePolicyRequirementsPostRequestBody`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "getApplicablePolicyRequirementsPostRequestBody"
+    _types = frozenset(('getApplicablePolicyRequirementsPostRequestBody',))
+
+
 class Group(GraphModel):
     """Graph type ``group`` (beta)."""
     __slots__ = ()
@@ -472,6 +531,22 @@ class InternalSponsors(GraphModel):
     _odata = "#microsoft.graph.internalSponsors"
 
 
+class MoveToCatalogPostRequestBody(GraphModel):
+    """Graph type ``moveToCatalogPostRequestBody`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "moveToCatalogPostRequestBody"
+    _types = frozenset(('moveToCatalogPostRequestBody',))
+
+
+class ReferenceCreate(GraphModel):
+    """Graph type ``referenceCreate`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "referenceCreate"
+    _types = frozenset(('referenceCreate',))
+
+
 class RequestSchedule(GraphModel):
     """Graph type ``requestSchedule`` (beta)."""
     __slots__ = ()
@@ -495,6 +570,14 @@ class RequestorSettings(GraphModel):
     _version = "beta"
     _type = "requestorSettings"
     _types = frozenset(('requestorSettings',))
+
+
+class ResumePostRequestBody(GraphModel):
+    """Graph type ``resumePostRequestBody`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "resumePostRequestBody"
+    _types = frozenset(('resumePostRequestBody',))
 
 
 class ServicePrincipal(GraphModel):
@@ -587,6 +670,10 @@ __all__ = [
     "AccessPackageResourceRoleScope",
     "AccessPackageResourceScope",
     "AccessPackageSubject",
+    "AccessPackageSuggestion",
+    "AccessPackageSuggestionReason",
+    "AccessPackageSuggestionRelatedPeopleBased",
+    "AccessPackageSuggestionSelfAssignmentHistoryBased",
     "AccessPackageTextInputQuestion",
     "AccessPackageUserDirectoryAttributeStore",
     "Approval",
@@ -600,7 +687,9 @@ __all__ = [
     "CrossCloudAzureActiveDirectoryTenant",
     "CustomAccessPackageWorkflowExtension",
     "CustomCalloutExtension",
+    "CustomDataProvidedResourceUploadSession",
     "CustomExtensionCalloutInstance",
+    "CustomExtensionData",
     "CustomExtensionHandler",
     "CustomExtensionHandlerInstance",
     "CustomExtensionStageSetting",
@@ -611,13 +700,17 @@ __all__ = [
     "ExpirationPattern",
     "ExternalDomainFederation",
     "ExternalSponsors",
+    "GetApplicablePolicyRequirementsPostRequestBody",
     "Group",
     "GroupMembers",
     "IdentitySource",
     "InternalSponsors",
+    "MoveToCatalogPostRequestBody",
+    "ReferenceCreate",
     "RequestSchedule",
     "RequestorManager",
     "RequestorSettings",
+    "ResumePostRequestBody",
     "ServicePrincipal",
     "SingleUser",
     "SocialIdentitySource",

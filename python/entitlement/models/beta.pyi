@@ -547,6 +547,36 @@ class AccessPackageSubject(GraphModel):
     """The connected organization of the subject."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., display_name: Optional[str] = ..., email: Optional[str] = ..., object_id: Optional[str] = ..., principal_name: Optional[str] = ..., type: Optional[str] = ..., connected_organization_id: Optional[str] = ..., connected_organization: Optional[ConnectedOrganization] = ..., **extra: Any) -> None: ...
 
+class AccessPackageSuggestion(GraphModel):
+    """Graph type ``accessPackageSuggestion`` (beta)."""
+    id: Optional[str]
+    """Identifier. Read-only."""
+    reasons: Optional[List[AccessPackageSuggestionReason]]
+    """A collection of reasons why this access package is being suggested to the user."""
+    access_package: Optional[Any]
+    """The access package information for the suggested package."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., reasons: Optional[List[AccessPackageSuggestionReason]] = ..., access_package: Optional[Any] = ..., **extra: Any) -> None: ...
+
+class AccessPackageSuggestionReason(GraphModel):
+    """Graph type ``accessPackageSuggestionReason`` (beta)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
+
+class AccessPackageSuggestionRelatedPeopleBased(GraphModel):
+    """Graph type ``accessPackageSuggestionRelatedPeopleBased`` (beta)."""
+    related_people: Optional[List[Any]]
+    """A collection of identities representing people related to the current user who may have access to similar resources."""
+    related_people_assignment_count: Optional[int]
+    """The number of related people who have assignments to this access package."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, related_people: Optional[List[Any]] = ..., related_people_assignment_count: Optional[int] = ..., **extra: Any) -> None: ...
+
+class AccessPackageSuggestionSelfAssignmentHistoryBased(GraphModel):
+    """Graph type ``accessPackageSuggestionSelfAssignmentHistoryBased`` (beta)."""
+    last_assignment_date_time: Optional[str]
+    """The date and time when the user was last assigned to this access package."""
+    past_assignment_count: Optional[int]
+    """The number of times the user has been assigned to this access package in the past."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, last_assignment_date_time: Optional[str] = ..., past_assignment_count: Optional[int] = ..., **extra: Any) -> None: ...
+
 class AccessPackageTextInputQuestion(GraphModel):
     """Graph type ``accessPackageTextInputQuestion`` (beta)."""
     id: Optional[str]
@@ -747,6 +777,26 @@ class CustomCalloutExtension(GraphModel):
     """The type and details for configuring the endpoint to call the logic app's workflow."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[Any] = ..., client_configuration: Optional[Any] = ..., callback_configuration: Optional[Any] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[Any] = ..., **extra: Any) -> None: ...
 
+class CustomDataProvidedResourceUploadSession(GraphModel):
+    """Graph type ``customDataProvidedResourceUploadSession`` (beta)."""
+    id: Optional[str]
+    """Identifier. Read-only."""
+    created_date_time: Optional[str]
+    """DateTime when the upload session was created."""
+    data: Optional[Any]
+    """An object containing the context for which this data is being uploaded."""
+    is_upload_done: Optional[bool]
+    """Indicates if all the necessary files have been uploaded to this session."""
+    reference_id: Optional[str]
+    """The ID of the context for which data is being uploaded, for example, the Access Review instance ID."""
+    stats: Optional[Any]
+    """Metadata about the files uploaded in this upload session thus far."""
+    status: Optional[Any]
+    """Status of the upload session."""
+    files: Optional[List[Any]]
+    """The files uploaded during this upload session."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., created_date_time: Optional[str] = ..., data: Optional[Any] = ..., is_upload_done: Optional[bool] = ..., reference_id: Optional[str] = ..., stats: Optional[Any] = ..., status: Optional[Any] = ..., files: Optional[List[Any]] = ..., **extra: Any) -> None: ...
+
 class CustomExtensionCalloutInstance(GraphModel):
     """Graph type ``customExtensionCalloutInstance`` (beta)."""
     custom_extension_id: Optional[str]
@@ -760,6 +810,10 @@ class CustomExtensionCalloutInstance(GraphModel):
     status: Optional[str]
     """The status of the request to the custom extension."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, custom_extension_id: Optional[str] = ..., detail: Optional[str] = ..., external_correlation_id: Optional[str] = ..., id: Optional[str] = ..., status: Optional[str] = ..., **extra: Any) -> None: ...
+
+class CustomExtensionData(GraphModel):
+    """Graph type ``customExtensionData`` (beta)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
 
 class CustomExtensionHandler(GraphModel):
     """Graph type ``customExtensionHandler`` (beta)."""
@@ -879,6 +933,12 @@ class ExternalSponsors(GraphModel):
     """For a user in an approval stage, this property indicates whether the user is a backup fallback approver."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, is_backup: Optional[bool] = ..., **extra: Any) -> None: ...
 
+class GetApplicablePolicyRequirementsPostRequestBody(GraphModel):
+    """Graph type ``getApplicablePolicyRequirementsPostRequestBody`` (beta)."""
+    subject: Optional[AccessPackageSubject]
+    """The subject to evaluate for (beta; defaults to the caller)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, subject: Optional[AccessPackageSubject] = ..., **extra: Any) -> None: ...
+
 class Group(GraphModel):
     """Graph type ``group`` (beta)."""
     id: Optional[str]
@@ -915,6 +975,18 @@ class InternalSponsors(GraphModel):
     """For a user in an approval stage, this property indicates whether the user is a backup fallback approver."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, is_backup: Optional[bool] = ..., **extra: Any) -> None: ...
 
+class MoveToCatalogPostRequestBody(GraphModel):
+    """Graph type ``moveToCatalogPostRequestBody`` (beta)."""
+    catalog_id: Optional[str]
+    """The catalog to move the access package to."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, catalog_id: Optional[str] = ..., **extra: Any) -> None: ...
+
+class ReferenceCreate(GraphModel):
+    """Graph type ``referenceCreate`` (beta)."""
+    odata_id: Optional[str]
+    """URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, odata_id: Optional[str] = ..., **extra: Any) -> None: ...
+
 class RequestSchedule(GraphModel):
     """Graph type ``requestSchedule`` (beta)."""
     start_date_time: Optional[str]
@@ -942,6 +1014,16 @@ class RequestorSettings(GraphModel):
     allowed_requestors: Optional[List[UserSet]]
     """The users who are allowed to request on this policy, which can be singleUser, groupMembers, and connectedOrganizationMembers."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, scope_type: Optional[str] = ..., accept_requests: Optional[bool] = ..., allowed_requestors: Optional[List[UserSet]] = ..., **extra: Any) -> None: ...
+
+class ResumePostRequestBody(GraphModel):
+    """Graph type ``resumePostRequestBody`` (beta)."""
+    source: Optional[str]
+    """Who resumes the request (the custom extension's source)."""
+    type: Optional[str]
+    """The callback type, e.g. microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated."""
+    data: Optional[CustomExtensionData]
+    """The callback data."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, source: Optional[str] = ..., type: Optional[str] = ..., data: Optional[CustomExtensionData] = ..., **extra: Any) -> None: ...
 
 class ServicePrincipal(GraphModel):
     """Graph type ``servicePrincipal`` (beta)."""
