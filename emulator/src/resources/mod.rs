@@ -4,13 +4,17 @@
 //! Handlers, one module per resource. `dispatch` picks a specific handler by
 //! `(version, operation name)` and falls back to generic CRUD by kind.
 
+pub mod approvals;
 pub mod catalogs;
 pub mod collection;
+pub mod directory;
+pub mod extensions;
 pub mod nav;
 pub mod packages;
 pub mod policies;
 pub mod render;
 pub mod requests;
+pub mod settings;
 
 use entitlement::api::{ApiVersion, Operation};
 use serde_json::Value;
@@ -60,6 +64,10 @@ pub fn dispatch(ctx: &Ctx) -> GraphResult<Reply> {
         (_, "get_assignment" | "get_access_package_assignment") => requests::get_own(ctx, kind::ASSIGNMENT),
         (V1, "cancel_assignment_request") => requests::cancel(ctx),
         (_, "list_group_members") => requests::group_members(ctx),
+        // ---- access packages, requests, approvals (packages.rs, requests.rs, policies.rs, approvals.rs, lifecycle.rs)
+        // (E1 arms go here)
+        // ---- connected organizations, extensions, settings, catalog resources (directory.rs, extensions.rs, settings.rs, catalogs.rs)
+        // (E2 arms go here)
         _ => match collection::kind_of(ctx.op) {
             Some(k) => collection::generic(ctx, k),
             None => Err(GraphError::new(501, "NotImplemented", format!("{} is not implemented by the emulator.", ctx.op.name))),
