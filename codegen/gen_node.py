@@ -212,8 +212,8 @@ STATIC_CLIENT = """\
 
 /** OData options of list operations. */
 export interface ListOptions {
-  /** `$filter`, e.g. `displayName eq 'General'`. */
-  filter?: string;
+  /** `$filter`, e.g. `displayName eq 'General'`, or a `Filter` (literals escaped). */
+  filter?: string | Filter;
   /** `$select`: property names (array or comma-separated string). */
   select?: string | string[];
   /** `$expand`: navigation properties (array or comma-separated string). */
@@ -226,6 +226,24 @@ export interface ListOptions {
   count?: boolean;
   /** `$search`. */
   search?: string;
+}
+
+/** A `$filter` built from parts; literals are escaped by the Rust core. */
+export declare class Filter {
+  private constructor();
+  static eq(prop: string, value: string | number | boolean | null): Filter;
+  static ne(prop: string, value: string | number | boolean | null): Filter;
+  static gt(prop: string, value: string | number | boolean | null): Filter;
+  static ge(prop: string, value: string | number | boolean | null): Filter;
+  static lt(prop: string, value: string | number | boolean | null): Filter;
+  static le(prop: string, value: string | number | boolean | null): Filter;
+  static startswith(prop: string, value: string): Filter;
+  /** A filter written by hand, passed through unchanged. */
+  static raw(text: string): Filter;
+  and(other: Filter): Filter;
+  or(other: Filter): Filter;
+  not(): Filter;
+  toString(): string;
 }
 
 /** OData options of get operations. */

@@ -346,6 +346,17 @@ const char *ent_version(void);
 enum ent_status ent_json_get(const char *json, const char *pointer, char **out, struct ent_error **err);
 
 /**
+ * Builds one `$filter` comparison with the literal escaped, e.g.
+ * `ent_filter_compare("displayName", "eq", "\"O'Brien\"", &out, &err)` →
+ * `displayName eq 'O''Brien'`. `op` is eq, ne, gt, lt, ge, le or
+ * startswith; `value_json` is a JSON string, integer, boolean or null. Join
+ * results with `and` / `or` yourself, each side in parentheses. `*out` is
+ * released with ent_string_free(). A bad property path, operator or value is
+ * ENT_INVALID_ARGUMENT. Thread-safe; does no I/O.
+ */
+enum ent_status ent_filter_compare(const char *property, const char *op, const char *value_json, char **out, struct ent_error **err);
+
+/**
  * Polls an assignment request until it is final (delivered, partially
  * delivered, delivery failed, denied, canceled or scheduled) and returns
  * it as JSON in `*out_json` (release with ent_string_free()). Check its

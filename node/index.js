@@ -9,12 +9,14 @@ const errors = require('./lib/errors');
 const { Client, BetaClient } = require('./lib/client');
 const { Emulator } = require('./lib/emulator');
 const { PageIterator } = require('./lib/runtime');
+const { Filter } = require('./lib/filter');
 
 module.exports = {
   Client,
   BetaClient,
   Emulator,
   PageIterator,
+  Filter,
   EntitlementError: errors.EntitlementError,
   InvalidArgumentError: errors.InvalidArgumentError,
   BadRequestError: errors.BadRequestError,

@@ -155,6 +155,18 @@ impl Filter {
     pub fn le(prop: &str, value: impl Into<Literal>) -> Result<Filter> {
         Self::cmp(prop, "le", value)
     }
+    /// `prop op value` with `op` one of eq, ne, gt, lt, ge, le, startswith
+    /// (bindings build filters through this, so escaping lives here only).
+    pub fn compare(prop: &str, op: &str, value: Literal) -> Result<Filter> {
+        match op {
+            "eq" | "ne" | "gt" | "lt" | "ge" | "le" => Self::cmp(prop, op, value),
+            "startswith" => match value {
+                Literal::Str(s) => Self::startswith(prop, &s),
+                other => Err(Error::invalid_argument(format!("startswith takes a string, got {other}"))),
+            },
+            _ => Err(Error::invalid_argument(format!("unknown filter operator {op:?}"))),
+        }
+    }
     pub fn startswith(prop: &str, value: &str) -> Result<Filter> {
         check_property(prop)?;
         Ok(Filter(format!("startswith({prop}, {})", Literal::from(value))))

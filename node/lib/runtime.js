@@ -54,6 +54,9 @@ function bodyText(body) {
   }
 }
 
+/** Marks `Filter` objects (lib/filter.js) without a circular require. */
+const FILTER = Symbol.for('entitlement.filter');
+
 const LIST_OPTIONS = ['filter', 'select', 'expand', 'top', 'orderby', 'count', 'search'];
 const GET_OPTIONS = ['select', 'expand'];
 
@@ -76,6 +79,14 @@ function query(options, allowed) {
     }
     switch (k) {
       case 'filter':
+        // a string, or a Filter built with escaped literals
+        if (typeof v === 'object' && typeof v[FILTER] === 'string') {
+          q.filter = v[FILTER];
+          break;
+        }
+        if (typeof v !== 'string') throw invalidArgument(`${k} must be a string or a Filter, got ${describe(v)}`);
+        q[k] = v;
+        break;
       case 'search':
         if (typeof v !== 'string') throw invalidArgument(`${k} must be a string, got ${describe(v)}`);
         q[k] = v;

@@ -244,3 +244,26 @@ test('a wrong argument type is refused before sending', () =>
     await rejectsWith(assert, admin.filterAssignmentApprovalsByCurrentUser(42).toArray(), InvalidArgumentError, 'InvalidArgument');
     await rejectsWith(assert, admin.createConnectedOrganization({ displayName: 5 }), InvalidArgumentError, 'InvalidArgument');
   }));
+
+test('Filter escapes user input in $filter', () =>
+  withEmulator(async (em) => {
+    const { Filter } = require('..');
+    const admin = em.client();
+    await admin.createCatalog({ displayName: "O'Brien's catalog", description: 'quote' });
+    await admin.createCatalog({ displayName: 'Other', description: 'x' });
+    const hostile = "x' or displayName ne 'y";
+    const f = Filter.eq('displayName', hostile);
+    assert.equal(String(f), "displayName eq 'x'' or displayName ne ''y'");
+    assert.deepEqual(await admin.listCatalogs({ filter: f }).toArray(), []);
+    const found = await admin.listCatalogs({ filter: Filter.eq('displayName', "O'Brien's catalog") }).toArray();
+    assert.deepEqual(found.map((c) => c.displayName), ["O'Brien's catalog"]);
+    const both = Filter.startswith('displayName', "O'B").or(Filter.eq('displayName', 'Other'));
+    assert.deepEqual((await admin.listCatalogs({ filter: both }).toArray()).map((c) => c.displayName).sort(), ["O'Brien's catalog", 'Other']);
+    assert.equal(String(Filter.eq('isExternallyVisible', true).not()), 'not (isExternallyVisible eq true)');
+    assert.equal(String(Filter.eq('resource/id', null)), 'resource/id eq null');
+    assert.throws(() => Filter.eq('display name', 'x'), InvalidArgumentError);
+    assert.throws(() => Filter.eq('displayName', 1.5), InvalidArgumentError);
+    assert.throws(() => Filter.eq('displayName', {}), InvalidArgumentError);
+    assert.throws(() => Filter.startswith('displayName', 3), InvalidArgumentError);
+    assert.throws(() => Filter.eq('a', 'b').and('c'), InvalidArgumentError);
+  }));

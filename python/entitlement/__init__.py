@@ -38,11 +38,12 @@ _LAZY = {
     "AsyncPager": "_paging",
     "Model": "_models",
     "GraphModel": "_models",
+    "Filter": "_filter",
 }
 
 __all__ = [
     "Client", "AsyncClient", "BetaClient", "AsyncBetaClient", "Page", "Pager", "AsyncPager", "Model",
-    "GraphModel", "EntitlementError", "InvalidArgumentError", "BadRequestError", "AuthenticationError",
+    "GraphModel", "Filter", "EntitlementError", "InvalidArgumentError", "BadRequestError", "AuthenticationError",
     "PermissionDeniedError", "NotFoundError", "ConflictError", "ThrottledError", "ServiceError", "TimeoutError",
     "NetworkError", "DecodeError", "InternalError", "models", "testing",
 ]

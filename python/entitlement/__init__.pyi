@@ -6,6 +6,7 @@ from ._client import AsyncBetaClient as AsyncBetaClient
 from ._client import AsyncClient as AsyncClient
 from ._client import BetaClient as BetaClient
 from ._client import Client as Client
+from ._filter import Filter as Filter
 from ._models import GraphModel as GraphModel
 from ._native import Model as Model
 from ._paging import AsyncPager as AsyncPager

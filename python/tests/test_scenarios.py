@@ -239,3 +239,27 @@ def test_scenarios_async_parity(emu):
         with pytest.raises(InvalidArgumentError):
             await admin.create_connected_organization({"displayName": 5})
     asyncio.run(run())
+
+
+def test_filter_builder_escapes_user_input(emu):
+    from entitlement import Filter as F
+    admin = emu.client()
+    admin.create_catalog({"displayName": "O'Brien's catalog", "description": "quote"})
+    admin.create_catalog({"displayName": "Other", "description": "x"})
+    hostile = "x' or displayName ne 'y"
+    f = F.eq("displayName", hostile)
+    assert f == "displayName eq 'x'' or displayName ne ''y'"
+    assert isinstance(f, str)
+    assert list(admin.list_catalogs(filter=f)) == []
+    found = list(admin.list_catalogs(filter=F.eq("displayName", "O'Brien's catalog")))
+    assert [c.display_name for c in found] == ["O'Brien's catalog"]
+    both = F.startswith("displayName", "O'B") | F.eq("displayName", "Other")
+    assert sorted(c.display_name for c in admin.list_catalogs(filter=both)) == ["O'Brien's catalog", "Other"]
+    assert str(~F.eq("isExternallyVisible", True)) == "not (isExternallyVisible eq true)"
+    assert F.eq("resource/id", None) == "resource/id eq null"
+    with pytest.raises(InvalidArgumentError):
+        F.eq("display name", "x")
+    with pytest.raises(InvalidArgumentError):
+        F.eq("displayName", 1.5)
+    with pytest.raises(InvalidArgumentError):
+        F.startswith("displayName", 3)

@@ -414,6 +414,24 @@ int main(void) {
     CHECK_STR(v, "true");
     ent_string_free(v);
 
+    /* ent_filter_compare: literals escaped by the core builder. */
+    char *f = NULL;
+    CHECK(ent_filter_compare("displayName", "eq", "\"x' or displayName ne 'y\"", &f, NULL) == ENT_OK, "filter");
+    CHECK_STR(f, "displayName eq 'x'' or displayName ne ''y'");
+    ent_string_free(f);
+    f = NULL;
+    CHECK(ent_filter_compare("resource/id", "eq", "null", &f, NULL) == ENT_OK, "filter null");
+    CHECK_STR(f, "resource/id eq null");
+    ent_string_free(f);
+    f = SENTINEL;
+    CHECK(ent_filter_compare("display name", "eq", "\"x\"", &f, NULL) == ENT_INVALID_ARGUMENT && f == SENTINEL, "bad property");
+    CHECK(ent_filter_compare("displayName", "like", "\"x\"", &f, NULL) == ENT_INVALID_ARGUMENT, "bad operator");
+    CHECK(ent_filter_compare("displayName", "eq", "1.5", &f, NULL) == ENT_INVALID_ARGUMENT, "non-integer number");
+    CHECK(ent_filter_compare("displayName", "eq", "{", &f, NULL) == ENT_INVALID_ARGUMENT, "bad JSON value");
+    CHECK(ent_filter_compare(NULL, "eq", "1", &f, NULL) == ENT_INVALID_ARGUMENT, "NULL property");
+    CHECK(ent_filter_compare("a", "eq", "1", NULL, NULL) == ENT_INVALID_ARGUMENT, "NULL out");
+    CHECK(ent_filter_compare("a", "eq", "\"\xff\"", &f, NULL) == ENT_INVALID_ARGUMENT && f == SENTINEL, "invalid UTF-8");
+
     ent_client_free(client);
     ent_string_free(base_url);
     ent_string_free(app_token);

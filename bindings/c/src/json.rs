@@ -52,3 +52,39 @@ pub unsafe extern "C" fn ent_json_get(
         Ok(())
     })
 }
+
+/// Builds one `$filter` comparison with the literal escaped, e.g.
+/// `ent_filter_compare("displayName", "eq", "\"O'Brien\"", &out, &err)` →
+/// `displayName eq 'O''Brien'`. `op` is eq, ne, gt, lt, ge, le or
+/// startswith; `value_json` is a JSON string, integer, boolean or null. Join
+/// results with `and` / `or` yourself, each side in parentheses. `*out` is
+/// released with ent_string_free(). A bad property path, operator or value is
+/// ENT_INVALID_ARGUMENT. Thread-safe; does no I/O.
+#[no_mangle]
+pub unsafe extern "C" fn ent_filter_compare(
+    property: *const c_char,
+    op: *const c_char,
+    value_json: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut ent_error,
+) -> ent_status {
+    use entitlement::odata::Literal;
+    guard(err, || {
+        let property = str_arg(property, "property")?;
+        let op = str_arg(op, "op")?;
+        let value = str_arg(value_json, "value_json")?;
+        let out = out_arg(out, "out")?;
+        let lit = match serde_json::from_str::<Value>(value)
+            .map_err(|e| invalid(format!("value_json is not valid JSON: {e}")))?
+        {
+            Value::Null => Literal::Null,
+            Value::Bool(b) => Literal::Bool(b),
+            Value::String(s) => Literal::Str(s),
+            Value::Number(n) if n.is_i64() => Literal::Int(n.as_i64().unwrap_or_default()),
+            other => return Err(invalid(format!("value_json must be a string, integer, boolean or null, got {other}"))),
+        };
+        let text = String::from(entitlement::Filter::compare(property, op, lit)?);
+        *out = c_string(text).map_err(|_| invalid("the filter contains a NUL character"))?;
+        Ok(())
+    })
+}

@@ -265,3 +265,24 @@ impl NativeClient {
 pub fn operation_names() -> Vec<String> {
     OPERATIONS.iter().map(Operation::qualified_name).collect()
 }
+
+/// `Filter.eq(...)` and friends in JS: core's builder, so literal escaping
+/// and property-path checks are the same in every language. `value` is a
+/// string, a safe integer, a boolean or null, passed as JSON text.
+#[napi(catch_unwind)]
+pub fn filter_compare(prop: String, op: String, value_json: String) -> napi::Result<String> {
+    use entitlement::odata::Literal;
+    let value: serde_json::Value =
+        serde_json::from_str(&value_json).map_err(|e| crate::error::invalid(format!("filter value: {e}")))?;
+    let lit = match value {
+        serde_json::Value::Null => Literal::Null,
+        serde_json::Value::Bool(b) => Literal::Bool(b),
+        serde_json::Value::String(s) => Literal::Str(s),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) if n.is_i64() || n.is_u64() => Literal::Int(i),
+            _ => return Err(crate::error::invalid(format!("a filter number must be an integer, got {n}"))),
+        },
+        other => return Err(crate::error::invalid(format!("a filter value must be a string, integer, boolean or null, got {other}"))),
+    };
+    entitlement::Filter::compare(&prop, &op, lit).map(String::from).map_err(crate::error::to_napi)
+}

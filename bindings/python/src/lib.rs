@@ -32,6 +32,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model::model_from_json, m)?)?;
     m.add_function(wrap_pyfunction!(model::model_fields, m)?)?;
     m.add_function(wrap_pyfunction!(client::operations, m)?)?;
+    m.add_function(wrap_pyfunction!(query::filter_compare, m)?)?;
     #[cfg(feature = "emulator")]
     m.add_class::<emulator::NativeEmulator>()?;
     Ok(())

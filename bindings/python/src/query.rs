@@ -74,3 +74,25 @@ pub fn query_options(q: Option<&Bound<'_, PyDict>>) -> PyResult<QueryOptions> {
     }
     Ok(out)
 }
+
+/// `entitlement.Filter.eq(...)` and friends: core's builder, so literal
+/// escaping and property-path checks are the same in every language.
+#[pyfunction]
+pub fn filter_compare(py: Python<'_>, prop: &Bound<'_, PyAny>, op: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    use entitlement::odata::Literal;
+    let prop = string(prop, "property")?;
+    let lit = if value.is_none() {
+        Literal::Null
+    } else if let Ok(b) = value.cast::<PyBool>() {
+        Literal::Bool(b.is_true())
+    } else if value.cast::<PyInt>().is_ok() {
+        Literal::Int(value.extract::<i64>().map_err(|_| invalid(py, "integer filter value out of range"))?)
+    } else if let Ok(s) = value.cast::<PyString>() {
+        Literal::Str(s.to_cow()?.into_owned())
+    } else {
+        return Err(invalid(py, format!("a filter value must be str, int, bool or None, not {}", type_name(value))));
+    };
+    entitlement::Filter::compare(&prop, op, lit)
+        .map(String::from)
+        .map_err(|e| crate::error::to_py_err(py, e))
+}

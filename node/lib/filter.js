@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+'use strict';
+
+// `$filter` expressions built from parts, literals escaped by the Rust core
+// (the same builder as Rust, Python and C):
+//   client.listCatalogs({ filter: Filter.eq('displayName', userInput).and(Filter.eq('state', 'published')) })
+
+const native = require('../native.js');
+const { fromNative, invalidArgument } = require('./errors');
+const { describe } = require('./runtime');
+
+const TEXT = Symbol.for('entitlement.filter'); // read by runtime.js
+
+class Filter {
+  constructor(text) {
+    this[TEXT] = text;
+  }
+
+  static compare(prop, op, value) {
+    if (typeof prop !== 'string') throw invalidArgument(`property must be a string, got ${describe(prop)}`);
+    const ok =
+      value === null ||
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isSafeInteger(value));
+    if (!ok) throw invalidArgument(`a filter value must be a string, safe integer, boolean or null, got ${describe(value)}`);
+    try {
+      return new Filter(native.filterCompare(prop, op, JSON.stringify(value)));
+    } catch (e) {
+      throw fromNative(e);
+    }
+  }
+
+  static eq(prop, value) {
+    return Filter.compare(prop, 'eq', value);
+  }
+  static ne(prop, value) {
+    return Filter.compare(prop, 'ne', value);
+  }
+  static gt(prop, value) {
+    return Filter.compare(prop, 'gt', value);
+  }
+  static ge(prop, value) {
+    return Filter.compare(prop, 'ge', value);
+  }
+  static lt(prop, value) {
+    return Filter.compare(prop, 'lt', value);
+  }
+  static le(prop, value) {
+    return Filter.compare(prop, 'le', value);
+  }
+  static startswith(prop, value) {
+    if (typeof value !== 'string') throw invalidArgument(`startswith takes a string, got ${describe(value)}`);
+    return Filter.compare(prop, 'startswith', value);
+  }
+  /** A filter written by hand, passed through unchanged (no escaping). */
+  static raw(text) {
+    if (typeof text !== 'string') throw invalidArgument(`raw filter must be a string, got ${describe(text)}`);
+    return new Filter(text);
+  }
+
+  and(other) {
+    return new Filter(`(${this}) and (${check(other)})`);
+  }
+  or(other) {
+    return new Filter(`(${this}) or (${check(other)})`);
+  }
+  not() {
+    return new Filter(`not (${this})`);
+  }
+  toString() {
+    return this[TEXT];
+  }
+  toJSON() {
+    return this[TEXT];
+  }
+}
+
+function check(other) {
+  if (!(other instanceof Filter)) throw invalidArgument(`expected a Filter, got ${describe(other)}`);
+  return other;
+}
+
+module.exports = { Filter };
