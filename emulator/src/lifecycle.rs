@@ -53,20 +53,27 @@ fn set_state(st: &State, id: &str, state: &str, status: &str) -> GraphResult<Opt
 
 async fn run(st: &Arc<State>, id: &str) -> GraphResult<()> {
     tokio::time::sleep(st.delivery_delay).await;
-    match st.store.get(kind::REQUEST, id)? {
-        Some(r) if matches!(s(&r.json, "state"), "submitted" | "delivering") => {}
+    let req = match st.store.get(kind::REQUEST, id)? {
+        Some(r) if matches!(s(&r.json, "state"), "submitted" | "delivering") => r.json,
         _ => return Ok(()), // canceled, pending approval, or gone
-    }
-    // Requests under a policy that requires approval wait for an approver
-    // (approvals are not emulated, so they stay pending).
-    if let Some(req) = st.store.get(kind::REQUEST, id)?.map(|r| r.json) {
-        if s(&req, "requestType").ends_with("Add") {
-            let policy = st.store.get(kind::POLICY, s(&req, "_policyId"))?.map(|p| p.json).unwrap_or_default();
-            let needs = policy.get("requestApprovalSettings").and_then(|r| r.get("isApprovalRequiredForAdd")).and_then(Value::as_bool).unwrap_or(false);
-            if needs && s(&req, "requestType") == "userAdd" {
-                set_state(st, id, "pendingApproval", "PendingApproval")?;
-                return Ok(());
-            }
+    };
+    if s(&req, "requestType").ends_with("Add") {
+        let policy = st.store.get(kind::POLICY, s(&req, "_policyId"))?.map(|p| p.json).unwrap_or_default();
+        // A custom extension on `assignmentRequestCreated` holds the request until
+        // the extension calls back (`resume`).
+        if waits_on(&policy, "assignmentRequestCreated") && !callout_done(&req, "assignmentRequestCreated") {
+            return park(st, req, "assignmentRequestCreated");
+        }
+        let approved = req.get("_approved").and_then(Value::as_bool).unwrap_or(false);
+        // Only requests users make for themselves go through approval; admin
+        // direct assignments do not.
+        let needs = policy.get("requestApprovalSettings").and_then(|r| r.get("isApprovalRequiredForAdd")).and_then(Value::as_bool).unwrap_or(false);
+        if needs && !approved && s(&req, "requestType") == "userAdd" && crate::resources::approvals::open(st, &req, &policy)? {
+            set_state(st, id, "pendingApproval", "PendingApproval")?;
+            return Ok(());
+        }
+        if approved && waits_on(&policy, "assignmentRequestApproved") && !callout_done(&req, "assignmentRequestApproved") {
+            return park(st, req, "assignmentRequestApproved");
         }
     }
     set_state(st, id, "delivering", "Delivering")?;
@@ -81,6 +88,42 @@ async fn run(st: &Arc<State>, id: &str) -> GraphResult<()> {
         deliver_remove(st, &req)?;
     }
     set_state(st, id, "delivered", "Delivered")?;
+    Ok(())
+}
+
+/// Whether the policy has a custom extension on `stage` that the request waits
+/// for. Graph lets only the `assignmentRequestCreated` and
+/// `assignmentRequestApproved` stages pause a request until the extension calls
+/// `resume`; the emulator treats every extension on those stages as
+/// "launch and wait".
+fn waits_on(policy: &Value, stage: &str) -> bool {
+    ["customExtensionStageSettings", "customExtensionHandlers"].iter().any(|k| {
+        policy.get(*k).and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| s(x, "stage").eq_ignore_ascii_case(stage)))
+    })
+}
+
+fn callout_done(req: &Value, stage: &str) -> bool {
+    req.get("_calloutsDone").and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case(stage))))
+}
+
+/// Marks the request as waiting for the custom extension of `stage` (idempotent).
+fn park(st: &State, mut req: Value, stage: &str) -> GraphResult<()> {
+    let waiting = req.get("_callout").is_some_and(|c| s(c, "stage").eq_ignore_ascii_case(stage));
+    if !waiting {
+        req["_callout"] = json!({"stage": stage, "id": crate::error::new_id(), "startedDateTime": now()});
+        st.store.put(kind::REQUEST, s(&req, "id").to_string().as_str(), None, &req)?;
+    }
+    Ok(())
+}
+
+/// Re-applies the group memberships a delivered assignment grants (reprocess).
+pub fn reapply(st: &State, assignment: &Value) -> GraphResult<()> {
+    if s(assignment, "state") != "delivered" {
+        return Ok(());
+    }
+    for (g, _) in granted_groups(st, s(assignment, "_accessPackageId"))? {
+        st.store.add_member(&g, s(assignment, "_targetId"))?;
+    }
     Ok(())
 }
 

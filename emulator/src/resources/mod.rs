@@ -32,8 +32,31 @@ const SELF_SERVICE: &[&str] = &[
     "get_assignment_request",
     "get_access_package_assignment_request",
     "cancel_assignment_request",
+    "cancel_access_package_assignment_request",
     "get_assignment",
+    "get_access_package_assignment",
     "list_group_members",
+    // Approvals: handlers check that the caller is an approver (or the target / requestor).
+    "get_assignment_approval",
+    "get_access_package_assignment_approval",
+    "list_assignment_approval_stages",
+    "list_access_package_assignment_approval_steps",
+    "get_assignment_approval_stage",
+    "get_access_package_assignment_approval_step",
+    "update_assignment_approval_stage",
+    "update_access_package_assignment_approval_step",
+    // filterByCurrentUser: always scoped to the caller.
+    "filter_assignment_approvals_by_current_user",
+    "filter_access_package_assignment_approvals_by_current_user",
+    "filter_assignment_requests_by_current_user",
+    "filter_access_package_assignment_requests_by_current_user",
+    "filter_assignments_by_current_user",
+    "filter_access_package_assignments_by_current_user",
+    "filter_access_packages_by_current_user",
+    "filter_access_package_suggestions_by_current_user",
+    // End-user views of packages they may request.
+    "get_applicable_policy_requirements",
+    "list_available_access_package_resource_role_scopes",
 ];
 
 pub fn authorize(who: &Principal, op: &Operation) -> GraphResult<()> {
@@ -66,6 +89,39 @@ pub fn dispatch(ctx: &Ctx) -> GraphResult<Reply> {
         (_, "list_group_members") => requests::group_members(ctx),
         // ---- access packages, requests, approvals (packages.rs, requests.rs, policies.rs, approvals.rs, lifecycle.rs)
         // (E1 arms go here)
+        (_, "get_assignment_approval" | "get_access_package_assignment_approval") => approvals::get_approval(ctx),
+        (_, "list_assignment_approval_stages" | "list_access_package_assignment_approval_steps") => approvals::list_stages(ctx),
+        (_, "get_assignment_approval_stage" | "get_access_package_assignment_approval_step") => approvals::get_stage(ctx),
+        (_, "update_assignment_approval_stage" | "update_access_package_assignment_approval_step") => approvals::update_stage(ctx),
+        (_, "filter_assignment_approvals_by_current_user" | "filter_access_package_assignment_approvals_by_current_user") => {
+            approvals::filter_by_current_user(ctx)
+        }
+        (_, "filter_assignment_requests_by_current_user" | "filter_access_package_assignment_requests_by_current_user") => {
+            requests::filter_requests(ctx)
+        }
+        (_, "filter_assignments_by_current_user" | "filter_access_package_assignments_by_current_user") => requests::filter_assignments(ctx),
+        (_, "filter_access_packages_by_current_user") => packages::filter_packages(ctx),
+        (_, "filter_access_package_suggestions_by_current_user") => packages::filter_suggestions(ctx),
+        (_, "list_additional_access" | "list_access_package_assignments_additional_access") => requests::additional_access(ctx),
+        (_, "get_applicable_policy_requirements") => packages::applicable_policy_requirements(ctx),
+        (_, "add_incompatible_access_package") => packages::add_incompatible_package(ctx),
+        (_, "remove_incompatible_access_package") => packages::remove_incompatible_package(ctx),
+        (_, "list_incompatible_access_packages") => packages::list_incompatible_packages(ctx),
+        (_, "list_access_packages_incompatible_with") => packages::list_incompatible_with(ctx),
+        (_, "add_incompatible_group") => packages::add_incompatible_group(ctx),
+        (_, "remove_incompatible_group") => packages::remove_incompatible_group(ctx),
+        (_, "list_incompatible_groups") => packages::list_incompatible_groups(ctx),
+        (ApiVersion::Beta, "cancel_assignment_request") | (_, "cancel_access_package_assignment_request") => requests::cancel(ctx),
+        (_, "delete_assignment_request" | "delete_access_package_assignment_request") => requests::delete(ctx),
+        (_, "reprocess_assignment_request" | "reprocess_access_package_assignment_request") => requests::reprocess(ctx),
+        (_, "reprocess_assignment" | "reprocess_access_package_assignment") => requests::reprocess_assignment(ctx),
+        (_, "resume_assignment_request" | "resume_access_package_assignment_request") => requests::resume(ctx),
+        (_, "move_access_package_to_catalog") => packages::move_to_catalog(ctx),
+        (_, "update_access_package") => packages::update_access_package(ctx),
+        (_, "delete_access_package_resource_role_scope") => packages::delete_role_scope(ctx),
+        (_, "list_available_access_package_resource_role_scopes") => packages::available_role_scopes(ctx),
+        (_, "list_access_package_assignment_resource_roles") => packages::list_assignment_resource_roles(ctx),
+        (_, "get_access_package_assignment_resource_role") => packages::get_assignment_resource_role(ctx),
         // ---- connected organizations, extensions, settings, catalog resources (directory.rs, extensions.rs, settings.rs, catalogs.rs)
         // (E2 arms go here)
         _ => match collection::kind_of(ctx.op) {

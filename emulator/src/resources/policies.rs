@@ -88,6 +88,9 @@ pub fn canonical(version: ApiVersion, b: &Value) -> GraphResult<Map<String, Valu
             );
         }
     }
+    if let Some(h) = b.get("customExtensionHandlers").filter(|v| v.is_array()) {
+        c.entry("customExtensionStageSettings").or_insert(h.clone());
+    }
     let defaults = [
         ("allowedTargetScope", json!("notSpecified")),
         ("specificAllowedTargets", json!([])),
@@ -101,9 +104,32 @@ pub fn canonical(version: ApiVersion, b: &Value) -> GraphResult<Map<String, Valu
     Ok(c)
 }
 
+/// Graph refuses a policy that requires approval without saying who approves.
+fn validate_approval(c: &Map<String, Value>) -> GraphResult<()> {
+    let ras = c.get("requestApprovalSettings").cloned().unwrap_or(Value::Null);
+    let required = ras.get("isApprovalRequiredForAdd").and_then(Value::as_bool).unwrap_or(false);
+    let stages = ras.get("stages").and_then(Value::as_array).cloned().unwrap_or_default();
+    if required && stages.is_empty() {
+        return Err(GraphError::bad_request("requestApprovalSettings: approval is required but no approval stage is configured."));
+    }
+    for (i, st) in stages.iter().enumerate() {
+        let approvers = st.get("primaryApprovers").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+        if required && approvers == 0 {
+            return Err(GraphError::bad_request(format!("requestApprovalSettings: approval stage {} has no primaryApprovers.", i + 1)));
+        }
+        if let Some(d) = st.get("durationBeforeAutomaticDenial").filter(|v| !v.is_null()) {
+            if d.as_str().and_then(super::approvals::iso_seconds).is_none() {
+                return Err(GraphError::bad_request(format!("requestApprovalSettings: durationBeforeAutomaticDenial '{d}' is not an ISO 8601 duration.")));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
     let st = ctx.st;
     let mut c = canonical(ctx.version, &ctx.body)?;
+    validate_approval(&c)?;
     let pkg = require(st, kind::ACCESS_PACKAGE, c.get("_accessPackageId").and_then(Value::as_str).unwrap_or(""))?;
     let (id, t, by) = (new_id(), now(), actor(st, &ctx.who));
     c.insert("_accessPackageId".into(), json!(pkg.id));
@@ -127,6 +153,7 @@ pub fn replace(ctx: &Ctx) -> GraphResult<Reply> {
         }
     }
     let mut c = canonical(ctx.version, &body)?;
+    validate_approval(&c)?;
     require(st, kind::ACCESS_PACKAGE, c.get("_accessPackageId").and_then(Value::as_str).unwrap_or(""))?;
     c.insert("id".into(), json!(old.id));
     for k in ["createdDateTime", "createdBy"] {

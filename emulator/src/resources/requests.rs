@@ -113,6 +113,14 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         if already || open {
             return Err(GraphError::new(400, "ExistingOpenRequestOrAssignment", "The target already has an assignment or an open request for this access package."));
         }
+        // Separation of duties: Graph refuses the request when the target holds an
+        // active assignment of an access package incompatible with this one (in
+        // either direction) or is a member of one of its incompatible groups. The
+        // emulator answers 403 `IncompatibleAccess` (a policy refusal, like
+        // `RequestorNotAllowed`), before anything is written.
+        if let Some(why) = super::packages::incompatibility(st, &pkg.json, &user.id)? {
+            return Err(GraphError::new(403, "IncompatibleAccess", why));
+        }
         package_id = pkg.id;
         policy_id = s(&policy, "id").to_string();
         target_id = user.id;
@@ -169,6 +177,8 @@ pub fn get_own(ctx: &Ctx, k: &'static str) -> GraphResult<Reply> {
     entity(ctx, 200, k, &rec.json)
 }
 
+/// Cancels a request that is still open (v1.0 204, beta 200). Requests already
+/// delivering or finished answer 400 `RequestNotCancelable`.
 pub fn cancel(ctx: &Ctx) -> GraphResult<Reply> {
     let st = ctx.st;
     let rec = require(st, kind::REQUEST, ctx.arg(0))?;
@@ -182,8 +192,196 @@ pub fn cancel(ctx: &Ctx) -> GraphResult<Reply> {
     c["state"] = json!("canceled");
     c["status"] = json!("Canceled");
     c["completedDateTime"] = json!(now());
+    if let Some(m) = c.as_object_mut() {
+        m.remove("_callout");
+    }
     st.store.put(kind::REQUEST, &rec.id, None, &c)?;
     Ok(Reply { status: ctx.op.status, body: None })
+}
+
+const FINISHED: &[&str] = &["delivered", "deliveryFailed", "partiallyDelivered", "denied", "canceled"];
+
+/// Deletes a finished request (and its approval); open ones answer 400
+/// `RequestNotDeletable` (cancel them first).
+pub fn delete(ctx: &Ctx) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let rec = require(st, kind::REQUEST, ctx.arg(0))?;
+    let state = s(&rec.json, "state");
+    if !FINISHED.contains(&state) {
+        return Err(GraphError::new(400, "RequestNotDeletable", format!("A request in state '{state}' cannot be deleted; cancel it first.")));
+    }
+    st.store.transaction(|db| {
+        db.delete(kind::REQUEST, &rec.id)?;
+        db.delete(super::approvals::APPROVAL, &rec.id)?;
+        Ok(())
+    })?;
+    Reply::no_content()
+}
+
+/// Reprocesses a delivered, partially delivered or failed request (202):
+/// delivered add requests get their group memberships re-applied, failed ones
+/// are delivered again. Other states answer 400 `RequestNotReprocessable`.
+pub fn reprocess(ctx: &Ctx) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let rec = require(st, kind::REQUEST, ctx.arg(0))?;
+    let mut c = rec.json;
+    match s(&c, "state") {
+        "delivered" => {
+            if s(&c, "requestType").ends_with("Add") {
+                if let Some(a) = st.store.get(kind::ASSIGNMENT, s(&c, "_assignmentId"))? {
+                    crate::lifecycle::reapply(st, &a.json)?;
+                }
+            }
+        }
+        "deliveryFailed" | "partiallyDelivered" => {
+            c["state"] = json!("delivering");
+            c["status"] = json!("Delivering");
+            c["_approved"] = json!(true);
+            st.store.put(kind::REQUEST, &rec.id, None, &c)?;
+            crate::lifecycle::spawn(st.clone(), rec.id.clone());
+        }
+        other => {
+            return Err(GraphError::new(
+                400,
+                "RequestNotReprocessable",
+                format!("Only delivered, partially delivered or failed requests can be reprocessed; this one is '{other}'."),
+            ))
+        }
+    }
+    Ok(Reply { status: ctx.op.status, body: None })
+}
+
+/// Reprocesses an assignment (202): re-applies the group memberships it grants.
+pub fn reprocess_assignment(ctx: &Ctx) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let a = require(st, kind::ASSIGNMENT, ctx.arg(0))?;
+    if s(&a.json, "state") != "delivered" {
+        return Err(GraphError::new(400, "AssignmentNotReprocessable", format!("An assignment in state '{}' cannot be reprocessed.", s(&a.json, "state"))));
+    }
+    crate::lifecycle::reapply(st, &a.json)?;
+    Ok(Reply { status: ctx.op.status, body: None })
+}
+
+/// A custom extension calls back (`resumePostRequestBody {source, type, data}`).
+/// Only a request waiting on an extension of `data.stage` may be resumed; others
+/// answer 400 `RequestNotWaitingForCallback`. `data.state` `denied` / `canceled`
+/// ends the request; anything else lets it continue.
+pub fn resume(ctx: &Ctx) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let b = &ctx.body;
+    let rec = require(st, kind::REQUEST, ctx.arg(0))?;
+    required_str(b, "source")?;
+    required_str(b, "type")?;
+    let data = b.get("data").filter(|d| d.is_object()).ok_or_else(|| GraphError::missing("data"))?;
+    let mut c = rec.json;
+    let Some(callout) = c.get("_callout").cloned().filter(|_| matches!(s(&c, "state"), "submitted" | "delivering")) else {
+        return Err(GraphError::new(400, "RequestNotWaitingForCallback", "The request is not waiting for a custom extension callback."));
+    };
+    let waiting = s(&callout, "stage");
+    let stage = s(data, "stage");
+    if !stage.is_empty() && !stage.eq_ignore_ascii_case(waiting) {
+        return Err(GraphError::new(400, "RequestNotWaitingForCallback", format!("The request waits for the '{waiting}' stage, not '{stage}'.")));
+    }
+    let instance = s(data, "customExtensionStageInstanceId");
+    if !instance.is_empty() && !instance.eq_ignore_ascii_case(s(&callout, "id")) {
+        return Err(GraphError::bad_request(format!("Unknown customExtensionStageInstanceId '{instance}'.")));
+    }
+    if let Some(m) = c.as_object_mut() {
+        m.remove("_callout");
+        let done = m.entry("_calloutsDone").or_insert(json!([]));
+        if let Some(a) = done.as_array_mut() {
+            a.push(json!(waiting));
+        }
+    }
+    match s(data, "state").to_ascii_lowercase().as_str() {
+        "denied" => {
+            c["state"] = json!("denied");
+            c["status"] = json!("Denied");
+            c["completedDateTime"] = json!(now());
+            st.store.put(kind::REQUEST, &rec.id, None, &c)?;
+        }
+        "canceled" | "cancelled" => {
+            c["state"] = json!("canceled");
+            c["status"] = json!("Canceled");
+            c["completedDateTime"] = json!(now());
+            st.store.put(kind::REQUEST, &rec.id, None, &c)?;
+        }
+        _ => {
+            st.store.put(kind::REQUEST, &rec.id, None, &c)?;
+            crate::lifecycle::spawn(st.clone(), rec.id.clone());
+        }
+    }
+    Ok(Reply { status: ctx.op.status, body: None })
+}
+
+/// The signed-in user of a `filterByCurrentUser` call; app tokens have none.
+pub fn current_user<'a>(ctx: &'a Ctx) -> GraphResult<&'a str> {
+    ctx.who.user_id().ok_or_else(|| {
+        GraphError::new(403, "Forbidden", "filterByCurrentUser needs a signed-in user; application permissions are not supported.")
+    })
+}
+
+/// Graph's 400 for a function parameter value outside its enumeration.
+pub fn bad_on(on: &str, allowed: &[&str]) -> GraphError {
+    GraphError::new(
+        400,
+        "BadRequest",
+        format!("The value '{on}' is not valid for the parameter 'on'. Supported values: {}.", allowed.join(", ")),
+    )
+}
+
+fn check_on<'a>(on: &str, allowed: &[&'a str]) -> GraphResult<&'a str> {
+    allowed.iter().find(|x| x.eq_ignore_ascii_case(on)).copied().ok_or_else(|| bad_on(on, allowed))
+}
+
+/// `assignmentRequests/filterByCurrentUser(on='target'|'createdBy')`.
+pub fn filter_requests(ctx: &Ctx) -> GraphResult<Reply> {
+    let me = current_user(ctx)?;
+    let on = check_on(ctx.arg(0), &["target", "createdBy"])?;
+    let field = if on == "target" { "_targetId" } else { "_requestorId" };
+    let recs = ctx.st.store.list(kind::REQUEST, None)?.into_iter().map(|r| r.json).filter(|r| s(r, field).eq_ignore_ascii_case(me)).collect();
+    list(ctx, kind::REQUEST, recs)
+}
+
+/// `assignments/filterByCurrentUser(on='target'|'createdBy')`: assignments of the
+/// caller, or assignments created by add requests the caller made.
+pub fn filter_assignments(ctx: &Ctx) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let me = current_user(ctx)?;
+    let on = check_on(ctx.arg(0), &["target", "createdBy"])?;
+    let created: Vec<String> = if on == "createdBy" {
+        st.store
+            .list(kind::REQUEST, None)?
+            .into_iter()
+            .filter(|r| s(&r.json, "_requestorId").eq_ignore_ascii_case(me) && s(&r.json, "requestType").ends_with("Add"))
+            .map(|r| s(&r.json, "_assignmentId").to_ascii_lowercase())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let recs = st
+        .store
+        .list(kind::ASSIGNMENT, None)?
+        .into_iter()
+        .map(|r| r.json)
+        .filter(|a| if on == "target" { s(a, "_targetId").eq_ignore_ascii_case(me) } else { created.contains(&s(a, "id").to_ascii_lowercase()) })
+        .collect();
+    list(ctx, kind::ASSIGNMENT, recs)
+}
+
+/// `assignments/additionalAccess(accessPackageId, incompatibleAccessPackageId)`:
+/// active assignments of the first package whose target also actively holds the second.
+pub fn additional_access(ctx: &Ctx) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let pkg = require(st, kind::ACCESS_PACKAGE, ctx.arg(0))?;
+    let other = require(st, kind::ACCESS_PACKAGE, ctx.arg(1))?;
+    let all: Vec<Value> = st.store.list(kind::ASSIGNMENT, None)?.into_iter().map(|r| r.json).filter(|a| s(a, "state") == "delivered").collect();
+    let holders: Vec<String> = all.iter().filter(|a| s(a, "_accessPackageId").eq_ignore_ascii_case(&other.id)).map(|a| s(a, "_targetId").to_ascii_lowercase()).collect();
+    let recs = all
+        .into_iter()
+        .filter(|a| s(a, "_accessPackageId").eq_ignore_ascii_case(&pkg.id) && holders.contains(&s(a, "_targetId").to_ascii_lowercase()))
+        .collect();
+    list(ctx, kind::ASSIGNMENT, recs)
 }
 
 pub fn group_members(ctx: &Ctx) -> GraphResult<Reply> {
