@@ -18,7 +18,9 @@ def gen_reference(api):
     lines = [f"<!-- {BANNER} -->", "", "# API reference", "",
              "Every operation of `api/operations.toml`, with its call in each language. "
              "Beta operations live under `client.beta()` (Rust), `client.beta` (Python, Node) "
-             "and the `beta.` prefix (C).", ""]
+             "and the `beta.` prefix (C); C calls go through `ent_client_call(client, \"name\", args_json, query_json, body_json, &out, &err)` "
+             "(`ent_client_list` for lists). Paths marked \"also\" are other spellings the documentation uses; the "
+             "emulator routes them to the same operation.", ""]
     for version in ("v1.0", "beta"):
         ops = api.ops_for(version)
         lines += [f"## {version} ({len(ops)} operations)", "",
@@ -31,7 +33,10 @@ def gen_reference(api):
             py = f"`client.{pb}{o.name}({_args(o, 'snake')})`"
             node = f"`client.{pb}{o.camel}({_args(o, 'camel')})`"
             c = f"`\"{o.qualified}\"`"
-            lines.append(f"| `{o.method} /{version}{o.path}` | {rust} | {py} | {node} | {c} | `{ps_cmdlet(o)}` | `{o.cmdlet}` |")
+            http = f"`{o.method} /{version}{o.path}`"
+            for a in o.aliases:
+                http += f"<br>also `/{version}{a}`"
+            lines.append(f"| {http} | {rust} | {py} | {node} | {c} | `{ps_cmdlet(o)}` | `{o.cmdlet}` |")
         lines.append("")
     lines += ["Types: " + ", ".join(f"{len(api.types_for(v))} {v}" for v in ("v1.0", "beta")) +
               " (api/types/). Enums: " + ", ".join(f"{len(api.enums_for(v))} {v}" for v in ("v1.0", "beta")) + ".", ""]
