@@ -18,6 +18,10 @@ def camel(snake: str) -> str:
 
 
 def pascal(name: str) -> str:
+    """`access_package` / `accessPackage` → `AccessPackage`; a namespaced
+    type (`customDataProvidedResourcePayloads.data`) joins its parts."""
+    if "." in name:
+        return "".join(pascal(part) for part in name.split("."))
     c = camel(name) if "_" in name else name
     return c[:1].upper() + c[1:]
 

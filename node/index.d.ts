@@ -45,8 +45,8 @@ export declare class InternalError extends EntitlementError { readonly code: 'In
 
 /** OData options of list operations. */
 export interface ListOptions {
-  /** `$filter`, e.g. `displayName eq 'General'`. */
-  filter?: string;
+  /** `$filter`, e.g. `displayName eq 'General'`, or a `Filter` (literals escaped). */
+  filter?: string | Filter;
   /** `$select`: property names (array or comma-separated string). */
   select?: string | string[];
   /** `$expand`: navigation properties (array or comma-separated string). */
@@ -59,6 +59,24 @@ export interface ListOptions {
   count?: boolean;
   /** `$search`. */
   search?: string;
+}
+
+/** A `$filter` built from parts; literals are escaped by the Rust core. */
+export declare class Filter {
+  private constructor();
+  static eq(prop: string, value: string | number | boolean | null): Filter;
+  static ne(prop: string, value: string | number | boolean | null): Filter;
+  static gt(prop: string, value: string | number | boolean | null): Filter;
+  static ge(prop: string, value: string | number | boolean | null): Filter;
+  static lt(prop: string, value: string | number | boolean | null): Filter;
+  static le(prop: string, value: string | number | boolean | null): Filter;
+  static startswith(prop: string, value: string): Filter;
+  /** A filter written by hand, passed through unchanged. */
+  static raw(text: string): Filter;
+  and(other: Filter): Filter;
+  or(other: Filter): Filter;
+  not(): Filter;
+  toString(): string;
 }
 
 /** OData options of get operations. */
@@ -694,12 +712,20 @@ export type ConnectorType = 'sapIag' | 'unknownFutureValue' | (string & {});
 export type CustomDataProvidedResourceUploadStatus = 'active' | 'complete' | 'expired' | 'unknownFutureValue' | (string & {});
 /** Graph enum `customExtensionCalloutInstanceStatus`. */
 export type CustomExtensionCalloutInstanceStatus = 'calloutSent' | 'callbackReceived' | 'calloutFailed' | 'callbackTimedOut' | 'waitingForCallback' | 'unknownFutureValue' | (string & {});
+/** Graph enum `dayOfWeek`. */
+export type DayOfWeek = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | (string & {});
 /** Graph enum `expirationPatternType`. */
 export type ExpirationPatternType = 'notSpecified' | 'noExpiration' | 'afterDateTime' | 'afterDuration' | (string & {});
+/** Graph enum `recurrencePatternType`. */
+export type RecurrencePatternType = 'daily' | 'weekly' | 'absoluteMonthly' | 'relativeMonthly' | 'absoluteYearly' | 'relativeYearly' | (string & {});
+/** Graph enum `recurrenceRangeType`. */
+export type RecurrenceRangeType = 'endDate' | 'noEnd' | 'numbered' | (string & {});
 /** Graph enum `roleType`. */
 export type RoleType = 'active' | 'eligible' | 'application' | 'delegated' | 'unknownFutureValue' | (string & {});
 /** Graph enum `socialIdentitySourceType`. */
 export type SocialIdentitySourceType = 'facebook' | 'unknownFutureValue' | (string & {});
+/** Graph enum `weekIndex`. */
+export type WeekIndex = 'first' | 'second' | 'third' | 'fourth' | 'last' | (string & {});
 
 /** Graph type `accessPackage` (entity). Properties the service sends beyond these are kept. */
 export interface AccessPackage {
@@ -808,6 +834,12 @@ export interface AccessPackageAssignment {
   target?: AccessPackageSubject | null;
   /** Read-only. */
   assignmentPolicy?: AccessPackageAssignmentPolicy | null;
+  /** The identifier of the access package (write-only; used when requesting an assignment). */
+  accessPackageId?: string | null;
+  /** The identifier of the assignment policy (write-only; used when requesting an assignment). */
+  assignmentPolicyId?: string | null;
+  /** The object identifier of the subject (write-only; used when requesting an assignment). */
+  targetId?: string | null;
   [property: string]: unknown;
 }
 
@@ -1419,7 +1451,7 @@ export interface AccessPackageSuggestionReason {
 export interface AccessPackageSuggestionRelatedPeopleBased {
   '@odata.type'?: string;
   /** A collection of identities representing people related to the current user who may have access to similar resources. */
-  relatedPeople?: unknown[] | null;
+  relatedPeople?: Identity[] | null;
   /** The number of related people who have assignments to this access package. */
   relatedPeopleAssignmentCount?: number | null;
   [property: string]: unknown;
@@ -1487,7 +1519,7 @@ export interface ApprovalStage {
   /** The result of this approval record. */
   reviewResult?: string | null;
   /** The identifier of the reviewer. */
-  reviewedBy?: unknown | null;
+  reviewedBy?: Identity | null;
   /** The date and time when a decision was recorded. */
   reviewedDateTime?: string | null;
   /** The stage status. */
@@ -1526,6 +1558,12 @@ export interface AzureActiveDirectoryTenant {
   displayName?: string | null;
   /** The ID of the Microsoft Entra tenant. */
   tenantId?: string | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `azureAdPopTokenAuthentication` (complex). Properties the service sends beyond these are kept. */
+export interface AzureAdPopTokenAuthentication {
+  '@odata.type'?: string;
   [property: string]: unknown;
 }
 
@@ -1568,6 +1606,14 @@ export interface ConnectedOrganizationMembers {
   connectedOrganizationId?: string | null;
   /** The name of the connected organization. */
   description?: string | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `connectionInfo` (complex; subtypes: externalTokenBasedSapIagConnectionInfo). Properties the service sends beyond these are kept. */
+export interface ConnectionInfo {
+  '@odata.type'?: string;
+  /** The endpoint that is used by Entitlement Management to communicate with the access package resource. */
+  url?: string | null;
   [property: string]: unknown;
 }
 
@@ -1619,7 +1665,59 @@ export interface CustomCalloutExtension {
   [property: string]: unknown;
 }
 
-/** Graph type `customDataProvidedResourceUploadSession` (entity, abstract). Properties the service sends beyond these are kept. */
+/** Graph type `customDataProvidedResourceAccessReviewUploadSession` (entity). Properties the service sends beyond these are kept. */
+export interface CustomDataProvidedResourceAccessReviewUploadSession {
+  '@odata.type'?: string;
+  /** Identifier. Read-only. */
+  id?: string | null;
+  /** DateTime when the upload session was created. */
+  createdDateTime?: string | null;
+  /** An object containing the context for which this data is being uploaded. */
+  data?: CustomDataProvidedResourcePayloadsData | null;
+  /** Indicates if all the necessary files have been uploaded to this session. */
+  isUploadDone?: boolean | null;
+  /** The ID of the context for which data is being uploaded, for example, the Access Review instance ID. */
+  referenceId?: string | null;
+  /** Metadata about the files uploaded in this upload session thus far. */
+  stats?: CustomDataProvidedResourceUploadStats | null;
+  /** Status of the upload session. */
+  status?: CustomDataProvidedResourceUploadStatus | null;
+  /** The files uploaded during this upload session. */
+  files?: CustomDataProvidedResourceFile[] | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `customDataProvidedResourceFile` (complex). Properties the service sends beyond these are kept. */
+export interface CustomDataProvidedResourceFile {
+  '@odata.type'?: string;
+  /** Identifier of the uploaded file. */
+  id?: string | null;
+  /** Name of the file that was uploaded. */
+  name?: string | null;
+  /** Size of the uploaded file in bytes. */
+  size?: number | null;
+  /** Time at which the file was uploaded. */
+  uploadedDateTime?: string | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `customDataProvidedResourcePayloads.accessReviewContextData` (complex). Properties the service sends beyond these are kept. */
+export interface CustomDataProvidedResourcePayloadsAccessReviewContextData {
+  '@odata.type'?: string;
+  /** The identifier of the access review definition. */
+  reviewDefinitionId?: string | null;
+  /** The identifier of the access review instance. */
+  reviewInstanceId?: string | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `customDataProvidedResourcePayloads.data` (complex, abstract; subtypes: customDataProvidedResourcePayloads.accessReviewContextData). Properties the service sends beyond these are kept. */
+export interface CustomDataProvidedResourcePayloadsData {
+  '@odata.type'?: string;
+  [property: string]: unknown;
+}
+
+/** Graph type `customDataProvidedResourceUploadSession` (entity, abstract; subtypes: customDataProvidedResourceAccessReviewUploadSession). Properties the service sends beyond these are kept. */
 export interface CustomDataProvidedResourceUploadSession {
   '@odata.type'?: string;
   /** Identifier. Read-only. */
@@ -1627,21 +1725,31 @@ export interface CustomDataProvidedResourceUploadSession {
   /** DateTime when the upload session was created. */
   createdDateTime?: string | null;
   /** An object containing the context for which this data is being uploaded. */
-  data?: unknown | null;
+  data?: CustomDataProvidedResourcePayloadsData | null;
   /** Indicates if all the necessary files have been uploaded to this session. */
   isUploadDone?: boolean | null;
   /** The ID of the context for which data is being uploaded, for example, the Access Review instance ID. */
   referenceId?: string | null;
   /** Metadata about the files uploaded in this upload session thus far. */
-  stats?: unknown | null;
+  stats?: CustomDataProvidedResourceUploadStats | null;
   /** Status of the upload session. */
   status?: CustomDataProvidedResourceUploadStatus | null;
   /** The files uploaded during this upload session. */
-  files?: unknown[] | null;
+  files?: CustomDataProvidedResourceFile[] | null;
   [property: string]: unknown;
 }
 
-/** Graph type `customExtensionAuthenticationConfiguration` (complex, abstract; subtypes: azureAdTokenAuthentication). Properties the service sends beyond these are kept. */
+/** Graph type `customDataProvidedResourceUploadStats` (complex). Properties the service sends beyond these are kept. */
+export interface CustomDataProvidedResourceUploadStats {
+  '@odata.type'?: string;
+  /** Number of files uploaded in the upload session. */
+  filesUploaded?: number | null;
+  /** Total bytes uploaded in the upload session. */
+  totalBytesUploaded?: number | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `customExtensionAuthenticationConfiguration` (complex, abstract; subtypes: azureAdPopTokenAuthentication, azureAdTokenAuthentication). Properties the service sends beyond these are kept. */
 export interface CustomExtensionAuthenticationConfiguration {
   '@odata.type'?: string;
   [property: string]: unknown;
@@ -1791,7 +1899,7 @@ export interface EntitlementManagementSchedule {
   /** When the access should expire. */
   expiration?: ExpirationPattern | null;
   /** For recurring access reviews. */
-  recurrence?: unknown | null;
+  recurrence?: PatternedRecurrence | null;
   /** The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. */
   startDateTime?: string | null;
   [property: string]: unknown;
@@ -1839,7 +1947,7 @@ export interface ExternalOriginResourceConnector {
   /** Identifier. Read-only. */
   id?: string | null;
   /** The connection information used to communicate with the external resource system. */
-  connectionInfo?: unknown | null;
+  connectionInfo?: ConnectionInfo | null;
   /** The type of connector to SAP being used. */
   connectorType?: ConnectorType | null;
   /** The identifier of the user or application that created the connector. */
@@ -1860,6 +1968,26 @@ export interface ExternalOriginResourceConnector {
 /** Graph type `externalSponsors` (complex). Properties the service sends beyond these are kept. */
 export interface ExternalSponsors {
   '@odata.type'?: string;
+  [property: string]: unknown;
+}
+
+/** Graph type `externalTokenBasedSapIagConnectionInfo` (complex). Properties the service sends beyond these are kept. */
+export interface ExternalTokenBasedSapIagConnectionInfo {
+  '@odata.type'?: string;
+  /** The endpoint that is used by Entitlement Management to communicate with the access package resource. */
+  url?: string | null;
+  /** The URL to obtain an access token. */
+  accessTokenUrl?: string | null;
+  /** The client identifier used to obtain a token. */
+  clientId?: string | null;
+  /** The Azure Key Vault that holds the client secret. */
+  keyVaultName?: string | null;
+  /** The resource group of the key vault. */
+  resourceGroup?: string | null;
+  /** The name of the secret in the key vault. */
+  secretName?: string | null;
+  /** The Azure subscription of the key vault. */
+  subscriptionId?: string | null;
   [property: string]: unknown;
 }
 
@@ -1899,6 +2027,16 @@ export interface GroupMembers {
   [property: string]: unknown;
 }
 
+/** Graph type `identity` (complex; subtypes: userIdentity). Properties the service sends beyond these are kept. */
+export interface Identity {
+  '@odata.type'?: string;
+  /** The display name of the identity. */
+  displayName?: string | null;
+  /** Unique identifier for the identity. */
+  id?: string | null;
+  [property: string]: unknown;
+}
+
 /** Graph type `identitySource` (complex, abstract; subtypes: azureActiveDirectoryTenant, crossCloudAzureActiveDirectoryTenant, domainIdentitySource, socialIdentitySource). Properties the service sends beyond these are kept. */
 export interface IdentitySource {
   '@odata.type'?: string;
@@ -1930,6 +2068,52 @@ export interface MoveToCatalogPostRequestBody {
   '@odata.type'?: string;
   /** The catalog to move the access package to. */
   catalogId?: string | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `patternedRecurrence` (complex). Properties the service sends beyond these are kept. */
+export interface PatternedRecurrence {
+  '@odata.type'?: string;
+  /** The frequency of an event. */
+  pattern?: RecurrencePattern | null;
+  /** The duration of an event. */
+  range?: RecurrenceRange | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `recurrencePattern` (complex). Properties the service sends beyond these are kept. */
+export interface RecurrencePattern {
+  '@odata.type'?: string;
+  /** The day of the month on which the event occurs. */
+  dayOfMonth?: number | null;
+  /** A collection of the days of the week on which the event occurs. */
+  daysOfWeek?: DayOfWeek[] | null;
+  /** The first day of the week. */
+  firstDayOfWeek?: DayOfWeek | null;
+  /** Specifies on which instance of the allowed days specified in daysOfWeek the event occurs. */
+  index?: WeekIndex | null;
+  /** The number of units between occurrences. */
+  interval?: number | null;
+  /** The month in which the event occurs (1-12). */
+  month?: number | null;
+  /** The recurrence pattern type. */
+  type?: RecurrencePatternType | null;
+  [property: string]: unknown;
+}
+
+/** Graph type `recurrenceRange` (complex). Properties the service sends beyond these are kept. */
+export interface RecurrenceRange {
+  '@odata.type'?: string;
+  /** The date to stop applying the recurrence pattern. */
+  endDate?: string | null;
+  /** The number of times to repeat the event. */
+  numberOfOccurrences?: number | null;
+  /** Time zone for the startDate and endDate properties. */
+  recurrenceTimeZone?: string | null;
+  /** The date to start applying the recurrence pattern. */
+  startDate?: string | null;
+  /** The recurrence range. */
+  type?: RecurrenceRangeType | null;
   [property: string]: unknown;
 }
 
@@ -2005,7 +2189,7 @@ export interface SocialIdentitySource {
   [property: string]: unknown;
 }
 
-/** Graph type `subjectSet` (complex, abstract; subtypes: attributeRuleMembers, connectedOrganizationMembers, groupMembers, requestorManager, singleServicePrincipal, singleUser, targetApplicationOwners, targetManager, targetUserSponsors). Properties the service sends beyond these are kept. */
+/** Graph type `subjectSet` (complex, abstract; subtypes: attributeRuleMembers, connectedOrganizationMembers, externalSponsors, groupMembers, internalSponsors, requestorManager, singleServicePrincipal, singleUser, targetApplicationOwners, targetManager, targetUserSponsors). Properties the service sends beyond these are kept. */
 export interface SubjectSet {
   '@odata.type'?: string;
   [property: string]: unknown;
@@ -2051,6 +2235,20 @@ export interface User {
   [property: string]: unknown;
 }
 
+/** Graph type `userIdentity` (complex). Properties the service sends beyond these are kept. */
+export interface UserIdentity {
+  '@odata.type'?: string;
+  /** The display name of the identity. */
+  displayName?: string | null;
+  /** Unique identifier for the identity. */
+  id?: string | null;
+  /** Indicates the client IP address associated with the user performing the activity. */
+  ipAddress?: string | null;
+  /** The userPrincipalName attribute of the user. */
+  userPrincipalName?: string | null;
+  [property: string]: unknown;
+}
+
 // ---------------------------------------------------------------- beta models
 
 /** Models of the beta API (an older shape of several types). */
@@ -2063,12 +2261,22 @@ export declare namespace beta {
   export type AccessReviewTimeoutBehavior = 'acceptAccessRecommendation' | 'keepAccess' | 'removeAccess' | 'unknownFutureValue' | (string & {});
   /** Graph enum `connectedOrganizationState`. */
   export type ConnectedOrganizationState = 'configured' | 'proposed' | (string & {});
+  /** Graph enum `customDataProvidedResourceUploadStatus`. */
+  export type CustomDataProvidedResourceUploadStatus = 'active' | 'complete' | 'expired' | 'unknownFutureValue' | (string & {});
   /** Graph enum `customExtensionCalloutInstanceStatus`. */
   export type CustomExtensionCalloutInstanceStatus = 'calloutSent' | 'callbackReceived' | 'calloutFailed' | 'callbackTimedOut' | 'waitingForCallback' | 'unknownFutureValue' | (string & {});
+  /** Graph enum `dayOfWeek`. */
+  export type DayOfWeek = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | (string & {});
   /** Graph enum `expirationPatternType`. */
   export type ExpirationPatternType = 'notSpecified' | 'noExpiration' | 'afterDateTime' | 'afterDuration' | (string & {});
+  /** Graph enum `recurrencePatternType`. */
+  export type RecurrencePatternType = 'daily' | 'weekly' | 'absoluteMonthly' | 'relativeMonthly' | 'absoluteYearly' | 'relativeYearly' | (string & {});
+  /** Graph enum `recurrenceRangeType`. */
+  export type RecurrenceRangeType = 'endDate' | 'noEnd' | 'numbered' | (string & {});
   /** Graph enum `socialIdentitySourceType`. */
   export type SocialIdentitySourceType = 'facebook' | 'unknownFutureValue' | (string & {});
+  /** Graph enum `weekIndex`. */
+  export type WeekIndex = 'first' | 'second' | 'third' | 'fourth' | 'last' | (string & {});
 
   /** Graph type `accessPackage` (entity). Properties the service sends beyond these are kept. */
   export interface AccessPackage {
@@ -2213,6 +2421,10 @@ export declare namespace beta {
     customExtensionHandlers?: CustomExtensionHandler[] | null;
     /** The collection of stages when to execute one or more custom access package workflow extensions. */
     customExtensionStageSettings?: CustomExtensionStageSetting[] | null;
+    /** The expiration date for assignments created in this policy. */
+    expiration?: ExpirationPattern | null;
+    /** Settings for verifiable credentials set up through the Microsoft Entra Verified ID service. */
+    verifiableCredentialSettings?: VerifiableCredentialSettings | null;
     [property: string]: unknown;
   }
 
@@ -2245,6 +2457,22 @@ export declare namespace beta {
     accessPackage?: AccessPackage | null;
     /** The subject who requested or, if a direct assignment, was assigned. */
     requestor?: AccessPackageSubject | null;
+    /** For a requestType of userAdd or adminAdd, an access package assignment requested to be created. */
+    assignment?: AccessPackageAssignment | null;
+    /** The date of the end of processing, either successful or failure, of a request. */
+    completedDateTime?: string | null;
+    /** Information about all the custom extension calls that were made during the access package assignment workflow. */
+    customExtensionCalloutInstances?: CustomExtensionCalloutInstance[] | null;
+    /** A collection of custom workflow extension instances being run on an assignment request. */
+    customExtensionHandlerInstances?: CustomExtensionHandlerInstance[] | null;
+    /** The time at which the access expires. */
+    expirationDateTime?: string | null;
+    /** The state of the request (submitted, pendingApproval, delivering, delivered, denied, ...). */
+    state?: string | null;
+    /** More information on the request processing status. */
+    status?: string | null;
+    /** The details of the verifiable credential that the requestor presented. */
+    verifiedCredentialsData?: VerifiedCredentialData[] | null;
     [property: string]: unknown;
   }
 
@@ -2257,6 +2485,8 @@ export declare namespace beta {
     stage?: AccessPackageCustomExtensionStage | null;
     /** Allow extension to be able to deny or cancel the request submitted by the requestor. */
     state?: string | null;
+    /** Details for the callback. */
+    customExtensionStageInstanceDetail?: string | null;
     [property: string]: unknown;
   }
 
@@ -2292,17 +2522,17 @@ export declare namespace beta {
     /** Identifier. Read-only. */
     id?: string | null;
     /** Configuration for securing the API call to the logic app. */
-    authenticationConfiguration?: unknown | null;
+    authenticationConfiguration?: CustomExtensionAuthenticationConfiguration | null;
     /** HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. */
-    clientConfiguration?: unknown | null;
+    clientConfiguration?: CustomExtensionClientConfiguration | null;
     /** The callback configuration for a custom extension. */
-    callbackConfiguration?: unknown | null;
+    callbackConfiguration?: CustomExtensionCallbackConfiguration | null;
     /** Description for the customCalloutExtension object. */
     description?: string | null;
     /** Display name for the customCalloutExtension object. */
     displayName?: string | null;
     /** The type and details for configuring the endpoint to call the logic app's workflow. */
-    endpointConfiguration?: unknown | null;
+    endpointConfiguration?: CustomExtensionEndpointConfiguration | null;
     /** The userPrincipalName of the user or identity of the subject that created this resource. */
     createdBy?: string | null;
     /** When the object was created. */
@@ -2342,17 +2572,17 @@ export declare namespace beta {
     /** Identifier. Read-only. */
     id?: string | null;
     /** Configuration for securing the API call to the logic app. */
-    authenticationConfiguration?: unknown | null;
+    authenticationConfiguration?: CustomExtensionAuthenticationConfiguration | null;
     /** HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. */
-    clientConfiguration?: unknown | null;
+    clientConfiguration?: CustomExtensionClientConfiguration | null;
     /** The callback configuration for a custom extension. */
-    callbackConfiguration?: unknown | null;
+    callbackConfiguration?: CustomExtensionCallbackConfiguration | null;
     /** Description for the customCalloutExtension object. */
     description?: string | null;
     /** Display name for the customCalloutExtension object. */
     displayName?: string | null;
     /** The type and details for configuring the endpoint to call the logic app's workflow. */
-    endpointConfiguration?: unknown | null;
+    endpointConfiguration?: CustomExtensionEndpointConfiguration | null;
     /** The userPrincipalName of the user or identity of the subject who created this resource. */
     createdBy?: string | null;
     /** Entity created datetime. */
@@ -2458,6 +2688,14 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `accessPackageRequestApprovalStageCallbackConfiguration` (complex). Properties the service sends beyond these are kept. */
+  export interface AccessPackageRequestApprovalStageCallbackConfiguration {
+    '@odata.type'?: string;
+    /** The maximum duration in ISO 8601 format that Microsoft Entra ID will wait for a resume action for the callout it sent to the logic app. */
+    timeoutDuration?: string | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `accessPackageResource` (entity). Properties the service sends beyond these are kept. */
   export interface AccessPackageResource {
     '@odata.type'?: string;
@@ -2504,7 +2742,7 @@ export declare namespace beta {
     /** Unique identifier for the attribute. */
     id?: string | null;
     /** Specifies whether or not an existing attribute value can be edited by the requester. */
-    isEditable?: string | null;
+    isEditable?: boolean | null;
     /** Specifies whether the attribute will remain in the end system after an assignment ends. */
     isPersistedOnAssignmentRemoval?: boolean | null;
     [property: string]: unknown;
@@ -2536,7 +2774,7 @@ export declare namespace beta {
     /** Identifier. Read-only. */
     id?: string | null;
     /** Connection information of an environment used to connect to a resource. */
-    connectionInfo?: unknown | null;
+    connectionInfo?: ConnectionInfo | null;
     /** The display name of the user that created this object. */
     createdBy?: string | null;
     /** The date and time that this object was created. */
@@ -2583,6 +2821,8 @@ export declare namespace beta {
     accessPackageResource?: AccessPackageResource | null;
     /** Read-only. */
     requestor?: AccessPackageSubject | null;
+    /** If set, the request is processed immediately. */
+    executeImmediately?: boolean | null;
     [property: string]: unknown;
   }
 
@@ -2667,6 +2907,12 @@ export declare namespace beta {
     connectedOrganizationId?: string | null;
     /** The connected organization of the subject. */
     connectedOrganization?: ConnectedOrganization | null;
+    /** Not supported. */
+    altSecId?: string | null;
+    /** A string representation of the principal's security identifier, if known. */
+    onPremisesSecurityIdentifier?: string | null;
+    /** The lifecycle of the subject user, if a guest (notDefined, notGoverned, governed, unknownFutureValue). */
+    subjectLifecycle?: string | null;
     [property: string]: unknown;
   }
 
@@ -2675,10 +2921,12 @@ export declare namespace beta {
     '@odata.type'?: string;
     /** Identifier. Read-only. */
     id?: string | null;
-    /** A collection of reasons why this access package is being suggested to the user. */
-    reasons?: AccessPackageSuggestionReason[] | null;
-    /** The access package information for the suggested package. */
-    accessPackage?: unknown | null;
+    /** The identifier of the suggested access package. */
+    accessPackageId?: string | null;
+    /** Why the access package is suggested. */
+    accessPackageSuggestionReasons?: AccessPackageSuggestionReason[] | null;
+    /** The suggested access package. */
+    availableAccessPackage?: AvailableAccessPackage | null;
     [property: string]: unknown;
   }
 
@@ -2692,7 +2940,7 @@ export declare namespace beta {
   export interface AccessPackageSuggestionRelatedPeopleBased {
     '@odata.type'?: string;
     /** A collection of identities representing people related to the current user who may have access to similar resources. */
-    relatedPeople?: unknown[] | null;
+    relatedPeople?: Identity[] | null;
     /** The number of related people who have assignments to this access package. */
     relatedPeopleAssignmentCount?: number | null;
     [property: string]: unknown;
@@ -2731,6 +2979,16 @@ export declare namespace beta {
   /** Graph type `accessPackageUserDirectoryAttributeStore` (complex). Properties the service sends beyond these are kept. */
   export interface AccessPackageUserDirectoryAttributeStore {
     '@odata.type'?: string;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `accessReviewResourceDataUploadSessionContextData` (complex). Properties the service sends beyond these are kept. */
+  export interface AccessReviewResourceDataUploadSessionContextData {
+    '@odata.type'?: string;
+    /** The identifier of the access review. */
+    accessReviewId?: string | null;
+    /** The identifier of the access review instance. */
+    accessReviewInstanceId?: string | null;
     [property: string]: unknown;
   }
 
@@ -2794,7 +3052,7 @@ export declare namespace beta {
     /** The result of this approval record. */
     reviewResult?: string | null;
     /** The identifier of the reviewer. */
-    reviewedBy?: unknown[] | null;
+    reviewedBy?: UserIdentity[] | null;
     /** The date and time when a decision was recorded. */
     reviewedDateTime?: string | null;
     /** The step status. */
@@ -2828,6 +3086,18 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `availableAccessPackage` (entity). Properties the service sends beyond these are kept. */
+  export interface AvailableAccessPackage {
+    '@odata.type'?: string;
+    /** Identifier. Read-only. */
+    id?: string | null;
+    /** The description of the access package. */
+    description?: string | null;
+    /** The display name of the access package. */
+    displayName?: string | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `azureActiveDirectoryTenant` (complex). Properties the service sends beyond these are kept. */
   export interface AzureActiveDirectoryTenant {
     '@odata.type'?: string;
@@ -2835,6 +3105,20 @@ export declare namespace beta {
     displayName?: string | null;
     /** The ID of the Microsoft Entra tenant. */
     tenantId?: string | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `azureAdPopTokenAuthentication` (complex). Properties the service sends beyond these are kept. */
+  export interface AzureAdPopTokenAuthentication {
+    '@odata.type'?: string;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `azureAdTokenAuthentication` (complex). Properties the service sends beyond these are kept. */
+  export interface AzureAdTokenAuthentication {
+    '@odata.type'?: string;
+    /** The **appID** of the Azure AD application to use to authenticate a logic app with a custom access package workflow extension. */
+    resourceId?: string | null;
     [property: string]: unknown;
   }
 
@@ -2878,6 +3162,14 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `connectionInfo` (complex). Properties the service sends beyond these are kept. */
+  export interface ConnectionInfo {
+    '@odata.type'?: string;
+    /** The endpoint that is used by Entitlement Management to communicate with the access package resource. */
+    url?: string | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `crossCloudAzureActiveDirectoryTenant` (complex). Properties the service sends beyond these are kept. */
   export interface CrossCloudAzureActiveDirectoryTenant {
     '@odata.type'?: string;
@@ -2896,17 +3188,17 @@ export declare namespace beta {
     /** Identifier. Read-only. */
     id?: string | null;
     /** Configuration for securing the API call to the logic app. */
-    authenticationConfiguration?: unknown | null;
+    authenticationConfiguration?: CustomExtensionAuthenticationConfiguration | null;
     /** HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. */
-    clientConfiguration?: unknown | null;
+    clientConfiguration?: CustomExtensionClientConfiguration | null;
     /** The callback configuration for a custom extension. */
-    callbackConfiguration?: unknown | null;
+    callbackConfiguration?: CustomExtensionCallbackConfiguration | null;
     /** Description for the customCalloutExtension object. */
     description?: string | null;
     /** Display name for the customCalloutExtension object. */
     displayName?: string | null;
     /** The type and details for configuring the endpoint to call the logic app's workflow. */
-    endpointConfiguration?: unknown | null;
+    endpointConfiguration?: CustomExtensionEndpointConfiguration | null;
     /** Represents date and time information using ISO 8601 format and is always in UTC time. */
     createdDateTime?: string | null;
     /** Represents date and time information using ISO 8601 format and is always in UTC time. */
@@ -2920,21 +3212,35 @@ export declare namespace beta {
     /** Identifier. Read-only. */
     id?: string | null;
     /** Configuration for securing the API call to the logic app. */
-    authenticationConfiguration?: unknown | null;
+    authenticationConfiguration?: CustomExtensionAuthenticationConfiguration | null;
     /** HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. */
-    clientConfiguration?: unknown | null;
+    clientConfiguration?: CustomExtensionClientConfiguration | null;
     /** The callback configuration for a custom extension. */
-    callbackConfiguration?: unknown | null;
+    callbackConfiguration?: CustomExtensionCallbackConfiguration | null;
     /** Description for the customCalloutExtension object. */
     description?: string | null;
     /** Display name for the customCalloutExtension object. */
     displayName?: string | null;
     /** The type and details for configuring the endpoint to call the logic app's workflow. */
-    endpointConfiguration?: unknown | null;
+    endpointConfiguration?: CustomExtensionEndpointConfiguration | null;
     [property: string]: unknown;
   }
 
-  /** Graph type `customDataProvidedResourceUploadSession` (entity, abstract). Properties the service sends beyond these are kept. */
+  /** Graph type `customDataProvidedResourceFile` (complex). Properties the service sends beyond these are kept. */
+  export interface CustomDataProvidedResourceFile {
+    '@odata.type'?: string;
+    /** Identifier of the uploaded file. */
+    id?: string | null;
+    /** Name of the file that was uploaded. */
+    name?: string | null;
+    /** Size of the uploaded file in bytes. */
+    size?: number | null;
+    /** Time at which the file was uploaded. */
+    uploadedDateTime?: string | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `customDataProvidedResourceUploadSession` (entity). Properties the service sends beyond these are kept. */
   export interface CustomDataProvidedResourceUploadSession {
     '@odata.type'?: string;
     /** Identifier. Read-only. */
@@ -2942,17 +3248,45 @@ export declare namespace beta {
     /** DateTime when the upload session was created. */
     createdDateTime?: string | null;
     /** An object containing the context for which this data is being uploaded. */
-    data?: unknown | null;
+    data?: CustomExtensionData | null;
     /** Indicates if all the necessary files have been uploaded to this session. */
     isUploadDone?: boolean | null;
     /** The ID of the context for which data is being uploaded, for example, the Access Review instance ID. */
     referenceId?: string | null;
+    /** The source of the access data. */
+    source?: string | null;
     /** Metadata about the files uploaded in this upload session thus far. */
-    stats?: unknown | null;
+    stats?: CustomDataProvidedResourceUploadStats | null;
     /** Status of the upload session. */
-    status?: unknown | null;
+    status?: CustomDataProvidedResourceUploadStatus | null;
+    /** Schematized form of the expected CSV columns in the uploaded file. */
+    type?: string | null;
     /** The files uploaded during this upload session. */
-    files?: unknown[] | null;
+    files?: CustomDataProvidedResourceFile[] | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `customDataProvidedResourceUploadStats` (complex). Properties the service sends beyond these are kept. */
+  export interface CustomDataProvidedResourceUploadStats {
+    '@odata.type'?: string;
+    /** Number of files uploaded in the upload session. */
+    filesUploaded?: number | null;
+    /** Total bytes uploaded in the upload session. */
+    totalBytesUploaded?: number | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `customExtensionAuthenticationConfiguration` (complex, abstract; subtypes: azureAdPopTokenAuthentication, azureAdTokenAuthentication). Properties the service sends beyond these are kept. */
+  export interface CustomExtensionAuthenticationConfiguration {
+    '@odata.type'?: string;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `customExtensionCallbackConfiguration` (complex; subtypes: accessPackageRequestApprovalStageCallbackConfiguration). Properties the service sends beyond these are kept. */
+  export interface CustomExtensionCallbackConfiguration {
+    '@odata.type'?: string;
+    /** The maximum duration in ISO 8601 format that Microsoft Entra ID will wait for a resume action for the callout it sent to the logic app. */
+    timeoutDuration?: string | null;
     [property: string]: unknown;
   }
 
@@ -2972,8 +3306,24 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
-  /** Graph type `customExtensionData` (complex, abstract; subtypes: accessPackageAssignmentRequestCallbackData). Properties the service sends beyond these are kept. */
+  /** Graph type `customExtensionClientConfiguration` (complex). Properties the service sends beyond these are kept. */
+  export interface CustomExtensionClientConfiguration {
+    '@odata.type'?: string;
+    /** The max duration in milliseconds that Microsoft Entra ID waits for a response from the external app before it shuts down the connection. */
+    timeoutInMilliseconds?: number | null;
+    /** The max number of retries that Microsoft Entra ID makes to the external API. */
+    maximumRetries?: number | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `customExtensionData` (complex, abstract; subtypes: accessPackageAssignmentRequestCallbackData, accessReviewResourceDataUploadSessionContextData). Properties the service sends beyond these are kept. */
   export interface CustomExtensionData {
+    '@odata.type'?: string;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `customExtensionEndpointConfiguration` (complex, abstract; subtypes: logicAppTriggerEndpointConfiguration). Properties the service sends beyond these are kept. */
+  export interface CustomExtensionEndpointConfiguration {
     '@odata.type'?: string;
     [property: string]: unknown;
   }
@@ -3154,6 +3504,16 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `identity` (complex; subtypes: userIdentity). Properties the service sends beyond these are kept. */
+  export interface Identity {
+    '@odata.type'?: string;
+    /** The display name of the identity. */
+    displayName?: string | null;
+    /** Unique identifier for the identity. */
+    id?: string | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `identitySource` (complex; subtypes: azureActiveDirectoryTenant, crossCloudAzureActiveDirectoryTenant, domainIdentitySource, externalDomainFederation, socialIdentitySource). Properties the service sends beyond these are kept. */
   export interface IdentitySource {
     '@odata.type'?: string;
@@ -3168,11 +3528,81 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `keyValuePair` (complex). Properties the service sends beyond these are kept. */
+  export interface KeyValuePair {
+    '@odata.type'?: string;
+    /** Name for this key-value pair. */
+    name?: string | null;
+    /** Value for this key-value pair. */
+    value?: string | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `logicAppTriggerEndpointConfiguration` (complex). Properties the service sends beyond these are kept. */
+  export interface LogicAppTriggerEndpointConfiguration {
+    '@odata.type'?: string;
+    /** The name of the logic app. */
+    logicAppWorkflowName?: string | null;
+    /** The Azure resource group name for the logic app. */
+    resourceGroupName?: string | null;
+    /** Identifier of the Azure subscription for the logic app. */
+    subscriptionId?: string | null;
+    /** The URL to the logic app endpoint that will be triggered. */
+    url?: string | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `moveToCatalogPostRequestBody` (complex). Properties the service sends beyond these are kept. */
   export interface MoveToCatalogPostRequestBody {
     '@odata.type'?: string;
     /** The catalog to move the access package to. */
     catalogId?: string | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `patternedRecurrence` (complex). Properties the service sends beyond these are kept. */
+  export interface PatternedRecurrence {
+    '@odata.type'?: string;
+    /** The frequency of an event. */
+    pattern?: RecurrencePattern | null;
+    /** The duration of an event. */
+    range?: RecurrenceRange | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `recurrencePattern` (complex). Properties the service sends beyond these are kept. */
+  export interface RecurrencePattern {
+    '@odata.type'?: string;
+    /** The day of the month on which the event occurs. */
+    dayOfMonth?: number | null;
+    /** A collection of the days of the week on which the event occurs. */
+    daysOfWeek?: DayOfWeek[] | null;
+    /** The first day of the week. */
+    firstDayOfWeek?: DayOfWeek | null;
+    /** Specifies on which instance of the allowed days specified in daysOfWeek the event occurs. */
+    index?: WeekIndex | null;
+    /** The number of units between occurrences. */
+    interval?: number | null;
+    /** The month in which the event occurs (1-12). */
+    month?: number | null;
+    /** The recurrence pattern type. */
+    type?: RecurrencePatternType | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `recurrenceRange` (complex). Properties the service sends beyond these are kept. */
+  export interface RecurrenceRange {
+    '@odata.type'?: string;
+    /** The date to stop applying the recurrence pattern. */
+    endDate?: string | null;
+    /** The number of times to repeat the event. */
+    numberOfOccurrences?: number | null;
+    /** Time zone for the startDate and endDate properties. */
+    recurrenceTimeZone?: string | null;
+    /** The date to start applying the recurrence pattern. */
+    startDate?: string | null;
+    /** The recurrence range. */
+    type?: RecurrenceRangeType | null;
     [property: string]: unknown;
   }
 
@@ -3192,7 +3622,7 @@ export declare namespace beta {
     /** When the access should expire. */
     expiration?: ExpirationPattern | null;
     /** For recurring access. */
-    recurrence?: unknown | null;
+    recurrence?: PatternedRecurrence | null;
     [property: string]: unknown;
   }
 
@@ -3215,6 +3645,8 @@ export declare namespace beta {
     acceptRequests?: boolean | null;
     /** The users who are allowed to request on this policy, which can be singleUser, groupMembers, and connectedOrganizationMembers. */
     allowedRequestors?: UserSet[] | null;
+    /** Indicates whether a manager can request on behalf of a direct report. */
+    isOnBehalfAllowed?: boolean | null;
     [property: string]: unknown;
   }
 
@@ -3294,6 +3726,20 @@ export declare namespace beta {
     [property: string]: unknown;
   }
 
+  /** Graph type `userIdentity` (complex). Properties the service sends beyond these are kept. */
+  export interface UserIdentity {
+    '@odata.type'?: string;
+    /** The display name of the identity. */
+    displayName?: string | null;
+    /** Unique identifier for the identity. */
+    id?: string | null;
+    /** Indicates the client IP address associated with the user performing the activity. */
+    ipAddress?: string | null;
+    /** The userPrincipalName attribute of the user. */
+    userPrincipalName?: string | null;
+    [property: string]: unknown;
+  }
+
   /** Graph type `userSet` (complex, abstract; subtypes: connectedOrganizationMembers, externalSponsors, groupMembers, internalSponsors, requestorManager, singleUser, targetUserSponsors). Properties the service sends beyond these are kept. */
   export interface UserSet {
     '@odata.type'?: string;
@@ -3306,7 +3752,29 @@ export declare namespace beta {
   export interface VerifiableCredentialSettings {
     '@odata.type'?: string;
     /** The types of verifiable credentials that a requestor must present when requesting an access package that has the policy. */
-    credentialTypes?: unknown[] | null;
+    credentialTypes?: VerifiableCredentialType[] | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `verifiableCredentialType` (complex). Properties the service sends beyond these are kept. */
+  export interface VerifiableCredentialType {
+    '@odata.type'?: string;
+    /** The type of credential issued. */
+    credentialType?: string | null;
+    /** List of the accepted issuers authority as identified in the Microsoft Entra Verified ID service. */
+    issuers?: string[] | null;
+    [property: string]: unknown;
+  }
+
+  /** Graph type `verifiedCredentialData` (complex). Properties the service sends beyond these are kept. */
+  export interface VerifiedCredentialData {
+    '@odata.type'?: string;
+    /** The authority ID for the issuer. */
+    authority?: string | null;
+    /** Key-value pair of claims retrieved from the credentials that the user presented. */
+    claims?: KeyValuePair[] | null;
+    /** The list of credential types provided by the issuer. */
+    type?: string[] | null;
     [property: string]: unknown;
   }
 

@@ -67,3 +67,28 @@ fn wrong_types_are_rejected_with_a_message() {
     assert!(err.to_string().contains("invalid type"), "{err}");
     assert_eq!(<v1::AccessPackage as Model>::TYPE_NAME, "accessPackage");
 }
+
+#[test]
+fn namespaced_subtypes_and_reference_bodies_are_typed() {
+    // `microsoft.graph.customDataProvidedResourcePayloads.*` dispatches like any family.
+    let v = json!({
+        "@odata.type": "#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession",
+        "stats": {"filesUploaded": 1, "totalBytesUploaded": 10331},
+        "data": {"@odata.type": "#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData", "reviewInstanceId": "r1"}
+    });
+    let s: v1::CustomDataProvidedResourceUploadSession = serde_json::from_value(v.clone()).unwrap();
+    let v1::CustomDataProvidedResourceUploadSession::CustomDataProvidedResourceAccessReviewUploadSession(inner) = &s else {
+        panic!("subtype not dispatched: {s:?}")
+    };
+    assert_eq!(inner.stats.as_ref().unwrap().total_bytes_uploaded, Some(10331));
+    assert!(matches!(
+        inner.data.as_deref(),
+        Some(v1::CustomDataProvidedResourcePayloadsData::CustomDataProvidedResourcePayloadsAccessReviewContextData(d))
+            if d.review_instance_id.as_deref() == Some("r1")
+    ));
+    assert_eq!(serde_json::to_value(&s).unwrap(), v);
+    // `@odata.id` is a declared property of a reference body, not an extra.
+    let r: v1::ReferenceCreate = serde_json::from_value(json!({"@odata.id": "https://graph.microsoft.com/v1.0/groups/g"})).unwrap();
+    assert_eq!(r.odata_id.as_deref(), Some("https://graph.microsoft.com/v1.0/groups/g"));
+    assert!(r.extra.is_empty());
+}

@@ -152,6 +152,41 @@ impl ConnectedOrganizationState {
 
 crate::models::support::string_enum!(ConnectedOrganizationState);
 
+/// Graph enum `customDataProvidedResourceUploadStatus`. Values added to the service later are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CustomDataProvidedResourceUploadStatus {
+    Active,
+    Complete,
+    Expired,
+    UnknownFutureValue,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl CustomDataProvidedResourceUploadStatus {
+    pub fn as_str(&self) -> &str {
+        match self {
+            CustomDataProvidedResourceUploadStatus::Active => "active",
+            CustomDataProvidedResourceUploadStatus::Complete => "complete",
+            CustomDataProvidedResourceUploadStatus::Expired => "expired",
+            CustomDataProvidedResourceUploadStatus::UnknownFutureValue => "unknownFutureValue",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "active" => CustomDataProvidedResourceUploadStatus::Active,
+            "complete" => CustomDataProvidedResourceUploadStatus::Complete,
+            "expired" => CustomDataProvidedResourceUploadStatus::Expired,
+            "unknownFutureValue" => CustomDataProvidedResourceUploadStatus::UnknownFutureValue,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+
+crate::models::support::string_enum!(CustomDataProvidedResourceUploadStatus);
+
 /// Graph enum `customExtensionCalloutInstanceStatus`. Values added to the service later are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomExtensionCalloutInstanceStatus {
@@ -193,6 +228,50 @@ impl CustomExtensionCalloutInstanceStatus {
 
 crate::models::support::string_enum!(CustomExtensionCalloutInstanceStatus);
 
+/// Graph enum `dayOfWeek`. Values added to the service later are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DayOfWeek {
+    Sunday,
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DayOfWeek {
+    pub fn as_str(&self) -> &str {
+        match self {
+            DayOfWeek::Sunday => "sunday",
+            DayOfWeek::Monday => "monday",
+            DayOfWeek::Tuesday => "tuesday",
+            DayOfWeek::Wednesday => "wednesday",
+            DayOfWeek::Thursday => "thursday",
+            DayOfWeek::Friday => "friday",
+            DayOfWeek::Saturday => "saturday",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "sunday" => DayOfWeek::Sunday,
+            "monday" => DayOfWeek::Monday,
+            "tuesday" => DayOfWeek::Tuesday,
+            "wednesday" => DayOfWeek::Wednesday,
+            "thursday" => DayOfWeek::Thursday,
+            "friday" => DayOfWeek::Friday,
+            "saturday" => DayOfWeek::Saturday,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+
+crate::models::support::string_enum!(DayOfWeek);
+
 /// Graph enum `expirationPatternType`. Values added to the service later are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExpirationPatternType {
@@ -228,6 +307,79 @@ impl ExpirationPatternType {
 
 crate::models::support::string_enum!(ExpirationPatternType);
 
+/// Graph enum `recurrencePatternType`. Values added to the service later are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecurrencePatternType {
+    Daily,
+    Weekly,
+    AbsoluteMonthly,
+    RelativeMonthly,
+    AbsoluteYearly,
+    RelativeYearly,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RecurrencePatternType {
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecurrencePatternType::Daily => "daily",
+            RecurrencePatternType::Weekly => "weekly",
+            RecurrencePatternType::AbsoluteMonthly => "absoluteMonthly",
+            RecurrencePatternType::RelativeMonthly => "relativeMonthly",
+            RecurrencePatternType::AbsoluteYearly => "absoluteYearly",
+            RecurrencePatternType::RelativeYearly => "relativeYearly",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "daily" => RecurrencePatternType::Daily,
+            "weekly" => RecurrencePatternType::Weekly,
+            "absoluteMonthly" => RecurrencePatternType::AbsoluteMonthly,
+            "relativeMonthly" => RecurrencePatternType::RelativeMonthly,
+            "absoluteYearly" => RecurrencePatternType::AbsoluteYearly,
+            "relativeYearly" => RecurrencePatternType::RelativeYearly,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+
+crate::models::support::string_enum!(RecurrencePatternType);
+
+/// Graph enum `recurrenceRangeType`. Values added to the service later are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecurrenceRangeType {
+    EndDate,
+    NoEnd,
+    Numbered,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RecurrenceRangeType {
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecurrenceRangeType::EndDate => "endDate",
+            RecurrenceRangeType::NoEnd => "noEnd",
+            RecurrenceRangeType::Numbered => "numbered",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "endDate" => RecurrenceRangeType::EndDate,
+            "noEnd" => RecurrenceRangeType::NoEnd,
+            "numbered" => RecurrenceRangeType::Numbered,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+
+crate::models::support::string_enum!(RecurrenceRangeType);
+
 /// Graph enum `socialIdentitySourceType`. Values added to the service later are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SocialIdentitySourceType {
@@ -256,6 +408,44 @@ impl SocialIdentitySourceType {
 }
 
 crate::models::support::string_enum!(SocialIdentitySourceType);
+
+/// Graph enum `weekIndex`. Values added to the service later are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WeekIndex {
+    First,
+    Second,
+    Third,
+    Fourth,
+    Last,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl WeekIndex {
+    pub fn as_str(&self) -> &str {
+        match self {
+            WeekIndex::First => "first",
+            WeekIndex::Second => "second",
+            WeekIndex::Third => "third",
+            WeekIndex::Fourth => "fourth",
+            WeekIndex::Last => "last",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "first" => WeekIndex::First,
+            "second" => WeekIndex::Second,
+            "third" => WeekIndex::Third,
+            "fourth" => WeekIndex::Fourth,
+            "last" => WeekIndex::Last,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+
+crate::models::support::string_enum!(WeekIndex);
 
 /// Graph type `accessPackage` (entity).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -913,6 +1103,10 @@ pub struct AccessPackageAssignmentPolicy {
     pub custom_extension_handlers: Option<Vec<CustomExtensionHandler>>,
     /// The collection of stages when to execute one or more custom access package workflow extensions.
     pub custom_extension_stage_settings: Option<Vec<CustomExtensionStageSetting>>,
+    /// The expiration date for assignments created in this policy.
+    pub expiration: Option<Box<ExpirationPattern>>,
+    /// Settings for verifiable credentials set up through the Microsoft Entra Verified ID service.
+    pub verifiable_credential_settings: Option<Box<VerifiableCredentialSettings>>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -947,6 +1141,8 @@ impl<'de> Deserialize<'de> for AccessPackageAssignmentPolicy {
                         "accessPackage" => take(&mut m, &mut out.access_package, &mut out.extra, "accessPackage")?,
                         "customExtensionHandlers" => take(&mut m, &mut out.custom_extension_handlers, &mut out.extra, "customExtensionHandlers")?,
                         "customExtensionStageSettings" => take(&mut m, &mut out.custom_extension_stage_settings, &mut out.extra, "customExtensionStageSettings")?,
+                        "expiration" => take(&mut m, &mut out.expiration, &mut out.extra, "expiration")?,
+                        "verifiableCredentialSettings" => take(&mut m, &mut out.verifiable_credential_settings, &mut out.extra, "verifiableCredentialSettings")?,
                         _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
                     }
                 }
@@ -978,6 +1174,8 @@ impl Serialize for AccessPackageAssignmentPolicy {
         if let Some(v) = &self.access_package { m.serialize_entry("accessPackage", v)?; }
         if let Some(v) = &self.custom_extension_handlers { m.serialize_entry("customExtensionHandlers", v)?; }
         if let Some(v) = &self.custom_extension_stage_settings { m.serialize_entry("customExtensionStageSettings", v)?; }
+        if let Some(v) = &self.expiration { m.serialize_entry("expiration", v)?; }
+        if let Some(v) = &self.verifiable_credential_settings { m.serialize_entry("verifiableCredentialSettings", v)?; }
         for (k, v) in self.extra.iter() {
             if !self.is_set(k) { m.serialize_entry(k, v)?; }
         }
@@ -1006,6 +1204,8 @@ impl AccessPackageAssignmentPolicy {
             "accessPackage" => self.access_package.is_some(),
             "customExtensionHandlers" => self.custom_extension_handlers.is_some(),
             "customExtensionStageSettings" => self.custom_extension_stage_settings.is_some(),
+            "expiration" => self.expiration.is_some(),
+            "verifiableCredentialSettings" => self.verifiable_credential_settings.is_some(),
             _ => false,
         }
     }
@@ -1020,7 +1220,7 @@ impl Model for AccessPackageAssignmentPolicy {
 
 impl DynModel for AccessPackageAssignmentPolicy {
     fn type_name(&self) -> &'static str { "accessPackageAssignmentPolicy" }
-    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "accessPackageId", snake: "access_package_id" }, FieldName { json: "accessReviewSettings", snake: "access_review_settings" }, FieldName { json: "canExtend", snake: "can_extend" }, FieldName { json: "createdBy", snake: "created_by" }, FieldName { json: "createdDateTime", snake: "created_date_time" }, FieldName { json: "description", snake: "description" }, FieldName { json: "displayName", snake: "display_name" }, FieldName { json: "durationInDays", snake: "duration_in_days" }, FieldName { json: "expirationDateTime", snake: "expiration_date_time" }, FieldName { json: "modifiedBy", snake: "modified_by" }, FieldName { json: "modifiedDateTime", snake: "modified_date_time" }, FieldName { json: "requestApprovalSettings", snake: "request_approval_settings" }, FieldName { json: "requestorSettings", snake: "requestor_settings" }, FieldName { json: "questions", snake: "questions" }, FieldName { json: "accessPackage", snake: "access_package" }, FieldName { json: "customExtensionHandlers", snake: "custom_extension_handlers" }, FieldName { json: "customExtensionStageSettings", snake: "custom_extension_stage_settings" }] }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "accessPackageId", snake: "access_package_id" }, FieldName { json: "accessReviewSettings", snake: "access_review_settings" }, FieldName { json: "canExtend", snake: "can_extend" }, FieldName { json: "createdBy", snake: "created_by" }, FieldName { json: "createdDateTime", snake: "created_date_time" }, FieldName { json: "description", snake: "description" }, FieldName { json: "displayName", snake: "display_name" }, FieldName { json: "durationInDays", snake: "duration_in_days" }, FieldName { json: "expirationDateTime", snake: "expiration_date_time" }, FieldName { json: "modifiedBy", snake: "modified_by" }, FieldName { json: "modifiedDateTime", snake: "modified_date_time" }, FieldName { json: "requestApprovalSettings", snake: "request_approval_settings" }, FieldName { json: "requestorSettings", snake: "requestor_settings" }, FieldName { json: "questions", snake: "questions" }, FieldName { json: "accessPackage", snake: "access_package" }, FieldName { json: "customExtensionHandlers", snake: "custom_extension_handlers" }, FieldName { json: "customExtensionStageSettings", snake: "custom_extension_stage_settings" }, FieldName { json: "expiration", snake: "expiration" }, FieldName { json: "verifiableCredentialSettings", snake: "verifiable_credential_settings" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
@@ -1041,6 +1241,8 @@ impl DynModel for AccessPackageAssignmentPolicy {
             "accessPackage" => got_model(&self.access_package, &self.extra, "accessPackage"),
             "customExtensionHandlers" => got_models(&self.custom_extension_handlers, &self.extra, "customExtensionHandlers"),
             "customExtensionStageSettings" => got_models(&self.custom_extension_stage_settings, &self.extra, "customExtensionStageSettings"),
+            "expiration" => got_model(&self.expiration, &self.extra, "expiration"),
+            "verifiableCredentialSettings" => got_model(&self.verifiable_credential_settings, &self.extra, "verifiableCredentialSettings"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -1077,6 +1279,22 @@ pub struct AccessPackageAssignmentRequest {
     pub access_package: Option<Box<AccessPackage>>,
     /// The subject who requested or, if a direct assignment, was assigned.
     pub requestor: Option<Box<AccessPackageSubject>>,
+    /// For a requestType of userAdd or adminAdd, an access package assignment requested to be created.
+    pub assignment: Option<Box<AccessPackageAssignment>>,
+    /// The date of the end of processing, either successful or failure, of a request.
+    pub completed_date_time: Option<Timestamp>,
+    /// Information about all the custom extension calls that were made during the access package assignment workflow.
+    pub custom_extension_callout_instances: Option<Vec<CustomExtensionCalloutInstance>>,
+    /// A collection of custom workflow extension instances being run on an assignment request.
+    pub custom_extension_handler_instances: Option<Vec<CustomExtensionHandlerInstance>>,
+    /// The time at which the access expires.
+    pub expiration_date_time: Option<Timestamp>,
+    /// The state of the request (submitted, pendingApproval, delivering, delivered, denied, ...).
+    pub state: Option<String>,
+    /// More information on the request processing status.
+    pub status: Option<String>,
+    /// The details of the verifiable credential that the requestor presented.
+    pub verified_credentials_data: Option<Vec<VerifiedCredentialData>>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -1106,6 +1324,14 @@ impl<'de> Deserialize<'de> for AccessPackageAssignmentRequest {
                         "answers" => take(&mut m, &mut out.answers, &mut out.extra, "answers")?,
                         "accessPackage" => take(&mut m, &mut out.access_package, &mut out.extra, "accessPackage")?,
                         "requestor" => take(&mut m, &mut out.requestor, &mut out.extra, "requestor")?,
+                        "assignment" => take(&mut m, &mut out.assignment, &mut out.extra, "assignment")?,
+                        "completedDateTime" => take(&mut m, &mut out.completed_date_time, &mut out.extra, "completedDateTime")?,
+                        "customExtensionCalloutInstances" => take(&mut m, &mut out.custom_extension_callout_instances, &mut out.extra, "customExtensionCalloutInstances")?,
+                        "customExtensionHandlerInstances" => take(&mut m, &mut out.custom_extension_handler_instances, &mut out.extra, "customExtensionHandlerInstances")?,
+                        "expirationDateTime" => take(&mut m, &mut out.expiration_date_time, &mut out.extra, "expirationDateTime")?,
+                        "state" => take(&mut m, &mut out.state, &mut out.extra, "state")?,
+                        "status" => take(&mut m, &mut out.status, &mut out.extra, "status")?,
+                        "verifiedCredentialsData" => take(&mut m, &mut out.verified_credentials_data, &mut out.extra, "verifiedCredentialsData")?,
                         _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
                     }
                 }
@@ -1132,6 +1358,14 @@ impl Serialize for AccessPackageAssignmentRequest {
         if let Some(v) = &self.answers { m.serialize_entry("answers", v)?; }
         if let Some(v) = &self.access_package { m.serialize_entry("accessPackage", v)?; }
         if let Some(v) = &self.requestor { m.serialize_entry("requestor", v)?; }
+        if let Some(v) = &self.assignment { m.serialize_entry("assignment", v)?; }
+        if let Some(v) = &self.completed_date_time { m.serialize_entry("completedDateTime", v)?; }
+        if let Some(v) = &self.custom_extension_callout_instances { m.serialize_entry("customExtensionCalloutInstances", v)?; }
+        if let Some(v) = &self.custom_extension_handler_instances { m.serialize_entry("customExtensionHandlerInstances", v)?; }
+        if let Some(v) = &self.expiration_date_time { m.serialize_entry("expirationDateTime", v)?; }
+        if let Some(v) = &self.state { m.serialize_entry("state", v)?; }
+        if let Some(v) = &self.status { m.serialize_entry("status", v)?; }
+        if let Some(v) = &self.verified_credentials_data { m.serialize_entry("verifiedCredentialsData", v)?; }
         for (k, v) in self.extra.iter() {
             if !self.is_set(k) { m.serialize_entry(k, v)?; }
         }
@@ -1155,6 +1389,14 @@ impl AccessPackageAssignmentRequest {
             "answers" => self.answers.is_some(),
             "accessPackage" => self.access_package.is_some(),
             "requestor" => self.requestor.is_some(),
+            "assignment" => self.assignment.is_some(),
+            "completedDateTime" => self.completed_date_time.is_some(),
+            "customExtensionCalloutInstances" => self.custom_extension_callout_instances.is_some(),
+            "customExtensionHandlerInstances" => self.custom_extension_handler_instances.is_some(),
+            "expirationDateTime" => self.expiration_date_time.is_some(),
+            "state" => self.state.is_some(),
+            "status" => self.status.is_some(),
+            "verifiedCredentialsData" => self.verified_credentials_data.is_some(),
             _ => false,
         }
     }
@@ -1169,7 +1411,7 @@ impl Model for AccessPackageAssignmentRequest {
 
 impl DynModel for AccessPackageAssignmentRequest {
     fn type_name(&self) -> &'static str { "accessPackageAssignmentRequest" }
-    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "completedDate", snake: "completed_date" }, FieldName { json: "createdDateTime", snake: "created_date_time" }, FieldName { json: "isValidationOnly", snake: "is_validation_only" }, FieldName { json: "justification", snake: "justification" }, FieldName { json: "requestState", snake: "request_state" }, FieldName { json: "requestStatus", snake: "request_status" }, FieldName { json: "requestType", snake: "request_type" }, FieldName { json: "schedule", snake: "schedule" }, FieldName { json: "accessPackageAssignment", snake: "access_package_assignment" }, FieldName { json: "answers", snake: "answers" }, FieldName { json: "accessPackage", snake: "access_package" }, FieldName { json: "requestor", snake: "requestor" }] }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "completedDate", snake: "completed_date" }, FieldName { json: "createdDateTime", snake: "created_date_time" }, FieldName { json: "isValidationOnly", snake: "is_validation_only" }, FieldName { json: "justification", snake: "justification" }, FieldName { json: "requestState", snake: "request_state" }, FieldName { json: "requestStatus", snake: "request_status" }, FieldName { json: "requestType", snake: "request_type" }, FieldName { json: "schedule", snake: "schedule" }, FieldName { json: "accessPackageAssignment", snake: "access_package_assignment" }, FieldName { json: "answers", snake: "answers" }, FieldName { json: "accessPackage", snake: "access_package" }, FieldName { json: "requestor", snake: "requestor" }, FieldName { json: "assignment", snake: "assignment" }, FieldName { json: "completedDateTime", snake: "completed_date_time" }, FieldName { json: "customExtensionCalloutInstances", snake: "custom_extension_callout_instances" }, FieldName { json: "customExtensionHandlerInstances", snake: "custom_extension_handler_instances" }, FieldName { json: "expirationDateTime", snake: "expiration_date_time" }, FieldName { json: "state", snake: "state" }, FieldName { json: "status", snake: "status" }, FieldName { json: "verifiedCredentialsData", snake: "verified_credentials_data" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
@@ -1185,6 +1427,14 @@ impl DynModel for AccessPackageAssignmentRequest {
             "answers" => got_models(&self.answers, &self.extra, "answers"),
             "accessPackage" => got_model(&self.access_package, &self.extra, "accessPackage"),
             "requestor" => got_model(&self.requestor, &self.extra, "requestor"),
+            "assignment" => got_model(&self.assignment, &self.extra, "assignment"),
+            "completedDateTime" => got_json(&self.completed_date_time, &self.extra, "completedDateTime"),
+            "customExtensionCalloutInstances" => got_models(&self.custom_extension_callout_instances, &self.extra, "customExtensionCalloutInstances"),
+            "customExtensionHandlerInstances" => got_models(&self.custom_extension_handler_instances, &self.extra, "customExtensionHandlerInstances"),
+            "expirationDateTime" => got_json(&self.expiration_date_time, &self.extra, "expirationDateTime"),
+            "state" => got_json(&self.state, &self.extra, "state"),
+            "status" => got_json(&self.status, &self.extra, "status"),
+            "verifiedCredentialsData" => got_models(&self.verified_credentials_data, &self.extra, "verifiedCredentialsData"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -1201,6 +1451,8 @@ pub struct AccessPackageAssignmentRequestCallbackData {
     pub stage: Option<AccessPackageCustomExtensionStage>,
     /// Allow extension to be able to deny or cancel the request submitted by the requestor.
     pub state: Option<String>,
+    /// Details for the callback.
+    pub custom_extension_stage_instance_detail: Option<String>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -1220,6 +1472,7 @@ impl<'de> Deserialize<'de> for AccessPackageAssignmentRequestCallbackData {
                         "customExtensionStageInstanceId" => take(&mut m, &mut out.custom_extension_stage_instance_id, &mut out.extra, "customExtensionStageInstanceId")?,
                         "stage" => take(&mut m, &mut out.stage, &mut out.extra, "stage")?,
                         "state" => take(&mut m, &mut out.state, &mut out.extra, "state")?,
+                        "customExtensionStageInstanceDetail" => take(&mut m, &mut out.custom_extension_stage_instance_detail, &mut out.extra, "customExtensionStageInstanceDetail")?,
                         _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
                     }
                 }
@@ -1236,6 +1489,7 @@ impl Serialize for AccessPackageAssignmentRequestCallbackData {
         if let Some(v) = &self.custom_extension_stage_instance_id { m.serialize_entry("customExtensionStageInstanceId", v)?; }
         if let Some(v) = &self.stage { m.serialize_entry("stage", v)?; }
         if let Some(v) = &self.state { m.serialize_entry("state", v)?; }
+        if let Some(v) = &self.custom_extension_stage_instance_detail { m.serialize_entry("customExtensionStageInstanceDetail", v)?; }
         for (k, v) in self.extra.iter() {
             if !self.is_set(k) { m.serialize_entry(k, v)?; }
         }
@@ -1249,6 +1503,7 @@ impl AccessPackageAssignmentRequestCallbackData {
             "customExtensionStageInstanceId" => self.custom_extension_stage_instance_id.is_some(),
             "stage" => self.stage.is_some(),
             "state" => self.state.is_some(),
+            "customExtensionStageInstanceDetail" => self.custom_extension_stage_instance_detail.is_some(),
             _ => false,
         }
     }
@@ -1263,12 +1518,13 @@ impl Model for AccessPackageAssignmentRequestCallbackData {
 
 impl DynModel for AccessPackageAssignmentRequestCallbackData {
     fn type_name(&self) -> &'static str { "accessPackageAssignmentRequestCallbackData" }
-    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "customExtensionStageInstanceId", snake: "custom_extension_stage_instance_id" }, FieldName { json: "stage", snake: "stage" }, FieldName { json: "state", snake: "state" }] }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "customExtensionStageInstanceId", snake: "custom_extension_stage_instance_id" }, FieldName { json: "stage", snake: "stage" }, FieldName { json: "state", snake: "state" }, FieldName { json: "customExtensionStageInstanceDetail", snake: "custom_extension_stage_instance_detail" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "customExtensionStageInstanceId" => got_json(&self.custom_extension_stage_instance_id, &self.extra, "customExtensionStageInstanceId"),
             "stage" => got_json(&self.stage, &self.extra, "stage"),
             "state" => got_json(&self.state, &self.extra, "state"),
+            "customExtensionStageInstanceDetail" => got_json(&self.custom_extension_stage_instance_detail, &self.extra, "customExtensionStageInstanceDetail"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -1408,17 +1664,17 @@ pub struct AccessPackageAssignmentRequestWorkflowExtension {
     /// Identifier. Read-only.
     pub id: Option<String>,
     /// Configuration for securing the API call to the logic app.
-    pub authentication_configuration: Option<serde_json::Value>,
+    pub authentication_configuration: Option<Box<CustomExtensionAuthenticationConfiguration>>,
     /// HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed.
-    pub client_configuration: Option<serde_json::Value>,
+    pub client_configuration: Option<Box<CustomExtensionClientConfiguration>>,
     /// The callback configuration for a custom extension.
-    pub callback_configuration: Option<serde_json::Value>,
+    pub callback_configuration: Option<Box<CustomExtensionCallbackConfiguration>>,
     /// Description for the customCalloutExtension object.
     pub description: Option<String>,
     /// Display name for the customCalloutExtension object.
     pub display_name: Option<String>,
     /// The type and details for configuring the endpoint to call the logic app's workflow.
-    pub endpoint_configuration: Option<serde_json::Value>,
+    pub endpoint_configuration: Option<Box<CustomExtensionEndpointConfiguration>>,
     /// The userPrincipalName of the user or identity of the subject that created this resource.
     pub created_by: Option<String>,
     /// When the object was created.
@@ -1517,12 +1773,12 @@ impl DynModel for AccessPackageAssignmentRequestWorkflowExtension {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
-            "authenticationConfiguration" => got_json(&self.authentication_configuration, &self.extra, "authenticationConfiguration"),
-            "clientConfiguration" => got_json(&self.client_configuration, &self.extra, "clientConfiguration"),
-            "callbackConfiguration" => got_json(&self.callback_configuration, &self.extra, "callbackConfiguration"),
+            "authenticationConfiguration" => got_model(&self.authentication_configuration, &self.extra, "authenticationConfiguration"),
+            "clientConfiguration" => got_model(&self.client_configuration, &self.extra, "clientConfiguration"),
+            "callbackConfiguration" => got_model(&self.callback_configuration, &self.extra, "callbackConfiguration"),
             "description" => got_json(&self.description, &self.extra, "description"),
             "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
-            "endpointConfiguration" => got_json(&self.endpoint_configuration, &self.extra, "endpointConfiguration"),
+            "endpointConfiguration" => got_model(&self.endpoint_configuration, &self.extra, "endpointConfiguration"),
             "createdBy" => got_json(&self.created_by, &self.extra, "createdBy"),
             "createdDateTime" => got_json(&self.created_date_time, &self.extra, "createdDateTime"),
             "lastModifiedBy" => got_json(&self.last_modified_by, &self.extra, "lastModifiedBy"),
@@ -1654,17 +1910,17 @@ pub struct AccessPackageAssignmentWorkflowExtension {
     /// Identifier. Read-only.
     pub id: Option<String>,
     /// Configuration for securing the API call to the logic app.
-    pub authentication_configuration: Option<serde_json::Value>,
+    pub authentication_configuration: Option<Box<CustomExtensionAuthenticationConfiguration>>,
     /// HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed.
-    pub client_configuration: Option<serde_json::Value>,
+    pub client_configuration: Option<Box<CustomExtensionClientConfiguration>>,
     /// The callback configuration for a custom extension.
-    pub callback_configuration: Option<serde_json::Value>,
+    pub callback_configuration: Option<Box<CustomExtensionCallbackConfiguration>>,
     /// Description for the customCalloutExtension object.
     pub description: Option<String>,
     /// Display name for the customCalloutExtension object.
     pub display_name: Option<String>,
     /// The type and details for configuring the endpoint to call the logic app's workflow.
-    pub endpoint_configuration: Option<serde_json::Value>,
+    pub endpoint_configuration: Option<Box<CustomExtensionEndpointConfiguration>>,
     /// The userPrincipalName of the user or identity of the subject who created this resource.
     pub created_by: Option<String>,
     /// Entity created datetime.
@@ -1763,12 +2019,12 @@ impl DynModel for AccessPackageAssignmentWorkflowExtension {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
-            "authenticationConfiguration" => got_json(&self.authentication_configuration, &self.extra, "authenticationConfiguration"),
-            "clientConfiguration" => got_json(&self.client_configuration, &self.extra, "clientConfiguration"),
-            "callbackConfiguration" => got_json(&self.callback_configuration, &self.extra, "callbackConfiguration"),
+            "authenticationConfiguration" => got_model(&self.authentication_configuration, &self.extra, "authenticationConfiguration"),
+            "clientConfiguration" => got_model(&self.client_configuration, &self.extra, "clientConfiguration"),
+            "callbackConfiguration" => got_model(&self.callback_configuration, &self.extra, "callbackConfiguration"),
             "description" => got_json(&self.description, &self.extra, "description"),
             "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
-            "endpointConfiguration" => got_json(&self.endpoint_configuration, &self.extra, "endpointConfiguration"),
+            "endpointConfiguration" => got_model(&self.endpoint_configuration, &self.extra, "endpointConfiguration"),
             "createdBy" => got_json(&self.created_by, &self.extra, "createdBy"),
             "createdDateTime" => got_json(&self.created_date_time, &self.extra, "createdDateTime"),
             "lastModifiedBy" => got_json(&self.last_modified_by, &self.extra, "lastModifiedBy"),
@@ -2384,6 +2640,78 @@ impl From<AccessPackageTextInputQuestion> for AccessPackageQuestion {
     fn from(x: AccessPackageTextInputQuestion) -> Self { AccessPackageQuestion::AccessPackageTextInputQuestion(x) }
 }
 
+/// Graph type `accessPackageRequestApprovalStageCallbackConfiguration` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessPackageRequestApprovalStageCallbackConfiguration {
+    /// The maximum duration in ISO 8601 format that Microsoft Entra ID will wait for a resume action for the callout it sent to the logic app.
+    pub timeout_duration: Option<IsoDuration>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AccessPackageRequestApprovalStageCallbackConfiguration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AccessPackageRequestApprovalStageCallbackConfiguration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a accessPackageRequestApprovalStageCallbackConfiguration object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AccessPackageRequestApprovalStageCallbackConfiguration::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "timeoutDuration" => take(&mut m, &mut out.timeout_duration, &mut out.extra, "timeoutDuration")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AccessPackageRequestApprovalStageCallbackConfiguration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.timeout_duration { m.serialize_entry("timeoutDuration", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AccessPackageRequestApprovalStageCallbackConfiguration {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "timeoutDuration" => self.timeout_duration.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for AccessPackageRequestApprovalStageCallbackConfiguration {
+    const TYPE_NAME: &'static str = "accessPackageRequestApprovalStageCallbackConfiguration";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AccessPackageRequestApprovalStageCallbackConfiguration {
+    fn type_name(&self) -> &'static str { "accessPackageRequestApprovalStageCallbackConfiguration" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "timeoutDuration", snake: "timeout_duration" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "timeoutDuration" => got_json(&self.timeout_duration, &self.extra, "timeoutDuration"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `accessPackageResource` (entity).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccessPackageResource {
@@ -2546,7 +2874,7 @@ pub struct AccessPackageResourceAttribute {
     /// Unique identifier for the attribute.
     pub id: Option<String>,
     /// Specifies whether or not an existing attribute value can be edited by the requester.
-    pub is_editable: Option<String>,
+    pub is_editable: Option<bool>,
     /// Specifies whether the attribute will remain in the end system after an assignment ends.
     pub is_persisted_on_assignment_removal: Option<bool>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
@@ -2976,7 +3304,7 @@ pub struct AccessPackageResourceEnvironment {
     /// Identifier. Read-only.
     pub id: Option<String>,
     /// Connection information of an environment used to connect to a resource.
-    pub connection_info: Option<serde_json::Value>,
+    pub connection_info: Option<Box<ConnectionInfo>>,
     /// The display name of the user that created this object.
     pub created_by: Option<String>,
     /// The date and time that this object was created.
@@ -3090,7 +3418,7 @@ impl DynModel for AccessPackageResourceEnvironment {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
-            "connectionInfo" => got_json(&self.connection_info, &self.extra, "connectionInfo"),
+            "connectionInfo" => got_model(&self.connection_info, &self.extra, "connectionInfo"),
             "createdBy" => got_json(&self.created_by, &self.extra, "createdBy"),
             "createdDateTime" => got_json(&self.created_date_time, &self.extra, "createdDateTime"),
             "description" => got_json(&self.description, &self.extra, "description"),
@@ -3131,6 +3459,8 @@ pub struct AccessPackageResourceRequest {
     pub access_package_resource: Option<Box<AccessPackageResource>>,
     /// Read-only.
     pub requestor: Option<Box<AccessPackageSubject>>,
+    /// If set, the request is processed immediately.
+    pub execute_immediately: Option<bool>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -3157,6 +3487,7 @@ impl<'de> Deserialize<'de> for AccessPackageResourceRequest {
                         "requestType" => take(&mut m, &mut out.request_type, &mut out.extra, "requestType")?,
                         "accessPackageResource" => take(&mut m, &mut out.access_package_resource, &mut out.extra, "accessPackageResource")?,
                         "requestor" => take(&mut m, &mut out.requestor, &mut out.extra, "requestor")?,
+                        "executeImmediately" => take(&mut m, &mut out.execute_immediately, &mut out.extra, "executeImmediately")?,
                         _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
                     }
                 }
@@ -3180,6 +3511,7 @@ impl Serialize for AccessPackageResourceRequest {
         if let Some(v) = &self.request_type { m.serialize_entry("requestType", v)?; }
         if let Some(v) = &self.access_package_resource { m.serialize_entry("accessPackageResource", v)?; }
         if let Some(v) = &self.requestor { m.serialize_entry("requestor", v)?; }
+        if let Some(v) = &self.execute_immediately { m.serialize_entry("executeImmediately", v)?; }
         for (k, v) in self.extra.iter() {
             if !self.is_set(k) { m.serialize_entry(k, v)?; }
         }
@@ -3200,6 +3532,7 @@ impl AccessPackageResourceRequest {
             "requestType" => self.request_type.is_some(),
             "accessPackageResource" => self.access_package_resource.is_some(),
             "requestor" => self.requestor.is_some(),
+            "executeImmediately" => self.execute_immediately.is_some(),
             _ => false,
         }
     }
@@ -3214,7 +3547,7 @@ impl Model for AccessPackageResourceRequest {
 
 impl DynModel for AccessPackageResourceRequest {
     fn type_name(&self) -> &'static str { "accessPackageResourceRequest" }
-    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "catalogId", snake: "catalog_id" }, FieldName { json: "expirationDateTime", snake: "expiration_date_time" }, FieldName { json: "isValidationOnly", snake: "is_validation_only" }, FieldName { json: "justification", snake: "justification" }, FieldName { json: "requestState", snake: "request_state" }, FieldName { json: "requestStatus", snake: "request_status" }, FieldName { json: "requestType", snake: "request_type" }, FieldName { json: "accessPackageResource", snake: "access_package_resource" }, FieldName { json: "requestor", snake: "requestor" }] }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "catalogId", snake: "catalog_id" }, FieldName { json: "expirationDateTime", snake: "expiration_date_time" }, FieldName { json: "isValidationOnly", snake: "is_validation_only" }, FieldName { json: "justification", snake: "justification" }, FieldName { json: "requestState", snake: "request_state" }, FieldName { json: "requestStatus", snake: "request_status" }, FieldName { json: "requestType", snake: "request_type" }, FieldName { json: "accessPackageResource", snake: "access_package_resource" }, FieldName { json: "requestor", snake: "requestor" }, FieldName { json: "executeImmediately", snake: "execute_immediately" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
@@ -3227,6 +3560,7 @@ impl DynModel for AccessPackageResourceRequest {
             "requestType" => got_json(&self.request_type, &self.extra, "requestType"),
             "accessPackageResource" => got_model(&self.access_package_resource, &self.extra, "accessPackageResource"),
             "requestor" => got_model(&self.requestor, &self.extra, "requestor"),
+            "executeImmediately" => got_json(&self.execute_immediately, &self.extra, "executeImmediately"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -3583,6 +3917,12 @@ pub struct AccessPackageSubject {
     pub connected_organization_id: Option<String>,
     /// The connected organization of the subject.
     pub connected_organization: Option<Box<ConnectedOrganization>>,
+    /// Not supported.
+    pub alt_sec_id: Option<String>,
+    /// A string representation of the principal's security identifier, if known.
+    pub on_premises_security_identifier: Option<String>,
+    /// The lifecycle of the subject user, if a guest (notDefined, notGoverned, governed, unknownFutureValue).
+    pub subject_lifecycle: Option<String>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -3607,6 +3947,9 @@ impl<'de> Deserialize<'de> for AccessPackageSubject {
                         "type" => take(&mut m, &mut out.r#type, &mut out.extra, "type")?,
                         "connectedOrganizationId" => take(&mut m, &mut out.connected_organization_id, &mut out.extra, "connectedOrganizationId")?,
                         "connectedOrganization" => take(&mut m, &mut out.connected_organization, &mut out.extra, "connectedOrganization")?,
+                        "altSecId" => take(&mut m, &mut out.alt_sec_id, &mut out.extra, "altSecId")?,
+                        "onPremisesSecurityIdentifier" => take(&mut m, &mut out.on_premises_security_identifier, &mut out.extra, "onPremisesSecurityIdentifier")?,
+                        "subjectLifecycle" => take(&mut m, &mut out.subject_lifecycle, &mut out.extra, "subjectLifecycle")?,
                         _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
                     }
                 }
@@ -3628,6 +3971,9 @@ impl Serialize for AccessPackageSubject {
         if let Some(v) = &self.r#type { m.serialize_entry("type", v)?; }
         if let Some(v) = &self.connected_organization_id { m.serialize_entry("connectedOrganizationId", v)?; }
         if let Some(v) = &self.connected_organization { m.serialize_entry("connectedOrganization", v)?; }
+        if let Some(v) = &self.alt_sec_id { m.serialize_entry("altSecId", v)?; }
+        if let Some(v) = &self.on_premises_security_identifier { m.serialize_entry("onPremisesSecurityIdentifier", v)?; }
+        if let Some(v) = &self.subject_lifecycle { m.serialize_entry("subjectLifecycle", v)?; }
         for (k, v) in self.extra.iter() {
             if !self.is_set(k) { m.serialize_entry(k, v)?; }
         }
@@ -3646,6 +3992,9 @@ impl AccessPackageSubject {
             "type" => self.r#type.is_some(),
             "connectedOrganizationId" => self.connected_organization_id.is_some(),
             "connectedOrganization" => self.connected_organization.is_some(),
+            "altSecId" => self.alt_sec_id.is_some(),
+            "onPremisesSecurityIdentifier" => self.on_premises_security_identifier.is_some(),
+            "subjectLifecycle" => self.subject_lifecycle.is_some(),
             _ => false,
         }
     }
@@ -3660,7 +4009,7 @@ impl Model for AccessPackageSubject {
 
 impl DynModel for AccessPackageSubject {
     fn type_name(&self) -> &'static str { "accessPackageSubject" }
-    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "displayName", snake: "display_name" }, FieldName { json: "email", snake: "email" }, FieldName { json: "objectId", snake: "object_id" }, FieldName { json: "principalName", snake: "principal_name" }, FieldName { json: "type", snake: "type" }, FieldName { json: "connectedOrganizationId", snake: "connected_organization_id" }, FieldName { json: "connectedOrganization", snake: "connected_organization" }] }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "displayName", snake: "display_name" }, FieldName { json: "email", snake: "email" }, FieldName { json: "objectId", snake: "object_id" }, FieldName { json: "principalName", snake: "principal_name" }, FieldName { json: "type", snake: "type" }, FieldName { json: "connectedOrganizationId", snake: "connected_organization_id" }, FieldName { json: "connectedOrganization", snake: "connected_organization" }, FieldName { json: "altSecId", snake: "alt_sec_id" }, FieldName { json: "onPremisesSecurityIdentifier", snake: "on_premises_security_identifier" }, FieldName { json: "subjectLifecycle", snake: "subject_lifecycle" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
@@ -3671,6 +4020,9 @@ impl DynModel for AccessPackageSubject {
             "type" => got_json(&self.r#type, &self.extra, "type"),
             "connectedOrganizationId" => got_json(&self.connected_organization_id, &self.extra, "connectedOrganizationId"),
             "connectedOrganization" => got_model(&self.connected_organization, &self.extra, "connectedOrganization"),
+            "altSecId" => got_json(&self.alt_sec_id, &self.extra, "altSecId"),
+            "onPremisesSecurityIdentifier" => got_json(&self.on_premises_security_identifier, &self.extra, "onPremisesSecurityIdentifier"),
+            "subjectLifecycle" => got_json(&self.subject_lifecycle, &self.extra, "subjectLifecycle"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -3683,10 +4035,12 @@ impl DynModel for AccessPackageSubject {
 pub struct AccessPackageSuggestion {
     /// Identifier. Read-only.
     pub id: Option<String>,
-    /// A collection of reasons why this access package is being suggested to the user.
-    pub reasons: Option<Vec<AccessPackageSuggestionReason>>,
-    /// The access package information for the suggested package.
-    pub access_package: Option<serde_json::Value>,
+    /// The identifier of the suggested access package.
+    pub access_package_id: Option<String>,
+    /// Why the access package is suggested.
+    pub access_package_suggestion_reasons: Option<Vec<AccessPackageSuggestionReason>>,
+    /// The suggested access package.
+    pub available_access_package: Option<Box<AvailableAccessPackage>>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -3704,8 +4058,9 @@ impl<'de> Deserialize<'de> for AccessPackageSuggestion {
                 while let Some(k) = m.next_key::<Key<'de>>()? {
                     match k.as_str() {
                         "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
-                        "reasons" => take(&mut m, &mut out.reasons, &mut out.extra, "reasons")?,
-                        "accessPackage" => take(&mut m, &mut out.access_package, &mut out.extra, "accessPackage")?,
+                        "accessPackageId" => take(&mut m, &mut out.access_package_id, &mut out.extra, "accessPackageId")?,
+                        "accessPackageSuggestionReasons" => take(&mut m, &mut out.access_package_suggestion_reasons, &mut out.extra, "accessPackageSuggestionReasons")?,
+                        "availableAccessPackage" => take(&mut m, &mut out.available_access_package, &mut out.extra, "availableAccessPackage")?,
                         _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
                     }
                 }
@@ -3720,8 +4075,9 @@ impl Serialize for AccessPackageSuggestion {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
-        if let Some(v) = &self.reasons { m.serialize_entry("reasons", v)?; }
-        if let Some(v) = &self.access_package { m.serialize_entry("accessPackage", v)?; }
+        if let Some(v) = &self.access_package_id { m.serialize_entry("accessPackageId", v)?; }
+        if let Some(v) = &self.access_package_suggestion_reasons { m.serialize_entry("accessPackageSuggestionReasons", v)?; }
+        if let Some(v) = &self.available_access_package { m.serialize_entry("availableAccessPackage", v)?; }
         for (k, v) in self.extra.iter() {
             if !self.is_set(k) { m.serialize_entry(k, v)?; }
         }
@@ -3733,8 +4089,9 @@ impl AccessPackageSuggestion {
     fn is_set(&self, json_name: &str) -> bool {
         match json_name {
             "id" => self.id.is_some(),
-            "reasons" => self.reasons.is_some(),
-            "accessPackage" => self.access_package.is_some(),
+            "accessPackageId" => self.access_package_id.is_some(),
+            "accessPackageSuggestionReasons" => self.access_package_suggestion_reasons.is_some(),
+            "availableAccessPackage" => self.available_access_package.is_some(),
             _ => false,
         }
     }
@@ -3749,12 +4106,13 @@ impl Model for AccessPackageSuggestion {
 
 impl DynModel for AccessPackageSuggestion {
     fn type_name(&self) -> &'static str { "accessPackageSuggestion" }
-    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "reasons", snake: "reasons" }, FieldName { json: "accessPackage", snake: "access_package" }] }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "accessPackageId", snake: "access_package_id" }, FieldName { json: "accessPackageSuggestionReasons", snake: "access_package_suggestion_reasons" }, FieldName { json: "availableAccessPackage", snake: "available_access_package" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
-            "reasons" => got_models(&self.reasons, &self.extra, "reasons"),
-            "accessPackage" => got_json(&self.access_package, &self.extra, "accessPackage"),
+            "accessPackageId" => got_json(&self.access_package_id, &self.extra, "accessPackageId"),
+            "accessPackageSuggestionReasons" => got_models(&self.access_package_suggestion_reasons, &self.extra, "accessPackageSuggestionReasons"),
+            "availableAccessPackage" => got_model(&self.available_access_package, &self.extra, "availableAccessPackage"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -3906,7 +4264,7 @@ impl From<AccessPackageSuggestionSelfAssignmentHistoryBased> for AccessPackageSu
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccessPackageSuggestionRelatedPeopleBased {
     /// A collection of identities representing people related to the current user who may have access to similar resources.
-    pub related_people: Option<Vec<serde_json::Value>>,
+    pub related_people: Option<Vec<Identity>>,
     /// The number of related people who have assignments to this access package.
     pub related_people_assignment_count: Option<i32>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
@@ -3971,7 +4329,7 @@ impl DynModel for AccessPackageSuggestionRelatedPeopleBased {
     fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "relatedPeople", snake: "related_people" }, FieldName { json: "relatedPeopleAssignmentCount", snake: "related_people_assignment_count" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
-            "relatedPeople" => got_json(&self.related_people, &self.extra, "relatedPeople"),
+            "relatedPeople" => got_models(&self.related_people, &self.extra, "relatedPeople"),
             "relatedPeopleAssignmentCount" => got_json(&self.related_people_assignment_count, &self.extra, "relatedPeopleAssignmentCount"),
             other => got_extra(&self.extra, other),
         }
@@ -4225,6 +4583,84 @@ impl DynModel for AccessPackageUserDirectoryAttributeStore {
     fn fields(&self) -> &'static [FieldName] { &[] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `accessReviewResourceDataUploadSessionContextData` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessReviewResourceDataUploadSessionContextData {
+    /// The identifier of the access review.
+    pub access_review_id: Option<String>,
+    /// The identifier of the access review instance.
+    pub access_review_instance_id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AccessReviewResourceDataUploadSessionContextData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AccessReviewResourceDataUploadSessionContextData;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a accessReviewResourceDataUploadSessionContextData object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AccessReviewResourceDataUploadSessionContextData::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "accessReviewId" => take(&mut m, &mut out.access_review_id, &mut out.extra, "accessReviewId")?,
+                        "accessReviewInstanceId" => take(&mut m, &mut out.access_review_instance_id, &mut out.extra, "accessReviewInstanceId")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AccessReviewResourceDataUploadSessionContextData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.access_review_id { m.serialize_entry("accessReviewId", v)?; }
+        if let Some(v) = &self.access_review_instance_id { m.serialize_entry("accessReviewInstanceId", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AccessReviewResourceDataUploadSessionContextData {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "accessReviewId" => self.access_review_id.is_some(),
+            "accessReviewInstanceId" => self.access_review_instance_id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for AccessReviewResourceDataUploadSessionContextData {
+    const TYPE_NAME: &'static str = "accessReviewResourceDataUploadSessionContextData";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.accessReviewResourceDataUploadSessionContextData";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AccessReviewResourceDataUploadSessionContextData {
+    fn type_name(&self) -> &'static str { "accessReviewResourceDataUploadSessionContextData" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "accessReviewId", snake: "access_review_id" }, FieldName { json: "accessReviewInstanceId", snake: "access_review_instance_id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "accessReviewId" => got_json(&self.access_review_id, &self.extra, "accessReviewId"),
+            "accessReviewInstanceId" => got_json(&self.access_review_instance_id, &self.extra, "accessReviewInstanceId"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -4528,7 +4964,7 @@ pub struct ApprovalStep {
     /// The result of this approval record.
     pub review_result: Option<String>,
     /// The identifier of the reviewer.
-    pub reviewed_by: Option<Vec<serde_json::Value>>,
+    pub reviewed_by: Option<Vec<UserIdentity>>,
     /// The date and time when a decision was recorded.
     pub reviewed_date_time: Option<Timestamp>,
     /// The step status.
@@ -4623,7 +5059,7 @@ impl DynModel for ApprovalStep {
             "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
             "justification" => got_json(&self.justification, &self.extra, "justification"),
             "reviewResult" => got_json(&self.review_result, &self.extra, "reviewResult"),
-            "reviewedBy" => got_json(&self.reviewed_by, &self.extra, "reviewedBy"),
+            "reviewedBy" => got_models(&self.reviewed_by, &self.extra, "reviewedBy"),
             "reviewedDateTime" => got_json(&self.reviewed_date_time, &self.extra, "reviewedDateTime"),
             "status" => got_json(&self.status, &self.extra, "status"),
             "approval" => got_models(&self.approval, &self.extra, "approval"),
@@ -4754,6 +5190,90 @@ impl DynModel for AssignmentReviewSettings {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `availableAccessPackage` (entity).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AvailableAccessPackage {
+    /// Identifier. Read-only.
+    pub id: Option<String>,
+    /// The description of the access package.
+    pub description: Option<String>,
+    /// The display name of the access package.
+    pub display_name: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AvailableAccessPackage {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AvailableAccessPackage;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a availableAccessPackage object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AvailableAccessPackage::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        "description" => take(&mut m, &mut out.description, &mut out.extra, "description")?,
+                        "displayName" => take(&mut m, &mut out.display_name, &mut out.extra, "displayName")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AvailableAccessPackage {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        if let Some(v) = &self.description { m.serialize_entry("description", v)?; }
+        if let Some(v) = &self.display_name { m.serialize_entry("displayName", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AvailableAccessPackage {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "id" => self.id.is_some(),
+            "description" => self.description.is_some(),
+            "displayName" => self.display_name.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for AvailableAccessPackage {
+    const TYPE_NAME: &'static str = "availableAccessPackage";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.availableAccessPackage";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AvailableAccessPackage {
+    fn type_name(&self) -> &'static str { "availableAccessPackage" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "description", snake: "description" }, FieldName { json: "displayName", snake: "display_name" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "id" => got_json(&self.id, &self.extra, "id"),
+            "description" => got_json(&self.description, &self.extra, "description"),
+            "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `azureActiveDirectoryTenant` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AzureActiveDirectoryTenant {
@@ -4825,6 +5345,144 @@ impl DynModel for AzureActiveDirectoryTenant {
         match json_name {
             "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
             "tenantId" => got_json(&self.tenant_id, &self.extra, "tenantId"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `azureAdPopTokenAuthentication` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AzureAdPopTokenAuthentication {
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AzureAdPopTokenAuthentication {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AzureAdPopTokenAuthentication;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a azureAdPopTokenAuthentication object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AzureAdPopTokenAuthentication::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AzureAdPopTokenAuthentication {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AzureAdPopTokenAuthentication {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            _ => false,
+        }
+    }
+}
+
+impl Model for AzureAdPopTokenAuthentication {
+    const TYPE_NAME: &'static str = "azureAdPopTokenAuthentication";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdPopTokenAuthentication";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AzureAdPopTokenAuthentication {
+    fn type_name(&self) -> &'static str { "azureAdPopTokenAuthentication" }
+    fn fields(&self) -> &'static [FieldName] { &[] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `azureAdTokenAuthentication` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AzureAdTokenAuthentication {
+    /// The **appID** of the Azure AD application to use to authenticate a logic app with a custom access package workflow extension.
+    pub resource_id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AzureAdTokenAuthentication {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AzureAdTokenAuthentication;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a azureAdTokenAuthentication object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AzureAdTokenAuthentication::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "resourceId" => take(&mut m, &mut out.resource_id, &mut out.extra, "resourceId")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AzureAdTokenAuthentication {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.resource_id { m.serialize_entry("resourceId", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AzureAdTokenAuthentication {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "resourceId" => self.resource_id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for AzureAdTokenAuthentication {
+    const TYPE_NAME: &'static str = "azureAdTokenAuthentication";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdTokenAuthentication";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AzureAdTokenAuthentication {
+    fn type_name(&self) -> &'static str { "azureAdTokenAuthentication" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "resourceId", snake: "resource_id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "resourceId" => got_json(&self.resource_id, &self.extra, "resourceId"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -5048,6 +5706,78 @@ impl DynModel for ConnectedOrganizationMembers {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `connectionInfo` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConnectionInfo {
+    /// The endpoint that is used by Entitlement Management to communicate with the access package resource.
+    pub url: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for ConnectionInfo {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ConnectionInfo;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a connectionInfo object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = ConnectionInfo::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "url" => take(&mut m, &mut out.url, &mut out.extra, "url")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for ConnectionInfo {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.url { m.serialize_entry("url", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl ConnectionInfo {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "url" => self.url.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for ConnectionInfo {
+    const TYPE_NAME: &'static str = "connectionInfo";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.connectionInfo";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for ConnectionInfo {
+    fn type_name(&self) -> &'static str { "connectionInfo" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "url", snake: "url" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "url" => got_json(&self.url, &self.extra, "url"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `crossCloudAzureActiveDirectoryTenant` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CrossCloudAzureActiveDirectoryTenant {
@@ -5138,17 +5868,17 @@ pub struct CustomAccessPackageWorkflowExtension {
     /// Identifier. Read-only.
     pub id: Option<String>,
     /// Configuration for securing the API call to the logic app.
-    pub authentication_configuration: Option<serde_json::Value>,
+    pub authentication_configuration: Option<Box<CustomExtensionAuthenticationConfiguration>>,
     /// HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed.
-    pub client_configuration: Option<serde_json::Value>,
+    pub client_configuration: Option<Box<CustomExtensionClientConfiguration>>,
     /// The callback configuration for a custom extension.
-    pub callback_configuration: Option<serde_json::Value>,
+    pub callback_configuration: Option<Box<CustomExtensionCallbackConfiguration>>,
     /// Description for the customCalloutExtension object.
     pub description: Option<String>,
     /// Display name for the customCalloutExtension object.
     pub display_name: Option<String>,
     /// The type and details for configuring the endpoint to call the logic app's workflow.
-    pub endpoint_configuration: Option<serde_json::Value>,
+    pub endpoint_configuration: Option<Box<CustomExtensionEndpointConfiguration>>,
     /// Represents date and time information using ISO 8601 format and is always in UTC time.
     pub created_date_time: Option<Timestamp>,
     /// Represents date and time information using ISO 8601 format and is always in UTC time.
@@ -5237,12 +5967,12 @@ impl DynModel for CustomAccessPackageWorkflowExtension {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
-            "authenticationConfiguration" => got_json(&self.authentication_configuration, &self.extra, "authenticationConfiguration"),
-            "clientConfiguration" => got_json(&self.client_configuration, &self.extra, "clientConfiguration"),
-            "callbackConfiguration" => got_json(&self.callback_configuration, &self.extra, "callbackConfiguration"),
+            "authenticationConfiguration" => got_model(&self.authentication_configuration, &self.extra, "authenticationConfiguration"),
+            "clientConfiguration" => got_model(&self.client_configuration, &self.extra, "clientConfiguration"),
+            "callbackConfiguration" => got_model(&self.callback_configuration, &self.extra, "callbackConfiguration"),
             "description" => got_json(&self.description, &self.extra, "description"),
             "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
-            "endpointConfiguration" => got_json(&self.endpoint_configuration, &self.extra, "endpointConfiguration"),
+            "endpointConfiguration" => got_model(&self.endpoint_configuration, &self.extra, "endpointConfiguration"),
             "createdDateTime" => got_json(&self.created_date_time, &self.extra, "createdDateTime"),
             "lastModifiedDateTime" => got_json(&self.last_modified_date_time, &self.extra, "lastModifiedDateTime"),
             other => got_extra(&self.extra, other),
@@ -5258,17 +5988,17 @@ pub struct CustomCalloutExtensionBase {
     /// Identifier. Read-only.
     pub id: Option<String>,
     /// Configuration for securing the API call to the logic app.
-    pub authentication_configuration: Option<serde_json::Value>,
+    pub authentication_configuration: Option<Box<CustomExtensionAuthenticationConfiguration>>,
     /// HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed.
-    pub client_configuration: Option<serde_json::Value>,
+    pub client_configuration: Option<Box<CustomExtensionClientConfiguration>>,
     /// The callback configuration for a custom extension.
-    pub callback_configuration: Option<serde_json::Value>,
+    pub callback_configuration: Option<Box<CustomExtensionCallbackConfiguration>>,
     /// Description for the customCalloutExtension object.
     pub description: Option<String>,
     /// Display name for the customCalloutExtension object.
     pub display_name: Option<String>,
     /// The type and details for configuring the endpoint to call the logic app's workflow.
-    pub endpoint_configuration: Option<serde_json::Value>,
+    pub endpoint_configuration: Option<Box<CustomExtensionEndpointConfiguration>>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -5347,12 +6077,12 @@ impl DynModel for CustomCalloutExtensionBase {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
-            "authenticationConfiguration" => got_json(&self.authentication_configuration, &self.extra, "authenticationConfiguration"),
-            "clientConfiguration" => got_json(&self.client_configuration, &self.extra, "clientConfiguration"),
-            "callbackConfiguration" => got_json(&self.callback_configuration, &self.extra, "callbackConfiguration"),
+            "authenticationConfiguration" => got_model(&self.authentication_configuration, &self.extra, "authenticationConfiguration"),
+            "clientConfiguration" => got_model(&self.client_configuration, &self.extra, "clientConfiguration"),
+            "callbackConfiguration" => got_model(&self.callback_configuration, &self.extra, "callbackConfiguration"),
             "description" => got_json(&self.description, &self.extra, "description"),
             "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
-            "endpointConfiguration" => got_json(&self.endpoint_configuration, &self.extra, "endpointConfiguration"),
+            "endpointConfiguration" => got_model(&self.endpoint_configuration, &self.extra, "endpointConfiguration"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -5452,6 +6182,96 @@ impl From<CustomAccessPackageWorkflowExtension> for CustomCalloutExtension {
     fn from(x: CustomAccessPackageWorkflowExtension) -> Self { CustomCalloutExtension::CustomAccessPackageWorkflowExtension(x) }
 }
 
+/// Graph type `customDataProvidedResourceFile` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomDataProvidedResourceFile {
+    /// Identifier of the uploaded file.
+    pub id: Option<String>,
+    /// Name of the file that was uploaded.
+    pub name: Option<String>,
+    /// Size of the uploaded file in bytes.
+    pub size: Option<i64>,
+    /// Time at which the file was uploaded.
+    pub uploaded_date_time: Option<Timestamp>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourceFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomDataProvidedResourceFile;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customDataProvidedResourceFile object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomDataProvidedResourceFile::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        "name" => take(&mut m, &mut out.name, &mut out.extra, "name")?,
+                        "size" => take(&mut m, &mut out.size, &mut out.extra, "size")?,
+                        "uploadedDateTime" => take(&mut m, &mut out.uploaded_date_time, &mut out.extra, "uploadedDateTime")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourceFile {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        if let Some(v) = &self.name { m.serialize_entry("name", v)?; }
+        if let Some(v) = &self.size { m.serialize_entry("size", v)?; }
+        if let Some(v) = &self.uploaded_date_time { m.serialize_entry("uploadedDateTime", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomDataProvidedResourceFile {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "id" => self.id.is_some(),
+            "name" => self.name.is_some(),
+            "size" => self.size.is_some(),
+            "uploadedDateTime" => self.uploaded_date_time.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomDataProvidedResourceFile {
+    const TYPE_NAME: &'static str = "customDataProvidedResourceFile";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceFile";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomDataProvidedResourceFile {
+    fn type_name(&self) -> &'static str { "customDataProvidedResourceFile" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "name", snake: "name" }, FieldName { json: "size", snake: "size" }, FieldName { json: "uploadedDateTime", snake: "uploaded_date_time" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "id" => got_json(&self.id, &self.extra, "id"),
+            "name" => got_json(&self.name, &self.extra, "name"),
+            "size" => got_json(&self.size, &self.extra, "size"),
+            "uploadedDateTime" => got_json(&self.uploaded_date_time, &self.extra, "uploadedDateTime"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `customDataProvidedResourceUploadSession` (entity).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomDataProvidedResourceUploadSession {
@@ -5460,17 +6280,21 @@ pub struct CustomDataProvidedResourceUploadSession {
     /// DateTime when the upload session was created.
     pub created_date_time: Option<Timestamp>,
     /// An object containing the context for which this data is being uploaded.
-    pub data: Option<serde_json::Value>,
+    pub data: Option<Box<CustomExtensionData>>,
     /// Indicates if all the necessary files have been uploaded to this session.
     pub is_upload_done: Option<bool>,
     /// The ID of the context for which data is being uploaded, for example, the Access Review instance ID.
     pub reference_id: Option<String>,
+    /// The source of the access data.
+    pub source: Option<String>,
     /// Metadata about the files uploaded in this upload session thus far.
-    pub stats: Option<serde_json::Value>,
+    pub stats: Option<Box<CustomDataProvidedResourceUploadStats>>,
     /// Status of the upload session.
-    pub status: Option<serde_json::Value>,
+    pub status: Option<CustomDataProvidedResourceUploadStatus>,
+    /// Schematized form of the expected CSV columns in the uploaded file.
+    pub r#type: Option<String>,
     /// The files uploaded during this upload session.
-    pub files: Option<Vec<serde_json::Value>>,
+    pub files: Option<Vec<CustomDataProvidedResourceFile>>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -5492,8 +6316,10 @@ impl<'de> Deserialize<'de> for CustomDataProvidedResourceUploadSession {
                         "data" => take(&mut m, &mut out.data, &mut out.extra, "data")?,
                         "isUploadDone" => take(&mut m, &mut out.is_upload_done, &mut out.extra, "isUploadDone")?,
                         "referenceId" => take(&mut m, &mut out.reference_id, &mut out.extra, "referenceId")?,
+                        "source" => take(&mut m, &mut out.source, &mut out.extra, "source")?,
                         "stats" => take(&mut m, &mut out.stats, &mut out.extra, "stats")?,
                         "status" => take(&mut m, &mut out.status, &mut out.extra, "status")?,
+                        "type" => take(&mut m, &mut out.r#type, &mut out.extra, "type")?,
                         "files" => take(&mut m, &mut out.files, &mut out.extra, "files")?,
                         _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
                     }
@@ -5513,8 +6339,10 @@ impl Serialize for CustomDataProvidedResourceUploadSession {
         if let Some(v) = &self.data { m.serialize_entry("data", v)?; }
         if let Some(v) = &self.is_upload_done { m.serialize_entry("isUploadDone", v)?; }
         if let Some(v) = &self.reference_id { m.serialize_entry("referenceId", v)?; }
+        if let Some(v) = &self.source { m.serialize_entry("source", v)?; }
         if let Some(v) = &self.stats { m.serialize_entry("stats", v)?; }
         if let Some(v) = &self.status { m.serialize_entry("status", v)?; }
+        if let Some(v) = &self.r#type { m.serialize_entry("type", v)?; }
         if let Some(v) = &self.files { m.serialize_entry("files", v)?; }
         for (k, v) in self.extra.iter() {
             if !self.is_set(k) { m.serialize_entry(k, v)?; }
@@ -5531,8 +6359,10 @@ impl CustomDataProvidedResourceUploadSession {
             "data" => self.data.is_some(),
             "isUploadDone" => self.is_upload_done.is_some(),
             "referenceId" => self.reference_id.is_some(),
+            "source" => self.source.is_some(),
             "stats" => self.stats.is_some(),
             "status" => self.status.is_some(),
+            "type" => self.r#type.is_some(),
             "files" => self.files.is_some(),
             _ => false,
         }
@@ -5548,22 +6378,379 @@ impl Model for CustomDataProvidedResourceUploadSession {
 
 impl DynModel for CustomDataProvidedResourceUploadSession {
     fn type_name(&self) -> &'static str { "customDataProvidedResourceUploadSession" }
-    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "createdDateTime", snake: "created_date_time" }, FieldName { json: "data", snake: "data" }, FieldName { json: "isUploadDone", snake: "is_upload_done" }, FieldName { json: "referenceId", snake: "reference_id" }, FieldName { json: "stats", snake: "stats" }, FieldName { json: "status", snake: "status" }, FieldName { json: "files", snake: "files" }] }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "createdDateTime", snake: "created_date_time" }, FieldName { json: "data", snake: "data" }, FieldName { json: "isUploadDone", snake: "is_upload_done" }, FieldName { json: "referenceId", snake: "reference_id" }, FieldName { json: "source", snake: "source" }, FieldName { json: "stats", snake: "stats" }, FieldName { json: "status", snake: "status" }, FieldName { json: "type", snake: "type" }, FieldName { json: "files", snake: "files" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
             "createdDateTime" => got_json(&self.created_date_time, &self.extra, "createdDateTime"),
-            "data" => got_json(&self.data, &self.extra, "data"),
+            "data" => got_model(&self.data, &self.extra, "data"),
             "isUploadDone" => got_json(&self.is_upload_done, &self.extra, "isUploadDone"),
             "referenceId" => got_json(&self.reference_id, &self.extra, "referenceId"),
-            "stats" => got_json(&self.stats, &self.extra, "stats"),
+            "source" => got_json(&self.source, &self.extra, "source"),
+            "stats" => got_model(&self.stats, &self.extra, "stats"),
             "status" => got_json(&self.status, &self.extra, "status"),
-            "files" => got_json(&self.files, &self.extra, "files"),
+            "type" => got_json(&self.r#type, &self.extra, "type"),
+            "files" => got_models(&self.files, &self.extra, "files"),
             other => got_extra(&self.extra, other),
         }
     }
     fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customDataProvidedResourceUploadStats` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomDataProvidedResourceUploadStats {
+    /// Number of files uploaded in the upload session.
+    pub files_uploaded: Option<i64>,
+    /// Total bytes uploaded in the upload session.
+    pub total_bytes_uploaded: Option<i64>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourceUploadStats {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomDataProvidedResourceUploadStats;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customDataProvidedResourceUploadStats object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomDataProvidedResourceUploadStats::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "filesUploaded" => take(&mut m, &mut out.files_uploaded, &mut out.extra, "filesUploaded")?,
+                        "totalBytesUploaded" => take(&mut m, &mut out.total_bytes_uploaded, &mut out.extra, "totalBytesUploaded")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourceUploadStats {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.files_uploaded { m.serialize_entry("filesUploaded", v)?; }
+        if let Some(v) = &self.total_bytes_uploaded { m.serialize_entry("totalBytesUploaded", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomDataProvidedResourceUploadStats {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "filesUploaded" => self.files_uploaded.is_some(),
+            "totalBytesUploaded" => self.total_bytes_uploaded.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomDataProvidedResourceUploadStats {
+    const TYPE_NAME: &'static str = "customDataProvidedResourceUploadStats";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceUploadStats";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomDataProvidedResourceUploadStats {
+    fn type_name(&self) -> &'static str { "customDataProvidedResourceUploadStats" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "filesUploaded", snake: "files_uploaded" }, FieldName { json: "totalBytesUploaded", snake: "total_bytes_uploaded" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "filesUploaded" => got_json(&self.files_uploaded, &self.extra, "filesUploaded"),
+            "totalBytesUploaded" => got_json(&self.total_bytes_uploaded, &self.extra, "totalBytesUploaded"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customExtensionAuthenticationConfiguration` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomExtensionAuthenticationConfigurationBase {
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomExtensionAuthenticationConfigurationBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomExtensionAuthenticationConfigurationBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customExtensionAuthenticationConfiguration object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomExtensionAuthenticationConfigurationBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomExtensionAuthenticationConfigurationBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomExtensionAuthenticationConfigurationBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomExtensionAuthenticationConfigurationBase {
+    const TYPE_NAME: &'static str = "customExtensionAuthenticationConfiguration";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionAuthenticationConfiguration";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomExtensionAuthenticationConfigurationBase {
+    fn type_name(&self) -> &'static str { "customExtensionAuthenticationConfiguration" }
+    fn fields(&self) -> &'static [FieldName] { &[] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customExtensionAuthenticationConfiguration` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomExtensionAuthenticationConfiguration {
+    AzureAdPopTokenAuthentication(AzureAdPopTokenAuthentication),
+    AzureAdTokenAuthentication(AzureAdTokenAuthentication),
+    Other(CustomExtensionAuthenticationConfigurationBase),
+}
+
+impl Default for CustomExtensionAuthenticationConfiguration {
+    fn default() -> Self { CustomExtensionAuthenticationConfiguration::Other(CustomExtensionAuthenticationConfigurationBase::default()) }
+}
+
+impl CustomExtensionAuthenticationConfiguration {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication(_) => Some("#microsoft.graph.azureAdPopTokenAuthentication"),
+            CustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication(_) => Some("#microsoft.graph.azureAdTokenAuthentication"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication(x) => x,
+            CustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomExtensionAuthenticationConfiguration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("azureAdPopTokenAuthentication") => serde_json::from_value(value).map(CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication),
+            t if t.eq_ignore_ascii_case("azureAdTokenAuthentication") => serde_json::from_value(value).map(CustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication),
+            _ => serde_json::from_value(value).map(CustomExtensionAuthenticationConfiguration::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for CustomExtensionAuthenticationConfiguration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication(x) => with_odata_type(x, "#microsoft.graph.azureAdPopTokenAuthentication", s),
+            CustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication(x) => with_odata_type(x, "#microsoft.graph.azureAdTokenAuthentication", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for CustomExtensionAuthenticationConfiguration {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<AzureAdPopTokenAuthentication> for CustomExtensionAuthenticationConfiguration {
+    fn from(x: AzureAdPopTokenAuthentication) -> Self { CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication(x) }
+}
+
+impl From<AzureAdTokenAuthentication> for CustomExtensionAuthenticationConfiguration {
+    fn from(x: AzureAdTokenAuthentication) -> Self { CustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication(x) }
+}
+
+/// Graph type `customExtensionCallbackConfiguration` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomExtensionCallbackConfigurationBase {
+    /// The maximum duration in ISO 8601 format that Microsoft Entra ID will wait for a resume action for the callout it sent to the logic app.
+    pub timeout_duration: Option<IsoDuration>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomExtensionCallbackConfigurationBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomExtensionCallbackConfigurationBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customExtensionCallbackConfiguration object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomExtensionCallbackConfigurationBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "timeoutDuration" => take(&mut m, &mut out.timeout_duration, &mut out.extra, "timeoutDuration")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomExtensionCallbackConfigurationBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.timeout_duration { m.serialize_entry("timeoutDuration", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomExtensionCallbackConfigurationBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "timeoutDuration" => self.timeout_duration.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomExtensionCallbackConfigurationBase {
+    const TYPE_NAME: &'static str = "customExtensionCallbackConfiguration";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionCallbackConfiguration";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomExtensionCallbackConfigurationBase {
+    fn type_name(&self) -> &'static str { "customExtensionCallbackConfiguration" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "timeoutDuration", snake: "timeout_duration" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "timeoutDuration" => got_json(&self.timeout_duration, &self.extra, "timeoutDuration"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customExtensionCallbackConfiguration` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomExtensionCallbackConfiguration {
+    AccessPackageRequestApprovalStageCallbackConfiguration(AccessPackageRequestApprovalStageCallbackConfiguration),
+    Other(CustomExtensionCallbackConfigurationBase),
+}
+
+impl Default for CustomExtensionCallbackConfiguration {
+    fn default() -> Self { CustomExtensionCallbackConfiguration::Other(CustomExtensionCallbackConfigurationBase::default()) }
+}
+
+impl CustomExtensionCallbackConfiguration {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            CustomExtensionCallbackConfiguration::AccessPackageRequestApprovalStageCallbackConfiguration(_) => Some("#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            CustomExtensionCallbackConfiguration::AccessPackageRequestApprovalStageCallbackConfiguration(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomExtensionCallbackConfiguration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("accessPackageRequestApprovalStageCallbackConfiguration") => serde_json::from_value(value).map(CustomExtensionCallbackConfiguration::AccessPackageRequestApprovalStageCallbackConfiguration),
+            _ => serde_json::from_value(value).map(CustomExtensionCallbackConfiguration::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for CustomExtensionCallbackConfiguration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CustomExtensionCallbackConfiguration::AccessPackageRequestApprovalStageCallbackConfiguration(x) => with_odata_type(x, "#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for CustomExtensionCallbackConfiguration {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<AccessPackageRequestApprovalStageCallbackConfiguration> for CustomExtensionCallbackConfiguration {
+    fn from(x: AccessPackageRequestApprovalStageCallbackConfiguration) -> Self { CustomExtensionCallbackConfiguration::AccessPackageRequestApprovalStageCallbackConfiguration(x) }
 }
 
 /// Graph type `customExtensionCalloutInstance` (complex).
@@ -5662,6 +6849,84 @@ impl DynModel for CustomExtensionCalloutInstance {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `customExtensionClientConfiguration` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomExtensionClientConfiguration {
+    /// The max duration in milliseconds that Microsoft Entra ID waits for a response from the external app before it shuts down the connection.
+    pub timeout_in_milliseconds: Option<i32>,
+    /// The max number of retries that Microsoft Entra ID makes to the external API.
+    pub maximum_retries: Option<i32>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomExtensionClientConfiguration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomExtensionClientConfiguration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customExtensionClientConfiguration object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomExtensionClientConfiguration::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "timeoutInMilliseconds" => take(&mut m, &mut out.timeout_in_milliseconds, &mut out.extra, "timeoutInMilliseconds")?,
+                        "maximumRetries" => take(&mut m, &mut out.maximum_retries, &mut out.extra, "maximumRetries")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomExtensionClientConfiguration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.timeout_in_milliseconds { m.serialize_entry("timeoutInMilliseconds", v)?; }
+        if let Some(v) = &self.maximum_retries { m.serialize_entry("maximumRetries", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomExtensionClientConfiguration {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "timeoutInMilliseconds" => self.timeout_in_milliseconds.is_some(),
+            "maximumRetries" => self.maximum_retries.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomExtensionClientConfiguration {
+    const TYPE_NAME: &'static str = "customExtensionClientConfiguration";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionClientConfiguration";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomExtensionClientConfiguration {
+    fn type_name(&self) -> &'static str { "customExtensionClientConfiguration" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "timeoutInMilliseconds", snake: "timeout_in_milliseconds" }, FieldName { json: "maximumRetries", snake: "maximum_retries" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "timeoutInMilliseconds" => got_json(&self.timeout_in_milliseconds, &self.extra, "timeoutInMilliseconds"),
+            "maximumRetries" => got_json(&self.maximum_retries, &self.extra, "maximumRetries"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `customExtensionData` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomExtensionDataBase {
@@ -5734,6 +6999,7 @@ impl DynModel for CustomExtensionDataBase {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomExtensionData {
     AccessPackageAssignmentRequestCallbackData(AccessPackageAssignmentRequestCallbackData),
+    AccessReviewResourceDataUploadSessionContextData(AccessReviewResourceDataUploadSessionContextData),
     Other(CustomExtensionDataBase),
 }
 
@@ -5746,12 +7012,14 @@ impl CustomExtensionData {
     pub fn odata_type(&self) -> Option<&str> {
         match self {
             CustomExtensionData::AccessPackageAssignmentRequestCallbackData(_) => Some("#microsoft.graph.accessPackageAssignmentRequestCallbackData"),
+            CustomExtensionData::AccessReviewResourceDataUploadSessionContextData(_) => Some("#microsoft.graph.accessReviewResourceDataUploadSessionContextData"),
             Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
         }
     }
     fn inner(&self) -> &dyn DynModel {
         match self {
             CustomExtensionData::AccessPackageAssignmentRequestCallbackData(x) => x,
+            CustomExtensionData::AccessReviewResourceDataUploadSessionContextData(x) => x,
             Self::Other(x) => x,
         }
     }
@@ -5763,6 +7031,7 @@ impl<'de> Deserialize<'de> for CustomExtensionData {
         let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
         let r = match tag {
             t if t.eq_ignore_ascii_case("accessPackageAssignmentRequestCallbackData") => serde_json::from_value(value).map(CustomExtensionData::AccessPackageAssignmentRequestCallbackData),
+            t if t.eq_ignore_ascii_case("accessReviewResourceDataUploadSessionContextData") => serde_json::from_value(value).map(CustomExtensionData::AccessReviewResourceDataUploadSessionContextData),
             _ => serde_json::from_value(value).map(CustomExtensionData::Other),
         };
         r.map_err(serde::de::Error::custom)
@@ -5773,6 +7042,7 @@ impl Serialize for CustomExtensionData {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             CustomExtensionData::AccessPackageAssignmentRequestCallbackData(x) => with_odata_type(x, "#microsoft.graph.accessPackageAssignmentRequestCallbackData", s),
+            CustomExtensionData::AccessReviewResourceDataUploadSessionContextData(x) => with_odata_type(x, "#microsoft.graph.accessReviewResourceDataUploadSessionContextData", s),
             Self::Other(x) => x.serialize(s),
         }
     }
@@ -5791,6 +7061,141 @@ impl DynModel for CustomExtensionData {
 
 impl From<AccessPackageAssignmentRequestCallbackData> for CustomExtensionData {
     fn from(x: AccessPackageAssignmentRequestCallbackData) -> Self { CustomExtensionData::AccessPackageAssignmentRequestCallbackData(x) }
+}
+
+impl From<AccessReviewResourceDataUploadSessionContextData> for CustomExtensionData {
+    fn from(x: AccessReviewResourceDataUploadSessionContextData) -> Self { CustomExtensionData::AccessReviewResourceDataUploadSessionContextData(x) }
+}
+
+/// Graph type `customExtensionEndpointConfiguration` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomExtensionEndpointConfigurationBase {
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomExtensionEndpointConfigurationBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomExtensionEndpointConfigurationBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customExtensionEndpointConfiguration object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomExtensionEndpointConfigurationBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomExtensionEndpointConfigurationBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomExtensionEndpointConfigurationBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomExtensionEndpointConfigurationBase {
+    const TYPE_NAME: &'static str = "customExtensionEndpointConfiguration";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customExtensionEndpointConfiguration";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomExtensionEndpointConfigurationBase {
+    fn type_name(&self) -> &'static str { "customExtensionEndpointConfiguration" }
+    fn fields(&self) -> &'static [FieldName] { &[] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customExtensionEndpointConfiguration` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomExtensionEndpointConfiguration {
+    LogicAppTriggerEndpointConfiguration(LogicAppTriggerEndpointConfiguration),
+    Other(CustomExtensionEndpointConfigurationBase),
+}
+
+impl Default for CustomExtensionEndpointConfiguration {
+    fn default() -> Self { CustomExtensionEndpointConfiguration::Other(CustomExtensionEndpointConfigurationBase::default()) }
+}
+
+impl CustomExtensionEndpointConfiguration {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            CustomExtensionEndpointConfiguration::LogicAppTriggerEndpointConfiguration(_) => Some("#microsoft.graph.logicAppTriggerEndpointConfiguration"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            CustomExtensionEndpointConfiguration::LogicAppTriggerEndpointConfiguration(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomExtensionEndpointConfiguration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("logicAppTriggerEndpointConfiguration") => serde_json::from_value(value).map(CustomExtensionEndpointConfiguration::LogicAppTriggerEndpointConfiguration),
+            _ => serde_json::from_value(value).map(CustomExtensionEndpointConfiguration::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for CustomExtensionEndpointConfiguration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CustomExtensionEndpointConfiguration::LogicAppTriggerEndpointConfiguration(x) => with_odata_type(x, "#microsoft.graph.logicAppTriggerEndpointConfiguration", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for CustomExtensionEndpointConfiguration {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<LogicAppTriggerEndpointConfiguration> for CustomExtensionEndpointConfiguration {
+    fn from(x: LogicAppTriggerEndpointConfiguration) -> Self { CustomExtensionEndpointConfiguration::LogicAppTriggerEndpointConfiguration(x) }
 }
 
 /// Graph type `customExtensionHandler` (entity).
@@ -7037,6 +8442,156 @@ impl DynModel for GroupMembers {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `identity` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IdentityBase {
+    /// The display name of the identity.
+    pub display_name: Option<String>,
+    /// Unique identifier for the identity.
+    pub id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for IdentityBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = IdentityBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a identity object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = IdentityBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "displayName" => take(&mut m, &mut out.display_name, &mut out.extra, "displayName")?,
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for IdentityBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.display_name { m.serialize_entry("displayName", v)?; }
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl IdentityBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "displayName" => self.display_name.is_some(),
+            "id" => self.id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for IdentityBase {
+    const TYPE_NAME: &'static str = "identity";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for IdentityBase {
+    fn type_name(&self) -> &'static str { "identity" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "displayName", snake: "display_name" }, FieldName { json: "id", snake: "id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
+            "id" => got_json(&self.id, &self.extra, "id"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `identity` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Identity {
+    UserIdentity(UserIdentity),
+    Other(IdentityBase),
+}
+
+impl Default for Identity {
+    fn default() -> Self { Identity::Other(IdentityBase::default()) }
+}
+
+impl Identity {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            Identity::UserIdentity(_) => Some("#microsoft.graph.userIdentity"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Identity::UserIdentity(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            Identity::UserIdentity(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Identity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("userIdentity") => serde_json::from_value(value).map(Identity::UserIdentity),
+            _ => serde_json::from_value(value).map(Identity::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Identity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Identity::UserIdentity(x) => with_odata_type(x, "#microsoft.graph.userIdentity", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for Identity {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<UserIdentity> for Identity {
+    fn from(x: UserIdentity) -> Self { Identity::UserIdentity(x) }
+}
+
 /// Graph type `identitySource` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdentitySourceBase {
@@ -7276,6 +8831,174 @@ impl DynModel for InternalSponsors {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `keyValuePair` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeyValuePair {
+    /// Name for this key-value pair.
+    pub name: Option<String>,
+    /// Value for this key-value pair.
+    pub value: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for KeyValuePair {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyValuePair;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a keyValuePair object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = KeyValuePair::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "name" => take(&mut m, &mut out.name, &mut out.extra, "name")?,
+                        "value" => take(&mut m, &mut out.value, &mut out.extra, "value")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for KeyValuePair {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.name { m.serialize_entry("name", v)?; }
+        if let Some(v) = &self.value { m.serialize_entry("value", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl KeyValuePair {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "name" => self.name.is_some(),
+            "value" => self.value.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for KeyValuePair {
+    const TYPE_NAME: &'static str = "keyValuePair";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.keyValuePair";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for KeyValuePair {
+    fn type_name(&self) -> &'static str { "keyValuePair" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "name", snake: "name" }, FieldName { json: "value", snake: "value" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "name" => got_json(&self.name, &self.extra, "name"),
+            "value" => got_json(&self.value, &self.extra, "value"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `logicAppTriggerEndpointConfiguration` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogicAppTriggerEndpointConfiguration {
+    /// The name of the logic app.
+    pub logic_app_workflow_name: Option<String>,
+    /// The Azure resource group name for the logic app.
+    pub resource_group_name: Option<String>,
+    /// Identifier of the Azure subscription for the logic app.
+    pub subscription_id: Option<String>,
+    /// The URL to the logic app endpoint that will be triggered.
+    pub url: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for LogicAppTriggerEndpointConfiguration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LogicAppTriggerEndpointConfiguration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a logicAppTriggerEndpointConfiguration object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = LogicAppTriggerEndpointConfiguration::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "logicAppWorkflowName" => take(&mut m, &mut out.logic_app_workflow_name, &mut out.extra, "logicAppWorkflowName")?,
+                        "resourceGroupName" => take(&mut m, &mut out.resource_group_name, &mut out.extra, "resourceGroupName")?,
+                        "subscriptionId" => take(&mut m, &mut out.subscription_id, &mut out.extra, "subscriptionId")?,
+                        "url" => take(&mut m, &mut out.url, &mut out.extra, "url")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for LogicAppTriggerEndpointConfiguration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.logic_app_workflow_name { m.serialize_entry("logicAppWorkflowName", v)?; }
+        if let Some(v) = &self.resource_group_name { m.serialize_entry("resourceGroupName", v)?; }
+        if let Some(v) = &self.subscription_id { m.serialize_entry("subscriptionId", v)?; }
+        if let Some(v) = &self.url { m.serialize_entry("url", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl LogicAppTriggerEndpointConfiguration {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "logicAppWorkflowName" => self.logic_app_workflow_name.is_some(),
+            "resourceGroupName" => self.resource_group_name.is_some(),
+            "subscriptionId" => self.subscription_id.is_some(),
+            "url" => self.url.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for LogicAppTriggerEndpointConfiguration {
+    const TYPE_NAME: &'static str = "logicAppTriggerEndpointConfiguration";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.logicAppTriggerEndpointConfiguration";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for LogicAppTriggerEndpointConfiguration {
+    fn type_name(&self) -> &'static str { "logicAppTriggerEndpointConfiguration" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "logicAppWorkflowName", snake: "logic_app_workflow_name" }, FieldName { json: "resourceGroupName", snake: "resource_group_name" }, FieldName { json: "subscriptionId", snake: "subscription_id" }, FieldName { json: "url", snake: "url" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "logicAppWorkflowName" => got_json(&self.logic_app_workflow_name, &self.extra, "logicAppWorkflowName"),
+            "resourceGroupName" => got_json(&self.resource_group_name, &self.extra, "resourceGroupName"),
+            "subscriptionId" => got_json(&self.subscription_id, &self.extra, "subscriptionId"),
+            "url" => got_json(&self.url, &self.extra, "url"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `moveToCatalogPostRequestBody` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MoveToCatalogPostRequestBody {
@@ -7341,6 +9064,288 @@ impl DynModel for MoveToCatalogPostRequestBody {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "catalogId" => got_json(&self.catalog_id, &self.extra, "catalogId"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `patternedRecurrence` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatternedRecurrence {
+    /// The frequency of an event.
+    pub pattern: Option<Box<RecurrencePattern>>,
+    /// The duration of an event.
+    pub range: Option<Box<RecurrenceRange>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for PatternedRecurrence {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PatternedRecurrence;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a patternedRecurrence object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = PatternedRecurrence::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "pattern" => take(&mut m, &mut out.pattern, &mut out.extra, "pattern")?,
+                        "range" => take(&mut m, &mut out.range, &mut out.extra, "range")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for PatternedRecurrence {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.pattern { m.serialize_entry("pattern", v)?; }
+        if let Some(v) = &self.range { m.serialize_entry("range", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl PatternedRecurrence {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "pattern" => self.pattern.is_some(),
+            "range" => self.range.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for PatternedRecurrence {
+    const TYPE_NAME: &'static str = "patternedRecurrence";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.patternedRecurrence";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for PatternedRecurrence {
+    fn type_name(&self) -> &'static str { "patternedRecurrence" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "pattern", snake: "pattern" }, FieldName { json: "range", snake: "range" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "pattern" => got_model(&self.pattern, &self.extra, "pattern"),
+            "range" => got_model(&self.range, &self.extra, "range"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `recurrencePattern` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecurrencePattern {
+    /// The day of the month on which the event occurs.
+    pub day_of_month: Option<i32>,
+    /// A collection of the days of the week on which the event occurs.
+    pub days_of_week: Option<Vec<DayOfWeek>>,
+    /// The first day of the week.
+    pub first_day_of_week: Option<DayOfWeek>,
+    /// Specifies on which instance of the allowed days specified in daysOfWeek the event occurs.
+    pub index: Option<WeekIndex>,
+    /// The number of units between occurrences.
+    pub interval: Option<i32>,
+    /// The month in which the event occurs (1-12).
+    pub month: Option<i32>,
+    /// The recurrence pattern type.
+    pub r#type: Option<RecurrencePatternType>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for RecurrencePattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RecurrencePattern;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a recurrencePattern object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = RecurrencePattern::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "dayOfMonth" => take(&mut m, &mut out.day_of_month, &mut out.extra, "dayOfMonth")?,
+                        "daysOfWeek" => take(&mut m, &mut out.days_of_week, &mut out.extra, "daysOfWeek")?,
+                        "firstDayOfWeek" => take(&mut m, &mut out.first_day_of_week, &mut out.extra, "firstDayOfWeek")?,
+                        "index" => take(&mut m, &mut out.index, &mut out.extra, "index")?,
+                        "interval" => take(&mut m, &mut out.interval, &mut out.extra, "interval")?,
+                        "month" => take(&mut m, &mut out.month, &mut out.extra, "month")?,
+                        "type" => take(&mut m, &mut out.r#type, &mut out.extra, "type")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for RecurrencePattern {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.day_of_month { m.serialize_entry("dayOfMonth", v)?; }
+        if let Some(v) = &self.days_of_week { m.serialize_entry("daysOfWeek", v)?; }
+        if let Some(v) = &self.first_day_of_week { m.serialize_entry("firstDayOfWeek", v)?; }
+        if let Some(v) = &self.index { m.serialize_entry("index", v)?; }
+        if let Some(v) = &self.interval { m.serialize_entry("interval", v)?; }
+        if let Some(v) = &self.month { m.serialize_entry("month", v)?; }
+        if let Some(v) = &self.r#type { m.serialize_entry("type", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl RecurrencePattern {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "dayOfMonth" => self.day_of_month.is_some(),
+            "daysOfWeek" => self.days_of_week.is_some(),
+            "firstDayOfWeek" => self.first_day_of_week.is_some(),
+            "index" => self.index.is_some(),
+            "interval" => self.interval.is_some(),
+            "month" => self.month.is_some(),
+            "type" => self.r#type.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for RecurrencePattern {
+    const TYPE_NAME: &'static str = "recurrencePattern";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.recurrencePattern";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for RecurrencePattern {
+    fn type_name(&self) -> &'static str { "recurrencePattern" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "dayOfMonth", snake: "day_of_month" }, FieldName { json: "daysOfWeek", snake: "days_of_week" }, FieldName { json: "firstDayOfWeek", snake: "first_day_of_week" }, FieldName { json: "index", snake: "index" }, FieldName { json: "interval", snake: "interval" }, FieldName { json: "month", snake: "month" }, FieldName { json: "type", snake: "type" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "dayOfMonth" => got_json(&self.day_of_month, &self.extra, "dayOfMonth"),
+            "daysOfWeek" => got_json(&self.days_of_week, &self.extra, "daysOfWeek"),
+            "firstDayOfWeek" => got_json(&self.first_day_of_week, &self.extra, "firstDayOfWeek"),
+            "index" => got_json(&self.index, &self.extra, "index"),
+            "interval" => got_json(&self.interval, &self.extra, "interval"),
+            "month" => got_json(&self.month, &self.extra, "month"),
+            "type" => got_json(&self.r#type, &self.extra, "type"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `recurrenceRange` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecurrenceRange {
+    /// The date to stop applying the recurrence pattern.
+    pub end_date: Option<String>,
+    /// The number of times to repeat the event.
+    pub number_of_occurrences: Option<i32>,
+    /// Time zone for the startDate and endDate properties.
+    pub recurrence_time_zone: Option<String>,
+    /// The date to start applying the recurrence pattern.
+    pub start_date: Option<String>,
+    /// The recurrence range.
+    pub r#type: Option<RecurrenceRangeType>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for RecurrenceRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RecurrenceRange;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a recurrenceRange object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = RecurrenceRange::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "endDate" => take(&mut m, &mut out.end_date, &mut out.extra, "endDate")?,
+                        "numberOfOccurrences" => take(&mut m, &mut out.number_of_occurrences, &mut out.extra, "numberOfOccurrences")?,
+                        "recurrenceTimeZone" => take(&mut m, &mut out.recurrence_time_zone, &mut out.extra, "recurrenceTimeZone")?,
+                        "startDate" => take(&mut m, &mut out.start_date, &mut out.extra, "startDate")?,
+                        "type" => take(&mut m, &mut out.r#type, &mut out.extra, "type")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for RecurrenceRange {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.end_date { m.serialize_entry("endDate", v)?; }
+        if let Some(v) = &self.number_of_occurrences { m.serialize_entry("numberOfOccurrences", v)?; }
+        if let Some(v) = &self.recurrence_time_zone { m.serialize_entry("recurrenceTimeZone", v)?; }
+        if let Some(v) = &self.start_date { m.serialize_entry("startDate", v)?; }
+        if let Some(v) = &self.r#type { m.serialize_entry("type", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl RecurrenceRange {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "endDate" => self.end_date.is_some(),
+            "numberOfOccurrences" => self.number_of_occurrences.is_some(),
+            "recurrenceTimeZone" => self.recurrence_time_zone.is_some(),
+            "startDate" => self.start_date.is_some(),
+            "type" => self.r#type.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for RecurrenceRange {
+    const TYPE_NAME: &'static str = "recurrenceRange";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.recurrenceRange";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for RecurrenceRange {
+    fn type_name(&self) -> &'static str { "recurrenceRange" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "endDate", snake: "end_date" }, FieldName { json: "numberOfOccurrences", snake: "number_of_occurrences" }, FieldName { json: "recurrenceTimeZone", snake: "recurrence_time_zone" }, FieldName { json: "startDate", snake: "start_date" }, FieldName { json: "type", snake: "type" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "endDate" => got_json(&self.end_date, &self.extra, "endDate"),
+            "numberOfOccurrences" => got_json(&self.number_of_occurrences, &self.extra, "numberOfOccurrences"),
+            "recurrenceTimeZone" => got_json(&self.recurrence_time_zone, &self.extra, "recurrenceTimeZone"),
+            "startDate" => got_json(&self.start_date, &self.extra, "startDate"),
+            "type" => got_json(&self.r#type, &self.extra, "type"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -7428,7 +9433,7 @@ pub struct RequestSchedule {
     /// When the access should expire.
     pub expiration: Option<Box<ExpirationPattern>>,
     /// For recurring access.
-    pub recurrence: Option<serde_json::Value>,
+    pub recurrence: Option<Box<PatternedRecurrence>>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -7496,7 +9501,7 @@ impl DynModel for RequestSchedule {
         match json_name {
             "startDateTime" => got_json(&self.start_date_time, &self.extra, "startDateTime"),
             "expiration" => got_model(&self.expiration, &self.extra, "expiration"),
-            "recurrence" => got_json(&self.recurrence, &self.extra, "recurrence"),
+            "recurrence" => got_model(&self.recurrence, &self.extra, "recurrence"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -7591,6 +9596,8 @@ pub struct RequestorSettings {
     pub accept_requests: Option<bool>,
     /// The users who are allowed to request on this policy, which can be singleUser, groupMembers, and connectedOrganizationMembers.
     pub allowed_requestors: Option<Vec<UserSet>>,
+    /// Indicates whether a manager can request on behalf of a direct report.
+    pub is_on_behalf_allowed: Option<bool>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -7610,6 +9617,7 @@ impl<'de> Deserialize<'de> for RequestorSettings {
                         "scopeType" => take(&mut m, &mut out.scope_type, &mut out.extra, "scopeType")?,
                         "acceptRequests" => take(&mut m, &mut out.accept_requests, &mut out.extra, "acceptRequests")?,
                         "allowedRequestors" => take(&mut m, &mut out.allowed_requestors, &mut out.extra, "allowedRequestors")?,
+                        "isOnBehalfAllowed" => take(&mut m, &mut out.is_on_behalf_allowed, &mut out.extra, "isOnBehalfAllowed")?,
                         _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
                     }
                 }
@@ -7626,6 +9634,7 @@ impl Serialize for RequestorSettings {
         if let Some(v) = &self.scope_type { m.serialize_entry("scopeType", v)?; }
         if let Some(v) = &self.accept_requests { m.serialize_entry("acceptRequests", v)?; }
         if let Some(v) = &self.allowed_requestors { m.serialize_entry("allowedRequestors", v)?; }
+        if let Some(v) = &self.is_on_behalf_allowed { m.serialize_entry("isOnBehalfAllowed", v)?; }
         for (k, v) in self.extra.iter() {
             if !self.is_set(k) { m.serialize_entry(k, v)?; }
         }
@@ -7639,6 +9648,7 @@ impl RequestorSettings {
             "scopeType" => self.scope_type.is_some(),
             "acceptRequests" => self.accept_requests.is_some(),
             "allowedRequestors" => self.allowed_requestors.is_some(),
+            "isOnBehalfAllowed" => self.is_on_behalf_allowed.is_some(),
             _ => false,
         }
     }
@@ -7653,12 +9663,13 @@ impl Model for RequestorSettings {
 
 impl DynModel for RequestorSettings {
     fn type_name(&self) -> &'static str { "requestorSettings" }
-    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "scopeType", snake: "scope_type" }, FieldName { json: "acceptRequests", snake: "accept_requests" }, FieldName { json: "allowedRequestors", snake: "allowed_requestors" }] }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "scopeType", snake: "scope_type" }, FieldName { json: "acceptRequests", snake: "accept_requests" }, FieldName { json: "allowedRequestors", snake: "allowed_requestors" }, FieldName { json: "isOnBehalfAllowed", snake: "is_on_behalf_allowed" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "scopeType" => got_json(&self.scope_type, &self.extra, "scopeType"),
             "acceptRequests" => got_json(&self.accept_requests, &self.extra, "acceptRequests"),
             "allowedRequestors" => got_models(&self.allowed_requestors, &self.extra, "allowedRequestors"),
+            "isOnBehalfAllowed" => got_json(&self.is_on_behalf_allowed, &self.extra, "isOnBehalfAllowed"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -8182,6 +10193,96 @@ impl DynModel for User {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `userIdentity` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserIdentity {
+    /// The display name of the identity.
+    pub display_name: Option<String>,
+    /// Unique identifier for the identity.
+    pub id: Option<String>,
+    /// Indicates the client IP address associated with the user performing the activity.
+    pub ip_address: Option<String>,
+    /// The userPrincipalName attribute of the user.
+    pub user_principal_name: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for UserIdentity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UserIdentity;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a userIdentity object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = UserIdentity::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "displayName" => take(&mut m, &mut out.display_name, &mut out.extra, "displayName")?,
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        "ipAddress" => take(&mut m, &mut out.ip_address, &mut out.extra, "ipAddress")?,
+                        "userPrincipalName" => take(&mut m, &mut out.user_principal_name, &mut out.extra, "userPrincipalName")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for UserIdentity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.display_name { m.serialize_entry("displayName", v)?; }
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        if let Some(v) = &self.ip_address { m.serialize_entry("ipAddress", v)?; }
+        if let Some(v) = &self.user_principal_name { m.serialize_entry("userPrincipalName", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl UserIdentity {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "displayName" => self.display_name.is_some(),
+            "id" => self.id.is_some(),
+            "ipAddress" => self.ip_address.is_some(),
+            "userPrincipalName" => self.user_principal_name.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for UserIdentity {
+    const TYPE_NAME: &'static str = "userIdentity";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.userIdentity";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for UserIdentity {
+    fn type_name(&self) -> &'static str { "userIdentity" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "displayName", snake: "display_name" }, FieldName { json: "id", snake: "id" }, FieldName { json: "ipAddress", snake: "ip_address" }, FieldName { json: "userPrincipalName", snake: "user_principal_name" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
+            "id" => got_json(&self.id, &self.extra, "id"),
+            "ipAddress" => got_json(&self.ip_address, &self.extra, "ipAddress"),
+            "userPrincipalName" => got_json(&self.user_principal_name, &self.extra, "userPrincipalName"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Graph type `userSet` (complex).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserSetBase {
@@ -8377,7 +10478,7 @@ impl From<TargetUserSponsors> for UserSet {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VerifiableCredentialSettings {
     /// The types of verifiable credentials that a requestor must present when requesting an access package that has the policy.
-    pub credential_types: Option<Vec<serde_json::Value>>,
+    pub credential_types: Option<Vec<VerifiableCredentialType>>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -8437,7 +10538,169 @@ impl DynModel for VerifiableCredentialSettings {
     fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "credentialTypes", snake: "credential_types" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
-            "credentialTypes" => got_json(&self.credential_types, &self.extra, "credentialTypes"),
+            "credentialTypes" => got_models(&self.credential_types, &self.extra, "credentialTypes"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `verifiableCredentialType` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VerifiableCredentialType {
+    /// The type of credential issued.
+    pub credential_type: Option<String>,
+    /// List of the accepted issuers authority as identified in the Microsoft Entra Verified ID service.
+    pub issuers: Option<Vec<String>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for VerifiableCredentialType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = VerifiableCredentialType;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a verifiableCredentialType object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = VerifiableCredentialType::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "credentialType" => take(&mut m, &mut out.credential_type, &mut out.extra, "credentialType")?,
+                        "issuers" => take(&mut m, &mut out.issuers, &mut out.extra, "issuers")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for VerifiableCredentialType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.credential_type { m.serialize_entry("credentialType", v)?; }
+        if let Some(v) = &self.issuers { m.serialize_entry("issuers", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl VerifiableCredentialType {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "credentialType" => self.credential_type.is_some(),
+            "issuers" => self.issuers.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for VerifiableCredentialType {
+    const TYPE_NAME: &'static str = "verifiableCredentialType";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.verifiableCredentialType";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for VerifiableCredentialType {
+    fn type_name(&self) -> &'static str { "verifiableCredentialType" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "credentialType", snake: "credential_type" }, FieldName { json: "issuers", snake: "issuers" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "credentialType" => got_json(&self.credential_type, &self.extra, "credentialType"),
+            "issuers" => got_json(&self.issuers, &self.extra, "issuers"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `verifiedCredentialData` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VerifiedCredentialData {
+    /// The authority ID for the issuer.
+    pub authority: Option<String>,
+    /// Key-value pair of claims retrieved from the credentials that the user presented.
+    pub claims: Option<Vec<KeyValuePair>>,
+    /// The list of credential types provided by the issuer.
+    pub r#type: Option<Vec<String>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for VerifiedCredentialData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = VerifiedCredentialData;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a verifiedCredentialData object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = VerifiedCredentialData::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "authority" => take(&mut m, &mut out.authority, &mut out.extra, "authority")?,
+                        "claims" => take(&mut m, &mut out.claims, &mut out.extra, "claims")?,
+                        "type" => take(&mut m, &mut out.r#type, &mut out.extra, "type")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for VerifiedCredentialData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.authority { m.serialize_entry("authority", v)?; }
+        if let Some(v) = &self.claims { m.serialize_entry("claims", v)?; }
+        if let Some(v) = &self.r#type { m.serialize_entry("type", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl VerifiedCredentialData {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "authority" => self.authority.is_some(),
+            "claims" => self.claims.is_some(),
+            "type" => self.r#type.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for VerifiedCredentialData {
+    const TYPE_NAME: &'static str = "verifiedCredentialData";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.verifiedCredentialData";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for VerifiedCredentialData {
+    fn type_name(&self) -> &'static str { "verifiedCredentialData" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "authority", snake: "authority" }, FieldName { json: "claims", snake: "claims" }, FieldName { json: "type", snake: "type" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "authority" => got_json(&self.authority, &self.extra, "authority"),
+            "claims" => got_models(&self.claims, &self.extra, "claims"),
+            "type" => got_json(&self.r#type, &self.extra, "type"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -8465,6 +10728,7 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "accessPackageLocalizedText" => Some(const { &Decoder::of::<AccessPackageLocalizedText>() }),
         "accessPackageMultipleChoiceQuestion" => Some(const { &Decoder::of::<AccessPackageMultipleChoiceQuestion>() }),
         "accessPackageQuestion" => Some(const { &Decoder::of::<AccessPackageQuestion>() }),
+        "accessPackageRequestApprovalStageCallbackConfiguration" => Some(const { &Decoder::of::<AccessPackageRequestApprovalStageCallbackConfiguration>() }),
         "accessPackageResource" => Some(const { &Decoder::of::<AccessPackageResource>() }),
         "accessPackageResourceAttribute" => Some(const { &Decoder::of::<AccessPackageResourceAttribute>() }),
         "accessPackageResourceAttributeDestination" => Some(const { &Decoder::of::<AccessPackageResourceAttributeDestination>() }),
@@ -8482,20 +10746,31 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "accessPackageSuggestionSelfAssignmentHistoryBased" => Some(const { &Decoder::of::<AccessPackageSuggestionSelfAssignmentHistoryBased>() }),
         "accessPackageTextInputQuestion" => Some(const { &Decoder::of::<AccessPackageTextInputQuestion>() }),
         "accessPackageUserDirectoryAttributeStore" => Some(const { &Decoder::of::<AccessPackageUserDirectoryAttributeStore>() }),
+        "accessReviewResourceDataUploadSessionContextData" => Some(const { &Decoder::of::<AccessReviewResourceDataUploadSessionContextData>() }),
         "approval" => Some(const { &Decoder::of::<Approval>() }),
         "approvalSettings" => Some(const { &Decoder::of::<ApprovalSettings>() }),
         "approvalStage" => Some(const { &Decoder::of::<ApprovalStage>() }),
         "approvalStep" => Some(const { &Decoder::of::<ApprovalStep>() }),
         "assignmentReviewSettings" => Some(const { &Decoder::of::<AssignmentReviewSettings>() }),
+        "availableAccessPackage" => Some(const { &Decoder::of::<AvailableAccessPackage>() }),
         "azureActiveDirectoryTenant" => Some(const { &Decoder::of::<AzureActiveDirectoryTenant>() }),
+        "azureAdPopTokenAuthentication" => Some(const { &Decoder::of::<AzureAdPopTokenAuthentication>() }),
+        "azureAdTokenAuthentication" => Some(const { &Decoder::of::<AzureAdTokenAuthentication>() }),
         "connectedOrganization" => Some(const { &Decoder::of::<ConnectedOrganization>() }),
         "connectedOrganizationMembers" => Some(const { &Decoder::of::<ConnectedOrganizationMembers>() }),
+        "connectionInfo" => Some(const { &Decoder::of::<ConnectionInfo>() }),
         "crossCloudAzureActiveDirectoryTenant" => Some(const { &Decoder::of::<CrossCloudAzureActiveDirectoryTenant>() }),
         "customAccessPackageWorkflowExtension" => Some(const { &Decoder::of::<CustomAccessPackageWorkflowExtension>() }),
         "customCalloutExtension" => Some(const { &Decoder::of::<CustomCalloutExtension>() }),
+        "customDataProvidedResourceFile" => Some(const { &Decoder::of::<CustomDataProvidedResourceFile>() }),
         "customDataProvidedResourceUploadSession" => Some(const { &Decoder::of::<CustomDataProvidedResourceUploadSession>() }),
+        "customDataProvidedResourceUploadStats" => Some(const { &Decoder::of::<CustomDataProvidedResourceUploadStats>() }),
+        "customExtensionAuthenticationConfiguration" => Some(const { &Decoder::of::<CustomExtensionAuthenticationConfiguration>() }),
+        "customExtensionCallbackConfiguration" => Some(const { &Decoder::of::<CustomExtensionCallbackConfiguration>() }),
         "customExtensionCalloutInstance" => Some(const { &Decoder::of::<CustomExtensionCalloutInstance>() }),
+        "customExtensionClientConfiguration" => Some(const { &Decoder::of::<CustomExtensionClientConfiguration>() }),
         "customExtensionData" => Some(const { &Decoder::of::<CustomExtensionData>() }),
+        "customExtensionEndpointConfiguration" => Some(const { &Decoder::of::<CustomExtensionEndpointConfiguration>() }),
         "customExtensionHandler" => Some(const { &Decoder::of::<CustomExtensionHandler>() }),
         "customExtensionHandlerInstance" => Some(const { &Decoder::of::<CustomExtensionHandlerInstance>() }),
         "customExtensionStageSetting" => Some(const { &Decoder::of::<CustomExtensionStageSetting>() }),
@@ -8509,9 +10784,15 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "getApplicablePolicyRequirementsPostRequestBody" => Some(const { &Decoder::of::<GetApplicablePolicyRequirementsPostRequestBody>() }),
         "group" => Some(const { &Decoder::of::<Group>() }),
         "groupMembers" => Some(const { &Decoder::of::<GroupMembers>() }),
+        "identity" => Some(const { &Decoder::of::<Identity>() }),
         "identitySource" => Some(const { &Decoder::of::<IdentitySource>() }),
         "internalSponsors" => Some(const { &Decoder::of::<InternalSponsors>() }),
+        "keyValuePair" => Some(const { &Decoder::of::<KeyValuePair>() }),
+        "logicAppTriggerEndpointConfiguration" => Some(const { &Decoder::of::<LogicAppTriggerEndpointConfiguration>() }),
         "moveToCatalogPostRequestBody" => Some(const { &Decoder::of::<MoveToCatalogPostRequestBody>() }),
+        "patternedRecurrence" => Some(const { &Decoder::of::<PatternedRecurrence>() }),
+        "recurrencePattern" => Some(const { &Decoder::of::<RecurrencePattern>() }),
+        "recurrenceRange" => Some(const { &Decoder::of::<RecurrenceRange>() }),
         "referenceCreate" => Some(const { &Decoder::of::<ReferenceCreate>() }),
         "requestSchedule" => Some(const { &Decoder::of::<RequestSchedule>() }),
         "requestorManager" => Some(const { &Decoder::of::<RequestorManager>() }),
@@ -8522,8 +10803,11 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "socialIdentitySource" => Some(const { &Decoder::of::<SocialIdentitySource>() }),
         "targetUserSponsors" => Some(const { &Decoder::of::<TargetUserSponsors>() }),
         "user" => Some(const { &Decoder::of::<User>() }),
+        "userIdentity" => Some(const { &Decoder::of::<UserIdentity>() }),
         "userSet" => Some(const { &Decoder::of::<UserSet>() }),
         "verifiableCredentialSettings" => Some(const { &Decoder::of::<VerifiableCredentialSettings>() }),
+        "verifiableCredentialType" => Some(const { &Decoder::of::<VerifiableCredentialType>() }),
+        "verifiedCredentialData" => Some(const { &Decoder::of::<VerifiedCredentialData>() }),
         _ => None,
     }
 }

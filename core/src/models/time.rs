@@ -8,25 +8,33 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, SecondsFormat, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, Timelike, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A UTC instant as Graph writes it (`2024-03-26T17:36:45.411033Z`).
+/// An instant as Graph writes it (`2024-03-26T17:36:45.411033Z`). The
+/// fractional digits and the UTC offset it was written with (`Z`, or e.g.
+/// `-07:00` in some responses) are kept, so it writes back unchanged;
+/// [`Timestamp::as_datetime`] is the UTC instant.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Timestamp {
     utc: DateTime<Utc>,
     frac_digits: u8,
+    /// `None` for `Z`; otherwise the written offset in seconds east of UTC.
+    offset: Option<i32>,
 }
 
 impl Timestamp {
-    /// Parses RFC 3339 / ISO 8601; an offset other than `Z` is converted to UTC.
+    /// Parses RFC 3339 / ISO 8601; an offset other than `Z` is kept as
+    /// written (the instant is the same either way).
     pub fn parse(s: &str) -> Result<Self, String> {
         let dt = DateTime::parse_from_rfc3339(s).map_err(|e| format!("invalid timestamp {s:?}: {e}"))?;
         let frac_digits = s
             .find('.')
             .map(|i| s[i + 1..].bytes().take_while(u8::is_ascii_digit).count().min(9) as u8)
             .unwrap_or(0);
-        Ok(Timestamp { utc: dt.with_timezone(&Utc), frac_digits })
+        let zulu = s.ends_with('Z') || s.ends_with('z');
+        let offset = (!zulu).then(|| dt.offset().local_minus_utc());
+        Ok(Timestamp { utc: dt.with_timezone(&Utc), frac_digits, offset })
     }
 
     pub fn now() -> Self {
@@ -41,19 +49,25 @@ impl Timestamp {
 impl From<DateTime<Utc>> for Timestamp {
     fn from(utc: DateTime<Utc>) -> Self {
         let frac_digits = if utc.nanosecond() % 1_000_000 == 0 { 3 } else { 7 };
-        Timestamp { utc, frac_digits }
+        Timestamp { utc, frac_digits, offset: None }
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let base = self.utc.to_rfc3339_opts(SecondsFormat::Secs, true);
-        let base = base.trim_end_matches('Z');
+        let tz = self.offset.and_then(FixedOffset::east_opt);
+        let (base, suffix) = match tz {
+            None => (self.utc.format("%Y-%m-%dT%H:%M:%S").to_string(), "Z".to_string()),
+            Some(tz) => {
+                let local = self.utc.with_timezone(&tz);
+                (local.format("%Y-%m-%dT%H:%M:%S").to_string(), local.format("%:z").to_string())
+            }
+        };
         if self.frac_digits == 0 {
-            return write!(f, "{base}Z");
+            return write!(f, "{base}{suffix}");
         }
         let nanos = format!("{:09}", self.utc.nanosecond() % 1_000_000_000);
-        write!(f, "{base}.{}Z", &nanos[..self.frac_digits as usize])
+        write!(f, "{base}.{}{suffix}", &nanos[..self.frac_digits as usize])
     }
 }
 
@@ -297,7 +311,12 @@ mod tests {
         ] {
             assert_eq!(Timestamp::parse(s).unwrap().to_string(), s);
         }
-        assert_eq!(Timestamp::parse("2024-01-01T02:00:00+02:00").unwrap().to_string(), "2024-01-01T00:00:00Z");
+        // An offset is kept as written; the instant is the UTC one.
+        let t = Timestamp::parse("2024-08-08T19:13:50.023-07:00").unwrap();
+        assert_eq!(t.to_string(), "2024-08-08T19:13:50.023-07:00");
+        assert_eq!(t.as_datetime(), Timestamp::parse("2024-08-09T02:13:50.023Z").unwrap().as_datetime());
+        assert_eq!(Timestamp::parse("2024-01-01T02:00:00+02:00").unwrap().to_string(), "2024-01-01T02:00:00+02:00");
+        assert_eq!(Timestamp::parse("2024-01-01T00:00:00+00:00").unwrap().to_string(), "2024-01-01T00:00:00+00:00");
         assert!(Timestamp::parse("yesterday").is_err());
     }
 

@@ -647,6 +647,50 @@ impl CustomExtensionCalloutInstanceStatus {
 
 crate::models::support::string_enum!(CustomExtensionCalloutInstanceStatus);
 
+/// Graph enum `dayOfWeek`. Values added to the service later are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DayOfWeek {
+    Sunday,
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DayOfWeek {
+    pub fn as_str(&self) -> &str {
+        match self {
+            DayOfWeek::Sunday => "sunday",
+            DayOfWeek::Monday => "monday",
+            DayOfWeek::Tuesday => "tuesday",
+            DayOfWeek::Wednesday => "wednesday",
+            DayOfWeek::Thursday => "thursday",
+            DayOfWeek::Friday => "friday",
+            DayOfWeek::Saturday => "saturday",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "sunday" => DayOfWeek::Sunday,
+            "monday" => DayOfWeek::Monday,
+            "tuesday" => DayOfWeek::Tuesday,
+            "wednesday" => DayOfWeek::Wednesday,
+            "thursday" => DayOfWeek::Thursday,
+            "friday" => DayOfWeek::Friday,
+            "saturday" => DayOfWeek::Saturday,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+
+crate::models::support::string_enum!(DayOfWeek);
+
 /// Graph enum `expirationPatternType`. Values added to the service later are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExpirationPatternType {
@@ -681,6 +725,79 @@ impl ExpirationPatternType {
 }
 
 crate::models::support::string_enum!(ExpirationPatternType);
+
+/// Graph enum `recurrencePatternType`. Values added to the service later are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecurrencePatternType {
+    Daily,
+    Weekly,
+    AbsoluteMonthly,
+    RelativeMonthly,
+    AbsoluteYearly,
+    RelativeYearly,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RecurrencePatternType {
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecurrencePatternType::Daily => "daily",
+            RecurrencePatternType::Weekly => "weekly",
+            RecurrencePatternType::AbsoluteMonthly => "absoluteMonthly",
+            RecurrencePatternType::RelativeMonthly => "relativeMonthly",
+            RecurrencePatternType::AbsoluteYearly => "absoluteYearly",
+            RecurrencePatternType::RelativeYearly => "relativeYearly",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "daily" => RecurrencePatternType::Daily,
+            "weekly" => RecurrencePatternType::Weekly,
+            "absoluteMonthly" => RecurrencePatternType::AbsoluteMonthly,
+            "relativeMonthly" => RecurrencePatternType::RelativeMonthly,
+            "absoluteYearly" => RecurrencePatternType::AbsoluteYearly,
+            "relativeYearly" => RecurrencePatternType::RelativeYearly,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+
+crate::models::support::string_enum!(RecurrencePatternType);
+
+/// Graph enum `recurrenceRangeType`. Values added to the service later are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecurrenceRangeType {
+    EndDate,
+    NoEnd,
+    Numbered,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RecurrenceRangeType {
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecurrenceRangeType::EndDate => "endDate",
+            RecurrenceRangeType::NoEnd => "noEnd",
+            RecurrenceRangeType::Numbered => "numbered",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "endDate" => RecurrenceRangeType::EndDate,
+            "noEnd" => RecurrenceRangeType::NoEnd,
+            "numbered" => RecurrenceRangeType::Numbered,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+
+crate::models::support::string_enum!(RecurrenceRangeType);
 
 /// Graph enum `roleType`. Values added to the service later are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -748,6 +865,44 @@ impl SocialIdentitySourceType {
 }
 
 crate::models::support::string_enum!(SocialIdentitySourceType);
+
+/// Graph enum `weekIndex`. Values added to the service later are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WeekIndex {
+    First,
+    Second,
+    Third,
+    Fourth,
+    Last,
+    /// A value this client does not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl WeekIndex {
+    pub fn as_str(&self) -> &str {
+        match self {
+            WeekIndex::First => "first",
+            WeekIndex::Second => "second",
+            WeekIndex::Third => "third",
+            WeekIndex::Fourth => "fourth",
+            WeekIndex::Last => "last",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "first" => WeekIndex::First,
+            "second" => WeekIndex::Second,
+            "third" => WeekIndex::Third,
+            "fourth" => WeekIndex::Fourth,
+            "last" => WeekIndex::Last,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+
+crate::models::support::string_enum!(WeekIndex);
 
 /// Graph type `accessPackage` (entity).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1398,6 +1553,12 @@ pub struct AccessPackageAssignment {
     pub target: Option<Box<AccessPackageSubject>>,
     /// Read-only.
     pub assignment_policy: Option<Box<AccessPackageAssignmentPolicy>>,
+    /// The identifier of the access package (write-only; used when requesting an assignment).
+    pub access_package_id: Option<String>,
+    /// The identifier of the assignment policy (write-only; used when requesting an assignment).
+    pub assignment_policy_id: Option<String>,
+    /// The object identifier of the subject (write-only; used when requesting an assignment).
+    pub target_id: Option<String>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
@@ -1423,6 +1584,9 @@ impl<'de> Deserialize<'de> for AccessPackageAssignment {
                         "accessPackage" => take(&mut m, &mut out.access_package, &mut out.extra, "accessPackage")?,
                         "target" => take(&mut m, &mut out.target, &mut out.extra, "target")?,
                         "assignmentPolicy" => take(&mut m, &mut out.assignment_policy, &mut out.extra, "assignmentPolicy")?,
+                        "accessPackageId" => take(&mut m, &mut out.access_package_id, &mut out.extra, "accessPackageId")?,
+                        "assignmentPolicyId" => take(&mut m, &mut out.assignment_policy_id, &mut out.extra, "assignmentPolicyId")?,
+                        "targetId" => take(&mut m, &mut out.target_id, &mut out.extra, "targetId")?,
                         _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
                     }
                 }
@@ -1445,6 +1609,9 @@ impl Serialize for AccessPackageAssignment {
         if let Some(v) = &self.access_package { m.serialize_entry("accessPackage", v)?; }
         if let Some(v) = &self.target { m.serialize_entry("target", v)?; }
         if let Some(v) = &self.assignment_policy { m.serialize_entry("assignmentPolicy", v)?; }
+        if let Some(v) = &self.access_package_id { m.serialize_entry("accessPackageId", v)?; }
+        if let Some(v) = &self.assignment_policy_id { m.serialize_entry("assignmentPolicyId", v)?; }
+        if let Some(v) = &self.target_id { m.serialize_entry("targetId", v)?; }
         for (k, v) in self.extra.iter() {
             if !self.is_set(k) { m.serialize_entry(k, v)?; }
         }
@@ -1464,6 +1631,9 @@ impl AccessPackageAssignment {
             "accessPackage" => self.access_package.is_some(),
             "target" => self.target.is_some(),
             "assignmentPolicy" => self.assignment_policy.is_some(),
+            "accessPackageId" => self.access_package_id.is_some(),
+            "assignmentPolicyId" => self.assignment_policy_id.is_some(),
+            "targetId" => self.target_id.is_some(),
             _ => false,
         }
     }
@@ -1478,7 +1648,7 @@ impl Model for AccessPackageAssignment {
 
 impl DynModel for AccessPackageAssignment {
     fn type_name(&self) -> &'static str { "accessPackageAssignment" }
-    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "customExtensionCalloutInstances", snake: "custom_extension_callout_instances" }, FieldName { json: "expiredDateTime", snake: "expired_date_time" }, FieldName { json: "schedule", snake: "schedule" }, FieldName { json: "state", snake: "state" }, FieldName { json: "status", snake: "status" }, FieldName { json: "accessPackage", snake: "access_package" }, FieldName { json: "target", snake: "target" }, FieldName { json: "assignmentPolicy", snake: "assignment_policy" }] }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "customExtensionCalloutInstances", snake: "custom_extension_callout_instances" }, FieldName { json: "expiredDateTime", snake: "expired_date_time" }, FieldName { json: "schedule", snake: "schedule" }, FieldName { json: "state", snake: "state" }, FieldName { json: "status", snake: "status" }, FieldName { json: "accessPackage", snake: "access_package" }, FieldName { json: "target", snake: "target" }, FieldName { json: "assignmentPolicy", snake: "assignment_policy" }, FieldName { json: "accessPackageId", snake: "access_package_id" }, FieldName { json: "assignmentPolicyId", snake: "assignment_policy_id" }, FieldName { json: "targetId", snake: "target_id" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
@@ -1490,6 +1660,9 @@ impl DynModel for AccessPackageAssignment {
             "accessPackage" => got_model(&self.access_package, &self.extra, "accessPackage"),
             "target" => got_model(&self.target, &self.extra, "target"),
             "assignmentPolicy" => got_model(&self.assignment_policy, &self.extra, "assignmentPolicy"),
+            "accessPackageId" => got_json(&self.access_package_id, &self.extra, "accessPackageId"),
+            "assignmentPolicyId" => got_json(&self.assignment_policy_id, &self.extra, "assignmentPolicyId"),
+            "targetId" => got_json(&self.target_id, &self.extra, "targetId"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -5135,7 +5308,7 @@ impl From<AccessPackageSuggestionSelfAssignmentHistoryBased> for AccessPackageSu
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccessPackageSuggestionRelatedPeopleBased {
     /// A collection of identities representing people related to the current user who may have access to similar resources.
-    pub related_people: Option<Vec<serde_json::Value>>,
+    pub related_people: Option<Vec<Identity>>,
     /// The number of related people who have assignments to this access package.
     pub related_people_assignment_count: Option<i32>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
@@ -5200,7 +5373,7 @@ impl DynModel for AccessPackageSuggestionRelatedPeopleBased {
     fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "relatedPeople", snake: "related_people" }, FieldName { json: "relatedPeopleAssignmentCount", snake: "related_people_assignment_count" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
-            "relatedPeople" => got_json(&self.related_people, &self.extra, "relatedPeople"),
+            "relatedPeople" => got_models(&self.related_people, &self.extra, "relatedPeople"),
             "relatedPeopleAssignmentCount" => got_json(&self.related_people_assignment_count, &self.extra, "relatedPeopleAssignmentCount"),
             other => got_extra(&self.extra, other),
         }
@@ -5559,7 +5732,7 @@ pub struct ApprovalStage {
     /// The result of this approval record.
     pub review_result: Option<String>,
     /// The identifier of the reviewer.
-    pub reviewed_by: Option<serde_json::Value>,
+    pub reviewed_by: Option<Box<Identity>>,
     /// The date and time when a decision was recorded.
     pub reviewed_date_time: Option<Timestamp>,
     /// The stage status.
@@ -5649,7 +5822,7 @@ impl DynModel for ApprovalStage {
             "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
             "justification" => got_json(&self.justification, &self.extra, "justification"),
             "reviewResult" => got_json(&self.review_result, &self.extra, "reviewResult"),
-            "reviewedBy" => got_json(&self.reviewed_by, &self.extra, "reviewedBy"),
+            "reviewedBy" => got_model(&self.reviewed_by, &self.extra, "reviewedBy"),
             "reviewedDateTime" => got_json(&self.reviewed_date_time, &self.extra, "reviewedDateTime"),
             "status" => got_json(&self.status, &self.extra, "status"),
             other => got_extra(&self.extra, other),
@@ -5898,6 +6071,72 @@ impl DynModel for AzureActiveDirectoryTenant {
         match json_name {
             "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
             "tenantId" => got_json(&self.tenant_id, &self.extra, "tenantId"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `azureAdPopTokenAuthentication` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AzureAdPopTokenAuthentication {
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for AzureAdPopTokenAuthentication {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AzureAdPopTokenAuthentication;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a azureAdPopTokenAuthentication object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = AzureAdPopTokenAuthentication::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for AzureAdPopTokenAuthentication {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl AzureAdPopTokenAuthentication {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            _ => false,
+        }
+    }
+}
+
+impl Model for AzureAdPopTokenAuthentication {
+    const TYPE_NAME: &'static str = "azureAdPopTokenAuthentication";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.azureAdPopTokenAuthentication";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for AzureAdPopTokenAuthentication {
+    fn type_name(&self) -> &'static str { "azureAdPopTokenAuthentication" }
+    fn fields(&self) -> &'static [FieldName] { &[] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
             other => got_extra(&self.extra, other),
         }
     }
@@ -6173,6 +6412,143 @@ impl DynModel for ConnectedOrganizationMembers {
     }
     fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `connectionInfo` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConnectionInfoBase {
+    /// The endpoint that is used by Entitlement Management to communicate with the access package resource.
+    pub url: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for ConnectionInfoBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ConnectionInfoBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a connectionInfo object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = ConnectionInfoBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "url" => take(&mut m, &mut out.url, &mut out.extra, "url")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for ConnectionInfoBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.url { m.serialize_entry("url", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl ConnectionInfoBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "url" => self.url.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for ConnectionInfoBase {
+    const TYPE_NAME: &'static str = "connectionInfo";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.connectionInfo";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for ConnectionInfoBase {
+    fn type_name(&self) -> &'static str { "connectionInfo" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "url", snake: "url" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "url" => got_json(&self.url, &self.extra, "url"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `connectionInfo` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectionInfo {
+    ExternalTokenBasedSapIagConnectionInfo(ExternalTokenBasedSapIagConnectionInfo),
+    Other(ConnectionInfoBase),
+}
+
+impl Default for ConnectionInfo {
+    fn default() -> Self { ConnectionInfo::Other(ConnectionInfoBase::default()) }
+}
+
+impl ConnectionInfo {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            ConnectionInfo::ExternalTokenBasedSapIagConnectionInfo(_) => Some("#microsoft.graph.externalTokenBasedSapIagConnectionInfo"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            ConnectionInfo::ExternalTokenBasedSapIagConnectionInfo(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ConnectionInfo {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("externalTokenBasedSapIagConnectionInfo") => serde_json::from_value(value).map(ConnectionInfo::ExternalTokenBasedSapIagConnectionInfo),
+            _ => serde_json::from_value(value).map(ConnectionInfo::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for ConnectionInfo {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ConnectionInfo::ExternalTokenBasedSapIagConnectionInfo(x) => with_odata_type(x, "#microsoft.graph.externalTokenBasedSapIagConnectionInfo", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for ConnectionInfo {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<ExternalTokenBasedSapIagConnectionInfo> for ConnectionInfo {
+    fn from(x: ExternalTokenBasedSapIagConnectionInfo) -> Self { ConnectionInfo::ExternalTokenBasedSapIagConnectionInfo(x) }
 }
 
 /// Graph type `controlConfiguration` (entity).
@@ -6617,39 +6993,39 @@ impl From<AccessPackageAssignmentWorkflowExtension> for CustomCalloutExtension {
     fn from(x: AccessPackageAssignmentWorkflowExtension) -> Self { CustomCalloutExtension::AccessPackageAssignmentWorkflowExtension(x) }
 }
 
-/// Graph type `customDataProvidedResourceUploadSession` (entity).
+/// Graph type `customDataProvidedResourceAccessReviewUploadSession` (entity).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct CustomDataProvidedResourceUploadSession {
+pub struct CustomDataProvidedResourceAccessReviewUploadSession {
     /// Identifier. Read-only.
     pub id: Option<String>,
     /// DateTime when the upload session was created.
     pub created_date_time: Option<Timestamp>,
     /// An object containing the context for which this data is being uploaded.
-    pub data: Option<serde_json::Value>,
+    pub data: Option<Box<CustomDataProvidedResourcePayloadsData>>,
     /// Indicates if all the necessary files have been uploaded to this session.
     pub is_upload_done: Option<bool>,
     /// The ID of the context for which data is being uploaded, for example, the Access Review instance ID.
     pub reference_id: Option<String>,
     /// Metadata about the files uploaded in this upload session thus far.
-    pub stats: Option<serde_json::Value>,
+    pub stats: Option<Box<CustomDataProvidedResourceUploadStats>>,
     /// Status of the upload session.
     pub status: Option<CustomDataProvidedResourceUploadStatus>,
     /// The files uploaded during this upload session.
-    pub files: Option<Vec<serde_json::Value>>,
+    pub files: Option<Vec<CustomDataProvidedResourceFile>>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
     pub extra: Extra,
 }
 
-impl<'de> Deserialize<'de> for CustomDataProvidedResourceUploadSession {
+impl<'de> Deserialize<'de> for CustomDataProvidedResourceAccessReviewUploadSession {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = CustomDataProvidedResourceUploadSession;
+            type Value = CustomDataProvidedResourceAccessReviewUploadSession;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a customDataProvidedResourceUploadSession object")
+                f.write_str("a customDataProvidedResourceAccessReviewUploadSession object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut out = CustomDataProvidedResourceUploadSession::default();
+                let mut out = CustomDataProvidedResourceAccessReviewUploadSession::default();
                 while let Some(k) = m.next_key::<Key<'de>>()? {
                     match k.as_str() {
                         "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
@@ -6670,7 +7046,7 @@ impl<'de> Deserialize<'de> for CustomDataProvidedResourceUploadSession {
     }
 }
 
-impl Serialize for CustomDataProvidedResourceUploadSession {
+impl Serialize for CustomDataProvidedResourceAccessReviewUploadSession {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
@@ -6688,7 +7064,7 @@ impl Serialize for CustomDataProvidedResourceUploadSession {
     }
 }
 
-impl CustomDataProvidedResourceUploadSession {
+impl CustomDataProvidedResourceAccessReviewUploadSession {
     fn is_set(&self, json_name: &str) -> bool {
         match json_name {
             "id" => self.id.is_some(),
@@ -6704,26 +7080,589 @@ impl CustomDataProvidedResourceUploadSession {
     }
 }
 
-impl Model for CustomDataProvidedResourceUploadSession {
+impl Model for CustomDataProvidedResourceAccessReviewUploadSession {
+    const TYPE_NAME: &'static str = "customDataProvidedResourceAccessReviewUploadSession";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomDataProvidedResourceAccessReviewUploadSession {
+    fn type_name(&self) -> &'static str { "customDataProvidedResourceAccessReviewUploadSession" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "createdDateTime", snake: "created_date_time" }, FieldName { json: "data", snake: "data" }, FieldName { json: "isUploadDone", snake: "is_upload_done" }, FieldName { json: "referenceId", snake: "reference_id" }, FieldName { json: "stats", snake: "stats" }, FieldName { json: "status", snake: "status" }, FieldName { json: "files", snake: "files" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "id" => got_json(&self.id, &self.extra, "id"),
+            "createdDateTime" => got_json(&self.created_date_time, &self.extra, "createdDateTime"),
+            "data" => got_model(&self.data, &self.extra, "data"),
+            "isUploadDone" => got_json(&self.is_upload_done, &self.extra, "isUploadDone"),
+            "referenceId" => got_json(&self.reference_id, &self.extra, "referenceId"),
+            "stats" => got_model(&self.stats, &self.extra, "stats"),
+            "status" => got_json(&self.status, &self.extra, "status"),
+            "files" => got_models(&self.files, &self.extra, "files"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customDataProvidedResourceFile` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomDataProvidedResourceFile {
+    /// Identifier of the uploaded file.
+    pub id: Option<String>,
+    /// Name of the file that was uploaded.
+    pub name: Option<String>,
+    /// Size of the uploaded file in bytes.
+    pub size: Option<i64>,
+    /// Time at which the file was uploaded.
+    pub uploaded_date_time: Option<Timestamp>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourceFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomDataProvidedResourceFile;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customDataProvidedResourceFile object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomDataProvidedResourceFile::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        "name" => take(&mut m, &mut out.name, &mut out.extra, "name")?,
+                        "size" => take(&mut m, &mut out.size, &mut out.extra, "size")?,
+                        "uploadedDateTime" => take(&mut m, &mut out.uploaded_date_time, &mut out.extra, "uploadedDateTime")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourceFile {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        if let Some(v) = &self.name { m.serialize_entry("name", v)?; }
+        if let Some(v) = &self.size { m.serialize_entry("size", v)?; }
+        if let Some(v) = &self.uploaded_date_time { m.serialize_entry("uploadedDateTime", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomDataProvidedResourceFile {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "id" => self.id.is_some(),
+            "name" => self.name.is_some(),
+            "size" => self.size.is_some(),
+            "uploadedDateTime" => self.uploaded_date_time.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomDataProvidedResourceFile {
+    const TYPE_NAME: &'static str = "customDataProvidedResourceFile";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceFile";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomDataProvidedResourceFile {
+    fn type_name(&self) -> &'static str { "customDataProvidedResourceFile" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "name", snake: "name" }, FieldName { json: "size", snake: "size" }, FieldName { json: "uploadedDateTime", snake: "uploaded_date_time" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "id" => got_json(&self.id, &self.extra, "id"),
+            "name" => got_json(&self.name, &self.extra, "name"),
+            "size" => got_json(&self.size, &self.extra, "size"),
+            "uploadedDateTime" => got_json(&self.uploaded_date_time, &self.extra, "uploadedDateTime"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customDataProvidedResourcePayloads.accessReviewContextData` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomDataProvidedResourcePayloadsAccessReviewContextData {
+    /// The identifier of the access review definition.
+    pub review_definition_id: Option<String>,
+    /// The identifier of the access review instance.
+    pub review_instance_id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourcePayloadsAccessReviewContextData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomDataProvidedResourcePayloadsAccessReviewContextData;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customDataProvidedResourcePayloads.accessReviewContextData object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomDataProvidedResourcePayloadsAccessReviewContextData::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "reviewDefinitionId" => take(&mut m, &mut out.review_definition_id, &mut out.extra, "reviewDefinitionId")?,
+                        "reviewInstanceId" => take(&mut m, &mut out.review_instance_id, &mut out.extra, "reviewInstanceId")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourcePayloadsAccessReviewContextData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.review_definition_id { m.serialize_entry("reviewDefinitionId", v)?; }
+        if let Some(v) = &self.review_instance_id { m.serialize_entry("reviewInstanceId", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomDataProvidedResourcePayloadsAccessReviewContextData {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "reviewDefinitionId" => self.review_definition_id.is_some(),
+            "reviewInstanceId" => self.review_instance_id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomDataProvidedResourcePayloadsAccessReviewContextData {
+    const TYPE_NAME: &'static str = "customDataProvidedResourcePayloads.accessReviewContextData";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomDataProvidedResourcePayloadsAccessReviewContextData {
+    fn type_name(&self) -> &'static str { "customDataProvidedResourcePayloads.accessReviewContextData" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "reviewDefinitionId", snake: "review_definition_id" }, FieldName { json: "reviewInstanceId", snake: "review_instance_id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "reviewDefinitionId" => got_json(&self.review_definition_id, &self.extra, "reviewDefinitionId"),
+            "reviewInstanceId" => got_json(&self.review_instance_id, &self.extra, "reviewInstanceId"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customDataProvidedResourcePayloads.data` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomDataProvidedResourcePayloadsDataBase {
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourcePayloadsDataBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomDataProvidedResourcePayloadsDataBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customDataProvidedResourcePayloads.data object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomDataProvidedResourcePayloadsDataBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourcePayloadsDataBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomDataProvidedResourcePayloadsDataBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomDataProvidedResourcePayloadsDataBase {
+    const TYPE_NAME: &'static str = "customDataProvidedResourcePayloads.data";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourcePayloads.data";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomDataProvidedResourcePayloadsDataBase {
+    fn type_name(&self) -> &'static str { "customDataProvidedResourcePayloads.data" }
+    fn fields(&self) -> &'static [FieldName] { &[] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customDataProvidedResourcePayloads.data` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomDataProvidedResourcePayloadsData {
+    CustomDataProvidedResourcePayloadsAccessReviewContextData(CustomDataProvidedResourcePayloadsAccessReviewContextData),
+    Other(CustomDataProvidedResourcePayloadsDataBase),
+}
+
+impl Default for CustomDataProvidedResourcePayloadsData {
+    fn default() -> Self { CustomDataProvidedResourcePayloadsData::Other(CustomDataProvidedResourcePayloadsDataBase::default()) }
+}
+
+impl CustomDataProvidedResourcePayloadsData {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            CustomDataProvidedResourcePayloadsData::CustomDataProvidedResourcePayloadsAccessReviewContextData(_) => Some("#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            CustomDataProvidedResourcePayloadsData::CustomDataProvidedResourcePayloadsAccessReviewContextData(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourcePayloadsData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("customDataProvidedResourcePayloads.accessReviewContextData") => serde_json::from_value(value).map(CustomDataProvidedResourcePayloadsData::CustomDataProvidedResourcePayloadsAccessReviewContextData),
+            _ => serde_json::from_value(value).map(CustomDataProvidedResourcePayloadsData::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourcePayloadsData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CustomDataProvidedResourcePayloadsData::CustomDataProvidedResourcePayloadsAccessReviewContextData(x) => with_odata_type(x, "#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for CustomDataProvidedResourcePayloadsData {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<CustomDataProvidedResourcePayloadsAccessReviewContextData> for CustomDataProvidedResourcePayloadsData {
+    fn from(x: CustomDataProvidedResourcePayloadsAccessReviewContextData) -> Self { CustomDataProvidedResourcePayloadsData::CustomDataProvidedResourcePayloadsAccessReviewContextData(x) }
+}
+
+/// Graph type `customDataProvidedResourceUploadSession` (entity).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomDataProvidedResourceUploadSessionBase {
+    /// Identifier. Read-only.
+    pub id: Option<String>,
+    /// DateTime when the upload session was created.
+    pub created_date_time: Option<Timestamp>,
+    /// An object containing the context for which this data is being uploaded.
+    pub data: Option<Box<CustomDataProvidedResourcePayloadsData>>,
+    /// Indicates if all the necessary files have been uploaded to this session.
+    pub is_upload_done: Option<bool>,
+    /// The ID of the context for which data is being uploaded, for example, the Access Review instance ID.
+    pub reference_id: Option<String>,
+    /// Metadata about the files uploaded in this upload session thus far.
+    pub stats: Option<Box<CustomDataProvidedResourceUploadStats>>,
+    /// Status of the upload session.
+    pub status: Option<CustomDataProvidedResourceUploadStatus>,
+    /// The files uploaded during this upload session.
+    pub files: Option<Vec<CustomDataProvidedResourceFile>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourceUploadSessionBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomDataProvidedResourceUploadSessionBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customDataProvidedResourceUploadSession object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomDataProvidedResourceUploadSessionBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        "createdDateTime" => take(&mut m, &mut out.created_date_time, &mut out.extra, "createdDateTime")?,
+                        "data" => take(&mut m, &mut out.data, &mut out.extra, "data")?,
+                        "isUploadDone" => take(&mut m, &mut out.is_upload_done, &mut out.extra, "isUploadDone")?,
+                        "referenceId" => take(&mut m, &mut out.reference_id, &mut out.extra, "referenceId")?,
+                        "stats" => take(&mut m, &mut out.stats, &mut out.extra, "stats")?,
+                        "status" => take(&mut m, &mut out.status, &mut out.extra, "status")?,
+                        "files" => take(&mut m, &mut out.files, &mut out.extra, "files")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourceUploadSessionBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        if let Some(v) = &self.created_date_time { m.serialize_entry("createdDateTime", v)?; }
+        if let Some(v) = &self.data { m.serialize_entry("data", v)?; }
+        if let Some(v) = &self.is_upload_done { m.serialize_entry("isUploadDone", v)?; }
+        if let Some(v) = &self.reference_id { m.serialize_entry("referenceId", v)?; }
+        if let Some(v) = &self.stats { m.serialize_entry("stats", v)?; }
+        if let Some(v) = &self.status { m.serialize_entry("status", v)?; }
+        if let Some(v) = &self.files { m.serialize_entry("files", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomDataProvidedResourceUploadSessionBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "id" => self.id.is_some(),
+            "createdDateTime" => self.created_date_time.is_some(),
+            "data" => self.data.is_some(),
+            "isUploadDone" => self.is_upload_done.is_some(),
+            "referenceId" => self.reference_id.is_some(),
+            "stats" => self.stats.is_some(),
+            "status" => self.status.is_some(),
+            "files" => self.files.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomDataProvidedResourceUploadSessionBase {
     const TYPE_NAME: &'static str = "customDataProvidedResourceUploadSession";
     const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceUploadSession";
     fn extra(&self) -> &Extra { &self.extra }
     fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
 }
 
-impl DynModel for CustomDataProvidedResourceUploadSession {
+impl DynModel for CustomDataProvidedResourceUploadSessionBase {
     fn type_name(&self) -> &'static str { "customDataProvidedResourceUploadSession" }
     fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "id", snake: "id" }, FieldName { json: "createdDateTime", snake: "created_date_time" }, FieldName { json: "data", snake: "data" }, FieldName { json: "isUploadDone", snake: "is_upload_done" }, FieldName { json: "referenceId", snake: "reference_id" }, FieldName { json: "stats", snake: "stats" }, FieldName { json: "status", snake: "status" }, FieldName { json: "files", snake: "files" }] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
             "createdDateTime" => got_json(&self.created_date_time, &self.extra, "createdDateTime"),
-            "data" => got_json(&self.data, &self.extra, "data"),
+            "data" => got_model(&self.data, &self.extra, "data"),
             "isUploadDone" => got_json(&self.is_upload_done, &self.extra, "isUploadDone"),
             "referenceId" => got_json(&self.reference_id, &self.extra, "referenceId"),
-            "stats" => got_json(&self.stats, &self.extra, "stats"),
+            "stats" => got_model(&self.stats, &self.extra, "stats"),
             "status" => got_json(&self.status, &self.extra, "status"),
-            "files" => got_json(&self.files, &self.extra, "files"),
+            "files" => got_models(&self.files, &self.extra, "files"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `customDataProvidedResourceUploadSession` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomDataProvidedResourceUploadSession {
+    CustomDataProvidedResourceAccessReviewUploadSession(CustomDataProvidedResourceAccessReviewUploadSession),
+    Other(CustomDataProvidedResourceUploadSessionBase),
+}
+
+impl Default for CustomDataProvidedResourceUploadSession {
+    fn default() -> Self { CustomDataProvidedResourceUploadSession::Other(CustomDataProvidedResourceUploadSessionBase::default()) }
+}
+
+impl CustomDataProvidedResourceUploadSession {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            CustomDataProvidedResourceUploadSession::CustomDataProvidedResourceAccessReviewUploadSession(_) => Some("#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            CustomDataProvidedResourceUploadSession::CustomDataProvidedResourceAccessReviewUploadSession(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            CustomDataProvidedResourceUploadSession::CustomDataProvidedResourceAccessReviewUploadSession(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourceUploadSession {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("customDataProvidedResourceAccessReviewUploadSession") => serde_json::from_value(value).map(CustomDataProvidedResourceUploadSession::CustomDataProvidedResourceAccessReviewUploadSession),
+            _ => serde_json::from_value(value).map(CustomDataProvidedResourceUploadSession::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourceUploadSession {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CustomDataProvidedResourceUploadSession::CustomDataProvidedResourceAccessReviewUploadSession(x) => with_odata_type(x, "#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for CustomDataProvidedResourceUploadSession {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<CustomDataProvidedResourceAccessReviewUploadSession> for CustomDataProvidedResourceUploadSession {
+    fn from(x: CustomDataProvidedResourceAccessReviewUploadSession) -> Self { CustomDataProvidedResourceUploadSession::CustomDataProvidedResourceAccessReviewUploadSession(x) }
+}
+
+/// Graph type `customDataProvidedResourceUploadStats` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomDataProvidedResourceUploadStats {
+    /// Number of files uploaded in the upload session.
+    pub files_uploaded: Option<i64>,
+    /// Total bytes uploaded in the upload session.
+    pub total_bytes_uploaded: Option<i64>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for CustomDataProvidedResourceUploadStats {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CustomDataProvidedResourceUploadStats;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a customDataProvidedResourceUploadStats object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = CustomDataProvidedResourceUploadStats::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "filesUploaded" => take(&mut m, &mut out.files_uploaded, &mut out.extra, "filesUploaded")?,
+                        "totalBytesUploaded" => take(&mut m, &mut out.total_bytes_uploaded, &mut out.extra, "totalBytesUploaded")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for CustomDataProvidedResourceUploadStats {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.files_uploaded { m.serialize_entry("filesUploaded", v)?; }
+        if let Some(v) = &self.total_bytes_uploaded { m.serialize_entry("totalBytesUploaded", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl CustomDataProvidedResourceUploadStats {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "filesUploaded" => self.files_uploaded.is_some(),
+            "totalBytesUploaded" => self.total_bytes_uploaded.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for CustomDataProvidedResourceUploadStats {
+    const TYPE_NAME: &'static str = "customDataProvidedResourceUploadStats";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.customDataProvidedResourceUploadStats";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for CustomDataProvidedResourceUploadStats {
+    fn type_name(&self) -> &'static str { "customDataProvidedResourceUploadStats" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "filesUploaded", snake: "files_uploaded" }, FieldName { json: "totalBytesUploaded", snake: "total_bytes_uploaded" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "filesUploaded" => got_json(&self.files_uploaded, &self.extra, "filesUploaded"),
+            "totalBytesUploaded" => got_json(&self.total_bytes_uploaded, &self.extra, "totalBytesUploaded"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -6802,6 +7741,7 @@ impl DynModel for CustomExtensionAuthenticationConfigurationBase {
 /// `@odata.type` and properties stay in `extra`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomExtensionAuthenticationConfiguration {
+    AzureAdPopTokenAuthentication(AzureAdPopTokenAuthentication),
     AzureAdTokenAuthentication(AzureAdTokenAuthentication),
     Other(CustomExtensionAuthenticationConfigurationBase),
 }
@@ -6814,12 +7754,14 @@ impl CustomExtensionAuthenticationConfiguration {
     /// The `@odata.type` this value serializes with (`None` for `Other` without one).
     pub fn odata_type(&self) -> Option<&str> {
         match self {
+            CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication(_) => Some("#microsoft.graph.azureAdPopTokenAuthentication"),
             CustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication(_) => Some("#microsoft.graph.azureAdTokenAuthentication"),
             Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
         }
     }
     fn inner(&self) -> &dyn DynModel {
         match self {
+            CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication(x) => x,
             CustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication(x) => x,
             Self::Other(x) => x,
         }
@@ -6831,6 +7773,7 @@ impl<'de> Deserialize<'de> for CustomExtensionAuthenticationConfiguration {
         let value = serde_json::Value::deserialize(d)?;
         let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
         let r = match tag {
+            t if t.eq_ignore_ascii_case("azureAdPopTokenAuthentication") => serde_json::from_value(value).map(CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication),
             t if t.eq_ignore_ascii_case("azureAdTokenAuthentication") => serde_json::from_value(value).map(CustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication),
             _ => serde_json::from_value(value).map(CustomExtensionAuthenticationConfiguration::Other),
         };
@@ -6841,6 +7784,7 @@ impl<'de> Deserialize<'de> for CustomExtensionAuthenticationConfiguration {
 impl Serialize for CustomExtensionAuthenticationConfiguration {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
+            CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication(x) => with_odata_type(x, "#microsoft.graph.azureAdPopTokenAuthentication", s),
             CustomExtensionAuthenticationConfiguration::AzureAdTokenAuthentication(x) => with_odata_type(x, "#microsoft.graph.azureAdTokenAuthentication", s),
             Self::Other(x) => x.serialize(s),
         }
@@ -6856,6 +7800,10 @@ impl DynModel for CustomExtensionAuthenticationConfiguration {
     }
     fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<AzureAdPopTokenAuthentication> for CustomExtensionAuthenticationConfiguration {
+    fn from(x: AzureAdPopTokenAuthentication) -> Self { CustomExtensionAuthenticationConfiguration::AzureAdPopTokenAuthentication(x) }
 }
 
 impl From<AzureAdTokenAuthentication> for CustomExtensionAuthenticationConfiguration {
@@ -8067,7 +9015,7 @@ pub struct EntitlementManagementSchedule {
     /// When the access should expire.
     pub expiration: Option<Box<ExpirationPattern>>,
     /// For recurring access reviews.
-    pub recurrence: Option<serde_json::Value>,
+    pub recurrence: Option<Box<PatternedRecurrence>>,
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time.
     pub start_date_time: Option<Timestamp>,
     /// Properties this client does not model (and explicit nulls), kept for round trips.
@@ -8136,7 +9084,7 @@ impl DynModel for EntitlementManagementSchedule {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "expiration" => got_model(&self.expiration, &self.extra, "expiration"),
-            "recurrence" => got_json(&self.recurrence, &self.extra, "recurrence"),
+            "recurrence" => got_model(&self.recurrence, &self.extra, "recurrence"),
             "startDateTime" => got_json(&self.start_date_time, &self.extra, "startDateTime"),
             other => got_extra(&self.extra, other),
         }
@@ -8403,7 +9351,7 @@ pub struct ExternalOriginResourceConnector {
     /// Identifier. Read-only.
     pub id: Option<String>,
     /// The connection information used to communicate with the external resource system.
-    pub connection_info: Option<serde_json::Value>,
+    pub connection_info: Option<Box<ConnectionInfo>>,
     /// The type of connector to SAP being used.
     pub connector_type: Option<ConnectorType>,
     /// The identifier of the user or application that created the connector.
@@ -8502,7 +9450,7 @@ impl DynModel for ExternalOriginResourceConnector {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "id" => got_json(&self.id, &self.extra, "id"),
-            "connectionInfo" => got_json(&self.connection_info, &self.extra, "connectionInfo"),
+            "connectionInfo" => got_model(&self.connection_info, &self.extra, "connectionInfo"),
             "connectorType" => got_json(&self.connector_type, &self.extra, "connectorType"),
             "createdBy" => got_json(&self.created_by, &self.extra, "createdBy"),
             "createdDateTime" => got_json(&self.created_date_time, &self.extra, "createdDateTime"),
@@ -8576,6 +9524,114 @@ impl DynModel for ExternalSponsors {
     fn fields(&self) -> &'static [FieldName] { &[] }
     fn get(&self, json_name: &str) -> Got {
         match json_name {
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `externalTokenBasedSapIagConnectionInfo` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExternalTokenBasedSapIagConnectionInfo {
+    /// The endpoint that is used by Entitlement Management to communicate with the access package resource.
+    pub url: Option<String>,
+    /// The URL to obtain an access token.
+    pub access_token_url: Option<String>,
+    /// The client identifier used to obtain a token.
+    pub client_id: Option<String>,
+    /// The Azure Key Vault that holds the client secret.
+    pub key_vault_name: Option<String>,
+    /// The resource group of the key vault.
+    pub resource_group: Option<String>,
+    /// The name of the secret in the key vault.
+    pub secret_name: Option<String>,
+    /// The Azure subscription of the key vault.
+    pub subscription_id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for ExternalTokenBasedSapIagConnectionInfo {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ExternalTokenBasedSapIagConnectionInfo;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a externalTokenBasedSapIagConnectionInfo object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = ExternalTokenBasedSapIagConnectionInfo::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "url" => take(&mut m, &mut out.url, &mut out.extra, "url")?,
+                        "accessTokenUrl" => take(&mut m, &mut out.access_token_url, &mut out.extra, "accessTokenUrl")?,
+                        "clientId" => take(&mut m, &mut out.client_id, &mut out.extra, "clientId")?,
+                        "keyVaultName" => take(&mut m, &mut out.key_vault_name, &mut out.extra, "keyVaultName")?,
+                        "resourceGroup" => take(&mut m, &mut out.resource_group, &mut out.extra, "resourceGroup")?,
+                        "secretName" => take(&mut m, &mut out.secret_name, &mut out.extra, "secretName")?,
+                        "subscriptionId" => take(&mut m, &mut out.subscription_id, &mut out.extra, "subscriptionId")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for ExternalTokenBasedSapIagConnectionInfo {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.url { m.serialize_entry("url", v)?; }
+        if let Some(v) = &self.access_token_url { m.serialize_entry("accessTokenUrl", v)?; }
+        if let Some(v) = &self.client_id { m.serialize_entry("clientId", v)?; }
+        if let Some(v) = &self.key_vault_name { m.serialize_entry("keyVaultName", v)?; }
+        if let Some(v) = &self.resource_group { m.serialize_entry("resourceGroup", v)?; }
+        if let Some(v) = &self.secret_name { m.serialize_entry("secretName", v)?; }
+        if let Some(v) = &self.subscription_id { m.serialize_entry("subscriptionId", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl ExternalTokenBasedSapIagConnectionInfo {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "url" => self.url.is_some(),
+            "accessTokenUrl" => self.access_token_url.is_some(),
+            "clientId" => self.client_id.is_some(),
+            "keyVaultName" => self.key_vault_name.is_some(),
+            "resourceGroup" => self.resource_group.is_some(),
+            "secretName" => self.secret_name.is_some(),
+            "subscriptionId" => self.subscription_id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for ExternalTokenBasedSapIagConnectionInfo {
+    const TYPE_NAME: &'static str = "externalTokenBasedSapIagConnectionInfo";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.externalTokenBasedSapIagConnectionInfo";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for ExternalTokenBasedSapIagConnectionInfo {
+    fn type_name(&self) -> &'static str { "externalTokenBasedSapIagConnectionInfo" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "url", snake: "url" }, FieldName { json: "accessTokenUrl", snake: "access_token_url" }, FieldName { json: "clientId", snake: "client_id" }, FieldName { json: "keyVaultName", snake: "key_vault_name" }, FieldName { json: "resourceGroup", snake: "resource_group" }, FieldName { json: "secretName", snake: "secret_name" }, FieldName { json: "subscriptionId", snake: "subscription_id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "url" => got_json(&self.url, &self.extra, "url"),
+            "accessTokenUrl" => got_json(&self.access_token_url, &self.extra, "accessTokenUrl"),
+            "clientId" => got_json(&self.client_id, &self.extra, "clientId"),
+            "keyVaultName" => got_json(&self.key_vault_name, &self.extra, "keyVaultName"),
+            "resourceGroup" => got_json(&self.resource_group, &self.extra, "resourceGroup"),
+            "secretName" => got_json(&self.secret_name, &self.extra, "secretName"),
+            "subscriptionId" => got_json(&self.subscription_id, &self.extra, "subscriptionId"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -8833,6 +9889,156 @@ impl DynModel for GroupMembers {
     }
     fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `identity` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IdentityBase {
+    /// The display name of the identity.
+    pub display_name: Option<String>,
+    /// Unique identifier for the identity.
+    pub id: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for IdentityBase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = IdentityBase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a identity object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = IdentityBase::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "displayName" => take(&mut m, &mut out.display_name, &mut out.extra, "displayName")?,
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for IdentityBase {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.display_name { m.serialize_entry("displayName", v)?; }
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl IdentityBase {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "displayName" => self.display_name.is_some(),
+            "id" => self.id.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for IdentityBase {
+    const TYPE_NAME: &'static str = "identity";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for IdentityBase {
+    fn type_name(&self) -> &'static str { "identity" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "displayName", snake: "display_name" }, FieldName { json: "id", snake: "id" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
+            "id" => got_json(&self.id, &self.extra, "id"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `identity` and its subtypes, told apart by `@odata.type`.
+/// `Other` holds the base type itself and any subtype this client does not know (its
+/// `@odata.type` and properties stay in `extra`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Identity {
+    UserIdentity(UserIdentity),
+    Other(IdentityBase),
+}
+
+impl Default for Identity {
+    fn default() -> Self { Identity::Other(IdentityBase::default()) }
+}
+
+impl Identity {
+    /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+    pub fn odata_type(&self) -> Option<&str> {
+        match self {
+            Identity::UserIdentity(_) => Some("#microsoft.graph.userIdentity"),
+            Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+        }
+    }
+    /// The `id` every member of this family has.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Identity::UserIdentity(x) => x.id.as_deref(),
+            Self::Other(x) => x.id.as_deref(),
+        }
+    }
+    fn inner(&self) -> &dyn DynModel {
+        match self {
+            Identity::UserIdentity(x) => x,
+            Self::Other(x) => x,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Identity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        let tag = value.get("@odata.type").and_then(|t| t.as_str()).map(short_type).unwrap_or_default();
+        let r = match tag {
+            t if t.eq_ignore_ascii_case("userIdentity") => serde_json::from_value(value).map(Identity::UserIdentity),
+            _ => serde_json::from_value(value).map(Identity::Other),
+        };
+        r.map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Identity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Identity::UserIdentity(x) => with_odata_type(x, "#microsoft.graph.userIdentity", s),
+            Self::Other(x) => x.serialize(s),
+        }
+    }
+}
+
+impl DynModel for Identity {
+    fn type_name(&self) -> &'static str { self.inner().type_name() }
+    fn fields(&self) -> &'static [FieldName] { self.inner().fields() }
+    fn get(&self, json_name: &str) -> Got {
+        if json_name == "@odata.type" { return self.odata_type().map(|t| Got::Json(t.into())).unwrap_or(Got::Null); }
+        self.inner().get(json_name)
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+impl From<UserIdentity> for Identity {
+    fn from(x: UserIdentity) -> Self { Identity::UserIdentity(x) }
 }
 
 /// Graph type `identitySource` (complex).
@@ -9214,6 +10420,288 @@ impl DynModel for MoveToCatalogPostRequestBody {
     fn get(&self, json_name: &str) -> Got {
         match json_name {
             "catalogId" => got_json(&self.catalog_id, &self.extra, "catalogId"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `patternedRecurrence` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatternedRecurrence {
+    /// The frequency of an event.
+    pub pattern: Option<Box<RecurrencePattern>>,
+    /// The duration of an event.
+    pub range: Option<Box<RecurrenceRange>>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for PatternedRecurrence {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PatternedRecurrence;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a patternedRecurrence object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = PatternedRecurrence::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "pattern" => take(&mut m, &mut out.pattern, &mut out.extra, "pattern")?,
+                        "range" => take(&mut m, &mut out.range, &mut out.extra, "range")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for PatternedRecurrence {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.pattern { m.serialize_entry("pattern", v)?; }
+        if let Some(v) = &self.range { m.serialize_entry("range", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl PatternedRecurrence {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "pattern" => self.pattern.is_some(),
+            "range" => self.range.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for PatternedRecurrence {
+    const TYPE_NAME: &'static str = "patternedRecurrence";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.patternedRecurrence";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for PatternedRecurrence {
+    fn type_name(&self) -> &'static str { "patternedRecurrence" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "pattern", snake: "pattern" }, FieldName { json: "range", snake: "range" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "pattern" => got_model(&self.pattern, &self.extra, "pattern"),
+            "range" => got_model(&self.range, &self.extra, "range"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `recurrencePattern` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecurrencePattern {
+    /// The day of the month on which the event occurs.
+    pub day_of_month: Option<i32>,
+    /// A collection of the days of the week on which the event occurs.
+    pub days_of_week: Option<Vec<DayOfWeek>>,
+    /// The first day of the week.
+    pub first_day_of_week: Option<DayOfWeek>,
+    /// Specifies on which instance of the allowed days specified in daysOfWeek the event occurs.
+    pub index: Option<WeekIndex>,
+    /// The number of units between occurrences.
+    pub interval: Option<i32>,
+    /// The month in which the event occurs (1-12).
+    pub month: Option<i32>,
+    /// The recurrence pattern type.
+    pub r#type: Option<RecurrencePatternType>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for RecurrencePattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RecurrencePattern;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a recurrencePattern object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = RecurrencePattern::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "dayOfMonth" => take(&mut m, &mut out.day_of_month, &mut out.extra, "dayOfMonth")?,
+                        "daysOfWeek" => take(&mut m, &mut out.days_of_week, &mut out.extra, "daysOfWeek")?,
+                        "firstDayOfWeek" => take(&mut m, &mut out.first_day_of_week, &mut out.extra, "firstDayOfWeek")?,
+                        "index" => take(&mut m, &mut out.index, &mut out.extra, "index")?,
+                        "interval" => take(&mut m, &mut out.interval, &mut out.extra, "interval")?,
+                        "month" => take(&mut m, &mut out.month, &mut out.extra, "month")?,
+                        "type" => take(&mut m, &mut out.r#type, &mut out.extra, "type")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for RecurrencePattern {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.day_of_month { m.serialize_entry("dayOfMonth", v)?; }
+        if let Some(v) = &self.days_of_week { m.serialize_entry("daysOfWeek", v)?; }
+        if let Some(v) = &self.first_day_of_week { m.serialize_entry("firstDayOfWeek", v)?; }
+        if let Some(v) = &self.index { m.serialize_entry("index", v)?; }
+        if let Some(v) = &self.interval { m.serialize_entry("interval", v)?; }
+        if let Some(v) = &self.month { m.serialize_entry("month", v)?; }
+        if let Some(v) = &self.r#type { m.serialize_entry("type", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl RecurrencePattern {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "dayOfMonth" => self.day_of_month.is_some(),
+            "daysOfWeek" => self.days_of_week.is_some(),
+            "firstDayOfWeek" => self.first_day_of_week.is_some(),
+            "index" => self.index.is_some(),
+            "interval" => self.interval.is_some(),
+            "month" => self.month.is_some(),
+            "type" => self.r#type.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for RecurrencePattern {
+    const TYPE_NAME: &'static str = "recurrencePattern";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.recurrencePattern";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for RecurrencePattern {
+    fn type_name(&self) -> &'static str { "recurrencePattern" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "dayOfMonth", snake: "day_of_month" }, FieldName { json: "daysOfWeek", snake: "days_of_week" }, FieldName { json: "firstDayOfWeek", snake: "first_day_of_week" }, FieldName { json: "index", snake: "index" }, FieldName { json: "interval", snake: "interval" }, FieldName { json: "month", snake: "month" }, FieldName { json: "type", snake: "type" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "dayOfMonth" => got_json(&self.day_of_month, &self.extra, "dayOfMonth"),
+            "daysOfWeek" => got_json(&self.days_of_week, &self.extra, "daysOfWeek"),
+            "firstDayOfWeek" => got_json(&self.first_day_of_week, &self.extra, "firstDayOfWeek"),
+            "index" => got_json(&self.index, &self.extra, "index"),
+            "interval" => got_json(&self.interval, &self.extra, "interval"),
+            "month" => got_json(&self.month, &self.extra, "month"),
+            "type" => got_json(&self.r#type, &self.extra, "type"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
+/// Graph type `recurrenceRange` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecurrenceRange {
+    /// The date to stop applying the recurrence pattern.
+    pub end_date: Option<String>,
+    /// The number of times to repeat the event.
+    pub number_of_occurrences: Option<i32>,
+    /// Time zone for the startDate and endDate properties.
+    pub recurrence_time_zone: Option<String>,
+    /// The date to start applying the recurrence pattern.
+    pub start_date: Option<String>,
+    /// The recurrence range.
+    pub r#type: Option<RecurrenceRangeType>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for RecurrenceRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RecurrenceRange;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a recurrenceRange object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = RecurrenceRange::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "endDate" => take(&mut m, &mut out.end_date, &mut out.extra, "endDate")?,
+                        "numberOfOccurrences" => take(&mut m, &mut out.number_of_occurrences, &mut out.extra, "numberOfOccurrences")?,
+                        "recurrenceTimeZone" => take(&mut m, &mut out.recurrence_time_zone, &mut out.extra, "recurrenceTimeZone")?,
+                        "startDate" => take(&mut m, &mut out.start_date, &mut out.extra, "startDate")?,
+                        "type" => take(&mut m, &mut out.r#type, &mut out.extra, "type")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for RecurrenceRange {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.end_date { m.serialize_entry("endDate", v)?; }
+        if let Some(v) = &self.number_of_occurrences { m.serialize_entry("numberOfOccurrences", v)?; }
+        if let Some(v) = &self.recurrence_time_zone { m.serialize_entry("recurrenceTimeZone", v)?; }
+        if let Some(v) = &self.start_date { m.serialize_entry("startDate", v)?; }
+        if let Some(v) = &self.r#type { m.serialize_entry("type", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl RecurrenceRange {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "endDate" => self.end_date.is_some(),
+            "numberOfOccurrences" => self.number_of_occurrences.is_some(),
+            "recurrenceTimeZone" => self.recurrence_time_zone.is_some(),
+            "startDate" => self.start_date.is_some(),
+            "type" => self.r#type.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for RecurrenceRange {
+    const TYPE_NAME: &'static str = "recurrenceRange";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.recurrenceRange";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for RecurrenceRange {
+    fn type_name(&self) -> &'static str { "recurrenceRange" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "endDate", snake: "end_date" }, FieldName { json: "numberOfOccurrences", snake: "number_of_occurrences" }, FieldName { json: "recurrenceTimeZone", snake: "recurrence_time_zone" }, FieldName { json: "startDate", snake: "start_date" }, FieldName { json: "type", snake: "type" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "endDate" => got_json(&self.end_date, &self.extra, "endDate"),
+            "numberOfOccurrences" => got_json(&self.number_of_occurrences, &self.extra, "numberOfOccurrences"),
+            "recurrenceTimeZone" => got_json(&self.recurrence_time_zone, &self.extra, "recurrenceTimeZone"),
+            "startDate" => got_json(&self.start_date, &self.extra, "startDate"),
+            "type" => got_json(&self.r#type, &self.extra, "type"),
             other => got_extra(&self.extra, other),
         }
     }
@@ -9846,7 +11334,9 @@ impl DynModel for SubjectSetBase {
 pub enum SubjectSet {
     AttributeRuleMembers(AttributeRuleMembers),
     ConnectedOrganizationMembers(ConnectedOrganizationMembers),
+    ExternalSponsors(ExternalSponsors),
     GroupMembers(GroupMembers),
+    InternalSponsors(InternalSponsors),
     RequestorManager(RequestorManager),
     SingleServicePrincipal(SingleServicePrincipal),
     SingleUser(SingleUser),
@@ -9866,7 +11356,9 @@ impl SubjectSet {
         match self {
             SubjectSet::AttributeRuleMembers(_) => Some("#microsoft.graph.attributeRuleMembers"),
             SubjectSet::ConnectedOrganizationMembers(_) => Some("#microsoft.graph.connectedOrganizationMembers"),
+            SubjectSet::ExternalSponsors(_) => Some("#microsoft.graph.externalSponsors"),
             SubjectSet::GroupMembers(_) => Some("#microsoft.graph.groupMembers"),
+            SubjectSet::InternalSponsors(_) => Some("#microsoft.graph.internalSponsors"),
             SubjectSet::RequestorManager(_) => Some("#microsoft.graph.requestorManager"),
             SubjectSet::SingleServicePrincipal(_) => Some("#microsoft.graph.singleServicePrincipal"),
             SubjectSet::SingleUser(_) => Some("#microsoft.graph.singleUser"),
@@ -9880,7 +11372,9 @@ impl SubjectSet {
         match self {
             SubjectSet::AttributeRuleMembers(x) => x,
             SubjectSet::ConnectedOrganizationMembers(x) => x,
+            SubjectSet::ExternalSponsors(x) => x,
             SubjectSet::GroupMembers(x) => x,
+            SubjectSet::InternalSponsors(x) => x,
             SubjectSet::RequestorManager(x) => x,
             SubjectSet::SingleServicePrincipal(x) => x,
             SubjectSet::SingleUser(x) => x,
@@ -9899,7 +11393,9 @@ impl<'de> Deserialize<'de> for SubjectSet {
         let r = match tag {
             t if t.eq_ignore_ascii_case("attributeRuleMembers") => serde_json::from_value(value).map(SubjectSet::AttributeRuleMembers),
             t if t.eq_ignore_ascii_case("connectedOrganizationMembers") => serde_json::from_value(value).map(SubjectSet::ConnectedOrganizationMembers),
+            t if t.eq_ignore_ascii_case("externalSponsors") => serde_json::from_value(value).map(SubjectSet::ExternalSponsors),
             t if t.eq_ignore_ascii_case("groupMembers") => serde_json::from_value(value).map(SubjectSet::GroupMembers),
+            t if t.eq_ignore_ascii_case("internalSponsors") => serde_json::from_value(value).map(SubjectSet::InternalSponsors),
             t if t.eq_ignore_ascii_case("requestorManager") => serde_json::from_value(value).map(SubjectSet::RequestorManager),
             t if t.eq_ignore_ascii_case("singleServicePrincipal") => serde_json::from_value(value).map(SubjectSet::SingleServicePrincipal),
             t if t.eq_ignore_ascii_case("singleUser") => serde_json::from_value(value).map(SubjectSet::SingleUser),
@@ -9917,7 +11413,9 @@ impl Serialize for SubjectSet {
         match self {
             SubjectSet::AttributeRuleMembers(x) => with_odata_type(x, "#microsoft.graph.attributeRuleMembers", s),
             SubjectSet::ConnectedOrganizationMembers(x) => with_odata_type(x, "#microsoft.graph.connectedOrganizationMembers", s),
+            SubjectSet::ExternalSponsors(x) => with_odata_type(x, "#microsoft.graph.externalSponsors", s),
             SubjectSet::GroupMembers(x) => with_odata_type(x, "#microsoft.graph.groupMembers", s),
+            SubjectSet::InternalSponsors(x) => with_odata_type(x, "#microsoft.graph.internalSponsors", s),
             SubjectSet::RequestorManager(x) => with_odata_type(x, "#microsoft.graph.requestorManager", s),
             SubjectSet::SingleServicePrincipal(x) => with_odata_type(x, "#microsoft.graph.singleServicePrincipal", s),
             SubjectSet::SingleUser(x) => with_odata_type(x, "#microsoft.graph.singleUser", s),
@@ -9948,8 +11446,16 @@ impl From<ConnectedOrganizationMembers> for SubjectSet {
     fn from(x: ConnectedOrganizationMembers) -> Self { SubjectSet::ConnectedOrganizationMembers(x) }
 }
 
+impl From<ExternalSponsors> for SubjectSet {
+    fn from(x: ExternalSponsors) -> Self { SubjectSet::ExternalSponsors(x) }
+}
+
 impl From<GroupMembers> for SubjectSet {
     fn from(x: GroupMembers) -> Self { SubjectSet::GroupMembers(x) }
+}
+
+impl From<InternalSponsors> for SubjectSet {
+    fn from(x: InternalSponsors) -> Self { SubjectSet::InternalSponsors(x) }
 }
 
 impl From<RequestorManager> for SubjectSet {
@@ -10288,6 +11794,96 @@ impl DynModel for User {
     fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
 }
 
+/// Graph type `userIdentity` (complex).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserIdentity {
+    /// The display name of the identity.
+    pub display_name: Option<String>,
+    /// Unique identifier for the identity.
+    pub id: Option<String>,
+    /// Indicates the client IP address associated with the user performing the activity.
+    pub ip_address: Option<String>,
+    /// The userPrincipalName attribute of the user.
+    pub user_principal_name: Option<String>,
+    /// Properties this client does not model (and explicit nulls), kept for round trips.
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for UserIdentity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UserIdentity;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a userIdentity object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = UserIdentity::default();
+                while let Some(k) = m.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "displayName" => take(&mut m, &mut out.display_name, &mut out.extra, "displayName")?,
+                        "id" => take(&mut m, &mut out.id, &mut out.extra, "id")?,
+                        "ipAddress" => take(&mut m, &mut out.ip_address, &mut out.extra, "ipAddress")?,
+                        "userPrincipalName" => take(&mut m, &mut out.user_principal_name, &mut out.extra, "userPrincipalName")?,
+                        _ => { let v = m.next_value()?; out.extra.insert(k.into_string(), v); }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Serialize for UserIdentity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.display_name { m.serialize_entry("displayName", v)?; }
+        if let Some(v) = &self.id { m.serialize_entry("id", v)?; }
+        if let Some(v) = &self.ip_address { m.serialize_entry("ipAddress", v)?; }
+        if let Some(v) = &self.user_principal_name { m.serialize_entry("userPrincipalName", v)?; }
+        for (k, v) in self.extra.iter() {
+            if !self.is_set(k) { m.serialize_entry(k, v)?; }
+        }
+        m.end()
+    }
+}
+
+impl UserIdentity {
+    fn is_set(&self, json_name: &str) -> bool {
+        match json_name {
+            "displayName" => self.display_name.is_some(),
+            "id" => self.id.is_some(),
+            "ipAddress" => self.ip_address.is_some(),
+            "userPrincipalName" => self.user_principal_name.is_some(),
+            _ => false,
+        }
+    }
+}
+
+impl Model for UserIdentity {
+    const TYPE_NAME: &'static str = "userIdentity";
+    const ODATA_TYPE: &'static str = "#microsoft.graph.userIdentity";
+    fn extra(&self) -> &Extra { &self.extra }
+    fn extra_mut(&mut self) -> &mut Extra { &mut self.extra }
+}
+
+impl DynModel for UserIdentity {
+    fn type_name(&self) -> &'static str { "userIdentity" }
+    fn fields(&self) -> &'static [FieldName] { &[FieldName { json: "displayName", snake: "display_name" }, FieldName { json: "id", snake: "id" }, FieldName { json: "ipAddress", snake: "ip_address" }, FieldName { json: "userPrincipalName", snake: "user_principal_name" }] }
+    fn get(&self, json_name: &str) -> Got {
+        match json_name {
+            "displayName" => got_json(&self.display_name, &self.extra, "displayName"),
+            "id" => got_json(&self.id, &self.extra, "id"),
+            "ipAddress" => got_json(&self.ip_address, &self.extra, "ipAddress"),
+            "userPrincipalName" => got_json(&self.user_principal_name, &self.extra, "userPrincipalName"),
+            other => got_extra(&self.extra, other),
+        }
+    }
+    fn to_json(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() }
+    fn clone_dyn(&self) -> Box<dyn DynModel> { Box::new(self.clone()) }
+}
+
 /// Decoders by Graph type name (polymorphic bases decode to their enum).
 pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
     match type_name {
@@ -10338,13 +11934,20 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "attributeRuleMembers" => Some(const { &Decoder::of::<AttributeRuleMembers>() }),
         "availableAccessPackage" => Some(const { &Decoder::of::<AvailableAccessPackage>() }),
         "azureActiveDirectoryTenant" => Some(const { &Decoder::of::<AzureActiveDirectoryTenant>() }),
+        "azureAdPopTokenAuthentication" => Some(const { &Decoder::of::<AzureAdPopTokenAuthentication>() }),
         "azureAdTokenAuthentication" => Some(const { &Decoder::of::<AzureAdTokenAuthentication>() }),
         "connectedOrganization" => Some(const { &Decoder::of::<ConnectedOrganization>() }),
         "connectedOrganizationMembers" => Some(const { &Decoder::of::<ConnectedOrganizationMembers>() }),
+        "connectionInfo" => Some(const { &Decoder::of::<ConnectionInfo>() }),
         "controlConfiguration" => Some(const { &Decoder::of::<ControlConfiguration>() }),
         "crossCloudAzureActiveDirectoryTenant" => Some(const { &Decoder::of::<CrossCloudAzureActiveDirectoryTenant>() }),
         "customCalloutExtension" => Some(const { &Decoder::of::<CustomCalloutExtension>() }),
+        "customDataProvidedResourceAccessReviewUploadSession" => Some(const { &Decoder::of::<CustomDataProvidedResourceAccessReviewUploadSession>() }),
+        "customDataProvidedResourceFile" => Some(const { &Decoder::of::<CustomDataProvidedResourceFile>() }),
+        "customDataProvidedResourcePayloads.accessReviewContextData" => Some(const { &Decoder::of::<CustomDataProvidedResourcePayloadsAccessReviewContextData>() }),
+        "customDataProvidedResourcePayloads.data" => Some(const { &Decoder::of::<CustomDataProvidedResourcePayloadsData>() }),
         "customDataProvidedResourceUploadSession" => Some(const { &Decoder::of::<CustomDataProvidedResourceUploadSession>() }),
+        "customDataProvidedResourceUploadStats" => Some(const { &Decoder::of::<CustomDataProvidedResourceUploadStats>() }),
         "customExtensionAuthenticationConfiguration" => Some(const { &Decoder::of::<CustomExtensionAuthenticationConfiguration>() }),
         "customExtensionCallbackConfiguration" => Some(const { &Decoder::of::<CustomExtensionCallbackConfiguration>() }),
         "customExtensionCalloutInstance" => Some(const { &Decoder::of::<CustomExtensionCalloutInstance>() }),
@@ -10362,13 +11965,18 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "externalDomainFederation" => Some(const { &Decoder::of::<ExternalDomainFederation>() }),
         "externalOriginResourceConnector" => Some(const { &Decoder::of::<ExternalOriginResourceConnector>() }),
         "externalSponsors" => Some(const { &Decoder::of::<ExternalSponsors>() }),
+        "externalTokenBasedSapIagConnectionInfo" => Some(const { &Decoder::of::<ExternalTokenBasedSapIagConnectionInfo>() }),
         "getApplicablePolicyRequirementsPostRequestBody" => Some(const { &Decoder::of::<GetApplicablePolicyRequirementsPostRequestBody>() }),
         "group" => Some(const { &Decoder::of::<Group>() }),
         "groupMembers" => Some(const { &Decoder::of::<GroupMembers>() }),
+        "identity" => Some(const { &Decoder::of::<Identity>() }),
         "identitySource" => Some(const { &Decoder::of::<IdentitySource>() }),
         "internalSponsors" => Some(const { &Decoder::of::<InternalSponsors>() }),
         "logicAppTriggerEndpointConfiguration" => Some(const { &Decoder::of::<LogicAppTriggerEndpointConfiguration>() }),
         "moveToCatalogPostRequestBody" => Some(const { &Decoder::of::<MoveToCatalogPostRequestBody>() }),
+        "patternedRecurrence" => Some(const { &Decoder::of::<PatternedRecurrence>() }),
+        "recurrencePattern" => Some(const { &Decoder::of::<RecurrencePattern>() }),
+        "recurrenceRange" => Some(const { &Decoder::of::<RecurrenceRange>() }),
         "referenceCreate" => Some(const { &Decoder::of::<ReferenceCreate>() }),
         "requestorManager" => Some(const { &Decoder::of::<RequestorManager>() }),
         "resumePostRequestBody" => Some(const { &Decoder::of::<ResumePostRequestBody>() }),
@@ -10381,6 +11989,7 @@ pub(crate) fn decoder(type_name: &str) -> Option<&'static Decoder> {
         "targetManager" => Some(const { &Decoder::of::<TargetManager>() }),
         "targetUserSponsors" => Some(const { &Decoder::of::<TargetUserSponsors>() }),
         "user" => Some(const { &Decoder::of::<User>() }),
+        "userIdentity" => Some(const { &Decoder::of::<UserIdentity>() }),
         _ => None,
     }
 }

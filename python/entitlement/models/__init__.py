@@ -399,6 +399,15 @@ class AzureActiveDirectoryTenant(GraphModel):
     _odata = "#microsoft.graph.azureActiveDirectoryTenant"
 
 
+class AzureAdPopTokenAuthentication(GraphModel):
+    """Graph type ``azureAdPopTokenAuthentication`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "azureAdPopTokenAuthentication"
+    _types = frozenset(('azureAdPopTokenAuthentication',))
+    _odata = "#microsoft.graph.azureAdPopTokenAuthentication"
+
+
 class AzureAdTokenAuthentication(GraphModel):
     """Graph type ``azureAdTokenAuthentication`` (v1.0)."""
     __slots__ = ()
@@ -423,6 +432,14 @@ class ConnectedOrganizationMembers(GraphModel):
     _type = "connectedOrganizationMembers"
     _types = frozenset(('connectedOrganizationMembers',))
     _odata = "#microsoft.graph.connectedOrganizationMembers"
+
+
+class ConnectionInfo(GraphModel):
+    """Graph type ``connectionInfo`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "connectionInfo"
+    _types = frozenset(('connectionInfo', 'externalTokenBasedSapIagConnectionInfo',))
 
 
 class ControlConfiguration(GraphModel):
@@ -450,12 +467,54 @@ class CustomCalloutExtension(GraphModel):
     _types = frozenset(('customCalloutExtension', 'accessPackageAssignmentRequestWorkflowExtension', 'accessPackageAssignmentWorkflowExtension',))
 
 
+class CustomDataProvidedResourceAccessReviewUploadSession(GraphModel):
+    """Graph type ``customDataProvidedResourceAccessReviewUploadSession`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "customDataProvidedResourceAccessReviewUploadSession"
+    _types = frozenset(('customDataProvidedResourceAccessReviewUploadSession',))
+    _odata = "#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession"
+
+
+class CustomDataProvidedResourceFile(GraphModel):
+    """Graph type ``customDataProvidedResourceFile`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "customDataProvidedResourceFile"
+    _types = frozenset(('customDataProvidedResourceFile',))
+
+
+class CustomDataProvidedResourcePayloadsAccessReviewContextData(GraphModel):
+    """Graph type ``customDataProvidedResourcePayloads.accessReviewContextData`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "customDataProvidedResourcePayloads.accessReviewContextData"
+    _types = frozenset(('customDataProvidedResourcePayloads.accessReviewContextData',))
+    _odata = "#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData"
+
+
+class CustomDataProvidedResourcePayloadsData(GraphModel):
+    """Graph type ``customDataProvidedResourcePayloads.data`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "customDataProvidedResourcePayloads.data"
+    _types = frozenset(('customDataProvidedResourcePayloads.data', 'customDataProvidedResourcePayloads.accessReviewContextData',))
+
+
 class CustomDataProvidedResourceUploadSession(GraphModel):
     """Graph type ``customDataProvidedResourceUploadSession`` (v1.0)."""
     __slots__ = ()
     _version = "v1.0"
     _type = "customDataProvidedResourceUploadSession"
-    _types = frozenset(('customDataProvidedResourceUploadSession',))
+    _types = frozenset(('customDataProvidedResourceUploadSession', 'customDataProvidedResourceAccessReviewUploadSession',))
+
+
+class CustomDataProvidedResourceUploadStats(GraphModel):
+    """Graph type ``customDataProvidedResourceUploadStats`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "customDataProvidedResourceUploadStats"
+    _types = frozenset(('customDataProvidedResourceUploadStats',))
 
 
 class CustomExtensionAuthenticationConfiguration(GraphModel):
@@ -463,7 +522,7 @@ class CustomExtensionAuthenticationConfiguration(GraphModel):
     __slots__ = ()
     _version = "v1.0"
     _type = "customExtensionAuthenticationConfiguration"
-    _types = frozenset(('customExtensionAuthenticationConfiguration', 'azureAdTokenAuthentication',))
+    _types = frozenset(('customExtensionAuthenticationConfiguration', 'azureAdPopTokenAuthentication', 'azureAdTokenAuthentication',))
 
 
 class CustomExtensionCallbackConfiguration(GraphModel):
@@ -594,6 +653,16 @@ class ExternalSponsors(GraphModel):
     _version = "v1.0"
     _type = "externalSponsors"
     _types = frozenset(('externalSponsors',))
+    _odata = "#microsoft.graph.externalSponsors"
+
+
+class ExternalTokenBasedSapIagConnectionInfo(GraphModel):
+    """Graph type ``externalTokenBasedSapIagConnectionInfo`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "externalTokenBasedSapIagConnectionInfo"
+    _types = frozenset(('externalTokenBasedSapIagConnectionInfo',))
+    _odata = "#microsoft.graph.externalTokenBasedSapIagConnectionInfo"
 
 
 class GetApplicablePolicyRequirementsPostRequestBody(GraphModel):
@@ -622,6 +691,14 @@ class GroupMembers(GraphModel):
     _odata = "#microsoft.graph.groupMembers"
 
 
+class Identity(GraphModel):
+    """Graph type ``identity`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "identity"
+    _types = frozenset(('identity', 'userIdentity',))
+
+
 class IdentitySource(GraphModel):
     """Graph type ``identitySource`` (v1.0)."""
     __slots__ = ()
@@ -636,6 +713,7 @@ class InternalSponsors(GraphModel):
     _version = "v1.0"
     _type = "internalSponsors"
     _types = frozenset(('internalSponsors',))
+    _odata = "#microsoft.graph.internalSponsors"
 
 
 class LogicAppTriggerEndpointConfiguration(GraphModel):
@@ -653,6 +731,30 @@ class MoveToCatalogPostRequestBody(GraphModel):
     _version = "v1.0"
     _type = "moveToCatalogPostRequestBody"
     _types = frozenset(('moveToCatalogPostRequestBody',))
+
+
+class PatternedRecurrence(GraphModel):
+    """Graph type ``patternedRecurrence`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "patternedRecurrence"
+    _types = frozenset(('patternedRecurrence',))
+
+
+class RecurrencePattern(GraphModel):
+    """Graph type ``recurrencePattern`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "recurrencePattern"
+    _types = frozenset(('recurrencePattern',))
+
+
+class RecurrenceRange(GraphModel):
+    """Graph type ``recurrenceRange`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "recurrenceRange"
+    _types = frozenset(('recurrenceRange',))
 
 
 class ReferenceCreate(GraphModel):
@@ -721,7 +823,7 @@ class SubjectSet(GraphModel):
     __slots__ = ()
     _version = "v1.0"
     _type = "subjectSet"
-    _types = frozenset(('subjectSet', 'attributeRuleMembers', 'connectedOrganizationMembers', 'groupMembers', 'requestorManager', 'singleServicePrincipal', 'singleUser', 'targetApplicationOwners', 'targetManager', 'targetUserSponsors',))
+    _types = frozenset(('subjectSet', 'attributeRuleMembers', 'connectedOrganizationMembers', 'externalSponsors', 'groupMembers', 'internalSponsors', 'requestorManager', 'singleServicePrincipal', 'singleUser', 'targetApplicationOwners', 'targetManager', 'targetUserSponsors',))
 
 
 class TargetApplicationOwners(GraphModel):
@@ -758,6 +860,15 @@ class User(GraphModel):
     _type = "user"
     _types = frozenset(('user',))
     _odata = "#microsoft.graph.user"
+
+
+class UserIdentity(GraphModel):
+    """Graph type ``userIdentity`` (v1.0)."""
+    __slots__ = ()
+    _version = "v1.0"
+    _type = "userIdentity"
+    _types = frozenset(('userIdentity',))
+    _odata = "#microsoft.graph.userIdentity"
 
 
 __all__ = [
@@ -808,13 +919,20 @@ __all__ = [
     "AttributeRuleMembers",
     "AvailableAccessPackage",
     "AzureActiveDirectoryTenant",
+    "AzureAdPopTokenAuthentication",
     "AzureAdTokenAuthentication",
     "ConnectedOrganization",
     "ConnectedOrganizationMembers",
+    "ConnectionInfo",
     "ControlConfiguration",
     "CrossCloudAzureActiveDirectoryTenant",
     "CustomCalloutExtension",
+    "CustomDataProvidedResourceAccessReviewUploadSession",
+    "CustomDataProvidedResourceFile",
+    "CustomDataProvidedResourcePayloadsAccessReviewContextData",
+    "CustomDataProvidedResourcePayloadsData",
     "CustomDataProvidedResourceUploadSession",
+    "CustomDataProvidedResourceUploadStats",
     "CustomExtensionAuthenticationConfiguration",
     "CustomExtensionCallbackConfiguration",
     "CustomExtensionCalloutInstance",
@@ -832,13 +950,18 @@ __all__ = [
     "ExternalDomainFederation",
     "ExternalOriginResourceConnector",
     "ExternalSponsors",
+    "ExternalTokenBasedSapIagConnectionInfo",
     "GetApplicablePolicyRequirementsPostRequestBody",
     "Group",
     "GroupMembers",
+    "Identity",
     "IdentitySource",
     "InternalSponsors",
     "LogicAppTriggerEndpointConfiguration",
     "MoveToCatalogPostRequestBody",
+    "PatternedRecurrence",
+    "RecurrencePattern",
+    "RecurrenceRange",
     "ReferenceCreate",
     "RequestorManager",
     "ResumePostRequestBody",
@@ -851,6 +974,7 @@ __all__ = [
     "TargetManager",
     "TargetUserSponsors",
     "User",
+    "UserIdentity",
 ]
 
 

@@ -99,7 +99,13 @@ class AccessPackageAssignment(GraphModel):
     """The subject of the access package assignment."""
     assignment_policy: Optional[AccessPackageAssignmentPolicy]
     """Read-only."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., custom_extension_callout_instances: Optional[List[CustomExtensionCalloutInstance]] = ..., expired_date_time: Optional[str] = ..., schedule: Optional[EntitlementManagementSchedule] = ..., state: Optional[str] = ..., status: Optional[str] = ..., access_package: Optional[AccessPackage] = ..., target: Optional[AccessPackageSubject] = ..., assignment_policy: Optional[AccessPackageAssignmentPolicy] = ..., **extra: Any) -> None: ...
+    access_package_id: Optional[str]
+    """The identifier of the access package (write-only; used when requesting an assignment)."""
+    assignment_policy_id: Optional[str]
+    """The identifier of the assignment policy (write-only; used when requesting an assignment)."""
+    target_id: Optional[str]
+    """The object identifier of the subject (write-only; used when requesting an assignment)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., custom_extension_callout_instances: Optional[List[CustomExtensionCalloutInstance]] = ..., expired_date_time: Optional[str] = ..., schedule: Optional[EntitlementManagementSchedule] = ..., state: Optional[str] = ..., status: Optional[str] = ..., access_package: Optional[AccessPackage] = ..., target: Optional[AccessPackageSubject] = ..., assignment_policy: Optional[AccessPackageAssignmentPolicy] = ..., access_package_id: Optional[str] = ..., assignment_policy_id: Optional[str] = ..., target_id: Optional[str] = ..., **extra: Any) -> None: ...
 
 class AccessPackageAssignmentApprovalSettings(GraphModel):
     """Graph type ``accessPackageAssignmentApprovalSettings`` (v1.0)."""
@@ -643,11 +649,11 @@ class AccessPackageSuggestionReason(GraphModel):
 
 class AccessPackageSuggestionRelatedPeopleBased(GraphModel):
     """Graph type ``accessPackageSuggestionRelatedPeopleBased`` (v1.0)."""
-    related_people: Optional[List[Any]]
+    related_people: Optional[List[Identity]]
     """A collection of identities representing people related to the current user who may have access to similar resources."""
     related_people_assignment_count: Optional[int]
     """The number of related people who have assignments to this access package."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, related_people: Optional[List[Any]] = ..., related_people_assignment_count: Optional[int] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, related_people: Optional[List[Identity]] = ..., related_people_assignment_count: Optional[int] = ..., **extra: Any) -> None: ...
 
 class AccessPackageSuggestionSelfAssignmentHistoryBased(GraphModel):
     """Graph type ``accessPackageSuggestionSelfAssignmentHistoryBased`` (v1.0)."""
@@ -701,13 +707,13 @@ class ApprovalStage(GraphModel):
     """The justification associated with the approval stage decision."""
     review_result: Optional[str]
     """The result of this approval record."""
-    reviewed_by: Optional[Any]
+    reviewed_by: Optional[Identity]
     """The identifier of the reviewer."""
     reviewed_date_time: Optional[str]
     """The date and time when a decision was recorded."""
     status: Optional[str]
     """The stage status."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., assigned_to_me: Optional[bool] = ..., display_name: Optional[str] = ..., justification: Optional[str] = ..., review_result: Optional[str] = ..., reviewed_by: Optional[Any] = ..., reviewed_date_time: Optional[str] = ..., status: Optional[str] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., assigned_to_me: Optional[bool] = ..., display_name: Optional[str] = ..., justification: Optional[str] = ..., review_result: Optional[str] = ..., reviewed_by: Optional[Identity] = ..., reviewed_date_time: Optional[str] = ..., status: Optional[str] = ..., **extra: Any) -> None: ...
 
 class AttributeRuleMembers(GraphModel):
     """Graph type ``attributeRuleMembers`` (v1.0)."""
@@ -736,6 +742,10 @@ class AzureActiveDirectoryTenant(GraphModel):
     tenant_id: Optional[str]
     """The ID of the Microsoft Entra tenant."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, display_name: Optional[str] = ..., tenant_id: Optional[str] = ..., **extra: Any) -> None: ...
+
+class AzureAdPopTokenAuthentication(GraphModel):
+    """Graph type ``azureAdPopTokenAuthentication`` (v1.0)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
 
 class AzureAdTokenAuthentication(GraphModel):
     """Graph type ``azureAdTokenAuthentication`` (v1.0)."""
@@ -772,6 +782,12 @@ class ConnectedOrganizationMembers(GraphModel):
     description: Optional[str]
     """The name of the connected organization."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, connected_organization_id: Optional[str] = ..., description: Optional[str] = ..., **extra: Any) -> None: ...
+
+class ConnectionInfo(GraphModel):
+    """Graph type ``connectionInfo`` (v1.0)."""
+    url: Optional[str]
+    """The endpoint that is used by Entitlement Management to communicate with the access package resource."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, url: Optional[str] = ..., **extra: Any) -> None: ...
 
 class ControlConfiguration(GraphModel):
     """Graph type ``controlConfiguration`` (v1.0)."""
@@ -815,25 +831,77 @@ class CustomCalloutExtension(GraphModel):
     """The type and details for configuring the endpoint to call the logic app's workflow."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[CustomExtensionAuthenticationConfiguration] = ..., client_configuration: Optional[CustomExtensionClientConfiguration] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[CustomExtensionEndpointConfiguration] = ..., **extra: Any) -> None: ...
 
+class CustomDataProvidedResourceAccessReviewUploadSession(GraphModel):
+    """Graph type ``customDataProvidedResourceAccessReviewUploadSession`` (v1.0)."""
+    id: Optional[str]
+    """Identifier. Read-only."""
+    created_date_time: Optional[str]
+    """DateTime when the upload session was created."""
+    data: Optional[CustomDataProvidedResourcePayloadsData]
+    """An object containing the context for which this data is being uploaded."""
+    is_upload_done: Optional[bool]
+    """Indicates if all the necessary files have been uploaded to this session."""
+    reference_id: Optional[str]
+    """The ID of the context for which data is being uploaded, for example, the Access Review instance ID."""
+    stats: Optional[CustomDataProvidedResourceUploadStats]
+    """Metadata about the files uploaded in this upload session thus far."""
+    status: Optional[str]
+    """Status of the upload session."""
+    files: Optional[List[CustomDataProvidedResourceFile]]
+    """The files uploaded during this upload session."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., created_date_time: Optional[str] = ..., data: Optional[CustomDataProvidedResourcePayloadsData] = ..., is_upload_done: Optional[bool] = ..., reference_id: Optional[str] = ..., stats: Optional[CustomDataProvidedResourceUploadStats] = ..., status: Optional[str] = ..., files: Optional[List[CustomDataProvidedResourceFile]] = ..., **extra: Any) -> None: ...
+
+class CustomDataProvidedResourceFile(GraphModel):
+    """Graph type ``customDataProvidedResourceFile`` (v1.0)."""
+    id: Optional[str]
+    """Identifier of the uploaded file."""
+    name: Optional[str]
+    """Name of the file that was uploaded."""
+    size: Optional[int]
+    """Size of the uploaded file in bytes."""
+    uploaded_date_time: Optional[str]
+    """Time at which the file was uploaded."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., name: Optional[str] = ..., size: Optional[int] = ..., uploaded_date_time: Optional[str] = ..., **extra: Any) -> None: ...
+
+class CustomDataProvidedResourcePayloadsAccessReviewContextData(GraphModel):
+    """Graph type ``customDataProvidedResourcePayloads.accessReviewContextData`` (v1.0)."""
+    review_definition_id: Optional[str]
+    """The identifier of the access review definition."""
+    review_instance_id: Optional[str]
+    """The identifier of the access review instance."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, review_definition_id: Optional[str] = ..., review_instance_id: Optional[str] = ..., **extra: Any) -> None: ...
+
+class CustomDataProvidedResourcePayloadsData(GraphModel):
+    """Graph type ``customDataProvidedResourcePayloads.data`` (v1.0)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
+
 class CustomDataProvidedResourceUploadSession(GraphModel):
     """Graph type ``customDataProvidedResourceUploadSession`` (v1.0)."""
     id: Optional[str]
     """Identifier. Read-only."""
     created_date_time: Optional[str]
     """DateTime when the upload session was created."""
-    data: Optional[Any]
+    data: Optional[CustomDataProvidedResourcePayloadsData]
     """An object containing the context for which this data is being uploaded."""
     is_upload_done: Optional[bool]
     """Indicates if all the necessary files have been uploaded to this session."""
     reference_id: Optional[str]
     """The ID of the context for which data is being uploaded, for example, the Access Review instance ID."""
-    stats: Optional[Any]
+    stats: Optional[CustomDataProvidedResourceUploadStats]
     """Metadata about the files uploaded in this upload session thus far."""
     status: Optional[str]
     """Status of the upload session."""
-    files: Optional[List[Any]]
+    files: Optional[List[CustomDataProvidedResourceFile]]
     """The files uploaded during this upload session."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., created_date_time: Optional[str] = ..., data: Optional[Any] = ..., is_upload_done: Optional[bool] = ..., reference_id: Optional[str] = ..., stats: Optional[Any] = ..., status: Optional[str] = ..., files: Optional[List[Any]] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., created_date_time: Optional[str] = ..., data: Optional[CustomDataProvidedResourcePayloadsData] = ..., is_upload_done: Optional[bool] = ..., reference_id: Optional[str] = ..., stats: Optional[CustomDataProvidedResourceUploadStats] = ..., status: Optional[str] = ..., files: Optional[List[CustomDataProvidedResourceFile]] = ..., **extra: Any) -> None: ...
+
+class CustomDataProvidedResourceUploadStats(GraphModel):
+    """Graph type ``customDataProvidedResourceUploadStats`` (v1.0)."""
+    files_uploaded: Optional[int]
+    """Number of files uploaded in the upload session."""
+    total_bytes_uploaded: Optional[int]
+    """Total bytes uploaded in the upload session."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, files_uploaded: Optional[int] = ..., total_bytes_uploaded: Optional[int] = ..., **extra: Any) -> None: ...
 
 class CustomExtensionAuthenticationConfiguration(GraphModel):
     """Graph type ``customExtensionAuthenticationConfiguration`` (v1.0)."""
@@ -961,11 +1029,11 @@ class EntitlementManagementSchedule(GraphModel):
     """Graph type ``entitlementManagementSchedule`` (v1.0)."""
     expiration: Optional[ExpirationPattern]
     """When the access should expire."""
-    recurrence: Optional[Any]
+    recurrence: Optional[PatternedRecurrence]
     """For recurring access reviews."""
     start_date_time: Optional[str]
     """The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, expiration: Optional[ExpirationPattern] = ..., recurrence: Optional[Any] = ..., start_date_time: Optional[str] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, expiration: Optional[ExpirationPattern] = ..., recurrence: Optional[PatternedRecurrence] = ..., start_date_time: Optional[str] = ..., **extra: Any) -> None: ...
 
 class EntitlementManagementSettings(GraphModel):
     """Graph type ``entitlementManagementSettings`` (v1.0)."""
@@ -1001,7 +1069,7 @@ class ExternalOriginResourceConnector(GraphModel):
     """Graph type ``externalOriginResourceConnector`` (v1.0)."""
     id: Optional[str]
     """Identifier. Read-only."""
-    connection_info: Optional[Any]
+    connection_info: Optional[ConnectionInfo]
     """The connection information used to communicate with the external resource system."""
     connector_type: Optional[str]
     """The type of connector to SAP being used."""
@@ -1017,11 +1085,29 @@ class ExternalOriginResourceConnector(GraphModel):
     """The identifier of the user or application that last modified the connector."""
     modified_date_time: Optional[str]
     """The date and time when the connector was last modified."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., connection_info: Optional[Any] = ..., connector_type: Optional[str] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., modified_by: Optional[str] = ..., modified_date_time: Optional[str] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., connection_info: Optional[ConnectionInfo] = ..., connector_type: Optional[str] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., modified_by: Optional[str] = ..., modified_date_time: Optional[str] = ..., **extra: Any) -> None: ...
 
 class ExternalSponsors(GraphModel):
     """Graph type ``externalSponsors`` (v1.0)."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
+
+class ExternalTokenBasedSapIagConnectionInfo(GraphModel):
+    """Graph type ``externalTokenBasedSapIagConnectionInfo`` (v1.0)."""
+    url: Optional[str]
+    """The endpoint that is used by Entitlement Management to communicate with the access package resource."""
+    access_token_url: Optional[str]
+    """The URL to obtain an access token."""
+    client_id: Optional[str]
+    """The client identifier used to obtain a token."""
+    key_vault_name: Optional[str]
+    """The Azure Key Vault that holds the client secret."""
+    resource_group: Optional[str]
+    """The resource group of the key vault."""
+    secret_name: Optional[str]
+    """The name of the secret in the key vault."""
+    subscription_id: Optional[str]
+    """The Azure subscription of the key vault."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, url: Optional[str] = ..., access_token_url: Optional[str] = ..., client_id: Optional[str] = ..., key_vault_name: Optional[str] = ..., resource_group: Optional[str] = ..., secret_name: Optional[str] = ..., subscription_id: Optional[str] = ..., **extra: Any) -> None: ...
 
 class GetApplicablePolicyRequirementsPostRequestBody(GraphModel):
     """Graph type ``getApplicablePolicyRequirementsPostRequestBody`` (v1.0)."""
@@ -1053,6 +1139,14 @@ class GroupMembers(GraphModel):
     """The ID of the group in Microsoft Entra ID."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, description: Optional[str] = ..., group_id: Optional[str] = ..., **extra: Any) -> None: ...
 
+class Identity(GraphModel):
+    """Graph type ``identity`` (v1.0)."""
+    display_name: Optional[str]
+    """The display name of the identity."""
+    id: Optional[str]
+    """Unique identifier for the identity."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, display_name: Optional[str] = ..., id: Optional[str] = ..., **extra: Any) -> None: ...
+
 class IdentitySource(GraphModel):
     """Graph type ``identitySource`` (v1.0)."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
@@ -1078,6 +1172,46 @@ class MoveToCatalogPostRequestBody(GraphModel):
     catalog_id: Optional[str]
     """The catalog to move the access package to."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, catalog_id: Optional[str] = ..., **extra: Any) -> None: ...
+
+class PatternedRecurrence(GraphModel):
+    """Graph type ``patternedRecurrence`` (v1.0)."""
+    pattern: Optional[RecurrencePattern]
+    """The frequency of an event."""
+    range: Optional[RecurrenceRange]
+    """The duration of an event."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, pattern: Optional[RecurrencePattern] = ..., range: Optional[RecurrenceRange] = ..., **extra: Any) -> None: ...
+
+class RecurrencePattern(GraphModel):
+    """Graph type ``recurrencePattern`` (v1.0)."""
+    day_of_month: Optional[int]
+    """The day of the month on which the event occurs."""
+    days_of_week: Optional[List[str]]
+    """A collection of the days of the week on which the event occurs."""
+    first_day_of_week: Optional[str]
+    """The first day of the week."""
+    index: Optional[str]
+    """Specifies on which instance of the allowed days specified in daysOfWeek the event occurs."""
+    interval: Optional[int]
+    """The number of units between occurrences."""
+    month: Optional[int]
+    """The month in which the event occurs (1-12)."""
+    type: Optional[str]
+    """The recurrence pattern type."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, day_of_month: Optional[int] = ..., days_of_week: Optional[List[str]] = ..., first_day_of_week: Optional[str] = ..., index: Optional[str] = ..., interval: Optional[int] = ..., month: Optional[int] = ..., type: Optional[str] = ..., **extra: Any) -> None: ...
+
+class RecurrenceRange(GraphModel):
+    """Graph type ``recurrenceRange`` (v1.0)."""
+    end_date: Optional[str]
+    """The date to stop applying the recurrence pattern."""
+    number_of_occurrences: Optional[int]
+    """The number of times to repeat the event."""
+    recurrence_time_zone: Optional[str]
+    """Time zone for the startDate and endDate properties."""
+    start_date: Optional[str]
+    """The date to start applying the recurrence pattern."""
+    type: Optional[str]
+    """The recurrence range."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, end_date: Optional[str] = ..., number_of_occurrences: Optional[int] = ..., recurrence_time_zone: Optional[str] = ..., start_date: Optional[str] = ..., type: Optional[str] = ..., **extra: Any) -> None: ...
 
 class ReferenceCreate(GraphModel):
     """Graph type ``referenceCreate`` (v1.0)."""
@@ -1172,3 +1306,15 @@ class User(GraphModel):
     account_enabled: Optional[bool]
     """Whether the account is enabled."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., deleted_date_time: Optional[str] = ..., display_name: Optional[str] = ..., user_principal_name: Optional[str] = ..., mail: Optional[str] = ..., mail_nickname: Optional[str] = ..., account_enabled: Optional[bool] = ..., **extra: Any) -> None: ...
+
+class UserIdentity(GraphModel):
+    """Graph type ``userIdentity`` (v1.0)."""
+    display_name: Optional[str]
+    """The display name of the identity."""
+    id: Optional[str]
+    """Unique identifier for the identity."""
+    ip_address: Optional[str]
+    """Indicates the client IP address associated with the user performing the activity."""
+    user_principal_name: Optional[str]
+    """The userPrincipalName attribute of the user."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, display_name: Optional[str] = ..., id: Optional[str] = ..., ip_address: Optional[str] = ..., user_principal_name: Optional[str] = ..., **extra: Any) -> None: ...

@@ -148,6 +148,15 @@ class AccessPackageQuestion(GraphModel):
     _types = frozenset(('accessPackageQuestion', 'accessPackageMultipleChoiceQuestion', 'accessPackageTextInputQuestion',))
 
 
+class AccessPackageRequestApprovalStageCallbackConfiguration(GraphModel):
+    """Graph type ``accessPackageRequestApprovalStageCallbackConfiguration`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "accessPackageRequestApprovalStageCallbackConfiguration"
+    _types = frozenset(('accessPackageRequestApprovalStageCallbackConfiguration',))
+    _odata = "#microsoft.graph.accessPackageRequestApprovalStageCallbackConfiguration"
+
+
 class AccessPackageResource(GraphModel):
     """Graph type ``accessPackageResource`` (beta)."""
     __slots__ = ()
@@ -289,6 +298,15 @@ class AccessPackageUserDirectoryAttributeStore(GraphModel):
     _odata = "#microsoft.graph.accessPackageUserDirectoryAttributeStore"
 
 
+class AccessReviewResourceDataUploadSessionContextData(GraphModel):
+    """Graph type ``accessReviewResourceDataUploadSessionContextData`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "accessReviewResourceDataUploadSessionContextData"
+    _types = frozenset(('accessReviewResourceDataUploadSessionContextData',))
+    _odata = "#microsoft.graph.accessReviewResourceDataUploadSessionContextData"
+
+
 class Approval(GraphModel):
     """Graph type ``approval`` (beta)."""
     __slots__ = ()
@@ -329,6 +347,14 @@ class AssignmentReviewSettings(GraphModel):
     _types = frozenset(('assignmentReviewSettings',))
 
 
+class AvailableAccessPackage(GraphModel):
+    """Graph type ``availableAccessPackage`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "availableAccessPackage"
+    _types = frozenset(('availableAccessPackage',))
+
+
 class AzureActiveDirectoryTenant(GraphModel):
     """Graph type ``azureActiveDirectoryTenant`` (beta)."""
     __slots__ = ()
@@ -336,6 +362,24 @@ class AzureActiveDirectoryTenant(GraphModel):
     _type = "azureActiveDirectoryTenant"
     _types = frozenset(('azureActiveDirectoryTenant',))
     _odata = "#microsoft.graph.azureActiveDirectoryTenant"
+
+
+class AzureAdPopTokenAuthentication(GraphModel):
+    """Graph type ``azureAdPopTokenAuthentication`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "azureAdPopTokenAuthentication"
+    _types = frozenset(('azureAdPopTokenAuthentication',))
+    _odata = "#microsoft.graph.azureAdPopTokenAuthentication"
+
+
+class AzureAdTokenAuthentication(GraphModel):
+    """Graph type ``azureAdTokenAuthentication`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "azureAdTokenAuthentication"
+    _types = frozenset(('azureAdTokenAuthentication',))
+    _odata = "#microsoft.graph.azureAdTokenAuthentication"
 
 
 class ConnectedOrganization(GraphModel):
@@ -353,6 +397,14 @@ class ConnectedOrganizationMembers(GraphModel):
     _type = "connectedOrganizationMembers"
     _types = frozenset(('connectedOrganizationMembers',))
     _odata = "#microsoft.graph.connectedOrganizationMembers"
+
+
+class ConnectionInfo(GraphModel):
+    """Graph type ``connectionInfo`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "connectionInfo"
+    _types = frozenset(('connectionInfo',))
 
 
 class CrossCloudAzureActiveDirectoryTenant(GraphModel):
@@ -381,12 +433,44 @@ class CustomCalloutExtension(GraphModel):
     _types = frozenset(('customCalloutExtension', 'accessPackageAssignmentRequestWorkflowExtension', 'accessPackageAssignmentWorkflowExtension', 'customAccessPackageWorkflowExtension',))
 
 
+class CustomDataProvidedResourceFile(GraphModel):
+    """Graph type ``customDataProvidedResourceFile`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "customDataProvidedResourceFile"
+    _types = frozenset(('customDataProvidedResourceFile',))
+
+
 class CustomDataProvidedResourceUploadSession(GraphModel):
     """Graph type ``customDataProvidedResourceUploadSession`` (beta)."""
     __slots__ = ()
     _version = "beta"
     _type = "customDataProvidedResourceUploadSession"
     _types = frozenset(('customDataProvidedResourceUploadSession',))
+
+
+class CustomDataProvidedResourceUploadStats(GraphModel):
+    """Graph type ``customDataProvidedResourceUploadStats`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "customDataProvidedResourceUploadStats"
+    _types = frozenset(('customDataProvidedResourceUploadStats',))
+
+
+class CustomExtensionAuthenticationConfiguration(GraphModel):
+    """Graph type ``customExtensionAuthenticationConfiguration`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "customExtensionAuthenticationConfiguration"
+    _types = frozenset(('customExtensionAuthenticationConfiguration', 'azureAdPopTokenAuthentication', 'azureAdTokenAuthentication',))
+
+
+class CustomExtensionCallbackConfiguration(GraphModel):
+    """Graph type ``customExtensionCallbackConfiguration`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "customExtensionCallbackConfiguration"
+    _types = frozenset(('customExtensionCallbackConfiguration', 'accessPackageRequestApprovalStageCallbackConfiguration',))
 
 
 class CustomExtensionCalloutInstance(GraphModel):
@@ -397,12 +481,28 @@ class CustomExtensionCalloutInstance(GraphModel):
     _types = frozenset(('customExtensionCalloutInstance',))
 
 
+class CustomExtensionClientConfiguration(GraphModel):
+    """Graph type ``customExtensionClientConfiguration`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "customExtensionClientConfiguration"
+    _types = frozenset(('customExtensionClientConfiguration',))
+
+
 class CustomExtensionData(GraphModel):
     """Graph type ``customExtensionData`` (beta)."""
     __slots__ = ()
     _version = "beta"
     _type = "customExtensionData"
-    _types = frozenset(('customExtensionData', 'accessPackageAssignmentRequestCallbackData',))
+    _types = frozenset(('customExtensionData', 'accessPackageAssignmentRequestCallbackData', 'accessReviewResourceDataUploadSessionContextData',))
+
+
+class CustomExtensionEndpointConfiguration(GraphModel):
+    """Graph type ``customExtensionEndpointConfiguration`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "customExtensionEndpointConfiguration"
+    _types = frozenset(('customExtensionEndpointConfiguration', 'logicAppTriggerEndpointConfiguration',))
 
 
 class CustomExtensionHandler(GraphModel):
@@ -514,6 +614,14 @@ class GroupMembers(GraphModel):
     _odata = "#microsoft.graph.groupMembers"
 
 
+class Identity(GraphModel):
+    """Graph type ``identity`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "identity"
+    _types = frozenset(('identity', 'userIdentity',))
+
+
 class IdentitySource(GraphModel):
     """Graph type ``identitySource`` (beta)."""
     __slots__ = ()
@@ -531,12 +639,53 @@ class InternalSponsors(GraphModel):
     _odata = "#microsoft.graph.internalSponsors"
 
 
+class KeyValuePair(GraphModel):
+    """Graph type ``keyValuePair`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "keyValuePair"
+    _types = frozenset(('keyValuePair',))
+
+
+class LogicAppTriggerEndpointConfiguration(GraphModel):
+    """Graph type ``logicAppTriggerEndpointConfiguration`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "logicAppTriggerEndpointConfiguration"
+    _types = frozenset(('logicAppTriggerEndpointConfiguration',))
+    _odata = "#microsoft.graph.logicAppTriggerEndpointConfiguration"
+
+
 class MoveToCatalogPostRequestBody(GraphModel):
     """Graph type ``moveToCatalogPostRequestBody`` (beta)."""
     __slots__ = ()
     _version = "beta"
     _type = "moveToCatalogPostRequestBody"
     _types = frozenset(('moveToCatalogPostRequestBody',))
+
+
+class PatternedRecurrence(GraphModel):
+    """Graph type ``patternedRecurrence`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "patternedRecurrence"
+    _types = frozenset(('patternedRecurrence',))
+
+
+class RecurrencePattern(GraphModel):
+    """Graph type ``recurrencePattern`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "recurrencePattern"
+    _types = frozenset(('recurrencePattern',))
+
+
+class RecurrenceRange(GraphModel):
+    """Graph type ``recurrenceRange`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "recurrenceRange"
+    _types = frozenset(('recurrenceRange',))
 
 
 class ReferenceCreate(GraphModel):
@@ -625,6 +774,15 @@ class User(GraphModel):
     _odata = "#microsoft.graph.user"
 
 
+class UserIdentity(GraphModel):
+    """Graph type ``userIdentity`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "userIdentity"
+    _types = frozenset(('userIdentity',))
+    _odata = "#microsoft.graph.userIdentity"
+
+
 class UserSet(GraphModel):
     """Graph type ``userSet`` (beta)."""
     __slots__ = ()
@@ -639,6 +797,22 @@ class VerifiableCredentialSettings(GraphModel):
     _version = "beta"
     _type = "verifiableCredentialSettings"
     _types = frozenset(('verifiableCredentialSettings',))
+
+
+class VerifiableCredentialType(GraphModel):
+    """Graph type ``verifiableCredentialType`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "verifiableCredentialType"
+    _types = frozenset(('verifiableCredentialType',))
+
+
+class VerifiedCredentialData(GraphModel):
+    """Graph type ``verifiedCredentialData`` (beta)."""
+    __slots__ = ()
+    _version = "beta"
+    _type = "verifiedCredentialData"
+    _types = frozenset(('verifiedCredentialData',))
 
 
 __all__ = [
@@ -659,6 +833,7 @@ __all__ = [
     "AccessPackageLocalizedText",
     "AccessPackageMultipleChoiceQuestion",
     "AccessPackageQuestion",
+    "AccessPackageRequestApprovalStageCallbackConfiguration",
     "AccessPackageResource",
     "AccessPackageResourceAttribute",
     "AccessPackageResourceAttributeDestination",
@@ -676,20 +851,31 @@ __all__ = [
     "AccessPackageSuggestionSelfAssignmentHistoryBased",
     "AccessPackageTextInputQuestion",
     "AccessPackageUserDirectoryAttributeStore",
+    "AccessReviewResourceDataUploadSessionContextData",
     "Approval",
     "ApprovalSettings",
     "ApprovalStage",
     "ApprovalStep",
     "AssignmentReviewSettings",
+    "AvailableAccessPackage",
     "AzureActiveDirectoryTenant",
+    "AzureAdPopTokenAuthentication",
+    "AzureAdTokenAuthentication",
     "ConnectedOrganization",
     "ConnectedOrganizationMembers",
+    "ConnectionInfo",
     "CrossCloudAzureActiveDirectoryTenant",
     "CustomAccessPackageWorkflowExtension",
     "CustomCalloutExtension",
+    "CustomDataProvidedResourceFile",
     "CustomDataProvidedResourceUploadSession",
+    "CustomDataProvidedResourceUploadStats",
+    "CustomExtensionAuthenticationConfiguration",
+    "CustomExtensionCallbackConfiguration",
     "CustomExtensionCalloutInstance",
+    "CustomExtensionClientConfiguration",
     "CustomExtensionData",
+    "CustomExtensionEndpointConfiguration",
     "CustomExtensionHandler",
     "CustomExtensionHandlerInstance",
     "CustomExtensionStageSetting",
@@ -703,9 +889,15 @@ __all__ = [
     "GetApplicablePolicyRequirementsPostRequestBody",
     "Group",
     "GroupMembers",
+    "Identity",
     "IdentitySource",
     "InternalSponsors",
+    "KeyValuePair",
+    "LogicAppTriggerEndpointConfiguration",
     "MoveToCatalogPostRequestBody",
+    "PatternedRecurrence",
+    "RecurrencePattern",
+    "RecurrenceRange",
     "ReferenceCreate",
     "RequestSchedule",
     "RequestorManager",
@@ -716,6 +908,9 @@ __all__ = [
     "SocialIdentitySource",
     "TargetUserSponsors",
     "User",
+    "UserIdentity",
     "UserSet",
     "VerifiableCredentialSettings",
+    "VerifiableCredentialType",
+    "VerifiedCredentialData",
 ]

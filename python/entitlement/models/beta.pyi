@@ -135,7 +135,11 @@ class AccessPackageAssignmentPolicy(GraphModel):
     """The collection of stages when to execute one or more custom access package workflow extensions."""
     custom_extension_stage_settings: Optional[List[CustomExtensionStageSetting]]
     """The collection of stages when to execute one or more custom access package workflow extensions."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., access_package_id: Optional[str] = ..., access_review_settings: Optional[AssignmentReviewSettings] = ..., can_extend: Optional[bool] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., duration_in_days: Optional[int] = ..., expiration_date_time: Optional[str] = ..., modified_by: Optional[str] = ..., modified_date_time: Optional[str] = ..., request_approval_settings: Optional[ApprovalSettings] = ..., requestor_settings: Optional[RequestorSettings] = ..., questions: Optional[List[AccessPackageQuestion]] = ..., access_package: Optional[AccessPackage] = ..., custom_extension_handlers: Optional[List[CustomExtensionHandler]] = ..., custom_extension_stage_settings: Optional[List[CustomExtensionStageSetting]] = ..., **extra: Any) -> None: ...
+    expiration: Optional[ExpirationPattern]
+    """The expiration date for assignments created in this policy."""
+    verifiable_credential_settings: Optional[VerifiableCredentialSettings]
+    """Settings for verifiable credentials set up through the Microsoft Entra Verified ID service."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., access_package_id: Optional[str] = ..., access_review_settings: Optional[AssignmentReviewSettings] = ..., can_extend: Optional[bool] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., duration_in_days: Optional[int] = ..., expiration_date_time: Optional[str] = ..., modified_by: Optional[str] = ..., modified_date_time: Optional[str] = ..., request_approval_settings: Optional[ApprovalSettings] = ..., requestor_settings: Optional[RequestorSettings] = ..., questions: Optional[List[AccessPackageQuestion]] = ..., access_package: Optional[AccessPackage] = ..., custom_extension_handlers: Optional[List[CustomExtensionHandler]] = ..., custom_extension_stage_settings: Optional[List[CustomExtensionStageSetting]] = ..., expiration: Optional[ExpirationPattern] = ..., verifiable_credential_settings: Optional[VerifiableCredentialSettings] = ..., **extra: Any) -> None: ...
 
 class AccessPackageAssignmentRequest(GraphModel):
     """Graph type ``accessPackageAssignmentRequest`` (beta)."""
@@ -165,7 +169,23 @@ class AccessPackageAssignmentRequest(GraphModel):
     """The access package associated with the accessPackageAssignmentRequest."""
     requestor: Optional[AccessPackageSubject]
     """The subject who requested or, if a direct assignment, was assigned."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., completed_date: Optional[str] = ..., created_date_time: Optional[str] = ..., is_validation_only: Optional[bool] = ..., justification: Optional[str] = ..., request_state: Optional[str] = ..., request_status: Optional[str] = ..., request_type: Optional[str] = ..., schedule: Optional[RequestSchedule] = ..., access_package_assignment: Optional[AccessPackageAssignment] = ..., answers: Optional[List[AccessPackageAnswer]] = ..., access_package: Optional[AccessPackage] = ..., requestor: Optional[AccessPackageSubject] = ..., **extra: Any) -> None: ...
+    assignment: Optional[AccessPackageAssignment]
+    """For a requestType of userAdd or adminAdd, an access package assignment requested to be created."""
+    completed_date_time: Optional[str]
+    """The date of the end of processing, either successful or failure, of a request."""
+    custom_extension_callout_instances: Optional[List[CustomExtensionCalloutInstance]]
+    """Information about all the custom extension calls that were made during the access package assignment workflow."""
+    custom_extension_handler_instances: Optional[List[CustomExtensionHandlerInstance]]
+    """A collection of custom workflow extension instances being run on an assignment request."""
+    expiration_date_time: Optional[str]
+    """The time at which the access expires."""
+    state: Optional[str]
+    """The state of the request (submitted, pendingApproval, delivering, delivered, denied, ...)."""
+    status: Optional[str]
+    """More information on the request processing status."""
+    verified_credentials_data: Optional[List[VerifiedCredentialData]]
+    """The details of the verifiable credential that the requestor presented."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., completed_date: Optional[str] = ..., created_date_time: Optional[str] = ..., is_validation_only: Optional[bool] = ..., justification: Optional[str] = ..., request_state: Optional[str] = ..., request_status: Optional[str] = ..., request_type: Optional[str] = ..., schedule: Optional[RequestSchedule] = ..., access_package_assignment: Optional[AccessPackageAssignment] = ..., answers: Optional[List[AccessPackageAnswer]] = ..., access_package: Optional[AccessPackage] = ..., requestor: Optional[AccessPackageSubject] = ..., assignment: Optional[AccessPackageAssignment] = ..., completed_date_time: Optional[str] = ..., custom_extension_callout_instances: Optional[List[CustomExtensionCalloutInstance]] = ..., custom_extension_handler_instances: Optional[List[CustomExtensionHandlerInstance]] = ..., expiration_date_time: Optional[str] = ..., state: Optional[str] = ..., status: Optional[str] = ..., verified_credentials_data: Optional[List[VerifiedCredentialData]] = ..., **extra: Any) -> None: ...
 
 class AccessPackageAssignmentRequestCallbackData(GraphModel):
     """Graph type ``accessPackageAssignmentRequestCallbackData`` (beta)."""
@@ -175,7 +195,9 @@ class AccessPackageAssignmentRequestCallbackData(GraphModel):
     """Indicate at which stage the custom callout extension will be executed.The possible values are: `assignmentRequestCreated`, `assignmentRequestApproved`, `assignmentRequestGranted`, `assignmentRequestRemoved`, `assignmentFourteenDaysBeforeExp"""
     state: Optional[str]
     """Allow extension to be able to deny or cancel the request submitted by the requestor."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, custom_extension_stage_instance_id: Optional[str] = ..., stage: Optional[str] = ..., state: Optional[str] = ..., **extra: Any) -> None: ...
+    custom_extension_stage_instance_detail: Optional[str]
+    """Details for the callback."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, custom_extension_stage_instance_id: Optional[str] = ..., stage: Optional[str] = ..., state: Optional[str] = ..., custom_extension_stage_instance_detail: Optional[str] = ..., **extra: Any) -> None: ...
 
 class AccessPackageAssignmentRequestRequirements(GraphModel):
     """Graph type ``accessPackageAssignmentRequestRequirements`` (beta)."""
@@ -205,17 +227,17 @@ class AccessPackageAssignmentRequestWorkflowExtension(GraphModel):
     """Graph type ``accessPackageAssignmentRequestWorkflowExtension`` (beta)."""
     id: Optional[str]
     """Identifier. Read-only."""
-    authentication_configuration: Optional[Any]
+    authentication_configuration: Optional[CustomExtensionAuthenticationConfiguration]
     """Configuration for securing the API call to the logic app."""
-    client_configuration: Optional[Any]
+    client_configuration: Optional[CustomExtensionClientConfiguration]
     """HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed."""
-    callback_configuration: Optional[Any]
+    callback_configuration: Optional[CustomExtensionCallbackConfiguration]
     """The callback configuration for a custom extension."""
     description: Optional[str]
     """Description for the customCalloutExtension object."""
     display_name: Optional[str]
     """Display name for the customCalloutExtension object."""
-    endpoint_configuration: Optional[Any]
+    endpoint_configuration: Optional[CustomExtensionEndpointConfiguration]
     """The type and details for configuring the endpoint to call the logic app's workflow."""
     created_by: Optional[str]
     """The userPrincipalName of the user or identity of the subject that created this resource."""
@@ -225,7 +247,7 @@ class AccessPackageAssignmentRequestWorkflowExtension(GraphModel):
     """The userPrincipalName of the identity that last modified the object."""
     last_modified_date_time: Optional[str]
     """When the object was last modified."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[Any] = ..., client_configuration: Optional[Any] = ..., callback_configuration: Optional[Any] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[Any] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., last_modified_by: Optional[str] = ..., last_modified_date_time: Optional[str] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[CustomExtensionAuthenticationConfiguration] = ..., client_configuration: Optional[CustomExtensionClientConfiguration] = ..., callback_configuration: Optional[CustomExtensionCallbackConfiguration] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[CustomExtensionEndpointConfiguration] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., last_modified_by: Optional[str] = ..., last_modified_date_time: Optional[str] = ..., **extra: Any) -> None: ...
 
 class AccessPackageAssignmentResourceRole(GraphModel):
     """Graph type ``accessPackageAssignmentResourceRole`` (beta)."""
@@ -251,17 +273,17 @@ class AccessPackageAssignmentWorkflowExtension(GraphModel):
     """Graph type ``accessPackageAssignmentWorkflowExtension`` (beta)."""
     id: Optional[str]
     """Identifier. Read-only."""
-    authentication_configuration: Optional[Any]
+    authentication_configuration: Optional[CustomExtensionAuthenticationConfiguration]
     """Configuration for securing the API call to the logic app."""
-    client_configuration: Optional[Any]
+    client_configuration: Optional[CustomExtensionClientConfiguration]
     """HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed."""
-    callback_configuration: Optional[Any]
+    callback_configuration: Optional[CustomExtensionCallbackConfiguration]
     """The callback configuration for a custom extension."""
     description: Optional[str]
     """Description for the customCalloutExtension object."""
     display_name: Optional[str]
     """Display name for the customCalloutExtension object."""
-    endpoint_configuration: Optional[Any]
+    endpoint_configuration: Optional[CustomExtensionEndpointConfiguration]
     """The type and details for configuring the endpoint to call the logic app's workflow."""
     created_by: Optional[str]
     """The userPrincipalName of the user or identity of the subject who created this resource."""
@@ -271,7 +293,7 @@ class AccessPackageAssignmentWorkflowExtension(GraphModel):
     """Identity with UPN as display name who modified entity."""
     last_modified_date_time: Optional[str]
     """Entity modified datetime."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[Any] = ..., client_configuration: Optional[Any] = ..., callback_configuration: Optional[Any] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[Any] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., last_modified_by: Optional[str] = ..., last_modified_date_time: Optional[str] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[CustomExtensionAuthenticationConfiguration] = ..., client_configuration: Optional[CustomExtensionClientConfiguration] = ..., callback_configuration: Optional[CustomExtensionCallbackConfiguration] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[CustomExtensionEndpointConfiguration] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., last_modified_by: Optional[str] = ..., last_modified_date_time: Optional[str] = ..., **extra: Any) -> None: ...
 
 class AccessPackageCatalog(GraphModel):
     """Graph type ``accessPackageCatalog`` (beta)."""
@@ -357,6 +379,12 @@ class AccessPackageQuestion(GraphModel):
     """Specifies whether the requestor is allowed to edit answers to questions."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., is_required: Optional[bool] = ..., sequence: Optional[int] = ..., text: Optional[AccessPackageLocalizedContent] = ..., is_answer_editable: Optional[bool] = ..., **extra: Any) -> None: ...
 
+class AccessPackageRequestApprovalStageCallbackConfiguration(GraphModel):
+    """Graph type ``accessPackageRequestApprovalStageCallbackConfiguration`` (beta)."""
+    timeout_duration: Optional[str]
+    """The maximum duration in ISO 8601 format that Microsoft Entra ID will wait for a resume action for the callout it sent to the logic app."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, timeout_duration: Optional[str] = ..., **extra: Any) -> None: ...
+
 class AccessPackageResource(GraphModel):
     """Graph type ``accessPackageResource`` (beta)."""
     id: Optional[str]
@@ -399,11 +427,11 @@ class AccessPackageResourceAttribute(GraphModel):
     """Information about how to populate the attribute value when an **accessPackageAssignmentRequest** is being fulfilled."""
     id: Optional[str]
     """Unique identifier for the attribute."""
-    is_editable: Optional[str]
+    is_editable: Optional[bool]
     """Specifies whether or not an existing attribute value can be edited by the requester."""
     is_persisted_on_assignment_removal: Optional[bool]
     """Specifies whether the attribute will remain in the end system after an assignment ends."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, attribute_destination: Optional[AccessPackageResourceAttributeDestination] = ..., attribute_name: Optional[str] = ..., attribute_source: Optional[AccessPackageResourceAttributeSource] = ..., id: Optional[str] = ..., is_editable: Optional[str] = ..., is_persisted_on_assignment_removal: Optional[bool] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, attribute_destination: Optional[AccessPackageResourceAttributeDestination] = ..., attribute_name: Optional[str] = ..., attribute_source: Optional[AccessPackageResourceAttributeSource] = ..., id: Optional[str] = ..., is_editable: Optional[bool] = ..., is_persisted_on_assignment_removal: Optional[bool] = ..., **extra: Any) -> None: ...
 
 class AccessPackageResourceAttributeDestination(GraphModel):
     """Graph type ``accessPackageResourceAttributeDestination`` (beta)."""
@@ -423,7 +451,7 @@ class AccessPackageResourceEnvironment(GraphModel):
     """Graph type ``accessPackageResourceEnvironment`` (beta)."""
     id: Optional[str]
     """Identifier. Read-only."""
-    connection_info: Optional[Any]
+    connection_info: Optional[ConnectionInfo]
     """Connection information of an environment used to connect to a resource."""
     created_by: Optional[str]
     """The display name of the user that created this object."""
@@ -445,7 +473,7 @@ class AccessPackageResourceEnvironment(GraphModel):
     """The type of the resource in the origin system, that is, `SharePointOnline`."""
     access_package_resources: Optional[List[AccessPackageResource]]
     """Read-only."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., connection_info: Optional[Any] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., is_default_environment: Optional[bool] = ..., modified_by: Optional[str] = ..., modified_date_time: Optional[str] = ..., origin_id: Optional[str] = ..., origin_system: Optional[str] = ..., access_package_resources: Optional[List[AccessPackageResource]] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., connection_info: Optional[ConnectionInfo] = ..., created_by: Optional[str] = ..., created_date_time: Optional[str] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., is_default_environment: Optional[bool] = ..., modified_by: Optional[str] = ..., modified_date_time: Optional[str] = ..., origin_id: Optional[str] = ..., origin_system: Optional[str] = ..., access_package_resources: Optional[List[AccessPackageResource]] = ..., **extra: Any) -> None: ...
 
 class AccessPackageResourceRequest(GraphModel):
     """Graph type ``accessPackageResourceRequest`` (beta)."""
@@ -469,7 +497,9 @@ class AccessPackageResourceRequest(GraphModel):
     """Nullable."""
     requestor: Optional[AccessPackageSubject]
     """Read-only."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., catalog_id: Optional[str] = ..., expiration_date_time: Optional[str] = ..., is_validation_only: Optional[bool] = ..., justification: Optional[str] = ..., request_state: Optional[str] = ..., request_status: Optional[str] = ..., request_type: Optional[str] = ..., access_package_resource: Optional[AccessPackageResource] = ..., requestor: Optional[AccessPackageSubject] = ..., **extra: Any) -> None: ...
+    execute_immediately: Optional[bool]
+    """If set, the request is processed immediately."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., catalog_id: Optional[str] = ..., expiration_date_time: Optional[str] = ..., is_validation_only: Optional[bool] = ..., justification: Optional[str] = ..., request_state: Optional[str] = ..., request_status: Optional[str] = ..., request_type: Optional[str] = ..., access_package_resource: Optional[AccessPackageResource] = ..., requestor: Optional[AccessPackageSubject] = ..., execute_immediately: Optional[bool] = ..., **extra: Any) -> None: ...
 
 class AccessPackageResourceRole(GraphModel):
     """Graph type ``accessPackageResourceRole`` (beta)."""
@@ -545,17 +575,25 @@ class AccessPackageSubject(GraphModel):
     """The ID of the connected organization of the subject."""
     connected_organization: Optional[ConnectedOrganization]
     """The connected organization of the subject."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., display_name: Optional[str] = ..., email: Optional[str] = ..., object_id: Optional[str] = ..., principal_name: Optional[str] = ..., type: Optional[str] = ..., connected_organization_id: Optional[str] = ..., connected_organization: Optional[ConnectedOrganization] = ..., **extra: Any) -> None: ...
+    alt_sec_id: Optional[str]
+    """Not supported."""
+    on_premises_security_identifier: Optional[str]
+    """A string representation of the principal's security identifier, if known."""
+    subject_lifecycle: Optional[str]
+    """The lifecycle of the subject user, if a guest (notDefined, notGoverned, governed, unknownFutureValue)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., display_name: Optional[str] = ..., email: Optional[str] = ..., object_id: Optional[str] = ..., principal_name: Optional[str] = ..., type: Optional[str] = ..., connected_organization_id: Optional[str] = ..., connected_organization: Optional[ConnectedOrganization] = ..., alt_sec_id: Optional[str] = ..., on_premises_security_identifier: Optional[str] = ..., subject_lifecycle: Optional[str] = ..., **extra: Any) -> None: ...
 
 class AccessPackageSuggestion(GraphModel):
     """Graph type ``accessPackageSuggestion`` (beta)."""
     id: Optional[str]
     """Identifier. Read-only."""
-    reasons: Optional[List[AccessPackageSuggestionReason]]
-    """A collection of reasons why this access package is being suggested to the user."""
-    access_package: Optional[Any]
-    """The access package information for the suggested package."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., reasons: Optional[List[AccessPackageSuggestionReason]] = ..., access_package: Optional[Any] = ..., **extra: Any) -> None: ...
+    access_package_id: Optional[str]
+    """The identifier of the suggested access package."""
+    access_package_suggestion_reasons: Optional[List[AccessPackageSuggestionReason]]
+    """Why the access package is suggested."""
+    available_access_package: Optional[AvailableAccessPackage]
+    """The suggested access package."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., access_package_id: Optional[str] = ..., access_package_suggestion_reasons: Optional[List[AccessPackageSuggestionReason]] = ..., available_access_package: Optional[AvailableAccessPackage] = ..., **extra: Any) -> None: ...
 
 class AccessPackageSuggestionReason(GraphModel):
     """Graph type ``accessPackageSuggestionReason`` (beta)."""
@@ -563,11 +601,11 @@ class AccessPackageSuggestionReason(GraphModel):
 
 class AccessPackageSuggestionRelatedPeopleBased(GraphModel):
     """Graph type ``accessPackageSuggestionRelatedPeopleBased`` (beta)."""
-    related_people: Optional[List[Any]]
+    related_people: Optional[List[Identity]]
     """A collection of identities representing people related to the current user who may have access to similar resources."""
     related_people_assignment_count: Optional[int]
     """The number of related people who have assignments to this access package."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, related_people: Optional[List[Any]] = ..., related_people_assignment_count: Optional[int] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, related_people: Optional[List[Identity]] = ..., related_people_assignment_count: Optional[int] = ..., **extra: Any) -> None: ...
 
 class AccessPackageSuggestionSelfAssignmentHistoryBased(GraphModel):
     """Graph type ``accessPackageSuggestionSelfAssignmentHistoryBased`` (beta)."""
@@ -598,6 +636,14 @@ class AccessPackageTextInputQuestion(GraphModel):
 class AccessPackageUserDirectoryAttributeStore(GraphModel):
     """Graph type ``accessPackageUserDirectoryAttributeStore`` (beta)."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
+
+class AccessReviewResourceDataUploadSessionContextData(GraphModel):
+    """Graph type ``accessReviewResourceDataUploadSessionContextData`` (beta)."""
+    access_review_id: Optional[str]
+    """The identifier of the access review."""
+    access_review_instance_id: Optional[str]
+    """The identifier of the access review instance."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, access_review_id: Optional[str] = ..., access_review_instance_id: Optional[str] = ..., **extra: Any) -> None: ...
 
 class Approval(GraphModel):
     """Graph type ``approval`` (beta)."""
@@ -651,7 +697,7 @@ class ApprovalStep(GraphModel):
     """The justification associated with the approval step decision."""
     review_result: Optional[str]
     """The result of this approval record."""
-    reviewed_by: Optional[List[Any]]
+    reviewed_by: Optional[List[UserIdentity]]
     """The identifier of the reviewer."""
     reviewed_date_time: Optional[str]
     """The date and time when a decision was recorded."""
@@ -659,7 +705,7 @@ class ApprovalStep(GraphModel):
     """The step status."""
     approval: Optional[List[Approval]]
     """The approval object for decisions associated with the `accessPackageAssignmentRequest` in entitlement management, the `roleAssignmentScheduleRequest` in PIM for Microsoft Entra roles, or the `assignmentScheduleRequest` in PIM for groups."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., assigned_to_me: Optional[bool] = ..., display_name: Optional[str] = ..., justification: Optional[str] = ..., review_result: Optional[str] = ..., reviewed_by: Optional[List[Any]] = ..., reviewed_date_time: Optional[str] = ..., status: Optional[str] = ..., approval: Optional[List[Approval]] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., assigned_to_me: Optional[bool] = ..., display_name: Optional[str] = ..., justification: Optional[str] = ..., review_result: Optional[str] = ..., reviewed_by: Optional[List[UserIdentity]] = ..., reviewed_date_time: Optional[str] = ..., status: Optional[str] = ..., approval: Optional[List[Approval]] = ..., **extra: Any) -> None: ...
 
 class AssignmentReviewSettings(GraphModel):
     """Graph type ``assignmentReviewSettings`` (beta)."""
@@ -683,6 +729,16 @@ class AssignmentReviewSettings(GraphModel):
     """When the first review should start."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, access_review_timeout_behavior: Optional[str] = ..., duration_in_days: Optional[int] = ..., is_access_recommendation_enabled: Optional[bool] = ..., is_approval_justification_required: Optional[bool] = ..., is_enabled: Optional[bool] = ..., recurrence_type: Optional[str] = ..., reviewer_type: Optional[str] = ..., reviewers: Optional[List[UserSet]] = ..., start_date_time: Optional[str] = ..., **extra: Any) -> None: ...
 
+class AvailableAccessPackage(GraphModel):
+    """Graph type ``availableAccessPackage`` (beta)."""
+    id: Optional[str]
+    """Identifier. Read-only."""
+    description: Optional[str]
+    """The description of the access package."""
+    display_name: Optional[str]
+    """The display name of the access package."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., **extra: Any) -> None: ...
+
 class AzureActiveDirectoryTenant(GraphModel):
     """Graph type ``azureActiveDirectoryTenant`` (beta)."""
     display_name: Optional[str]
@@ -690,6 +746,16 @@ class AzureActiveDirectoryTenant(GraphModel):
     tenant_id: Optional[str]
     """The ID of the Microsoft Entra tenant."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, display_name: Optional[str] = ..., tenant_id: Optional[str] = ..., **extra: Any) -> None: ...
+
+class AzureAdPopTokenAuthentication(GraphModel):
+    """Graph type ``azureAdPopTokenAuthentication`` (beta)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
+
+class AzureAdTokenAuthentication(GraphModel):
+    """Graph type ``azureAdTokenAuthentication`` (beta)."""
+    resource_id: Optional[str]
+    """The **appID** of the Azure AD application to use to authenticate a logic app with a custom access package workflow extension."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, resource_id: Optional[str] = ..., **extra: Any) -> None: ...
 
 class ConnectedOrganization(GraphModel):
     """Graph type ``connectedOrganization`` (beta)."""
@@ -727,6 +793,12 @@ class ConnectedOrganizationMembers(GraphModel):
     """The name of the connected organization."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, is_backup: Optional[bool] = ..., id: Optional[str] = ..., description: Optional[str] = ..., **extra: Any) -> None: ...
 
+class ConnectionInfo(GraphModel):
+    """Graph type ``connectionInfo`` (beta)."""
+    url: Optional[str]
+    """The endpoint that is used by Entitlement Management to communicate with the access package resource."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, url: Optional[str] = ..., **extra: Any) -> None: ...
+
 class CrossCloudAzureActiveDirectoryTenant(GraphModel):
     """Graph type ``crossCloudAzureActiveDirectoryTenant`` (beta)."""
     cloud_instance: Optional[str]
@@ -741,41 +813,53 @@ class CustomAccessPackageWorkflowExtension(GraphModel):
     """Graph type ``customAccessPackageWorkflowExtension`` (beta)."""
     id: Optional[str]
     """Identifier. Read-only."""
-    authentication_configuration: Optional[Any]
+    authentication_configuration: Optional[CustomExtensionAuthenticationConfiguration]
     """Configuration for securing the API call to the logic app."""
-    client_configuration: Optional[Any]
+    client_configuration: Optional[CustomExtensionClientConfiguration]
     """HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed."""
-    callback_configuration: Optional[Any]
+    callback_configuration: Optional[CustomExtensionCallbackConfiguration]
     """The callback configuration for a custom extension."""
     description: Optional[str]
     """Description for the customCalloutExtension object."""
     display_name: Optional[str]
     """Display name for the customCalloutExtension object."""
-    endpoint_configuration: Optional[Any]
+    endpoint_configuration: Optional[CustomExtensionEndpointConfiguration]
     """The type and details for configuring the endpoint to call the logic app's workflow."""
     created_date_time: Optional[str]
     """Represents date and time information using ISO 8601 format and is always in UTC time."""
     last_modified_date_time: Optional[str]
     """Represents date and time information using ISO 8601 format and is always in UTC time."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[Any] = ..., client_configuration: Optional[Any] = ..., callback_configuration: Optional[Any] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[Any] = ..., created_date_time: Optional[str] = ..., last_modified_date_time: Optional[str] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[CustomExtensionAuthenticationConfiguration] = ..., client_configuration: Optional[CustomExtensionClientConfiguration] = ..., callback_configuration: Optional[CustomExtensionCallbackConfiguration] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[CustomExtensionEndpointConfiguration] = ..., created_date_time: Optional[str] = ..., last_modified_date_time: Optional[str] = ..., **extra: Any) -> None: ...
 
 class CustomCalloutExtension(GraphModel):
     """Graph type ``customCalloutExtension`` (beta)."""
     id: Optional[str]
     """Identifier. Read-only."""
-    authentication_configuration: Optional[Any]
+    authentication_configuration: Optional[CustomExtensionAuthenticationConfiguration]
     """Configuration for securing the API call to the logic app."""
-    client_configuration: Optional[Any]
+    client_configuration: Optional[CustomExtensionClientConfiguration]
     """HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed."""
-    callback_configuration: Optional[Any]
+    callback_configuration: Optional[CustomExtensionCallbackConfiguration]
     """The callback configuration for a custom extension."""
     description: Optional[str]
     """Description for the customCalloutExtension object."""
     display_name: Optional[str]
     """Display name for the customCalloutExtension object."""
-    endpoint_configuration: Optional[Any]
+    endpoint_configuration: Optional[CustomExtensionEndpointConfiguration]
     """The type and details for configuring the endpoint to call the logic app's workflow."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[Any] = ..., client_configuration: Optional[Any] = ..., callback_configuration: Optional[Any] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[Any] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., authentication_configuration: Optional[CustomExtensionAuthenticationConfiguration] = ..., client_configuration: Optional[CustomExtensionClientConfiguration] = ..., callback_configuration: Optional[CustomExtensionCallbackConfiguration] = ..., description: Optional[str] = ..., display_name: Optional[str] = ..., endpoint_configuration: Optional[CustomExtensionEndpointConfiguration] = ..., **extra: Any) -> None: ...
+
+class CustomDataProvidedResourceFile(GraphModel):
+    """Graph type ``customDataProvidedResourceFile`` (beta)."""
+    id: Optional[str]
+    """Identifier of the uploaded file."""
+    name: Optional[str]
+    """Name of the file that was uploaded."""
+    size: Optional[int]
+    """Size of the uploaded file in bytes."""
+    uploaded_date_time: Optional[str]
+    """Time at which the file was uploaded."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., name: Optional[str] = ..., size: Optional[int] = ..., uploaded_date_time: Optional[str] = ..., **extra: Any) -> None: ...
 
 class CustomDataProvidedResourceUploadSession(GraphModel):
     """Graph type ``customDataProvidedResourceUploadSession`` (beta)."""
@@ -783,19 +867,41 @@ class CustomDataProvidedResourceUploadSession(GraphModel):
     """Identifier. Read-only."""
     created_date_time: Optional[str]
     """DateTime when the upload session was created."""
-    data: Optional[Any]
+    data: Optional[CustomExtensionData]
     """An object containing the context for which this data is being uploaded."""
     is_upload_done: Optional[bool]
     """Indicates if all the necessary files have been uploaded to this session."""
     reference_id: Optional[str]
     """The ID of the context for which data is being uploaded, for example, the Access Review instance ID."""
-    stats: Optional[Any]
+    source: Optional[str]
+    """The source of the access data."""
+    stats: Optional[CustomDataProvidedResourceUploadStats]
     """Metadata about the files uploaded in this upload session thus far."""
-    status: Optional[Any]
+    status: Optional[str]
     """Status of the upload session."""
-    files: Optional[List[Any]]
+    type: Optional[str]
+    """Schematized form of the expected CSV columns in the uploaded file."""
+    files: Optional[List[CustomDataProvidedResourceFile]]
     """The files uploaded during this upload session."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., created_date_time: Optional[str] = ..., data: Optional[Any] = ..., is_upload_done: Optional[bool] = ..., reference_id: Optional[str] = ..., stats: Optional[Any] = ..., status: Optional[Any] = ..., files: Optional[List[Any]] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., created_date_time: Optional[str] = ..., data: Optional[CustomExtensionData] = ..., is_upload_done: Optional[bool] = ..., reference_id: Optional[str] = ..., source: Optional[str] = ..., stats: Optional[CustomDataProvidedResourceUploadStats] = ..., status: Optional[str] = ..., type: Optional[str] = ..., files: Optional[List[CustomDataProvidedResourceFile]] = ..., **extra: Any) -> None: ...
+
+class CustomDataProvidedResourceUploadStats(GraphModel):
+    """Graph type ``customDataProvidedResourceUploadStats`` (beta)."""
+    files_uploaded: Optional[int]
+    """Number of files uploaded in the upload session."""
+    total_bytes_uploaded: Optional[int]
+    """Total bytes uploaded in the upload session."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, files_uploaded: Optional[int] = ..., total_bytes_uploaded: Optional[int] = ..., **extra: Any) -> None: ...
+
+class CustomExtensionAuthenticationConfiguration(GraphModel):
+    """Graph type ``customExtensionAuthenticationConfiguration`` (beta)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
+
+class CustomExtensionCallbackConfiguration(GraphModel):
+    """Graph type ``customExtensionCallbackConfiguration`` (beta)."""
+    timeout_duration: Optional[str]
+    """The maximum duration in ISO 8601 format that Microsoft Entra ID will wait for a resume action for the callout it sent to the logic app."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, timeout_duration: Optional[str] = ..., **extra: Any) -> None: ...
 
 class CustomExtensionCalloutInstance(GraphModel):
     """Graph type ``customExtensionCalloutInstance`` (beta)."""
@@ -811,8 +917,20 @@ class CustomExtensionCalloutInstance(GraphModel):
     """The status of the request to the custom extension."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, custom_extension_id: Optional[str] = ..., detail: Optional[str] = ..., external_correlation_id: Optional[str] = ..., id: Optional[str] = ..., status: Optional[str] = ..., **extra: Any) -> None: ...
 
+class CustomExtensionClientConfiguration(GraphModel):
+    """Graph type ``customExtensionClientConfiguration`` (beta)."""
+    timeout_in_milliseconds: Optional[int]
+    """The max duration in milliseconds that Microsoft Entra ID waits for a response from the external app before it shuts down the connection."""
+    maximum_retries: Optional[int]
+    """The max number of retries that Microsoft Entra ID makes to the external API."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, timeout_in_milliseconds: Optional[int] = ..., maximum_retries: Optional[int] = ..., **extra: Any) -> None: ...
+
 class CustomExtensionData(GraphModel):
     """Graph type ``customExtensionData`` (beta)."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
+
+class CustomExtensionEndpointConfiguration(GraphModel):
+    """Graph type ``customExtensionEndpointConfiguration`` (beta)."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
 
 class CustomExtensionHandler(GraphModel):
@@ -965,6 +1083,14 @@ class GroupMembers(GraphModel):
     """The name of the group in Microsoft Entra ID."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, is_backup: Optional[bool] = ..., id: Optional[str] = ..., description: Optional[str] = ..., **extra: Any) -> None: ...
 
+class Identity(GraphModel):
+    """Graph type ``identity`` (beta)."""
+    display_name: Optional[str]
+    """The display name of the identity."""
+    id: Optional[str]
+    """Unique identifier for the identity."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, display_name: Optional[str] = ..., id: Optional[str] = ..., **extra: Any) -> None: ...
+
 class IdentitySource(GraphModel):
     """Graph type ``identitySource`` (beta)."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, **extra: Any) -> None: ...
@@ -975,11 +1101,71 @@ class InternalSponsors(GraphModel):
     """For a user in an approval stage, this property indicates whether the user is a backup fallback approver."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, is_backup: Optional[bool] = ..., **extra: Any) -> None: ...
 
+class KeyValuePair(GraphModel):
+    """Graph type ``keyValuePair`` (beta)."""
+    name: Optional[str]
+    """Name for this key-value pair."""
+    value: Optional[str]
+    """Value for this key-value pair."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, name: Optional[str] = ..., value: Optional[str] = ..., **extra: Any) -> None: ...
+
+class LogicAppTriggerEndpointConfiguration(GraphModel):
+    """Graph type ``logicAppTriggerEndpointConfiguration`` (beta)."""
+    logic_app_workflow_name: Optional[str]
+    """The name of the logic app."""
+    resource_group_name: Optional[str]
+    """The Azure resource group name for the logic app."""
+    subscription_id: Optional[str]
+    """Identifier of the Azure subscription for the logic app."""
+    url: Optional[str]
+    """The URL to the logic app endpoint that will be triggered."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, logic_app_workflow_name: Optional[str] = ..., resource_group_name: Optional[str] = ..., subscription_id: Optional[str] = ..., url: Optional[str] = ..., **extra: Any) -> None: ...
+
 class MoveToCatalogPostRequestBody(GraphModel):
     """Graph type ``moveToCatalogPostRequestBody`` (beta)."""
     catalog_id: Optional[str]
     """The catalog to move the access package to."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, catalog_id: Optional[str] = ..., **extra: Any) -> None: ...
+
+class PatternedRecurrence(GraphModel):
+    """Graph type ``patternedRecurrence`` (beta)."""
+    pattern: Optional[RecurrencePattern]
+    """The frequency of an event."""
+    range: Optional[RecurrenceRange]
+    """The duration of an event."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, pattern: Optional[RecurrencePattern] = ..., range: Optional[RecurrenceRange] = ..., **extra: Any) -> None: ...
+
+class RecurrencePattern(GraphModel):
+    """Graph type ``recurrencePattern`` (beta)."""
+    day_of_month: Optional[int]
+    """The day of the month on which the event occurs."""
+    days_of_week: Optional[List[str]]
+    """A collection of the days of the week on which the event occurs."""
+    first_day_of_week: Optional[str]
+    """The first day of the week."""
+    index: Optional[str]
+    """Specifies on which instance of the allowed days specified in daysOfWeek the event occurs."""
+    interval: Optional[int]
+    """The number of units between occurrences."""
+    month: Optional[int]
+    """The month in which the event occurs (1-12)."""
+    type: Optional[str]
+    """The recurrence pattern type."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, day_of_month: Optional[int] = ..., days_of_week: Optional[List[str]] = ..., first_day_of_week: Optional[str] = ..., index: Optional[str] = ..., interval: Optional[int] = ..., month: Optional[int] = ..., type: Optional[str] = ..., **extra: Any) -> None: ...
+
+class RecurrenceRange(GraphModel):
+    """Graph type ``recurrenceRange`` (beta)."""
+    end_date: Optional[str]
+    """The date to stop applying the recurrence pattern."""
+    number_of_occurrences: Optional[int]
+    """The number of times to repeat the event."""
+    recurrence_time_zone: Optional[str]
+    """Time zone for the startDate and endDate properties."""
+    start_date: Optional[str]
+    """The date to start applying the recurrence pattern."""
+    type: Optional[str]
+    """The recurrence range."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, end_date: Optional[str] = ..., number_of_occurrences: Optional[int] = ..., recurrence_time_zone: Optional[str] = ..., start_date: Optional[str] = ..., type: Optional[str] = ..., **extra: Any) -> None: ...
 
 class ReferenceCreate(GraphModel):
     """Graph type ``referenceCreate`` (beta)."""
@@ -993,9 +1179,9 @@ class RequestSchedule(GraphModel):
     """The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time."""
     expiration: Optional[ExpirationPattern]
     """When the access should expire."""
-    recurrence: Optional[Any]
+    recurrence: Optional[PatternedRecurrence]
     """For recurring access."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, start_date_time: Optional[str] = ..., expiration: Optional[ExpirationPattern] = ..., recurrence: Optional[Any] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, start_date_time: Optional[str] = ..., expiration: Optional[ExpirationPattern] = ..., recurrence: Optional[PatternedRecurrence] = ..., **extra: Any) -> None: ...
 
 class RequestorManager(GraphModel):
     """Graph type ``requestorManager`` (beta)."""
@@ -1013,7 +1199,9 @@ class RequestorSettings(GraphModel):
     """Indicates whether new requests are accepted on this policy."""
     allowed_requestors: Optional[List[UserSet]]
     """The users who are allowed to request on this policy, which can be singleUser, groupMembers, and connectedOrganizationMembers."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, scope_type: Optional[str] = ..., accept_requests: Optional[bool] = ..., allowed_requestors: Optional[List[UserSet]] = ..., **extra: Any) -> None: ...
+    is_on_behalf_allowed: Optional[bool]
+    """Indicates whether a manager can request on behalf of a direct report."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, scope_type: Optional[str] = ..., accept_requests: Optional[bool] = ..., allowed_requestors: Optional[List[UserSet]] = ..., is_on_behalf_allowed: Optional[bool] = ..., **extra: Any) -> None: ...
 
 class ResumePostRequestBody(GraphModel):
     """Graph type ``resumePostRequestBody`` (beta)."""
@@ -1079,6 +1267,18 @@ class User(GraphModel):
     """Whether the account is enabled."""
     def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, id: Optional[str] = ..., deleted_date_time: Optional[str] = ..., display_name: Optional[str] = ..., user_principal_name: Optional[str] = ..., mail: Optional[str] = ..., mail_nickname: Optional[str] = ..., account_enabled: Optional[bool] = ..., **extra: Any) -> None: ...
 
+class UserIdentity(GraphModel):
+    """Graph type ``userIdentity`` (beta)."""
+    display_name: Optional[str]
+    """The display name of the identity."""
+    id: Optional[str]
+    """Unique identifier for the identity."""
+    ip_address: Optional[str]
+    """Indicates the client IP address associated with the user performing the activity."""
+    user_principal_name: Optional[str]
+    """The userPrincipalName attribute of the user."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, display_name: Optional[str] = ..., id: Optional[str] = ..., ip_address: Optional[str] = ..., user_principal_name: Optional[str] = ..., **extra: Any) -> None: ...
+
 class UserSet(GraphModel):
     """Graph type ``userSet`` (beta)."""
     is_backup: Optional[bool]
@@ -1087,6 +1287,24 @@ class UserSet(GraphModel):
 
 class VerifiableCredentialSettings(GraphModel):
     """Graph type ``verifiableCredentialSettings`` (beta)."""
-    credential_types: Optional[List[Any]]
+    credential_types: Optional[List[VerifiableCredentialType]]
     """The types of verifiable credentials that a requestor must present when requesting an access package that has the policy."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, credential_types: Optional[List[Any]] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, credential_types: Optional[List[VerifiableCredentialType]] = ..., **extra: Any) -> None: ...
+
+class VerifiableCredentialType(GraphModel):
+    """Graph type ``verifiableCredentialType`` (beta)."""
+    credential_type: Optional[str]
+    """The type of credential issued."""
+    issuers: Optional[List[str]]
+    """List of the accepted issuers authority as identified in the Microsoft Entra Verified ID service."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, credential_type: Optional[str] = ..., issuers: Optional[List[str]] = ..., **extra: Any) -> None: ...
+
+class VerifiedCredentialData(GraphModel):
+    """Graph type ``verifiedCredentialData`` (beta)."""
+    authority: Optional[str]
+    """The authority ID for the issuer."""
+    claims: Optional[List[KeyValuePair]]
+    """Key-value pair of claims retrieved from the credentials that the user presented."""
+    type: Optional[List[str]]
+    """The list of credential types provided by the issuer."""
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, authority: Optional[str] = ..., claims: Optional[List[KeyValuePair]] = ..., type: Optional[List[str]] = ..., **extra: Any) -> None: ...
