@@ -17,6 +17,7 @@ use crate::ids;
 use crate::resources::catalogs::new_catalog;
 use crate::resources::policies;
 use crate::resources::render::{camel, s};
+use crate::resources::settings::{environment_record, SHAREPOINT_ENVIRONMENTS};
 use crate::store::{kind, Store};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -198,6 +199,12 @@ impl Seed {
             });
             st.put(kind::APPLICATION, &a.client_id, None, &v)?;
         }
+        for v in builtin_directory() {
+            st.put(kind::SERVICE_PRINCIPAL, s(&v, "id"), None, &v)?;
+        }
+        for (i, (id, root, admin, geo)) in SHAREPOINT_ENVIRONMENTS.iter().enumerate() {
+            st.put(kind::RESOURCE_ENVIRONMENT, id, None, &environment_record(id, root, admin, geo, i == 0))?;
+        }
         for c in &self.catalogs {
             let c = new_catalog(c);
             st.put(kind::CATALOG, s(&c, "id"), None, &c)?;
@@ -220,6 +227,30 @@ impl Seed {
         }
         Ok(())
     }
+}
+
+/// Object id of the built-in service principal ("Contoso Expenses") with two app roles.
+pub const EXPENSES_SP_ID: &str = "6b1f3c2a-4d5e-4f70-8a9b-0c1d2e3f4a5b";
+pub const EXPENSES_APP_ID: &str = "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b";
+pub const EXPENSES_ROLE_APPROVER: &str = "d1c2b3a4-0000-4000-8000-0000000000a1";
+pub const EXPENSES_ROLE_SUBMITTER: &str = "d1c2b3a4-0000-4000-8000-0000000000a2";
+
+/// Directory objects every tenant has besides the seeded ones: a service
+/// principal with app roles (an `AadApplication` catalog resource).
+fn builtin_directory() -> Vec<Value> {
+    vec![json!({
+        "id": EXPENSES_SP_ID,
+        "appId": EXPENSES_APP_ID,
+        "displayName": "Contoso Expenses",
+        "description": "Expense reporting application.",
+        "servicePrincipalType": "Application",
+        "appRoles": [
+            {"id": EXPENSES_ROLE_APPROVER, "displayName": "Expense Approver", "value": "Expenses.Approve",
+             "description": "Approves expense reports.", "allowedMemberTypes": ["User"], "isEnabled": true},
+            {"id": EXPENSES_ROLE_SUBMITTER, "displayName": "Expense Submitter", "value": "Expenses.Submit",
+             "description": "Submits expense reports.", "allowedMemberTypes": ["User"], "isEnabled": true},
+        ],
+    })]
 }
 
 fn rid(v: &Value, flat: &str, navs: &[&str]) -> String {

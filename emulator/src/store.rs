@@ -27,6 +27,20 @@ pub mod kind {
     pub const USER: &str = "user";
     pub const GROUP: &str = "group";
     pub const APPLICATION: &str = "application";
+    pub const SERVICE_PRINCIPAL: &str = "servicePrincipal";
+    pub const CONNECTED_ORG: &str = "connectedOrganization";
+    /// v1.0 `customWorkflowExtensions` / beta `accessPackageCustomWorkflowExtensions` (parent: catalog).
+    pub const CUSTOM_EXTENSION: &str = "customCalloutExtension";
+    /// Deprecated beta `customAccessPackageWorkflowExtensions` (parent: catalog).
+    pub const LEGACY_EXTENSION: &str = "customAccessPackageWorkflowExtension";
+    /// Upload sessions (parent: resource).
+    pub const UPLOAD_SESSION: &str = "uploadSession";
+    /// Singletons: `settings` and `controlConfigurations/endUserSettings`.
+    pub const SETTINGS: &str = "settings";
+    /// Subject state not derived from the directory (`subjectLifecycle`…), keyed by object id.
+    pub const SUBJECT: &str = "subject";
+    pub const RESOURCE_ENVIRONMENT: &str = "resourceEnvironment";
+    pub const CONNECTOR: &str = "externalOriginResourceConnector";
 }
 
 pub struct Store {

@@ -22,10 +22,16 @@ use crate::store::{kind, Record};
 pub fn kind_of(op: &Operation) -> Option<&'static str> {
     let seg: &'static str = op.path.rsplit('/').find(|s| !s.starts_with('{'))?;
     Some(match seg.to_ascii_lowercase().as_str() {
-        "catalogs" => kind::CATALOG,
-        "resources" => kind::RESOURCE,
-        "resourceroles" => kind::RESOURCE_ROLE,
-        "resourcerequests" => kind::RESOURCE_REQUEST,
+        "catalogs" | "accesspackagecatalogs" => kind::CATALOG,
+        "resources" | "accesspackageresources" => kind::RESOURCE,
+        "resourceroles" | "accesspackageresourceroles" => kind::RESOURCE_ROLE,
+        "resourcerequests" | "accesspackageresourcerequests" => kind::RESOURCE_REQUEST,
+        "connectedorganizations" => kind::CONNECTED_ORG,
+        "externaloriginresourceconnectors" => kind::CONNECTOR,
+        "resourceenvironments" | "accesspackageresourceenvironments" => kind::RESOURCE_ENVIRONMENT,
+        "uploadsessions" => kind::UPLOAD_SESSION,
+        "customworkflowextensions" | "accesspackagecustomworkflowextensions" => kind::CUSTOM_EXTENSION,
+        "customaccesspackageworkflowextensions" => kind::LEGACY_EXTENSION,
         "accesspackages" => kind::ACCESS_PACKAGE,
         "resourcerolescopes" | "accesspackageresourcerolescopes" => kind::ROLE_SCOPE,
         "assignmentpolicies" | "accesspackageassignmentpolicies" => kind::POLICY,
@@ -282,13 +288,14 @@ fn parent_kind(op: &Operation) -> Option<&'static str> {
     let last_param = segs.iter().rposition(|s| s.starts_with('{'))?;
     let coll = segs.get(last_param.checked_sub(1)?)?;
     Some(match coll.to_ascii_lowercase().as_str() {
-        "catalogs" => kind::CATALOG,
+        "catalogs" | "accesspackagecatalogs" => kind::CATALOG,
+        "connectedorganizations" => kind::CONNECTED_ORG,
         "accesspackages" => kind::ACCESS_PACKAGE,
         "groups" => kind::GROUP,
         "assignmentpolicies" | "accesspackageassignmentpolicies" => kind::POLICY,
         "assignmentrequests" | "accesspackageassignmentrequests" => kind::REQUEST,
         "assignments" | "accesspackageassignments" => kind::ASSIGNMENT,
-        "resources" => kind::RESOURCE,
+        "resources" | "accesspackageresources" => kind::RESOURCE,
         "resourceroles" => kind::RESOURCE_ROLE,
         "resourcerequests" => kind::RESOURCE_REQUEST,
         "resourcerolescopes" | "accesspackageresourcerolescopes" => kind::ROLE_SCOPE,

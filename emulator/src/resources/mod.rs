@@ -124,6 +124,57 @@ pub fn dispatch(ctx: &Ctx) -> GraphResult<Reply> {
         (_, "get_access_package_assignment_resource_role") => packages::get_assignment_resource_role(ctx),
         // ---- connected organizations, extensions, settings, catalog resources (directory.rs, extensions.rs, settings.rs, catalogs.rs)
         // (E2 arms go here)
+        (_, "list_connected_organizations" | "get_connected_organization") => collection::generic(ctx, kind::CONNECTED_ORG),
+        (_, "create_connected_organization") => directory::create(ctx),
+        (_, "update_connected_organization") => directory::update(ctx),
+        (_, "delete_connected_organization") => directory::delete(ctx),
+        (_, "list_connected_organization_internal_sponsors") => directory::list_sponsors(ctx, false),
+        (_, "list_connected_organization_external_sponsors") => directory::list_sponsors(ctx, true),
+        (_, "add_connected_organization_internal_sponsor") => directory::add_sponsor(ctx, false),
+        (_, "add_connected_organization_external_sponsor") => directory::add_sponsor(ctx, true),
+        (_, "remove_connected_organization_internal_sponsor") => directory::remove_sponsor(ctx, false),
+        (_, "remove_connected_organization_external_sponsor") => directory::remove_sponsor(ctx, true),
+        (_, "list_assignment_target_internal_sponsors") => directory::assignment_target_sponsors(ctx, false),
+        (_, "list_assignment_target_external_sponsors") => directory::assignment_target_sponsors(ctx, true),
+        (_, "list_catalog_custom_workflow_extensions" | "list_access_package_catalog_custom_workflow_extensions" | "list_custom_access_package_workflow_extensions") => {
+            extensions::list(ctx)
+        }
+        (_, "create_catalog_custom_workflow_extension" | "create_access_package_catalog_custom_workflow_extension" | "create_custom_access_package_workflow_extension") => {
+            extensions::create(ctx)
+        }
+        (_, "get_catalog_custom_workflow_extension" | "get_access_package_catalog_custom_workflow_extension" | "get_custom_access_package_workflow_extension") => {
+            extensions::get(ctx)
+        }
+        (_, "replace_catalog_custom_workflow_extension" | "replace_access_package_catalog_custom_workflow_extension" | "replace_custom_access_package_workflow_extension") => {
+            extensions::replace(ctx)
+        }
+        (_, "delete_catalog_custom_workflow_extension" | "delete_access_package_catalog_custom_workflow_extension" | "delete_custom_access_package_workflow_extension") => {
+            extensions::delete(ctx)
+        }
+        (_, "list_catalog_resource_upload_sessions" | "list_access_package_catalog_resource_upload_sessions") => extensions::list_sessions(ctx),
+        (_, "create_catalog_resource_upload_session") => extensions::create_session(ctx),
+        (_, "get_catalog_resource_upload_session") => extensions::get_session(ctx),
+        (_, "update_catalog_resource_upload_session") => extensions::update_session(ctx),
+        (_, "delete_catalog_resource_upload_session") => extensions::delete_session(ctx),
+        (_, "upload_catalog_resource_upload_session_file") => extensions::upload_file(ctx),
+        (_, "get_settings") => settings::get_settings(ctx),
+        (_, "update_settings") => settings::update_settings(ctx),
+        (_, "get_end_user_settings") => settings::get_end_user_settings(ctx),
+        (_, "replace_end_user_settings") => settings::replace_end_user_settings(ctx),
+        (_, "get_subject") => settings::get_subject(ctx),
+        (_, "update_subject") => settings::update_subject(ctx),
+        (_, "list_resource_environments" | "list_access_package_resource_environments") => settings::list_environments(ctx),
+        (_, "get_access_package_resource_environment") => settings::get_environment(ctx),
+        (_, "list_external_origin_resource_connectors" | "get_external_origin_resource_connector" | "delete_external_origin_resource_connector") => {
+            collection::generic(ctx, kind::CONNECTOR)
+        }
+        (_, "create_external_origin_resource_connector") => settings::create_connector(ctx),
+        (_, "update_external_origin_resource_connector") => settings::update_connector(ctx),
+        (_, "create_access_package_resource_request") => catalogs::create_resource_request(ctx),
+        (_, "refresh_catalog_resource" | "refresh_access_package_catalog_resource") => catalogs::refresh_resource(ctx),
+        (ApiVersion::Beta, "create_access_package_catalog") => catalogs::create_catalog(ctx),
+        (_, "update_catalog" | "update_access_package_catalog") => catalogs::update_catalog(ctx),
+        (ApiVersion::Beta, "delete_access_package_catalog") => catalogs::delete_catalog(ctx),
         _ => match collection::kind_of(ctx.op) {
             Some(k) => collection::generic(ctx, k),
             None => Err(GraphError::new(501, "NotImplemented", format!("{} is not implemented by the emulator.", ctx.op.name))),

@@ -53,6 +53,16 @@ pub fn navigate(st: &State, k: &str, c: &Value, name: &str) -> GraphResult<Nav> 
             "isRootScope": true,
         }])),
         (kind::RESOURCE, "catalog") => one(st, kind::CATALOG, s(c, "_catalogId"))?,
+        (kind::RESOURCE, "environment" | "accesspackageresourceenvironment") => one(st, kind::RESOURCE_ENVIRONMENT, s(c, "_environmentId"))?,
+        (kind::RESOURCE, "uploadsessions") => many_where(st, kind::UPLOAD_SESSION, Some(id), "", "")?,
+        (kind::CATALOG, "customworkflowextensions" | "accesspackagecustomworkflowextensions") => many_where(st, kind::CUSTOM_EXTENSION, Some(id), "", "")?,
+        (kind::CATALOG, "customaccesspackageworkflowextensions" | "customaccesspackageworkflowextension") => many_where(st, kind::LEGACY_EXTENSION, Some(id), "", "")?,
+        (kind::CONNECTED_ORG, "internalsponsors") => Nav::Raw(super::directory::expand_sponsors(st, c, false)),
+        (kind::CONNECTED_ORG, "externalsponsors") => Nav::Raw(super::directory::expand_sponsors(st, c, true)),
+        (kind::RESOURCE_ENVIRONMENT, "resources" | "accesspackageresources") => {
+            let items = st.store.list(kind::RESOURCE, None)?.into_iter().map(|r| r.json).filter(|r| s(r, "_environmentId").eq_ignore_ascii_case(id)).collect();
+            Nav::Many(kind::RESOURCE, items)
+        }
         (kind::RESOURCE_ROLE, "resource" | "accesspackageresource") => one(st, kind::RESOURCE, s(c, "_resourceId"))?,
         (kind::ACCESS_PACKAGE, "catalog" | "accesspackagecatalog") => one(st, kind::CATALOG, s(c, "catalogId"))?,
         (kind::ACCESS_PACKAGE, "resourcerolescopes" | "accesspackageresourcerolescopes") => many_where(st, kind::ROLE_SCOPE, Some(id), "", "")?,
@@ -75,8 +85,6 @@ pub fn navigate(st: &State, k: &str, c: &Value, name: &str) -> GraphResult<Nav> 
         (kind::ASSIGNMENT, "accesspackage") => one(st, kind::ACCESS_PACKAGE, s(c, "_accessPackageId"))?,
         (kind::ASSIGNMENT, "assignmentpolicy" | "accesspackageassignmentpolicy") => one(st, kind::POLICY, s(c, "_policyId"))?,
         (kind::ASSIGNMENT, "target") => user_subject(st, s(c, "_targetId"))?,
-        // Suggestion views (packages.rs) carry the package they suggest.
-        ("accessPackageSuggestion", "accesspackage" | "availableaccesspackage") => Nav::Raw(c.get("_accessPackage").cloned().unwrap_or(Value::Null)),
         (kind::ASSIGNMENT, "accesspackageassignmentresourceroles") => {
             Nav::Raw(c.get("_resourceRoles").cloned().unwrap_or(Value::Array(vec![])))
         }
@@ -128,6 +136,12 @@ pub fn type_name(k: &str) -> &'static str {
         kind::ASSIGNMENT => "accessPackageAssignment",
         kind::USER => "user",
         kind::GROUP => "group",
+        kind::CONNECTED_ORG => "connectedOrganization",
+        kind::CUSTOM_EXTENSION => "customCalloutExtension",
+        kind::LEGACY_EXTENSION => "customAccessPackageWorkflowExtension",
+        kind::UPLOAD_SESSION => "customDataProvidedResourceUploadSession",
+        kind::RESOURCE_ENVIRONMENT => "accessPackageResourceEnvironment",
+        kind::CONNECTOR => "externalOriginResourceConnector",
         _ => "entity",
     }
 }

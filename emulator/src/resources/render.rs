@@ -21,8 +21,23 @@ pub fn render(version: ApiVersion, k: &str, canon: &Value) -> Value {
             kind::REQUEST => request_beta(canon, &mut out),
             kind::ASSIGNMENT => assignment_beta(canon, &mut out),
             kind::CATALOG => catalog_beta(&mut out),
+            kind::RESOURCE => resource_beta(canon, &mut out),
+            kind::RESOURCE_REQUEST => resource_request_beta(canon, &mut out),
             _ => {}
         }
+    }
+    match (version, k) {
+        (ApiVersion::V1, kind::CONNECTED_ORG) => {
+            out.remove("createdBy");
+            out.remove("modifiedBy");
+        }
+        (ApiVersion::V1, kind::RESOURCE_ENVIRONMENT) => {
+            out.remove("connectionInfo");
+        }
+        (_, kind::SERVICE_PRINCIPAL) => {
+            out.insert("@odata.type".into(), json!("#microsoft.graph.servicePrincipal"));
+        }
+        _ => {}
     }
     if k == kind::USER {
         out.insert("@odata.type".into(), json!("#microsoft.graph.user"));
@@ -68,6 +83,26 @@ fn catalog_beta(out: &mut Map<String, Value>) {
     if let Some(t) = out.remove("state").and_then(|v| v.as_str().map(pascal)) {
         out.insert("catalogStatus".into(), json!(t));
     }
+}
+
+/// Beta resource: `addedOn`/`addedBy`, `resourceType`, `url`, `isPendingOnboarding`.
+fn resource_beta(c: &Value, out: &mut Map<String, Value>) {
+    let added = out.remove("createdDateTime").unwrap_or(Value::Null);
+    out.remove("modifiedDateTime");
+    out.insert("addedOn".into(), added);
+    out.insert("addedBy".into(), c.get("_addedBy").cloned().unwrap_or(Value::Null));
+    out.insert("resourceType".into(), c.get("_resourceType").cloned().unwrap_or(Value::Null));
+    out.insert("url".into(), c.get("_url").cloned().unwrap_or(Value::Null));
+    out.insert("isPendingOnboarding".into(), json!(false));
+}
+
+/// Beta resource request: `requestType`/`requestState`/`requestStatus` in PascalCase, `catalogId`.
+fn resource_request_beta(c: &Value, out: &mut Map<String, Value>) {
+    out.remove("state");
+    out.insert("requestType".into(), json!(pascal(s(c, "requestType"))));
+    out.insert("requestState".into(), json!(pascal(if s(c, "requestState").is_empty() { s(c, "state") } else { s(c, "requestState") })));
+    out.entry("isValidationOnly").or_insert(json!(false));
+    out.entry("expirationDateTime").or_insert(Value::Null);
 }
 
 const SCOPES: &[(&str, &str)] = &[
