@@ -291,7 +291,7 @@ fn uploaded_file(content_type: &str, raw: &[u8]) -> (String, usize) {
         let delim = format!("--{b}");
         for part in text.split(delim.as_str()) {
             let Some((head, body)) = part.split_once("\r\n\r\n").or_else(|| part.split_once("\n\n")) else { continue };
-            let Some(name) = head.split(';').map(str::trim).find_map(|p| p.strip_prefix("filename=")) else { continue };
+            let Some(name) = head.lines().flat_map(|l| l.split(';')).map(str::trim).find_map(|p| p.strip_prefix("filename=")) else { continue };
             let body = body.strip_suffix("\r\n").or_else(|| body.strip_suffix('\n')).unwrap_or(body);
             return (name.trim_matches('"').to_string(), body.len());
         }
