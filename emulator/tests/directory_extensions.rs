@@ -90,6 +90,7 @@ async fn connected_organization_crud() {
     // v1.0 PATCH answers 202, beta 204
     let r = x.go("PATCH", &format!("{}/connectedOrganizations/{id}", x.v1), Some(json!({"displayName": "Fabrikam Ltd", "state": "configured"}))).await;
     assert_eq!(r.status, 202, "{}", r.body);
+    assert_eq!(r.body["displayName"], "Fabrikam Ltd");
     let r = x.go("GET", &format!("{}/connectedOrganizations/{id}", x.v1), None).await;
     assert_eq!(r.body["displayName"], "Fabrikam Ltd");
     assert_eq!(r.body["state"], "configured");

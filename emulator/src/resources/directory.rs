@@ -114,8 +114,11 @@ pub fn update(ctx: &Ctx) -> GraphResult<Reply> {
     c["modifiedDateTime"] = json!(now());
     c["modifiedBy"] = json!(actor(ctx.st, &ctx.who));
     ctx.st.store.put(kind::CONNECTED_ORG, &rec.id, None, &c)?;
-    // v1.0 answers 202 Accepted, beta 204 (both without a body).
-    Ok(Reply { status: ctx.op.status, body: None })
+    // v1.0 answers 202 Accepted with the object (as documented), beta 204.
+    if ctx.op.status == 204 {
+        return Reply::no_content();
+    }
+    Reply::json(ctx.op.status, render(ctx.version, kind::CONNECTED_ORG, &c))
 }
 
 pub fn delete(ctx: &Ctx) -> GraphResult<Reply> {

@@ -299,15 +299,12 @@ fn uploaded_file(content_type: &str, raw: &[u8]) -> (String, usize) {
     ("upload.csv".to_string(), raw.len())
 }
 
-/// `uploadFile`: any body (the docs send multipart form data); the file is recorded on the session.
+/// `uploadFile`: any body, even empty (the docs send multipart form data); the file is recorded on the session.
 pub fn upload_file(ctx: &Ctx) -> GraphResult<Reply> {
     let (res, rec) = session(ctx)?;
     let mut c = rec.json;
     if c["isUploadDone"] == json!(true) {
         return Err(GraphError::bad_request("The upload session is complete; no more files can be uploaded."));
-    }
-    if ctx.raw.is_empty() {
-        return Err(GraphError::bad_request("Empty Payload. A file is expected."));
     }
     let (name, size) = uploaded_file(&ctx.content_type, &ctx.raw);
     let mut files = c.get("files").and_then(Value::as_array).cloned().unwrap_or_default();
