@@ -85,6 +85,8 @@ pub fn navigate(st: &State, k: &str, c: &Value, name: &str) -> GraphResult<Nav> 
         (kind::ASSIGNMENT, "accesspackage") => one(st, kind::ACCESS_PACKAGE, s(c, "_accessPackageId"))?,
         (kind::ASSIGNMENT, "assignmentpolicy" | "accesspackageassignmentpolicy") => one(st, kind::POLICY, s(c, "_policyId"))?,
         (kind::ASSIGNMENT, "target") => user_subject(st, s(c, "_targetId"))?,
+        // Suggestion views (packages.rs) carry the package they suggest.
+        ("accessPackageSuggestion", "accesspackage" | "availableaccesspackage") => Nav::Raw(c.get("_accessPackage").cloned().unwrap_or(Value::Null)),
         (kind::ASSIGNMENT, "accesspackageassignmentresourceroles") => {
             Nav::Raw(c.get("_resourceRoles").cloned().unwrap_or(Value::Array(vec![])))
         }
