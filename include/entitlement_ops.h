@@ -293,7 +293,7 @@
 #define ENT_OP_GET_CONNECTED_ORGANIZATION "get_connected_organization"
 /** Get one connected organization. `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; returns: connectedOrganization. */
 #define ENT_OP_BETA_GET_CONNECTED_ORGANIZATION "beta.get_connected_organization"
-/** Update a connected organization. `PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; body: connectedOrganization; returns: nothing (204). */
+/** Update a connected organization. `PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; body: connectedOrganization; returns: connectedOrganization. */
 #define ENT_OP_UPDATE_CONNECTED_ORGANIZATION "update_connected_organization"
 /** Update a connected organization. `PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`; path args: connectedOrganizationId; body: connectedOrganization; returns: nothing (204). */
 #define ENT_OP_BETA_UPDATE_CONNECTED_ORGANIZATION "beta.update_connected_organization"

@@ -576,7 +576,7 @@ export declare class Client {
   /** Get one connected organization. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` */
   getConnectedOrganization(connectedOrganizationId: string, options?: GetOptions): Promise<ConnectedOrganization>;
   /** Update a connected organization. `PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` */
-  updateConnectedOrganization(connectedOrganizationId: string, body: ConnectedOrganization | string): Promise<void>;
+  updateConnectedOrganization(connectedOrganizationId: string, body: ConnectedOrganization | string): Promise<ConnectedOrganization>;
   /** Delete a connected organization. `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` */
   deleteConnectedOrganization(connectedOrganizationId: string): Promise<void>;
   /** List the external sponsors of a connected organization. `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors` */

@@ -227,7 +227,9 @@ fn graph(st: &Arc<State>, method: &axum::http::Method, uri: &axum::http::Uri, he
             }
         }
     };
-    if op.body.is_some() && body.is_null() && matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
+    // Actions take their parameters optionally (getApplicablePolicyRequirements
+    // is documented without a body); everything else with a body type needs one.
+    if op.body.is_some() && body.is_null() && op.kind != entitlement::api::OpKind::Action && matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
         return Err(GraphError::bad_request("Empty Payload. JSON content expected."));
     }
     if let (Some(t), false) = (op.body, body.is_null()) {

@@ -422,7 +422,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Get-MgEntitlementManagementConnectedOrganization)
         """
         ...
-    def update_connected_organization(self, connected_organization_id: str, body: Union[models.ConnectedOrganization, Mapping[str, Any], str]) -> None:
+    def update_connected_organization(self, connected_organization_id: str, body: Union[models.ConnectedOrganization, Mapping[str, Any], str]) -> models.ConnectedOrganization:
         """Update a connected organization.
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Update-MgEntitlementManagementConnectedOrganization)
@@ -958,7 +958,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Get-MgEntitlementManagementConnectedOrganization)
         """
         ...
-    async def update_connected_organization(self, connected_organization_id: str, body: Union[models.ConnectedOrganization, Mapping[str, Any], str]) -> None:
+    async def update_connected_organization(self, connected_organization_id: str, body: Union[models.ConnectedOrganization, Mapping[str, Any], str]) -> models.ConnectedOrganization:
         """Update a connected organization.
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Update-MgEntitlementManagementConnectedOrganization)

@@ -2158,7 +2158,7 @@ pub static OPERATIONS: &[Operation] = &[
         aliases: &[],
         params: &["connectedOrganizationId"],
         body: Some("connectedOrganization"),
-        response: None,
+        response: Some("connectedOrganization"),
         status: 202,
         cmdlet: "Update-MgEntitlementManagementConnectedOrganization",
         summary: "Update a connected organization.",

@@ -492,7 +492,7 @@ impl Client {
     /// Update a connected organization.
     ///
     /// `PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` (Update-MgEntitlementManagementConnectedOrganization).
-    pub fn update_connected_organization(&self, connected_organization_id: &str, body: &crate::models::v1::ConnectedOrganization) -> Request<()> {
+    pub fn update_connected_organization(&self, connected_organization_id: &str, body: &crate::models::v1::ConnectedOrganization) -> Request<crate::models::v1::ConnectedOrganization> {
         Request::new(&self, Operation::find(ApiVersion::V1, "update_connected_organization").expect("declared operation"), vec![connected_organization_id.to_string()], Some(to_body(body)))
     }
 
