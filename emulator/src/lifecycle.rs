@@ -82,8 +82,11 @@ async fn run(st: &Arc<State>, id: &str) -> GraphResult<()> {
     if s(&req, "state") != "delivering" {
         return Ok(());
     }
-    if s(&req, "requestType").ends_with("Add") {
+    let rt = s(&req, "requestType");
+    if rt.ends_with("Add") {
         deliver_add(st, &req)?;
+    } else if rt.ends_with("Update") {
+        deliver_update(st, &req)?;
     } else {
         deliver_remove(st, &req)?;
     }
@@ -110,7 +113,24 @@ fn callout_done(req: &Value, stage: &str) -> bool {
 fn park(st: &State, mut req: Value, stage: &str) -> GraphResult<()> {
     let waiting = req.get("_callout").is_some_and(|c| s(c, "stage").eq_ignore_ascii_case(stage));
     if !waiting {
-        req["_callout"] = json!({"stage": stage, "id": crate::error::new_id(), "startedDateTime": now()});
+        let id = crate::error::new_id();
+        // The extension the policy calls at this stage (shown to clients as a
+        // callout instance, whose id the extension echoes when it resumes).
+        let policy = st.store.get(kind::POLICY, s(&req, "_policyId"))?.map(|p| p.json).unwrap_or_default();
+        let extension = ["customExtensionStageSettings", "customExtensionHandlers"]
+            .iter()
+            .filter_map(|k| policy.get(*k).and_then(Value::as_array))
+            .flatten()
+            .find(|x| s(x, "stage").eq_ignore_ascii_case(stage))
+            .and_then(|x| x.get("customExtension"))
+            .map(|e| s(e, "id").to_string())
+            .unwrap_or_default();
+        req["_callout"] = json!({"stage": stage, "id": id, "startedDateTime": now()});
+        let instance = json!({"id": id, "customExtensionId": extension, "status": "waitingForCallback", "detail": null, "externalCorrelationId": null});
+        match req.get_mut("customExtensionCalloutInstances").and_then(Value::as_array_mut) {
+            Some(a) => a.push(instance),
+            None => req["customExtensionCalloutInstances"] = json!([instance]),
+        }
         st.store.put(kind::REQUEST, s(&req, "id").to_string().as_str(), None, &req)?;
     }
     Ok(())
@@ -183,6 +203,18 @@ fn deliver_add(st: &State, req: &Value) -> GraphResult<()> {
     st.store.put(kind::ASSIGNMENT, assignment_id, None, &a)?;
     for (g, _) in groups {
         st.store.add_member(&g, target)?;
+    }
+    Ok(())
+}
+
+/// An update request changes the schedule of the assignment when it names one
+/// (answers stay on the request, as the service keeps them).
+fn deliver_update(st: &State, req: &Value) -> GraphResult<()> {
+    let Some(rec) = st.store.get(kind::ASSIGNMENT, s(req, "_assignmentId"))? else { return Ok(()) };
+    let mut a = rec.json;
+    if let Some(schedule) = req.get("_requestedSchedule").filter(|v| v.is_object()) {
+        a["schedule"] = schedule.clone();
+        st.store.put(kind::ASSIGNMENT, &rec.id, None, &a)?;
     }
     Ok(())
 }

@@ -21,6 +21,10 @@ use serde_json::{json, Value};
 const APPROVER_ID: &str = "8a3e9f10-5b2c-4d7e-9f01-a2b3c4d5e6f7";
 const OTHER_ID: &str = "46184453-0000-4000-8000-0000000000a1";
 const SPONSOR_ID: &str = "5d0a1b2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
+/// A guest from the connected organization (fabrikam.com).
+const PARTNER_ID: &str = "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910";
+/// The seeded service principal with app roles (an AadApplication resource).
+const EXPENSES_SP_ID: &str = "6b1f3c2a-4d5e-4f70-8a9b-0c1d2e3f4a5b";
 
 fn corpus() -> Vec<Value> {
     let path = std::env::var_os("ENTITLEMENT_CONFORMANCE")
@@ -47,6 +51,13 @@ async fn emulator() -> Emulator {
     seed.users.push(user(APPROVER_ID, "Approver", "approver@contoso.com"));
     seed.users.push(user(OTHER_ID, "Other User", "other@contoso.com"));
     seed.users.push(user(SPONSOR_ID, "Sponsor", "sponsor@contoso.com"));
+    let mut partner = user(PARTNER_ID, "Partner", "partner_fabrikam.com#EXT#@contoso.com");
+    partner.mail = Some("partner@fabrikam.com".into());
+    seed.users.push(partner);
+    // The sponsor shares the group with Requestor1 ("related people" suggestions).
+    if let Some(g) = seed.groups.iter_mut().find(|g| g.id == ids::GROUP_ID) {
+        g.members.push(SPONSOR_ID.into());
+    }
     Emulator::start(EmulatorConfig { seed, ..config() }).await.expect("emulator starts")
 }
 
@@ -189,7 +200,29 @@ async fn build(api: &Api<'_>) -> Fixtures {
     if let Some(scope) = resources.body["value"][0]["scopes"][0]["id"].as_str() {
         fx.ids.insert("scope", scope.to_string());
     }
-    for (name, display) in [("package", "Replay package"), ("package2", "Incompatible package"), ("package3", "Empty package")] {
+    // an application as a second catalog resource, with its app roles
+    api.create(
+        &mut fx,
+        "appResourceRequest",
+        "/resourceRequests",
+        json!({"requestType": "adminAdd", "resource": {"originId": EXPENSES_SP_ID, "originSystem": "AadApplication"}, "catalog": {"id": catalog}}),
+    )
+    .await;
+    let app_roles = api
+        .send("GET", &format!("/catalogs/{catalog}/resourceRoles?$filter=originSystem eq 'AadApplication'&$expand=resource"), None)
+        .await;
+    if let Some(r) = app_roles.body["value"][0].as_object() {
+        fx.ids.insert("appRole", r["id"].as_str().unwrap_or("").to_string());
+        fx.ids.insert("appRoleOrigin", r["originId"].as_str().unwrap_or("").to_string());
+        fx.ids.insert("appResource", r["resource"]["id"].as_str().unwrap_or("").to_string());
+    } else {
+        fx.problems.push(format!("fixture appRole: {} {}", app_roles.status, brief(&app_roles.body)));
+    }
+    let app_resources = api.send("GET", &format!("/catalogs/{catalog}/resources?$filter=originSystem eq 'AadApplication'&$expand=scopes"), None).await;
+    if let Some(scope) = app_resources.body["value"][0]["scopes"][0]["id"].as_str() {
+        fx.ids.insert("appScope", scope.to_string());
+    }
+    for (name, display) in [("package", "Replay package"), ("package2", "Incompatible package"), ("package3", "Empty package"), ("package4", "Extension package")] {
         api.create(&mut fx, name, "/accessPackages", json!({"displayName": display, "description": display, "isHidden": false, "catalog": {"id": catalog}}))
             .await;
     }
@@ -203,6 +236,8 @@ async fn build(api: &Api<'_>) -> Fixtures {
     api.create(&mut fx, "approvalPolicy", "/assignmentPolicies", policy_body(&package, "Replay approval policy", true)).await;
     let body = policy_body(&fx.get("package3"), "Unused policy", false);
     api.create(&mut fx, "emptyPolicy", "/assignmentPolicies", body).await;
+    let body = policy_body(&fx.get("package2"), "Second package policy", false);
+    api.create(&mut fx, "policy2", "/assignmentPolicies", body).await;
     // a delivered request and its assignment
     let body = json!({"requestType": "adminAdd", "assignment": {"targetId": ids::REQUESTOR1_ID, "assignmentPolicyId": fx.get("policy"), "accessPackageId": package}});
     if let Some(req) = api.create(&mut fx, "request", "/assignmentRequests", body).await {
@@ -218,6 +253,41 @@ async fn build(api: &Api<'_>) -> Fixtures {
         } else {
             fx.problems.push("fixture request never delivered".into());
         }
+    }
+    // Requestor1 also holds package2 (additionalAccess), the partner holds
+    // package (sponsors of its connected organization), and the sponsor once
+    // held package2 (assignment history).
+    for (name, target, package, policy) in [
+        ("request2", ids::REQUESTOR1_ID, fx.get("package2"), fx.get("policy2")),
+        ("partnerRequest", PARTNER_ID, package.clone(), fx.get("policy")),
+        ("sponsorRequest", SPONSOR_ID, fx.get("package2"), fx.get("policy2")),
+    ] {
+        let body = json!({"requestType": "adminAdd", "assignment": {"targetId": target, "assignmentPolicyId": policy, "accessPackageId": package}});
+        if let Some(req) = api.create(&mut fx, name, "/assignmentRequests", body).await {
+            let id = req["id"].as_str().unwrap_or("").to_string();
+            if !wait_state(api, &id, &["delivered"]).await {
+                fx.problems.push(format!("fixture {name} never delivered"));
+            }
+        }
+    }
+    let list = api.send("GET", &format!("/assignments?$filter=target/objectId eq '{PARTNER_ID}'"), None).await;
+    match list.body["value"][0]["id"].as_str() {
+        Some(a) => {
+            fx.ids.insert("partnerAssignment", a.to_string());
+        }
+        None => fx.problems.push(format!("fixture partnerAssignment: {}", brief(&list.body))),
+    }
+    let list = api.send("GET", &format!("/assignments?$filter=target/objectId eq '{SPONSOR_ID}'"), None).await;
+    if let Some(a) = list.body["value"][0]["id"].as_str() {
+        let removal = json!({"requestType": "adminRemove", "assignment": {"id": a}});
+        if let Some(req) = api.create(&mut fx, "sponsorRemoval", "/assignmentRequests", removal).await {
+            let id = req["id"].as_str().unwrap_or("").to_string();
+            if !wait_state(api, &id, &["delivered"]).await {
+                fx.problems.push("fixture sponsorRemoval never delivered".into());
+            }
+        }
+    } else {
+        fx.problems.push(format!("fixture sponsor assignment: {}", brief(&list.body)));
     }
     // a request waiting for approval (Other User asks; Approver approves)
     let other = api.user_token(OTHER_ID);
@@ -290,10 +360,32 @@ async fn build(api: &Api<'_>) -> Fixtures {
                 "displayName": name,
                 "description": "replay",
                 "endpointConfiguration": {"@odata.type": "#microsoft.graph.logicAppTriggerEndpointConfiguration", "subscriptionId": "38ab2ccc-3747-4567-b36b-9478f5602f0d", "resourceGroupName": "test", "logicAppWorkflowName": "replay"},
-                "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdPopTokenAuthentication"}
+                "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdPopTokenAuthentication"},
+                "callbackConfiguration": {"@odata.type": "#microsoft.graph.customExtensionCallbackConfiguration", "durationBeforeTimeout": "PT1H"}
             }),
         )
         .await;
+    }
+    // a request held by a custom extension until it calls back (resume)
+    let mut body = policy_body(&fx.get("package4"), "Extension policy", false);
+    body["customExtensionStageSettings"] =
+        json!([{"stage": "assignmentRequestCreated", "customExtension": {"id": fx.get("extension")}}]);
+    api.create(&mut fx, "extensionPolicy", "/assignmentPolicies", body).await;
+    let body = json!({"requestType": "adminAdd", "assignment": {"targetId": OTHER_ID, "assignmentPolicyId": fx.get("extensionPolicy"), "accessPackageId": fx.get("package4")}});
+    if let Some(req) = api.create(&mut fx, "waitingRequest", "/assignmentRequests", body).await {
+        let id = req["id"].as_str().unwrap_or("").to_string();
+        // the extension's callout: its instance id is what `resume` echoes
+        for _ in 0..100 {
+            let r = api.send("GET", &format!("/assignmentRequests/{id}"), None).await;
+            if let Some(c) = r.body["customExtensionCalloutInstances"][0]["id"].as_str() {
+                fx.ids.insert("calloutInstance", c.to_string());
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        if !fx.ids.contains_key("calloutInstance") {
+            fx.problems.push("fixture waitingRequest never reached its custom extension callout".into());
+        }
     }
     // an upload session on the catalog resource
     let path = format!("/catalogs/{catalog}/resources/{}/uploadSessions", fx.get("resource"));
@@ -304,20 +396,42 @@ async fn build(api: &Api<'_>) -> Fixtures {
         json!({"@odata.type": "#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession", "data": {"@odata.type": "#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData", "reviewDefinitionId": "9e4b1c6f-2a3d-4f8e-9b7a-5c1e2d3f4a6b", "reviewInstanceId": "15eeb4df-8a4d-4f8e-9b7a-6b3e1c7f5a9d"}}),
     )
     .await;
+    if let Some(session) = fx.ids.get("uploadSession").cloned() {
+        let url = format!("{}/v1.0{EM}{path}/{session}/uploadFile", api.base);
+        let form = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"review.csv\"\r\nContent-Type: text/csv\r\n\r\nuser,decision\r\nalice,approve\r\n--b--\r\n";
+        let r = api
+            .c
+            .post(url)
+            .bearer_auth(&api.admin)
+            .header("content-type", "multipart/form-data; boundary=b")
+            .body(form)
+            .send()
+            .await;
+        if !r.as_ref().is_ok_and(|r| r.status().is_success()) {
+            fx.problems.push(format!("fixture uploadFile: {:?}", r.map(|r| r.status())));
+        }
+    }
     api.create(
         &mut fx,
         "connector",
         "/externalOriginResourceConnectors",
-        json!({"@odata.type": "#microsoft.graph.externalOriginResourceConnector", "displayName": "Replay connector", "description": "replay", "connectorType": "sapIag", "connectionInfo": {"@odata.type": "#microsoft.graph.basicAuthConnectionInfo", "url": "https://sap.contoso.com", "username": "svc"}}),
+        json!({"@odata.type": "#microsoft.graph.externalOriginResourceConnector", "displayName": "Replay connector", "description": "replay", "connectorType": "sapIag",
+               "connectionInfo": {"@odata.type": "microsoft.graph.externalTokenBasedSapIagConnectionInfo", "url": "https://sap.contoso.com", "accessTokenUrl": "https://sap.contoso.com/oauth/token",
+                                  "clientId": "e9ad8b1d-959c-4e86-8ba2-2cbf4d14bc29", "keyVaultName": "Keyvault", "secretName": "clientSecret", "subscriptionId": "5ee98b73-d9df-43a7-8a92-36855054bdee", "resourceGroup": "SAP"}}),
     )
     .await;
     fx
 }
 
 /// The fixture a path parameter names, for the operation it belongs to.
-fn fixture_for_param(op: &Operation, param: &str) -> Option<&'static str> {
+fn fixture_for_param(example: &str, op: &Operation, param: &str) -> Option<&'static str> {
     Some(match (op.name, param) {
         ("cancel_assignment_request", _) => "pendingRequest",
+        ("resume_assignment_request", _) => "waitingRequest",
+        ("list_access_packages_incompatible_with", _) => "package2",
+        ("create_access_package_resource_role_scope", _) => "package3",
+        ("list_assignment_target_external_sponsors" | "list_assignment_target_internal_sponsors", _) => "partnerAssignment",
+        (_, "customWorkflowExtensionId") if example.contains("/accesspackageassignmentworkflowextension-") => "extension2",
         ("delete_assignment_policy", _) => "emptyPolicy",
         ("delete_access_package", _) => "package3",
         ("delete_catalog", _) => "catalog2",
@@ -348,12 +462,14 @@ fn caller(op: &Operation, body: &Value) -> &'static str {
     let name = op.name;
     if name.contains("approval") {
         "approver"
+    } else if name == "filter_access_package_suggestions_by_current_user" {
+        "sponsor"
     } else if name.contains("by_current_user") || name == "get_applicable_policy_requirements" || name.starts_with("list_available_") {
         "requestor"
     } else if name == "create_assignment_request"
         && body["requestType"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("userAdd"))
     {
-        "other"
+        "sponsor"
     } else {
         "admin"
     }
@@ -370,7 +486,7 @@ fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operation) 
                     (_, "catalogId") | ("catalog", "id") => Some(fx.get("catalog2").replace("missing-fixture-catalog2", &fx.get("catalog"))),
                     (_, "accessPackageId") | ("accessPackage", "id") => Some(fx.get(if op.name == "create_assignment_policy" || op.name == "replace_assignment_policy" { "package" } else { "package" })),
                     (_, "assignmentPolicyId") => Some(fx.get("policy")),
-                    (_, "targetId") => Some(fx.get("other")),
+                    (_, "targetId") => Some(fx.get("sponsor")),
                     (_, "userId") => Some(fx.get("approver")),
                     (_, "groupId") => Some(fx.get("group")),
                     (_, "connectedOrganizationId") => Some(fx.get("org")),
@@ -386,7 +502,8 @@ fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operation) 
                         }
                     }
                     ("resource", "id") => Some(fx.get("resource")),
-                    (_, "@odata.id") => child.as_str().map(|url| rewrite_ref(url, fx)),
+                    ("data", "customExtensionStageInstanceId") => Some(fx.get("calloutInstance")),
+                    (_, "@odata.id") => child.as_str().map(|url| rewrite_ref(url, fx, op)),
                     _ => None,
                 };
                 match target {
@@ -400,12 +517,13 @@ fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operation) 
     }
 }
 
-fn rewrite_ref(url: &str, fx: &Fixtures) -> String {
+fn rewrite_ref(url: &str, fx: &Fixtures, op: &Operation) -> String {
     let (head, _) = url.rsplit_once('/').unwrap_or((url, ""));
     let kind = head.rsplit('/').next().unwrap_or("");
+    // the fixture already holds package → package2 and package → group2
     let id = match kind {
-        "accessPackages" => fx.get("package2"),
-        "groups" => fx.get("group2"),
+        "accessPackages" => fx.get(if op.name == "add_incompatible_access_package" { "package3" } else { "package2" }),
+        "groups" => fx.get(if op.name == "add_incompatible_group" { "group" } else { "group2" }),
         "users" => fx.get("other"),
         _ => return url.to_string(),
     };
@@ -470,12 +588,91 @@ fn shape_matches(doc: &Value, ours: &Value, at: &str) -> Result<(), String> {
 /// that follows the documented types.
 fn docs_error(id: &str) -> Option<&'static str> {
     Some(match id {
-        "v1.0/entitlementmanagement-post-assignmentpolicies#4" => "docs error: booleans and sequence written as JSON strings (\"true\", \"1\") in a typed body",
+        "v1.0/entitlementmanagement-post-assignmentpolicies#4" => {
+            "docs error: the request body writes Booleans and Int32 as JSON strings (\"true\", \"1\"); the service answers 400"
+        }
+        "v1.0/accesspackagecatalog-post-accesspackagecustomworkflowextensions#2" => {
+            "docs error: the request body wraps the extension in {\"value\": …}, which is not a property of customCalloutExtension; the service answers 400"
+        }
+        "v1.0/accesspackageassignmentpolicy-get#2" => {
+            "docs error: the response is the beta policy model (canExtend, durationInDays, requestorSettings.scopeType/acceptRequests, approvalStages) on a v1.0 page"
+        }
         _ => return None,
     })
 }
 
-async fn replay_one(ex: &Value) -> Result<(), String> {
+/// Property names of a v1.0 type (its base types and subtypes included), from
+/// api/types/v1.0.json, the same table the models are generated from.
+fn v1_properties(type_name: &str) -> Option<std::collections::HashSet<String>> {
+    static TYPES: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    let types = TYPES.get_or_init(|| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api/types/v1.0.json");
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("api/types/v1.0.json")).expect("JSON");
+        doc["types"].as_array().cloned().unwrap_or_default()
+    });
+    let find = |n: &str| types.iter().find(|t| t["name"] == n);
+    find(type_name)?;
+    let mut out = std::collections::HashSet::from(["id".to_string()]);
+    let mut add = |t: &Value| {
+        for p in t["properties"].as_array().into_iter().flatten() {
+            out.insert(p["name"].as_str().unwrap_or("").to_string());
+        }
+    };
+    let mut base = Some(type_name.to_string());
+    while let Some(b) = base.take() {
+        if let Some(t) = find(&b) {
+            add(t);
+            base = t["base"].as_str().map(str::to_string);
+        }
+    }
+    // subtypes (a polymorphic response may be any of them)
+    for t in types {
+        let mut b = t["base"].as_str().map(str::to_string);
+        while let Some(x) = b {
+            if x == type_name {
+                add(t);
+                break;
+            }
+            b = find(&x).and_then(|p| p["base"].as_str().map(str::to_string));
+        }
+    }
+    Some(out)
+}
+
+/// Removes documented keys the v1.0 type does not define (beta-era names on
+/// v1.0 pages, e.g. `requestState`, `canExtend`, `completedDate`) and says which.
+fn drop_undefined(doc: &mut Value, type_name: &str) -> Vec<String> {
+    let Some(known) = v1_properties(type_name) else { return vec![] };
+    let mut dropped = Vec::new();
+    let mut prune = |o: &mut Value| {
+        if let Value::Object(m) = o {
+            m.retain(|k, _| {
+                let keep = k.starts_with('@') || known.contains(k);
+                if !keep && !dropped.contains(k) {
+                    dropped.push(k.clone());
+                }
+                keep
+            });
+        }
+    };
+    match doc.get_mut("value") {
+        Some(Value::Array(items)) => items.iter_mut().for_each(&mut prune),
+        Some(Value::Object(_)) => prune(doc.get_mut("value").unwrap()),
+        _ => prune(doc),
+    }
+    dropped
+}
+
+/// What one replay found: `Err` is an exception; notes explain a pass.
+type Outcome = (Result<(), String>, Vec<String>);
+
+async fn replay_one(ex: &Value) -> Outcome {
+    let mut notes = Vec::new();
+    let result = replay_inner(ex, &mut notes).await;
+    (result, notes)
+}
+
+async fn replay_inner(ex: &Value, notes: &mut Vec<String>) -> Result<(), String> {
     let method = ex["method"].as_str().unwrap_or("GET");
     let raw_path = ex["path"].as_str().unwrap_or("").replace("//", "/");
     let raw_path = raw_path.trim_end_matches('/').to_string();
@@ -487,7 +684,7 @@ async fn replay_one(ex: &Value) -> Result<(), String> {
     let mut path = String::new();
     let mut rest = raw_path.as_str();
     for (param, doc) in op.params.iter().zip(&doc_args) {
-        let Some(name) = fixture_for_param(op, param) else { continue };
+        let Some(name) = fixture_for_param(ex["id"].as_str().unwrap_or(""), op, param) else { continue };
         let value = fx.get(name);
         let encoded: String = doc.clone();
         if let Some(i) = rest.find(&encoded) {
@@ -501,6 +698,15 @@ async fn replay_one(ex: &Value) -> Result<(), String> {
     let mut body = ex["request_body"].clone();
     if !body.is_null() {
         rewrite_body(&mut body, &fx, "", op);
+        // an application role scope names the application's role and scope
+        if body["role"]["originSystem"] == "AadApplication" {
+            body["role"]["id"] = json!(fx.get("appRole"));
+            body["role"]["originId"] = json!(fx.get("appRoleOrigin"));
+            body["role"]["resource"]["id"] = json!(fx.get("appResource"));
+            body["role"]["resource"]["originId"] = json!(EXPENSES_SP_ID);
+            body["scope"]["id"] = json!(fx.get("appScope"));
+            body["scope"]["originId"] = json!(EXPENSES_SP_ID);
+        }
     }
     let token = match caller(op, &body) {
         "admin" => api.admin.clone(),
@@ -521,12 +727,22 @@ async fn replay_one(ex: &Value) -> Result<(), String> {
         Err(format!("{method} {path}: status {} (documented {want}): {why}", r.status))
     } else {
         match ex.get("response_body").filter(|b| b.is_object()) {
-            // Some pages wrap a single entity in "value" (a docs error): the
-            // entity inside is what the service returns.
-            Some(doc) if doc.get("value").is_some_and(Value::is_object) && op.kind != OpKind::List && !op.collection => {
-                shape_matches(&doc["value"], &r.body, "").map_err(|e| format!("{method} {path}: {e}"))
+            Some(doc) => {
+                let mut doc = doc.clone();
+                if let Some(t) = op.response {
+                    let dropped = drop_undefined(&mut doc, t);
+                    if !dropped.is_empty() {
+                        notes.push(format!("docs show keys the v1.0 {t} does not define (not required): {}", dropped.join(", ")));
+                    }
+                }
+                // Some pages wrap a single entity in "value" (a docs error): the
+                // entity inside is what the service returns.
+                if doc.get("value").is_some_and(Value::is_object) && op.kind != OpKind::List && !op.collection {
+                    notes.push("docs wrap the entity in \"value\"; compared the entity".into());
+                    doc = doc["value"].take();
+                }
+                shape_matches(&doc, &r.body, "").map_err(|e| format!("{method} {path}: {e}"))
             }
-            Some(doc) => shape_matches(doc, &r.body, "").map_err(|e| format!("{method} {path}: {e}")),
             None => Ok(()),
         }
     };
@@ -545,16 +761,24 @@ static FIXTURE_PROBLEMS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(V
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn documented_v1_examples_replay_against_the_emulator() {
+    use futures_util::stream::{self, StreamExt};
     let examples: Vec<Value> = corpus().into_iter().filter(|e| e["version"] == "v1.0").collect();
     let only = std::env::var("REPLAY_ONLY").ok();
-    let (mut ok, mut exceptions) = (0, Vec::new());
-    for ex in &examples {
-        let id = ex["id"].as_str().unwrap_or("?").to_string();
-        if only.as_deref().is_some_and(|o| !id.contains(o)) {
-            continue;
-        }
-        match replay_one(ex).await {
-            Ok(()) => ok += 1,
+    let selected: Vec<&Value> =
+        examples.iter().filter(|ex| only.as_deref().is_none_or(|o| ex["id"].as_str().unwrap_or("").contains(o))).collect();
+    // Independent emulators: a few at a time.
+    let outcomes: Vec<(String, Outcome)> = stream::iter(selected)
+        .map(|ex| async move { (ex["id"].as_str().unwrap_or("?").to_string(), replay_one(ex).await) })
+        .buffered(4)
+        .collect()
+        .await;
+    let (mut ok, mut exceptions, mut all_notes) = (0, Vec::new(), Vec::new());
+    for (id, (result, notes)) in outcomes {
+        match result {
+            Ok(()) => {
+                ok += 1;
+                all_notes.extend(notes.into_iter().map(|n| format!("{id}: {n}")));
+            }
             Err(e) => exceptions.push(match docs_error(&id) {
                 Some(reason) => format!("{id}: {reason}"),
                 None => format!("{id}: {e}"),
@@ -565,10 +789,16 @@ async fn documented_v1_examples_replay_against_the_emulator() {
     for e in &exceptions {
         println!("  exception: {e}");
     }
+    for n in &all_notes {
+        println!("  note: {n}");
+    }
     for p in FIXTURE_PROBLEMS.lock().map(|v| v.clone()).unwrap_or_default() {
         println!("  fixture problem: {p}");
     }
+    // A floor at today's count (every exception above is a docs error): a
+    // drop is a regression in the emulator.
     if only.is_none() {
-        assert!(ok >= 0, "replay dropped");
+        assert!(ok >= 103, "replay dropped to {ok}/106");
+        assert!(FIXTURE_PROBLEMS.lock().map(|v| v.is_empty()).unwrap_or(false), "fixtures could not be built");
     }
 }

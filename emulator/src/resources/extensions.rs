@@ -162,7 +162,8 @@ pub fn get(ctx: &Ctx) -> GraphResult<Reply> {
 }
 
 /// PUT replaces the object: properties left out are cleared, except the
-/// endpoint, which is required and kept when not sent (as the docs' example shows).
+/// endpoint, authentication and callback configurations, which are kept when
+/// not sent (the documented PUT omits them and the response still has them).
 pub fn replace(ctx: &Ctx) -> GraphResult<Reply> {
     let (rec, k) = load(ctx)?;
     let b = &ctx.body;
@@ -178,6 +179,13 @@ pub fn replace(ctx: &Ctx) -> GraphResult<Reply> {
     c["lastModifiedBy"] = json!(actor(ctx.st, &ctx.who));
     if let Some(m) = c.as_object_mut() {
         m.insert("_catalogId".into(), rec.json.get("_catalogId").cloned().unwrap_or(Value::Null));
+        for key in ["authenticationConfiguration", "callbackConfiguration"] {
+            if b.get(key).is_none() {
+                if let Some(v) = rec.json.get(key).filter(|v| !v.is_null()) {
+                    m.insert(key.into(), v.clone());
+                }
+            }
+        }
     }
     ctx.st.store.put(k, &rec.id, rec.parent.as_deref(), &c)?;
     entity(ctx, 200, k, &c)

@@ -143,8 +143,21 @@ pub fn create_role_scope(ctx: &Ctx) -> GraphResult<Reply> {
         "" => new_id(),
         x => x.to_string(),
     };
-    let id = format!("{}_{}", s(&found, "id"), scope_id);
-    if st.store.get(kind::ROLE_SCOPE, &id)?.is_some() {
+    // Graph names a role scope `{roleId}_{scopeId}`; the same role and scope
+    // may be part of several access packages, so the stored key gets a suffix
+    // when another package already uses the name.
+    let base = format!("{}_{}", s(&found, "id"), scope_id);
+    let mut id = base.clone();
+    let mut n = 1;
+    while let Some(existing) = st.store.get(kind::ROLE_SCOPE, &id)? {
+        if existing.parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(&pkg.id)) {
+            return Err(GraphError::new(409, "Conflict", "The resource role scope is already part of the access package."));
+        }
+        n += 1;
+        id = format!("{base}_{n}");
+    }
+    let duplicate = st.store.list(kind::ROLE_SCOPE, Some(&pkg.id))?.into_iter().any(|r| r.id.starts_with(&base));
+    if duplicate {
         return Err(GraphError::new(409, "Conflict", "The resource role scope is already part of the access package."));
     }
     let scope_origin = match s(scope, "originId") {
@@ -493,6 +506,7 @@ pub fn applicable_policy_requirements(ctx: &Ctx) -> GraphResult<Reply> {
         let schedule = json!({"startDateTime": null, "recurrence": null, "expiration": p.get("expiration").cloned().unwrap_or(Value::Null)});
         let custom = p.get("requestorSettings").is_some_and(|r| flag(r, "allowCustomAssignmentSchedule"));
         let mut v = json!({
+            "@odata.type": "#microsoft.graph.accessPackageAssignmentRequestRequirements",
             "policyId": p.get("id"),
             "policyDisplayName": p.get("displayName"),
             "policyDescription": p.get("description"),

@@ -101,6 +101,12 @@ pub fn canonical(version: ApiVersion, b: &Value) -> GraphResult<Map<String, Valu
     for (k, v) in defaults {
         c.entry(k).or_insert(v);
     }
+    // The service answers every expiration with all three members.
+    if let Some(Value::Object(exp)) = c.get_mut("expiration") {
+        for key in ["endDateTime", "duration", "type"] {
+            exp.entry(key).or_insert(Value::Null);
+        }
+    }
     Ok(c)
 }
 
@@ -113,7 +119,10 @@ fn validate_approval(c: &Map<String, Value>) -> GraphResult<()> {
         return Err(GraphError::bad_request("requestApprovalSettings: approval is required but no approval stage is configured."));
     }
     for (i, st) in stages.iter().enumerate() {
-        let approvers = st.get("primaryApprovers").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+        // Fallback approvers alone are enough (the documented two-stage
+        // policy for connected organizations has a stage like that).
+        let count = |k: &str| st.get(k).and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+        let approvers = count("primaryApprovers") + count("fallbackPrimaryApprovers");
         if required && approvers == 0 {
             return Err(GraphError::bad_request(format!("requestApprovalSettings: approval stage {} has no primaryApprovers.", i + 1)));
         }

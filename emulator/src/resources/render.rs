@@ -44,7 +44,24 @@ pub fn render(version: ApiVersion, k: &str, canon: &Value) -> Value {
     } else if k == kind::GROUP {
         out.insert("@odata.type".into(), json!("#microsoft.graph.group"));
     }
+    annotate_types(version, k, &mut out);
     Value::Object(out)
+}
+
+/// `@odata.type` on entities and on their `schedule`, as the service
+/// writes them in its documented responses (clients dispatch on it; it is
+/// never wrong to send). Polymorphic records keep the subtype they carry.
+fn annotate_types(version: ApiVersion, k: &str, out: &mut Map<String, Value>) {
+    let name = super::nav::type_name(k);
+    if name != "entity" && !out.contains_key("@odata.type") {
+        out.insert("@odata.type".into(), json!(format!("#microsoft.graph.{name}")));
+    }
+    if matches!(k, kind::REQUEST | kind::ASSIGNMENT) {
+        let schedule = if version == ApiVersion::V1 { "entitlementManagementSchedule" } else { "requestSchedule" };
+        if let Some(Value::Object(m)) = out.get_mut("schedule") {
+            m.entry("@odata.type").or_insert_with(|| json!(format!("#microsoft.graph.{schedule}")));
+        }
+    }
 }
 
 pub fn strip_internal(v: &Value) -> Map<String, Value> {

@@ -14,7 +14,7 @@ use crate::error::{new_id, now, GraphError, GraphResult};
 use crate::server::{Ctx, Reply, State};
 use crate::store::kind;
 
-const TYPES: &[&str] = &["userAdd", "userRemove", "adminAdd", "adminRemove"];
+const TYPES: &[&str] = &["userAdd", "userUpdate", "userRemove", "adminAdd", "adminUpdate", "adminRemove"];
 
 fn id_of<'a>(v: &'a Value, flat: &str, navs: &[&str]) -> &'a str {
     let direct = s(v, flat);
@@ -48,6 +48,40 @@ pub fn policy_allows(st: &State, policy: &Value, user: &str) -> bool {
     }
 }
 
+/// The request's answers; a string answer without a display value shows its value.
+fn answers(b: &Value) -> Value {
+    let mut a = b.get("answers").cloned().unwrap_or(json!([]));
+    if let Some(items) = a.as_array_mut() {
+        for item in items.iter_mut().filter(|i| i.is_object()) {
+            if item.get("displayValue").is_none_or(Value::is_null) {
+                if let Some(v) = item.get("value").filter(|v| v.is_string()).cloned() {
+                    item["displayValue"] = v;
+                }
+            }
+        }
+    }
+    a
+}
+
+/// The user an admin assigns by email: a directory user whose mail or UPN
+/// matches, else a new guest user (what the service invites on delivery).
+fn guest_for(st: &State, email: &str) -> GraphResult<String> {
+    if !email.contains('@') {
+        return Err(GraphError::bad_request(format!("'{email}' is not an email address.")));
+    }
+    let known = st.store.list(kind::USER, None)?.into_iter().map(|r| r.json).find(|u| {
+        s(u, "mail").eq_ignore_ascii_case(email) || s(u, "userPrincipalName").eq_ignore_ascii_case(email)
+    });
+    if let Some(u) = known {
+        return Ok(s(&u, "id").to_string());
+    }
+    let id = new_id();
+    let upn = format!("{}#EXT#@{}", email.replace('@', "_"), crate::ids::TENANT_DOMAIN);
+    let guest = json!({"id": id, "displayName": email, "mail": email, "userPrincipalName": upn, "userType": "Guest", "accountEnabled": true});
+    st.store.put(kind::USER, &id, None, &guest)?;
+    Ok(id)
+}
+
 pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
     let st = ctx.st;
     let b = &ctx.body;
@@ -76,7 +110,13 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         let pkg = require(st, kind::ACCESS_PACKAGE, id_of(&a, "accessPackageId", &["accessPackage"]))
             .map_err(|e| if id_of(&a, "accessPackageId", &["accessPackage"]).is_empty() { GraphError::missing("accessPackageId") } else { e })?;
         let target = match id_of(&a, "targetId", &["target"]) {
-            "" => a.get("target").map(|t| s(t, "objectId")).filter(|x| !x.is_empty()).or(caller.as_deref()).unwrap_or("").to_string(),
+            "" => match a.get("target").map(|t| (s(t, "objectId"), s(t, "email"))) {
+                Some((oid, _)) if !oid.is_empty() => oid.to_string(),
+                // An admin may assign someone by email: a directory user with
+                // that address, else a guest the service invites on delivery.
+                Some((_, email)) if !email.is_empty() && request_type == "adminAdd" => guest_for(st, email)?,
+                _ => caller.clone().unwrap_or_default(),
+            },
             t => t.to_string(),
         };
         if target.is_empty() {
@@ -134,7 +174,7 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         if s(&asg.json, "state") != "delivered" {
             return Err(GraphError::bad_request("The assignment is not active."));
         }
-        if request_type == "userRemove" && Some(s(&asg.json, "_targetId")) != caller.as_deref() {
+        if request_type.starts_with("user") && Some(s(&asg.json, "_targetId")) != caller.as_deref() {
             return Err(GraphError::forbidden());
         }
         package_id = s(&asg.json, "_accessPackageId").to_string();
@@ -151,12 +191,14 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         "completedDateTime": null,
         "justification": b.get("justification").cloned().unwrap_or(Value::Null),
         "schedule": b.get("schedule").cloned().unwrap_or(json!({"startDateTime": null, "recurrence": null, "expiration": {"endDateTime": null, "duration": null, "type": "notSpecified"}})),
-        "answers": b.get("answers").cloned().unwrap_or(json!([])),
+        "answers": answers(b),
+        "customExtensionCalloutInstances": [],
         "_accessPackageId": package_id,
         "_policyId": policy_id,
         "_targetId": target_id,
         "_assignmentId": assignment_id,
         "_requestorId": caller,
+        "_requestedSchedule": b.get("schedule").cloned().unwrap_or(Value::Null),
     });
     st.store.put(kind::REQUEST, &id, None, &c)?;
     crate::lifecycle::spawn(st.clone(), id);
@@ -285,6 +327,13 @@ pub fn resume(ctx: &Ctx) -> GraphResult<Reply> {
     let instance = s(data, "customExtensionStageInstanceId");
     if !instance.is_empty() && !instance.eq_ignore_ascii_case(s(&callout, "id")) {
         return Err(GraphError::bad_request(format!("Unknown customExtensionStageInstanceId '{instance}'.")));
+    }
+    let callout_id = s(&callout, "id").to_string();
+    if let Some(instances) = c.get_mut("customExtensionCalloutInstances").and_then(Value::as_array_mut) {
+        for i in instances.iter_mut().filter(|i| s(i, "id").eq_ignore_ascii_case(&callout_id)) {
+            i["status"] = json!("callbackReceived");
+            i["detail"] = data.get("customExtensionStageInstanceDetail").cloned().unwrap_or(Value::Null);
+        }
     }
     if let Some(m) = c.as_object_mut() {
         m.remove("_callout");
