@@ -117,17 +117,18 @@ def test_incompatible_access_package_blocks_a_request(emu):
     assert [p.id for p in admin.list_incompatible_access_packages(audit.id)] == [sales.id]
     assert [p.id for p in admin.list_access_packages_incompatible_with(sales.id)] == [audit.id]
     # a catalog is not an access package
-    with pytest.raises((BadRequestError, NotFoundError)):
+    with pytest.raises(BadRequestError):
         admin.add_incompatible_access_package(
             audit.id, {"@odata.id": f"{GRAPH}/identityGovernance/entitlementManagement/catalogs/{catalog.id}"})
 
     before = len(list(admin.list_assignment_requests()))
-    with pytest.raises(EntitlementError) as e:
+    with pytest.raises(PermissionDeniedError) as e:
         requestor.create_assignment_request({"requestType": "userAdd",
                                              "assignment": {"accessPackageId": audit.id,
                                                             "assignmentPolicyId": audit_policy.id}})
-    assert isinstance(e.value, (BadRequestError, PermissionDeniedError))
-    assert e.value.status in (400, 403) and e.value.code
+    assert isinstance(e.value, EntitlementError)
+    assert e.value.status == 403 and e.value.code == "IncompatibleAccess"
+    assert "Sales" in e.value.message and e.value.request_id
     assert len(list(admin.list_assignment_requests())) == before
     assert list(admin.list_assignments(filter=f"accessPackage/id eq '{audit.id}'")) == []
 
@@ -263,3 +264,130 @@ def test_filter_builder_escapes_user_input(emu):
         F.eq("displayName", 1.5)
     with pytest.raises(InvalidArgumentError):
         F.startswith("displayName", 3)
+
+
+# ---- bad input on the new surface: each failure is typed, and nothing is written ----
+
+PARTNER_SOURCE = {"@odata.type": "#microsoft.graph.domainIdentitySource",
+                  "domainName": "partner.example", "displayName": "partner.example"}
+
+
+def org_names(admin):
+    return sorted(o.display_name for o in admin.list_connected_organizations())
+
+
+def test_unknown_property_in_a_create_body_is_a_typed_400_and_nothing_is_written(emu):
+    admin = emu.client()
+    before = org_names(admin)
+    with pytest.raises(BadRequestError) as e:
+        admin.create_connected_organization({"displayName": "x", "identitySources": [PARTNER_SOURCE], "nope": 1})
+    assert e.value.status == 400 and e.value.kind == "BadRequest"
+    assert e.value.code, "the Graph error code is carried"
+    assert e.value.request_id
+    assert org_names(admin) == before
+
+
+def test_wrong_enum_value_is_a_typed_400(emu):
+    admin = emu.client()
+    before = org_names(admin)
+    with pytest.raises(BadRequestError) as e:
+        admin.create_connected_organization({"displayName": "x", "identitySources": [PARTNER_SOURCE],
+                                             "state": "sideways"})
+    assert e.value.status == 400 and e.value.code
+    assert org_names(admin) == before
+    # the same on update: the object keeps its state
+    org = admin.create_connected_organization({"displayName": "Enum", "identitySources": [PARTNER_SOURCE],
+                                               "state": "proposed"})
+    with pytest.raises(BadRequestError):
+        admin.update_connected_organization(org.id, {"state": "sideways"})
+    assert admin.get_connected_organization(org.id).state == "proposed"
+
+
+def test_an_id_of_the_wrong_kind_is_not_found(emu):
+    admin = emu.client()
+    catalog = admin.create_catalog({"displayName": "Kinds", "description": "x"})
+    with pytest.raises(NotFoundError) as e:
+        admin.get_access_package(catalog.id)
+    assert e.value.status == 404 and e.value.code
+    with pytest.raises(NotFoundError):
+        admin.get_connected_organization(catalog.id)
+    with pytest.raises(NotFoundError):
+        admin.get_catalog_custom_workflow_extension(catalog.id, catalog.id)
+
+
+def test_a_missing_required_property_is_a_typed_400(emu):
+    admin = emu.client()
+    catalog = admin.create_catalog({"displayName": "Required", "description": "x"})
+    with pytest.raises(BadRequestError) as e:
+        admin.create_catalog_custom_workflow_extension(catalog.id, {
+            "@odata.type": "#microsoft.graph.accessPackageAssignmentWorkflowExtension",
+            "endpointConfiguration": {"@odata.type": "#microsoft.graph.logicAppTriggerEndpointConfiguration",
+                                      "subscriptionId": "38ab2ccc-3747-4567-b36b-9478f5602f0d",
+                                      "resourceGroupName": "rg", "logicAppWorkflowName": "wf"},
+            "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdPopTokenAuthentication"},
+        })
+    assert e.value.status == 400 and e.value.code
+    assert list(admin.list_catalog_custom_workflow_extensions(catalog.id)) == []
+
+
+def test_wrong_argument_types_are_refused_before_sending(emu):
+    admin = emu.client()
+    before = org_names(admin)
+    with pytest.raises(InvalidArgumentError) as e:
+        admin.get_access_package(42)
+    assert e.value.status is None, "nothing was sent"
+    with pytest.raises(InvalidArgumentError):
+        admin.add_connected_organization_internal_sponsor(7, {"@odata.id": f"{GRAPH}/users/{ids.ADMIN_ID}"})
+    with pytest.raises(InvalidArgumentError):
+        admin.filter_assignment_approvals_by_current_user(42)
+    with pytest.raises(InvalidArgumentError):
+        admin.get_applicable_policy_requirements(None)
+    with pytest.raises(InvalidArgumentError):
+        admin.create_connected_organization({"displayName": "x", "identitySources": "not a list"})
+    with pytest.raises(InvalidArgumentError):
+        admin.create_connected_organization(["not", "an", "object"])
+    assert org_names(admin) == before
+
+
+def test_wrong_argument_types_async(emu):
+    async def run():
+        admin = emu.async_client()
+        with pytest.raises(InvalidArgumentError):
+            await admin.get_access_package(42)
+        with pytest.raises(InvalidArgumentError):
+            admin.filter_assignment_approvals_by_current_user(42)
+        with pytest.raises(BadRequestError) as e:
+            await admin.create_connected_organization({"displayName": "x", "identitySources": [PARTNER_SOURCE],
+                                                       "nope": 1})
+        assert e.value.status == 400
+        with pytest.raises(NotFoundError):
+            await admin.get_access_package(ids.GENERAL_CATALOG_ID)
+    asyncio.run(run())
+
+
+def test_applicable_policy_requirements_are_a_list_of_requirements(emu):
+    admin = emu.client()
+    requestor = emu.user_client(ids.REQUESTOR1_UPN)
+    catalog, role = catalog_with_group(admin)
+    pkg, policy = package_with_policy(admin, catalog, role, "Reqs", approvers=[ids.ADMIN_ID])
+    reqs = requestor.get_applicable_policy_requirements(pkg.id)
+    assert isinstance(reqs, list)
+    assert len(reqs) == 1
+    assert all(isinstance(r, models.AccessPackageAssignmentRequestRequirements) for r in reqs)
+    assert reqs[0].policy_id == policy.id
+    assert reqs[0].is_approval_required_for_add is True
+    assert reqs[0].policy_display_name == "Reqs policy"
+    assert reqs[0].to_dict()["policyId"] == policy.id
+
+    # an app asks on behalf of a subject
+    on_behalf = admin.get_applicable_policy_requirements(pkg.id, {"subject": {"objectId": ids.REQUESTOR1_ID}})
+    assert [r.policy_id for r in on_behalf] == [policy.id]
+    with pytest.raises(BadRequestError):
+        admin.get_applicable_policy_requirements(pkg.id)  # no subject
+
+    async def run():
+        areqs = await emu.user_async_client(ids.REQUESTOR1_UPN).get_applicable_policy_requirements(pkg.id)
+        assert isinstance(areqs, list) and [r.policy_id for r in areqs] == [policy.id]
+    asyncio.run(run())
+    with pytest.raises(NotFoundError):
+        requestor.get_applicable_policy_requirements(catalog.id)
