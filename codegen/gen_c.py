@@ -32,7 +32,10 @@ def ps_cmdlet(op) -> str:
         beta = noun.startswith("Beta")
         if beta:
             noun = noun[4:]
-        noun = noun.removeprefix("EntitlementManagement")
+        # Get-MgEntitlementManagementCatalog → Get-EntCatalog;
+        # Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser →
+        # Invoke-EntFilterAccessPackageByCurrentUser.
+        noun = noun.replace("EntitlementManagement", "", 1)
         return f"{verb}-Ent{'Beta' if beta else ''}{noun}"
     verb = KIND_VERB[op.kind]
     noun = pascal(op.name.split("_", 1)[1] if "_" in op.name else op.name)

@@ -1795,7 +1795,7 @@ function Get-EntSubject {
     }
 }
 
-function Invoke-EntBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser {
+function Invoke-EntBetaFilterAccessPackageAssignmentApprovalByCurrentUser {
     <#
     .SYNOPSIS
     List the approvals the signed-in user can act on (on='approver').
@@ -1826,7 +1826,7 @@ function Invoke-EntBetaFilterEntitlementManagementAccessPackageAssignmentApprova
     }
 }
 
-function Invoke-EntBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser {
+function Invoke-EntBetaFilterAccessPackageAssignmentByCurrentUser {
     <#
     .SYNOPSIS
     List the signed-in user's assignments (beta).
@@ -1857,7 +1857,7 @@ function Invoke-EntBetaFilterEntitlementManagementAccessPackageAssignmentByCurre
     }
 }
 
-function Invoke-EntBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser {
+function Invoke-EntBetaFilterAccessPackageAssignmentRequestByCurrentUser {
     <#
     .SYNOPSIS
     List the signed-in user's requests (beta model).
@@ -1888,7 +1888,7 @@ function Invoke-EntBetaFilterEntitlementManagementAccessPackageAssignmentRequest
     }
 }
 
-function Invoke-EntBetaFilterEntitlementManagementAccessPackageByCurrentUser {
+function Invoke-EntBetaFilterAccessPackageByCurrentUser {
     <#
     .SYNOPSIS
     List the access packages the signed-in user may request (on='allowedRequestor').
@@ -1919,7 +1919,7 @@ function Invoke-EntBetaFilterEntitlementManagementAccessPackageByCurrentUser {
     }
 }
 
-function Invoke-EntBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser {
+function Invoke-EntBetaFilterAccessPackageSuggestionByCurrentUser {
     <#
     .SYNOPSIS
     Access packages suggested to the signed-in user.
@@ -1950,7 +1950,7 @@ function Invoke-EntBetaFilterEntitlementManagementAccessPackageSuggestionByCurre
     }
 }
 
-function Invoke-EntBetaFilterEntitlementManagementAssignmentRequestByCurrentUser {
+function Invoke-EntBetaFilterAssignmentRequestByCurrentUser {
     <#
     .SYNOPSIS
     List the signed-in user's requests (beta, assignmentRequests path).
@@ -1981,7 +1981,7 @@ function Invoke-EntBetaFilterEntitlementManagementAssignmentRequestByCurrentUser
     }
 }
 
-function Invoke-EntBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource {
+function Invoke-EntBetaRefreshAccessPackageCatalogAccessPackageResource {
     <#
     .SYNOPSIS
     Refresh a catalog resource (beta model).
@@ -2005,7 +2005,7 @@ function Invoke-EntBetaRefreshEntitlementManagementAccessPackageCatalogAccessPac
     }
 }
 
-function Invoke-EntBetaReprocessEntitlementManagementAccessPackageAssignment {
+function Invoke-EntBetaReprocessAccessPackageAssignment {
     <#
     .SYNOPSIS
     Re-evaluate and re-apply an assignment (beta).
@@ -2027,7 +2027,7 @@ function Invoke-EntBetaReprocessEntitlementManagementAccessPackageAssignment {
     }
 }
 
-function Invoke-EntBetaReprocessEntitlementManagementAccessPackageAssignmentRequest {
+function Invoke-EntBetaReprocessAccessPackageAssignmentRequest {
     <#
     .SYNOPSIS
     Retry a failed request (beta model).
@@ -2049,7 +2049,7 @@ function Invoke-EntBetaReprocessEntitlementManagementAccessPackageAssignmentRequ
     }
 }
 
-function Invoke-EntBetaReprocessEntitlementManagementAssignmentRequest {
+function Invoke-EntBetaReprocessAssignmentRequest {
     <#
     .SYNOPSIS
     Retry a failed request (beta, assignmentRequests path).
@@ -2071,7 +2071,7 @@ function Invoke-EntBetaReprocessEntitlementManagementAssignmentRequest {
     }
 }
 
-function Invoke-EntFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser {
+function Invoke-EntFilterAccessPackageAssignmentApprovalByCurrentUser {
     <#
     .SYNOPSIS
     List the approvals the signed-in user can act on (on='approver').
@@ -2102,7 +2102,7 @@ function Invoke-EntFilterEntitlementManagementAccessPackageAssignmentApprovalByC
     }
 }
 
-function Invoke-EntFilterEntitlementManagementAccessPackageByCurrentUser {
+function Invoke-EntFilterAccessPackageByCurrentUser {
     <#
     .SYNOPSIS
     List the access packages the signed-in user may request (on='allowedRequestor').
@@ -2133,7 +2133,7 @@ function Invoke-EntFilterEntitlementManagementAccessPackageByCurrentUser {
     }
 }
 
-function Invoke-EntFilterEntitlementManagementAccessPackageSuggestionByCurrentUser {
+function Invoke-EntFilterAccessPackageSuggestionByCurrentUser {
     <#
     .SYNOPSIS
     Access packages suggested to the signed-in user.
@@ -2164,7 +2164,7 @@ function Invoke-EntFilterEntitlementManagementAccessPackageSuggestionByCurrentUs
     }
 }
 
-function Invoke-EntFilterEntitlementManagementAssignmentByCurrentUser {
+function Invoke-EntFilterAssignmentByCurrentUser {
     <#
     .SYNOPSIS
     List the signed-in user's assignments (on='target' or 'createdBy').
@@ -2195,7 +2195,7 @@ function Invoke-EntFilterEntitlementManagementAssignmentByCurrentUser {
     }
 }
 
-function Invoke-EntFilterEntitlementManagementAssignmentRequestByCurrentUser {
+function Invoke-EntFilterAssignmentRequestByCurrentUser {
     <#
     .SYNOPSIS
     List the signed-in user's requests (on='target' or 'createdBy').
@@ -2226,7 +2226,7 @@ function Invoke-EntFilterEntitlementManagementAssignmentRequestByCurrentUser {
     }
 }
 
-function Invoke-EntRefreshEntitlementManagementCatalogResource {
+function Invoke-EntRefreshCatalogResource {
     <#
     .SYNOPSIS
     Refresh a catalog resource's roles and attributes from its origin.
@@ -2250,7 +2250,7 @@ function Invoke-EntRefreshEntitlementManagementCatalogResource {
     }
 }
 
-function Invoke-EntReprocessEntitlementManagementAssignment {
+function Invoke-EntReprocessAssignment {
     <#
     .SYNOPSIS
     Re-evaluate and re-apply an assignment.
@@ -2272,7 +2272,7 @@ function Invoke-EntReprocessEntitlementManagementAssignment {
     }
 }
 
-function Invoke-EntReprocessEntitlementManagementAssignmentRequest {
+function Invoke-EntReprocessAssignmentRequest {
     <#
     .SYNOPSIS
     Retry a failed request.
@@ -2294,7 +2294,7 @@ function Invoke-EntReprocessEntitlementManagementAssignmentRequest {
     }
 }
 
-function Invoke-EntUploadEntitlementManagementCatalogResourceUploadSessionFile {
+function Invoke-EntUploadCatalogResourceUploadSessionFile {
     <#
     .SYNOPSIS
     Upload a data file into an upload session.
