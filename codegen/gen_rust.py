@@ -80,15 +80,16 @@ def gen_client(api, version):
         resp_ty = _rust_type_name(api, version, o.response) if o.response else "()"
         if o.collection:
             resp_ty = f"crate::paging::Page<{resp_ty}>"
+        optional_body = o.kind == "action"
         if body_ty:
-            sig.append(f"body: &{body_ty}")
+            sig.append(f"body: Option<&{body_ty}>" if optional_body else f"body: &{body_ty}")
         doc_lines = [f"    /// {o.summary}", f"    ///", f"    /// `{o.method} /{o.version}{o.path}` ({o.cmdlet})."]
         out += doc_lines
         if o.kind == "list":
             out.append(f"    pub fn {o.name}({', '.join(sig)}) -> ListRequest<{resp_ty}> {{")
             out.append(f"        ListRequest::new(&{recv}, {find}, {args})")
         else:
-            body = "Some(to_body(body))" if body_ty else "None"
+            body = ("body.map(|b| to_body(b))" if optional_body else "Some(to_body(body))") if body_ty else "None"
             out.append(f"    pub fn {o.name}({', '.join(sig)}) -> Request<{resp_ty}> {{")
             out.append(f"        Request::new(&{recv}, {find}, {args}, {body})")
         out += ["    }", ""]

@@ -197,8 +197,8 @@ impl BetaClient {
     /// Resume a request (beta, assignmentRequests path).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume` (Resume-MgBetaEntitlementManagementAssignmentRequest).
-    pub fn resume_assignment_request(&self, assignment_request_id: &str, body: &crate::models::beta::ResumePostRequestBody) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "resume_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], Some(to_body(body)))
+    pub fn resume_assignment_request(&self, assignment_request_id: &str, body: Option<&crate::models::beta::ResumePostRequestBody>) -> Request<()> {
+        Request::new(&self.client, Operation::find(ApiVersion::Beta, "resume_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], body.map(|b| to_body(b)))
     }
 
     /// List the signed-in user's requests (beta model).
@@ -218,8 +218,8 @@ impl BetaClient {
     /// Cancel a pending request (beta model).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel` (Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest).
-    pub fn cancel_access_package_assignment_request(&self, access_package_assignment_request_id: &str, body: &crate::models::beta::AccessPackageAssignmentRequest) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "cancel_access_package_assignment_request").expect("declared operation"), vec![access_package_assignment_request_id.to_string()], Some(to_body(body)))
+    pub fn cancel_access_package_assignment_request(&self, access_package_assignment_request_id: &str, body: Option<&crate::models::beta::AccessPackageAssignmentRequest>) -> Request<()> {
+        Request::new(&self.client, Operation::find(ApiVersion::Beta, "cancel_access_package_assignment_request").expect("declared operation"), vec![access_package_assignment_request_id.to_string()], body.map(|b| to_body(b)))
     }
 
     /// Retry a failed request (beta model).
@@ -232,8 +232,8 @@ impl BetaClient {
     /// Resume a request (beta model).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume` (Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest).
-    pub fn resume_access_package_assignment_request(&self, access_package_assignment_request_id: &str, body: &crate::models::beta::ResumePostRequestBody) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "resume_access_package_assignment_request").expect("declared operation"), vec![access_package_assignment_request_id.to_string()], Some(to_body(body)))
+    pub fn resume_access_package_assignment_request(&self, access_package_assignment_request_id: &str, body: Option<&crate::models::beta::ResumePostRequestBody>) -> Request<()> {
+        Request::new(&self.client, Operation::find(ApiVersion::Beta, "resume_access_package_assignment_request").expect("declared operation"), vec![access_package_assignment_request_id.to_string()], body.map(|b| to_body(b)))
     }
 
     /// List the access packages the signed-in user may request (on='allowedRequestor').
@@ -253,8 +253,8 @@ impl BetaClient {
     /// What the caller must supply to request this access package, per policy.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements` (Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement).
-    pub fn get_applicable_policy_requirements(&self, access_package_id: &str, body: &crate::models::beta::GetApplicablePolicyRequirementsPostRequestBody) -> Request<crate::paging::Page<crate::models::beta::AccessPackageAssignmentRequestRequirements>> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_applicable_policy_requirements").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn get_applicable_policy_requirements(&self, access_package_id: &str, body: Option<&crate::models::beta::GetApplicablePolicyRequirementsPostRequestBody>) -> Request<crate::paging::Page<crate::models::beta::AccessPackageAssignmentRequestRequirements>> {
+        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_applicable_policy_requirements").expect("declared operation"), vec![access_package_id.to_string()], body.map(|b| to_body(b)))
     }
 
     /// List the access packages incompatible with this one.
@@ -302,8 +302,8 @@ impl BetaClient {
     /// Move an access package to another catalog.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog` (Move-MgBetaEntitlementManagementAccessPackageToCatalog).
-    pub fn move_access_package_to_catalog(&self, access_package_id: &str, body: &crate::models::beta::MoveToCatalogPostRequestBody) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "move_access_package_to_catalog").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn move_access_package_to_catalog(&self, access_package_id: &str, body: Option<&crate::models::beta::MoveToCatalogPostRequestBody>) -> Request<()> {
+        Request::new(&self.client, Operation::find(ApiVersion::Beta, "move_access_package_to_catalog").expect("declared operation"), vec![access_package_id.to_string()], body.map(|b| to_body(b)))
     }
 
     /// Access packages suggested to the signed-in user.

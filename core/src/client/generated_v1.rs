@@ -296,8 +296,8 @@ impl Client {
     /// Resume a request waiting on a custom extension callback.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume` (Resume-MgEntitlementManagementAssignmentRequest).
-    pub fn resume_assignment_request(&self, assignment_request_id: &str, body: &crate::models::v1::ResumePostRequestBody) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "resume_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], Some(to_body(body)))
+    pub fn resume_assignment_request(&self, assignment_request_id: &str, body: Option<&crate::models::v1::ResumePostRequestBody>) -> Request<()> {
+        Request::new(&self, Operation::find(ApiVersion::V1, "resume_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], body.map(|b| to_body(b)))
     }
 
     /// List the access packages the signed-in user may request (on='allowedRequestor').
@@ -317,8 +317,8 @@ impl Client {
     /// What the caller must supply to request this access package, per policy.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements` (Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement).
-    pub fn get_applicable_policy_requirements(&self, access_package_id: &str, body: &crate::models::v1::GetApplicablePolicyRequirementsPostRequestBody) -> Request<crate::paging::Page<crate::models::v1::AccessPackageAssignmentRequestRequirements>> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_applicable_policy_requirements").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn get_applicable_policy_requirements(&self, access_package_id: &str, body: Option<&crate::models::v1::GetApplicablePolicyRequirementsPostRequestBody>) -> Request<crate::paging::Page<crate::models::v1::AccessPackageAssignmentRequestRequirements>> {
+        Request::new(&self, Operation::find(ApiVersion::V1, "get_applicable_policy_requirements").expect("declared operation"), vec![access_package_id.to_string()], body.map(|b| to_body(b)))
     }
 
     /// List the access packages incompatible with this one.
@@ -366,8 +366,8 @@ impl Client {
     /// Move an access package to another catalog.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog` (Move-MgEntitlementManagementAccessPackageToCatalog).
-    pub fn move_access_package_to_catalog(&self, access_package_id: &str, body: &crate::models::v1::MoveToCatalogPostRequestBody) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "move_access_package_to_catalog").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn move_access_package_to_catalog(&self, access_package_id: &str, body: Option<&crate::models::v1::MoveToCatalogPostRequestBody>) -> Request<()> {
+        Request::new(&self, Operation::find(ApiVersion::V1, "move_access_package_to_catalog").expect("declared operation"), vec![access_package_id.to_string()], body.map(|b| to_body(b)))
     }
 
     /// Access packages suggested to the signed-in user.

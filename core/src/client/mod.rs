@@ -253,6 +253,25 @@ impl Client {
         &self.inner.base
     }
 
+    /// The body of a `$ref` operation naming `{collection}/{id}` under this
+    /// client's Graph root (so national clouds and the emulator get their own
+    /// host): `client.reference("users", id)` →
+    /// `{"@odata.id": "https://graph.microsoft.com/v1.0/users/{id}"}`.
+    /// The id is percent-encoded as one path segment.
+    pub fn reference(&self, collection: &str, id: &str) -> crate::models::v1::ReferenceCreate {
+        let mut seg = String::new();
+        for b in id.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => seg.push(b as char),
+                _ => seg.push_str(&format!("%{b:02X}")),
+            }
+        }
+        crate::models::v1::ReferenceCreate {
+            odata_id: Some(format!("{}/{}/{}/{seg}", self.inner.base, self.inner.version.as_str(), collection.trim_matches('/'))),
+            ..Default::default()
+        }
+    }
+
     fn url_for(&self, op: &Operation, args: &[&str], query: &QueryOptions) -> Result<String> {
         let path = op.render_path(args).map_err(Error::invalid_argument)?;
         let version = match op.version {
