@@ -84,7 +84,7 @@ def js_method(op):
         body = "body" if hb else "undefined"
         call = f"rt.invoke(this, {q}, {names}, {values}, {hb}, {body})"
         if op.collection:
-            call = f"{call}.then((r) => (r ? r.value : []))"
+            call = f"{call}.then(rt.items)"
         out.append(head + f"  {op.camel}({sig}) {{\n    return {call};\n  }}\n")
     return "\n".join(out)
 

@@ -318,7 +318,7 @@ class Operations {
 
   /** What the caller must supply to request this access package, per policy. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements — PowerShell: Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement */
   getApplicablePolicyRequirements(accessPackageId, body) {
-    return rt.invoke(this, 'get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body).then((r) => (r ? r.value : []));
+    return rt.invoke(this, 'get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body).then(rt.items);
   }
 
   /** List the access packages incompatible with this one. — GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages — PowerShell: Get-MgEntitlementManagementAccessPackageIncompatibleAccessPackage */
@@ -836,7 +836,7 @@ class BetaOperations {
 
   /** What the caller must supply to request this access package, per policy. — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements — PowerShell: Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement */
   getApplicablePolicyRequirements(accessPackageId, body) {
-    return rt.invoke(this, 'beta.get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body).then((r) => (r ? r.value : []));
+    return rt.invoke(this, 'beta.get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body).then(rt.items);
   }
 
   /** List the access packages incompatible with this one. — GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages — PowerShell: Get-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackage */

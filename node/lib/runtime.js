@@ -226,6 +226,11 @@ async function get(self, op, names, values, options) {
   return send(native, op, ids(names, values), query(options, GET_OPTIONS), undefined);
 }
 
+/** The items of an action that answers a collection (`{value: [...]}`); an empty answer is []. */
+function items(obj) {
+  return obj === undefined ? [] : toPage(obj).value;
+}
+
 /** Any other operation; `hasBody`: 0 no body, 1 required, 2 optional (actions). */
 async function invoke(self, op, names, values, hasBody, body) {
   const native = nativeOf(self);
@@ -241,4 +246,4 @@ async function invoke(self, op, names, values, hasBody, body) {
   return send(native, op, args, undefined, text);
 }
 
-module.exports = { bind, nativeOf, list, page, get, invoke, nextPage, PageIterator, isPlainObject, describe };
+module.exports = { bind, nativeOf, list, page, get, invoke, items, nextPage, PageIterator, isPlainObject, describe };

@@ -148,9 +148,11 @@ test('an incompatible access package blocks a request, and nothing is written', 
       caught = e;
     }
     assert.ok(caught instanceof EntitlementError, `expected a typed error, got ${caught}`);
-    assert.ok(caught instanceof BadRequestError || caught instanceof PermissionDeniedError, caught.name);
-    assert.ok([400, 403].includes(caught.status));
-    assert.ok(caught.graphCode, 'the Graph error code is carried');
+    assert.ok(caught instanceof PermissionDeniedError, caught.name);
+    assert.equal(caught.code, 'PermissionDenied');
+    assert.equal(caught.status, 403);
+    assert.equal(caught.graphCode, 'IncompatibleAccess');
+    assert.ok(caught.requestId);
     assert.equal((await admin.listAssignmentRequests().toArray()).length, before);
 
     await admin.removeIncompatibleAccessPackage(audit.pkg.id, sales.pkg.id);
@@ -241,7 +243,8 @@ test('an approver lists pending approvals with filterByCurrentUser and approves'
 test('a wrong argument type is refused before sending', () =>
   withEmulator(async (em) => {
     const admin = em.client();
-    await rejectsWith(assert, admin.filterAssignmentApprovalsByCurrentUser(42).toArray(), InvalidArgumentError, 'InvalidArgument');
+    // list operations check their arguments when called (before any iteration)
+    assert.throws(() => admin.filterAssignmentApprovalsByCurrentUser(42), InvalidArgumentError);
     await rejectsWith(assert, admin.createConnectedOrganization({ displayName: 5 }), InvalidArgumentError, 'InvalidArgument');
   }));
 
@@ -266,4 +269,125 @@ test('Filter escapes user input in $filter', () =>
     assert.throws(() => Filter.eq('displayName', {}), InvalidArgumentError);
     assert.throws(() => Filter.startswith('displayName', 3), InvalidArgumentError);
     assert.throws(() => Filter.eq('a', 'b').and('c'), InvalidArgumentError);
+  }));
+
+// ---- bad input on the new surface: each failure is typed, and nothing is written ----
+
+const PARTNER_SOURCE = {
+  '@odata.type': '#microsoft.graph.domainIdentitySource',
+  domainName: 'partner.example',
+  displayName: 'partner.example',
+};
+const orgNames = async (admin) => (await admin.listConnectedOrganizations().toArray()).map((o) => o.displayName).sort();
+
+test('an unknown property in a create body is a typed 400, and nothing is written', () =>
+  withEmulator(async (em) => {
+    const admin = em.client();
+    const before = await orgNames(admin);
+    const err = await rejectsWith(
+      assert,
+      admin.createConnectedOrganization({ displayName: 'x', identitySources: [PARTNER_SOURCE], nope: 1 }),
+      BadRequestError,
+      'BadRequest',
+    );
+    assert.equal(err.status, 400);
+    assert.ok(err.graphCode, 'the Graph error code is carried');
+    assert.ok(err.requestId);
+    assert.deepEqual(await orgNames(admin), before);
+  }));
+
+test('a wrong enum value is a typed 400', () =>
+  withEmulator(async (em) => {
+    const admin = em.client();
+    const before = await orgNames(admin);
+    const err = await rejectsWith(
+      assert,
+      admin.createConnectedOrganization({ displayName: 'x', identitySources: [PARTNER_SOURCE], state: 'sideways' }),
+      BadRequestError,
+      'BadRequest',
+    );
+    assert.equal(err.status, 400);
+    assert.ok(err.graphCode);
+    assert.deepEqual(await orgNames(admin), before);
+    const org = await admin.createConnectedOrganization({ displayName: 'Enum', identitySources: [PARTNER_SOURCE], state: 'proposed' });
+    await rejectsWith(assert, admin.updateConnectedOrganization(org.id, { state: 'sideways' }), BadRequestError, 'BadRequest');
+    assert.equal((await admin.getConnectedOrganization(org.id)).state, 'proposed');
+  }));
+
+test('an id of the wrong kind is NotFound', () =>
+  withEmulator(async (em) => {
+    const admin = em.client();
+    const catalog = await admin.createCatalog({ displayName: 'Kinds', description: 'x' });
+    const err = await rejectsWith(assert, admin.getAccessPackage(catalog.id), NotFoundError, 'NotFound');
+    assert.equal(err.status, 404);
+    assert.ok(err.graphCode);
+    await rejectsWith(assert, admin.getConnectedOrganization(catalog.id), NotFoundError, 'NotFound');
+    await rejectsWith(assert, admin.getCatalogCustomWorkflowExtension(catalog.id, catalog.id), NotFoundError, 'NotFound');
+  }));
+
+test('a missing required property is a typed 400', () =>
+  withEmulator(async (em) => {
+    const admin = em.client();
+    const catalog = await admin.createCatalog({ displayName: 'Required', description: 'x' });
+    const err = await rejectsWith(
+      assert,
+      admin.createCatalogCustomWorkflowExtension(catalog.id, {
+        '@odata.type': '#microsoft.graph.accessPackageAssignmentWorkflowExtension',
+        endpointConfiguration: {
+          '@odata.type': '#microsoft.graph.logicAppTriggerEndpointConfiguration',
+          subscriptionId: '38ab2ccc-3747-4567-b36b-9478f5602f0d',
+          resourceGroupName: 'rg',
+          logicAppWorkflowName: 'wf',
+        },
+        authenticationConfiguration: { '@odata.type': '#microsoft.graph.azureAdPopTokenAuthentication' },
+      }),
+      BadRequestError,
+      'BadRequest',
+    );
+    assert.equal(err.status, 400);
+    assert.ok(err.graphCode);
+    assert.deepEqual(await admin.listCatalogCustomWorkflowExtensions(catalog.id).toArray(), []);
+  }));
+
+test('wrong argument types on the new surface are refused before sending', () =>
+  withEmulator(async (em) => {
+    const admin = em.client();
+    const before = await orgNames(admin);
+    const err = await rejectsWith(assert, admin.getAccessPackage(42), InvalidArgumentError, 'InvalidArgument');
+    assert.equal(err.status, null, 'nothing was sent');
+    await rejectsWith(
+      assert,
+      admin.addConnectedOrganizationInternalSponsor(7, { '@odata.id': `${GRAPH}/users/${ids.ADMIN_ID}` }),
+      InvalidArgumentError,
+      'InvalidArgument',
+    );
+    assert.throws(() => admin.listConnectedOrganizationInternalSponsors({ id: 'x' }), InvalidArgumentError);
+    await rejectsWith(assert, admin.getApplicablePolicyRequirements(null), InvalidArgumentError, 'InvalidArgument');
+    await rejectsWith(
+      assert,
+      admin.createConnectedOrganization({ displayName: 'x', identitySources: 'not an array' }),
+      InvalidArgumentError,
+      'InvalidArgument',
+    );
+    await rejectsWith(assert, admin.createConnectedOrganization(['not', 'an', 'object']), InvalidArgumentError, 'InvalidArgument');
+    assert.deepEqual(await orgNames(admin), before);
+  }));
+
+test('getApplicablePolicyRequirements answers an array of requirements', () =>
+  withEmulator(async (em) => {
+    const admin = em.client();
+    const requestor = em.userClient(ids.REQUESTOR1_UPN);
+    const { catalog, role } = await catalogWithGroup(admin);
+    const { pkg, policy } = await packageWithPolicy(admin, catalog, role, 'Reqs', [ids.ADMIN_ID]);
+    const reqs = await requestor.getApplicablePolicyRequirements(pkg.id);
+    assert.ok(Array.isArray(reqs));
+    assert.equal(reqs.length, 1);
+    assert.equal(reqs[0].policyId, policy.id);
+    assert.equal(reqs[0].policyDisplayName, 'Reqs policy');
+    assert.equal(reqs[0].isApprovalRequiredForAdd, true);
+    // an app asks on behalf of a subject; without one it is a 400
+    const onBehalf = await admin.getApplicablePolicyRequirements(pkg.id, { subject: { objectId: ids.REQUESTOR1_ID } });
+    assert.deepEqual(onBehalf.map((r) => r.policyId), [policy.id]);
+    await rejectsWith(assert, admin.getApplicablePolicyRequirements(pkg.id), BadRequestError, 'BadRequest');
+    await rejectsWith(assert, requestor.getApplicablePolicyRequirements(catalog.id), NotFoundError, 'NotFound');
   }));
