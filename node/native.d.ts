@@ -85,6 +85,13 @@ export interface FaultOptions {
 }
 
 /**
+ * `Filter.eq(...)` and friends in JS: core's builder, so literal escaping
+ * and property-path checks are the same in every language. `value` is a
+ * string, a safe integer, a boolean or null, passed as JSON text.
+ */
+export declare function filterCompare(prop: string, op: string, valueJson: string): string
+
+/**
  * Qualified names of every operation native code knows (the facade's tests
  * check that each has a generated method).
  */
