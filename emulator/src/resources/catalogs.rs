@@ -49,7 +49,10 @@ pub fn create_catalog(ctx: &Ctx) -> GraphResult<Reply> {
     if let Some(m) = body.as_object_mut() {
         m.remove("id");
     }
-    let c = new_catalog(&body);
+    let mut c = new_catalog(&body);
+    let by = super::packages::actor(ctx.st, &ctx.who);
+    c["_createdBy"] = json!(by);
+    c["_modifiedBy"] = json!(by);
     ctx.st.store.put(kind::CATALOG, s(&c, "id"), None, &c)?;
     entity(ctx, 201, kind::CATALOG, &c)
 }
@@ -69,6 +72,7 @@ pub fn update_catalog(ctx: &Ctx) -> GraphResult<Reply> {
         c[k] = v.clone();
     }
     c["modifiedDateTime"] = json!(now());
+    c["_modifiedBy"] = json!(super::packages::actor(ctx.st, &ctx.who));
     ctx.st.store.put(kind::CATALOG, &rec.id, None, &c)?;
     Reply::no_content()
 }

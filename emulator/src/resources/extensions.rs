@@ -251,6 +251,7 @@ pub fn create_session(ctx: &Ctx) -> GraphResult<Reply> {
         "stats": {"filesUploaded": 0, "totalBytesUploaded": 0},
         "data": data,
         "files": [],
+        "_source": b.get("source").cloned().unwrap_or(Value::Null),
     });
     ctx.st.store.put(kind::UPLOAD_SESSION, &id, Some(&res.id), &c)?;
     entity(ctx, 201, kind::UPLOAD_SESSION, &c)

@@ -11,6 +11,11 @@ use crate::error::{GraphError, GraphResult};
 use crate::server::State;
 use crate::store::kind;
 
+/// Pseudo-kind of a subject (`requestor`, `target`) built from a directory user.
+pub const SUBJECT_VIEW: &str = "accessPackageSubject";
+/// Pseudo-kind of a policy's custom extension stage setting (beta: handler).
+pub const STAGE_SETTING_VIEW: &str = "customExtensionStageSetting";
+
 pub enum Nav {
     One(&'static str, Value),
     Many(&'static str, Vec<Value>),
@@ -76,9 +81,25 @@ pub fn navigate(st: &State, k: &str, c: &Value, name: &str) -> GraphResult<Nav> 
             Some(p) => one(st, kind::CATALOG, s(&p.json, "catalogId"))?,
             None => Nav::Raw(Value::Null),
         },
-        // Custom extensions are not emulated: always none.
-        (kind::POLICY, "customextensionhandlers" | "customextensionstagesettings")
-        | (kind::REQUEST, "customextensionhandlerinstances" | "customextensioncalloutinstances") => Nav::Raw(json!([])),
+        (kind::POLICY, "customextensionhandlers" | "customextensionstagesettings") => {
+            let items = ["customExtensionStageSettings", "customExtensionHandlers"]
+                .iter()
+                .filter_map(|k| c.get(*k).and_then(Value::as_array))
+                .flatten()
+                .cloned()
+                .collect();
+            Nav::Many(STAGE_SETTING_VIEW, items)
+        }
+        (STAGE_SETTING_VIEW, "customextension") => {
+            let ext = c.get("customExtension").map(|e| s(e, "id")).unwrap_or("");
+            match st.store.get(kind::CUSTOM_EXTENSION, ext)? {
+                Some(r) => Nav::One(kind::CUSTOM_EXTENSION, r.json),
+                None => one(st, kind::LEGACY_EXTENSION, ext)?,
+            }
+        }
+        (kind::REQUEST, "customextensioncalloutinstances") => Nav::Raw(c.get("customExtensionCalloutInstances").cloned().unwrap_or(json!([]))),
+        (kind::REQUEST, "customextensionhandlerinstances") => Nav::Raw(super::render::handler_instances(c)),
+        (SUBJECT_VIEW, "connectedorganization") => one(st, kind::CONNECTED_ORG, s(c, "_connectedOrganizationId"))?,
         (kind::REQUEST, "accesspackage") => one(st, kind::ACCESS_PACKAGE, s(c, "_accessPackageId"))?,
         (kind::REQUEST, "assignment" | "accesspackageassignment") => one(st, kind::ASSIGNMENT, s(c, "_assignmentId"))?,
         (kind::REQUEST, "requestor") => user_subject(st, s(c, "_requestorId"))?,
@@ -122,7 +143,11 @@ fn user_subject(st: &State, id: &str) -> GraphResult<Nav> {
         return Ok(Nav::Raw(Value::Null));
     }
     let user = st.store.get(kind::USER, id)?;
-    Ok(Nav::Raw(subject(user.as_ref().map(|r| &r.json), id)))
+    let mut v = subject(user.as_ref().map(|r| &r.json), id);
+    if let Some(org) = super::settings::subject_connected_organization(st, id)? {
+        v["_connectedOrganizationId"] = org["id"].clone();
+    }
+    Ok(Nav::One(SUBJECT_VIEW, v))
 }
 
 pub fn type_name(k: &str) -> &'static str {
@@ -144,6 +169,7 @@ pub fn type_name(k: &str) -> &'static str {
         kind::UPLOAD_SESSION => "customDataProvidedResourceUploadSession",
         kind::RESOURCE_ENVIRONMENT => "accessPackageResourceEnvironment",
         kind::CONNECTOR => "externalOriginResourceConnector",
+        SUBJECT_VIEW => "accessPackageSubject",
         _ => "entity",
     }
 }

@@ -167,6 +167,7 @@ pub fn create_role_scope(ctx: &Ctx) -> GraphResult<Reply> {
     let c = json!({
         "id": id,
         "createdDateTime": now(),
+        "_createdBy": actor(st, &ctx.who),
         "_roleId": s(&found, "id"),
         "_scope": {
             "id": scope_id,

@@ -91,6 +91,22 @@ pub fn canonical(version: ApiVersion, b: &Value) -> GraphResult<Map<String, Valu
     if let Some(h) = b.get("customExtensionHandlers").filter(|v| v.is_array()) {
         c.entry("customExtensionStageSettings").or_insert(h.clone());
     }
+    // The service gives every question and every stage setting an id.
+    let with_ids = |v: &mut Value| {
+        for item in v.as_array_mut().into_iter().flatten().filter(|i| i.is_object()) {
+            if item.get("id").is_none_or(|i| i.as_str().is_none_or(str::is_empty)) {
+                item["id"] = json!(new_id());
+            }
+        }
+    };
+    for k in ["questions", "customExtensionStageSettings"] {
+        if let Some(v) = c.get_mut(k) {
+            with_ids(v);
+        }
+    }
+    if let Some(q) = c.get_mut("_beta").and_then(|b| b.get_mut("questions")) {
+        with_ids(q);
+    }
     let defaults = [
         ("allowedTargetScope", json!("notSpecified")),
         ("specificAllowedTargets", json!([])),

@@ -20,7 +20,13 @@ pub fn render(version: ApiVersion, k: &str, canon: &Value) -> Value {
             kind::POLICY => return policy_beta(canon),
             kind::REQUEST => request_beta(canon, &mut out),
             kind::ASSIGNMENT => assignment_beta(canon, &mut out),
-            kind::CATALOG => catalog_beta(&mut out),
+            kind::CATALOG => catalog_beta(canon, &mut out),
+            kind::ROLE_SCOPE => created_modified_by(canon, &mut out),
+            kind::UPLOAD_SESSION => {
+                out.insert("source".into(), canon.get("_source").cloned().unwrap_or(Value::Null));
+                out.insert("type".into(), canon.get("_type").cloned().unwrap_or(Value::Null));
+            }
+            super::nav::SUBJECT_VIEW => subject_beta(canon, &mut out),
             kind::RESOURCE => resource_beta(canon, &mut out),
             kind::RESOURCE_REQUEST => resource_request_beta(canon, &mut out),
             _ => {}
@@ -93,7 +99,26 @@ pub fn camel(v: &str) -> String {
     }
 }
 
-fn catalog_beta(out: &mut Map<String, Value>) {
+/// Beta `createdBy`/`modifiedBy` (the UPN or app name of who made the change),
+/// kept as `_createdBy`/`_modifiedBy` because the v1.0 type has no such properties.
+fn created_modified_by(c: &Value, out: &mut Map<String, Value>) {
+    out.insert("createdBy".into(), c.get("_createdBy").cloned().unwrap_or(Value::Null));
+    out.insert("modifiedBy".into(), c.get("_modifiedBy").or_else(|| c.get("_createdBy")).cloned().unwrap_or(Value::Null));
+    if !out.contains_key("modifiedDateTime") {
+        out.insert("modifiedDateTime".into(), c.get("createdDateTime").cloned().unwrap_or(Value::Null));
+    }
+}
+
+/// Beta subject: `type` (`User`) instead of `subjectType`, and `connectedOrganizationId`.
+fn subject_beta(c: &Value, out: &mut Map<String, Value>) {
+    if let Some(t) = out.remove("subjectType").and_then(|v| v.as_str().map(pascal)) {
+        out.insert("type".into(), json!(t));
+    }
+    out.insert("connectedOrganizationId".into(), c.get("_connectedOrganizationId").cloned().unwrap_or(Value::Null));
+}
+
+fn catalog_beta(c: &Value, out: &mut Map<String, Value>) {
+    created_modified_by(c, out);
     if let Some(t) = out.get("catalogType").and_then(Value::as_str).map(pascal) {
         out.insert("catalogType".into(), json!(t));
     }
@@ -215,7 +240,7 @@ fn policy_beta(c: &Value) -> Value {
         "accessReviewSettings": beta.get("accessReviewSettings").cloned().unwrap_or(Value::Null),
         "requestorSettings": requestor_settings,
         "requestApprovalSettings": approval,
-        "questions": beta.get("questions").cloned().unwrap_or(json!([])),
+        "questions": beta.get("questions").filter(|q| q.is_array()).or_else(|| c.get("questions").filter(|q| q.is_array())).cloned().unwrap_or(json!([])),
         "expiration": c.get("expiration"),
     })
 }
@@ -229,16 +254,36 @@ fn beta_request_status(status: &str) -> &str {
 }
 
 fn request_beta(c: &Value, out: &mut Map<String, Value>) {
+    // The beta type has both models: `requestState`/`requestStatus`/`completedDate`
+    // (PascalCase values) next to `state`/`status`/`completedDateTime`.
     out.insert("requestType".into(), json!(pascal(s(c, "requestType"))));
-    out.remove("state");
-    out.remove("status");
-    out.remove("completedDateTime");
     out.insert("requestState".into(), json!(pascal(s(c, "state"))));
     out.insert("requestStatus".into(), json!(beta_request_status(s(c, "status"))));
     out.insert("completedDate".into(), c.get("completedDateTime").cloned().unwrap_or(Value::Null));
     out.insert("isValidationOnly".into(), json!(false));
     out.insert("expirationDateTime".into(), Value::Null);
-    out.insert("customExtensionHandlerInstances".into(), json!([]));
+    out.insert("verifiedCredentialsData".into(), json!([]));
+    out.insert("customExtensionHandlerInstances".into(), handler_instances(c));
+}
+
+/// Beta `customExtensionHandlerInstances`: the callout instances seen as
+/// handler instances (`requestSent` until the extension calls back).
+pub fn handler_instances(c: &Value) -> Value {
+    let stage = c.get("_callout").map(|x| s(x, "stage")).unwrap_or("");
+    let items = c.get("customExtensionCalloutInstances").and_then(Value::as_array).cloned().unwrap_or_default();
+    Value::Array(
+        items
+            .iter()
+            .map(|i| {
+                json!({
+                    "customExtensionId": i.get("customExtensionId"),
+                    "externalCorrelationId": i.get("externalCorrelationId"),
+                    "stage": if stage.is_empty() { Value::Null } else { json!(stage) },
+                    "status": if s(i, "status") == "waitingForCallback" { "requestSent" } else { "requestReceived" },
+                })
+            })
+            .collect(),
+    )
 }
 
 fn assignment_beta(c: &Value, out: &mut Map<String, Value>) {

@@ -16,6 +16,8 @@ pub const OTHER_ID: &str = "46184453-0000-4000-8000-0000000000a1";
 pub const SPONSOR_ID: &str = "5d0a1b2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d";
 /// A guest from the connected organization (fabrikam.com).
 pub const PARTNER_ID: &str = "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910";
+/// A second fabrikam.com guest: the requestor of the request waiting for approval.
+pub const GUEST_ID: &str = "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2911";
 /// The seeded service principal with app roles (an AadApplication resource).
 pub const EXPENSES_SP_ID: &str = "6b1f3c2a-4d5e-4f70-8a9b-0c1d2e3f4a5b";
 
@@ -38,6 +40,9 @@ pub async fn emulator() -> Emulator {
     let mut partner = user(PARTNER_ID, "Partner", "partner_fabrikam.com#EXT#@contoso.com");
     partner.mail = Some("partner@fabrikam.com".into());
     seed.users.push(partner);
+    let mut guest = user(GUEST_ID, "Guest Requestor", "guest_fabrikam.com#EXT#@contoso.com");
+    guest.mail = Some("guest@fabrikam.com".into());
+    seed.users.push(guest);
     // The sponsor shares the group with Requestor1 ("related people" suggestions).
     if let Some(g) = seed.groups.iter_mut().find(|g| g.id == ids::GROUP_ID) {
         g.members.push(SPONSOR_ID.into());
@@ -273,8 +278,9 @@ pub async fn build(api: &Api<'_>) -> Fixtures {
     } else {
         fx.problems.push(format!("fixture sponsor assignment: {}", brief(&list.body)));
     }
-    // a request waiting for approval (Other User asks; Approver approves)
-    let other = api.user_token(OTHER_ID);
+    // a request waiting for approval (a guest of the connected organization
+    // asks; Approver approves)
+    let other = api.user_token(GUEST_ID);
     let r = call(
         &api.c,
         "POST",
@@ -318,7 +324,9 @@ pub async fn build(api: &Api<'_>) -> Fixtures {
             &mut fx,
             "org",
             "/connectedOrganizations",
-            json!({"displayName": "Fabrikam", "description": "partner", "identitySources": [{"@odata.type": "#microsoft.graph.domainIdentitySource", "domainName": "fabrikam.com", "displayName": "fabrikam.com"}], "state": "configured"}),
+            json!({"displayName": "Fabrikam", "description": "partner", "identitySources": [
+                {"@odata.type": "#microsoft.graph.azureActiveDirectoryTenant", "tenantId": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5c", "displayName": "Fabrikam"},
+                {"@odata.type": "#microsoft.graph.domainIdentitySource", "domainName": "fabrikam.com", "displayName": "fabrikam.com"}], "state": "configured"}),
         )
         .await
         .is_some()
@@ -357,7 +365,7 @@ pub async fn build(api: &Api<'_>) -> Fixtures {
         "POST",
         &format!("{}/beta{EM}/accessPackageCatalogs/{catalog}/customAccessPackageWorkflowExtensions", api.base),
         Some(&api.admin),
-        Some(json!({"displayName": "legacy", "description": "deprecated extension", "endpointConfiguration": {"@odata.type": "#microsoft.graph.logicAppTriggerEndpointConfiguration", "subscriptionId": "38ab2ccc-3747-4567-b36b-9478f5602f0d", "resourceGroupName": "test", "logicAppWorkflowName": "legacy"}, "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdPopTokenAuthentication"}})),
+        Some(json!({"displayName": "legacy", "description": "deprecated extension", "endpointConfiguration": {"@odata.type": "#microsoft.graph.logicAppTriggerEndpointConfiguration", "subscriptionId": "38ab2ccc-3747-4567-b36b-9478f5602f0d", "resourceGroupName": "test", "logicAppWorkflowName": "legacy"}, "authenticationConfiguration": {"@odata.type": "#microsoft.graph.azureAdTokenAuthentication", "resourceId": "eed6dee9-7ff7-44a5-8980-c11e8886cea2"}})),
     )
     .await;
     match r.body["id"].as_str() {
@@ -400,6 +408,25 @@ pub async fn build(api: &Api<'_>) -> Fixtures {
         if !fx.ids.contains_key("calloutInstance") {
             fx.problems.push("fixture waitingRequest never reached its custom extension callout".into());
         }
+    }
+    // a policy calling the deprecated extension through a (beta) handler
+    let mut body = policy_body(&fx.get("package4"), "Handler policy", false);
+    body["customExtensionStageSettings"] = json!([{"stage": "assignmentRequestGranted", "customExtension": {"id": fx.get("legacyExtension")}}]);
+    api.create(&mut fx, "handlerPolicy", "/assignmentPolicies", body).await;
+    // a SharePoint Online site as a third catalog resource
+    api.create(
+        &mut fx,
+        "siteRequest",
+        "/resourceRequests",
+        json!({"requestType": "adminAdd", "resource": {"originId": "https://contoso.sharepoint.com/sites/Replay", "originSystem": "SharePointOnline"}, "catalog": {"id": catalog}}),
+    )
+    .await;
+    let sites = api.send("GET", &format!("/catalogs/{catalog}/resources?$filter=originSystem eq 'SharePointOnline'"), None).await;
+    match sites.body["value"][0]["id"].as_str() {
+        Some(id) => {
+            fx.ids.insert("siteResource", id.to_string());
+        }
+        None => fx.problems.push(format!("fixture siteResource: {} {}", sites.status, brief(&sites.body))),
     }
     // an upload session on the catalog resource
     let path = format!("/catalogs/{catalog}/resources/{}/uploadSessions", fx.get("resource"));

@@ -10,8 +10,17 @@ use serde_json::Value;
 use crate::fixtures::Fixtures;
 
 /// The fixture a path parameter names, for the operation it belongs to.
-pub fn fixture_for_param(example: &str, op: &Operation, param: &str) -> Option<&'static str> {
+pub fn fixture_for_param(ex: &Value, op: &Operation, param: &str) -> Option<&'static str> {
+    let example = ex["id"].as_str().unwrap_or("");
+    // A PUT of a custom extension keeps its type: the fixture of the sent type.
+    let sent_type = ex["request_body"]["@odata.type"].as_str().unwrap_or("");
     Some(match (op.name, param) {
+        (_, "customCalloutExtensionId" | "customWorkflowExtensionId") if sent_type.ends_with(".accessPackageAssignmentWorkflowExtension") => "extension2",
+        (_, "customCalloutExtensionId" | "customWorkflowExtensionId") if sent_type.ends_with(".accessPackageAssignmentRequestWorkflowExtension") => "extension",
+        // requests and policies whose documented response shows custom extension handlers
+        (_, "accessPackageAssignmentRequestId") if example == "beta/accesspackageassignmentrequest-get#1" => "waitingRequest",
+        (_, "accessPackageAssignmentPolicyId") if example == "beta/accesspackageassignmentpolicy-get#2" => "handlerPolicy",
+        (_, "accessPackageAssignmentPolicyId") if example == "beta/accesspackageassignmentpolicy-get#3" => "extensionPolicy",
         ("cancel_assignment_request" | "cancel_access_package_assignment_request", _) => "pendingRequest",
         ("resume_assignment_request" | "resume_access_package_assignment_request", _) => "waitingRequest",
         ("delete_access_package_assignment_policy", _) => "emptyPolicy",
@@ -66,7 +75,7 @@ pub fn caller(op: &Operation, body: &Value) -> &'static str {
         "sponsor"
     } else if name.contains("by_current_user") || name == "get_applicable_policy_requirements" || name.starts_with("list_available_") {
         "requestor"
-    } else if name == "create_assignment_request"
+    } else if matches!(name, "create_assignment_request" | "create_access_package_assignment_request")
         && body["requestType"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("userAdd"))
     {
         "sponsor"
@@ -80,6 +89,7 @@ pub fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operati
     match v {
         Value::Object(m) => {
             let keys: Vec<String> = m.keys().cloned().collect();
+            let origin_system = m.get("originSystem").and_then(Value::as_str).unwrap_or("AadGroup").to_string();
             for k in keys {
                 let child = m.get_mut(&k).unwrap();
                 let target = match (parent_key, k.as_str()) {
@@ -106,9 +116,16 @@ pub fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operati
                     ("accessPackageResourceRole", "originId") => Some(fx.get("roleOrigin")),
                     ("accessPackageResourceScope", "id") => Some(fx.get("scope")),
                     ("accessPackageResourceScope", "originId") => Some(fx.get("group")),
-                    ("accessPackageResource", "originId") => {
-                        Some(fx.get(if op.name == "create_access_package_resource_request" { "group2" } else { "group" }))
+                    // a resource request onboards what its originSystem names: a
+                    // directory group, the seeded application, or a SharePoint site (a URL, kept)
+                    ("accessPackageResource", "originId") if op.name == "create_access_package_resource_request" => {
+                        match origin_system.as_str() {
+                            "AadApplication" => Some(crate::fixtures::EXPENSES_SP_ID.to_string()),
+                            "SharePointOnline" => None,
+                            _ => Some(fx.get("group2")),
+                        }
                     }
+                    ("accessPackageResource", "originId") => Some(fx.get("group")),
                     ("allowedRequestors", "id") => Some(fx.get("requestor")),
                     ("approvers" | "primaryApprovers" | "escalationApprovers" | "fallbackPrimaryApprovers" | "fallbackEscalationApprovers", "id") => {
                         Some(fx.get("approver"))
@@ -155,7 +172,9 @@ pub fn rewrite_query(query: &str, fx: &Fixtures) -> String {
         let prop = before.trim_end_matches(" eq '").rsplit(|c: char| c == '(' || c == ' ' || c == '=').next().unwrap_or("");
         let value = &after[..end];
         let replaced = match prop {
-            "id" | "resource/id" => fx.get("resource"),
+            "id" | "resource/id" | "accessPackageResource/id" if decoded.contains("'SharePointOnline'") => fx.get("siteResource"),
+            "id" | "resource/id" | "accessPackageResource/id" if decoded.contains("'AadApplication'") => fx.get("appResource"),
+            "id" | "resource/id" | "accessPackageResource/id" => fx.get("resource"),
             "originId" => fx.get("group"),
             _ => value.to_string(),
         };
