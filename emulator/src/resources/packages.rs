@@ -497,7 +497,10 @@ pub fn applicable_policy_requirements(ctx: &Ctx) -> GraphResult<Reply> {
         let flag = |v: &Value, k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
         let justification = flag(&ras, "isRequestorJustificationRequired")
             || beta.get("requestApprovalSettings").is_some_and(|r| flag(r, "isRequestorJustificationRequired"));
-        let questions = p.get("questions").filter(|q| q.is_array()).or_else(|| beta.get("questions").filter(|q| q.is_array())).cloned().unwrap_or(json!([]));
+        let mut questions = p.get("questions").filter(|q| q.is_array()).or_else(|| beta.get("questions").filter(|q| q.is_array())).cloned().unwrap_or(json!([]));
+        if ctx.version == ApiVersion::Beta {
+            questions = super::render::questions_to_beta(&questions);
+        }
         let existing = requests
             .iter()
             .filter(|r| s(r, "_policyId").eq_ignore_ascii_case(s(&p, "id")))

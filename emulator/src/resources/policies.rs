@@ -84,9 +84,13 @@ pub fn canonical(version: ApiVersion, b: &Value) -> GraphResult<Map<String, Valu
                     "accessReviewSettings": b.get("accessReviewSettings"),
                     "canExtend": b.get("canExtend").cloned().unwrap_or(json!(false)),
                     "questions": b.get("questions").cloned().unwrap_or(json!([])),
+                    "verifiableCredentialSettings": b.get("verifiableCredentialSettings").cloned().unwrap_or(Value::Null),
                 }),
             );
         }
+    }
+    if let Some(h) = b.get("customExtensionStageSettings").filter(|v| v.is_array()) {
+        c.insert("customExtensionStageSettings".into(), h.clone());
     }
     if let Some(h) = b.get("customExtensionHandlers").filter(|v| v.is_array()) {
         c.entry("customExtensionStageSettings").or_insert(h.clone());

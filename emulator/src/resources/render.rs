@@ -22,10 +22,7 @@ pub fn render(version: ApiVersion, k: &str, canon: &Value) -> Value {
             kind::ASSIGNMENT => assignment_beta(canon, &mut out),
             kind::CATALOG => catalog_beta(canon, &mut out),
             kind::ROLE_SCOPE => created_modified_by(canon, &mut out),
-            kind::UPLOAD_SESSION => {
-                out.insert("source".into(), canon.get("_source").cloned().unwrap_or(Value::Null));
-                out.insert("type".into(), canon.get("_type").cloned().unwrap_or(Value::Null));
-            }
+            kind::UPLOAD_SESSION => upload_session_beta(canon, &mut out),
             super::nav::SUBJECT_VIEW => subject_beta(canon, &mut out),
             kind::RESOURCE => resource_beta(canon, &mut out),
             kind::RESOURCE_REQUEST => resource_request_beta(canon, &mut out),
@@ -145,6 +142,25 @@ fn resource_request_beta(c: &Value, out: &mut Map<String, Value>) {
     out.insert("requestState".into(), json!(pascal(if s(c, "requestState").is_empty() { s(c, "state") } else { s(c, "requestState") })));
     out.entry("isValidationOnly").or_insert(json!(false));
     out.entry("expirationDateTime").or_insert(Value::Null);
+    // requests are carried out as they arrive
+    out.entry("executeImmediately").or_insert(json!(false));
+}
+
+/// Beta upload session: `source`, `type`, and the access review context as
+/// the beta `accessReviewResourceDataUploadSessionContextData`.
+fn upload_session_beta(c: &Value, out: &mut Map<String, Value>) {
+    out.insert("source".into(), c.get("_source").cloned().unwrap_or(Value::Null));
+    out.insert("type".into(), c.get("_type").cloned().unwrap_or(Value::Null));
+    if let Some(Value::Object(d)) = out.get_mut("data") {
+        let t = d.get("@odata.type").and_then(Value::as_str).unwrap_or("");
+        if t.ends_with(".accessReviewContextData") {
+            let review = d.remove("reviewDefinitionId").unwrap_or(Value::Null);
+            let instance = d.remove("reviewInstanceId").unwrap_or(Value::Null);
+            d.insert("@odata.type".into(), json!("#microsoft.graph.accessReviewResourceDataUploadSessionContextData"));
+            d.insert("accessReviewId".into(), review);
+            d.insert("accessReviewInstanceId".into(), instance);
+        }
+    }
 }
 
 const SCOPES: &[(&str, &str)] = &[
@@ -240,9 +256,45 @@ fn policy_beta(c: &Value) -> Value {
         "accessReviewSettings": beta.get("accessReviewSettings").cloned().unwrap_or(Value::Null),
         "requestorSettings": requestor_settings,
         "requestApprovalSettings": approval,
-        "questions": beta.get("questions").filter(|q| q.is_array()).or_else(|| c.get("questions").filter(|q| q.is_array())).cloned().unwrap_or(json!([])),
+        "verifiableCredentialSettings": beta.get("verifiableCredentialSettings").cloned().unwrap_or(Value::Null),
+        "questions": match beta.get("questions").filter(|q| q.is_array()) {
+            Some(q) => q.clone(),
+            None => questions_to_beta(c.get("questions").unwrap_or(&Value::Null)),
+        },
         "expiration": c.get("expiration"),
     })
+}
+
+/// v1.0 questions (`text` + `localizations`) as beta questions (`text` as
+/// `accessPackageLocalizedContent`, choices with a `displayValue`).
+pub fn question_to_beta(q: &Value) -> Value {
+    let Value::Object(m) = q else { return q.clone() };
+    let mut m = m.clone();
+    let localized = |text: Option<Value>, locs: Option<Value>| json!({"defaultText": text.unwrap_or(Value::Null), "localizedTexts": locs.filter(|l| l.is_array()).unwrap_or(json!([]))});
+    if m.get("text").is_some_and(|t| !t.is_object()) {
+        let text = m.remove("text");
+        let locs = m.remove("localizations");
+        m.insert("text".into(), localized(text, locs));
+    }
+    if let Some(v) = m.remove("isMultipleSelectionAllowed") {
+        m.insert("allowsMultipleSelection".into(), v);
+    }
+    if let Some(Value::Array(choices)) = m.get_mut("choices") {
+        for ch in choices.iter_mut() {
+            if let Value::Object(cm) = ch {
+                if !cm.contains_key("displayValue") {
+                    let text = cm.remove("text");
+                    let locs = cm.remove("localizations");
+                    cm.insert("displayValue".into(), localized(text, locs));
+                }
+            }
+        }
+    }
+    Value::Object(m)
+}
+
+pub fn questions_to_beta(qs: &Value) -> Value {
+    Value::Array(qs.as_array().map(|a| a.iter().map(question_to_beta).collect()).unwrap_or_default())
 }
 
 /// v1.0 status → beta `requestStatus`.
@@ -263,6 +315,13 @@ fn request_beta(c: &Value, out: &mut Map<String, Value>) {
     out.insert("isValidationOnly".into(), json!(false));
     out.insert("expirationDateTime".into(), Value::Null);
     out.insert("verifiedCredentialsData".into(), json!([]));
+    if let Some(Value::Array(answers)) = out.get_mut("answers") {
+        for a in answers.iter_mut() {
+            if let Some(q) = a.get("answeredQuestion").map(question_to_beta) {
+                a["answeredQuestion"] = q;
+            }
+        }
+    }
     out.insert("customExtensionHandlerInstances".into(), handler_instances(c));
 }
 

@@ -63,6 +63,27 @@ fn answers(b: &Value) -> Value {
     a
 }
 
+/// Answers name their question by id; the service answers with the policy's
+/// whole question (text, choices, …) in `answeredQuestion`.
+fn with_questions(mut answers: Value, policy: Option<&Value>) -> Value {
+    let Some(policy) = policy else { return answers };
+    let questions: Vec<Value> = [policy.get("questions"), policy.get("_beta").and_then(|b| b.get("questions"))]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .cloned()
+        .collect();
+    for a in answers.as_array_mut().into_iter().flatten() {
+        let Some(q) = a.get("answeredQuestion") else { continue };
+        let id = s(q, "id");
+        if let Some(full) = questions.iter().find(|x| !id.is_empty() && s(x, "id").eq_ignore_ascii_case(id)) {
+            a["answeredQuestion"] = full.clone();
+        }
+    }
+    answers
+}
+
 /// The user an admin assigns by email: a directory user whose mail or UPN
 /// matches, else a new guest user (what the service invites on delivery).
 fn guest_for(st: &State, email: &str) -> GraphResult<String> {
@@ -191,7 +212,7 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         "completedDateTime": null,
         "justification": b.get("justification").cloned().unwrap_or(Value::Null),
         "schedule": b.get("schedule").cloned().unwrap_or(json!({"startDateTime": null, "recurrence": null, "expiration": {"endDateTime": null, "duration": null, "type": "notSpecified"}})),
-        "answers": answers(b),
+        "answers": with_questions(answers(b), st.store.get(kind::POLICY, &policy_id)?.map(|p| p.json).as_ref()),
         "customExtensionCalloutInstances": [],
         "_accessPackageId": package_id,
         "_policyId": policy_id,

@@ -221,7 +221,25 @@ pub async fn build(api: &Api<'_>) -> Fixtures {
         "scope": {"id": fx.get("scope"), "originId": ids::GROUP_ID, "originSystem": "AadGroup"}
     });
     api.create(&mut fx, "roleScope", &format!("/accessPackages/{package}/resourceRoleScopes"), body).await;
-    api.create(&mut fx, "policy", "/assignmentPolicies", policy_body(&package, "Replay policy", false)).await;
+    // the policy asks two optional questions (answers name them by id)
+    let mut body = policy_body(&package, "Replay policy", false);
+    body["questions"] = json!([
+        {"@odata.type": "#microsoft.graph.accessPackageMultipleChoiceQuestion", "isRequired": false, "isAnswerEditable": true, "sequence": 0, "isMultipleSelectionAllowed": false,
+         "text": "what state are you from?", "localizations": [{"text": "¿De qué estado eres?", "languageCode": "es"}],
+         "choices": [{"actualValue": "AZ", "text": "Arizona", "localizations": [{"text": "Arizona", "languageCode": "es"}]}]},
+        {"@odata.type": "#microsoft.graph.accessPackageTextInputQuestion", "isRequired": false, "isAnswerEditable": true, "sequence": 1, "isSingleLineQuestion": false,
+         "text": "Who is your manager?", "localizations": [{"text": "¿Quién es su jefe?", "languageCode": "es"}]}
+    ]);
+    if let Some(p) = api.create(&mut fx, "policy", "/assignmentPolicies", body).await {
+        for (i, name) in ["question1", "question2"].into_iter().enumerate() {
+            match p["questions"][i]["id"].as_str() {
+                Some(id) => {
+                    fx.ids.insert(name, id.to_string());
+                }
+                None => fx.problems.push(format!("fixture {name}: the policy's question has no id")),
+            }
+        }
+    }
     api.create(&mut fx, "approvalPolicy", "/assignmentPolicies", policy_body(&package, "Replay approval policy", true)).await;
     let body = policy_body(&fx.get("package3"), "Unused policy", false);
     api.create(&mut fx, "emptyPolicy", "/assignmentPolicies", body).await;
@@ -408,6 +426,25 @@ pub async fn build(api: &Api<'_>) -> Fixtures {
         if !fx.ids.contains_key("calloutInstance") {
             fx.problems.push("fixture waitingRequest never reached its custom extension callout".into());
         }
+    }
+    // a beta policy with a custom extension stage and verifiable credentials
+    let r = call(
+        &api.c,
+        "POST",
+        &format!("{}/beta{EM}/accessPackageAssignmentPolicies", api.base),
+        Some(&api.admin),
+        Some(json!({"accessPackageId": fx.get("package4"), "displayName": "Credential policy", "description": "beta policy", "canExtend": false, "durationInDays": 0,
+                    "requestorSettings": {"scopeType": "NoSubjects", "acceptRequests": false, "allowedRequestors": []},
+                    "requestApprovalSettings": {"isApprovalRequired": false, "isApprovalRequiredForExtension": false, "isRequestorJustificationRequired": false, "approvalMode": "NoApproval", "approvalStages": []},
+                    "customExtensionStageSettings": [{"stage": "assignmentRequestGranted", "customExtension": {"id": fx.get("extension")}}],
+                    "verifiableCredentialSettings": {"credentialTypes": [{"issuers": ["did:ion:replay"], "credentialType": "VerifiedCredentialExpert"}]}})),
+    )
+    .await;
+    match r.body["id"].as_str() {
+        Some(id) if r.status == 201 => {
+            fx.ids.insert("credentialPolicy", id.to_string());
+        }
+        _ => fx.problems.push(format!("fixture credentialPolicy: {} {}", r.status, brief(&r.body))),
     }
     // a policy calling the deprecated extension through a (beta) handler
     let mut body = policy_body(&fx.get("package4"), "Handler policy", false);

@@ -20,7 +20,7 @@ pub fn fixture_for_param(ex: &Value, op: &Operation, param: &str) -> Option<&'st
         // requests and policies whose documented response shows custom extension handlers
         (_, "accessPackageAssignmentRequestId") if example == "beta/accesspackageassignmentrequest-get#1" => "waitingRequest",
         (_, "accessPackageAssignmentPolicyId") if example == "beta/accesspackageassignmentpolicy-get#2" => "handlerPolicy",
-        (_, "accessPackageAssignmentPolicyId") if example == "beta/accesspackageassignmentpolicy-get#3" => "extensionPolicy",
+        (_, "accessPackageAssignmentPolicyId") if example == "beta/accesspackageassignmentpolicy-get#3" => "credentialPolicy",
         ("cancel_assignment_request" | "cancel_access_package_assignment_request", _) => "pendingRequest",
         ("resume_assignment_request" | "resume_access_package_assignment_request", _) => "waitingRequest",
         ("delete_access_package_assignment_policy", _) => "emptyPolicy",
@@ -89,6 +89,7 @@ pub fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operati
     match v {
         Value::Object(m) => {
             let keys: Vec<String> = m.keys().cloned().collect();
+            let odata_type = m.get("@odata.type").and_then(Value::as_str).unwrap_or("").to_string();
             let origin_system = m.get("originSystem").and_then(Value::as_str).unwrap_or("AadGroup").to_string();
             for k in keys {
                 let child = m.get_mut(&k).unwrap();
@@ -132,6 +133,9 @@ pub fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operati
                     }
                     ("subject", "objectId") => Some(fx.get("requestor")),
                     (_, "accessPackageAssignmentPolicyId") => Some(fx.get("policy")),
+                    // the fixture policy's questions: multiple choice, then text input
+                    ("answeredQuestion", "id") if odata_type.ends_with("MultipleChoiceQuestion") => Some(fx.get("question1")),
+                    ("answeredQuestion", "id") if odata_type.ends_with("TextInputQuestion") => Some(fx.get("question2")),
                     ("data", "customExtensionStageInstanceId") => Some(fx.get("calloutInstance")),
                     (_, "@odata.id") => child.as_str().map(|url| rewrite_ref(url, fx, op)),
                     _ => None,
