@@ -658,3 +658,48 @@ async fn move_update_role_scopes_and_resource_roles() {
     assert_eq!(r.body["resourceRoleScopes"].as_array().unwrap().len(), 0, "{}", r.body);
     t.emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn user_requests_on_behalf_only_where_the_policy_allows_it_and_beta_shows_both_models() {
+    let t = T::new().await;
+    let pkg = t.package("on behalf", None).await;
+    // Requestor1 may not ask for the admin under a plain self-service policy.
+    let plain = t.policy(&pkg, json!({})).await;
+    let r = t.request(&t.user, "userAdd", &pkg, &plain, ids::ADMIN_ID).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // A policy naming Requestor1 as on-behalf requestor, asking one question.
+    let policy = t
+        .policy(&pkg, json!({
+            "displayName": "on behalf",
+            "requestorSettings": {"enableTargetsToSelfAddAccess": true, "enableOnBehalfRequestorsToAddAccess": true,
+                                  "onBehalfRequestors": [{"@odata.type": "#microsoft.graph.singleUser", "userId": ids::REQUESTOR1_ID}]},
+            "questions": [{"@odata.type": "#microsoft.graph.accessPackageTextInputQuestion", "isRequired": false, "sequence": 0,
+                           "isSingleLineQuestion": true, "text": "Why?", "localizations": [{"text": "¿Por qué?", "languageCode": "es"}]}]
+        }))
+        .await;
+    let p = t.call("GET", &format!("{}/accessPackageAssignmentPolicies/{policy}", t.beta), &t.app, None).await;
+    let q = &p.body["questions"][0];
+    let qid = q["id"].as_str().expect("questions get ids").to_string();
+    assert_eq!(q["text"], json!({"defaultText": "Why?", "localizedTexts": [{"text": "¿Por qué?", "languageCode": "es"}]}));
+    let r = t
+        .call("POST", &format!("{}/assignmentRequests", t.v1), &t.user, Some(json!({
+            "requestType": "userAdd",
+            "assignment": {"target": {"objectId": ids::ADMIN_ID}, "assignmentPolicyId": policy, "accessPackageId": pkg},
+            "answers": [{"@odata.type": "#microsoft.graph.accessPackageAnswerString", "value": "audit",
+                         "answeredQuestion": {"@odata.type": "#microsoft.graph.accessPackageTextInputQuestion", "id": qid}}]
+        })))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // the answer carries the policy's question
+    assert_eq!(r.body["answers"][0]["answeredQuestion"]["text"], "Why?");
+    let id = r.body["id"].as_str().unwrap().to_string();
+    // beta shows both request models and the beta question
+    let b = t.call("GET", &format!("{}/accessPackageAssignmentRequests/{id}?$expand=requestor", t.beta), &t.app, None).await;
+    assert_eq!(b.status, 200, "{}", b.body);
+    assert!(b.body["requestState"].is_string() && b.body["state"].is_string(), "{}", b.body);
+    assert_eq!(b.body["requestType"], "UserAdd");
+    assert_eq!(b.body["answers"][0]["answeredQuestion"]["text"]["defaultText"], "Why?");
+    assert_eq!(b.body["requestor"]["objectId"], ids::REQUESTOR1_ID);
+    assert_eq!(b.body["requestor"]["type"], "User");
+    assert!(b.body["requestor"].get("connectedOrganizationId").is_some(), "{}", b.body);
+}

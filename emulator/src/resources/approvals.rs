@@ -73,7 +73,7 @@ pub fn open(st: &State, req: &Value, policy: &Value) -> GraphResult<bool> {
     Ok(true)
 }
 
-fn subject_users(st: &State, set: &[Value], target: &str) -> GraphResult<Vec<String>> {
+pub(crate) fn subject_users(st: &State, set: &[Value], target: &str) -> GraphResult<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for subj in set {
         let t = s(subj, "@odata.type").to_ascii_lowercase();

@@ -394,4 +394,26 @@ mod tests {
         let v = render(ApiVersion::V1, kind::POLICY, &c);
         assert!(v.get("_accessPackageId").is_none());
     }
+
+    #[test]
+    fn created_by_is_beta_only() {
+        let c = json!({"id": "c", "displayName": "d", "state": "published", "catalogType": "userManaged", "_createdBy": "admin@contoso.com"});
+        let b = render(ApiVersion::Beta, kind::CATALOG, &c);
+        assert_eq!(b["createdBy"], "admin@contoso.com");
+        assert_eq!(b["modifiedBy"], "admin@contoso.com");
+        assert_eq!(b["catalogStatus"], "Published");
+        let v = render(ApiVersion::V1, kind::CATALOG, &c);
+        assert!(v.get("createdBy").is_none() && v.get("_createdBy").is_none());
+    }
+
+    #[test]
+    fn v1_questions_render_in_the_beta_model() {
+        let q = json!({"@odata.type": "#microsoft.graph.accessPackageMultipleChoiceQuestion", "id": "q", "text": "State?", "isMultipleSelectionAllowed": false,
+            "localizations": [{"text": "¿Estado?", "languageCode": "es"}], "choices": [{"actualValue": "AZ", "text": "Arizona", "localizations": []}]});
+        let b = question_to_beta(&q);
+        assert_eq!(b["text"], json!({"defaultText": "State?", "localizedTexts": [{"text": "¿Estado?", "languageCode": "es"}]}));
+        assert_eq!(b["allowsMultipleSelection"], false);
+        assert_eq!(b["choices"][0]["displayValue"]["defaultText"], "Arizona");
+        assert!(b.get("localizations").is_none());
+    }
 }

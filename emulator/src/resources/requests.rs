@@ -143,9 +143,9 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         if target.is_empty() {
             return Err(GraphError::missing("targetId"));
         }
-        if request_type == "userAdd" && Some(target.as_str()) != caller.as_deref() {
-            return Err(GraphError::new(403, "Forbidden", "A userAdd request can only target the requestor."));
-        }
+        // A user asks for someone else only where the policy lets them
+        // request on the target's behalf (e.g. a manager for a direct report).
+        let on_behalf = request_type == "userAdd" && Some(target.as_str()) != caller.as_deref();
         let user = require(st, kind::USER, &target)?;
         let policies: Vec<Value> = st.store.list(kind::POLICY, None)?.into_iter().map(|r| r.json).filter(|p| s(p, "_accessPackageId").eq_ignore_ascii_case(&pkg.id)).collect();
         let pid = id_of(&a, "assignmentPolicyId", &["assignmentPolicy", "accessPackageAssignmentPolicy"]);
@@ -159,7 +159,16 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
             Some(p)
         }
         .ok_or_else(|| GraphError::new(400, "NoMatchingPolicy", "No assignment policy of the access package applies to the request."))?;
-        if request_type == "userAdd" && !policy_allows(st, &policy, &user.id) {
+        if on_behalf {
+            let rs = policy.get("requestorSettings").cloned().unwrap_or(Value::Null);
+            let enabled = rs.get("enableOnBehalfRequestorsToAddAccess").and_then(Value::as_bool).unwrap_or(false);
+            let set = rs.get("onBehalfRequestors").and_then(Value::as_array).cloned().unwrap_or_default();
+            let me = caller.as_deref().unwrap_or("");
+            let allowed = enabled && super::approvals::subject_users(st, &set, &user.id)?.iter().any(|u| u.eq_ignore_ascii_case(me));
+            if !allowed {
+                return Err(GraphError::new(403, "Forbidden", "A userAdd request can only target the requestor, or someone the policy lets the requestor ask on behalf of."));
+            }
+        } else if request_type == "userAdd" && !policy_allows(st, &policy, &user.id) {
             return Err(GraphError::new(403, "RequestorNotAllowed", "The requestor is not allowed to request this access package by its assignment policy."));
         }
         let already = st.store.list(kind::ASSIGNMENT, None)?.into_iter().any(|x| {

@@ -223,6 +223,9 @@ pub async fn build(api: &Api<'_>) -> Fixtures {
     api.create(&mut fx, "roleScope", &format!("/accessPackages/{package}/resourceRoleScopes"), body).await;
     // the policy asks two optional questions (answers name them by id)
     let mut body = policy_body(&package, "Replay policy", false);
+    // the sponsor may ask on behalf of others
+    body["requestorSettings"]["enableOnBehalfRequestorsToAddAccess"] = json!(true);
+    body["requestorSettings"]["onBehalfRequestors"] = json!([{"@odata.type": "#microsoft.graph.singleUser", "userId": SPONSOR_ID}]);
     body["questions"] = json!([
         {"@odata.type": "#microsoft.graph.accessPackageMultipleChoiceQuestion", "isRequired": false, "isAnswerEditable": true, "sequence": 0, "isMultipleSelectionAllowed": false,
          "text": "what state are you from?", "localizations": [{"text": "¿De qué estado eres?", "languageCode": "es"}],

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The entitlement authors
 
-//! Replays every documented v1.0 example (../shared/conformance/examples.json)
+//! Replays every documented example, v1.0 and beta (../shared/conformance/examples.json),
 //! against the emulator over real HTTP. Each example gets a fresh emulator
 //! with a fixture tenant built through the API itself; the ids in the
 //! example's path, query and body are rewritten to those fixtures by what
@@ -178,10 +178,12 @@ async fn documented_v1_examples_replay_against_the_emulator() {
     for p in FIXTURE_PROBLEMS.lock().map(|v| v.clone()).unwrap_or_default() {
         println!("  fixture problem: {p}");
     }
-    // A floor at today's count (every exception above is a docs error): a
+    // Floors at today's counts (every exception above is a docs error): a
     // drop is a regression in the emulator.
     if only.is_none() {
         assert!(ok >= 103, "replay dropped to {ok}/106");
+        let beta = counts["beta"];
+        assert!(beta >= 117, "beta replay dropped to {beta}/123");
         assert!(FIXTURE_PROBLEMS.lock().map(|v| v.is_empty()).unwrap_or(false), "fixtures could not be built");
     }
 }

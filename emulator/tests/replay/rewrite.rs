@@ -132,6 +132,8 @@ pub fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operati
                         Some(fx.get("approver"))
                     }
                     ("subject", "objectId") => Some(fx.get("requestor")),
+                    // a user asking for someone else (on behalf of)
+                    ("target", "objectId") => Some(fx.get("other")),
                     (_, "accessPackageAssignmentPolicyId") => Some(fx.get("policy")),
                     // the fixture policy's questions: multiple choice, then text input
                     ("answeredQuestion", "id") if odata_type.ends_with("MultipleChoiceQuestion") => Some(fx.get("question1")),

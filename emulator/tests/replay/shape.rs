@@ -51,6 +51,18 @@ pub fn docs_error(id: &str) -> Option<&'static str> {
         "v1.0/accesspackageassignmentpolicy-get#2" => {
             "docs error: the response is the beta policy model (canExtend, durationInDays, requestorSettings.scopeType/acceptRequests, approvalStages) on a v1.0 page"
         }
+        "beta/accesspackagecatalog-post-accesspackagecustomworkflowextensions#1" | "beta/accesspackagecatalog-post-accesspackagecustomworkflowextensions#2" => {
+            "docs error: the request body wraps the extension in {\"value\": …}, which is not a property of customCalloutExtension; the service answers 400"
+        }
+        "beta/accesspackage-getapplicablepolicyrequirements#1" | "beta/accesspackage-getapplicablepolicyrequirements#2" => {
+            "docs error: the response writes `schedule` as an empty array, but accessPackageAssignmentRequestRequirements.schedule is a single requestSchedule in the beta type table (the questions also use `#microsoft.graph.textInputQuestion`/`answerString`, which are not beta types: accessPackageTextInputQuestion, accessPackageAnswerString)"
+        }
+        "beta/approvalstep-update#1" => {
+            "docs error: the PATCH is sent without a body (the page's own request-body section requires `reviewResult`); an empty PATCH is answered 400"
+        }
+        "beta/connectedorganization-update#1" => {
+            "docs error: the response is `204 No Content` with a body (the connected organization); a 204 has no body"
+        }
         _ => return None,
     })
 }
