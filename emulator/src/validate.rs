@@ -203,13 +203,12 @@ fn object(sc: &Schema, alt: Option<&Schema>, declared: &str, v: &Value) -> Graph
     let mut actual = declared;
     if let Some(t) = m.get("@odata.type").and_then(Value::as_str) {
         let named = short_type(t);
-        if sc.types.contains_key(named) && sc.types.contains_key(declared) && named != declared {
-            if !sc.is_subtype(named, declared) {
+        if sc.types.contains_key(named) && sc.types.contains_key(declared) && named != declared
+            && !sc.is_subtype(named, declared) {
                 return Err(GraphError::bad_request(format!(
                     "A type named 'microsoft.graph.{named}' is not compatible with the expected type 'microsoft.graph.{declared}'."
                 )));
             }
-        }
         if !sc.types.contains_key(named) {
             // A subtype the description does not model: not checked.
             return Ok(());

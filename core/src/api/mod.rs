@@ -219,9 +219,13 @@ fn match_template(template: &str, path: &str) -> Option<Vec<String>> {
     }
 }
 
-/// Splits `name(a='x',b='y')` / `name('x')` into the name and its arguments
-/// (`(Some(key), value)` or `(None, value)`), string literals unquoted.
-pub fn parse_call(segment: &str) -> Option<(String, Vec<(Option<String>, String)>)> {
+/// The arguments of a function call segment: `(Some(key), value)` for
+/// `key='value'`, `(None, value)` for a positional `'value'`.
+pub type CallArgs = Vec<(Option<String>, String)>;
+
+/// Splits `name(a='x',b='y')` / `name('x')` into the name and its arguments,
+/// string literals unquoted.
+pub fn parse_call(segment: &str) -> Option<(String, CallArgs)> {
     let segment = decode_segment(segment)?;
     let open = segment.find('(')?;
     let inner = segment[open + 1..].strip_suffix(')')?;

@@ -9,6 +9,8 @@ pub mod catalogs;
 pub mod collection;
 pub mod directory;
 pub mod extensions;
+pub mod incompatible;
+pub mod my_access;
 pub mod nav;
 pub mod packages;
 pub mod policies;
@@ -100,17 +102,17 @@ pub fn dispatch(ctx: &Ctx) -> GraphResult<Reply> {
             requests::filter_requests(ctx)
         }
         (_, "filter_assignments_by_current_user" | "filter_access_package_assignments_by_current_user") => requests::filter_assignments(ctx),
-        (_, "filter_access_packages_by_current_user") => packages::filter_packages(ctx),
-        (_, "filter_access_package_suggestions_by_current_user") => packages::filter_suggestions(ctx),
+        (_, "filter_access_packages_by_current_user") => my_access::filter_packages(ctx),
+        (_, "filter_access_package_suggestions_by_current_user") => my_access::filter_suggestions(ctx),
         (_, "list_additional_access" | "list_access_package_assignments_additional_access") => requests::additional_access(ctx),
-        (_, "get_applicable_policy_requirements") => packages::applicable_policy_requirements(ctx),
-        (_, "add_incompatible_access_package") => packages::add_incompatible_package(ctx),
-        (_, "remove_incompatible_access_package") => packages::remove_incompatible_package(ctx),
-        (_, "list_incompatible_access_packages") => packages::list_incompatible_packages(ctx),
-        (_, "list_access_packages_incompatible_with") => packages::list_incompatible_with(ctx),
-        (_, "add_incompatible_group") => packages::add_incompatible_group(ctx),
-        (_, "remove_incompatible_group") => packages::remove_incompatible_group(ctx),
-        (_, "list_incompatible_groups") => packages::list_incompatible_groups(ctx),
+        (_, "get_applicable_policy_requirements") => my_access::applicable_policy_requirements(ctx),
+        (_, "add_incompatible_access_package") => incompatible::add_incompatible_package(ctx),
+        (_, "remove_incompatible_access_package") => incompatible::remove_incompatible_package(ctx),
+        (_, "list_incompatible_access_packages") => incompatible::list_incompatible_packages(ctx),
+        (_, "list_access_packages_incompatible_with") => incompatible::list_incompatible_with(ctx),
+        (_, "add_incompatible_group") => incompatible::add_incompatible_group(ctx),
+        (_, "remove_incompatible_group") => incompatible::remove_incompatible_group(ctx),
+        (_, "list_incompatible_groups") => incompatible::list_incompatible_groups(ctx),
         (ApiVersion::Beta, "cancel_assignment_request") | (_, "cancel_access_package_assignment_request") => requests::cancel(ctx),
         (_, "delete_assignment_request" | "delete_access_package_assignment_request") => requests::delete(ctx),
         (_, "reprocess_assignment_request" | "reprocess_access_package_assignment_request") => requests::reprocess(ctx),
@@ -119,9 +121,9 @@ pub fn dispatch(ctx: &Ctx) -> GraphResult<Reply> {
         (_, "move_access_package_to_catalog") => packages::move_to_catalog(ctx),
         (_, "update_access_package") => packages::update_access_package(ctx),
         (_, "delete_access_package_resource_role_scope") => packages::delete_role_scope(ctx),
-        (_, "list_available_access_package_resource_role_scopes") => packages::available_role_scopes(ctx),
-        (_, "list_access_package_assignment_resource_roles") => packages::list_assignment_resource_roles(ctx),
-        (_, "get_access_package_assignment_resource_role") => packages::get_assignment_resource_role(ctx),
+        (_, "list_available_access_package_resource_role_scopes") => my_access::available_role_scopes(ctx),
+        (_, "list_access_package_assignment_resource_roles") => my_access::list_assignment_resource_roles(ctx),
+        (_, "get_access_package_assignment_resource_role") => my_access::get_assignment_resource_role(ctx),
         // ---- connected organizations, extensions, settings, catalog resources (directory.rs, extensions.rs, settings.rs, catalogs.rs)
         // (E2 arms go here)
         (_, "list_connected_organizations" | "get_connected_organization") => collection::generic(ctx, kind::CONNECTED_ORG),

@@ -188,7 +188,7 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         // either direction) or is a member of one of its incompatible groups. The
         // emulator answers 403 `IncompatibleAccess` (a policy refusal, like
         // `RequestorNotAllowed`), before anything is written.
-        if let Some(why) = super::packages::incompatibility(st, &pkg.json, &user.id)? {
+        if let Some(why) = super::incompatible::incompatibility(st, &pkg.json, &user.id)? {
             return Err(GraphError::new(403, "IncompatibleAccess", why));
         }
         package_id = pkg.id;

@@ -95,7 +95,7 @@ pub fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operati
                 let child = m.get_mut(&k).unwrap();
                 let target = match (parent_key, k.as_str()) {
                     (_, "catalogId") | ("catalog", "id") => Some(fx.get("catalog2").replace("missing-fixture-catalog2", &fx.get("catalog"))),
-                    (_, "accessPackageId") | ("accessPackage", "id") => Some(fx.get(if op.name == "create_assignment_policy" || op.name == "replace_assignment_policy" { "package" } else { "package" })),
+                    (_, "accessPackageId") | ("accessPackage", "id") => Some(fx.get("package")),
                     (_, "assignmentPolicyId") => Some(fx.get("policy")),
                     (_, "targetId") => Some(fx.get("sponsor")),
                     (_, "userId") => Some(fx.get("approver")),
@@ -175,7 +175,7 @@ pub fn rewrite_query(query: &str, fx: &Fixtures) -> String {
         let (before, after) = rest.split_at(i + 5);
         out.push_str(before);
         let end = after.find('\'').unwrap_or(after.len());
-        let prop = before.trim_end_matches(" eq '").rsplit(|c: char| c == '(' || c == ' ' || c == '=').next().unwrap_or("");
+        let prop = before.trim_end_matches(" eq '").rsplit(['(', ' ', '=']).next().unwrap_or("");
         let value = &after[..end];
         let replaced = match prop {
             "id" | "resource/id" | "accessPackageResource/id" if decoded.contains("'SharePointOnline'") => fx.get("siteResource"),
