@@ -8,25 +8,11 @@ use std::time::{Duration, Instant};
 
 use entitlement::models::v1;
 use entitlement::{Client, ErrorKind, Filter, RetryPolicy};
-use entitlement_emulator::{ids, Emulator, EmulatorConfig, Fault};
+mod common;
+
+use common::{admin, emulator};
+use entitlement_emulator::{ids, Fault};
 use futures_util::StreamExt;
-
-async fn emulator(page_size: usize) -> Emulator {
-    Emulator::start(EmulatorConfig { page_size, delivery_delay: Duration::from_millis(20), ..Default::default() })
-        .await
-        .expect("emulator starts")
-}
-
-fn admin(emu: &Emulator) -> Client {
-    let (id, secret) = emu.app_credentials();
-    Client::builder()
-        .base_url(emu.base_url())
-        .authority(emu.authority())
-        .client_secret(emu.tenant_id(), &id, secret)
-        .retry(RetryPolicy { base_delay: Duration::from_millis(10), ..Default::default() })
-        .build()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn client_secret_flow_reads_the_general_catalog() {

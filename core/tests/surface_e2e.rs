@@ -8,25 +8,13 @@
 use std::time::Duration;
 
 use entitlement::models::v1;
-use entitlement::{Client, ErrorKind, RetryPolicy};
-use entitlement_emulator::{ids, Emulator, EmulatorConfig};
+mod common;
+
+use common::{admin, emulator};
+use entitlement::{Client, ErrorKind};
+use entitlement_emulator::{ids, Emulator};
 use futures_util::StreamExt;
 use serde_json::json;
-
-async fn emulator() -> Emulator {
-    Emulator::start(EmulatorConfig { delivery_delay: Duration::from_millis(20), ..Default::default() }).await.expect("emulator starts")
-}
-
-fn admin(emu: &Emulator) -> Client {
-    let (id, secret) = emu.app_credentials();
-    Client::builder()
-        .base_url(emu.base_url())
-        .authority(emu.authority())
-        .client_secret(emu.tenant_id(), &id, secret)
-        .retry(RetryPolicy { base_delay: Duration::from_millis(10), ..Default::default() })
-        .build()
-        .unwrap()
-}
 
 fn user(emu: &Emulator, who: &str) -> Client {
     Client::builder().base_url(emu.base_url()).token(emu.user_token(who).unwrap()).build().unwrap()
@@ -93,7 +81,7 @@ async fn package(client: &Client, name: &str, approver: Option<&str>) -> (String
 
 #[tokio::test]
 async fn connected_organization_sponsors_by_reference() {
-    let emu = emulator().await;
+    let emu = emulator(100).await;
     let client = admin(&emu);
     let org = client
         .create_connected_organization(&v1::ConnectedOrganization {
@@ -136,7 +124,7 @@ async fn connected_organization_sponsors_by_reference() {
 
 #[tokio::test]
 async fn function_calls_actions_and_approvals() {
-    let emu = emulator().await;
+    let emu = emulator(100).await;
     let client = admin(&emu);
     let requestor = user(&emu, ids::REQUESTOR1_UPN);
     let approver = user(&emu, ids::ADMIN_UPN);
@@ -211,7 +199,7 @@ async fn function_calls_actions_and_approvals() {
 
 #[tokio::test]
 async fn polymorphic_workflow_extensions_round_trip() {
-    let emu = emulator().await;
+    let emu = emulator(100).await;
     let client = admin(&emu);
     let catalog = client.create_catalog(&from(json!({"displayName": "Extensions"}))).send().await.unwrap().id.unwrap();
     let body: v1::CustomCalloutExtension = from(json!({

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State as AxState};
+use axum::http::header::{self, HeaderName};
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode};
 use entitlement::api::{ApiVersion, Operation};
 use serde_json::{json, Value};
@@ -239,6 +240,21 @@ fn graph(st: &Arc<State>, method: &axum::http::Method, uri: &axum::http::Uri, he
     crate::resources::dispatch(&ctx)
 }
 
+/// Header names built at compile time: parsing names at run time reads a
+/// partly initialised scratch buffer that valgrind reports (in `http`).
+const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+
+fn header_name(name: &str) -> Option<HeaderName> {
+    Some(match name {
+        "retry-after" => header::RETRY_AFTER,
+        "www-authenticate" => header::WWW_AUTHENTICATE,
+        "location" => header::LOCATION,
+        "content-type" => header::CONTENT_TYPE,
+        other => HeaderName::from_bytes(other.as_bytes()).ok()?,
+    })
+}
+
 fn respond(status: u16, body: Option<Value>, request_id: &str, client_request_id: &str, extra: &[(&'static str, String)]) -> Response<Body> {
     let mut resp = match &body {
         Some(b) if status != 204 => Response::new(Body::from(b.to_string())),
@@ -247,17 +263,17 @@ fn respond(status: u16, body: Option<Value>, request_id: &str, client_request_id
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
     if body.is_some() && status != 204 {
-        h.insert("content-type", HeaderValue::from_static(JSON_CONTENT_TYPE));
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
     }
-    for (name, value) in [("request-id", request_id), ("client-request-id", client_request_id)] {
+    for (name, value) in [(REQUEST_ID, request_id), (CLIENT_REQUEST_ID, client_request_id)] {
         if let Ok(v) = HeaderValue::from_str(value) {
             h.insert(name, v);
         }
     }
-    h.insert("cache-control", HeaderValue::from_static("no-cache"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     for (name, value) in extra {
-        if let Ok(v) = HeaderValue::from_str(value) {
-            h.insert(*name, v);
+        if let (Some(n), Ok(v)) = (header_name(name), HeaderValue::from_str(value)) {
+            h.insert(n, v);
         }
     }
     resp

@@ -25,6 +25,9 @@ class Filter {
       typeof value === 'boolean' ||
       (typeof value === 'number' && Number.isSafeInteger(value));
     if (!ok) throw invalidArgument(`a filter value must be a string, safe integer, boolean or null, got ${describe(value)}`);
+    if (op === 'startswith' && typeof value !== 'string') {
+      throw invalidArgument(`startswith takes a string, got ${describe(value)}`);
+    }
     try {
       return new Filter(native.filterCompare(prop, op, JSON.stringify(value)));
     } catch (e) {
@@ -32,28 +35,8 @@ class Filter {
     }
   }
 
-  static eq(prop, value) {
-    return Filter.compare(prop, 'eq', value);
-  }
-  static ne(prop, value) {
-    return Filter.compare(prop, 'ne', value);
-  }
-  static gt(prop, value) {
-    return Filter.compare(prop, 'gt', value);
-  }
-  static ge(prop, value) {
-    return Filter.compare(prop, 'ge', value);
-  }
-  static lt(prop, value) {
-    return Filter.compare(prop, 'lt', value);
-  }
-  static le(prop, value) {
-    return Filter.compare(prop, 'le', value);
-  }
-  static startswith(prop, value) {
-    if (typeof value !== 'string') throw invalidArgument(`startswith takes a string, got ${describe(value)}`);
-    return Filter.compare(prop, 'startswith', value);
-  }
+  // eq, ne, gt, ge, lt, le and startswith are attached below (typed in index.d.ts).
+
   /** A filter written by hand, passed through unchanged (no escaping). */
   static raw(text) {
     if (typeof text !== 'string') throw invalidArgument(`raw filter must be a string, got ${describe(text)}`);
@@ -80,6 +63,11 @@ class Filter {
 function check(other) {
   if (!(other instanceof Filter)) throw invalidArgument(`expected a Filter, got ${describe(other)}`);
   return other;
+}
+
+// Filter.eq(prop, value), Filter.ne(...), ..., Filter.startswith(prop, text)
+for (const op of ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'startswith']) {
+  Filter[op] = (prop, value) => Filter.compare(prop, op, value);
 }
 
 module.exports = { Filter };

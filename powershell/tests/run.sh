@@ -61,8 +61,11 @@ manifest_consistent() {
     python3 - <<'PY'
 import re, sys
 from pathlib import Path
-approved = {"Get", "New", "Set", "Update", "Remove", "Invoke", "Add", "Stop", "Start", "Wait", "Connect",
-            "Disconnect"}
+# Get-Verb (the approved verbs this module can use: common, lifecycle, data, communications)
+approved = {"Add", "Clear", "Copy", "Get", "Move", "New", "Remove", "Rename", "Reset", "Search", "Set", "Update",
+            "Approve", "Deny", "Disable", "Enable", "Invoke", "Register", "Request", "Restart", "Resume", "Start",
+            "Stop", "Submit", "Suspend", "Unregister", "Wait", "Export", "Import", "Sync", "Connect", "Disconnect",
+            "Receive", "Send"}
 manifest = Path("powershell/Entitlement.psd1").read_text()
 exported = re.findall(r"^\s+'([A-Za-z]+-[A-Za-z]+)',?$", manifest, re.M)
 defined = set(re.findall(r"^function ([A-Za-z]+-[A-Za-z]+)", Path("powershell/Entitlement.psm1").read_text() +

@@ -22,35 +22,7 @@ class Filter(str):
     def _cmp(cls, prop, op, value):
         return cls(_native.filter_compare(prop, op, value))
 
-    @classmethod
-    def eq(cls, prop, value):
-        """``prop eq value``; ``value`` is a str, int, bool or None."""
-        return cls._cmp(prop, "eq", value)
-
-    @classmethod
-    def ne(cls, prop, value):
-        return cls._cmp(prop, "ne", value)
-
-    @classmethod
-    def gt(cls, prop, value):
-        return cls._cmp(prop, "gt", value)
-
-    @classmethod
-    def ge(cls, prop, value):
-        return cls._cmp(prop, "ge", value)
-
-    @classmethod
-    def lt(cls, prop, value):
-        return cls._cmp(prop, "lt", value)
-
-    @classmethod
-    def le(cls, prop, value):
-        return cls._cmp(prop, "le", value)
-
-    @classmethod
-    def startswith(cls, prop, value):
-        """``startswith(prop, 'value')``."""
-        return cls._cmp(prop, "startswith", value)
+    # eq, ne, gt, ge, lt, le and startswith are attached below (typed in _filter.pyi).
 
     @classmethod
     def raw(cls, text):
@@ -76,3 +48,17 @@ class Filter(str):
 
     def __repr__(self):
         return f"Filter({str.__repr__(self)})"
+
+
+def _comparison(op):
+    def compare(cls, prop, value):
+        return cls._cmp(prop, op, value)
+    compare.__name__ = compare.__qualname__ = op
+    compare.__doc__ = (f"``startswith(prop, 'value')``." if op == "startswith"
+                       else f"``prop {op} value``; ``value`` is a str, int, bool or None.")
+    return classmethod(compare)
+
+
+for _op in ("eq", "ne", "gt", "ge", "lt", "le", "startswith"):
+    setattr(Filter, _op, _comparison(_op))
+del _op
