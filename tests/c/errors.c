@@ -254,6 +254,34 @@ int main(void) {
     CHECK(ent_error_request_id(err) != NULL, "request-id");
     ent_error_free(err);
 
+    /* Bad input on the rest of the surface: the service's 400/404, typed. */
+    const char *org_ok = "{\"displayName\":\"Fabrikam\",\"identitySources\":[{\"@odata.type\":"
+                         "\"#microsoft.graph.domainIdentitySource\",\"domainName\":\"fabrikam.com\",\"displayName\":\"f\"}]";
+    snprintf(buf, sizeof buf, "%s,\"nope\":1}", org_ok); /* unknown property */
+    err = expect_call(__LINE__, client, "create_connected_organization", NULL, NULL, buf, ENT_BAD_REQUEST);
+    CHECK(err && strstr(ent_error_message(err), "nope") != NULL, "message names the property");
+    ent_error_free(err);
+    snprintf(buf, sizeof buf, "%s,\"state\":\"sideways\"}", org_ok); /* wrong enum value */
+    EXPECT(client, "create_connected_organization", NULL, NULL, buf, ENT_BAD_REQUEST);
+    EXPECT(client, "create_connected_organization", NULL, NULL, "{\"displayName\":\"x\"}", ENT_BAD_REQUEST); /* missing required */
+    char *orgs = NULL;
+    MUST(ent_client_call(client, "list_connected_organizations", NULL, NULL, NULL, &orgs, MERR));
+    CHECK(orgs && strstr(orgs, "Fabrikam") == NULL, "nothing was written: %s", orgs ? orgs : "(null)");
+    ent_string_free(orgs);
+    /* an id of the wrong kind: a catalog id where an access package id goes */
+    EXPECT(client, "get_access_package", "[\"cec5d6ab-c75d-47c0-9c1c-92e89f66e384\"]", NULL, NULL, ENT_NOT_FOUND);
+    /* filterByCurrentUser needs a signed-in user: an app gets 403 */
+    EXPECT(client, "filter_access_packages_by_current_user", "[\"allowedRequestor\"]", NULL, NULL, ENT_PERMISSION_DENIED);
+    /* a $ref naming something that is not a directory object */
+    EXPECT(client, "add_connected_organization_internal_sponsor", "[\"" ZERO_ID "\"]", NULL,
+           "{\"@odata.id\":\"https://graph.microsoft.com/v1.0/users/x\"}", ENT_NOT_FOUND);
+    /* a collection-returning action answers {"value": [...]} */
+    char *reqs = NULL;
+    CHECK(ent_client_call(client, "get_applicable_policy_requirements", "[\"" ZERO_ID "\"]", NULL,
+                          "{\"subject\":{\"objectId\":\"007d1c7e-7fa8-4e33-b678-5e437acdcddc\"}}", &reqs, NULL) == ENT_NOT_FOUND,
+          "requirements of an unknown package");
+    ent_string_free(reqs);
+
     /* A bad token: 401. */
     ent_client *bad = NULL;
     snprintf(buf, sizeof buf, "{\"baseUrl\":\"%s\",\"token\":\"not-a-token\"}", base_url);
