@@ -99,17 +99,18 @@ def test_fork_guard(emu):
     assert got == b"\x00", got
 
 
-def test_import_and_construct_is_fast():
-    # CPU time, so that other work on a busy machine does not count.
-    # As installed packages are imported: from bytecode (PYTHONDONTWRITEBYTECODE,
-    # set in some CI images, would otherwise make every run recompile the
-    # generated module). The first run writes the cache.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    code = ("import time; t=time.process_time(); import entitlement; "
-            "entitlement.Client(token='t'); print((time.process_time()-t)*1000)")
-    subprocess.check_output([sys.executable, "-c", code], env=env)
-    best = min(float(subprocess.check_output([sys.executable, "-c", code], env=env).decode()) for _ in range(5))
-    assert best < 20, f"{best:.1f} ms"
+def test_import_and_construct_stay_lazy():
+    # What keeps `import entitlement` + client construction cheap (the
+    # benchmark prints the time): the model classes, the emulator and asyncio
+    # are imported only when used. A structural check, not a timing one.
+    code = ("import sys, entitlement; entitlement.Client(token='t'); "
+            "print(','.join(sorted(m for m in sys.modules if m.startswith('entitlement') or m == 'asyncio')))")
+    loaded = set(subprocess.check_output([sys.executable, "-c", code]).decode().strip().split(","))
+    assert "entitlement.models" not in loaded
+    assert "entitlement.models.beta" not in loaded
+    assert "entitlement.testing" not in loaded
+    assert "asyncio" not in loaded
+    assert "entitlement._client" in loaded  # the check can fail: the client was built
 
 
 def test_async_cancel_stops_the_call(emu):
