@@ -102,13 +102,13 @@ fn load(text: &str) -> Schema {
     schema
 }
 
-/// Documented request properties the type description lacks (reported for
-/// `api/types`): `(version is beta, type, property, type of the property)`.
+/// Older property names that documented request bodies still send and the
+/// service accepts, kept out of the models on purpose (clients keep them in
+/// `extra`): `(version is beta, type, property, type of the property)`.
 const GAPS: &[(bool, &str, &str, &str)] = &[
     (false, "customExtensionCallbackConfiguration", "durationBeforeTimeout", "Duration"),
     (false, "accessPackageAssignmentRequest", "accessPackageAssignment", "accessPackageAssignment"),
     (true, "requestSchedule", "stopDateTime", "DateTimeOffset"),
-    (true, "accessPackageSubject", "subjectLifecycle", "String"),
     (true, "accessPackageSubject", "subjectType", "String"),
 ];
 

@@ -94,7 +94,7 @@ pub fn rewrite_body(v: &mut Value, fx: &Fixtures, parent_key: &str, op: &Operati
             for k in keys {
                 let child = m.get_mut(&k).unwrap();
                 let target = match (parent_key, k.as_str()) {
-                    (_, "catalogId") | ("catalog", "id") => Some(fx.get("catalog2").replace("missing-fixture-catalog2", &fx.get("catalog"))),
+                    (_, "catalogId") | ("catalog", "id") => Some(fx.get("catalog2")),
                     (_, "accessPackageId") | ("accessPackage", "id") => Some(fx.get("package")),
                     (_, "assignmentPolicyId") => Some(fx.get("policy")),
                     (_, "targetId") => Some(fx.get("sponsor")),
