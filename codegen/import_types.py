@@ -3,7 +3,7 @@
 # Copyright (c) 2026 The entitlement authors
 """One-time (re)import of type tables from the conformance corpus into api/types/.
 
-    python3 codegen/import_types.py ../shared/conformance/resources.json
+    python3 codegen/import_types.py [conformance/resources.json]
 
 api/types/<version>.json is the checked-in source of truth afterwards: edit it
 by hand where the docs are wrong, and re-run this only to pick up new docs
@@ -12,6 +12,7 @@ entitlement docs reference but do not describe (directory objects) and is
 merged in here.
 """
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -55,4 +56,6 @@ def main(src: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(ROOT.parent / "shared/conformance/resources.json"))
+    # ENTITLEMENT_CONFORMANCE names the corpus directory (default: the in-repo conformance/).
+    corpus = Path(os.environ.get("ENTITLEMENT_CONFORMANCE", ROOT / "conformance"))
+    main(sys.argv[1] if len(sys.argv) > 1 else str(corpus / "resources.json"))

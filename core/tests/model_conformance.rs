@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The entitlement authors
 
-//! Every documented example (../shared/conformance/examples.json), request
+//! Every documented example (conformance/examples.json), request
 //! and response, against the declared operations and the typed models:
 //!
 //! 1. the request line routes to a declared operation
@@ -26,16 +26,19 @@ use entitlement::api::{ApiVersion, OpKind, Operation};
 use entitlement::models::{decoder, DynModel, Got};
 use serde_json::Value;
 
+/// `ENTITLEMENT_CONFORMANCE` names the corpus directory; the default is the
+/// in-repo `conformance/`.
 fn corpus_path() -> PathBuf {
     std::env::var_os("ENTITLEMENT_CONFORMANCE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/examples.json"))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../conformance"))
+        .join("examples.json")
 }
 
 fn corpus() -> Vec<Value> {
     let path = corpus_path();
     let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("conformance corpus {} not readable ({e}); set ENTITLEMENT_CONFORMANCE", path.display()));
+        .unwrap_or_else(|e| panic!("conformance corpus {} not readable ({e}); ENTITLEMENT_CONFORMANCE names the corpus directory", path.display()));
     serde_json::from_str(&text).expect("examples.json is JSON")
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The entitlement authors
 
-//! Every documented endpoint (../shared/conformance/endpoints.json) is
+//! Every documented endpoint (conformance/endpoints.json) is
 //! declared in api/operations.toml: a concrete request to it routes to an
 //! operation of the same version and method.
 
@@ -11,11 +11,13 @@ use entitlement::api::{ApiVersion, Operation};
 use serde_json::Value;
 
 fn endpoints() -> Vec<Value> {
+    // ENTITLEMENT_CONFORMANCE names the corpus directory (default: the in-repo conformance/).
     let path = std::env::var_os("ENTITLEMENT_CONFORMANCE")
-        .map(|p| PathBuf::from(p).with_file_name("endpoints.json"))
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/endpoints.json"));
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../conformance"))
+        .join("endpoints.json");
     let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("conformance corpus {} not readable ({e})", path.display()));
+        .unwrap_or_else(|e| panic!("conformance corpus {} not readable ({e}); ENTITLEMENT_CONFORMANCE names the corpus directory", path.display()));
     serde_json::from_str(&text).expect("endpoints.json is JSON")
 }
 

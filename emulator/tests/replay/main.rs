@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The entitlement authors
 
-//! Replays every documented example, v1.0 and beta (../shared/conformance/examples.json),
+//! Replays every documented example, v1.0 and beta (conformance/examples.json),
 //! against the emulator over real HTTP. Each example gets a fresh emulator
 //! with a fixture tenant built through the API itself; the ids in the
 //! example's path, query and body are rewritten to those fixtures by what
@@ -25,11 +25,13 @@ use rewrite::{caller, fixture_for_param, rewrite_body, rewrite_query};
 use shape::{docs_error, drop_undefined, shape_matches};
 
 fn corpus() -> Vec<Value> {
+    // ENTITLEMENT_CONFORMANCE names the corpus directory (default: the in-repo conformance/).
     let path = std::env::var_os("ENTITLEMENT_CONFORMANCE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/examples.json"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../conformance"))
+        .join("examples.json");
     let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("conformance corpus {} not readable ({e}); set ENTITLEMENT_CONFORMANCE", path.display()));
+        .unwrap_or_else(|e| panic!("conformance corpus {} not readable ({e}); ENTITLEMENT_CONFORMANCE names the corpus directory", path.display()));
     serde_json::from_str(&text).expect("examples.json is JSON")
 }
 
