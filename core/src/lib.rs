@@ -22,6 +22,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bridge;
 pub mod client;
 pub mod cloud;
 pub mod error;

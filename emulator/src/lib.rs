@@ -12,6 +12,7 @@
 
 mod auth;
 mod error;
+mod hosted;
 mod lifecycle;
 pub mod odata;
 mod resources;
@@ -25,6 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use error::EmulatorError;
+pub use hosted::{fixture_ids, HostedEmulator};
 pub use seed::{Seed, SeedApplication, SeedGroup, SeedUser};
 
 use server::State;

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! Client options as every binding receives them, and the lazily built
+//! client behind them.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::api::ApiVersion;
+use crate::auth::{Secret, TokenProvider};
+use crate::client::{Client, ClientBuilder};
+use crate::cloud::NationalCloud;
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+
+/// The options of `Client(...)` in Python, `new Client({...})` in Node and
+/// `ent_client_new(options_json)` in C. Keys are camelCase; the snake_case
+/// spellings are accepted too (Python passes its keyword names). Unknown
+/// keys and wrong types are `InvalidArgument` errors naming the key.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Graph root without the version (e.g. an emulator's `http://127.0.0.1:PORT`).
+    #[serde(alias = "base_url")]
+    pub base_url: Option<String>,
+    /// `global`, `usGov`, `usGovDod`, `china`.
+    pub cloud: Option<String>,
+    /// Version of the unprefixed operations: `v1.0` (default) or `beta`.
+    #[serde(alias = "api_version")]
+    pub api_version: Option<String>,
+    /// Sign-in authority (default: the cloud's).
+    pub authority: Option<String>,
+    /// OAuth scope (default: the cloud's `.default`).
+    pub scope: Option<String>,
+    /// Time limit of one HTTP attempt, in milliseconds.
+    #[serde(alias = "timeout_ms")]
+    pub timeout_ms: Option<f64>,
+    /// The same in seconds (Python's `timeout=`); give one of the two.
+    pub timeout: Option<f64>,
+    /// Retries after 429/503/504 (attempts = retries + 1).
+    #[serde(alias = "max_retries")]
+    pub max_retries: Option<u32>,
+    /// A bearer token you already have.
+    pub token: Option<Secret>,
+    #[serde(alias = "tenant_id")]
+    pub tenant_id: Option<String>,
+    #[serde(alias = "client_id")]
+    pub client_id: Option<String>,
+    #[serde(alias = "client_secret")]
+    pub client_secret: Option<Secret>,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
+/// Where tokens come from. One enum for every binding; new sign-in kinds
+/// are added here and every language gets them through [`ClientConfig`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Credential {
+    /// No token: calls go out unauthenticated (the service answers 401).
+    None,
+    Token(Secret),
+    ClientSecret { tenant_id: String, client_id: String, secret: Secret },
+    Password { tenant_id: String, client_id: String, username: String, password: Secret },
+    /// A host callback (Python callable, JS function, C function pointer).
+    Provider(Arc<dyn TokenProvider>),
+}
+
+impl Credential {
+    /// The kind's name, never the secret: `none`, `token`, `client_secret`,
+    /// `password`, `token_provider`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Credential::None => "none",
+            Credential::Token(_) => "token",
+            Credential::ClientSecret { .. } => "client_secret",
+            Credential::Password { .. } => "password",
+            Credential::Provider(_) => "token_provider",
+        }
+    }
+
+    fn apply(&self, b: ClientBuilder) -> ClientBuilder {
+        match self.clone() {
+            Credential::None => b,
+            Credential::Token(t) => b.token(t),
+            Credential::ClientSecret { tenant_id, client_id, secret } => b.client_secret(&tenant_id, &client_id, secret),
+            Credential::Password { tenant_id, client_id, username, password } => {
+                b.username_password(&tenant_id, &client_id, &username, password)
+            }
+            Credential::Provider(p) => b.credential(p),
+        }
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::invalid_argument(msg)
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+fn duration(what: &str, v: f64, scale: f64) -> Result<Duration> {
+    Duration::try_from_secs_f64(v / scale)
+        .ok()
+        .filter(|d| d.as_secs() < 1 << 40)
+        .ok_or_else(|| invalid(format!("{what} must be a non-negative number, got {v}")))
+}
+
+impl ClientConfig {
+    /// From a JSON object (`null` = all defaults); errors name the key.
+    pub fn from_value(v: Value) -> Result<ClientConfig> {
+        if v.is_null() {
+            return Ok(ClientConfig::default());
+        }
+        if !v.is_object() {
+            return Err(invalid("client options must be an object"));
+        }
+        serde_path_to_error::deserialize(v).map_err(|e| invalid(format!("client options: {}: {}", e.path(), e.inner())))
+    }
+
+    /// From JSON text (C's `options_json`).
+    pub fn from_json(text: &str) -> Result<ClientConfig> {
+        let v: Value = serde_json::from_str(text).map_err(|e| invalid(format!("client options are not valid JSON: {e}")))?;
+        ClientConfig::from_value(v)
+    }
+
+    /// The credential these options describe; `host` is a callback given
+    /// beside the options. More than one source, or a source missing a part,
+    /// is an argument error.
+    pub fn credential(&mut self, host: Option<Arc<dyn TokenProvider>>) -> Result<Credential> {
+        let token = self.token.take().filter(|t| !t.expose().is_empty());
+        let secret = self.client_secret.take().filter(|t| !t.expose().is_empty());
+        let password = self.password.take().filter(|t| !t.expose().is_empty());
+        let username = non_empty(self.username.take());
+        let given = [host.is_some(), token.is_some(), secret.is_some(), password.is_some() || username.is_some()];
+        if given.iter().filter(|g| **g).count() > 1 {
+            return Err(invalid("give one credential: a token provider, token, clientSecret or username/password"));
+        }
+        let tenant = non_empty(self.tenant_id.take());
+        let client = non_empty(self.client_id.take());
+        let need = |v: &Option<String>, name: &str, with: &str| {
+            v.clone().ok_or_else(|| invalid(format!("{with} needs {name}")))
+        };
+        Ok(if let Some(p) = host {
+            Credential::Provider(p)
+        } else if let Some(t) = token {
+            Credential::Token(t)
+        } else if let Some(s) = secret {
+            Credential::ClientSecret {
+                tenant_id: need(&tenant, "tenantId", "clientSecret")?,
+                client_id: need(&client, "clientId", "clientSecret")?,
+                secret: s,
+            }
+        } else if username.is_some() || password.is_some() {
+            Credential::Password {
+                tenant_id: need(&tenant, "tenantId", "password")?,
+                client_id: need(&client, "clientId", "password")?,
+                username: need(&username, "username", "password")?,
+                password: password.ok_or_else(|| invalid("username needs password"))?,
+            }
+        } else {
+            Credential::None
+        })
+    }
+
+    /// Everything but the credential, checked now so mistakes surface at
+    /// construction rather than on the first call.
+    fn builder(&self) -> Result<(ClientBuilder, String, ApiVersion)> {
+        let mut b = Client::builder();
+        let cloud = match self.cloud.as_deref().filter(|c| !c.is_empty()) {
+            None => NationalCloud::Global,
+            Some(c) => NationalCloud::parse(c)
+                .ok_or_else(|| invalid(format!("unknown cloud {c:?} (global, usGov, usGovDod, china)")))?,
+        };
+        b = b.cloud(cloud);
+        let version = match self.api_version.as_deref().filter(|v| !v.is_empty()) {
+            None => ApiVersion::V1,
+            Some(v) => ApiVersion::parse(v).ok_or_else(|| invalid(format!("unknown API version {v:?} (v1.0, beta)")))?,
+        };
+        b = b.api_version(version);
+        let base = self
+            .base_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| cloud.graph_url().to_string())
+            .trim_end_matches('/')
+            .to_string();
+        match url::Url::parse(&base) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+            Ok(_) => return Err(invalid(format!("base URL must be http(s): {base:?}"))),
+            Err(e) => return Err(invalid(format!("invalid base URL {base:?}: {e}"))),
+        }
+        b = b.base_url(base.clone());
+        if let Some(a) = self.authority.as_deref().filter(|a| !a.is_empty()) {
+            b = b.authority(a);
+        }
+        if let Some(s) = self.scope.as_deref().filter(|s| !s.is_empty()) {
+            b = b.scope(s);
+        }
+        match (self.timeout_ms, self.timeout) {
+            (Some(_), Some(_)) => return Err(invalid("give timeout or timeoutMs, not both")),
+            (Some(ms), None) => b = b.timeout(duration("timeoutMs", ms, 1000.0)?),
+            (None, Some(s)) => b = b.timeout(duration("timeout", s, 1.0)?),
+            (None, None) => {}
+        }
+        if let Some(n) = self.max_retries {
+            b = b.retry(RetryPolicy { max_attempts: n.saturating_add(1), ..RetryPolicy::default() });
+        }
+        Ok((b, base, version))
+    }
+}
+
+/// A client as a binding holds it: options checked at construction, core's
+/// [`Client`] built on first use (building one sets up an HTTP client with
+/// its TLS roots, which would make constructing a client cost milliseconds).
+pub struct Session {
+    builder: ClientBuilder,
+    credential: Credential,
+    base_url: String,
+    version: ApiVersion,
+    cell: OnceLock<Result<Client>>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("base_url", &self.base_url)
+            .field("version", &self.version)
+            .field("credential", &self.credential.kind())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    pub fn new(mut config: ClientConfig, host: Option<Arc<dyn TokenProvider>>) -> Result<Session> {
+        let credential = config.credential(host)?;
+        let (builder, base_url, version) = config.builder()?;
+        Ok(Session { builder, credential, base_url, version, cell: OnceLock::new() })
+    }
+
+    /// From JSON text; `None` = defaults.
+    pub fn from_json(text: Option<&str>, host: Option<Arc<dyn TokenProvider>>) -> Result<Session> {
+        Session::new(text.map(ClientConfig::from_json).transpose()?.unwrap_or_default(), host)
+    }
+
+    /// core's client, built on first use.
+    pub fn client(&self) -> Result<Client> {
+        self.cell.get_or_init(|| self.credential.apply(self.builder.clone()).build()).clone()
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn api_version(&self) -> ApiVersion {
+        self.version
+    }
+
+    /// The credential's kind (never the secret).
+    pub fn credential_kind(&self) -> &'static str {
+        self.credential.kind()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keys_in_either_spelling_and_errors_name_the_key() {
+        let c = ClientConfig::from_value(json!({"base_url": "http://x", "tenantId": "t", "clientId": "c", "clientSecret": "s"}));
+        let s = Session::new(c.unwrap(), None).unwrap();
+        assert_eq!((s.base_url(), s.credential_kind()), ("http://x", "client_secret"));
+        let e = ClientConfig::from_value(json!({"tenantId": 5})).unwrap_err();
+        assert!(e.message.contains("tenantId"), "{}", e.message);
+        let e = ClientConfig::from_value(json!({"nope": 1})).unwrap_err();
+        assert!(e.message.contains("nope"), "{}", e.message);
+        let e = Session::new(ClientConfig::from_value(json!({"clientSecret": "s"})).unwrap(), None).unwrap_err();
+        assert!(e.message.contains("tenantId"), "{}", e.message);
+        let e = Session::new(ClientConfig::from_value(json!({"token": "a", "clientSecret": "s"})).unwrap(), None).unwrap_err();
+        assert!(e.message.contains("one credential"), "{}", e.message);
+        let e = Session::new(ClientConfig::from_value(json!({"timeoutMs": -1})).unwrap(), None).unwrap_err();
+        assert!(e.message.contains("timeoutMs"), "{}", e.message);
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let c = ClientConfig::from_value(json!({"tenantId": "t", "clientId": "c", "clientSecret": "hunter2"})).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+        let s = Session::new(c, None).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}

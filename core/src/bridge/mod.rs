@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! The plumbing every binding shares, so Python, Node and C cannot drift.
+//!
+//! A binding only converts host values (a Python dict, a JS object, C JSON
+//! text) into [`serde_json::Value`] / bytes and owns its runtime glue; the
+//! rest happens here, once:
+//!
+//! - [`ClientConfig`]: the client options of every language as one serde
+//!   type (camelCase keys, unknown keys refused) with a [`Credential`] enum;
+//!   [`Session`] builds core's [`Client`](crate::Client) from it lazily.
+//! - [`Call`]: one `prepare` step — operation lookup, path arguments, OData
+//!   options, body check against the operation's type — before any I/O.
+//! - [`Response`]: one response path per representation. Python takes typed
+//!   models ([`Response::typed`]); Node and C take the service's JSON bytes
+//!   ([`Response::json`], [`Response::items_json`]). Both are checked by the
+//!   same rule: the body must decode as the operation's documented type.
+//! - [`WaitRequest`]: waiting for an assignment request, in either version.
+
+mod call;
+mod config;
+mod response;
+
+pub use call::{fetch_next, Call, RawBody};
+pub use config::{ClientConfig, Credential, Session};
+pub use response::{Output, Response, WaitRequest};
+
+pub use response::{filter_literal, ItemsJson};
+
+/// `Filter.eq(...)` and friends in every language: one comparison with the
+/// literal (a JSON string, integer, boolean or null) escaped by core.
+pub fn filter_compare(property: &str, op: &str, value: serde_json::Value) -> crate::Result<String> {
+    crate::Filter::compare(property, op, filter_literal(value)?).map(String::from)
+}
