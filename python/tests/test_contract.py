@@ -8,6 +8,7 @@ failing case reads ``python case <name>: expected ..., got ...``."""
 import asyncio
 import json
 import re
+import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -247,4 +248,7 @@ def test_contract(case, mode, busy_port):
         pytest.xfail(f"known drift: {DRIFT[case['name']]}")
     if not wrong and case["name"] in DRIFT:
         print(f"{lang} case {case['name']}: passes; remove its known_drift mark")
-    assert not wrong, f"{lang} case {case['name']}: expected {expected_text(case['expect'])}, got {wrong}"
+    line = f"{lang} case {case['name']}: expected {expected_text(case['expect'])}, got {wrong}"
+    if wrong:
+        print(line, file=sys.__stderr__)  # one whole line per failing case, past pytest's capture and truncation
+    assert not wrong, line
