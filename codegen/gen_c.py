@@ -2,7 +2,8 @@
 # Copyright (c) 2026 The entitlement authors
 """C and PowerShell outputs: include/entitlement_ops.h (the operation names the
 C API accepts, as macros), and the PowerShell module's generated cmdlets and
-manifest (powershell/Entitlement.Generated.ps1, powershell/Entitlement.psd1).
+manifest (powershell/Entitlement.Generated.ps1, powershell/Entitlement.psd1 from
+codegen/templates/Entitlement.psd1).
 
 PowerShell names follow the Microsoft Graph cmdlet each operation declares
 (`cmdlet` in operations.toml) with the `Mg` / `EntitlementManagement` parts
@@ -13,7 +14,10 @@ share a cmdlet become one function with two parameter sets, as in Graph's module
 """
 from __future__ import annotations
 
+from emit import template
 from model import BANNER, pascal
+
+OUTPUTS = ["include/entitlement_ops.h", "powershell/Entitlement.Generated.ps1", "powershell/Entitlement.psd1"]
 
 # Verbs for operations that declare no cmdlet (all approved PowerShell verbs).
 KIND_VERB = {"list": "Get", "get": "Get", "create": "New", "update": "Update", "replace": "Set",
@@ -198,32 +202,7 @@ def gen_cmdlets(api) -> str:
 def gen_manifest(api) -> str:
     names = HAND_WRITTEN + sorted(_groups(api))
     exports = ",\n".join(f"        {_q(n)}" for n in names)
-    return f"""# {BANNER}
-# SPDX-License-Identifier: MIT
-@{{
-    RootModule           = 'Entitlement.psm1'
-    ModuleVersion        = '0.1.0'
-    GUID                 = '6f1c2b7e-3d4a-4e59-9a8b-0c1d2e3f4a5b'
-    Author               = 'The entitlement authors'
-    Copyright            = '(c) 2026 The entitlement authors. MIT License.'
-    Description          = 'Microsoft Graph entitlement management (access packages, policies, assignment requests) over the libentitlement C library, with a local emulator.'
-    PowerShellVersion    = '5.1'
-    CompatiblePSEditions = @('Desktop', 'Core')
-    FunctionsToExport    = @(
-{exports}
-    )
-    CmdletsToExport      = @()
-    VariablesToExport    = @()
-    AliasesToExport      = @()
-    FileList             = @('Entitlement.psd1', 'Entitlement.psm1', 'Entitlement.Generated.ps1', 'src/Entitlement.Native.cs')
-    PrivateData          = @{{
-        PSData = @{{
-            Tags       = @('MicrosoftGraph', 'EntitlementManagement', 'IdentityGovernance', 'AccessPackages')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
-        }}
-    }}
-}}
-"""
+    return template("Entitlement.psd1", BANNER=BANNER, EXPORTS=exports)
 
 
 def generate(api):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from gen_c import ps_cmdlet
 from model import BANNER, snake
 
+OUTPUTS = ["docs/reference.md"]
+
 
 def _args(o, style):
     names = [snake(p) if style == "snake" else p for p in o.params]

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The entitlement authors
-"""Node facade: the operation methods (node/lib/operations.js) and the whole
-public type surface (node/index.d.ts).
+"""Node facade: the operation methods (node/lib/operations.js), the whole
+public type surface (node/index.d.ts; its hand-written parts are
+codegen/templates/index.*.d.ts) and the addon loader node/native.js
+(codegen/templates/native.js; `napi build --no-js` leaves it alone).
 
 Every method calls one of four generic helpers of node/lib/runtime.js with
 the operation's qualified name; native code looks the operation up in core's
@@ -9,28 +11,17 @@ table, so adding an operation to api/operations.toml needs no Rust here.
 """
 from __future__ import annotations
 
+import json
 import re
 
-from model import BANNER, camel, pascal
+from emit import ROOT, template
+from model import BANNER, pascal
+from typemap import ANY, scalar
 
 JS = "node/lib/operations.js"
 DTS = "node/index.d.ts"
-
-SCALARS = {
-    "String": "string",
-    "Boolean": "boolean",
-    "Int32": "number",
-    "Int64": "number",
-    "Double": "number",
-    "Single": "number",
-    "Decimal": "number",
-    "DateTimeOffset": "string",
-    "Date": "string",
-    "TimeOfDay": "string",
-    "Duration": "string",
-    "Guid": "string",
-    "Binary": "string",
-}
+NATIVE = "node/native.js"
+OUTPUTS = [JS, DTS, NATIVE]
 
 IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -118,11 +109,12 @@ def gen_js(api):
 
 def ts_name(api, version, type_name, prefix=""):
     """TypeScript name of a Graph type or enum in `version`, qualified with `prefix` outside its namespace."""
-    if type_name in SCALARS:
-        return SCALARS[type_name]
+    s = scalar(type_name)
+    if s:
+        return s.ts
     if (version, type_name) in api.types or (version, type_name) in api.enums:
         return prefix + pascal(type_name)
-    return "unknown"
+    return ANY.ts
 
 
 def gen_models(api, version, indent):
@@ -176,200 +168,24 @@ def dts_method(api, op):
     return [docs, f"  {op.camel}({', '.join(params)}): Promise<{resp}>;"]
 
 
-STATIC_HEAD = """\
-// SPDX-License-Identifier: MIT
+def error_code_union(api):
+    names = [f"'{k.name}'" for k in api.kinds]
+    rows = [" | ".join(names[i:i + 6]) for i in range(0, len(names), 6)]
+    return "\n".join(f"  | {r}" for r in rows)
 
-// ---------------------------------------------------------------- errors
 
-/** The ErrorKind names, stable across languages. */
-export type ErrorCode =
-  | 'InvalidArgument' | 'BadRequest' | 'Authentication' | 'PermissionDenied' | 'NotFound' | 'Conflict'
-  | 'Throttled' | 'Service' | 'Timeout' | 'Network' | 'Decode' | 'Internal';
-
-export declare const ERROR_CODES: readonly ErrorCode[];
-
-/** Every error this package throws or rejects with. */
-export declare class EntitlementError extends Error {
-  /** The ErrorKind name. */
-  readonly code: ErrorCode;
-  /** HTTP status, when a response was received. */
-  readonly status: number | null;
-  /** Graph's `error.code` (e.g. `ResourceNotFound`) or the token endpoint's `error`. */
-  readonly graphCode: string | null;
-  /** `request-id` of the failed response. */
-  readonly requestId: string | null;
-  /** `client-request-id` this client sent. */
-  readonly clientRequestId: string | null;
-  /** `innerError.date`. */
-  readonly date: string | null;
-  /** Seconds the service asked to wait (`Retry-After`). */
-  readonly retryAfter: number | null;
-}
-"""
-
-STATIC_CLIENT = """\
-// ---------------------------------------------------------------- options and paging
-
-/** OData options of list operations. */
-export interface ListOptions {
-  /** `$filter`, e.g. `displayName eq 'General'`, or a `Filter` (literals escaped). */
-  filter?: string | Filter;
-  /** `$select`: property names (array or comma-separated string). */
-  select?: string | string[];
-  /** `$expand`: navigation properties (array or comma-separated string). */
-  expand?: string | string[];
-  /** `$top`: page size to ask for. */
-  top?: number;
-  /** `$orderby`. */
-  orderby?: string | string[];
-  /** `$count=true`: the page carries `count`. */
-  count?: boolean;
-  /** `$search`. */
-  search?: string;
-}
-
-/** A `$filter` built from parts; literals are escaped by the Rust core. */
-export declare class Filter {
-  private constructor();
-  static eq(prop: string, value: string | number | boolean | null): Filter;
-  static ne(prop: string, value: string | number | boolean | null): Filter;
-  static gt(prop: string, value: string | number | boolean | null): Filter;
-  static ge(prop: string, value: string | number | boolean | null): Filter;
-  static lt(prop: string, value: string | number | boolean | null): Filter;
-  static le(prop: string, value: string | number | boolean | null): Filter;
-  static startswith(prop: string, value: string): Filter;
-  /** A filter written by hand, passed through unchanged. */
-  static raw(text: string): Filter;
-  and(other: Filter): Filter;
-  or(other: Filter): Filter;
-  not(): Filter;
-  toString(): string;
-}
-
-/** OData options of get operations. */
-export interface GetOptions {
-  select?: string | string[];
-  expand?: string | string[];
-}
-
-/** One page of a collection. */
-export interface Page<T> {
-  value: T[];
-  /** Present when there are more pages. */
-  nextLink?: string;
-  /** `@odata.count`, when `count: true` was asked. */
-  count?: number;
-}
-
-/** Items of a collection, fetched a page at a time while iterating. */
-export declare class PageIterator<T> implements AsyncIterable<T> {
-  private constructor();
-  [Symbol.asyncIterator](): AsyncIterator<T>;
-  /** Every page, following `nextLink`. */
-  pages(): AsyncIterable<Page<T>>;
-  /** All items (fetches every page). */
-  toArray(): Promise<T[]>;
-  /** The first item, or undefined (fetches one page). */
-  first(): Promise<T | undefined>;
-}
-
-/** How `waitForAssignmentRequest` polls. */
-export interface WaitOptions {
-  /** Give up (TimeoutError) after this long; default 300000. */
-  timeoutMs?: number;
-  /** Time between polls; default 2000. */
-  pollIntervalMs?: number;
-}
-
-/** `new Client(options)`. Give at most one credential: `token`, `tokenProvider`,
- * `clientSecret` (with `tenantId`, `clientId`) or `username`/`password` (with `tenantId`, `clientId`). */
-export interface ClientOptions {
-  /** Graph root without version (default: the cloud's, e.g. `https://graph.microsoft.com`). */
-  baseUrl?: string;
-  /** `global` (default), `usGov`, `usGovDod`, `china`. */
-  cloud?: string;
-  /** Version of the flat operations: `v1.0` (default) or `beta`. */
-  apiVersion?: 'v1.0' | 'beta';
-  /** Sign-in authority (default: the cloud's). */
-  authority?: string;
-  /** OAuth scope (default: the cloud's `.default`). */
-  scope?: string;
-  /** A bearer token you already have. */
-  token?: string;
-  /** Called (with the scope) whenever a token is needed. */
-  tokenProvider?: (scope: string) => string | Promise<string>;
-  tenantId?: string;
-  clientId?: string;
-  clientSecret?: string;
-  username?: string;
-  password?: string;
-  /** Time limit of one HTTP attempt (default 100000). */
-  timeoutMs?: number;
-  /** Retries of 429/503/504 and network failures (default 4). */
-  maxRetries?: number;
-}
-"""
-
-STATIC_EMULATOR = """\
-// ---------------------------------------------------------------- emulator
-
-export interface EmulatorOptions {
-  /** 0 or absent: an ephemeral port. */
-  port?: number;
-  /** SQLite file that keeps state across restarts (absent: in memory). */
-  dbPath?: string;
-  /** A seed file (JSON) instead of the built-in tenant. */
-  seedPath?: string;
-  /** Default page size of lists. */
-  pageSize?: number;
-  /** Time between request state transitions (default 300). */
-  deliveryDelayMs?: number;
-}
-
-export interface Fault {
-  /** HTTP status to answer. */
-  status: number;
-  /** `Retry-After` header: seconds or an HTTP date. */
-  retryAfter?: number | string;
-  /** How many matching requests to answer with the fault (default 1). */
-  count?: number;
-  /** Only requests whose path contains this. */
-  pathContains?: string;
-}
-
-/** The service, emulated on 127.0.0.1 in this process. */
-export declare class Emulator {
-  private constructor();
-  static start(options?: EmulatorOptions): Promise<Emulator>;
-  /** Graph root: clients append `/v1.0` or `/beta`. */
-  readonly baseUrl: string;
-  /** Token endpoint root: `{authority}/{tenantId}/oauth2/v2.0/token`. */
-  readonly authority: string;
-  readonly tenantId: string;
-  readonly appCredentials: { clientId: string; clientSecret: string };
-  /** A delegated token for a seeded user (id or UPN). */
-  userToken(user: string): string;
-  /** An application token for the seeded application. */
-  appToken(): string;
-  injectFault(fault: Fault): void;
-  /** A client with the seeded application's credentials. */
-  client(options?: ClientOptions): Client;
-  /** A delegated client for a seeded user (password grant). */
-  userClient(user: string, options?: ClientOptions): Client;
-  stop(): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
-}
-"""
+def error_classes(api):
+    out = []
+    for k in api.kinds:
+        out.append(f"/** {doc_text(k.description)} */")
+        out.append(f"export declare class {k.name}Error extends EntitlementError {{ readonly code: '{k.name}'; }}")
+    return "\n".join(out)
 
 
 def gen_dts(api):
-    out = [f"// {BANNER}", STATIC_HEAD]
-    kinds = ["InvalidArgument", "BadRequest", "Authentication", "PermissionDenied", "NotFound", "Conflict",
-             "Throttled", "Service", "Timeout", "Network", "Decode", "Internal"]
-    for k in kinds:
-        out.append(f"export declare class {k}Error extends EntitlementError {{ readonly code: '{k}'; }}")
-    out.append("")
-    out.append(STATIC_CLIENT)
+    out = [f"// {BANNER}",
+           template("index.errors.d.ts", ERROR_CODE_UNION=error_code_union(api), ERROR_CLASSES=error_classes(api)),
+           template("index.options.d.ts")]
     out.append("// ---------------------------------------------------------------- client\n")
     out.append("/** The beta operations, as `client.beta`. */")
     out.append("export declare class BetaClient {")
@@ -394,7 +210,7 @@ def gen_dts(api):
     out.append("  /** Fetches the page a `nextLink` points at. */")
     out.append("  nextPage<T = unknown>(nextLink: string): Promise<Page<T>>;")
     out.append("}\n")
-    out.append(STATIC_EMULATOR)
+    out.append(template("index.emulator.d.ts"))
     out.append("// ---------------------------------------------------------------- v1.0 models\n")
     out.extend(gen_models(api, "v1.0", ""))
     out.append("// ---------------------------------------------------------------- beta models\n")
@@ -406,10 +222,15 @@ def gen_dts(api):
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+def gen_native_js(api):
+    package = json.loads((ROOT / "node/package.json").read_text())
+    return template("native.js", BANNER=BANNER, BINARY=package["napi"]["binaryName"])
+
+
 def generate(api):
     for version in ("v1.0", "beta"):
         names = [pascal(t.name) for t in api.types_for(version)] + [pascal(e.name) for e in api.enums_for(version)]
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise SystemExit(f"gen_node: {version} type/enum names collide in TypeScript: {sorted(dup)}")
-    return {JS: gen_js(api), DTS: gen_dts(api)}
+    return {JS: gen_js(api), DTS: gen_dts(api), NATIVE: gen_native_js(api)}

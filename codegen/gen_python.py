@@ -14,8 +14,11 @@ from __future__ import annotations
 import keyword
 
 from model import BANNER, pascal, snake
+from typemap import ANY, scalar
 
 PKG = "python/entitlement"
+OUTPUTS = [f"{PKG}/{name}" for name in ("_generated.py", "_generated.pyi", "models/__init__.py",
+                                        "models/__init__.pyi", "models/beta.py", "models/beta.pyi")]
 HEADER = f"# {BANNER}\n"
 QUERY_LIST = ["filter", "select", "expand", "top", "orderby", "count", "search"]
 QUERY_ONE = ["select", "expand"]
@@ -28,9 +31,6 @@ QUERY_TYPES = {
     "count": "Optional[bool]",
     "search": "Optional[str]",
 }
-PRIM = {"String": "str", "Boolean": "bool", "Int32": "int", "Int64": "int", "Int16": "int", "Double": "float",
-        "Single": "float", "Decimal": "float", "DateTimeOffset": "str", "Duration": "str", "Date": "str",
-        "TimeOfDay": "str", "Guid": "str", "Binary": "str", "Stream": "str"}
 MODULE = {"v1.0": "models", "beta": "models.beta"}
 
 
@@ -133,14 +133,15 @@ def gen_ops_pyi(api):
 
 
 def stub_type(api, version, p):
-    if p.type in PRIM:
-        t = PRIM[p.type]
+    s = scalar(p.type)
+    if s:
+        t = s.python
     elif (version, p.type) in api.enums:
         t = "str"
     elif (version, p.type) in api.types:
         t = pascal(p.type)
     else:
-        t = "Any"
+        t = ANY.python
     return f"List[{t}]" if p.collection else t
 
 

@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The entitlement authors
-"""Rust outputs: the operation table, the typed client methods, the models."""
+"""Rust outputs: the operation table (`OpId` + `OPERATIONS`) and the typed
+client methods. The models are gen_rust_models.py."""
 from __future__ import annotations
 
 import json
 
-from model import BANNER, camel, pascal
+from model import BANNER, pascal, snake
+
+OUTPUTS = ["core/src/api/operations.rs", "core/src/client/generated_v1.rs", "core/src/client/generated_beta.rs"]
 
 KIND = {"list": "List", "get": "Get", "create": "Create", "update": "Update", "replace": "Replace",
         "delete": "Delete", "action": "Action", "function": "Function", "ref_add": "RefAdd",
@@ -18,13 +21,24 @@ def rs_str(s: str) -> str:
 
 def gen_operations(api) -> str:
     lines = [f"// {BANNER}", "", "use super::{ApiVersion, OpKind, Operation};", "",
-             "/// Every declared operation, in declaration order.",
-             "pub static OPERATIONS: &[Operation] = &["]
+             "/// One identifier per declared operation (v1.0 names as declared, beta ones",
+             "/// prefixed `Beta`), in declaration order: `OPERATIONS[id as usize].id == id`.",
+             "/// Match on these instead of operation-name strings, so a misspelled operation",
+             "/// does not compile.",
+             "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]",
+             "#[non_exhaustive]",
+             "pub enum OpId {"]
+    for o in api.ops:
+        lines += [f"    /// `{o.qualified}`: {o.method} /{o.version}{o.path}", f"    {o.id},"]
+    lines += ["}", "",
+              "/// Every declared operation, in declaration order.",
+              "pub static OPERATIONS: &[Operation] = &["]
     for o in api.ops:
         ver = "ApiVersion::V1" if o.version == "v1.0" else "ApiVersion::Beta"
         opt = lambda v: f"Some({rs_str(v)})" if v else "None"
         lines += [
             "    Operation {",
+            f"        id: OpId::{o.id},",
             f"        name: {rs_str(o.name)},",
             f"        version: {ver},",
             f"        kind: OpKind::{KIND[o.kind]},",
@@ -38,20 +52,11 @@ def gen_operations(api) -> str:
             f"        cmdlet: {rs_str(o.cmdlet)},",
             f"        summary: {rs_str(o.summary)},",
             f"        collection: {'true' if o.collection else 'false'},",
+            f"        self_service: {'true' if o.self_service else 'false'},",
             "    },",
         ]
     lines += ["];", ""]
     return "\n".join(lines)
-
-
-def generate(api) -> dict:
-    out = {"core/src/api/operations.rs": gen_operations(api)}
-    try:
-        import gen_rust_models
-        out.update(gen_rust_models.generate(api))
-    except ImportError:
-        pass
-    return out
 
 
 def _rust_type_name(api, version, tn):
@@ -60,7 +65,6 @@ def _rust_type_name(api, version, tn):
 
 
 def gen_client(api, version):
-    from model import snake
     beta = version == "beta"
     recv = "self.client" if beta else "self"
     out = [f"// {BANNER}", "", "#![allow(clippy::all)]", "",
@@ -97,11 +101,9 @@ def gen_client(api, version):
     return "\n".join(out)
 
 
-_orig_generate = generate
-
-
-def generate(api) -> dict:  # noqa: F811
-    out = _orig_generate(api)
-    out["core/src/client/generated_v1.rs"] = gen_client(api, "v1.0")
-    out["core/src/client/generated_beta.rs"] = gen_client(api, "beta")
-    return out
+def generate(api) -> dict:
+    return {
+        "core/src/api/operations.rs": gen_operations(api),
+        "core/src/client/generated_v1.rs": gen_client(api, "v1.0"),
+        "core/src/client/generated_beta.rs": gen_client(api, "beta"),
+    }

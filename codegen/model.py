@@ -3,6 +3,7 @@
 """Loads api/ into plain Python objects shared by the generators."""
 from __future__ import annotations
 
+import copy
 import json
 import re
 import tomllib
@@ -48,6 +49,7 @@ class Op:
     cmdlet: str
     summary: str
     collection: bool = False
+    self_service: bool = False
 
     @property
     def camel(self):
@@ -56,6 +58,11 @@ class Op:
     @property
     def qualified(self):
         return self.name if self.version == "v1.0" else "beta." + self.name
+
+    @property
+    def id(self):
+        """The `OpId` variant: `ListCatalogs`, `BetaListAccessPackages`."""
+        return ("Beta" if self.version == "beta" else "") + pascal(self.name)
 
 
 @dataclass
@@ -91,10 +98,26 @@ class Enum:
 
 
 @dataclass
+class ErrorKind:
+    name: str | None          # None for C-only statuses (ENT_OK, ENT_PANIC)
+    c_name: str
+    c_value: int
+    description: str
+    c_description: str
+    http: list = field(default_factory=list)
+    http_range: list | None = None
+    http_default: bool = False
+    python_class: str = ""
+    python_base: str | None = None
+
+
+@dataclass
 class Api:
     ops: list
     types: dict      # (version, name) -> Type
     enums: dict      # (version, name) -> Enum
+    type_docs: dict  # version -> merged api/types document (imported + overrides)
+    errors: list     # ErrorKind, C status order
 
     def ops_for(self, version):
         return [o for o in self.ops if o.version == version]
@@ -105,24 +128,120 @@ class Api:
     def enums_for(self, version):
         return [e for (v, _), e in sorted(self.enums.items()) if v == version]
 
+    @property
+    def kinds(self):
+        """The error kinds (statuses that are not a kind left out)."""
+        return [k for k in self.errors if k.name]
 
-def load_api(root: Path) -> Api:
+
+VERSIONS = ("v1.0", "beta")
+
+OP_FIELDS = {"name", "version", "kind", "method", "path", "aliases", "body", "response", "collection", "status",
+             "self_service", "cmdlet", "summary"}
+
+
+def load_ops(root: Path) -> list:
     raw = tomllib.loads((root / "api/operations.toml").read_text())
     ops = []
     for o in raw["op"]:
+        unknown = set(o) - OP_FIELDS
+        if unknown:
+            raise SystemExit(f"api/operations.toml: {o.get('name')}: unknown field(s) {sorted(unknown)}")
         params = re.findall(r"{(\w+)}", o["path"])
         ops.append(Op(o["name"], o["version"], o["kind"], o["method"], o["path"], o.get("aliases", []),
                       params, o.get("body"), o.get("response"), o["status"], o.get("cmdlet", ""),
-                      o.get("summary", ""), bool(o.get("collection", False))))
+                      o.get("summary", ""), bool(o.get("collection", False)),
+                      bool(o.get("self_service", False))))
     seen = set()
     for o in ops:
         key = (o.version, o.name)
         if key in seen:
             raise SystemExit(f"duplicate operation {key}")
         seen.add(key)
+    return ops
+
+
+def merge_types(imported: dict, overrides: dict, where: str) -> dict:
+    """api/types/imported-<v>.json with api/types/overrides-<v>.json applied:
+    whole types and enums added, per-type patches applied. An override the
+    import has made redundant is an error, so overrides do not outlive the
+    documentation bug they work around."""
+    types = {t["name"]: copy.deepcopy(t) for t in imported["types"]}
+    enums = {e["name"]: copy.deepcopy(e) for e in imported["enums"]}
+    for t in overrides.get("types", []):
+        if t["name"] in types:
+            raise SystemExit(f"{where}: type {t['name']} is imported now; move what differs into 'patch'")
+        types[t["name"]] = copy.deepcopy(t)
+    for e in overrides.get("enums", []):
+        if e["name"] in enums:
+            raise SystemExit(f"{where}: enum {e['name']} is imported now; drop the override")
+        enums[e["name"]] = copy.deepcopy(e)
+    for name, patch in overrides.get("patch", {}).items():
+        t = types.get(name)
+        if t is None:
+            raise SystemExit(f"{where}: patch of unknown type {name}")
+        for key in ("kind", "base", "abstract"):
+            if key in patch:
+                if t[key] == patch[key]:
+                    raise SystemExit(f"{where}: {name}.{key} is {patch[key]!r} in the import already")
+                t[key] = patch[key]
+        props = t["properties"]
+        for pname, change in patch.get("change", {}).items():
+            p = next((p for p in props if p["name"] == pname), None)
+            if p is None:
+                raise SystemExit(f"{where}: change of unknown property {name}.{pname}")
+            if all(p.get(k) == v for k, v in change.items()):
+                raise SystemExit(f"{where}: change of {name}.{pname} is in the import already")
+            p.update(change)
+        for add in patch.get("add", []):
+            add = dict(add)
+            after = add.pop("after")
+            if any(p["name"] == add["name"] for p in props):
+                raise SystemExit(f"{where}: {name}.{add['name']} is imported now; drop the override")
+            at = 0 if after is None else next((i + 1 for i, p in enumerate(props) if p["name"] == after), None)
+            if at is None:
+                raise SystemExit(f"{where}: {name}: no property {after} to add {add['name']} after")
+            props.insert(at, {"name": add["name"], "type": add["type"], "collection": add["collection"],
+                              "description": add.get("description", "")})
+    return {"types": [types[n] for n in sorted(types)], "enums": [enums[n] for n in sorted(enums)]}
+
+
+def load_type_docs(root: Path) -> dict:
+    docs = {}
+    for version in VERSIONS:
+        imported = json.loads((root / f"api/types/imported-{version}.json").read_text())
+        overrides = json.loads((root / f"api/types/overrides-{version}.json").read_text())
+        docs[version] = merge_types(imported, overrides, f"api/types/overrides-{version}.json")
+    return docs
+
+
+ERROR_FIELDS = {"name", "http", "http_range", "http_default", "c_status", "python_class", "python_base",
+                "description", "c_description"}
+
+
+def load_errors(root: Path) -> list:
+    raw = tomllib.loads((root / "api/errors.toml").read_text())
+    out = []
+    for section in ("kind", "status"):
+        for e in raw[section]:
+            unknown = set(e) - ERROR_FIELDS
+            if unknown:
+                raise SystemExit(f"api/errors.toml: {e.get('name')}: unknown field(s) {sorted(unknown)}")
+            c_name, c_value = e["c_status"]
+            out.append(ErrorKind(e.get("name"), c_name, c_value, e["description"],
+                                 e.get("c_description", e["description"]), e.get("http", []),
+                                 e.get("http_range"), bool(e.get("http_default", False)),
+                                 e.get("python_class", ""), e.get("python_base")))
+    out.sort(key=lambda k: k.c_value)
+    if [k.c_value for k in out] != list(range(len(out))):
+        raise SystemExit("api/errors.toml: C status numbers must be 0, 1, 2, ... without gaps")
+    return out
+
+
+def build_types(docs: dict):
     types, enums = {}, {}
-    for version in ("v1.0", "beta"):
-        doc = json.loads((root / f"api/types/{version}.json").read_text())
+    for version in VERSIONS:
+        doc = docs[version]
         for e in doc["enums"]:
             enums[(version, e["name"])] = Enum(e["name"], version, e["values"])
         own = {t["name"]: t for t in doc["types"]}
@@ -153,10 +272,17 @@ def load_api(root: Path) -> Api:
             while b and (version, b) in types:
                 types[(version, b)].subtypes.append(name)
                 b = types[(version, b)].base
-    for (v, n), ty in types.items():
+    for ty in types.values():
         ty.subtypes.sort()
+    return types, enums
+
+
+def load_api(root: Path) -> Api:
+    ops = load_ops(root)
+    docs = load_type_docs(root)
+    types, enums = build_types(docs)
     for o in ops:
         for tn in (o.body, o.response):
             if tn and (o.version, tn) not in types:
                 raise SystemExit(f"{o.version} {o.name}: unknown type {tn}")
-    return Api(ops, types, enums)
+    return Api(ops, types, enums, docs, load_errors(root))

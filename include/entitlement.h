@@ -55,12 +55,12 @@ typedef enum ent_status {
    */
   ENT_OK = 0,
   /**
-   * Rejected before anything was sent: NULL or non-UTF-8 input, bad JSON,
-   * unknown operation, wrong number of path arguments, invalid body.
+   * Rejected before anything was sent: NULL or non-UTF-8 input, bad JSON, unknown operation,
+   * wrong number of path arguments, invalid body.
    */
   ENT_INVALID_ARGUMENT = 1,
   /**
-   * HTTP 400 (e.g. a malformed `$filter`).
+   * HTTP 400 from the service (e.g. a malformed `$filter`).
    */
   ENT_BAD_REQUEST = 2,
   /**
@@ -68,11 +68,11 @@ typedef enum ent_status {
    */
   ENT_AUTHENTICATION = 3,
   /**
-   * HTTP 403.
+   * HTTP 403: the caller may not do this.
    */
   ENT_PERMISSION_DENIED = 4,
   /**
-   * HTTP 404.
+   * HTTP 404: no such object.
    */
   ENT_NOT_FOUND = 5,
   /**
@@ -80,7 +80,7 @@ typedef enum ent_status {
    */
   ENT_CONFLICT = 6,
   /**
-   * HTTP 429 after the retries allowed.
+   * HTTP 429 after the retries allowed; the error says how long to wait (`Retry-After`).
    */
   ENT_THROTTLED = 7,
   /**
@@ -96,7 +96,7 @@ typedef enum ent_status {
    */
   ENT_NETWORK = 10,
   /**
-   * The response was not what the API documents.
+   * The response body was not what the API documents.
    */
   ENT_DECODE = 11,
   /**

@@ -28,17 +28,29 @@ export declare class EntitlementError extends Error {
   readonly retryAfter: number | null;
 }
 
+/** Rejected before anything was sent: a wrong argument type, bad JSON, a bad body. */
 export declare class InvalidArgumentError extends EntitlementError { readonly code: 'InvalidArgument'; }
+/** HTTP 400 from the service (e.g. a malformed `$filter`). */
 export declare class BadRequestError extends EntitlementError { readonly code: 'BadRequest'; }
+/** HTTP 401, or no token could be obtained. */
 export declare class AuthenticationError extends EntitlementError { readonly code: 'Authentication'; }
+/** HTTP 403: the caller may not do this. */
 export declare class PermissionDeniedError extends EntitlementError { readonly code: 'PermissionDenied'; }
+/** HTTP 404: no such object. */
 export declare class NotFoundError extends EntitlementError { readonly code: 'NotFound'; }
+/** HTTP 409 or 412. */
 export declare class ConflictError extends EntitlementError { readonly code: 'Conflict'; }
+/** HTTP 429 after the retries allowed; the error says how long to wait (`Retry-After`). */
 export declare class ThrottledError extends EntitlementError { readonly code: 'Throttled'; }
+/** HTTP 5xx after the retries allowed. */
 export declare class ServiceError extends EntitlementError { readonly code: 'Service'; }
+/** A deadline passed (HTTP timeout, or waiting for a request). */
 export declare class TimeoutError extends EntitlementError { readonly code: 'Timeout'; }
+/** Connect, DNS or TLS failure. */
 export declare class NetworkError extends EntitlementError { readonly code: 'Network'; }
+/** The response body was not what the API documents. */
 export declare class DecodeError extends EntitlementError { readonly code: 'Decode'; }
+/** A bug in this library (including a caught Rust panic). */
 export declare class InternalError extends EntitlementError { readonly code: 'Internal'; }
 
 // ---------------------------------------------------------------- options and paging

@@ -242,4 +242,61 @@ mod tests {
         assert!(e.message.contains("bad gateway"));
         assert_eq!(e.request_id.as_deref(), Some("rid"));
     }
+
+    /// `api/errors.toml` (the table every binding's errors are generated from)
+    /// lists exactly `ErrorKind::ALL`, in order, and the HTTP statuses it gives
+    /// each kind are the ones `from_status` maps to it.
+    #[test]
+    fn kinds_match_api_errors_toml() {
+        let table = include_str!("../../api/errors.toml");
+        // One `[[kind]]` block per kind; only `name`, `http`, `http_range` and
+        // `http_default` are read (a TOML subset: one `key = value` per line).
+        let mut kinds: Vec<(String, Vec<u16>, Option<(u16, u16)>, bool)> = Vec::new();
+        let mut in_kind = false;
+        for line in table.lines().map(str::trim) {
+            if line.starts_with("[[") {
+                in_kind = line == "[[kind]]";
+                if in_kind {
+                    kinds.push((String::new(), Vec::new(), None, false));
+                }
+                continue;
+            }
+            let (Some(k), true) = (kinds.last_mut(), in_kind) else { continue };
+            let Some((key, value)) = line.split_once('=') else { continue };
+            let value = value.trim();
+            let numbers = || -> Vec<u16> {
+                value.trim_matches(['[', ']']).split(',').filter_map(|n| n.trim().parse().ok()).collect()
+            };
+            match key.trim() {
+                "name" => k.0 = value.trim_matches('"').to_string(),
+                "http" => k.1 = numbers(),
+                "http_range" => k.2 = Some((numbers()[0], numbers()[1])),
+                "http_default" => k.3 = value == "true",
+                _ => {}
+            }
+        }
+        let names: Vec<&str> = kinds.iter().map(|k| k.0.as_str()).collect();
+        let ours: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names, ours, "api/errors.toml and ErrorKind::ALL differ");
+        let listed: Vec<u16> = kinds.iter().flat_map(|k| k.1.clone()).collect();
+        for (kind, (_, http, range, default)) in ErrorKind::ALL.iter().zip(&kinds) {
+            for s in http {
+                assert_eq!(ErrorKind::from_status(*s), *kind, "status {s}");
+            }
+            if let Some((first, last)) = range {
+                for s in (*first..=*last).filter(|s| !listed.contains(s)) {
+                    assert_eq!(ErrorKind::from_status(s), *kind, "status {s}");
+                }
+            }
+            if *default {
+                assert_eq!(ErrorKind::from_status(418), *kind, "unlisted status");
+            }
+        }
+        for s in 400..600u16 {
+            let kind = ErrorKind::from_status(s);
+            let (_, http, range, default) = &kinds[ErrorKind::ALL.iter().position(|k| *k == kind).unwrap()];
+            let in_range = range.is_some_and(|(a, b)| (a..=b).contains(&s)) && !listed.contains(&s);
+            assert!(http.contains(&s) || in_range || *default, "status {s} maps to {kind}, which api/errors.toml does not say");
+        }
+    }
 }

@@ -23,10 +23,8 @@ class EntitlementError extends Error {
   }
 }
 
-const KINDS = [
-  'InvalidArgument', 'BadRequest', 'Authentication', 'PermissionDenied', 'NotFound', 'Conflict',
-  'Throttled', 'Service', 'Timeout', 'Network', 'Decode', 'Internal',
-];
+// The kinds, in order, generated from api/errors.toml.
+const KINDS = require('./error_kinds').map((k) => k.kind);
 
 const classes = { EntitlementError };
 const byKind = {};

@@ -14,24 +14,40 @@ using System.Text;
 
 namespace Entitlement.Native
 {
+    // <generated from api/errors.toml by codegen/generate.py; do not edit>
     /// <summary>Mirrors ent_status; numbers are append-only.</summary>
     public enum EntStatus
     {
+        /// <summary>Success.</summary>
         Ok = 0,
+        /// <summary>Rejected before anything was sent: NULL or non-UTF-8 input, bad JSON, unknown operation, wrong number of path arguments, invalid body.</summary>
         InvalidArgument = 1,
+        /// <summary>HTTP 400 from the service (e.g. a malformed `$filter`).</summary>
         BadRequest = 2,
+        /// <summary>HTTP 401, or no token could be obtained.</summary>
         Authentication = 3,
+        /// <summary>HTTP 403: the caller may not do this.</summary>
         PermissionDenied = 4,
+        /// <summary>HTTP 404: no such object.</summary>
         NotFound = 5,
+        /// <summary>HTTP 409 or 412.</summary>
         Conflict = 6,
+        /// <summary>HTTP 429 after the retries allowed; the error says how long to wait (`Retry-After`).</summary>
         Throttled = 7,
+        /// <summary>HTTP 5xx after the retries allowed.</summary>
         Service = 8,
+        /// <summary>A deadline passed (HTTP timeout, or a wait that did not finish).</summary>
         Timeout = 9,
+        /// <summary>Connect, DNS or TLS failure.</summary>
         Network = 10,
+        /// <summary>The response body was not what the API documents.</summary>
         Decode = 11,
+        /// <summary>A bug in the library (or use after fork()).</summary>
         Internal = 12,
+        /// <summary>A Rust panic was caught at the ABI boundary.</summary>
         Panic = 13,
     }
+    // </generated>
 
     /// <summary>A failed call: the kind every binding shares plus the service's details.</summary>
     [Serializable]

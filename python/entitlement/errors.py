@@ -2,27 +2,11 @@
 # Copyright (c) 2026 The entitlement authors
 """Exceptions. Every failure is an :class:`EntitlementError` whose ``kind``
 is core's stable ``ErrorKind``; the subclass follows from the kind through
-the one table ``_BY_KIND``. Errors pickle with all their fields."""
+the one table ``_BY_KIND``. The subclasses (``NotFoundError``, ...) are
+generated from api/errors.toml into ``_errors_generated`` and re-exported
+here. Errors pickle with all their fields."""
 
 from __future__ import annotations
-
-import builtins
-
-__all__ = [
-    "EntitlementError",
-    "InvalidArgumentError",
-    "BadRequestError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "ConflictError",
-    "ThrottledError",
-    "ServiceError",
-    "TimeoutError",
-    "NetworkError",
-    "DecodeError",
-    "InternalError",
-]
 
 _FIELDS = ("kind", "status", "code", "message", "request_id", "client_request_id", "date", "retry_after")
 
@@ -72,70 +56,15 @@ def _restore(cls, fields):
     return cls(message, **fields)
 
 
-class InvalidArgumentError(EntitlementError, ValueError):
-    """Rejected before anything was sent: a wrong argument type, bad JSON, a bad body."""
-    kind = "InvalidArgument"
+# One class per kind, generated from api/errors.toml (they derive from
+# EntitlementError above, hence the import here).
+from . import _errors_generated  # noqa: E402
+from ._errors_generated import *  # noqa: E402,F401,F403
 
+__all__ = ["EntitlementError"]
+__all__ += _errors_generated.__all__
 
-class BadRequestError(EntitlementError):
-    """The service answered 400 (e.g. a malformed ``$filter``)."""
-    kind = "BadRequest"
-
-
-class AuthenticationError(EntitlementError):
-    """401, or no token could be obtained."""
-    kind = "Authentication"
-
-
-class PermissionDeniedError(EntitlementError, PermissionError):
-    """403: the caller may not do this."""
-    kind = "PermissionDenied"
-
-
-class NotFoundError(EntitlementError, LookupError):
-    """404: no such object."""
-    kind = "NotFound"
-
-
-class ConflictError(EntitlementError):
-    """409 or 412."""
-    kind = "Conflict"
-
-
-class ThrottledError(EntitlementError):
-    """429 after the retries allowed; ``retry_after`` says how long to wait."""
-    kind = "Throttled"
-
-
-class ServiceError(EntitlementError):
-    """5xx after the retries allowed."""
-    kind = "Service"
-
-
-class TimeoutError(EntitlementError, builtins.TimeoutError):
-    """A deadline passed (HTTP timeout, or waiting for a request)."""
-    kind = "Timeout"
-
-
-class NetworkError(EntitlementError, ConnectionError):
-    """Connect, DNS or TLS failure."""
-    kind = "Network"
-
-
-class DecodeError(EntitlementError):
-    """The response body was not what the API documents."""
-    kind = "Decode"
-
-
-class InternalError(EntitlementError):
-    """A bug in this library (including a caught Rust panic)."""
-    kind = "Internal"
-
-
-_BY_KIND = {cls.kind: cls for cls in (
-    InvalidArgumentError, BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError,
-    ConflictError, ThrottledError, ServiceError, TimeoutError, NetworkError, DecodeError, InternalError,
-)}
+_BY_KIND = _errors_generated.BY_KIND
 
 
 def _from_native(kind, message, status, code, request_id, client_request_id, date, retry_after):

@@ -3,12 +3,13 @@
 
 //! The API description as data: every operation declared once in
 //! `api/operations.toml` becomes one [`Operation`] in [`OPERATIONS`]
-//! (generated into `operations.rs`). The client builds requests from it, the
-//! emulator routes with it, and the bindings call operations by name.
+//! (generated into `operations.rs`), identified by an [`OpId`]. The client
+//! builds requests from it, the emulator routes with it and dispatches on
+//! `op.id`, and the bindings call operations by name.
 
 mod operations;
 
-pub use operations::OPERATIONS;
+pub use operations::{OpId, OPERATIONS};
 
 /// Graph API version segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,6 +65,8 @@ impl OpKind {
 /// One declared operation.
 #[derive(Debug)]
 pub struct Operation {
+    /// The operation's identifier (`OpId::ListCatalogs`, `OpId::BetaListAccessPackages`).
+    pub id: OpId,
     /// snake_case name, unique within a version.
     pub name: &'static str,
     pub version: ApiVersion,
@@ -85,6 +88,16 @@ pub struct Operation {
     pub summary: &'static str,
     /// A non-list operation that answers `{"value": [...]}` of `response`.
     pub collection: bool,
+    /// A plain (non-administrator) user may call it for themselves
+    /// (`self_service = true` in `api/operations.toml`).
+    pub self_service: bool,
+}
+
+impl OpId {
+    /// The declared operation this identifies.
+    pub fn operation(self) -> &'static Operation {
+        &OPERATIONS[self as usize]
+    }
 }
 
 impl Operation {
@@ -357,6 +370,16 @@ mod tests {
         assert_eq!(op.name, "create_access_package_resource_role_scope");
         assert_eq!(args, vec!["x"]);
         assert!(Operation::route(ApiVersion::V1, "GET", "/IDENTITYGOVERNANCE/entitlementManagement/CATALOGS").is_some());
+    }
+
+    #[test]
+    fn op_ids_index_the_table() {
+        for (i, op) in OPERATIONS.iter().enumerate() {
+            assert_eq!(op.id as usize, i, "{}", op.name);
+            assert!(std::ptr::eq(op.id.operation(), op));
+        }
+        assert_eq!(OpId::BetaListAccessPackages.operation().version, ApiVersion::Beta);
+        assert_eq!(OpId::ListCatalogs.operation().name, "list_catalogs");
     }
 
     #[test]

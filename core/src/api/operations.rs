@@ -2,9 +2,369 @@
 
 use super::{ApiVersion, OpKind, Operation};
 
+/// One identifier per declared operation (v1.0 names as declared, beta ones
+/// prefixed `Beta`), in declaration order: `OPERATIONS[id as usize].id == id`.
+/// Match on these instead of operation-name strings, so a misspelled operation
+/// does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpId {
+    /// `list_catalogs`: GET /v1.0/identityGovernance/entitlementManagement/catalogs
+    ListCatalogs,
+    /// `get_catalog`: GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}
+    GetCatalog,
+    /// `create_catalog`: POST /v1.0/identityGovernance/entitlementManagement/catalogs
+    CreateCatalog,
+    /// `update_catalog`: PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}
+    UpdateCatalog,
+    /// `delete_catalog`: DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}
+    DeleteCatalog,
+    /// `list_catalog_resources`: GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources
+    ListCatalogResources,
+    /// `list_catalog_resource_roles`: GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resourceRoles
+    ListCatalogResourceRoles,
+    /// `list_resource_requests`: GET /v1.0/identityGovernance/entitlementManagement/resourceRequests
+    ListResourceRequests,
+    /// `create_resource_request`: POST /v1.0/identityGovernance/entitlementManagement/resourceRequests
+    CreateResourceRequest,
+    /// `list_access_packages`: GET /v1.0/identityGovernance/entitlementManagement/accessPackages
+    ListAccessPackages,
+    /// `get_access_package`: GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}
+    GetAccessPackage,
+    /// `create_access_package`: POST /v1.0/identityGovernance/entitlementManagement/accessPackages
+    CreateAccessPackage,
+    /// `update_access_package`: PATCH /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}
+    UpdateAccessPackage,
+    /// `delete_access_package`: DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}
+    DeleteAccessPackage,
+    /// `create_access_package_resource_role_scope`: POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes
+    CreateAccessPackageResourceRoleScope,
+    /// `delete_access_package_resource_role_scope`: DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes/{resourceRoleScopeId}
+    DeleteAccessPackageResourceRoleScope,
+    /// `list_assignment_policies`: GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies
+    ListAssignmentPolicies,
+    /// `get_assignment_policy`: GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}
+    GetAssignmentPolicy,
+    /// `create_assignment_policy`: POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies
+    CreateAssignmentPolicy,
+    /// `replace_assignment_policy`: PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}
+    ReplaceAssignmentPolicy,
+    /// `delete_assignment_policy`: DELETE /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}
+    DeleteAssignmentPolicy,
+    /// `list_assignment_requests`: GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests
+    ListAssignmentRequests,
+    /// `get_assignment_request`: GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}
+    GetAssignmentRequest,
+    /// `create_assignment_request`: POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests
+    CreateAssignmentRequest,
+    /// `delete_assignment_request`: DELETE /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}
+    DeleteAssignmentRequest,
+    /// `cancel_assignment_request`: POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel
+    CancelAssignmentRequest,
+    /// `list_assignments`: GET /v1.0/identityGovernance/entitlementManagement/assignments
+    ListAssignments,
+    /// `get_assignment`: GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}
+    GetAssignment,
+    /// `list_group_members`: GET /v1.0/groups/{groupId}/members
+    ListGroupMembers,
+    /// `beta.list_access_package_assignment_policies`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies
+    BetaListAccessPackageAssignmentPolicies,
+    /// `beta.get_access_package_assignment_policy`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}
+    BetaGetAccessPackageAssignmentPolicy,
+    /// `beta.create_access_package_assignment_policy`: POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies
+    BetaCreateAccessPackageAssignmentPolicy,
+    /// `beta.replace_access_package_assignment_policy`: PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}
+    BetaReplaceAccessPackageAssignmentPolicy,
+    /// `beta.delete_access_package_assignment_policy`: DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}
+    BetaDeleteAccessPackageAssignmentPolicy,
+    /// `beta.list_access_package_assignment_requests`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests
+    BetaListAccessPackageAssignmentRequests,
+    /// `beta.get_access_package_assignment_request`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}
+    BetaGetAccessPackageAssignmentRequest,
+    /// `beta.create_access_package_assignment_request`: POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests
+    BetaCreateAccessPackageAssignmentRequest,
+    /// `beta.list_access_package_assignments`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments
+    BetaListAccessPackageAssignments,
+    /// `beta.get_access_package`: GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}
+    BetaGetAccessPackage,
+    /// `beta.delete_access_package`: DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}
+    BetaDeleteAccessPackage,
+    /// `filter_assignment_approvals_by_current_user`: GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')
+    FilterAssignmentApprovalsByCurrentUser,
+    /// `get_assignment_approval`: GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}
+    GetAssignmentApproval,
+    /// `list_assignment_approval_stages`: GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages
+    ListAssignmentApprovalStages,
+    /// `get_assignment_approval_stage`: GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}
+    GetAssignmentApprovalStage,
+    /// `update_assignment_approval_stage`: PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}
+    UpdateAssignmentApprovalStage,
+    /// `beta.filter_access_package_assignment_approvals_by_current_user`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')
+    BetaFilterAccessPackageAssignmentApprovalsByCurrentUser,
+    /// `beta.get_access_package_assignment_approval`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}
+    BetaGetAccessPackageAssignmentApproval,
+    /// `beta.list_access_package_assignment_approval_steps`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps
+    BetaListAccessPackageAssignmentApprovalSteps,
+    /// `beta.get_access_package_assignment_approval_step`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}
+    BetaGetAccessPackageAssignmentApprovalStep,
+    /// `beta.update_access_package_assignment_approval_step`: PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}
+    BetaUpdateAccessPackageAssignmentApprovalStep,
+    /// `reprocess_assignment`: POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess
+    ReprocessAssignment,
+    /// `filter_assignments_by_current_user`: GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}')
+    FilterAssignmentsByCurrentUser,
+    /// `list_additional_access`: GET /v1.0/identityGovernance/entitlementManagement/assignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')
+    ListAdditionalAccess,
+    /// `list_assignment_target_external_sponsors`: GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/externalSponsors
+    ListAssignmentTargetExternalSponsors,
+    /// `list_assignment_target_internal_sponsors`: GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/internalSponsors
+    ListAssignmentTargetInternalSponsors,
+    /// `beta.reprocess_access_package_assignment`: POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess
+    BetaReprocessAccessPackageAssignment,
+    /// `beta.filter_access_package_assignments_by_current_user`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}')
+    BetaFilterAccessPackageAssignmentsByCurrentUser,
+    /// `beta.list_access_package_assignments_additional_access`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')
+    BetaListAccessPackageAssignmentsAdditionalAccess,
+    /// `beta.list_access_package_assignment_resource_roles`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles
+    BetaListAccessPackageAssignmentResourceRoles,
+    /// `beta.get_access_package_assignment_resource_role`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId}
+    BetaGetAccessPackageAssignmentResourceRole,
+    /// `filter_assignment_requests_by_current_user`: GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')
+    FilterAssignmentRequestsByCurrentUser,
+    /// `reprocess_assignment_request`: POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess
+    ReprocessAssignmentRequest,
+    /// `resume_assignment_request`: POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume
+    ResumeAssignmentRequest,
+    /// `beta.list_assignment_requests`: GET /beta/identityGovernance/entitlementManagement/assignmentRequests
+    BetaListAssignmentRequests,
+    /// `beta.create_assignment_request`: POST /beta/identityGovernance/entitlementManagement/assignmentRequests
+    BetaCreateAssignmentRequest,
+    /// `beta.filter_assignment_requests_by_current_user`: GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')
+    BetaFilterAssignmentRequestsByCurrentUser,
+    /// `beta.cancel_assignment_request`: POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel
+    BetaCancelAssignmentRequest,
+    /// `beta.reprocess_assignment_request`: POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess
+    BetaReprocessAssignmentRequest,
+    /// `beta.resume_assignment_request`: POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume
+    BetaResumeAssignmentRequest,
+    /// `beta.filter_access_package_assignment_requests_by_current_user`: GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}')
+    BetaFilterAccessPackageAssignmentRequestsByCurrentUser,
+    /// `beta.delete_access_package_assignment_request`: DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}
+    BetaDeleteAccessPackageAssignmentRequest,
+    /// `beta.cancel_access_package_assignment_request`: POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel
+    BetaCancelAccessPackageAssignmentRequest,
+    /// `beta.reprocess_access_package_assignment_request`: POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess
+    BetaReprocessAccessPackageAssignmentRequest,
+    /// `beta.resume_access_package_assignment_request`: POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume
+    BetaResumeAccessPackageAssignmentRequest,
+    /// `filter_access_packages_by_current_user`: GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')
+    FilterAccessPackagesByCurrentUser,
+    /// `beta.filter_access_packages_by_current_user`: GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')
+    BetaFilterAccessPackagesByCurrentUser,
+    /// `list_access_packages_incompatible_with`: GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith
+    ListAccessPackagesIncompatibleWith,
+    /// `beta.list_access_packages_incompatible_with`: GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith
+    BetaListAccessPackagesIncompatibleWith,
+    /// `get_applicable_policy_requirements`: POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements
+    GetApplicablePolicyRequirements,
+    /// `beta.get_applicable_policy_requirements`: POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements
+    BetaGetApplicablePolicyRequirements,
+    /// `list_incompatible_access_packages`: GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages
+    ListIncompatibleAccessPackages,
+    /// `beta.list_incompatible_access_packages`: GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages
+    BetaListIncompatibleAccessPackages,
+    /// `add_incompatible_access_package`: POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref
+    AddIncompatibleAccessPackage,
+    /// `beta.add_incompatible_access_package`: POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref
+    BetaAddIncompatibleAccessPackage,
+    /// `remove_incompatible_access_package`: DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref
+    RemoveIncompatibleAccessPackage,
+    /// `beta.remove_incompatible_access_package`: DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref
+    BetaRemoveIncompatibleAccessPackage,
+    /// `list_incompatible_groups`: GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups
+    ListIncompatibleGroups,
+    /// `beta.list_incompatible_groups`: GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups
+    BetaListIncompatibleGroups,
+    /// `add_incompatible_group`: POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref
+    AddIncompatibleGroup,
+    /// `beta.add_incompatible_group`: POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref
+    BetaAddIncompatibleGroup,
+    /// `remove_incompatible_group`: DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref
+    RemoveIncompatibleGroup,
+    /// `beta.remove_incompatible_group`: DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref
+    BetaRemoveIncompatibleGroup,
+    /// `move_access_package_to_catalog`: POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog
+    MoveAccessPackageToCatalog,
+    /// `beta.move_access_package_to_catalog`: POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog
+    BetaMoveAccessPackageToCatalog,
+    /// `filter_access_package_suggestions_by_current_user`: GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')
+    FilterAccessPackageSuggestionsByCurrentUser,
+    /// `beta.filter_access_package_suggestions_by_current_user`: GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')
+    BetaFilterAccessPackageSuggestionsByCurrentUser,
+    /// `list_available_access_package_resource_role_scopes`: GET /v1.0/identityGovernance/entitlementManagement/availableAccessPackages/{availableAccessPackageId}/resourceRoleScopes
+    ListAvailableAccessPackageResourceRoleScopes,
+    /// `beta.list_access_packages`: GET /beta/identityGovernance/entitlementManagement/accessPackages
+    BetaListAccessPackages,
+    /// `beta.create_access_package`: POST /beta/identityGovernance/entitlementManagement/accessPackages
+    BetaCreateAccessPackage,
+    /// `beta.update_access_package`: PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}
+    BetaUpdateAccessPackage,
+    /// `beta.create_access_package_resource_role_scope`: POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes
+    BetaCreateAccessPackageResourceRoleScope,
+    /// `beta.delete_access_package_resource_role_scope`: DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId}
+    BetaDeleteAccessPackageResourceRoleScope,
+    /// `refresh_catalog_resource`: POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh
+    RefreshCatalogResource,
+    /// `list_catalog_custom_workflow_extensions`: GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions
+    ListCatalogCustomWorkflowExtensions,
+    /// `create_catalog_custom_workflow_extension`: POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions
+    CreateCatalogCustomWorkflowExtension,
+    /// `get_catalog_custom_workflow_extension`: GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}
+    GetCatalogCustomWorkflowExtension,
+    /// `replace_catalog_custom_workflow_extension`: PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}
+    ReplaceCatalogCustomWorkflowExtension,
+    /// `delete_catalog_custom_workflow_extension`: DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}
+    DeleteCatalogCustomWorkflowExtension,
+    /// `list_catalog_resource_upload_sessions`: GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions
+    ListCatalogResourceUploadSessions,
+    /// `create_catalog_resource_upload_session`: POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions
+    CreateCatalogResourceUploadSession,
+    /// `get_catalog_resource_upload_session`: GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}
+    GetCatalogResourceUploadSession,
+    /// `update_catalog_resource_upload_session`: PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}
+    UpdateCatalogResourceUploadSession,
+    /// `delete_catalog_resource_upload_session`: DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}
+    DeleteCatalogResourceUploadSession,
+    /// `upload_catalog_resource_upload_session_file`: POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile
+    UploadCatalogResourceUploadSessionFile,
+    /// `beta.list_access_package_catalogs`: GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs
+    BetaListAccessPackageCatalogs,
+    /// `beta.create_access_package_catalog`: POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs
+    BetaCreateAccessPackageCatalog,
+    /// `beta.get_access_package_catalog`: GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}
+    BetaGetAccessPackageCatalog,
+    /// `beta.update_access_package_catalog`: PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}
+    BetaUpdateAccessPackageCatalog,
+    /// `beta.delete_access_package_catalog`: DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}
+    BetaDeleteAccessPackageCatalog,
+    /// `beta.list_access_package_catalog_resources`: GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources
+    BetaListAccessPackageCatalogResources,
+    /// `beta.list_access_package_catalog_resource_roles`: GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles
+    BetaListAccessPackageCatalogResourceRoles,
+    /// `beta.refresh_access_package_catalog_resource`: POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh
+    BetaRefreshAccessPackageCatalogResource,
+    /// `beta.list_access_package_catalog_resource_upload_sessions`: GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions
+    BetaListAccessPackageCatalogResourceUploadSessions,
+    /// `beta.list_access_package_catalog_custom_workflow_extensions`: GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions
+    BetaListAccessPackageCatalogCustomWorkflowExtensions,
+    /// `beta.create_access_package_catalog_custom_workflow_extension`: POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions
+    BetaCreateAccessPackageCatalogCustomWorkflowExtension,
+    /// `beta.get_access_package_catalog_custom_workflow_extension`: GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}
+    BetaGetAccessPackageCatalogCustomWorkflowExtension,
+    /// `beta.replace_access_package_catalog_custom_workflow_extension`: PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}
+    BetaReplaceAccessPackageCatalogCustomWorkflowExtension,
+    /// `beta.delete_access_package_catalog_custom_workflow_extension`: DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}
+    BetaDeleteAccessPackageCatalogCustomWorkflowExtension,
+    /// `beta.list_custom_access_package_workflow_extensions`: GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions
+    BetaListCustomAccessPackageWorkflowExtensions,
+    /// `beta.create_custom_access_package_workflow_extension`: POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions
+    BetaCreateCustomAccessPackageWorkflowExtension,
+    /// `beta.get_custom_access_package_workflow_extension`: GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}
+    BetaGetCustomAccessPackageWorkflowExtension,
+    /// `beta.replace_custom_access_package_workflow_extension`: PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}
+    BetaReplaceCustomAccessPackageWorkflowExtension,
+    /// `beta.delete_custom_access_package_workflow_extension`: DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}
+    BetaDeleteCustomAccessPackageWorkflowExtension,
+    /// `beta.list_access_package_resource_environments`: GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments
+    BetaListAccessPackageResourceEnvironments,
+    /// `beta.get_access_package_resource_environment`: GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}
+    BetaGetAccessPackageResourceEnvironment,
+    /// `beta.list_access_package_resource_requests`: GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests
+    BetaListAccessPackageResourceRequests,
+    /// `beta.create_access_package_resource_request`: POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests
+    BetaCreateAccessPackageResourceRequest,
+    /// `list_connected_organizations`: GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations
+    ListConnectedOrganizations,
+    /// `beta.list_connected_organizations`: GET /beta/identityGovernance/entitlementManagement/connectedOrganizations
+    BetaListConnectedOrganizations,
+    /// `create_connected_organization`: POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations
+    CreateConnectedOrganization,
+    /// `beta.create_connected_organization`: POST /beta/identityGovernance/entitlementManagement/connectedOrganizations
+    BetaCreateConnectedOrganization,
+    /// `get_connected_organization`: GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}
+    GetConnectedOrganization,
+    /// `beta.get_connected_organization`: GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}
+    BetaGetConnectedOrganization,
+    /// `update_connected_organization`: PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}
+    UpdateConnectedOrganization,
+    /// `beta.update_connected_organization`: PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}
+    BetaUpdateConnectedOrganization,
+    /// `delete_connected_organization`: DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}
+    DeleteConnectedOrganization,
+    /// `beta.delete_connected_organization`: DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}
+    BetaDeleteConnectedOrganization,
+    /// `list_connected_organization_external_sponsors`: GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors
+    ListConnectedOrganizationExternalSponsors,
+    /// `beta.list_connected_organization_external_sponsors`: GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors
+    BetaListConnectedOrganizationExternalSponsors,
+    /// `add_connected_organization_external_sponsor`: POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref
+    AddConnectedOrganizationExternalSponsor,
+    /// `beta.add_connected_organization_external_sponsor`: POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref
+    BetaAddConnectedOrganizationExternalSponsor,
+    /// `remove_connected_organization_external_sponsor`: DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref
+    RemoveConnectedOrganizationExternalSponsor,
+    /// `beta.remove_connected_organization_external_sponsor`: DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref
+    BetaRemoveConnectedOrganizationExternalSponsor,
+    /// `list_connected_organization_internal_sponsors`: GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors
+    ListConnectedOrganizationInternalSponsors,
+    /// `beta.list_connected_organization_internal_sponsors`: GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors
+    BetaListConnectedOrganizationInternalSponsors,
+    /// `add_connected_organization_internal_sponsor`: POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref
+    AddConnectedOrganizationInternalSponsor,
+    /// `beta.add_connected_organization_internal_sponsor`: POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref
+    BetaAddConnectedOrganizationInternalSponsor,
+    /// `remove_connected_organization_internal_sponsor`: DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref
+    RemoveConnectedOrganizationInternalSponsor,
+    /// `beta.remove_connected_organization_internal_sponsor`: DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref
+    BetaRemoveConnectedOrganizationInternalSponsor,
+    /// `get_settings`: GET /v1.0/identityGovernance/entitlementManagement/settings
+    GetSettings,
+    /// `beta.get_settings`: GET /beta/identityGovernance/entitlementManagement/settings
+    BetaGetSettings,
+    /// `update_settings`: PATCH /v1.0/identityGovernance/entitlementManagement/settings
+    UpdateSettings,
+    /// `beta.update_settings`: PATCH /beta/identityGovernance/entitlementManagement/settings
+    BetaUpdateSettings,
+    /// `get_subject`: GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')
+    GetSubject,
+    /// `beta.get_subject`: GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')
+    BetaGetSubject,
+    /// `update_subject`: PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')
+    UpdateSubject,
+    /// `beta.update_subject`: PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')
+    BetaUpdateSubject,
+    /// `list_resource_environments`: GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments
+    ListResourceEnvironments,
+    /// `get_end_user_settings`: GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings
+    GetEndUserSettings,
+    /// `replace_end_user_settings`: PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings
+    ReplaceEndUserSettings,
+    /// `list_external_origin_resource_connectors`: GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors
+    ListExternalOriginResourceConnectors,
+    /// `create_external_origin_resource_connector`: POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors
+    CreateExternalOriginResourceConnector,
+    /// `get_external_origin_resource_connector`: GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}
+    GetExternalOriginResourceConnector,
+    /// `update_external_origin_resource_connector`: PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}
+    UpdateExternalOriginResourceConnector,
+    /// `delete_external_origin_resource_connector`: DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}
+    DeleteExternalOriginResourceConnector,
+}
+
 /// Every declared operation, in declaration order.
 pub static OPERATIONS: &[Operation] = &[
     Operation {
+        id: OpId::ListCatalogs,
         name: "list_catalogs",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -18,8 +378,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementCatalog",
         summary: "List the catalogs.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetCatalog,
         name: "get_catalog",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -33,8 +395,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementCatalog",
         summary: "Get one catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CreateCatalog,
         name: "create_catalog",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -48,8 +412,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementCatalog",
         summary: "Create a catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::UpdateCatalog,
         name: "update_catalog",
         version: ApiVersion::V1,
         kind: OpKind::Update,
@@ -63,8 +429,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgEntitlementManagementCatalog",
         summary: "Update the given properties of a catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::DeleteCatalog,
         name: "delete_catalog",
         version: ApiVersion::V1,
         kind: OpKind::Delete,
@@ -78,8 +446,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementCatalog",
         summary: "Delete a catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListCatalogResources,
         name: "list_catalog_resources",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -93,8 +463,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementCatalogResource",
         summary: "List the resources in a catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListCatalogResourceRoles,
         name: "list_catalog_resource_roles",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -108,8 +480,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementCatalogResourceRole",
         summary: "List the roles of the resources in a catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListResourceRequests,
         name: "list_resource_requests",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -123,8 +497,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementResourceRequest",
         summary: "List the requests to add or remove catalog resources.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CreateResourceRequest,
         name: "create_resource_request",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -138,8 +514,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementResourceRequest",
         summary: "Add a resource to a catalog, or remove one.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListAccessPackages,
         name: "list_access_packages",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -153,8 +531,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAccessPackage",
         summary: "List the access packages.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetAccessPackage,
         name: "get_access_package",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -168,8 +548,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAccessPackage",
         summary: "Get one access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CreateAccessPackage,
         name: "create_access_package",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -183,8 +565,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementAccessPackage",
         summary: "Create an access package in a catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::UpdateAccessPackage,
         name: "update_access_package",
         version: ApiVersion::V1,
         kind: OpKind::Update,
@@ -198,8 +582,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgEntitlementManagementAccessPackage",
         summary: "Update the given properties of an access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::DeleteAccessPackage,
         name: "delete_access_package",
         version: ApiVersion::V1,
         kind: OpKind::Delete,
@@ -213,8 +599,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementAccessPackage",
         summary: "Delete an access package (fails while it has assignments).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CreateAccessPackageResourceRoleScope,
         name: "create_access_package_resource_role_scope",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -228,8 +616,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementAccessPackageResourceRoleScope",
         summary: "Add a resource role to an access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::DeleteAccessPackageResourceRoleScope,
         name: "delete_access_package_resource_role_scope",
         version: ApiVersion::V1,
         kind: OpKind::Delete,
@@ -243,8 +633,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementAccessPackageResourceRoleScope",
         summary: "Remove a resource role from an access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListAssignmentPolicies,
         name: "list_assignment_policies",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -258,8 +650,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAssignmentPolicy",
         summary: "List the assignment policies.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetAssignmentPolicy,
         name: "get_assignment_policy",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -273,8 +667,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAssignmentPolicy",
         summary: "Get one assignment policy.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CreateAssignmentPolicy,
         name: "create_assignment_policy",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -288,8 +684,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementAssignmentPolicy",
         summary: "Create an assignment policy for an access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ReplaceAssignmentPolicy,
         name: "replace_assignment_policy",
         version: ApiVersion::V1,
         kind: OpKind::Replace,
@@ -303,8 +701,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Set-MgEntitlementManagementAssignmentPolicy",
         summary: "Replace an assignment policy: a full-object PUT, as the service requires.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::DeleteAssignmentPolicy,
         name: "delete_assignment_policy",
         version: ApiVersion::V1,
         kind: OpKind::Delete,
@@ -318,8 +718,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementAssignmentPolicy",
         summary: "Delete an assignment policy (fails while it has assignments).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListAssignmentRequests,
         name: "list_assignment_requests",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -333,8 +735,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAssignmentRequest",
         summary: "List the assignment requests.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetAssignmentRequest,
         name: "get_assignment_request",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -348,8 +752,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAssignmentRequest",
         summary: "Get one assignment request.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::CreateAssignmentRequest,
         name: "create_assignment_request",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -363,8 +769,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementAssignmentRequest",
         summary: "Request an assignment (userAdd, adminAdd, adminRemove, ...).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::DeleteAssignmentRequest,
         name: "delete_assignment_request",
         version: ApiVersion::V1,
         kind: OpKind::Delete,
@@ -378,8 +786,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementAssignmentRequest",
         summary: "Delete an assignment request.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CancelAssignmentRequest,
         name: "cancel_assignment_request",
         version: ApiVersion::V1,
         kind: OpKind::Action,
@@ -393,8 +803,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Stop-MgEntitlementManagementAssignmentRequest",
         summary: "Cancel a request that is not yet delivered.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::ListAssignments,
         name: "list_assignments",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -408,8 +820,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAssignment",
         summary: "List the access package assignments.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetAssignment,
         name: "get_assignment",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -423,8 +837,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAssignment",
         summary: "Get one access package assignment.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::ListGroupMembers,
         name: "list_group_members",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -438,8 +854,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgGroupMember",
         summary: "List the direct members of a group.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaListAccessPackageAssignmentPolicies,
         name: "list_access_package_assignment_policies",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -453,8 +871,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentPolicy",
         summary: "List the assignment policies (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetAccessPackageAssignmentPolicy,
         name: "get_access_package_assignment_policy",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -468,8 +888,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentPolicy",
         summary: "Get one assignment policy (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCreateAccessPackageAssignmentPolicy,
         name: "create_access_package_assignment_policy",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -483,8 +905,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy",
         summary: "Create an assignment policy (beta model: durationInDays, requestorSettings).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaReplaceAccessPackageAssignmentPolicy,
         name: "replace_access_package_assignment_policy",
         version: ApiVersion::Beta,
         kind: OpKind::Replace,
@@ -498,8 +922,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy",
         summary: "Replace an assignment policy (beta model), full-object PUT.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaDeleteAccessPackageAssignmentPolicy,
         name: "delete_access_package_assignment_policy",
         version: ApiVersion::Beta,
         kind: OpKind::Delete,
@@ -513,8 +939,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementAccessPackageAssignmentPolicy",
         summary: "Delete an assignment policy (beta path).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackageAssignmentRequests,
         name: "list_access_package_assignment_requests",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -528,8 +956,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest",
         summary: "List the assignment requests (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetAccessPackageAssignmentRequest,
         name: "get_access_package_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -543,8 +973,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest",
         summary: "Get one assignment request (beta model: requestState, requestStatus).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaCreateAccessPackageAssignmentRequest,
         name: "create_access_package_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -558,8 +990,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackageAssignmentRequest",
         summary: "Request an assignment (beta model: UserAdd, AdminRemove, ...).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaListAccessPackageAssignments,
         name: "list_access_package_assignments",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -573,8 +1007,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignment",
         summary: "List the assignments (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetAccessPackage,
         name: "get_access_package",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -588,8 +1024,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackage",
         summary: "Get one access package (beta path).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaDeleteAccessPackage,
         name: "delete_access_package",
         version: ApiVersion::Beta,
         kind: OpKind::Delete,
@@ -603,8 +1041,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementAccessPackage",
         summary: "Delete an access package (beta path).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::FilterAssignmentApprovalsByCurrentUser,
         name: "filter_assignment_approvals_by_current_user",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -618,8 +1058,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser",
         summary: "List the approvals the signed-in user can act on (on='approver').",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::GetAssignmentApproval,
         name: "get_assignment_approval",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -633,8 +1075,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAccessPackageAssignmentApproval",
         summary: "Get the approval of an assignment request (its id is the request's id).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::ListAssignmentApprovalStages,
         name: "list_assignment_approval_stages",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -648,8 +1092,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage",
         summary: "List the stages of an approval.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::GetAssignmentApprovalStage,
         name: "get_assignment_approval_stage",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -663,8 +1109,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage",
         summary: "Get one approval stage.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::UpdateAssignmentApprovalStage,
         name: "update_assignment_approval_stage",
         version: ApiVersion::V1,
         kind: OpKind::Update,
@@ -678,8 +1126,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgEntitlementManagementAccessPackageAssignmentApprovalStage",
         summary: "Approve or deny a stage (reviewResult and justification).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaFilterAccessPackageAssignmentApprovalsByCurrentUser,
         name: "filter_access_package_assignment_approvals_by_current_user",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -693,8 +1143,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser",
         summary: "List the approvals the signed-in user can act on (on='approver').",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaGetAccessPackageAssignmentApproval,
         name: "get_access_package_assignment_approval",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -708,8 +1160,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentApproval",
         summary: "Get the approval of an assignment request.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaListAccessPackageAssignmentApprovalSteps,
         name: "list_access_package_assignment_approval_steps",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -723,8 +1177,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep",
         summary: "List the steps of an approval (beta).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaGetAccessPackageAssignmentApprovalStep,
         name: "get_access_package_assignment_approval_step",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -738,8 +1194,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep",
         summary: "Get one approval step (beta).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaUpdateAccessPackageAssignmentApprovalStep,
         name: "update_access_package_assignment_approval_step",
         version: ApiVersion::Beta,
         kind: OpKind::Update,
@@ -753,8 +1211,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep",
         summary: "Approve or deny a step (beta).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::ReprocessAssignment,
         name: "reprocess_assignment",
         version: ApiVersion::V1,
         kind: OpKind::Action,
@@ -768,8 +1228,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgReprocessEntitlementManagementAssignment",
         summary: "Re-evaluate and re-apply an assignment.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::FilterAssignmentsByCurrentUser,
         name: "filter_assignments_by_current_user",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -783,8 +1245,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgFilterEntitlementManagementAssignmentByCurrentUser",
         summary: "List the signed-in user's assignments (on='target' or 'createdBy').",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::ListAdditionalAccess,
         name: "list_additional_access",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -798,8 +1262,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAssignmentAdditional",
         summary: "Assignments of an access package whose targets also hold an incompatible one.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListAssignmentTargetExternalSponsors,
         name: "list_assignment_target_external_sponsors",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -813,8 +1279,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationExternalSponsor",
         summary: "External sponsors of the connected organization of an assignment's target.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListAssignmentTargetInternalSponsors,
         name: "list_assignment_target_internal_sponsors",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -828,8 +1296,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationInternalSponsor",
         summary: "Internal sponsors of the connected organization of an assignment's target.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaReprocessAccessPackageAssignment,
         name: "reprocess_access_package_assignment",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -843,8 +1313,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignment",
         summary: "Re-evaluate and re-apply an assignment (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaFilterAccessPackageAssignmentsByCurrentUser,
         name: "filter_access_package_assignments_by_current_user",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -858,8 +1330,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser",
         summary: "List the signed-in user's assignments (beta).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaListAccessPackageAssignmentsAdditionalAccess,
         name: "list_access_package_assignments_additional_access",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -873,8 +1347,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentAdditional",
         summary: "Assignments of an access package whose targets also hold an incompatible one (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackageAssignmentResourceRoles,
         name: "list_access_package_assignment_resource_roles",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -888,8 +1364,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole",
         summary: "List the resource roles delivered by assignments (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetAccessPackageAssignmentResourceRole,
         name: "get_access_package_assignment_resource_role",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -903,8 +1381,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole",
         summary: "Get one assignment resource role (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::FilterAssignmentRequestsByCurrentUser,
         name: "filter_assignment_requests_by_current_user",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -918,8 +1398,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgFilterEntitlementManagementAssignmentRequestByCurrentUser",
         summary: "List the signed-in user's requests (on='target' or 'createdBy').",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::ReprocessAssignmentRequest,
         name: "reprocess_assignment_request",
         version: ApiVersion::V1,
         kind: OpKind::Action,
@@ -933,8 +1415,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgReprocessEntitlementManagementAssignmentRequest",
         summary: "Retry a failed request.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ResumeAssignmentRequest,
         name: "resume_assignment_request",
         version: ApiVersion::V1,
         kind: OpKind::Action,
@@ -948,8 +1432,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Resume-MgEntitlementManagementAssignmentRequest",
         summary: "Resume a request waiting on a custom extension callback.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAssignmentRequests,
         name: "list_assignment_requests",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -963,8 +1449,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAssignmentRequest",
         summary: "List the assignment requests (beta, assignmentRequests path).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCreateAssignmentRequest,
         name: "create_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -978,8 +1466,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAssignmentRequest",
         summary: "Request an assignment (beta, assignmentRequests path).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaFilterAssignmentRequestsByCurrentUser,
         name: "filter_assignment_requests_by_current_user",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -993,8 +1483,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaFilterEntitlementManagementAssignmentRequestByCurrentUser",
         summary: "List the signed-in user's requests (beta, assignmentRequests path).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaCancelAssignmentRequest,
         name: "cancel_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -1008,8 +1500,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Stop-MgBetaEntitlementManagementAssignmentRequest",
         summary: "Cancel a request (beta, assignmentRequests path).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaReprocessAssignmentRequest,
         name: "reprocess_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -1023,8 +1517,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaReprocessEntitlementManagementAssignmentRequest",
         summary: "Retry a failed request (beta, assignmentRequests path).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaResumeAssignmentRequest,
         name: "resume_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -1038,8 +1534,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Resume-MgBetaEntitlementManagementAssignmentRequest",
         summary: "Resume a request (beta, assignmentRequests path).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaFilterAccessPackageAssignmentRequestsByCurrentUser,
         name: "filter_access_package_assignment_requests_by_current_user",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1053,8 +1551,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser",
         summary: "List the signed-in user's requests (beta model).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaDeleteAccessPackageAssignmentRequest,
         name: "delete_access_package_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Delete,
@@ -1068,8 +1568,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementAccessPackageAssignmentRequest",
         summary: "Delete a finished request (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCancelAccessPackageAssignmentRequest,
         name: "cancel_access_package_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -1083,8 +1585,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest",
         summary: "Cancel a pending request (beta model).",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaReprocessAccessPackageAssignmentRequest,
         name: "reprocess_access_package_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -1098,8 +1602,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignmentRequest",
         summary: "Retry a failed request (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaResumeAccessPackageAssignmentRequest,
         name: "resume_access_package_assignment_request",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -1113,8 +1619,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest",
         summary: "Resume a request (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::FilterAccessPackagesByCurrentUser,
         name: "filter_access_packages_by_current_user",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -1128,8 +1636,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser",
         summary: "List the access packages the signed-in user may request (on='allowedRequestor').",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaFilterAccessPackagesByCurrentUser,
         name: "filter_access_packages_by_current_user",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1143,8 +1653,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaFilterEntitlementManagementAccessPackageByCurrentUser",
         summary: "List the access packages the signed-in user may request (on='allowedRequestor').",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::ListAccessPackagesIncompatibleWith,
         name: "list_access_packages_incompatible_with",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -1158,8 +1670,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAccessPackageIncompatibleWith",
         summary: "List the access packages that name this one as incompatible.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackagesIncompatibleWith,
         name: "list_access_packages_incompatible_with",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1173,8 +1687,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageIncompatibleWith",
         summary: "List the access packages that name this one as incompatible.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetApplicablePolicyRequirements,
         name: "get_applicable_policy_requirements",
         version: ApiVersion::V1,
         kind: OpKind::Action,
@@ -1188,8 +1704,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement",
         summary: "What the caller must supply to request this access package, per policy.",
         collection: true,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaGetApplicablePolicyRequirements,
         name: "get_applicable_policy_requirements",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -1203,8 +1721,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement",
         summary: "What the caller must supply to request this access package, per policy.",
         collection: true,
+        self_service: true,
     },
     Operation {
+        id: OpId::ListIncompatibleAccessPackages,
         name: "list_incompatible_access_packages",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -1218,8 +1738,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAccessPackageIncompatibleAccessPackage",
         summary: "List the access packages incompatible with this one.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListIncompatibleAccessPackages,
         name: "list_incompatible_access_packages",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1233,8 +1755,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackage",
         summary: "List the access packages incompatible with this one.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::AddIncompatibleAccessPackage,
         name: "add_incompatible_access_package",
         version: ApiVersion::V1,
         kind: OpKind::RefAdd,
@@ -1248,8 +1772,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef",
         summary: "Mark an access package as incompatible with this one.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaAddIncompatibleAccessPackage,
         name: "add_incompatible_access_package",
         version: ApiVersion::Beta,
         kind: OpKind::RefAdd,
@@ -1263,8 +1789,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef",
         summary: "Mark an access package as incompatible with this one.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::RemoveIncompatibleAccessPackage,
         name: "remove_incompatible_access_package",
         version: ApiVersion::V1,
         kind: OpKind::RefRemove,
@@ -1278,8 +1806,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef",
         summary: "Remove an incompatible access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaRemoveIncompatibleAccessPackage,
         name: "remove_incompatible_access_package",
         version: ApiVersion::Beta,
         kind: OpKind::RefRemove,
@@ -1293,8 +1823,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef",
         summary: "Remove an incompatible access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListIncompatibleGroups,
         name: "list_incompatible_groups",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -1308,8 +1840,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAccessPackageIncompatibleGroup",
         summary: "List the groups whose members may not request this access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListIncompatibleGroups,
         name: "list_incompatible_groups",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1323,8 +1857,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageIncompatibleGroup",
         summary: "List the groups whose members may not request this access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::AddIncompatibleGroup,
         name: "add_incompatible_group",
         version: ApiVersion::V1,
         kind: OpKind::RefAdd,
@@ -1338,8 +1874,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementAccessPackageIncompatibleGroupByRef",
         summary: "Mark a group as incompatible with this access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaAddIncompatibleGroup,
         name: "add_incompatible_group",
         version: ApiVersion::Beta,
         kind: OpKind::RefAdd,
@@ -1353,8 +1891,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef",
         summary: "Mark a group as incompatible with this access package.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::RemoveIncompatibleGroup,
         name: "remove_incompatible_group",
         version: ApiVersion::V1,
         kind: OpKind::RefRemove,
@@ -1368,8 +1908,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementAccessPackageIncompatibleGroupByRef",
         summary: "Remove an incompatible group.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaRemoveIncompatibleGroup,
         name: "remove_incompatible_group",
         version: ApiVersion::Beta,
         kind: OpKind::RefRemove,
@@ -1383,8 +1925,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef",
         summary: "Remove an incompatible group.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::MoveAccessPackageToCatalog,
         name: "move_access_package_to_catalog",
         version: ApiVersion::V1,
         kind: OpKind::Action,
@@ -1398,8 +1942,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Move-MgEntitlementManagementAccessPackageToCatalog",
         summary: "Move an access package to another catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaMoveAccessPackageToCatalog,
         name: "move_access_package_to_catalog",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -1413,8 +1959,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Move-MgBetaEntitlementManagementAccessPackageToCatalog",
         summary: "Move an access package to another catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::FilterAccessPackageSuggestionsByCurrentUser,
         name: "filter_access_package_suggestions_by_current_user",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -1428,8 +1976,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgFilterEntitlementManagementAccessPackageSuggestionByCurrentUser",
         summary: "Access packages suggested to the signed-in user.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaFilterAccessPackageSuggestionsByCurrentUser,
         name: "filter_access_package_suggestions_by_current_user",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1443,8 +1993,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser",
         summary: "Access packages suggested to the signed-in user.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::ListAvailableAccessPackageResourceRoleScopes,
         name: "list_available_access_package_resource_role_scopes",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -1458,8 +2010,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementAvailableAccessPackageResourceRoleScope",
         summary: "Resource roles of an access package the caller can see in My Access.",
         collection: false,
+        self_service: true,
     },
     Operation {
+        id: OpId::BetaListAccessPackages,
         name: "list_access_packages",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1473,8 +2027,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackage",
         summary: "List the access packages (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCreateAccessPackage,
         name: "create_access_package",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -1488,8 +2044,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackage",
         summary: "Create an access package (beta: catalogId).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaUpdateAccessPackage,
         name: "update_access_package",
         version: ApiVersion::Beta,
         kind: OpKind::Update,
@@ -1503,8 +2061,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgBetaEntitlementManagementAccessPackage",
         summary: "Update an access package (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCreateAccessPackageResourceRoleScope,
         name: "create_access_package_resource_role_scope",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -1518,8 +2078,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackageResourceRoleScope",
         summary: "Add a resource role to an access package (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaDeleteAccessPackageResourceRoleScope,
         name: "delete_access_package_resource_role_scope",
         version: ApiVersion::Beta,
         kind: OpKind::Delete,
@@ -1533,8 +2095,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementAccessPackageResourceRoleScope",
         summary: "Remove a resource role from an access package (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::RefreshCatalogResource,
         name: "refresh_catalog_resource",
         version: ApiVersion::V1,
         kind: OpKind::Action,
@@ -1548,8 +2112,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgRefreshEntitlementManagementCatalogResource",
         summary: "Refresh a catalog resource's roles and attributes from its origin.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListCatalogCustomWorkflowExtensions,
         name: "list_catalog_custom_workflow_extensions",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -1563,8 +2129,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementCatalogCustomWorkflowExtension",
         summary: "List a catalog's custom workflow extensions.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CreateCatalogCustomWorkflowExtension,
         name: "create_catalog_custom_workflow_extension",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -1578,8 +2146,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementCatalogCustomWorkflowExtension",
         summary: "Create a custom workflow extension in a catalog.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetCatalogCustomWorkflowExtension,
         name: "get_catalog_custom_workflow_extension",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -1593,8 +2163,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementCatalogCustomWorkflowExtension",
         summary: "Get one custom workflow extension.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ReplaceCatalogCustomWorkflowExtension,
         name: "replace_catalog_custom_workflow_extension",
         version: ApiVersion::V1,
         kind: OpKind::Replace,
@@ -1608,8 +2180,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Set-MgEntitlementManagementCatalogCustomWorkflowExtension",
         summary: "Replace a custom workflow extension (full object).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::DeleteCatalogCustomWorkflowExtension,
         name: "delete_catalog_custom_workflow_extension",
         version: ApiVersion::V1,
         kind: OpKind::Delete,
@@ -1623,8 +2197,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementCatalogCustomWorkflowExtension",
         summary: "Delete a custom workflow extension.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListCatalogResourceUploadSessions,
         name: "list_catalog_resource_upload_sessions",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -1638,8 +2214,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementCatalogResourceUploadSession",
         summary: "List the upload sessions of a custom data provided resource.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CreateCatalogResourceUploadSession,
         name: "create_catalog_resource_upload_session",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -1653,8 +2231,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementCatalogResourceUploadSession",
         summary: "Open an upload session for access review data.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetCatalogResourceUploadSession,
         name: "get_catalog_resource_upload_session",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -1668,8 +2248,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementCatalogResourceUploadSession",
         summary: "Get one upload session.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::UpdateCatalogResourceUploadSession,
         name: "update_catalog_resource_upload_session",
         version: ApiVersion::V1,
         kind: OpKind::Update,
@@ -1683,8 +2265,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgEntitlementManagementCatalogResourceUploadSession",
         summary: "Update an upload session (e.g. status: complete).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::DeleteCatalogResourceUploadSession,
         name: "delete_catalog_resource_upload_session",
         version: ApiVersion::V1,
         kind: OpKind::Delete,
@@ -1698,8 +2282,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementCatalogResourceUploadSession",
         summary: "Delete an upload session.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::UploadCatalogResourceUploadSessionFile,
         name: "upload_catalog_resource_upload_session_file",
         version: ApiVersion::V1,
         kind: OpKind::Action,
@@ -1713,8 +2299,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgUploadEntitlementManagementCatalogResourceUploadSessionFile",
         summary: "Upload a data file into an upload session.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackageCatalogs,
         name: "list_access_package_catalogs",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1728,8 +2316,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageCatalog",
         summary: "List the catalogs (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCreateAccessPackageCatalog,
         name: "create_access_package_catalog",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -1743,8 +2333,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackageCatalog",
         summary: "Create a catalog (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetAccessPackageCatalog,
         name: "get_access_package_catalog",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -1758,8 +2350,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageCatalog",
         summary: "Get one catalog (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaUpdateAccessPackageCatalog,
         name: "update_access_package_catalog",
         version: ApiVersion::Beta,
         kind: OpKind::Update,
@@ -1773,8 +2367,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgBetaEntitlementManagementAccessPackageCatalog",
         summary: "Update a catalog (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaDeleteAccessPackageCatalog,
         name: "delete_access_package_catalog",
         version: ApiVersion::Beta,
         kind: OpKind::Delete,
@@ -1788,8 +2384,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementAccessPackageCatalog",
         summary: "Delete a catalog (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackageCatalogResources,
         name: "list_access_package_catalog_resources",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1803,8 +2401,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResource",
         summary: "List a catalog's resources (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackageCatalogResourceRoles,
         name: "list_access_package_catalog_resource_roles",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1818,8 +2418,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceRole",
         summary: "List the roles of a catalog's resources (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaRefreshAccessPackageCatalogResource,
         name: "refresh_access_package_catalog_resource",
         version: ApiVersion::Beta,
         kind: OpKind::Action,
@@ -1833,8 +2435,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Invoke-MgBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource",
         summary: "Refresh a catalog resource (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackageCatalogResourceUploadSessions,
         name: "list_access_package_catalog_resource_upload_sessions",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1848,8 +2452,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceUploadSession",
         summary: "List upload sessions (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackageCatalogCustomWorkflowExtensions,
         name: "list_access_package_catalog_custom_workflow_extensions",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1863,8 +2469,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension",
         summary: "List a catalog's custom workflow extensions (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCreateAccessPackageCatalogCustomWorkflowExtension,
         name: "create_access_package_catalog_custom_workflow_extension",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -1878,8 +2486,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension",
         summary: "Create a custom workflow extension (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetAccessPackageCatalogCustomWorkflowExtension,
         name: "get_access_package_catalog_custom_workflow_extension",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -1893,8 +2503,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension",
         summary: "Get one custom workflow extension (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaReplaceAccessPackageCatalogCustomWorkflowExtension,
         name: "replace_access_package_catalog_custom_workflow_extension",
         version: ApiVersion::Beta,
         kind: OpKind::Replace,
@@ -1908,8 +2520,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension",
         summary: "Replace a custom workflow extension (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaDeleteAccessPackageCatalogCustomWorkflowExtension,
         name: "delete_access_package_catalog_custom_workflow_extension",
         version: ApiVersion::Beta,
         kind: OpKind::Delete,
@@ -1923,8 +2537,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension",
         summary: "Delete a custom workflow extension (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListCustomAccessPackageWorkflowExtensions,
         name: "list_custom_access_package_workflow_extensions",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -1938,8 +2554,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension",
         summary: "List deprecated custom access package workflow extensions.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCreateCustomAccessPackageWorkflowExtension,
         name: "create_custom_access_package_workflow_extension",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -1953,8 +2571,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension",
         summary: "Create a deprecated custom access package workflow extension.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetCustomAccessPackageWorkflowExtension,
         name: "get_custom_access_package_workflow_extension",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -1968,8 +2588,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension",
         summary: "Get one deprecated custom access package workflow extension.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaReplaceCustomAccessPackageWorkflowExtension,
         name: "replace_custom_access_package_workflow_extension",
         version: ApiVersion::Beta,
         kind: OpKind::Replace,
@@ -1983,8 +2605,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension",
         summary: "Replace a deprecated custom access package workflow extension.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaDeleteCustomAccessPackageWorkflowExtension,
         name: "delete_custom_access_package_workflow_extension",
         version: ApiVersion::Beta,
         kind: OpKind::Delete,
@@ -1998,8 +2622,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension",
         summary: "Delete a deprecated custom access package workflow extension.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackageResourceEnvironments,
         name: "list_access_package_resource_environments",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -2013,8 +2639,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment",
         summary: "List the resource environments (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetAccessPackageResourceEnvironment,
         name: "get_access_package_resource_environment",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -2028,8 +2656,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment",
         summary: "Get one resource environment (beta).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListAccessPackageResourceRequests,
         name: "list_access_package_resource_requests",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -2043,8 +2673,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementAccessPackageResourceRequest",
         summary: "List resource requests (beta model).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCreateAccessPackageResourceRequest,
         name: "create_access_package_resource_request",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -2058,8 +2690,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementAccessPackageResourceRequest",
         summary: "Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListConnectedOrganizations,
         name: "list_connected_organizations",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -2073,8 +2707,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementConnectedOrganization",
         summary: "List the connected organizations.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListConnectedOrganizations,
         name: "list_connected_organizations",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -2088,8 +2724,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementConnectedOrganization",
         summary: "List the connected organizations.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CreateConnectedOrganization,
         name: "create_connected_organization",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -2103,8 +2741,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementConnectedOrganization",
         summary: "Create a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaCreateConnectedOrganization,
         name: "create_connected_organization",
         version: ApiVersion::Beta,
         kind: OpKind::Create,
@@ -2118,8 +2758,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementConnectedOrganization",
         summary: "Create a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetConnectedOrganization,
         name: "get_connected_organization",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -2133,8 +2775,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementConnectedOrganization",
         summary: "Get one connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetConnectedOrganization,
         name: "get_connected_organization",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -2148,8 +2792,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementConnectedOrganization",
         summary: "Get one connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::UpdateConnectedOrganization,
         name: "update_connected_organization",
         version: ApiVersion::V1,
         kind: OpKind::Update,
@@ -2163,8 +2809,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgEntitlementManagementConnectedOrganization",
         summary: "Update a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaUpdateConnectedOrganization,
         name: "update_connected_organization",
         version: ApiVersion::Beta,
         kind: OpKind::Update,
@@ -2178,8 +2826,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgBetaEntitlementManagementConnectedOrganization",
         summary: "Update a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::DeleteConnectedOrganization,
         name: "delete_connected_organization",
         version: ApiVersion::V1,
         kind: OpKind::Delete,
@@ -2193,8 +2843,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementConnectedOrganization",
         summary: "Delete a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaDeleteConnectedOrganization,
         name: "delete_connected_organization",
         version: ApiVersion::Beta,
         kind: OpKind::Delete,
@@ -2208,8 +2860,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementConnectedOrganization",
         summary: "Delete a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListConnectedOrganizationExternalSponsors,
         name: "list_connected_organization_external_sponsors",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -2223,8 +2877,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementConnectedOrganizationExternalSponsor",
         summary: "List the external sponsors of a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListConnectedOrganizationExternalSponsors,
         name: "list_connected_organization_external_sponsors",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -2238,8 +2894,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementConnectedOrganizationExternalSponsor",
         summary: "List the external sponsors of a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::AddConnectedOrganizationExternalSponsor,
         name: "add_connected_organization_external_sponsor",
         version: ApiVersion::V1,
         kind: OpKind::RefAdd,
@@ -2253,8 +2911,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementConnectedOrganizationExternalSponsorByRef",
         summary: "Add a user or group as external sponsor.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaAddConnectedOrganizationExternalSponsor,
         name: "add_connected_organization_external_sponsor",
         version: ApiVersion::Beta,
         kind: OpKind::RefAdd,
@@ -2268,8 +2928,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorByRef",
         summary: "Add a user or group as external sponsor.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::RemoveConnectedOrganizationExternalSponsor,
         name: "remove_connected_organization_external_sponsor",
         version: ApiVersion::V1,
         kind: OpKind::RefRemove,
@@ -2283,8 +2945,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef",
         summary: "Remove an external sponsor.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaRemoveConnectedOrganizationExternalSponsor,
         name: "remove_connected_organization_external_sponsor",
         version: ApiVersion::Beta,
         kind: OpKind::RefRemove,
@@ -2298,8 +2962,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef",
         summary: "Remove an external sponsor.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListConnectedOrganizationInternalSponsors,
         name: "list_connected_organization_internal_sponsors",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -2313,8 +2979,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementConnectedOrganizationInternalSponsor",
         summary: "List the internal sponsors of a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaListConnectedOrganizationInternalSponsors,
         name: "list_connected_organization_internal_sponsors",
         version: ApiVersion::Beta,
         kind: OpKind::List,
@@ -2328,8 +2996,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementConnectedOrganizationInternalSponsor",
         summary: "List the internal sponsors of a connected organization.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::AddConnectedOrganizationInternalSponsor,
         name: "add_connected_organization_internal_sponsor",
         version: ApiVersion::V1,
         kind: OpKind::RefAdd,
@@ -2343,8 +3013,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementConnectedOrganizationInternalSponsorByRef",
         summary: "Add a user or group as internal sponsor.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaAddConnectedOrganizationInternalSponsor,
         name: "add_connected_organization_internal_sponsor",
         version: ApiVersion::Beta,
         kind: OpKind::RefAdd,
@@ -2358,8 +3030,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorByRef",
         summary: "Add a user or group as internal sponsor.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::RemoveConnectedOrganizationInternalSponsor,
         name: "remove_connected_organization_internal_sponsor",
         version: ApiVersion::V1,
         kind: OpKind::RefRemove,
@@ -2373,8 +3047,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef",
         summary: "Remove an internal sponsor.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaRemoveConnectedOrganizationInternalSponsor,
         name: "remove_connected_organization_internal_sponsor",
         version: ApiVersion::Beta,
         kind: OpKind::RefRemove,
@@ -2388,8 +3064,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef",
         summary: "Remove an internal sponsor.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetSettings,
         name: "get_settings",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -2403,8 +3081,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementSetting",
         summary: "Get the tenant's entitlement management settings.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetSettings,
         name: "get_settings",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -2418,8 +3098,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementSetting",
         summary: "Get the tenant's entitlement management settings.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::UpdateSettings,
         name: "update_settings",
         version: ApiVersion::V1,
         kind: OpKind::Update,
@@ -2433,8 +3115,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgEntitlementManagementSetting",
         summary: "Update the tenant's entitlement management settings.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaUpdateSettings,
         name: "update_settings",
         version: ApiVersion::Beta,
         kind: OpKind::Update,
@@ -2448,8 +3132,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgBetaEntitlementManagementSetting",
         summary: "Update the tenant's entitlement management settings.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetSubject,
         name: "get_subject",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -2463,8 +3149,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementSubject",
         summary: "Get the access package subject of a directory object.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaGetSubject,
         name: "get_subject",
         version: ApiVersion::Beta,
         kind: OpKind::Get,
@@ -2478,8 +3166,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgBetaEntitlementManagementSubject",
         summary: "Get the access package subject of a directory object.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::UpdateSubject,
         name: "update_subject",
         version: ApiVersion::V1,
         kind: OpKind::Update,
@@ -2493,8 +3183,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgEntitlementManagementSubject",
         summary: "Update a subject (e.g. subjectLifecycle).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::BetaUpdateSubject,
         name: "update_subject",
         version: ApiVersion::Beta,
         kind: OpKind::Update,
@@ -2508,8 +3200,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgBetaEntitlementManagementSubject",
         summary: "Update a subject (e.g. subjectLifecycle).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListResourceEnvironments,
         name: "list_resource_environments",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -2523,8 +3217,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementResourceEnvironment",
         summary: "List the resource environments (e.g. SharePoint Online geographies).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetEndUserSettings,
         name: "get_end_user_settings",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -2538,8 +3234,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementControlConfigurationEndUserSetting",
         summary: "Get the end-user settings (what My Access shows).",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ReplaceEndUserSettings,
         name: "replace_end_user_settings",
         version: ApiVersion::V1,
         kind: OpKind::Replace,
@@ -2553,8 +3251,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Set-MgEntitlementManagementControlConfigurationEndUserSetting",
         summary: "Replace the end-user settings.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::ListExternalOriginResourceConnectors,
         name: "list_external_origin_resource_connectors",
         version: ApiVersion::V1,
         kind: OpKind::List,
@@ -2568,8 +3268,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementExternalOriginResourceConnector",
         summary: "List the connectors to external resource systems.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::CreateExternalOriginResourceConnector,
         name: "create_external_origin_resource_connector",
         version: ApiVersion::V1,
         kind: OpKind::Create,
@@ -2583,8 +3285,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "New-MgEntitlementManagementExternalOriginResourceConnector",
         summary: "Create a connector to an external resource system.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::GetExternalOriginResourceConnector,
         name: "get_external_origin_resource_connector",
         version: ApiVersion::V1,
         kind: OpKind::Get,
@@ -2598,8 +3302,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Get-MgEntitlementManagementExternalOriginResourceConnector",
         summary: "Get one connector.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::UpdateExternalOriginResourceConnector,
         name: "update_external_origin_resource_connector",
         version: ApiVersion::V1,
         kind: OpKind::Update,
@@ -2613,8 +3319,10 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Update-MgEntitlementManagementExternalOriginResourceConnector",
         summary: "Update a connector.",
         collection: false,
+        self_service: false,
     },
     Operation {
+        id: OpId::DeleteExternalOriginResourceConnector,
         name: "delete_external_origin_resource_connector",
         version: ApiVersion::V1,
         kind: OpKind::Delete,
@@ -2628,5 +3336,6 @@ pub static OPERATIONS: &[Operation] = &[
         cmdlet: "Remove-MgEntitlementManagementExternalOriginResourceConnector",
         summary: "Delete a connector.",
         collection: false,
+        self_service: false,
     },
 ];

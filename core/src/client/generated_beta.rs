@@ -15,603 +15,1484 @@ impl BetaClient {
     /// List the assignment policies (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies` (Get-MgBetaEntitlementManagementAccessPackageAssignmentPolicy).
-    pub fn list_access_package_assignment_policies(&self) -> ListRequest<crate::models::beta::AccessPackageAssignmentPolicy> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_assignment_policies").expect("declared operation"), vec![])
+    pub fn list_access_package_assignment_policies(
+        &self,
+    ) -> ListRequest<crate::models::beta::AccessPackageAssignmentPolicy> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_access_package_assignment_policies")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one assignment policy (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}` (Get-MgBetaEntitlementManagementAccessPackageAssignmentPolicy).
-    pub fn get_access_package_assignment_policy(&self, access_package_assignment_policy_id: &str) -> Request<crate::models::beta::AccessPackageAssignmentPolicy> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_access_package_assignment_policy").expect("declared operation"), vec![access_package_assignment_policy_id.to_string()], None)
+    pub fn get_access_package_assignment_policy(
+        &self,
+        access_package_assignment_policy_id: &str,
+    ) -> Request<crate::models::beta::AccessPackageAssignmentPolicy> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_access_package_assignment_policy")
+                .expect("declared operation"),
+            vec![access_package_assignment_policy_id.to_string()],
+            None,
+        )
     }
 
     /// Create an assignment policy (beta model: durationInDays, requestorSettings).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies` (New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy).
-    pub fn create_access_package_assignment_policy(&self, body: &crate::models::beta::AccessPackageAssignmentPolicy) -> Request<crate::models::beta::AccessPackageAssignmentPolicy> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_access_package_assignment_policy").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_access_package_assignment_policy(
+        &self,
+        body: &crate::models::beta::AccessPackageAssignmentPolicy,
+    ) -> Request<crate::models::beta::AccessPackageAssignmentPolicy> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "create_access_package_assignment_policy")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Replace an assignment policy (beta model), full-object PUT.
     ///
     /// `PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}` (Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy).
-    pub fn replace_access_package_assignment_policy(&self, access_package_assignment_policy_id: &str, body: &crate::models::beta::AccessPackageAssignmentPolicy) -> Request<crate::models::beta::AccessPackageAssignmentPolicy> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "replace_access_package_assignment_policy").expect("declared operation"), vec![access_package_assignment_policy_id.to_string()], Some(to_body(body)))
+    pub fn replace_access_package_assignment_policy(
+        &self,
+        access_package_assignment_policy_id: &str,
+        body: &crate::models::beta::AccessPackageAssignmentPolicy,
+    ) -> Request<crate::models::beta::AccessPackageAssignmentPolicy> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "replace_access_package_assignment_policy")
+                .expect("declared operation"),
+            vec![access_package_assignment_policy_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete an assignment policy (beta path).
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}` (Remove-MgBetaEntitlementManagementAccessPackageAssignmentPolicy).
-    pub fn delete_access_package_assignment_policy(&self, access_package_assignment_policy_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "delete_access_package_assignment_policy").expect("declared operation"), vec![access_package_assignment_policy_id.to_string()], None)
+    pub fn delete_access_package_assignment_policy(
+        &self,
+        access_package_assignment_policy_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "delete_access_package_assignment_policy")
+                .expect("declared operation"),
+            vec![access_package_assignment_policy_id.to_string()],
+            None,
+        )
     }
 
     /// List the assignment requests (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests` (Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest).
-    pub fn list_access_package_assignment_requests(&self) -> ListRequest<crate::models::beta::AccessPackageAssignmentRequest> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_assignment_requests").expect("declared operation"), vec![])
+    pub fn list_access_package_assignment_requests(
+        &self,
+    ) -> ListRequest<crate::models::beta::AccessPackageAssignmentRequest> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_access_package_assignment_requests")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one assignment request (beta model: requestState, requestStatus).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}` (Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest).
-    pub fn get_access_package_assignment_request(&self, access_package_assignment_request_id: &str) -> Request<crate::models::beta::AccessPackageAssignmentRequest> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_access_package_assignment_request").expect("declared operation"), vec![access_package_assignment_request_id.to_string()], None)
+    pub fn get_access_package_assignment_request(
+        &self,
+        access_package_assignment_request_id: &str,
+    ) -> Request<crate::models::beta::AccessPackageAssignmentRequest> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_access_package_assignment_request")
+                .expect("declared operation"),
+            vec![access_package_assignment_request_id.to_string()],
+            None,
+        )
     }
 
     /// Request an assignment (beta model: UserAdd, AdminRemove, ...).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests` (New-MgBetaEntitlementManagementAccessPackageAssignmentRequest).
-    pub fn create_access_package_assignment_request(&self, body: &crate::models::beta::AccessPackageAssignmentRequest) -> Request<crate::models::beta::AccessPackageAssignmentRequest> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_access_package_assignment_request").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_access_package_assignment_request(
+        &self,
+        body: &crate::models::beta::AccessPackageAssignmentRequest,
+    ) -> Request<crate::models::beta::AccessPackageAssignmentRequest> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "create_access_package_assignment_request")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// List the assignments (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments` (Get-MgBetaEntitlementManagementAccessPackageAssignment).
-    pub fn list_access_package_assignments(&self) -> ListRequest<crate::models::beta::AccessPackageAssignment> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_assignments").expect("declared operation"), vec![])
+    pub fn list_access_package_assignments(
+        &self,
+    ) -> ListRequest<crate::models::beta::AccessPackageAssignment> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_access_package_assignments")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one access package (beta path).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}` (Get-MgBetaEntitlementManagementAccessPackage).
-    pub fn get_access_package(&self, access_package_id: &str) -> Request<crate::models::beta::AccessPackage> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_access_package").expect("declared operation"), vec![access_package_id.to_string()], None)
+    pub fn get_access_package(
+        &self,
+        access_package_id: &str,
+    ) -> Request<crate::models::beta::AccessPackage> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_access_package").expect("declared operation"),
+            vec![access_package_id.to_string()],
+            None,
+        )
     }
 
     /// Delete an access package (beta path).
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}` (Remove-MgBetaEntitlementManagementAccessPackage).
     pub fn delete_access_package(&self, access_package_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "delete_access_package").expect("declared operation"), vec![access_package_id.to_string()], None)
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "delete_access_package").expect("declared operation"),
+            vec![access_package_id.to_string()],
+            None,
+        )
     }
 
     /// List the approvals the signed-in user can act on (on='approver').
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')` (Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser).
-    pub fn filter_access_package_assignment_approvals_by_current_user(&self, on: &str) -> ListRequest<crate::models::beta::Approval> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "filter_access_package_assignment_approvals_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_access_package_assignment_approvals_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::beta::Approval> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "filter_access_package_assignment_approvals_by_current_user",
+            )
+            .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// Get the approval of an assignment request.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApproval).
-    pub fn get_access_package_assignment_approval(&self, approval_id: &str) -> Request<crate::models::beta::Approval> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_access_package_assignment_approval").expect("declared operation"), vec![approval_id.to_string()], None)
+    pub fn get_access_package_assignment_approval(
+        &self,
+        approval_id: &str,
+    ) -> Request<crate::models::beta::Approval> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_access_package_assignment_approval")
+                .expect("declared operation"),
+            vec![approval_id.to_string()],
+            None,
+        )
     }
 
     /// List the steps of an approval (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep).
-    pub fn list_access_package_assignment_approval_steps(&self, approval_id: &str) -> ListRequest<crate::models::beta::ApprovalStep> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_assignment_approval_steps").expect("declared operation"), vec![approval_id.to_string()])
+    pub fn list_access_package_assignment_approval_steps(
+        &self,
+        approval_id: &str,
+    ) -> ListRequest<crate::models::beta::ApprovalStep> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_access_package_assignment_approval_steps",
+            )
+            .expect("declared operation"),
+            vec![approval_id.to_string()],
+        )
     }
 
     /// Get one approval step (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep).
-    pub fn get_access_package_assignment_approval_step(&self, approval_id: &str, approval_step_id: &str) -> Request<crate::models::beta::ApprovalStep> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_access_package_assignment_approval_step").expect("declared operation"), vec![approval_id.to_string(), approval_step_id.to_string()], None)
+    pub fn get_access_package_assignment_approval_step(
+        &self,
+        approval_id: &str,
+        approval_step_id: &str,
+    ) -> Request<crate::models::beta::ApprovalStep> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "get_access_package_assignment_approval_step",
+            )
+            .expect("declared operation"),
+            vec![approval_id.to_string(), approval_step_id.to_string()],
+            None,
+        )
     }
 
     /// Approve or deny a step (beta).
     ///
     /// `PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}` (Update-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep).
-    pub fn update_access_package_assignment_approval_step(&self, approval_id: &str, approval_step_id: &str, body: &crate::models::beta::ApprovalStep) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "update_access_package_assignment_approval_step").expect("declared operation"), vec![approval_id.to_string(), approval_step_id.to_string()], Some(to_body(body)))
+    pub fn update_access_package_assignment_approval_step(
+        &self,
+        approval_id: &str,
+        approval_step_id: &str,
+        body: &crate::models::beta::ApprovalStep,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "update_access_package_assignment_approval_step",
+            )
+            .expect("declared operation"),
+            vec![approval_id.to_string(), approval_step_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Re-evaluate and re-apply an assignment (beta).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess` (Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignment).
-    pub fn reprocess_access_package_assignment(&self, access_package_assignment_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "reprocess_access_package_assignment").expect("declared operation"), vec![access_package_assignment_id.to_string()], None)
+    pub fn reprocess_access_package_assignment(
+        &self,
+        access_package_assignment_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "reprocess_access_package_assignment")
+                .expect("declared operation"),
+            vec![access_package_assignment_id.to_string()],
+            None,
+        )
     }
 
     /// List the signed-in user's assignments (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}')` (Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser).
-    pub fn filter_access_package_assignments_by_current_user(&self, on: &str) -> ListRequest<crate::models::beta::AccessPackageAssignment> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "filter_access_package_assignments_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_access_package_assignments_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackageAssignment> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "filter_access_package_assignments_by_current_user",
+            )
+            .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// Assignments of an access package whose targets also hold an incompatible one (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')` (Get-MgBetaEntitlementManagementAccessPackageAssignmentAdditional).
-    pub fn list_access_package_assignments_additional_access(&self, access_package_id: &str, incompatible_access_package_id: &str) -> ListRequest<crate::models::beta::AccessPackageAssignment> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_assignments_additional_access").expect("declared operation"), vec![access_package_id.to_string(), incompatible_access_package_id.to_string()])
+    pub fn list_access_package_assignments_additional_access(
+        &self,
+        access_package_id: &str,
+        incompatible_access_package_id: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackageAssignment> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_access_package_assignments_additional_access",
+            )
+            .expect("declared operation"),
+            vec![
+                access_package_id.to_string(),
+                incompatible_access_package_id.to_string(),
+            ],
+        )
     }
 
     /// List the resource roles delivered by assignments (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles` (Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole).
-    pub fn list_access_package_assignment_resource_roles(&self) -> ListRequest<crate::models::beta::AccessPackageAssignmentResourceRole> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_assignment_resource_roles").expect("declared operation"), vec![])
+    pub fn list_access_package_assignment_resource_roles(
+        &self,
+    ) -> ListRequest<crate::models::beta::AccessPackageAssignmentResourceRole> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_access_package_assignment_resource_roles",
+            )
+            .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one assignment resource role (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId}` (Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole).
-    pub fn get_access_package_assignment_resource_role(&self, access_package_assignment_resource_role_id: &str) -> Request<crate::models::beta::AccessPackageAssignmentResourceRole> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_access_package_assignment_resource_role").expect("declared operation"), vec![access_package_assignment_resource_role_id.to_string()], None)
+    pub fn get_access_package_assignment_resource_role(
+        &self,
+        access_package_assignment_resource_role_id: &str,
+    ) -> Request<crate::models::beta::AccessPackageAssignmentResourceRole> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "get_access_package_assignment_resource_role",
+            )
+            .expect("declared operation"),
+            vec![access_package_assignment_resource_role_id.to_string()],
+            None,
+        )
     }
 
     /// List the assignment requests (beta, assignmentRequests path).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/assignmentRequests` (Get-MgBetaEntitlementManagementAssignmentRequest).
-    pub fn list_assignment_requests(&self) -> ListRequest<crate::models::beta::AccessPackageAssignmentRequest> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_assignment_requests").expect("declared operation"), vec![])
+    pub fn list_assignment_requests(
+        &self,
+    ) -> ListRequest<crate::models::beta::AccessPackageAssignmentRequest> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_assignment_requests")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Request an assignment (beta, assignmentRequests path).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/assignmentRequests` (New-MgBetaEntitlementManagementAssignmentRequest).
-    pub fn create_assignment_request(&self, body: &crate::models::beta::AccessPackageAssignmentRequest) -> Request<crate::models::beta::AccessPackageAssignmentRequest> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_assignment_request").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_assignment_request(
+        &self,
+        body: &crate::models::beta::AccessPackageAssignmentRequest,
+    ) -> Request<crate::models::beta::AccessPackageAssignmentRequest> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "create_assignment_request")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// List the signed-in user's requests (beta, assignmentRequests path).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')` (Invoke-MgBetaFilterEntitlementManagementAssignmentRequestByCurrentUser).
-    pub fn filter_assignment_requests_by_current_user(&self, on: &str) -> ListRequest<crate::models::beta::AccessPackageAssignmentRequest> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "filter_assignment_requests_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_assignment_requests_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackageAssignmentRequest> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "filter_assignment_requests_by_current_user",
+            )
+            .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// Cancel a request (beta, assignmentRequests path).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel` (Stop-MgBetaEntitlementManagementAssignmentRequest).
     pub fn cancel_assignment_request(&self, assignment_request_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "cancel_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], None)
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "cancel_assignment_request")
+                .expect("declared operation"),
+            vec![assignment_request_id.to_string()],
+            None,
+        )
     }
 
     /// Retry a failed request (beta, assignmentRequests path).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess` (Invoke-MgBetaReprocessEntitlementManagementAssignmentRequest).
     pub fn reprocess_assignment_request(&self, assignment_request_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "reprocess_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], None)
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "reprocess_assignment_request")
+                .expect("declared operation"),
+            vec![assignment_request_id.to_string()],
+            None,
+        )
     }
 
     /// Resume a request (beta, assignmentRequests path).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume` (Resume-MgBetaEntitlementManagementAssignmentRequest).
-    pub fn resume_assignment_request(&self, assignment_request_id: &str, body: Option<&crate::models::beta::ResumePostRequestBody>) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "resume_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], body.map(|b| to_body(b)))
+    pub fn resume_assignment_request(
+        &self,
+        assignment_request_id: &str,
+        body: Option<&crate::models::beta::ResumePostRequestBody>,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "resume_assignment_request")
+                .expect("declared operation"),
+            vec![assignment_request_id.to_string()],
+            body.map(|b| to_body(b)),
+        )
     }
 
     /// List the signed-in user's requests (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}')` (Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser).
-    pub fn filter_access_package_assignment_requests_by_current_user(&self, on: &str) -> ListRequest<crate::models::beta::AccessPackageAssignmentRequest> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "filter_access_package_assignment_requests_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_access_package_assignment_requests_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackageAssignmentRequest> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "filter_access_package_assignment_requests_by_current_user",
+            )
+            .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// Delete a finished request (beta model).
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}` (Remove-MgBetaEntitlementManagementAccessPackageAssignmentRequest).
-    pub fn delete_access_package_assignment_request(&self, access_package_assignment_request_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "delete_access_package_assignment_request").expect("declared operation"), vec![access_package_assignment_request_id.to_string()], None)
+    pub fn delete_access_package_assignment_request(
+        &self,
+        access_package_assignment_request_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "delete_access_package_assignment_request")
+                .expect("declared operation"),
+            vec![access_package_assignment_request_id.to_string()],
+            None,
+        )
     }
 
     /// Cancel a pending request (beta model).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel` (Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest).
-    pub fn cancel_access_package_assignment_request(&self, access_package_assignment_request_id: &str, body: Option<&crate::models::beta::AccessPackageAssignmentRequest>) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "cancel_access_package_assignment_request").expect("declared operation"), vec![access_package_assignment_request_id.to_string()], body.map(|b| to_body(b)))
+    pub fn cancel_access_package_assignment_request(
+        &self,
+        access_package_assignment_request_id: &str,
+        body: Option<&crate::models::beta::AccessPackageAssignmentRequest>,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "cancel_access_package_assignment_request")
+                .expect("declared operation"),
+            vec![access_package_assignment_request_id.to_string()],
+            body.map(|b| to_body(b)),
+        )
     }
 
     /// Retry a failed request (beta model).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess` (Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignmentRequest).
-    pub fn reprocess_access_package_assignment_request(&self, access_package_assignment_request_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "reprocess_access_package_assignment_request").expect("declared operation"), vec![access_package_assignment_request_id.to_string()], None)
+    pub fn reprocess_access_package_assignment_request(
+        &self,
+        access_package_assignment_request_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "reprocess_access_package_assignment_request",
+            )
+            .expect("declared operation"),
+            vec![access_package_assignment_request_id.to_string()],
+            None,
+        )
     }
 
     /// Resume a request (beta model).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume` (Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest).
-    pub fn resume_access_package_assignment_request(&self, access_package_assignment_request_id: &str, body: Option<&crate::models::beta::ResumePostRequestBody>) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "resume_access_package_assignment_request").expect("declared operation"), vec![access_package_assignment_request_id.to_string()], body.map(|b| to_body(b)))
+    pub fn resume_access_package_assignment_request(
+        &self,
+        access_package_assignment_request_id: &str,
+        body: Option<&crate::models::beta::ResumePostRequestBody>,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "resume_access_package_assignment_request")
+                .expect("declared operation"),
+            vec![access_package_assignment_request_id.to_string()],
+            body.map(|b| to_body(b)),
+        )
     }
 
     /// List the access packages the signed-in user may request (on='allowedRequestor').
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')` (Invoke-MgBetaFilterEntitlementManagementAccessPackageByCurrentUser).
-    pub fn filter_access_packages_by_current_user(&self, on: &str) -> ListRequest<crate::models::beta::AccessPackage> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "filter_access_packages_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_access_packages_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackage> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "filter_access_packages_by_current_user")
+                .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// List the access packages that name this one as incompatible.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith` (Get-MgBetaEntitlementManagementAccessPackageIncompatibleWith).
-    pub fn list_access_packages_incompatible_with(&self, access_package_id: &str) -> ListRequest<crate::models::beta::AccessPackage> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_packages_incompatible_with").expect("declared operation"), vec![access_package_id.to_string()])
+    pub fn list_access_packages_incompatible_with(
+        &self,
+        access_package_id: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackage> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_access_packages_incompatible_with")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+        )
     }
 
     /// What the caller must supply to request this access package, per policy.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements` (Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement).
-    pub fn get_applicable_policy_requirements(&self, access_package_id: &str, body: Option<&crate::models::beta::GetApplicablePolicyRequirementsPostRequestBody>) -> Request<crate::paging::Page<crate::models::beta::AccessPackageAssignmentRequestRequirements>> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_applicable_policy_requirements").expect("declared operation"), vec![access_package_id.to_string()], body.map(|b| to_body(b)))
+    pub fn get_applicable_policy_requirements(
+        &self,
+        access_package_id: &str,
+        body: Option<&crate::models::beta::GetApplicablePolicyRequirementsPostRequestBody>,
+    ) -> Request<crate::paging::Page<crate::models::beta::AccessPackageAssignmentRequestRequirements>>
+    {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_applicable_policy_requirements")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+            body.map(|b| to_body(b)),
+        )
     }
 
     /// List the access packages incompatible with this one.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages` (Get-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackage).
-    pub fn list_incompatible_access_packages(&self, access_package_id: &str) -> ListRequest<crate::models::beta::AccessPackage> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_incompatible_access_packages").expect("declared operation"), vec![access_package_id.to_string()])
+    pub fn list_incompatible_access_packages(
+        &self,
+        access_package_id: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackage> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_incompatible_access_packages")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+        )
     }
 
     /// Mark an access package as incompatible with this one.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref` (New-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef).
-    pub fn add_incompatible_access_package(&self, access_package_id: &str, body: &crate::models::beta::ReferenceCreate) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "add_incompatible_access_package").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn add_incompatible_access_package(
+        &self,
+        access_package_id: &str,
+        body: &crate::models::beta::ReferenceCreate,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "add_incompatible_access_package")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove an incompatible access package.
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref` (Remove-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef).
-    pub fn remove_incompatible_access_package(&self, access_package_id: &str, incompatible_access_package_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "remove_incompatible_access_package").expect("declared operation"), vec![access_package_id.to_string(), incompatible_access_package_id.to_string()], None)
+    pub fn remove_incompatible_access_package(
+        &self,
+        access_package_id: &str,
+        incompatible_access_package_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "remove_incompatible_access_package")
+                .expect("declared operation"),
+            vec![
+                access_package_id.to_string(),
+                incompatible_access_package_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List the groups whose members may not request this access package.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups` (Get-MgBetaEntitlementManagementAccessPackageIncompatibleGroup).
-    pub fn list_incompatible_groups(&self, access_package_id: &str) -> ListRequest<crate::models::beta::Group> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_incompatible_groups").expect("declared operation"), vec![access_package_id.to_string()])
+    pub fn list_incompatible_groups(
+        &self,
+        access_package_id: &str,
+    ) -> ListRequest<crate::models::beta::Group> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_incompatible_groups")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+        )
     }
 
     /// Mark a group as incompatible with this access package.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref` (New-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef).
-    pub fn add_incompatible_group(&self, access_package_id: &str, body: &crate::models::beta::ReferenceCreate) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "add_incompatible_group").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn add_incompatible_group(
+        &self,
+        access_package_id: &str,
+        body: &crate::models::beta::ReferenceCreate,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "add_incompatible_group")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove an incompatible group.
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref` (Remove-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef).
-    pub fn remove_incompatible_group(&self, access_package_id: &str, group_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "remove_incompatible_group").expect("declared operation"), vec![access_package_id.to_string(), group_id.to_string()], None)
+    pub fn remove_incompatible_group(
+        &self,
+        access_package_id: &str,
+        group_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "remove_incompatible_group")
+                .expect("declared operation"),
+            vec![access_package_id.to_string(), group_id.to_string()],
+            None,
+        )
     }
 
     /// Move an access package to another catalog.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog` (Move-MgBetaEntitlementManagementAccessPackageToCatalog).
-    pub fn move_access_package_to_catalog(&self, access_package_id: &str, body: Option<&crate::models::beta::MoveToCatalogPostRequestBody>) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "move_access_package_to_catalog").expect("declared operation"), vec![access_package_id.to_string()], body.map(|b| to_body(b)))
+    pub fn move_access_package_to_catalog(
+        &self,
+        access_package_id: &str,
+        body: Option<&crate::models::beta::MoveToCatalogPostRequestBody>,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "move_access_package_to_catalog")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+            body.map(|b| to_body(b)),
+        )
     }
 
     /// Access packages suggested to the signed-in user.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')` (Invoke-MgBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser).
-    pub fn filter_access_package_suggestions_by_current_user(&self, on: &str) -> ListRequest<crate::models::beta::AccessPackageSuggestion> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "filter_access_package_suggestions_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_access_package_suggestions_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackageSuggestion> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "filter_access_package_suggestions_by_current_user",
+            )
+            .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// List the access packages (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackages` (Get-MgBetaEntitlementManagementAccessPackage).
     pub fn list_access_packages(&self) -> ListRequest<crate::models::beta::AccessPackage> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_packages").expect("declared operation"), vec![])
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_access_packages").expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Create an access package (beta: catalogId).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackages` (New-MgBetaEntitlementManagementAccessPackage).
-    pub fn create_access_package(&self, body: &crate::models::beta::AccessPackage) -> Request<crate::models::beta::AccessPackage> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_access_package").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_access_package(
+        &self,
+        body: &crate::models::beta::AccessPackage,
+    ) -> Request<crate::models::beta::AccessPackage> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "create_access_package").expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Update an access package (beta).
     ///
     /// `PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}` (Update-MgBetaEntitlementManagementAccessPackage).
-    pub fn update_access_package(&self, access_package_id: &str, body: &crate::models::beta::AccessPackage) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "update_access_package").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn update_access_package(
+        &self,
+        access_package_id: &str,
+        body: &crate::models::beta::AccessPackage,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "update_access_package").expect("declared operation"),
+            vec![access_package_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Add a resource role to an access package (beta).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes` (New-MgBetaEntitlementManagementAccessPackageResourceRoleScope).
-    pub fn create_access_package_resource_role_scope(&self, access_package_id: &str, body: &crate::models::beta::AccessPackageResourceRoleScope) -> Request<crate::models::beta::AccessPackageResourceRoleScope> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_access_package_resource_role_scope").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn create_access_package_resource_role_scope(
+        &self,
+        access_package_id: &str,
+        body: &crate::models::beta::AccessPackageResourceRoleScope,
+    ) -> Request<crate::models::beta::AccessPackageResourceRoleScope> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "create_access_package_resource_role_scope",
+            )
+            .expect("declared operation"),
+            vec![access_package_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove a resource role from an access package (beta).
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId}` (Remove-MgBetaEntitlementManagementAccessPackageResourceRoleScope).
-    pub fn delete_access_package_resource_role_scope(&self, access_package_id: &str, access_package_resource_role_scope_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "delete_access_package_resource_role_scope").expect("declared operation"), vec![access_package_id.to_string(), access_package_resource_role_scope_id.to_string()], None)
+    pub fn delete_access_package_resource_role_scope(
+        &self,
+        access_package_id: &str,
+        access_package_resource_role_scope_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "delete_access_package_resource_role_scope",
+            )
+            .expect("declared operation"),
+            vec![
+                access_package_id.to_string(),
+                access_package_resource_role_scope_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List the catalogs (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs` (Get-MgBetaEntitlementManagementAccessPackageCatalog).
-    pub fn list_access_package_catalogs(&self) -> ListRequest<crate::models::beta::AccessPackageCatalog> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_catalogs").expect("declared operation"), vec![])
+    pub fn list_access_package_catalogs(
+        &self,
+    ) -> ListRequest<crate::models::beta::AccessPackageCatalog> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_access_package_catalogs")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Create a catalog (beta model).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs` (New-MgBetaEntitlementManagementAccessPackageCatalog).
-    pub fn create_access_package_catalog(&self, body: &crate::models::beta::AccessPackageCatalog) -> Request<crate::models::beta::AccessPackageCatalog> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_access_package_catalog").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_access_package_catalog(
+        &self,
+        body: &crate::models::beta::AccessPackageCatalog,
+    ) -> Request<crate::models::beta::AccessPackageCatalog> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "create_access_package_catalog")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Get one catalog (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}` (Get-MgBetaEntitlementManagementAccessPackageCatalog).
-    pub fn get_access_package_catalog(&self, access_package_catalog_id: &str) -> Request<crate::models::beta::AccessPackageCatalog> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_access_package_catalog").expect("declared operation"), vec![access_package_catalog_id.to_string()], None)
+    pub fn get_access_package_catalog(
+        &self,
+        access_package_catalog_id: &str,
+    ) -> Request<crate::models::beta::AccessPackageCatalog> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_access_package_catalog")
+                .expect("declared operation"),
+            vec![access_package_catalog_id.to_string()],
+            None,
+        )
     }
 
     /// Update a catalog (beta model).
     ///
     /// `PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}` (Update-MgBetaEntitlementManagementAccessPackageCatalog).
-    pub fn update_access_package_catalog(&self, access_package_catalog_id: &str, body: &crate::models::beta::AccessPackageCatalog) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "update_access_package_catalog").expect("declared operation"), vec![access_package_catalog_id.to_string()], Some(to_body(body)))
+    pub fn update_access_package_catalog(
+        &self,
+        access_package_catalog_id: &str,
+        body: &crate::models::beta::AccessPackageCatalog,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "update_access_package_catalog")
+                .expect("declared operation"),
+            vec![access_package_catalog_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete a catalog (beta model).
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}` (Remove-MgBetaEntitlementManagementAccessPackageCatalog).
     pub fn delete_access_package_catalog(&self, access_package_catalog_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "delete_access_package_catalog").expect("declared operation"), vec![access_package_catalog_id.to_string()], None)
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "delete_access_package_catalog")
+                .expect("declared operation"),
+            vec![access_package_catalog_id.to_string()],
+            None,
+        )
     }
 
     /// List a catalog's resources (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResource).
-    pub fn list_access_package_catalog_resources(&self, access_package_catalog_id: &str) -> ListRequest<crate::models::beta::AccessPackageResource> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_catalog_resources").expect("declared operation"), vec![access_package_catalog_id.to_string()])
+    pub fn list_access_package_catalog_resources(
+        &self,
+        access_package_catalog_id: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackageResource> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_access_package_catalog_resources")
+                .expect("declared operation"),
+            vec![access_package_catalog_id.to_string()],
+        )
     }
 
     /// List the roles of a catalog's resources (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceRole).
-    pub fn list_access_package_catalog_resource_roles(&self, access_package_catalog_id: &str) -> ListRequest<crate::models::beta::AccessPackageResourceRole> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_catalog_resource_roles").expect("declared operation"), vec![access_package_catalog_id.to_string()])
+    pub fn list_access_package_catalog_resource_roles(
+        &self,
+        access_package_catalog_id: &str,
+    ) -> ListRequest<crate::models::beta::AccessPackageResourceRole> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_access_package_catalog_resource_roles",
+            )
+            .expect("declared operation"),
+            vec![access_package_catalog_id.to_string()],
+        )
     }
 
     /// Refresh a catalog resource (beta model).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh` (Invoke-MgBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource).
-    pub fn refresh_access_package_catalog_resource(&self, access_package_catalog_id: &str, access_package_resource_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "refresh_access_package_catalog_resource").expect("declared operation"), vec![access_package_catalog_id.to_string(), access_package_resource_id.to_string()], None)
+    pub fn refresh_access_package_catalog_resource(
+        &self,
+        access_package_catalog_id: &str,
+        access_package_resource_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "refresh_access_package_catalog_resource")
+                .expect("declared operation"),
+            vec![
+                access_package_catalog_id.to_string(),
+                access_package_resource_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List upload sessions (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceUploadSession).
-    pub fn list_access_package_catalog_resource_upload_sessions(&self, access_package_catalog_id: &str, access_package_resource_id: &str) -> ListRequest<crate::models::beta::CustomDataProvidedResourceUploadSession> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_catalog_resource_upload_sessions").expect("declared operation"), vec![access_package_catalog_id.to_string(), access_package_resource_id.to_string()])
+    pub fn list_access_package_catalog_resource_upload_sessions(
+        &self,
+        access_package_catalog_id: &str,
+        access_package_resource_id: &str,
+    ) -> ListRequest<crate::models::beta::CustomDataProvidedResourceUploadSession> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_access_package_catalog_resource_upload_sessions",
+            )
+            .expect("declared operation"),
+            vec![
+                access_package_catalog_id.to_string(),
+                access_package_resource_id.to_string(),
+            ],
+        )
     }
 
     /// List a catalog's custom workflow extensions (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension).
-    pub fn list_access_package_catalog_custom_workflow_extensions(&self, access_package_catalog_id: &str) -> ListRequest<crate::models::beta::CustomCalloutExtension> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_catalog_custom_workflow_extensions").expect("declared operation"), vec![access_package_catalog_id.to_string()])
+    pub fn list_access_package_catalog_custom_workflow_extensions(
+        &self,
+        access_package_catalog_id: &str,
+    ) -> ListRequest<crate::models::beta::CustomCalloutExtension> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_access_package_catalog_custom_workflow_extensions",
+            )
+            .expect("declared operation"),
+            vec![access_package_catalog_id.to_string()],
+        )
     }
 
     /// Create a custom workflow extension (beta).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions` (New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension).
-    pub fn create_access_package_catalog_custom_workflow_extension(&self, access_package_catalog_id: &str, body: &crate::models::beta::CustomCalloutExtension) -> Request<crate::models::beta::CustomCalloutExtension> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_access_package_catalog_custom_workflow_extension").expect("declared operation"), vec![access_package_catalog_id.to_string()], Some(to_body(body)))
+    pub fn create_access_package_catalog_custom_workflow_extension(
+        &self,
+        access_package_catalog_id: &str,
+        body: &crate::models::beta::CustomCalloutExtension,
+    ) -> Request<crate::models::beta::CustomCalloutExtension> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "create_access_package_catalog_custom_workflow_extension",
+            )
+            .expect("declared operation"),
+            vec![access_package_catalog_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Get one custom workflow extension (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension).
-    pub fn get_access_package_catalog_custom_workflow_extension(&self, access_package_catalog_id: &str, custom_callout_extension_id: &str) -> Request<crate::models::beta::CustomCalloutExtension> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_access_package_catalog_custom_workflow_extension").expect("declared operation"), vec![access_package_catalog_id.to_string(), custom_callout_extension_id.to_string()], None)
+    pub fn get_access_package_catalog_custom_workflow_extension(
+        &self,
+        access_package_catalog_id: &str,
+        custom_callout_extension_id: &str,
+    ) -> Request<crate::models::beta::CustomCalloutExtension> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "get_access_package_catalog_custom_workflow_extension",
+            )
+            .expect("declared operation"),
+            vec![
+                access_package_catalog_id.to_string(),
+                custom_callout_extension_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// Replace a custom workflow extension (beta).
     ///
     /// `PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}` (Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension).
-    pub fn replace_access_package_catalog_custom_workflow_extension(&self, access_package_catalog_id: &str, custom_callout_extension_id: &str, body: &crate::models::beta::CustomCalloutExtension) -> Request<crate::models::beta::CustomCalloutExtension> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "replace_access_package_catalog_custom_workflow_extension").expect("declared operation"), vec![access_package_catalog_id.to_string(), custom_callout_extension_id.to_string()], Some(to_body(body)))
+    pub fn replace_access_package_catalog_custom_workflow_extension(
+        &self,
+        access_package_catalog_id: &str,
+        custom_callout_extension_id: &str,
+        body: &crate::models::beta::CustomCalloutExtension,
+    ) -> Request<crate::models::beta::CustomCalloutExtension> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "replace_access_package_catalog_custom_workflow_extension",
+            )
+            .expect("declared operation"),
+            vec![
+                access_package_catalog_id.to_string(),
+                custom_callout_extension_id.to_string(),
+            ],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete a custom workflow extension (beta).
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}` (Remove-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension).
-    pub fn delete_access_package_catalog_custom_workflow_extension(&self, access_package_catalog_id: &str, custom_callout_extension_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "delete_access_package_catalog_custom_workflow_extension").expect("declared operation"), vec![access_package_catalog_id.to_string(), custom_callout_extension_id.to_string()], None)
+    pub fn delete_access_package_catalog_custom_workflow_extension(
+        &self,
+        access_package_catalog_id: &str,
+        custom_callout_extension_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "delete_access_package_catalog_custom_workflow_extension",
+            )
+            .expect("declared operation"),
+            vec![
+                access_package_catalog_id.to_string(),
+                custom_callout_extension_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List deprecated custom access package workflow extensions.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension).
-    pub fn list_custom_access_package_workflow_extensions(&self, access_package_catalog_id: &str) -> ListRequest<crate::models::beta::CustomAccessPackageWorkflowExtension> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_custom_access_package_workflow_extensions").expect("declared operation"), vec![access_package_catalog_id.to_string()])
+    pub fn list_custom_access_package_workflow_extensions(
+        &self,
+        access_package_catalog_id: &str,
+    ) -> ListRequest<crate::models::beta::CustomAccessPackageWorkflowExtension> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_custom_access_package_workflow_extensions",
+            )
+            .expect("declared operation"),
+            vec![access_package_catalog_id.to_string()],
+        )
     }
 
     /// Create a deprecated custom access package workflow extension.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions` (New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension).
-    pub fn create_custom_access_package_workflow_extension(&self, access_package_catalog_id: &str, body: &crate::models::beta::CustomAccessPackageWorkflowExtension) -> Request<crate::models::beta::CustomAccessPackageWorkflowExtension> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_custom_access_package_workflow_extension").expect("declared operation"), vec![access_package_catalog_id.to_string()], Some(to_body(body)))
+    pub fn create_custom_access_package_workflow_extension(
+        &self,
+        access_package_catalog_id: &str,
+        body: &crate::models::beta::CustomAccessPackageWorkflowExtension,
+    ) -> Request<crate::models::beta::CustomAccessPackageWorkflowExtension> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "create_custom_access_package_workflow_extension",
+            )
+            .expect("declared operation"),
+            vec![access_package_catalog_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Get one deprecated custom access package workflow extension.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension).
-    pub fn get_custom_access_package_workflow_extension(&self, access_package_catalog_id: &str, custom_access_package_workflow_extension_id: &str) -> Request<crate::models::beta::CustomAccessPackageWorkflowExtension> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_custom_access_package_workflow_extension").expect("declared operation"), vec![access_package_catalog_id.to_string(), custom_access_package_workflow_extension_id.to_string()], None)
+    pub fn get_custom_access_package_workflow_extension(
+        &self,
+        access_package_catalog_id: &str,
+        custom_access_package_workflow_extension_id: &str,
+    ) -> Request<crate::models::beta::CustomAccessPackageWorkflowExtension> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "get_custom_access_package_workflow_extension",
+            )
+            .expect("declared operation"),
+            vec![
+                access_package_catalog_id.to_string(),
+                custom_access_package_workflow_extension_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// Replace a deprecated custom access package workflow extension.
     ///
     /// `PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}` (Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension).
-    pub fn replace_custom_access_package_workflow_extension(&self, access_package_catalog_id: &str, custom_access_package_workflow_extension_id: &str, body: &crate::models::beta::CustomAccessPackageWorkflowExtension) -> Request<crate::models::beta::CustomAccessPackageWorkflowExtension> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "replace_custom_access_package_workflow_extension").expect("declared operation"), vec![access_package_catalog_id.to_string(), custom_access_package_workflow_extension_id.to_string()], Some(to_body(body)))
+    pub fn replace_custom_access_package_workflow_extension(
+        &self,
+        access_package_catalog_id: &str,
+        custom_access_package_workflow_extension_id: &str,
+        body: &crate::models::beta::CustomAccessPackageWorkflowExtension,
+    ) -> Request<crate::models::beta::CustomAccessPackageWorkflowExtension> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "replace_custom_access_package_workflow_extension",
+            )
+            .expect("declared operation"),
+            vec![
+                access_package_catalog_id.to_string(),
+                custom_access_package_workflow_extension_id.to_string(),
+            ],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete a deprecated custom access package workflow extension.
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}` (Remove-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension).
-    pub fn delete_custom_access_package_workflow_extension(&self, access_package_catalog_id: &str, custom_access_package_workflow_extension_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "delete_custom_access_package_workflow_extension").expect("declared operation"), vec![access_package_catalog_id.to_string(), custom_access_package_workflow_extension_id.to_string()], None)
+    pub fn delete_custom_access_package_workflow_extension(
+        &self,
+        access_package_catalog_id: &str,
+        custom_access_package_workflow_extension_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "delete_custom_access_package_workflow_extension",
+            )
+            .expect("declared operation"),
+            vec![
+                access_package_catalog_id.to_string(),
+                custom_access_package_workflow_extension_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List the resource environments (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments` (Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment).
-    pub fn list_access_package_resource_environments(&self) -> ListRequest<crate::models::beta::AccessPackageResourceEnvironment> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_resource_environments").expect("declared operation"), vec![])
+    pub fn list_access_package_resource_environments(
+        &self,
+    ) -> ListRequest<crate::models::beta::AccessPackageResourceEnvironment> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_access_package_resource_environments",
+            )
+            .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one resource environment (beta).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}` (Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment).
-    pub fn get_access_package_resource_environment(&self, access_package_resource_environment_id: &str) -> Request<crate::models::beta::AccessPackageResourceEnvironment> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_access_package_resource_environment").expect("declared operation"), vec![access_package_resource_environment_id.to_string()], None)
+    pub fn get_access_package_resource_environment(
+        &self,
+        access_package_resource_environment_id: &str,
+    ) -> Request<crate::models::beta::AccessPackageResourceEnvironment> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_access_package_resource_environment")
+                .expect("declared operation"),
+            vec![access_package_resource_environment_id.to_string()],
+            None,
+        )
     }
 
     /// List resource requests (beta model).
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests` (Get-MgBetaEntitlementManagementAccessPackageResourceRequest).
-    pub fn list_access_package_resource_requests(&self) -> ListRequest<crate::models::beta::AccessPackageResourceRequest> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_access_package_resource_requests").expect("declared operation"), vec![])
+    pub fn list_access_package_resource_requests(
+        &self,
+    ) -> ListRequest<crate::models::beta::AccessPackageResourceRequest> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_access_package_resource_requests")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove).
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests` (New-MgBetaEntitlementManagementAccessPackageResourceRequest).
-    pub fn create_access_package_resource_request(&self, body: &crate::models::beta::AccessPackageResourceRequest) -> Request<crate::models::beta::AccessPackageResourceRequest> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_access_package_resource_request").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_access_package_resource_request(
+        &self,
+        body: &crate::models::beta::AccessPackageResourceRequest,
+    ) -> Request<crate::models::beta::AccessPackageResourceRequest> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "create_access_package_resource_request")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// List the connected organizations.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations` (Get-MgBetaEntitlementManagementConnectedOrganization).
-    pub fn list_connected_organizations(&self) -> ListRequest<crate::models::beta::ConnectedOrganization> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_connected_organizations").expect("declared operation"), vec![])
+    pub fn list_connected_organizations(
+        &self,
+    ) -> ListRequest<crate::models::beta::ConnectedOrganization> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "list_connected_organizations")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Create a connected organization.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/connectedOrganizations` (New-MgBetaEntitlementManagementConnectedOrganization).
-    pub fn create_connected_organization(&self, body: &crate::models::beta::ConnectedOrganization) -> Request<crate::models::beta::ConnectedOrganization> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "create_connected_organization").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_connected_organization(
+        &self,
+        body: &crate::models::beta::ConnectedOrganization,
+    ) -> Request<crate::models::beta::ConnectedOrganization> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "create_connected_organization")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Get one connected organization.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` (Get-MgBetaEntitlementManagementConnectedOrganization).
-    pub fn get_connected_organization(&self, connected_organization_id: &str) -> Request<crate::models::beta::ConnectedOrganization> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_connected_organization").expect("declared operation"), vec![connected_organization_id.to_string()], None)
+    pub fn get_connected_organization(
+        &self,
+        connected_organization_id: &str,
+    ) -> Request<crate::models::beta::ConnectedOrganization> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_connected_organization")
+                .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            None,
+        )
     }
 
     /// Update a connected organization.
     ///
     /// `PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` (Update-MgBetaEntitlementManagementConnectedOrganization).
-    pub fn update_connected_organization(&self, connected_organization_id: &str, body: &crate::models::beta::ConnectedOrganization) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "update_connected_organization").expect("declared operation"), vec![connected_organization_id.to_string()], Some(to_body(body)))
+    pub fn update_connected_organization(
+        &self,
+        connected_organization_id: &str,
+        body: &crate::models::beta::ConnectedOrganization,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "update_connected_organization")
+                .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete a connected organization.
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` (Remove-MgBetaEntitlementManagementConnectedOrganization).
     pub fn delete_connected_organization(&self, connected_organization_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "delete_connected_organization").expect("declared operation"), vec![connected_organization_id.to_string()], None)
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "delete_connected_organization")
+                .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            None,
+        )
     }
 
     /// List the external sponsors of a connected organization.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors` (Get-MgBetaEntitlementManagementConnectedOrganizationExternalSponsor).
-    pub fn list_connected_organization_external_sponsors(&self, connected_organization_id: &str) -> ListRequest<crate::models::beta::DirectoryObject> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_connected_organization_external_sponsors").expect("declared operation"), vec![connected_organization_id.to_string()])
+    pub fn list_connected_organization_external_sponsors(
+        &self,
+        connected_organization_id: &str,
+    ) -> ListRequest<crate::models::beta::DirectoryObject> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_connected_organization_external_sponsors",
+            )
+            .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+        )
     }
 
     /// Add a user or group as external sponsor.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref` (New-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorByRef).
-    pub fn add_connected_organization_external_sponsor(&self, connected_organization_id: &str, body: &crate::models::beta::ReferenceCreate) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "add_connected_organization_external_sponsor").expect("declared operation"), vec![connected_organization_id.to_string()], Some(to_body(body)))
+    pub fn add_connected_organization_external_sponsor(
+        &self,
+        connected_organization_id: &str,
+        body: &crate::models::beta::ReferenceCreate,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "add_connected_organization_external_sponsor",
+            )
+            .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove an external sponsor.
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref` (Remove-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef).
-    pub fn remove_connected_organization_external_sponsor(&self, connected_organization_id: &str, directory_object_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "remove_connected_organization_external_sponsor").expect("declared operation"), vec![connected_organization_id.to_string(), directory_object_id.to_string()], None)
+    pub fn remove_connected_organization_external_sponsor(
+        &self,
+        connected_organization_id: &str,
+        directory_object_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "remove_connected_organization_external_sponsor",
+            )
+            .expect("declared operation"),
+            vec![
+                connected_organization_id.to_string(),
+                directory_object_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List the internal sponsors of a connected organization.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors` (Get-MgBetaEntitlementManagementConnectedOrganizationInternalSponsor).
-    pub fn list_connected_organization_internal_sponsors(&self, connected_organization_id: &str) -> ListRequest<crate::models::beta::DirectoryObject> {
-        ListRequest::new(&self.client, Operation::find(ApiVersion::Beta, "list_connected_organization_internal_sponsors").expect("declared operation"), vec![connected_organization_id.to_string()])
+    pub fn list_connected_organization_internal_sponsors(
+        &self,
+        connected_organization_id: &str,
+    ) -> ListRequest<crate::models::beta::DirectoryObject> {
+        ListRequest::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "list_connected_organization_internal_sponsors",
+            )
+            .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+        )
     }
 
     /// Add a user or group as internal sponsor.
     ///
     /// `POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref` (New-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorByRef).
-    pub fn add_connected_organization_internal_sponsor(&self, connected_organization_id: &str, body: &crate::models::beta::ReferenceCreate) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "add_connected_organization_internal_sponsor").expect("declared operation"), vec![connected_organization_id.to_string()], Some(to_body(body)))
+    pub fn add_connected_organization_internal_sponsor(
+        &self,
+        connected_organization_id: &str,
+        body: &crate::models::beta::ReferenceCreate,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "add_connected_organization_internal_sponsor",
+            )
+            .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove an internal sponsor.
     ///
     /// `DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref` (Remove-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef).
-    pub fn remove_connected_organization_internal_sponsor(&self, connected_organization_id: &str, directory_object_id: &str) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "remove_connected_organization_internal_sponsor").expect("declared operation"), vec![connected_organization_id.to_string(), directory_object_id.to_string()], None)
+    pub fn remove_connected_organization_internal_sponsor(
+        &self,
+        connected_organization_id: &str,
+        directory_object_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(
+                ApiVersion::Beta,
+                "remove_connected_organization_internal_sponsor",
+            )
+            .expect("declared operation"),
+            vec![
+                connected_organization_id.to_string(),
+                directory_object_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// Get the tenant's entitlement management settings.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/settings` (Get-MgBetaEntitlementManagementSetting).
     pub fn get_settings(&self) -> Request<crate::models::beta::EntitlementManagementSettings> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_settings").expect("declared operation"), vec![], None)
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_settings").expect("declared operation"),
+            vec![],
+            None,
+        )
     }
 
     /// Update the tenant's entitlement management settings.
     ///
     /// `PATCH /beta/identityGovernance/entitlementManagement/settings` (Update-MgBetaEntitlementManagementSetting).
-    pub fn update_settings(&self, body: &crate::models::beta::EntitlementManagementSettings) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "update_settings").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn update_settings(
+        &self,
+        body: &crate::models::beta::EntitlementManagementSettings,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "update_settings").expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Get the access package subject of a directory object.
     ///
     /// `GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')` (Get-MgBetaEntitlementManagementSubject).
-    pub fn get_subject(&self, object_id: &str) -> Request<crate::models::beta::AccessPackageSubject> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "get_subject").expect("declared operation"), vec![object_id.to_string()], None)
+    pub fn get_subject(
+        &self,
+        object_id: &str,
+    ) -> Request<crate::models::beta::AccessPackageSubject> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "get_subject").expect("declared operation"),
+            vec![object_id.to_string()],
+            None,
+        )
     }
 
     /// Update a subject (e.g. subjectLifecycle).
     ///
     /// `PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')` (Update-MgBetaEntitlementManagementSubject).
-    pub fn update_subject(&self, object_id: &str, body: &crate::models::beta::AccessPackageSubject) -> Request<()> {
-        Request::new(&self.client, Operation::find(ApiVersion::Beta, "update_subject").expect("declared operation"), vec![object_id.to_string()], Some(to_body(body)))
+    pub fn update_subject(
+        &self,
+        object_id: &str,
+        body: &crate::models::beta::AccessPackageSubject,
+    ) -> Request<()> {
+        Request::new(
+            &self.client,
+            Operation::find(ApiVersion::Beta, "update_subject").expect("declared operation"),
+            vec![object_id.to_string()],
+            Some(to_body(body)),
+        )
     }
-
 }

@@ -10,623 +10,1427 @@ impl Client {
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/catalogs` (Get-MgEntitlementManagementCatalog).
     pub fn list_catalogs(&self) -> ListRequest<crate::models::v1::AccessPackageCatalog> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_catalogs").expect("declared operation"), vec![])
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_catalogs").expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one catalog.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}` (Get-MgEntitlementManagementCatalog).
-    pub fn get_catalog(&self, catalog_id: &str) -> Request<crate::models::v1::AccessPackageCatalog> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_catalog").expect("declared operation"), vec![catalog_id.to_string()], None)
+    pub fn get_catalog(
+        &self,
+        catalog_id: &str,
+    ) -> Request<crate::models::v1::AccessPackageCatalog> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_catalog").expect("declared operation"),
+            vec![catalog_id.to_string()],
+            None,
+        )
     }
 
     /// Create a catalog.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/catalogs` (New-MgEntitlementManagementCatalog).
-    pub fn create_catalog(&self, body: &crate::models::v1::AccessPackageCatalog) -> Request<crate::models::v1::AccessPackageCatalog> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_catalog").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_catalog(
+        &self,
+        body: &crate::models::v1::AccessPackageCatalog,
+    ) -> Request<crate::models::v1::AccessPackageCatalog> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_catalog").expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Update the given properties of a catalog.
     ///
     /// `PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}` (Update-MgEntitlementManagementCatalog).
-    pub fn update_catalog(&self, catalog_id: &str, body: &crate::models::v1::AccessPackageCatalog) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "update_catalog").expect("declared operation"), vec![catalog_id.to_string()], Some(to_body(body)))
+    pub fn update_catalog(
+        &self,
+        catalog_id: &str,
+        body: &crate::models::v1::AccessPackageCatalog,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "update_catalog").expect("declared operation"),
+            vec![catalog_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete a catalog.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}` (Remove-MgEntitlementManagementCatalog).
     pub fn delete_catalog(&self, catalog_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "delete_catalog").expect("declared operation"), vec![catalog_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "delete_catalog").expect("declared operation"),
+            vec![catalog_id.to_string()],
+            None,
+        )
     }
 
     /// List the resources in a catalog.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources` (Get-MgEntitlementManagementCatalogResource).
-    pub fn list_catalog_resources(&self, catalog_id: &str) -> ListRequest<crate::models::v1::AccessPackageResource> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_catalog_resources").expect("declared operation"), vec![catalog_id.to_string()])
+    pub fn list_catalog_resources(
+        &self,
+        catalog_id: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackageResource> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_catalog_resources").expect("declared operation"),
+            vec![catalog_id.to_string()],
+        )
     }
 
     /// List the roles of the resources in a catalog.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resourceRoles` (Get-MgEntitlementManagementCatalogResourceRole).
-    pub fn list_catalog_resource_roles(&self, catalog_id: &str) -> ListRequest<crate::models::v1::AccessPackageResourceRole> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_catalog_resource_roles").expect("declared operation"), vec![catalog_id.to_string()])
+    pub fn list_catalog_resource_roles(
+        &self,
+        catalog_id: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackageResourceRole> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_catalog_resource_roles")
+                .expect("declared operation"),
+            vec![catalog_id.to_string()],
+        )
     }
 
     /// List the requests to add or remove catalog resources.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/resourceRequests` (Get-MgEntitlementManagementResourceRequest).
-    pub fn list_resource_requests(&self) -> ListRequest<crate::models::v1::AccessPackageResourceRequest> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_resource_requests").expect("declared operation"), vec![])
+    pub fn list_resource_requests(
+        &self,
+    ) -> ListRequest<crate::models::v1::AccessPackageResourceRequest> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_resource_requests").expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Add a resource to a catalog, or remove one.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/resourceRequests` (New-MgEntitlementManagementResourceRequest).
-    pub fn create_resource_request(&self, body: &crate::models::v1::AccessPackageResourceRequest) -> Request<crate::models::v1::AccessPackageResourceRequest> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_resource_request").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_resource_request(
+        &self,
+        body: &crate::models::v1::AccessPackageResourceRequest,
+    ) -> Request<crate::models::v1::AccessPackageResourceRequest> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_resource_request").expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// List the access packages.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackages` (Get-MgEntitlementManagementAccessPackage).
     pub fn list_access_packages(&self) -> ListRequest<crate::models::v1::AccessPackage> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_access_packages").expect("declared operation"), vec![])
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_access_packages").expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one access package.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}` (Get-MgEntitlementManagementAccessPackage).
-    pub fn get_access_package(&self, access_package_id: &str) -> Request<crate::models::v1::AccessPackage> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_access_package").expect("declared operation"), vec![access_package_id.to_string()], None)
+    pub fn get_access_package(
+        &self,
+        access_package_id: &str,
+    ) -> Request<crate::models::v1::AccessPackage> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_access_package").expect("declared operation"),
+            vec![access_package_id.to_string()],
+            None,
+        )
     }
 
     /// Create an access package in a catalog.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/accessPackages` (New-MgEntitlementManagementAccessPackage).
-    pub fn create_access_package(&self, body: &crate::models::v1::AccessPackage) -> Request<crate::models::v1::AccessPackage> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_access_package").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_access_package(
+        &self,
+        body: &crate::models::v1::AccessPackage,
+    ) -> Request<crate::models::v1::AccessPackage> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_access_package").expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Update the given properties of an access package.
     ///
     /// `PATCH /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}` (Update-MgEntitlementManagementAccessPackage).
-    pub fn update_access_package(&self, access_package_id: &str, body: &crate::models::v1::AccessPackage) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "update_access_package").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn update_access_package(
+        &self,
+        access_package_id: &str,
+        body: &crate::models::v1::AccessPackage,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "update_access_package").expect("declared operation"),
+            vec![access_package_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete an access package (fails while it has assignments).
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}` (Remove-MgEntitlementManagementAccessPackage).
     pub fn delete_access_package(&self, access_package_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "delete_access_package").expect("declared operation"), vec![access_package_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "delete_access_package").expect("declared operation"),
+            vec![access_package_id.to_string()],
+            None,
+        )
     }
 
     /// Add a resource role to an access package.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes` (New-MgEntitlementManagementAccessPackageResourceRoleScope).
-    pub fn create_access_package_resource_role_scope(&self, access_package_id: &str, body: &crate::models::v1::AccessPackageResourceRoleScope) -> Request<crate::models::v1::AccessPackageResourceRoleScope> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_access_package_resource_role_scope").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn create_access_package_resource_role_scope(
+        &self,
+        access_package_id: &str,
+        body: &crate::models::v1::AccessPackageResourceRoleScope,
+    ) -> Request<crate::models::v1::AccessPackageResourceRoleScope> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_access_package_resource_role_scope")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove a resource role from an access package.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes/{resourceRoleScopeId}` (Remove-MgEntitlementManagementAccessPackageResourceRoleScope).
-    pub fn delete_access_package_resource_role_scope(&self, access_package_id: &str, resource_role_scope_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "delete_access_package_resource_role_scope").expect("declared operation"), vec![access_package_id.to_string(), resource_role_scope_id.to_string()], None)
+    pub fn delete_access_package_resource_role_scope(
+        &self,
+        access_package_id: &str,
+        resource_role_scope_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "delete_access_package_resource_role_scope")
+                .expect("declared operation"),
+            vec![
+                access_package_id.to_string(),
+                resource_role_scope_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List the assignment policies.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies` (Get-MgEntitlementManagementAssignmentPolicy).
-    pub fn list_assignment_policies(&self) -> ListRequest<crate::models::v1::AccessPackageAssignmentPolicy> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_assignment_policies").expect("declared operation"), vec![])
+    pub fn list_assignment_policies(
+        &self,
+    ) -> ListRequest<crate::models::v1::AccessPackageAssignmentPolicy> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_assignment_policies")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one assignment policy.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}` (Get-MgEntitlementManagementAssignmentPolicy).
-    pub fn get_assignment_policy(&self, assignment_policy_id: &str) -> Request<crate::models::v1::AccessPackageAssignmentPolicy> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_assignment_policy").expect("declared operation"), vec![assignment_policy_id.to_string()], None)
+    pub fn get_assignment_policy(
+        &self,
+        assignment_policy_id: &str,
+    ) -> Request<crate::models::v1::AccessPackageAssignmentPolicy> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_assignment_policy").expect("declared operation"),
+            vec![assignment_policy_id.to_string()],
+            None,
+        )
     }
 
     /// Create an assignment policy for an access package.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies` (New-MgEntitlementManagementAssignmentPolicy).
-    pub fn create_assignment_policy(&self, body: &crate::models::v1::AccessPackageAssignmentPolicy) -> Request<crate::models::v1::AccessPackageAssignmentPolicy> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_assignment_policy").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_assignment_policy(
+        &self,
+        body: &crate::models::v1::AccessPackageAssignmentPolicy,
+    ) -> Request<crate::models::v1::AccessPackageAssignmentPolicy> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_assignment_policy")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Replace an assignment policy: a full-object PUT, as the service requires.
     ///
     /// `PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}` (Set-MgEntitlementManagementAssignmentPolicy).
-    pub fn replace_assignment_policy(&self, assignment_policy_id: &str, body: &crate::models::v1::AccessPackageAssignmentPolicy) -> Request<crate::models::v1::AccessPackageAssignmentPolicy> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "replace_assignment_policy").expect("declared operation"), vec![assignment_policy_id.to_string()], Some(to_body(body)))
+    pub fn replace_assignment_policy(
+        &self,
+        assignment_policy_id: &str,
+        body: &crate::models::v1::AccessPackageAssignmentPolicy,
+    ) -> Request<crate::models::v1::AccessPackageAssignmentPolicy> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "replace_assignment_policy")
+                .expect("declared operation"),
+            vec![assignment_policy_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete an assignment policy (fails while it has assignments).
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}` (Remove-MgEntitlementManagementAssignmentPolicy).
     pub fn delete_assignment_policy(&self, assignment_policy_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "delete_assignment_policy").expect("declared operation"), vec![assignment_policy_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "delete_assignment_policy")
+                .expect("declared operation"),
+            vec![assignment_policy_id.to_string()],
+            None,
+        )
     }
 
     /// List the assignment requests.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests` (Get-MgEntitlementManagementAssignmentRequest).
-    pub fn list_assignment_requests(&self) -> ListRequest<crate::models::v1::AccessPackageAssignmentRequest> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_assignment_requests").expect("declared operation"), vec![])
+    pub fn list_assignment_requests(
+        &self,
+    ) -> ListRequest<crate::models::v1::AccessPackageAssignmentRequest> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_assignment_requests")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one assignment request.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}` (Get-MgEntitlementManagementAssignmentRequest).
-    pub fn get_assignment_request(&self, assignment_request_id: &str) -> Request<crate::models::v1::AccessPackageAssignmentRequest> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], None)
+    pub fn get_assignment_request(
+        &self,
+        assignment_request_id: &str,
+    ) -> Request<crate::models::v1::AccessPackageAssignmentRequest> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_assignment_request").expect("declared operation"),
+            vec![assignment_request_id.to_string()],
+            None,
+        )
     }
 
     /// Request an assignment (userAdd, adminAdd, adminRemove, ...).
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests` (New-MgEntitlementManagementAssignmentRequest).
-    pub fn create_assignment_request(&self, body: &crate::models::v1::AccessPackageAssignmentRequest) -> Request<crate::models::v1::AccessPackageAssignmentRequest> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_assignment_request").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_assignment_request(
+        &self,
+        body: &crate::models::v1::AccessPackageAssignmentRequest,
+    ) -> Request<crate::models::v1::AccessPackageAssignmentRequest> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_assignment_request")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete an assignment request.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}` (Remove-MgEntitlementManagementAssignmentRequest).
     pub fn delete_assignment_request(&self, assignment_request_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "delete_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "delete_assignment_request")
+                .expect("declared operation"),
+            vec![assignment_request_id.to_string()],
+            None,
+        )
     }
 
     /// Cancel a request that is not yet delivered.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel` (Stop-MgEntitlementManagementAssignmentRequest).
     pub fn cancel_assignment_request(&self, assignment_request_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "cancel_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "cancel_assignment_request")
+                .expect("declared operation"),
+            vec![assignment_request_id.to_string()],
+            None,
+        )
     }
 
     /// List the access package assignments.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignments` (Get-MgEntitlementManagementAssignment).
     pub fn list_assignments(&self) -> ListRequest<crate::models::v1::AccessPackageAssignment> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_assignments").expect("declared operation"), vec![])
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_assignments").expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get one access package assignment.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}` (Get-MgEntitlementManagementAssignment).
-    pub fn get_assignment(&self, assignment_id: &str) -> Request<crate::models::v1::AccessPackageAssignment> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_assignment").expect("declared operation"), vec![assignment_id.to_string()], None)
+    pub fn get_assignment(
+        &self,
+        assignment_id: &str,
+    ) -> Request<crate::models::v1::AccessPackageAssignment> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_assignment").expect("declared operation"),
+            vec![assignment_id.to_string()],
+            None,
+        )
     }
 
     /// List the direct members of a group.
     ///
     /// `GET /v1.0/groups/{groupId}/members` (Get-MgGroupMember).
-    pub fn list_group_members(&self, group_id: &str) -> ListRequest<crate::models::v1::DirectoryObject> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_group_members").expect("declared operation"), vec![group_id.to_string()])
+    pub fn list_group_members(
+        &self,
+        group_id: &str,
+    ) -> ListRequest<crate::models::v1::DirectoryObject> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_group_members").expect("declared operation"),
+            vec![group_id.to_string()],
+        )
     }
 
     /// List the approvals the signed-in user can act on (on='approver').
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}')` (Invoke-MgFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser).
-    pub fn filter_assignment_approvals_by_current_user(&self, on: &str) -> ListRequest<crate::models::v1::Approval> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "filter_assignment_approvals_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_assignment_approvals_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::v1::Approval> {
+        ListRequest::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "filter_assignment_approvals_by_current_user",
+            )
+            .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// Get the approval of an assignment request (its id is the request's id).
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}` (Get-MgEntitlementManagementAccessPackageAssignmentApproval).
-    pub fn get_assignment_approval(&self, approval_id: &str) -> Request<crate::models::v1::Approval> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_assignment_approval").expect("declared operation"), vec![approval_id.to_string()], None)
+    pub fn get_assignment_approval(
+        &self,
+        approval_id: &str,
+    ) -> Request<crate::models::v1::Approval> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_assignment_approval").expect("declared operation"),
+            vec![approval_id.to_string()],
+            None,
+        )
     }
 
     /// List the stages of an approval.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages` (Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage).
-    pub fn list_assignment_approval_stages(&self, approval_id: &str) -> ListRequest<crate::models::v1::ApprovalStage> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_assignment_approval_stages").expect("declared operation"), vec![approval_id.to_string()])
+    pub fn list_assignment_approval_stages(
+        &self,
+        approval_id: &str,
+    ) -> ListRequest<crate::models::v1::ApprovalStage> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_assignment_approval_stages")
+                .expect("declared operation"),
+            vec![approval_id.to_string()],
+        )
     }
 
     /// Get one approval stage.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}` (Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage).
-    pub fn get_assignment_approval_stage(&self, approval_id: &str, approval_stage_id: &str) -> Request<crate::models::v1::ApprovalStage> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_assignment_approval_stage").expect("declared operation"), vec![approval_id.to_string(), approval_stage_id.to_string()], None)
+    pub fn get_assignment_approval_stage(
+        &self,
+        approval_id: &str,
+        approval_stage_id: &str,
+    ) -> Request<crate::models::v1::ApprovalStage> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_assignment_approval_stage")
+                .expect("declared operation"),
+            vec![approval_id.to_string(), approval_stage_id.to_string()],
+            None,
+        )
     }
 
     /// Approve or deny a stage (reviewResult and justification).
     ///
     /// `PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}` (Update-MgEntitlementManagementAccessPackageAssignmentApprovalStage).
-    pub fn update_assignment_approval_stage(&self, approval_id: &str, approval_stage_id: &str, body: &crate::models::v1::ApprovalStage) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "update_assignment_approval_stage").expect("declared operation"), vec![approval_id.to_string(), approval_stage_id.to_string()], Some(to_body(body)))
+    pub fn update_assignment_approval_stage(
+        &self,
+        approval_id: &str,
+        approval_stage_id: &str,
+        body: &crate::models::v1::ApprovalStage,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "update_assignment_approval_stage")
+                .expect("declared operation"),
+            vec![approval_id.to_string(), approval_stage_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Re-evaluate and re-apply an assignment.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess` (Invoke-MgReprocessEntitlementManagementAssignment).
     pub fn reprocess_assignment(&self, assignment_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "reprocess_assignment").expect("declared operation"), vec![assignment_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "reprocess_assignment").expect("declared operation"),
+            vec![assignment_id.to_string()],
+            None,
+        )
     }
 
     /// List the signed-in user's assignments (on='target' or 'createdBy').
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}')` (Invoke-MgFilterEntitlementManagementAssignmentByCurrentUser).
-    pub fn filter_assignments_by_current_user(&self, on: &str) -> ListRequest<crate::models::v1::AccessPackageAssignment> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "filter_assignments_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_assignments_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackageAssignment> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "filter_assignments_by_current_user")
+                .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// Assignments of an access package whose targets also hold an incompatible one.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}')` (Get-MgEntitlementManagementAssignmentAdditional).
-    pub fn list_additional_access(&self, access_package_id: &str, incompatible_access_package_id: &str) -> ListRequest<crate::models::v1::AccessPackageAssignment> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_additional_access").expect("declared operation"), vec![access_package_id.to_string(), incompatible_access_package_id.to_string()])
+    pub fn list_additional_access(
+        &self,
+        access_package_id: &str,
+        incompatible_access_package_id: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackageAssignment> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_additional_access").expect("declared operation"),
+            vec![
+                access_package_id.to_string(),
+                incompatible_access_package_id.to_string(),
+            ],
+        )
     }
 
     /// External sponsors of the connected organization of an assignment's target.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/externalSponsors` (Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationExternalSponsor).
-    pub fn list_assignment_target_external_sponsors(&self, assignment_id: &str) -> ListRequest<crate::models::v1::DirectoryObject> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_assignment_target_external_sponsors").expect("declared operation"), vec![assignment_id.to_string()])
+    pub fn list_assignment_target_external_sponsors(
+        &self,
+        assignment_id: &str,
+    ) -> ListRequest<crate::models::v1::DirectoryObject> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_assignment_target_external_sponsors")
+                .expect("declared operation"),
+            vec![assignment_id.to_string()],
+        )
     }
 
     /// Internal sponsors of the connected organization of an assignment's target.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/internalSponsors` (Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationInternalSponsor).
-    pub fn list_assignment_target_internal_sponsors(&self, assignment_id: &str) -> ListRequest<crate::models::v1::DirectoryObject> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_assignment_target_internal_sponsors").expect("declared operation"), vec![assignment_id.to_string()])
+    pub fn list_assignment_target_internal_sponsors(
+        &self,
+        assignment_id: &str,
+    ) -> ListRequest<crate::models::v1::DirectoryObject> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_assignment_target_internal_sponsors")
+                .expect("declared operation"),
+            vec![assignment_id.to_string()],
+        )
     }
 
     /// List the signed-in user's requests (on='target' or 'createdBy').
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}')` (Invoke-MgFilterEntitlementManagementAssignmentRequestByCurrentUser).
-    pub fn filter_assignment_requests_by_current_user(&self, on: &str) -> ListRequest<crate::models::v1::AccessPackageAssignmentRequest> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "filter_assignment_requests_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_assignment_requests_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackageAssignmentRequest> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "filter_assignment_requests_by_current_user")
+                .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// Retry a failed request.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess` (Invoke-MgReprocessEntitlementManagementAssignmentRequest).
     pub fn reprocess_assignment_request(&self, assignment_request_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "reprocess_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "reprocess_assignment_request")
+                .expect("declared operation"),
+            vec![assignment_request_id.to_string()],
+            None,
+        )
     }
 
     /// Resume a request waiting on a custom extension callback.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume` (Resume-MgEntitlementManagementAssignmentRequest).
-    pub fn resume_assignment_request(&self, assignment_request_id: &str, body: Option<&crate::models::v1::ResumePostRequestBody>) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "resume_assignment_request").expect("declared operation"), vec![assignment_request_id.to_string()], body.map(|b| to_body(b)))
+    pub fn resume_assignment_request(
+        &self,
+        assignment_request_id: &str,
+        body: Option<&crate::models::v1::ResumePostRequestBody>,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "resume_assignment_request")
+                .expect("declared operation"),
+            vec![assignment_request_id.to_string()],
+            body.map(|b| to_body(b)),
+        )
     }
 
     /// List the access packages the signed-in user may request (on='allowedRequestor').
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}')` (Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser).
-    pub fn filter_access_packages_by_current_user(&self, on: &str) -> ListRequest<crate::models::v1::AccessPackage> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "filter_access_packages_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_access_packages_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackage> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "filter_access_packages_by_current_user")
+                .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// List the access packages that name this one as incompatible.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith` (Get-MgEntitlementManagementAccessPackageIncompatibleWith).
-    pub fn list_access_packages_incompatible_with(&self, access_package_id: &str) -> ListRequest<crate::models::v1::AccessPackage> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_access_packages_incompatible_with").expect("declared operation"), vec![access_package_id.to_string()])
+    pub fn list_access_packages_incompatible_with(
+        &self,
+        access_package_id: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackage> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_access_packages_incompatible_with")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+        )
     }
 
     /// What the caller must supply to request this access package, per policy.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements` (Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement).
-    pub fn get_applicable_policy_requirements(&self, access_package_id: &str, body: Option<&crate::models::v1::GetApplicablePolicyRequirementsPostRequestBody>) -> Request<crate::paging::Page<crate::models::v1::AccessPackageAssignmentRequestRequirements>> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_applicable_policy_requirements").expect("declared operation"), vec![access_package_id.to_string()], body.map(|b| to_body(b)))
+    pub fn get_applicable_policy_requirements(
+        &self,
+        access_package_id: &str,
+        body: Option<&crate::models::v1::GetApplicablePolicyRequirementsPostRequestBody>,
+    ) -> Request<crate::paging::Page<crate::models::v1::AccessPackageAssignmentRequestRequirements>>
+    {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_applicable_policy_requirements")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+            body.map(|b| to_body(b)),
+        )
     }
 
     /// List the access packages incompatible with this one.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages` (Get-MgEntitlementManagementAccessPackageIncompatibleAccessPackage).
-    pub fn list_incompatible_access_packages(&self, access_package_id: &str) -> ListRequest<crate::models::v1::AccessPackage> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_incompatible_access_packages").expect("declared operation"), vec![access_package_id.to_string()])
+    pub fn list_incompatible_access_packages(
+        &self,
+        access_package_id: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackage> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_incompatible_access_packages")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+        )
     }
 
     /// Mark an access package as incompatible with this one.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref` (New-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef).
-    pub fn add_incompatible_access_package(&self, access_package_id: &str, body: &crate::models::v1::ReferenceCreate) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "add_incompatible_access_package").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn add_incompatible_access_package(
+        &self,
+        access_package_id: &str,
+        body: &crate::models::v1::ReferenceCreate,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "add_incompatible_access_package")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove an incompatible access package.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref` (Remove-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef).
-    pub fn remove_incompatible_access_package(&self, access_package_id: &str, incompatible_access_package_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "remove_incompatible_access_package").expect("declared operation"), vec![access_package_id.to_string(), incompatible_access_package_id.to_string()], None)
+    pub fn remove_incompatible_access_package(
+        &self,
+        access_package_id: &str,
+        incompatible_access_package_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "remove_incompatible_access_package")
+                .expect("declared operation"),
+            vec![
+                access_package_id.to_string(),
+                incompatible_access_package_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List the groups whose members may not request this access package.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups` (Get-MgEntitlementManagementAccessPackageIncompatibleGroup).
-    pub fn list_incompatible_groups(&self, access_package_id: &str) -> ListRequest<crate::models::v1::Group> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_incompatible_groups").expect("declared operation"), vec![access_package_id.to_string()])
+    pub fn list_incompatible_groups(
+        &self,
+        access_package_id: &str,
+    ) -> ListRequest<crate::models::v1::Group> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_incompatible_groups")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+        )
     }
 
     /// Mark a group as incompatible with this access package.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref` (New-MgEntitlementManagementAccessPackageIncompatibleGroupByRef).
-    pub fn add_incompatible_group(&self, access_package_id: &str, body: &crate::models::v1::ReferenceCreate) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "add_incompatible_group").expect("declared operation"), vec![access_package_id.to_string()], Some(to_body(body)))
+    pub fn add_incompatible_group(
+        &self,
+        access_package_id: &str,
+        body: &crate::models::v1::ReferenceCreate,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "add_incompatible_group").expect("declared operation"),
+            vec![access_package_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove an incompatible group.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref` (Remove-MgEntitlementManagementAccessPackageIncompatibleGroupByRef).
-    pub fn remove_incompatible_group(&self, access_package_id: &str, group_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "remove_incompatible_group").expect("declared operation"), vec![access_package_id.to_string(), group_id.to_string()], None)
+    pub fn remove_incompatible_group(
+        &self,
+        access_package_id: &str,
+        group_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "remove_incompatible_group")
+                .expect("declared operation"),
+            vec![access_package_id.to_string(), group_id.to_string()],
+            None,
+        )
     }
 
     /// Move an access package to another catalog.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog` (Move-MgEntitlementManagementAccessPackageToCatalog).
-    pub fn move_access_package_to_catalog(&self, access_package_id: &str, body: Option<&crate::models::v1::MoveToCatalogPostRequestBody>) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "move_access_package_to_catalog").expect("declared operation"), vec![access_package_id.to_string()], body.map(|b| to_body(b)))
+    pub fn move_access_package_to_catalog(
+        &self,
+        access_package_id: &str,
+        body: Option<&crate::models::v1::MoveToCatalogPostRequestBody>,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "move_access_package_to_catalog")
+                .expect("declared operation"),
+            vec![access_package_id.to_string()],
+            body.map(|b| to_body(b)),
+        )
     }
 
     /// Access packages suggested to the signed-in user.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}')` (Invoke-MgFilterEntitlementManagementAccessPackageSuggestionByCurrentUser).
-    pub fn filter_access_package_suggestions_by_current_user(&self, on: &str) -> ListRequest<crate::models::v1::AccessPackageSuggestion> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "filter_access_package_suggestions_by_current_user").expect("declared operation"), vec![on.to_string()])
+    pub fn filter_access_package_suggestions_by_current_user(
+        &self,
+        on: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackageSuggestion> {
+        ListRequest::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "filter_access_package_suggestions_by_current_user",
+            )
+            .expect("declared operation"),
+            vec![on.to_string()],
+        )
     }
 
     /// Resource roles of an access package the caller can see in My Access.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/availableAccessPackages/{availableAccessPackageId}/resourceRoleScopes` (Get-MgEntitlementManagementAvailableAccessPackageResourceRoleScope).
-    pub fn list_available_access_package_resource_role_scopes(&self, available_access_package_id: &str) -> ListRequest<crate::models::v1::AccessPackageResourceRoleScope> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_available_access_package_resource_role_scopes").expect("declared operation"), vec![available_access_package_id.to_string()])
+    pub fn list_available_access_package_resource_role_scopes(
+        &self,
+        available_access_package_id: &str,
+    ) -> ListRequest<crate::models::v1::AccessPackageResourceRoleScope> {
+        ListRequest::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "list_available_access_package_resource_role_scopes",
+            )
+            .expect("declared operation"),
+            vec![available_access_package_id.to_string()],
+        )
     }
 
     /// Refresh a catalog resource's roles and attributes from its origin.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh` (Invoke-MgRefreshEntitlementManagementCatalogResource).
     pub fn refresh_catalog_resource(&self, catalog_id: &str, resource_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "refresh_catalog_resource").expect("declared operation"), vec![catalog_id.to_string(), resource_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "refresh_catalog_resource")
+                .expect("declared operation"),
+            vec![catalog_id.to_string(), resource_id.to_string()],
+            None,
+        )
     }
 
     /// List a catalog's custom workflow extensions.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension).
-    pub fn list_catalog_custom_workflow_extensions(&self, catalog_id: &str) -> ListRequest<crate::models::v1::CustomCalloutExtension> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_catalog_custom_workflow_extensions").expect("declared operation"), vec![catalog_id.to_string()])
+    pub fn list_catalog_custom_workflow_extensions(
+        &self,
+        catalog_id: &str,
+    ) -> ListRequest<crate::models::v1::CustomCalloutExtension> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_catalog_custom_workflow_extensions")
+                .expect("declared operation"),
+            vec![catalog_id.to_string()],
+        )
     }
 
     /// Create a custom workflow extension in a catalog.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions` (New-MgEntitlementManagementCatalogCustomWorkflowExtension).
-    pub fn create_catalog_custom_workflow_extension(&self, catalog_id: &str, body: &crate::models::v1::CustomCalloutExtension) -> Request<crate::models::v1::CustomCalloutExtension> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_catalog_custom_workflow_extension").expect("declared operation"), vec![catalog_id.to_string()], Some(to_body(body)))
+    pub fn create_catalog_custom_workflow_extension(
+        &self,
+        catalog_id: &str,
+        body: &crate::models::v1::CustomCalloutExtension,
+    ) -> Request<crate::models::v1::CustomCalloutExtension> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_catalog_custom_workflow_extension")
+                .expect("declared operation"),
+            vec![catalog_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Get one custom workflow extension.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension).
-    pub fn get_catalog_custom_workflow_extension(&self, catalog_id: &str, custom_workflow_extension_id: &str) -> Request<crate::models::v1::CustomCalloutExtension> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_catalog_custom_workflow_extension").expect("declared operation"), vec![catalog_id.to_string(), custom_workflow_extension_id.to_string()], None)
+    pub fn get_catalog_custom_workflow_extension(
+        &self,
+        catalog_id: &str,
+        custom_workflow_extension_id: &str,
+    ) -> Request<crate::models::v1::CustomCalloutExtension> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_catalog_custom_workflow_extension")
+                .expect("declared operation"),
+            vec![
+                catalog_id.to_string(),
+                custom_workflow_extension_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// Replace a custom workflow extension (full object).
     ///
     /// `PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}` (Set-MgEntitlementManagementCatalogCustomWorkflowExtension).
-    pub fn replace_catalog_custom_workflow_extension(&self, catalog_id: &str, custom_workflow_extension_id: &str, body: &crate::models::v1::CustomCalloutExtension) -> Request<crate::models::v1::CustomCalloutExtension> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "replace_catalog_custom_workflow_extension").expect("declared operation"), vec![catalog_id.to_string(), custom_workflow_extension_id.to_string()], Some(to_body(body)))
+    pub fn replace_catalog_custom_workflow_extension(
+        &self,
+        catalog_id: &str,
+        custom_workflow_extension_id: &str,
+        body: &crate::models::v1::CustomCalloutExtension,
+    ) -> Request<crate::models::v1::CustomCalloutExtension> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "replace_catalog_custom_workflow_extension")
+                .expect("declared operation"),
+            vec![
+                catalog_id.to_string(),
+                custom_workflow_extension_id.to_string(),
+            ],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete a custom workflow extension.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}` (Remove-MgEntitlementManagementCatalogCustomWorkflowExtension).
-    pub fn delete_catalog_custom_workflow_extension(&self, catalog_id: &str, custom_workflow_extension_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "delete_catalog_custom_workflow_extension").expect("declared operation"), vec![catalog_id.to_string(), custom_workflow_extension_id.to_string()], None)
+    pub fn delete_catalog_custom_workflow_extension(
+        &self,
+        catalog_id: &str,
+        custom_workflow_extension_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "delete_catalog_custom_workflow_extension")
+                .expect("declared operation"),
+            vec![
+                catalog_id.to_string(),
+                custom_workflow_extension_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List the upload sessions of a custom data provided resource.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions` (Get-MgEntitlementManagementCatalogResourceUploadSession).
-    pub fn list_catalog_resource_upload_sessions(&self, catalog_id: &str, resource_id: &str) -> ListRequest<crate::models::v1::CustomDataProvidedResourceUploadSession> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_catalog_resource_upload_sessions").expect("declared operation"), vec![catalog_id.to_string(), resource_id.to_string()])
+    pub fn list_catalog_resource_upload_sessions(
+        &self,
+        catalog_id: &str,
+        resource_id: &str,
+    ) -> ListRequest<crate::models::v1::CustomDataProvidedResourceUploadSession> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_catalog_resource_upload_sessions")
+                .expect("declared operation"),
+            vec![catalog_id.to_string(), resource_id.to_string()],
+        )
     }
 
     /// Open an upload session for access review data.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions` (New-MgEntitlementManagementCatalogResourceUploadSession).
-    pub fn create_catalog_resource_upload_session(&self, catalog_id: &str, resource_id: &str, body: &crate::models::v1::CustomDataProvidedResourceUploadSession) -> Request<crate::models::v1::CustomDataProvidedResourceUploadSession> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_catalog_resource_upload_session").expect("declared operation"), vec![catalog_id.to_string(), resource_id.to_string()], Some(to_body(body)))
+    pub fn create_catalog_resource_upload_session(
+        &self,
+        catalog_id: &str,
+        resource_id: &str,
+        body: &crate::models::v1::CustomDataProvidedResourceUploadSession,
+    ) -> Request<crate::models::v1::CustomDataProvidedResourceUploadSession> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_catalog_resource_upload_session")
+                .expect("declared operation"),
+            vec![catalog_id.to_string(), resource_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Get one upload session.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}` (Get-MgEntitlementManagementCatalogResourceUploadSession).
-    pub fn get_catalog_resource_upload_session(&self, catalog_id: &str, resource_id: &str, upload_session_id: &str) -> Request<crate::models::v1::CustomDataProvidedResourceUploadSession> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_catalog_resource_upload_session").expect("declared operation"), vec![catalog_id.to_string(), resource_id.to_string(), upload_session_id.to_string()], None)
+    pub fn get_catalog_resource_upload_session(
+        &self,
+        catalog_id: &str,
+        resource_id: &str,
+        upload_session_id: &str,
+    ) -> Request<crate::models::v1::CustomDataProvidedResourceUploadSession> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_catalog_resource_upload_session")
+                .expect("declared operation"),
+            vec![
+                catalog_id.to_string(),
+                resource_id.to_string(),
+                upload_session_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// Update an upload session (e.g. status: complete).
     ///
     /// `PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}` (Update-MgEntitlementManagementCatalogResourceUploadSession).
-    pub fn update_catalog_resource_upload_session(&self, catalog_id: &str, resource_id: &str, upload_session_id: &str, body: &crate::models::v1::CustomDataProvidedResourceUploadSession) -> Request<crate::models::v1::CustomDataProvidedResourceUploadSession> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "update_catalog_resource_upload_session").expect("declared operation"), vec![catalog_id.to_string(), resource_id.to_string(), upload_session_id.to_string()], Some(to_body(body)))
+    pub fn update_catalog_resource_upload_session(
+        &self,
+        catalog_id: &str,
+        resource_id: &str,
+        upload_session_id: &str,
+        body: &crate::models::v1::CustomDataProvidedResourceUploadSession,
+    ) -> Request<crate::models::v1::CustomDataProvidedResourceUploadSession> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "update_catalog_resource_upload_session")
+                .expect("declared operation"),
+            vec![
+                catalog_id.to_string(),
+                resource_id.to_string(),
+                upload_session_id.to_string(),
+            ],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete an upload session.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}` (Remove-MgEntitlementManagementCatalogResourceUploadSession).
-    pub fn delete_catalog_resource_upload_session(&self, catalog_id: &str, resource_id: &str, upload_session_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "delete_catalog_resource_upload_session").expect("declared operation"), vec![catalog_id.to_string(), resource_id.to_string(), upload_session_id.to_string()], None)
+    pub fn delete_catalog_resource_upload_session(
+        &self,
+        catalog_id: &str,
+        resource_id: &str,
+        upload_session_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "delete_catalog_resource_upload_session")
+                .expect("declared operation"),
+            vec![
+                catalog_id.to_string(),
+                resource_id.to_string(),
+                upload_session_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// Upload a data file into an upload session.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile` (Invoke-MgUploadEntitlementManagementCatalogResourceUploadSessionFile).
-    pub fn upload_catalog_resource_upload_session_file(&self, catalog_id: &str, resource_id: &str, upload_session_id: &str) -> Request<crate::models::v1::CustomDataProvidedResourceUploadSession> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "upload_catalog_resource_upload_session_file").expect("declared operation"), vec![catalog_id.to_string(), resource_id.to_string(), upload_session_id.to_string()], None)
+    pub fn upload_catalog_resource_upload_session_file(
+        &self,
+        catalog_id: &str,
+        resource_id: &str,
+        upload_session_id: &str,
+    ) -> Request<crate::models::v1::CustomDataProvidedResourceUploadSession> {
+        Request::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "upload_catalog_resource_upload_session_file",
+            )
+            .expect("declared operation"),
+            vec![
+                catalog_id.to_string(),
+                resource_id.to_string(),
+                upload_session_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List the connected organizations.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations` (Get-MgEntitlementManagementConnectedOrganization).
-    pub fn list_connected_organizations(&self) -> ListRequest<crate::models::v1::ConnectedOrganization> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_connected_organizations").expect("declared operation"), vec![])
+    pub fn list_connected_organizations(
+        &self,
+    ) -> ListRequest<crate::models::v1::ConnectedOrganization> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_connected_organizations")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Create a connected organization.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations` (New-MgEntitlementManagementConnectedOrganization).
-    pub fn create_connected_organization(&self, body: &crate::models::v1::ConnectedOrganization) -> Request<crate::models::v1::ConnectedOrganization> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_connected_organization").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_connected_organization(
+        &self,
+        body: &crate::models::v1::ConnectedOrganization,
+    ) -> Request<crate::models::v1::ConnectedOrganization> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_connected_organization")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Get one connected organization.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` (Get-MgEntitlementManagementConnectedOrganization).
-    pub fn get_connected_organization(&self, connected_organization_id: &str) -> Request<crate::models::v1::ConnectedOrganization> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_connected_organization").expect("declared operation"), vec![connected_organization_id.to_string()], None)
+    pub fn get_connected_organization(
+        &self,
+        connected_organization_id: &str,
+    ) -> Request<crate::models::v1::ConnectedOrganization> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_connected_organization")
+                .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            None,
+        )
     }
 
     /// Update a connected organization.
     ///
     /// `PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` (Update-MgEntitlementManagementConnectedOrganization).
-    pub fn update_connected_organization(&self, connected_organization_id: &str, body: &crate::models::v1::ConnectedOrganization) -> Request<crate::models::v1::ConnectedOrganization> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "update_connected_organization").expect("declared operation"), vec![connected_organization_id.to_string()], Some(to_body(body)))
+    pub fn update_connected_organization(
+        &self,
+        connected_organization_id: &str,
+        body: &crate::models::v1::ConnectedOrganization,
+    ) -> Request<crate::models::v1::ConnectedOrganization> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "update_connected_organization")
+                .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete a connected organization.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}` (Remove-MgEntitlementManagementConnectedOrganization).
     pub fn delete_connected_organization(&self, connected_organization_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "delete_connected_organization").expect("declared operation"), vec![connected_organization_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "delete_connected_organization")
+                .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            None,
+        )
     }
 
     /// List the external sponsors of a connected organization.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors` (Get-MgEntitlementManagementConnectedOrganizationExternalSponsor).
-    pub fn list_connected_organization_external_sponsors(&self, connected_organization_id: &str) -> ListRequest<crate::models::v1::DirectoryObject> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_connected_organization_external_sponsors").expect("declared operation"), vec![connected_organization_id.to_string()])
+    pub fn list_connected_organization_external_sponsors(
+        &self,
+        connected_organization_id: &str,
+    ) -> ListRequest<crate::models::v1::DirectoryObject> {
+        ListRequest::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "list_connected_organization_external_sponsors",
+            )
+            .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+        )
     }
 
     /// Add a user or group as external sponsor.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref` (New-MgEntitlementManagementConnectedOrganizationExternalSponsorByRef).
-    pub fn add_connected_organization_external_sponsor(&self, connected_organization_id: &str, body: &crate::models::v1::ReferenceCreate) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "add_connected_organization_external_sponsor").expect("declared operation"), vec![connected_organization_id.to_string()], Some(to_body(body)))
+    pub fn add_connected_organization_external_sponsor(
+        &self,
+        connected_organization_id: &str,
+        body: &crate::models::v1::ReferenceCreate,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "add_connected_organization_external_sponsor",
+            )
+            .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove an external sponsor.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref` (Remove-MgEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef).
-    pub fn remove_connected_organization_external_sponsor(&self, connected_organization_id: &str, directory_object_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "remove_connected_organization_external_sponsor").expect("declared operation"), vec![connected_organization_id.to_string(), directory_object_id.to_string()], None)
+    pub fn remove_connected_organization_external_sponsor(
+        &self,
+        connected_organization_id: &str,
+        directory_object_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "remove_connected_organization_external_sponsor",
+            )
+            .expect("declared operation"),
+            vec![
+                connected_organization_id.to_string(),
+                directory_object_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// List the internal sponsors of a connected organization.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors` (Get-MgEntitlementManagementConnectedOrganizationInternalSponsor).
-    pub fn list_connected_organization_internal_sponsors(&self, connected_organization_id: &str) -> ListRequest<crate::models::v1::DirectoryObject> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_connected_organization_internal_sponsors").expect("declared operation"), vec![connected_organization_id.to_string()])
+    pub fn list_connected_organization_internal_sponsors(
+        &self,
+        connected_organization_id: &str,
+    ) -> ListRequest<crate::models::v1::DirectoryObject> {
+        ListRequest::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "list_connected_organization_internal_sponsors",
+            )
+            .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+        )
     }
 
     /// Add a user or group as internal sponsor.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref` (New-MgEntitlementManagementConnectedOrganizationInternalSponsorByRef).
-    pub fn add_connected_organization_internal_sponsor(&self, connected_organization_id: &str, body: &crate::models::v1::ReferenceCreate) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "add_connected_organization_internal_sponsor").expect("declared operation"), vec![connected_organization_id.to_string()], Some(to_body(body)))
+    pub fn add_connected_organization_internal_sponsor(
+        &self,
+        connected_organization_id: &str,
+        body: &crate::models::v1::ReferenceCreate,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "add_connected_organization_internal_sponsor",
+            )
+            .expect("declared operation"),
+            vec![connected_organization_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Remove an internal sponsor.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref` (Remove-MgEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef).
-    pub fn remove_connected_organization_internal_sponsor(&self, connected_organization_id: &str, directory_object_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "remove_connected_organization_internal_sponsor").expect("declared operation"), vec![connected_organization_id.to_string(), directory_object_id.to_string()], None)
+    pub fn remove_connected_organization_internal_sponsor(
+        &self,
+        connected_organization_id: &str,
+        directory_object_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(
+                ApiVersion::V1,
+                "remove_connected_organization_internal_sponsor",
+            )
+            .expect("declared operation"),
+            vec![
+                connected_organization_id.to_string(),
+                directory_object_id.to_string(),
+            ],
+            None,
+        )
     }
 
     /// Get the tenant's entitlement management settings.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/settings` (Get-MgEntitlementManagementSetting).
     pub fn get_settings(&self) -> Request<crate::models::v1::EntitlementManagementSettings> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_settings").expect("declared operation"), vec![], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_settings").expect("declared operation"),
+            vec![],
+            None,
+        )
     }
 
     /// Update the tenant's entitlement management settings.
     ///
     /// `PATCH /v1.0/identityGovernance/entitlementManagement/settings` (Update-MgEntitlementManagementSetting).
-    pub fn update_settings(&self, body: &crate::models::v1::EntitlementManagementSettings) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "update_settings").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn update_settings(
+        &self,
+        body: &crate::models::v1::EntitlementManagementSettings,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "update_settings").expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Get the access package subject of a directory object.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')` (Get-MgEntitlementManagementSubject).
     pub fn get_subject(&self, object_id: &str) -> Request<crate::models::v1::AccessPackageSubject> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_subject").expect("declared operation"), vec![object_id.to_string()], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_subject").expect("declared operation"),
+            vec![object_id.to_string()],
+            None,
+        )
     }
 
     /// Update a subject (e.g. subjectLifecycle).
     ///
     /// `PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')` (Update-MgEntitlementManagementSubject).
-    pub fn update_subject(&self, object_id: &str, body: &crate::models::v1::AccessPackageSubject) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "update_subject").expect("declared operation"), vec![object_id.to_string()], Some(to_body(body)))
+    pub fn update_subject(
+        &self,
+        object_id: &str,
+        body: &crate::models::v1::AccessPackageSubject,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "update_subject").expect("declared operation"),
+            vec![object_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// List the resource environments (e.g. SharePoint Online geographies).
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments` (Get-MgEntitlementManagementResourceEnvironment).
-    pub fn list_resource_environments(&self) -> ListRequest<crate::models::v1::AccessPackageResourceEnvironment> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_resource_environments").expect("declared operation"), vec![])
+    pub fn list_resource_environments(
+        &self,
+    ) -> ListRequest<crate::models::v1::AccessPackageResourceEnvironment> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_resource_environments")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Get the end-user settings (what My Access shows).
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings` (Get-MgEntitlementManagementControlConfigurationEndUserSetting).
     pub fn get_end_user_settings(&self) -> Request<crate::models::v1::EndUserSettings> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_end_user_settings").expect("declared operation"), vec![], None)
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_end_user_settings").expect("declared operation"),
+            vec![],
+            None,
+        )
     }
 
     /// Replace the end-user settings.
     ///
     /// `PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings` (Set-MgEntitlementManagementControlConfigurationEndUserSetting).
-    pub fn replace_end_user_settings(&self, body: &crate::models::v1::EndUserSettings) -> Request<crate::models::v1::EndUserSettings> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "replace_end_user_settings").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn replace_end_user_settings(
+        &self,
+        body: &crate::models::v1::EndUserSettings,
+    ) -> Request<crate::models::v1::EndUserSettings> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "replace_end_user_settings")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// List the connectors to external resource systems.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors` (Get-MgEntitlementManagementExternalOriginResourceConnector).
-    pub fn list_external_origin_resource_connectors(&self) -> ListRequest<crate::models::v1::ExternalOriginResourceConnector> {
-        ListRequest::new(&self, Operation::find(ApiVersion::V1, "list_external_origin_resource_connectors").expect("declared operation"), vec![])
+    pub fn list_external_origin_resource_connectors(
+        &self,
+    ) -> ListRequest<crate::models::v1::ExternalOriginResourceConnector> {
+        ListRequest::new(
+            &self,
+            Operation::find(ApiVersion::V1, "list_external_origin_resource_connectors")
+                .expect("declared operation"),
+            vec![],
+        )
     }
 
     /// Create a connector to an external resource system.
     ///
     /// `POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors` (New-MgEntitlementManagementExternalOriginResourceConnector).
-    pub fn create_external_origin_resource_connector(&self, body: &crate::models::v1::ExternalOriginResourceConnector) -> Request<crate::models::v1::ExternalOriginResourceConnector> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "create_external_origin_resource_connector").expect("declared operation"), vec![], Some(to_body(body)))
+    pub fn create_external_origin_resource_connector(
+        &self,
+        body: &crate::models::v1::ExternalOriginResourceConnector,
+    ) -> Request<crate::models::v1::ExternalOriginResourceConnector> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "create_external_origin_resource_connector")
+                .expect("declared operation"),
+            vec![],
+            Some(to_body(body)),
+        )
     }
 
     /// Get one connector.
     ///
     /// `GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}` (Get-MgEntitlementManagementExternalOriginResourceConnector).
-    pub fn get_external_origin_resource_connector(&self, external_origin_resource_connector_id: &str) -> Request<crate::models::v1::ExternalOriginResourceConnector> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "get_external_origin_resource_connector").expect("declared operation"), vec![external_origin_resource_connector_id.to_string()], None)
+    pub fn get_external_origin_resource_connector(
+        &self,
+        external_origin_resource_connector_id: &str,
+    ) -> Request<crate::models::v1::ExternalOriginResourceConnector> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "get_external_origin_resource_connector")
+                .expect("declared operation"),
+            vec![external_origin_resource_connector_id.to_string()],
+            None,
+        )
     }
 
     /// Update a connector.
     ///
     /// `PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}` (Update-MgEntitlementManagementExternalOriginResourceConnector).
-    pub fn update_external_origin_resource_connector(&self, external_origin_resource_connector_id: &str, body: &crate::models::v1::ExternalOriginResourceConnector) -> Request<crate::models::v1::ExternalOriginResourceConnector> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "update_external_origin_resource_connector").expect("declared operation"), vec![external_origin_resource_connector_id.to_string()], Some(to_body(body)))
+    pub fn update_external_origin_resource_connector(
+        &self,
+        external_origin_resource_connector_id: &str,
+        body: &crate::models::v1::ExternalOriginResourceConnector,
+    ) -> Request<crate::models::v1::ExternalOriginResourceConnector> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "update_external_origin_resource_connector")
+                .expect("declared operation"),
+            vec![external_origin_resource_connector_id.to_string()],
+            Some(to_body(body)),
+        )
     }
 
     /// Delete a connector.
     ///
     /// `DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}` (Remove-MgEntitlementManagementExternalOriginResourceConnector).
-    pub fn delete_external_origin_resource_connector(&self, external_origin_resource_connector_id: &str) -> Request<()> {
-        Request::new(&self, Operation::find(ApiVersion::V1, "delete_external_origin_resource_connector").expect("declared operation"), vec![external_origin_resource_connector_id.to_string()], None)
+    pub fn delete_external_origin_resource_connector(
+        &self,
+        external_origin_resource_connector_id: &str,
+    ) -> Request<()> {
+        Request::new(
+            &self,
+            Operation::find(ApiVersion::V1, "delete_external_origin_resource_connector")
+                .expect("declared operation"),
+            vec![external_origin_resource_connector_id.to_string()],
+            None,
+        )
     }
-
 }

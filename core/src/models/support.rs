@@ -293,3 +293,333 @@ macro_rules! string_enum {
     };
 }
 pub(crate) use string_enum;
+
+/// `stringify!(r#type)` → `type`: the snake_case name of a field identifier.
+pub const fn strip_raw(ident: &'static str) -> &'static str {
+    match ident.as_bytes() {
+        [b'r', b'#', ..] => ident.split_at(2).1,
+        _ => ident,
+    }
+}
+
+/// The `got_*` reader of a field kind (`model!`'s `as model` / `as models`).
+macro_rules! got_fn {
+    () => {
+        $crate::models::support::got_json
+    };
+    (model) => {
+        $crate::models::support::got_model
+    };
+    (models) => {
+        $crate::models::support::got_models
+    };
+}
+pub(crate) use got_fn;
+
+/// One generated model struct: the struct (every declared property an
+/// `Option`, plus `extra`), its `Deserialize` (a direct `match` on the key
+/// string into the typed field, no `Value` detour; explicit nulls remembered,
+/// unknown properties kept in `extra`), `Serialize` (declared properties,
+/// then `extra`), `Model` and `DynModel`.
+///
+/// ```ignore
+/// model! {
+///     /// Graph type `accessPackage` (entity).
+///     AccessPackage = "accessPackage" {
+///         /// Identifier. Read-only.
+///         id: String = "id",
+///         catalog: Box<AccessPackageCatalog> = "catalog" as model,
+///         assignment_policies: Vec<AccessPackageAssignmentPolicy> = "assignmentPolicies" as models,
+///     }
+/// }
+/// ```
+///
+/// `as model` / `as models` mark fields holding models (one, or a list), which
+/// `DynModel::get` hands out as models instead of JSON.
+macro_rules! model {
+    (
+        $(#[$meta:meta])*
+        $name:ident = $type_name:literal {
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident : $ty:ty = $json:literal $(as $got:ident)?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                pub $field: Option<$ty>,
+            )*
+            /// Properties this client does not model (and explicit nulls), kept for round trips.
+            pub extra: $crate::models::support::Extra,
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str(concat!("a ", $type_name, " object"))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                        let mut out = $name::default();
+                        while let Some(k) = m.next_key::<$crate::models::support::Key<'de>>()? {
+                            match k.as_str() {
+                                $(
+                                    $json => $crate::models::support::take(&mut m, &mut out.$field, &mut out.extra, $json)?,
+                                )*
+                                _ => {
+                                    let v = m.next_value()?;
+                                    out.extra.insert(k.into_string(), v);
+                                }
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(None)?;
+                $(
+                    if let Some(v) = &self.$field {
+                        m.serialize_entry($json, v)?;
+                    }
+                )*
+                for (k, v) in self.extra.iter() {
+                    if !self.is_set(k) {
+                        m.serialize_entry(k, v)?;
+                    }
+                }
+                m.end()
+            }
+        }
+
+        impl $name {
+            fn is_set(&self, json_name: &str) -> bool {
+                match json_name {
+                    $( $json => self.$field.is_some(), )*
+                    _ => false,
+                }
+            }
+        }
+
+        impl $crate::models::support::Model for $name {
+            const TYPE_NAME: &'static str = $type_name;
+            const ODATA_TYPE: &'static str = concat!("#microsoft.graph.", $type_name);
+            fn extra(&self) -> &$crate::models::support::Extra {
+                &self.extra
+            }
+            fn extra_mut(&mut self) -> &mut $crate::models::support::Extra {
+                &mut self.extra
+            }
+        }
+
+        impl $crate::models::support::DynModel for $name {
+            fn type_name(&self) -> &'static str {
+                $type_name
+            }
+            fn fields(&self) -> &'static [$crate::models::support::FieldName] {
+                const FIELDS: &[$crate::models::support::FieldName] = &[
+                    $(
+                        $crate::models::support::FieldName {
+                            json: $json,
+                            snake: $crate::models::support::strip_raw(stringify!($field)),
+                        },
+                    )*
+                ];
+                FIELDS
+            }
+            fn get(&self, json_name: &str) -> $crate::models::support::Got {
+                match json_name {
+                    $(
+                        $json => ($crate::models::support::got_fn!($($got)?))(&self.$field, &self.extra, $json),
+                    )*
+                    other => $crate::models::support::got_extra(&self.extra, other),
+                }
+            }
+            fn to_json(&self) -> serde_json::Value {
+                serde_json::to_value(self).unwrap_or_default()
+            }
+            fn clone_dyn(&self) -> Box<dyn $crate::models::support::DynModel> {
+                Box::new(self.clone())
+            }
+        }
+    };
+}
+pub(crate) use model;
+
+/// A polymorphic family: an enum of the known subtypes (told apart by
+/// `@odata.type`, case-insensitively) and `Other` for the base itself and any
+/// subtype this client does not know, with `Deserialize`, `Serialize` (a
+/// subtype's `@odata.type` written first), `DynModel` and `From` per subtype.
+///
+/// ```ignore
+/// model_family! {
+///     /// Graph type `userSet` and its subtypes ...
+///     UserSet(UserSetBase) {
+///         SingleUser(SingleUser) = "singleUser",
+///         ...
+///     }
+/// }
+/// ```
+macro_rules! model_family {
+    (
+        $(#[$meta:meta])*
+        $name:ident($base:ident) {
+            $( $variant:ident($sub:ident) = $tn:literal ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum $name {
+            $( $variant($sub), )*
+            Other($base),
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::Other($base::default())
+            }
+        }
+
+        impl $name {
+            /// The `@odata.type` this value serializes with (`None` for `Other` without one).
+            pub fn odata_type(&self) -> Option<&str> {
+                match self {
+                    $( $name::$variant(_) => Some(concat!("#microsoft.graph.", $tn)), )*
+                    Self::Other(b) => b.extra.get("@odata.type").and_then(|v| v.as_str()),
+                }
+            }
+            fn inner(&self) -> &dyn $crate::models::support::DynModel {
+                match self {
+                    $( $name::$variant(x) => x, )*
+                    Self::Other(x) => x,
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+                let tag = value
+                    .get("@odata.type")
+                    .and_then(|t| t.as_str())
+                    .map($crate::models::support::short_type)
+                    .unwrap_or_default();
+                let r = match tag {
+                    $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_value(value).map($name::$variant), )*
+                    _ => serde_json::from_value(value).map($name::Other),
+                };
+                r.map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(
+                        $name::$variant(x) => {
+                            $crate::models::support::with_odata_type(x, concat!("#microsoft.graph.", $tn), s)
+                        }
+                    )*
+                    Self::Other(x) => serde::Serialize::serialize(x, s),
+                }
+            }
+        }
+
+        impl $crate::models::support::DynModel for $name {
+            fn type_name(&self) -> &'static str {
+                self.inner().type_name()
+            }
+            fn fields(&self) -> &'static [$crate::models::support::FieldName] {
+                self.inner().fields()
+            }
+            fn get(&self, json_name: &str) -> $crate::models::support::Got {
+                if json_name == "@odata.type" {
+                    return self
+                        .odata_type()
+                        .map(|t| $crate::models::support::Got::Json(t.into()))
+                        .unwrap_or($crate::models::support::Got::Null);
+                }
+                self.inner().get(json_name)
+            }
+            fn to_json(&self) -> serde_json::Value {
+                serde_json::to_value(self).unwrap_or_default()
+            }
+            fn clone_dyn(&self) -> Box<dyn $crate::models::support::DynModel> {
+                Box::new(self.clone())
+            }
+        }
+
+        $(
+            impl From<$sub> for $name {
+                fn from(x: $sub) -> Self {
+                    $name::$variant(x)
+                }
+            }
+        )*
+    };
+}
+pub(crate) use model_family;
+
+/// `id()` for a family whose members are entities.
+macro_rules! family_id {
+    ($name:ident { $($variant:ident),* $(,)? }) => {
+        impl $name {
+            /// The `id` every member of this family has.
+            pub fn id(&self) -> Option<&str> {
+                match self {
+                    $( $name::$variant(x) => x.id.as_deref(), )*
+                    Self::Other(x) => x.id.as_deref(),
+                }
+            }
+        }
+    };
+}
+pub(crate) use family_id;
+
+/// A Graph enum: one variant per known value and `Unknown` for values added
+/// to the service later (kept as sent), with `as_str` / `from_wire` and the
+/// serde impls of [`string_enum!`].
+macro_rules! graph_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $( $variant:ident = $wire:literal ),* $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $variant, )*
+            /// A value this client does not know yet, kept as sent.
+            Unknown(String),
+        }
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )*
+                    Self::Unknown(s) => s,
+                }
+            }
+
+            pub fn from_wire(s: &str) -> Self {
+                match s {
+                    $( $wire => $name::$variant, )*
+                    _ => Self::Unknown(s.to_string()),
+                }
+            }
+        }
+
+        $crate::models::support::string_enum!($name);
+    };
+}
+pub(crate) use graph_enum;

@@ -1,0 +1,48 @@
+// ---------------------------------------------------------------- emulator
+
+export interface EmulatorOptions {
+  /** 0 or absent: an ephemeral port. */
+  port?: number;
+  /** SQLite file that keeps state across restarts (absent: in memory). */
+  dbPath?: string;
+  /** A seed file (JSON) instead of the built-in tenant. */
+  seedPath?: string;
+  /** Default page size of lists. */
+  pageSize?: number;
+  /** Time between request state transitions (default 300). */
+  deliveryDelayMs?: number;
+}
+
+export interface Fault {
+  /** HTTP status to answer. */
+  status: number;
+  /** `Retry-After` header: seconds or an HTTP date. */
+  retryAfter?: number | string;
+  /** How many matching requests to answer with the fault (default 1). */
+  count?: number;
+  /** Only requests whose path contains this. */
+  pathContains?: string;
+}
+
+/** The service, emulated on 127.0.0.1 in this process. */
+export declare class Emulator {
+  private constructor();
+  static start(options?: EmulatorOptions): Promise<Emulator>;
+  /** Graph root: clients append `/v1.0` or `/beta`. */
+  readonly baseUrl: string;
+  /** Token endpoint root: `{authority}/{tenantId}/oauth2/v2.0/token`. */
+  readonly authority: string;
+  readonly tenantId: string;
+  readonly appCredentials: { clientId: string; clientSecret: string };
+  /** A delegated token for a seeded user (id or UPN). */
+  userToken(user: string): string;
+  /** An application token for the seeded application. */
+  appToken(): string;
+  injectFault(fault: Fault): void;
+  /** A client with the seeded application's credentials. */
+  client(options?: ClientOptions): Client;
+  /** A delegated client for a seeded user (password grant). */
+  userClient(user: string, options?: ClientOptions): Client;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}

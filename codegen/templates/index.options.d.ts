@@ -1,0 +1,100 @@
+// ---------------------------------------------------------------- options and paging
+
+/** OData options of list operations. */
+export interface ListOptions {
+  /** `$filter`, e.g. `displayName eq 'General'`, or a `Filter` (literals escaped). */
+  filter?: string | Filter;
+  /** `$select`: property names (array or comma-separated string). */
+  select?: string | string[];
+  /** `$expand`: navigation properties (array or comma-separated string). */
+  expand?: string | string[];
+  /** `$top`: page size to ask for. */
+  top?: number;
+  /** `$orderby`. */
+  orderby?: string | string[];
+  /** `$count=true`: the page carries `count`. */
+  count?: boolean;
+  /** `$search`. */
+  search?: string;
+}
+
+/** A `$filter` built from parts; literals are escaped by the Rust core. */
+export declare class Filter {
+  private constructor();
+  static eq(prop: string, value: string | number | boolean | null): Filter;
+  static ne(prop: string, value: string | number | boolean | null): Filter;
+  static gt(prop: string, value: string | number | boolean | null): Filter;
+  static ge(prop: string, value: string | number | boolean | null): Filter;
+  static lt(prop: string, value: string | number | boolean | null): Filter;
+  static le(prop: string, value: string | number | boolean | null): Filter;
+  static startswith(prop: string, value: string): Filter;
+  /** A filter written by hand, passed through unchanged. */
+  static raw(text: string): Filter;
+  and(other: Filter): Filter;
+  or(other: Filter): Filter;
+  not(): Filter;
+  toString(): string;
+}
+
+/** OData options of get operations. */
+export interface GetOptions {
+  select?: string | string[];
+  expand?: string | string[];
+}
+
+/** One page of a collection. */
+export interface Page<T> {
+  value: T[];
+  /** Present when there are more pages. */
+  nextLink?: string;
+  /** `@odata.count`, when `count: true` was asked. */
+  count?: number;
+}
+
+/** Items of a collection, fetched a page at a time while iterating. */
+export declare class PageIterator<T> implements AsyncIterable<T> {
+  private constructor();
+  [Symbol.asyncIterator](): AsyncIterator<T>;
+  /** Every page, following `nextLink`. */
+  pages(): AsyncIterable<Page<T>>;
+  /** All items (fetches every page). */
+  toArray(): Promise<T[]>;
+  /** The first item, or undefined (fetches one page). */
+  first(): Promise<T | undefined>;
+}
+
+/** How `waitForAssignmentRequest` polls. */
+export interface WaitOptions {
+  /** Give up (TimeoutError) after this long; default 300000. */
+  timeoutMs?: number;
+  /** Time between polls; default 2000. */
+  pollIntervalMs?: number;
+}
+
+/** `new Client(options)`. Give at most one credential: `token`, `tokenProvider`,
+ * `clientSecret` (with `tenantId`, `clientId`) or `username`/`password` (with `tenantId`, `clientId`). */
+export interface ClientOptions {
+  /** Graph root without version (default: the cloud's, e.g. `https://graph.microsoft.com`). */
+  baseUrl?: string;
+  /** `global` (default), `usGov`, `usGovDod`, `china`. */
+  cloud?: string;
+  /** Version of the flat operations: `v1.0` (default) or `beta`. */
+  apiVersion?: 'v1.0' | 'beta';
+  /** Sign-in authority (default: the cloud's). */
+  authority?: string;
+  /** OAuth scope (default: the cloud's `.default`). */
+  scope?: string;
+  /** A bearer token you already have. */
+  token?: string;
+  /** Called (with the scope) whenever a token is needed. */
+  tokenProvider?: (scope: string) => string | Promise<string>;
+  tenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  username?: string;
+  password?: string;
+  /** Time limit of one HTTP attempt (default 100000). */
+  timeoutMs?: number;
+  /** Retries of 429/503/504 and network failures (default 4). */
+  maxRetries?: number;
+}
