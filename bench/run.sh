@@ -17,6 +17,9 @@
 # includes it (the emulator renders every stored assignment for each page it
 # serves, so its cost per page grows with N; --page-size K passes
 # `emulator serve --page-size K`, default 100 as the emulator's).
+# A full pass therefore costs the emulator O(N^2 / page size): --n 2000 takes
+# ~25 s of measuring on 2 idle cores, --n 20000 --page-size 1000 ~4 min,
+# --n 100000 --page-size 1000 most of an hour.
 #   bash bench/run.sh [--n 2000] [--rounds R] [--proc-runs K] [--page-size 100]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +51,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 EMU=$!
 trap 'kill $EMU 2>/dev/null; rm -rf "$tmp"' EXIT
 BASE=http://127.0.0.1:$PORT
-for _ in $(seq 300); do grep -q "listening" "$tmp/emulator.log" && break; kill -0 $EMU 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 1200); do grep -q "listening" "$tmp/emulator.log" && break; kill -0 $EMU 2>/dev/null || break; sleep 0.1; done
 grep -q "listening" "$tmp/emulator.log" || { echo "bench: the emulator did not start:" >&2; cat "$tmp/emulator.log" >&2; exit 1; }
 TENANT=$(sed -n 's/.*tenant id: *//p' "$tmp/emulator.log")
 TOKEN=$(python3 - "$BASE/$TENANT/oauth2/v2.0/token" <<'PY'
