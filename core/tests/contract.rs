@@ -2,22 +2,18 @@
 // Copyright (c) 2026 The entitlement authors
 
 //! The cross-language contract table (tests/contract/cases.json) through
-//! `Client::call` with `Operation::find_qualified`, the entry point every
-//! binding ends in, against the emulator crate. The same cases run in
-//! Python, Node and C; each failing case prints
+//! core's bridge (`ClientConfig`, `Session`, `Call`, `Response`) and the
+//! emulator crate's `HostedEmulator`: the code every binding ends in. The
+//! same cases run in Python, Node and C; each failing case prints
 //! `rust case <name>: expected ..., got ...`.
-//!
-//! The emulator crate answers `EmulatorError`; the contract's mapping of it
-//! (a bad seed, port or database path is InvalidArgument, an unknown user
-//! NotFound) is applied here, as every binding applies it.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use entitlement::api::{OpKind, Operation};
-use entitlement::{Client, Error, ErrorKind, QueryOptions, RetryPolicy};
-use entitlement_emulator::{ids, Emulator, EmulatorConfig, EmulatorError, Fault, Seed};
+use entitlement::api::OpKind;
+use entitlement::bridge::{Call, ClientConfig, RawBody, Session};
+use entitlement::Error;
+use entitlement_emulator::{ids, HostedEmulator};
 use serde_json::{json, Value};
 
 const LANG: &str = "rust";
@@ -55,112 +51,66 @@ fn subst(v: &Value, env: &Env) -> Value {
     }
 }
 
-fn emu_error(e: EmulatorError) -> Error {
-    let kind = match e {
-        EmulatorError::UnknownUser(_) => ErrorKind::NotFound,
-        EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) => ErrorKind::InvalidArgument,
-        _ => ErrorKind::Internal,
-    };
-    Error::new(kind, e.to_string())
-}
-
-fn config(opts: &Value, busy_port: u16) -> Result<EmulatorConfig, Error> {
-    let mut cfg = EmulatorConfig { delivery_delay: Duration::from_millis(20), ..Default::default() };
-    for (k, v) in opts.as_object().into_iter().flatten() {
-        match k.as_str() {
-            "seed" => {
-                cfg.seed = serde_json::from_value::<Seed>(v.clone())
-                    .map_err(|e| emu_error(EmulatorError::Seed(e.to_string())))?
-            }
-            "dbPath" => cfg.db_path = Some(PathBuf::from(v.as_str().expect("dbPath is a string"))),
-            "pageSize" => cfg.page_size = v.as_u64().expect("pageSize is a number") as usize,
-            "port" => cfg.port = if v == "in_use" { busy_port } else { v.as_u64().expect("port") as u16 },
-            other => panic!("unknown emulator option {other} in cases.json"),
-        }
+/// The case's emulator options in the bindings' option format.
+fn emulator_options(opts: &Value, busy_port: u16) -> Value {
+    let mut o = opts.as_object().cloned().unwrap_or_default();
+    if o.get("port").is_some_and(|p| p == "in_use") {
+        o.insert("port".into(), json!(busy_port));
     }
-    Ok(cfg)
-}
-
-fn string_list(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().map(|x| x.as_str().expect("a list of strings").to_string()).collect(),
-        other => panic!("not a string list: {other}"),
-    }
-}
-
-fn query(q: Option<&Value>) -> QueryOptions {
-    let mut out = QueryOptions::default();
-    for (k, v) in q.and_then(Value::as_object).into_iter().flatten() {
-        match k.as_str() {
-            "filter" => out.filter = Some(v.as_str().expect("filter is a string").to_string()),
-            "search" => out.search = Some(v.as_str().expect("search is a string").to_string()),
-            "select" => out.select = string_list(v),
-            "expand" => out.expand = string_list(v),
-            "orderby" => out.orderby = string_list(v),
-            "top" => out.top = Some(v.as_u64().expect("top is a u32") as u32),
-            "count" => out.count = v.as_bool().expect("count is a bool"),
-            other => panic!("query option {other} has no QueryOptions field (mark the case skipped for rust)"),
-        }
-    }
-    out
+    o.entry("deliveryDelayMs").or_insert(json!(20));
+    Value::Object(o)
 }
 
 /// Runs one call; a list is read to its last page. `None` is "no body".
-async fn call(client: &Client, step: &Value, env: &Env) -> Result<Option<Value>, Error> {
-    let name = step["op"].as_str().expect("op");
-    let op = Operation::find_qualified(name).unwrap_or_else(|| panic!("{name}: unknown operation (mark the case skipped for rust)"));
-    let args: Vec<String> = subst(step.get("args").unwrap_or(&json!([])), env)
-        .as_array()
-        .expect("args is an array")
-        .iter()
-        .map(|a| a.as_str().expect("string path arguments (mark the case skipped for rust)").to_string())
-        .collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let body = if let Some(b) = step.get("body") {
-        Some(serde_json::to_vec(&subst(b, env)).unwrap())
-    } else {
-        step.get("bodyText").map(|t| t.as_str().expect("bodyText is a string").as_bytes().to_vec())
+async fn call(session: &Session, step: &Value, env: &Env) -> Result<Option<Value>, Error> {
+    let args = subst(step.get("args").unwrap_or(&Value::Null), env);
+    let query = step.get("query").map(|q| subst(q, env)).unwrap_or(Value::Null);
+    let body_text = step.get("bodyText").map(|t| t.as_str().expect("bodyText is a string").to_string());
+    let body = match (step.get("body"), &body_text) {
+        (Some(b), _) => RawBody::Json(subst(b, env)),
+        (None, Some(t)) => RawBody::Text(t.as_bytes()),
+        (None, None) => RawBody::None,
     };
-    let q = query(step.get("query").map(|q| subst(q, env)).as_ref());
-    let resp = client.call(op, &args, &q, body).await?;
+    let call = Call::new(step["op"].as_str().expect("op"), args, query, body)?;
+    let client = session.client()?;
     let parse = |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).map_err(|e| Error::decode(e.to_string()));
-    if op.kind != OpKind::List {
-        return if resp.body.is_empty() { Ok(None) } else { parse(&resp.body).map(Some) };
+    if call.op.kind != OpKind::List {
+        return call.send(&client).await?.json()?.map(|b| parse(&b)).transpose();
     }
     let mut items = Vec::new();
-    let mut page = parse(&resp.body)?;
+    let mut page = call.send(&client).await?.items_json()?;
     loop {
-        items.extend(page["value"].as_array().cloned().ok_or_else(|| Error::decode("no value array"))?);
-        match page.get("@odata.nextLink").and_then(Value::as_str) {
-            Some(next) => page = parse(&client.fetch_next(next).await?.body)?,
+        items.extend(parse(&page.items)?.as_array().cloned().unwrap_or_default());
+        match page.next_link.take() {
+            Some(next) => page = call.next_page(&client, &next).await?.items_json()?,
             None => break,
         }
     }
     Ok(Some(Value::Array(items)))
 }
 
-fn make_client(emu: &Emulator, spec: &Value) -> Result<Client, Error> {
-    let base = spec.get("baseUrl").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| emu.base_url());
-    let mut b = Client::builder().base_url(base).authority(emu.authority());
-    if let Some(n) = spec.get("maxRetries").and_then(Value::as_u64) {
-        b = b.retry(RetryPolicy { max_attempts: n as u32 + 1, base_delay: Duration::from_millis(10), ..Default::default() });
-    }
-    if let Some(ms) = spec.get("timeoutMs").and_then(Value::as_u64) {
-        b = b.timeout(Duration::from_millis(ms));
+fn make_client(emu: &HostedEmulator, spec: &Value) -> Result<Session, Error> {
+    let base = spec.get("baseUrl").cloned().unwrap_or_else(|| json!(emu.base_url()));
+    let mut o = json!({"baseUrl": base, "authority": emu.authority(), "tenantId": emu.tenant_id()});
+    for key in ["maxRetries", "timeoutMs"] {
+        if let Some(v) = spec.get(key) {
+            o[key] = v.clone();
+        }
     }
     let (id, secret) = emu.app_credentials();
     let user = || spec["user"].as_str().expect("user").to_string();
-    b = match spec.get("credential").and_then(Value::as_str).unwrap_or("app") {
-        "app" => b.client_secret(emu.tenant_id(), &id, secret),
-        "bad_secret" => b.client_secret(emu.tenant_id(), &id, format!("{secret}-wrong")),
-        "user_password" => b.username_password(emu.tenant_id(), &id, &user(), ids::USER_PASSWORD),
-        "user_token" => b.token(emu.user_token(&user()).map_err(emu_error)?),
-        "token" => b.token(spec["token"].as_str().expect("token").to_string()),
-        "none" => b,
+    match spec.get("credential").and_then(Value::as_str).unwrap_or("app") {
+        "app" => (o["clientId"], o["clientSecret"]) = (json!(id), json!(secret)),
+        "bad_secret" => (o["clientId"], o["clientSecret"]) = (json!(id), json!(format!("{secret}-wrong"))),
+        "user_password" => {
+            (o["clientId"], o["username"], o["password"]) = (json!(id), json!(user()), json!(ids::USER_PASSWORD))
+        }
+        "user_token" => o["token"] = json!(emu.user_token(&user())?),
+        "token" => o["token"] = spec["token"].clone(),
+        "none" => {}
         other => panic!("unknown credential {other} in cases.json"),
-    };
-    b.build()
+    }
+    Session::new(ClientConfig::from_value(o)?, None)
 }
 
 fn pointer<'a>(doc: &'a Option<Value>, ptr: &str) -> Option<&'a Value> {
@@ -243,21 +193,18 @@ fn check(expect: &Value, outcome: &Result<Option<Value>, Error>, env: &Env) -> S
 
 async fn run_case(case: &Value, busy_port: u16) -> (Result<Option<Value>, Error>, Env) {
     let mut env = Env::new();
-    if let Some(start) = case.get("start") {
-        let outcome = match config(start, busy_port) {
-            Err(e) => Err(e),
-            Ok(cfg) => match Emulator::start(cfg).await {
-                Ok(emu) => {
-                    emu.shutdown().await;
-                    Ok(None)
-                }
-                Err(e) => Err(emu_error(e)),
-            },
-        };
+    let start = |opts: &Value| {
+        let opts = emulator_options(opts, busy_port);
+        async move { tokio::task::spawn_blocking(move || HostedEmulator::start(opts)).await.expect("start task") }
+    };
+    if let Some(opts) = case.get("start") {
+        let outcome = start(opts).await.map(|emu| {
+            emu.stop();
+            None
+        });
         return (outcome, env);
     }
-    let cfg = config(case.get("emulator").unwrap_or(&json!({})), busy_port).expect("emulator options");
-    let emu = Emulator::start(cfg).await.expect("emulator starts");
+    let emu = start(case.get("emulator").unwrap_or(&json!({}))).await.expect("emulator starts");
     let admin = make_client(&emu, &json!({})).expect("admin client");
     for step in case.get("setup").and_then(Value::as_array).into_iter().flatten() {
         let result = call(&admin, step, &env).await.unwrap_or_else(|e| panic!("{}: setup failed: {e}", case["name"]));
@@ -267,19 +214,14 @@ async fn run_case(case: &Value, busy_port: u16) -> (Result<Option<Value>, Error>
         }
     }
     let outcome = async {
-        let client = make_client(&emu, case.get("client").unwrap_or(&json!({})))?;
+        let session = make_client(&emu, case.get("client").unwrap_or(&json!({})))?;
         if let Some(f) = case.get("fault") {
-            emu.inject_fault(Fault {
-                status: f["status"].as_u64().unwrap() as u16,
-                retry_after: f.get("retryAfter").and_then(Value::as_str).map(str::to_string),
-                count: f.get("count").and_then(Value::as_u64).unwrap_or(1) as u32,
-                path_contains: f.get("pathContains").and_then(Value::as_str).map(str::to_string),
-            });
+            emu.inject_fault(f.clone())?;
         }
-        call(&client, &case["call"], &env).await
+        call(&session, &case["call"], &env).await
     }
     .await;
-    emu.shutdown().await;
+    tokio::task::spawn_blocking(move || emu.stop()).await.expect("stop task");
     (outcome, env)
 }
 

@@ -43,22 +43,17 @@ fn from_object<T: for<'de> Deserialize<'de> + Default>(what: &str, v: Value) -> 
 }
 
 /// `{"port", "dbPath", "seedPath", "seed", "pageSize", "deliveryDelayMs"}`
-/// (snake_case accepted; `deliveryDelay` in seconds for Python).
+/// (`deliveryDelay` in seconds for Python).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct EmulatorOptions {
     port: Option<u16>,
-    #[serde(alias = "db_path")]
     db_path: Option<String>,
-    #[serde(alias = "seed_path")]
     seed_path: Option<String>,
     /// `"default"`, or a seed object.
     seed: Option<Value>,
-    #[serde(alias = "page_size")]
     page_size: Option<usize>,
-    #[serde(alias = "delivery_delay_ms")]
     delivery_delay_ms: Option<f64>,
-    #[serde(alias = "delivery_delay")]
     delivery_delay: Option<f64>,
 }
 
@@ -104,10 +99,8 @@ impl EmulatorOptions {
 struct FaultOptions {
     status: u16,
     /// Header text, or seconds as a number.
-    #[serde(alias = "retry_after")]
     retry_after: Option<Value>,
     count: Option<u32>,
-    #[serde(alias = "path_contains")]
     path_contains: Option<String>,
 }
 
@@ -175,8 +168,8 @@ impl HostedEmulator {
                 .map_err(|e| invalid(format!("fault: {}: {}", e.path(), e.inner())))?,
             _ => return Err(invalid("fault must be an object with a status")),
         };
-        if !(100..600).contains(&f.status) {
-            return Err(invalid(format!("fault status must be an HTTP status, got {}", f.status)));
+        if !(400..600).contains(&f.status) {
+            return Err(invalid(format!("fault status must be an HTTP error status (400-599), got {}", f.status)));
         }
         let retry_after = match f.retry_after {
             None | Some(Value::Null) => None,
@@ -240,7 +233,7 @@ mod tests {
 
     #[test]
     fn starts_serves_tokens_and_stops() {
-        let emu = HostedEmulator::start(json!({"delivery_delay": 0.01})).unwrap();
+        let emu = HostedEmulator::start(json!({"deliveryDelay": 0.01})).unwrap();
         assert!(emu.base_url().starts_with("http://127.0.0.1:"));
         assert!(!emu.app_token().unwrap().is_empty());
         assert_eq!(emu.user_token("nobody@contoso.com").unwrap_err().kind, ErrorKind::NotFound);

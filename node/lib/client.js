@@ -11,35 +11,19 @@ const { Operations, BetaOperations } = require('./operations');
 const { fromNative, invalidArgument } = require('./errors');
 const rt = require('./runtime');
 
-const STRING_OPTIONS = [
-  'baseUrl', 'cloud', 'apiVersion', 'authority', 'scope', 'token', 'tenantId', 'clientId', 'clientSecret',
-  'username', 'password',
-];
-
+// Options are checked by core's ClientConfig (errors name the option); only
+// the token provider is taken out here, since it crosses as a function.
 function nativeOptions(options) {
   if (!rt.isPlainObject(options)) throw invalidArgument(`options must be an object, got ${rt.describe(options)}`);
   const out = {};
   let provider;
   for (const [k, v] of Object.entries(options)) {
     if (v === undefined || v === null) continue;
-    if (STRING_OPTIONS.includes(k)) {
-      if (typeof v !== 'string') throw invalidArgument(`${k} must be a string, got ${rt.describe(v)}`);
-      out[k] = v;
-    } else if (k === 'timeoutMs') {
-      if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
-        throw invalidArgument(`timeoutMs must be a non-negative number, got ${rt.describe(v)}`);
-      }
-      out.timeoutMs = v;
-    } else if (k === 'maxRetries') {
-      if (!Number.isInteger(v) || v < 0 || v > 100) {
-        throw invalidArgument(`maxRetries must be an integer from 0 to 100, got ${rt.describe(v)}`);
-      }
-      out.maxRetries = v;
-    } else if (k === 'tokenProvider') {
+    if (k === 'tokenProvider') {
       if (typeof v !== 'function') throw invalidArgument(`tokenProvider must be a function, got ${rt.describe(v)}`);
       provider = v;
     } else {
-      throw invalidArgument(`unknown client option ${JSON.stringify(k)}`);
+      out[k] = v;
     }
   }
   return { out, provider };
@@ -56,32 +40,15 @@ function wrapProvider(provider) {
   };
 }
 
-function waitArgs(id, options) {
-  if (typeof id !== 'string' || id.length === 0) {
-    throw invalidArgument(`id must be a non-empty string, got ${rt.describe(id)}`);
-  }
-  if (options === undefined || options === null) return [undefined, undefined];
-  if (!rt.isPlainObject(options)) throw invalidArgument(`options must be an object, got ${rt.describe(options)}`);
-  const out = [];
-  for (const k of ['timeoutMs', 'pollIntervalMs']) {
-    const v = options[k];
-    if (v !== undefined && v !== null && (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))) {
-      throw invalidArgument(`${k} must be a non-negative number, got ${rt.describe(v)}`);
-    }
-    out.push(v ?? undefined);
-  }
-  for (const k of Object.keys(options)) {
-    if (k !== 'timeoutMs' && k !== 'pollIntervalMs') throw invalidArgument(`unknown option ${JSON.stringify(k)}`);
-  }
-  return out;
-}
-
 async function waitFor(self, id, options, beta) {
   const n = rt.nativeOf(self);
-  const [timeoutMs, pollIntervalMs] = waitArgs(id, options);
+  if (options !== undefined && options !== null && !rt.isPlainObject(options)) {
+    throw invalidArgument(`options must be an object, got ${rt.describe(options)}`);
+  }
+  const o = { ...(options ?? {}), apiVersion: beta ? 'beta' : 'v1.0' };
   let text;
   try {
-    text = await n.waitForAssignmentRequest(id, beta, timeoutMs, pollIntervalMs);
+    text = await n.waitForAssignmentRequest(id, o);
   } catch (e) {
     throw fromNative(e);
   }
@@ -136,8 +103,8 @@ class Client extends Operations {
   }
 
   /** Fetches the page an `@odata.nextLink` points at. */
-  nextPage(nextLink) {
-    return rt.nextPage(this.#handle, nextLink);
+  nextPage(nextLink, operation) {
+    return rt.nextPage(this.#handle, nextLink, operation);
   }
 
   [util.inspect.custom]() {

@@ -16,21 +16,8 @@ const PRIVATE = Symbol('Emulator');
 function options(o) {
   if (o === undefined || o === null) return {};
   if (!rt.isPlainObject(o)) throw invalidArgument(`options must be an object, got ${rt.describe(o)}`);
-  const out = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined || v === null) continue;
-    if (k === 'dbPath' || k === 'seedPath') {
-      if (typeof v !== 'string') throw invalidArgument(`${k} must be a string, got ${rt.describe(v)}`);
-    } else if (k === 'port' || k === 'pageSize') {
-      if (!Number.isInteger(v) || v < 0 || v > 65535 * 1000) throw invalidArgument(`${k} must be an integer, got ${rt.describe(v)}`);
-    } else if (k === 'deliveryDelayMs') {
-      if (typeof v !== 'number' || !(v >= 0)) throw invalidArgument(`deliveryDelayMs must be a non-negative number`);
-    } else {
-      throw invalidArgument(`unknown emulator option ${JSON.stringify(k)}`);
-    }
-    out[k] = v;
-  }
-  return out;
+  // Checked by the emulator crate's HostedEmulator (one rule for every language).
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 }
 
 function wrap(f) {
@@ -88,14 +75,8 @@ class Emulator {
   /** Answers the next `count` (default 1) matching requests with `status` instead. */
   injectFault(fault) {
     if (!rt.isPlainObject(fault)) throw invalidArgument(`fault must be an object, got ${rt.describe(fault)}`);
-    const { status, retryAfter, count, pathContains } = fault;
-    if (!Number.isInteger(status)) throw invalidArgument(`status must be an integer, got ${rt.describe(status)}`);
-    if (count !== undefined && (!Number.isInteger(count) || count < 0)) throw invalidArgument('count must be a non-negative integer');
-    if (pathContains !== undefined && typeof pathContains !== 'string') throw invalidArgument('pathContains must be a string');
-    if (retryAfter !== undefined && typeof retryAfter !== 'string' && typeof retryAfter !== 'number') {
-      throw invalidArgument('retryAfter must be seconds (number) or a Retry-After header value');
-    }
-    const f = { status, count, pathContains, retryAfter: retryAfter === undefined ? undefined : String(retryAfter) };
+    const f = Object.fromEntries(Object.entries(fault).filter(([, v]) => v !== undefined && v !== null));
+    if (typeof f.retryAfter === 'number') f.retryAfter = String(f.retryAfter);
     wrap(() => this.#n.injectFault(f));
   }
 
@@ -114,7 +95,7 @@ class Emulator {
       tenantId: this.tenantId,
       clientId: this.appCredentials.clientId,
       username: user,
-      password: this.#n.userPassword,
+      password: Emulator.ids.USER_PASSWORD,
       ...extra,
     });
   }
@@ -136,5 +117,11 @@ class Emulator {
     return `Emulator { baseUrl: ${JSON.stringify(this.baseUrl)} }`;
   }
 }
+
+/** The fixed ids of the built-in tenant (`Emulator.ids.GROUP_ID`, ...), as Python's `testing.ids`. */
+Object.defineProperty(Emulator, 'ids', {
+  value: Object.freeze(Object.fromEntries(native.NativeEmulator.ids())),
+  enumerable: true,
+});
 
 module.exports = { Emulator };

@@ -29,7 +29,7 @@ class Filter {
       throw invalidArgument(`startswith takes a string, got ${describe(value)}`);
     }
     try {
-      return new Filter(native.filterCompare(prop, op, JSON.stringify(value)));
+      return new Filter(native.filterCompare(prop, op, value));
     } catch (e) {
       throw fromNative(e);
     }

@@ -35,13 +35,8 @@ function isPlainObject(v) {
 }
 
 function ids(names, values) {
-  for (let i = 0; i < names.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'string' || v.length === 0) {
-      throw invalidArgument(`${names[i]} must be a non-empty string, got ${describe(v)}`);
-    }
-  }
-  return values;
+  // Types and emptiness are checked by core's bridge (one rule for every language).
+  return values.slice(0, names.length);
 }
 
 function bodyText(body) {
@@ -57,58 +52,22 @@ function bodyText(body) {
 /** Marks `Filter` objects (lib/filter.js) without a circular require. */
 const FILTER = Symbol.for('entitlement.filter');
 
-const LIST_OPTIONS = ['filter', 'select', 'expand', 'top', 'orderby', 'count', 'search'];
-const GET_OPTIONS = ['select', 'expand'];
-
-function stringList(name, v) {
-  // A string is passed as written (it may hold nested options: `scopes($expand=role,scope)`).
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v;
-  throw invalidArgument(`${name} must be a string or an array of strings, got ${describe(v)}`);
-}
-
-/** Checks and normalises OData options; `allowed` depends on the operation kind. */
-function query(options, allowed) {
+/** OData options as given, `Filter` objects turned into their text; core's bridge checks the rest. */
+function query(options) {
   if (options === undefined || options === null) return undefined;
   if (!isPlainObject(options)) throw invalidArgument(`options must be an object, got ${describe(options)}`);
-  const q = {};
-  for (const [k, v] of Object.entries(options)) {
-    if (v === undefined || v === null) continue;
-    if (!allowed.includes(k)) {
-      throw invalidArgument(`unknown option ${JSON.stringify(k)} (allowed: ${allowed.join(', ')})`);
-    }
-    switch (k) {
-      case 'filter':
-        // a string, or a Filter built with escaped literals
-        if (typeof v === 'object' && typeof v[FILTER] === 'string') {
-          q.filter = v[FILTER];
-          break;
-        }
-        if (typeof v !== 'string') throw invalidArgument(`${k} must be a string or a Filter, got ${describe(v)}`);
-        q[k] = v;
-        break;
-      case 'search':
-        if (typeof v !== 'string') throw invalidArgument(`${k} must be a string, got ${describe(v)}`);
-        q[k] = v;
-        break;
-      case 'select':
-      case 'expand':
-      case 'orderby':
-        q[k] = stringList(k, v);
-        break;
-      case 'top':
-        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-          throw invalidArgument(`top must be a non-negative integer, got ${describe(v)}`);
-        }
-        q.top = v;
-        break;
-      case 'count':
-        if (typeof v !== 'boolean') throw invalidArgument(`count must be a boolean, got ${describe(v)}`);
-        q.count = v;
-        break;
-    }
+  const f = options.filter;
+  if (f !== null && typeof f === 'object' && typeof f[FILTER] === 'string') return { ...options, filter: f[FILTER] };
+  return options;
+}
+
+/** Checks a call synchronously (bad input throws at once). */
+function prepare(native, op, args, q, body) {
+  try {
+    return native.prepare(op, args, q, body);
+  } catch (e) {
+    throw fromNative(e);
   }
-  return q;
 }
 
 function parse(text) {
@@ -120,14 +79,34 @@ function parse(text) {
   }
 }
 
-async function send(native, op, args, q, body) {
+async function send(native, prepared) {
   let text;
   try {
-    text = await native.call(op, args, q, body);
+    text = await native.send(prepared);
   } catch (e) {
     throw fromNative(e);
   }
   return parse(text);
+}
+
+// nextLink -> the prepared list call it continues, so `client.nextPage(link)`
+// checks the page against the right type. Bounded: the oldest links go first.
+const LINKS = new Map();
+const MAX_LINKS = 256;
+
+async function fetchPage(native, prepared, nextLink) {
+  let text;
+  try {
+    text = await native.page(prepared, nextLink);
+  } catch (e) {
+    throw fromNative(e);
+  }
+  const page = toPage(parse(text));
+  if (page.nextLink) {
+    LINKS.set(page.nextLink, prepared);
+    if (LINKS.size > MAX_LINKS) LINKS.delete(LINKS.keys().next().value);
+  }
+  return page;
 }
 
 function toPage(obj) {
@@ -142,17 +121,20 @@ function toPage(obj) {
   return page;
 }
 
-async function nextPage(native, nextLink) {
+/**
+ * The page at an `@odata.nextLink`: one this process fetched, or, for a
+ * stored link, with the list operation it continues (`'listAssignments'`).
+ */
+async function nextPage(native, nextLink, op) {
   if (typeof nextLink !== 'string' || nextLink.length === 0) {
     throw invalidArgument(`nextLink must be a non-empty string, got ${describe(nextLink)}`);
   }
-  let text;
-  try {
-    text = await native.fetchNext(nextLink);
-  } catch (e) {
-    throw fromNative(e);
+  let prepared = LINKS.get(nextLink);
+  if (op !== undefined) prepared = prepare(native, op, undefined, undefined, undefined);
+  if (!prepared) {
+    throw invalidArgument('nextPage(link) continues a page this client fetched; for a stored link name its operation: nextPage(link, "listAssignments")');
   }
-  return toPage(parse(text));
+  return fetchPage(native, prepared, nextLink);
 }
 
 /**
@@ -161,19 +143,25 @@ async function nextPage(native, nextLink) {
  */
 class PageIterator {
   #native;
-  #first;
+  #prepared;
 
-  constructor(native, first) {
+  constructor(native, prepared) {
     this.#native = native;
-    this.#first = first;
+    this.#prepared = prepared;
   }
 
-  /** Every page, following `@odata.nextLink`. */
+  /** Every page, following `@odata.nextLink`; the next page is requested while the caller works through the current one. */
   async *pages() {
-    let page = await this.#first();
+    // Read-ahead from the second page on: a caller that stops after the
+    // first page costs no extra request.
+    let page = await fetchPage(this.#native, this.#prepared, undefined);
     yield page;
+    let pending = null;
     while (page.nextLink) {
-      page = await nextPage(this.#native, page.nextLink);
+      page = await (pending ?? fetchPage(this.#native, this.#prepared, page.nextLink));
+      pending = page.nextLink ? fetchPage(this.#native, this.#prepared, page.nextLink) : null;
+      // An abandoned read-ahead must not surface as an unhandled rejection.
+      if (pending) pending.catch(() => {});
       yield page;
     }
   }
@@ -195,10 +183,8 @@ class PageIterator {
 
   /** The first item, or undefined (fetches one page). */
   async first() {
-    for await (const page of this.pages()) {
-      return page.value[0];
-    }
-    return undefined;
+    const page = await fetchPage(this.#native, this.#prepared, undefined);
+    return page.value[0];
   }
 }
 
@@ -207,23 +193,19 @@ class PageIterator {
 /** list operation: a PageIterator (argument errors throw at once). */
 function list(self, op, names, values, options) {
   const native = nativeOf(self);
-  const args = ids(names, values);
-  const q = query(options, LIST_OPTIONS);
-  return new PageIterator(native, async () => toPage(await send(native, op, args, q, undefined)));
+  return new PageIterator(native, prepare(native, op, ids(names, values), query(options), undefined));
 }
 
 /** list operation, first page only: `{value, nextLink, count}`. */
 async function page(self, op, names, values, options) {
   const native = nativeOf(self);
-  const args = ids(names, values);
-  const q = query(options, LIST_OPTIONS);
-  return toPage(await send(native, op, args, q, undefined));
+  return fetchPage(native, prepare(native, op, ids(names, values), query(options), undefined), undefined);
 }
 
 /** get / function operation. */
 async function get(self, op, names, values, options) {
   const native = nativeOf(self);
-  return send(native, op, ids(names, values), query(options, GET_OPTIONS), undefined);
+  return send(native, prepare(native, op, ids(names, values), query(options), undefined));
 }
 
 /** The items of an action that answers a collection (`{value: [...]}`); an empty answer is []. */
@@ -232,18 +214,15 @@ function items(obj) {
 }
 
 /** Any other operation; `hasBody`: 0 no body, 1 required, 2 optional (actions). */
-async function invoke(self, op, names, values, hasBody, body) {
+async function invoke(self, op, names, values, hasBody, body, options) {
   const native = nativeOf(self);
-  const args = ids(names, values);
   let text;
   if (hasBody === 2 && (body === undefined || body === null)) {
     text = undefined;
-  } else if (hasBody) {
+  } else if (hasBody || body !== undefined) {
     text = bodyText(body);
-  } else if (body !== undefined) {
-    throw invalidArgument(`${op} takes no request body`);
   }
-  return send(native, op, args, undefined, text);
+  return send(native, prepare(native, op, ids(names, values), query(options), text));
 }
 
 module.exports = { bind, nativeOf, list, page, get, invoke, items, nextPage, PageIterator, isPlainObject, describe };

@@ -88,7 +88,7 @@ test('wrong argument types and bad JSON: InvalidArgument, never a crash', async 
     () => admin.waitForAssignmentRequest(5),
     () => admin.waitForAssignmentRequest('x', { timeoutMs: -1 }),
     () => admin.nextPage(3),
-    () => admin.nextPage('https://evil.example/v1.0/x'),
+    () => admin.nextPage('https://evil.example/v1.0/x', 'listCatalogs'),
     () => E.Client.prototype.getCatalog.call({}, 'x'),
   ];
   for (const [i, f] of cases.entries()) {

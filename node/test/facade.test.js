@@ -118,17 +118,20 @@ test('the native boundary itself rejects bad input with structured errors', asyn
   const { fromNative } = require('../lib/errors');
   const n = new native.NativeClient({ baseUrl: em.baseUrl, token: em.appToken() }, undefined);
   const cases = [
-    () => n.call('no_such_operation', [], undefined, undefined),
-    () => n.call('get_catalog', [], undefined, undefined),
-    () => n.call('get_catalog', [1], undefined, undefined),
-    () => n.call('get_catalog', 'x', undefined, undefined),
-    () => n.call('create_access_package', [], undefined, '{"displayName": 5}'),
-    () => n.call('create_access_package', [], undefined, 'nope'),
-    () => n.call('create_access_package', [], undefined, undefined),
-    () => n.call('delete_catalog', ['x'], undefined, '{}'),
-    () => n.call('list_catalogs', [], { top: 'x' }, undefined),
-    () => n.waitForAssignmentRequest('x', false, -5, undefined),
+    () => n.prepare('no_such_operation', [], undefined, undefined),
+    () => n.prepare('get_catalog', [], undefined, undefined),
+    () => n.prepare('get_catalog', [1], undefined, undefined),
+    () => n.prepare('get_catalog', 'x', undefined, undefined),
+    () => n.prepare('create_access_package', [], undefined, '{"displayName": 5}'),
+    () => n.prepare('create_access_package', [], undefined, 'nope'),
+    () => n.prepare('create_access_package', [], undefined, undefined),
+    () => n.prepare('delete_catalog', ['x'], undefined, '{}'),
+    () => n.prepare('list_catalogs', [], { top: 'x' }, undefined),
+    () => n.prepare('get_catalog', ['x'], { filter: 'a' }, undefined),
+    () => n.waitForAssignmentRequest('x', { timeoutMs: -5 }),
+    () => n.waitForAssignmentRequest('', undefined),
     () => new native.NativeClient({ baseUrl: 7 }, undefined),
+    () => new native.NativeClient({ tenant_id: 't' }, undefined),
   ];
   for (const [i, f] of cases.entries()) {
     let err;
@@ -140,6 +143,6 @@ test('the native boundary itself rejects bad input with structured errors', asyn
     assert.ok(err, `case ${i} did not fail`);
     assert.equal(err.code, 'InvalidArgument', `case ${i}: ${err.message}`);
   }
-  const ok = JSON.parse(await n.call('beta.get_access_package', ['nope'], undefined, undefined).catch((e) => JSON.stringify({ code: fromNative(e).code })));
+  const ok = JSON.parse(await n.send(n.prepare('beta.get_access_package', ['nope'])).catch((e) => JSON.stringify({ code: fromNative(e).code })));
   assert.equal(ok.code, 'NotFound');
 });

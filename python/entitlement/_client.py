@@ -20,15 +20,22 @@ def _seconds(name, value):
     return float(value)
 
 
-def _wait_args(timeout, poll_interval):
-    return _seconds("timeout", timeout), _seconds("poll_interval", poll_interval)
+def _wait_args(timeout, poll_interval, beta=False):
+    return {"timeout": _seconds("timeout", timeout), "pollInterval": _seconds("poll_interval", poll_interval),
+            "apiVersion": "beta" if beta else "v1.0"}
 
 
-def _make_native(base_url, **kw):
-    try:
-        return _native.NativeClient(base_url, **kw)
-    except TypeError as e:  # a wrong type caught by the native signature
-        raise InvalidArgumentError(str(e)) from None
+def _camel(name):
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def _make_native(base_url, token_provider, **kw):
+    # The options are checked by core's ClientConfig (errors name the option).
+    options = {_camel(k): v for k, v in kw.items() if v is not None}
+    if base_url is not None:
+        options["baseUrl"] = base_url
+    return _native.NativeClient(options, token_provider)
 
 
 class BetaClient(_BetaOps):
@@ -43,7 +50,7 @@ class BetaClient(_BetaOps):
                                                    poll_interval=_DEFAULT_POLL):
         """Polls a beta assignment request until its ``requestState`` is final
         (delivered, deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
-        return self._native.wait_for_request(True, request_id, *_wait_args(timeout, poll_interval))
+        return self._native.wait_for_request(request_id, _wait_args(timeout, poll_interval, True))
 
     wait_for_assignment_request = wait_for_access_package_assignment_request
 
@@ -61,7 +68,7 @@ class AsyncBetaClient(_AsyncBetaOps):
 
     async def wait_for_access_package_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT,
                                                          poll_interval=_DEFAULT_POLL):
-        return await self._native.wait_for_request_async(True, request_id, *_wait_args(timeout, poll_interval))
+        return await self._native.wait_for_request_async(request_id, _wait_args(timeout, poll_interval, True))
 
     wait_for_assignment_request = wait_for_access_package_assignment_request
 
@@ -101,16 +108,15 @@ class Client(_ClientBase, _Ops):
                  client_id=None, client_secret=None, username=None, password=None, token_provider=None,
                  timeout=None, max_retries=None, authority=None, scope=None):
         self._native = _make_native(
-            base_url, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
+            base_url, token_provider, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
             client_id=client_id, client_secret=client_secret, username=username, password=password,
-            token_provider=token_provider, timeout=timeout, max_retries=max_retries, authority=authority,
-            scope=scope)
+            timeout=timeout, max_retries=max_retries, authority=authority, scope=scope)
         self.beta = BetaClient(self._native)
 
     def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
         """Polls an assignment request until its state is final (delivered,
         deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
-        return self._native.wait_for_request(False, request_id, *_wait_args(timeout, poll_interval))
+        return self._native.wait_for_request(request_id, _wait_args(timeout, poll_interval))
 
     def close(self):
         """Nothing to release (connections close when the client is dropped); for symmetry."""
@@ -132,14 +138,13 @@ class AsyncClient(_ClientBase, _AsyncOps):
                  client_id=None, client_secret=None, username=None, password=None, token_provider=None,
                  timeout=None, max_retries=None, authority=None, scope=None):
         self._native = _make_native(
-            base_url, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
+            base_url, token_provider, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
             client_id=client_id, client_secret=client_secret, username=username, password=password,
-            token_provider=token_provider, timeout=timeout, max_retries=max_retries, authority=authority,
-            scope=scope)
+            timeout=timeout, max_retries=max_retries, authority=authority, scope=scope)
         self.beta = AsyncBetaClient(self._native)
 
     async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
-        return await self._native.wait_for_request_async(False, request_id, *_wait_args(timeout, poll_interval))
+        return await self._native.wait_for_request_async(request_id, _wait_args(timeout, poll_interval))
 
     async def close(self):
         """Nothing to release; for symmetry with other async clients."""

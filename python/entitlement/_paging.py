@@ -35,31 +35,25 @@ class Page:
 class Pager:
     """The pages of a list operation (blocking). Nothing is sent until iterated."""
 
-    __slots__ = ("_native", "_op", "_args", "_query")
+    __slots__ = ("_native", "_op", "_prepared")
 
     def __init__(self, native, op, args, query):
-        native.check(op, args, query)
+        self._prepared = native.prepare_list(op, args, query)  # checked once, here
         self._native = native
         self._op = op
-        self._args = args
-        self._query = query
 
     def page(self, next_link=None):
         """The first page, or the page at ``next_link``."""
-        if next_link is None:
-            return Page(*self._native.call(self._op, self._args, self._query, None))
-        return Page(*self._native.fetch_next(self._op, next_link))
+        return Page(*self._native.page(self._prepared, next_link))
 
     def first_page(self):
         return self.page()
 
     def pages(self):
-        page = self.page()
-        while True:
-            yield page
-            if not page.next_link:
-                return
-            page = self.page(page.next_link)
+        """Every page; the next one is fetched while the caller works through the current one."""
+        pages = self._native.pages(self._prepared)
+        while (page := pages.next_page()) is not None:
+            yield Page(*page)
 
     def __iter__(self):
         for page in self.pages():
@@ -80,30 +74,23 @@ class AsyncPager:
     ``async for page in pager.pages()``, ``await pager.first_page()``, or
     ``await pager`` for every item as a list."""
 
-    __slots__ = ("_native", "_op", "_args", "_query")
+    __slots__ = ("_native", "_op", "_prepared")
 
     def __init__(self, native, op, args, query):
-        native.check(op, args, query)
+        self._prepared = native.prepare_list(op, args, query)  # checked once, here
         self._native = native
         self._op = op
-        self._args = args
-        self._query = query
 
     async def page(self, next_link=None):
-        if next_link is None:
-            return Page(*await self._native.call_async(self._op, self._args, self._query, None))
-        return Page(*await self._native.fetch_next_async(self._op, next_link))
+        return Page(*await self._native.page_async(self._prepared, next_link))
 
     async def first_page(self):
         return await self.page()
 
     async def pages(self):
-        page = await self.page()
-        while True:
-            yield page
-            if not page.next_link:
-                return
-            page = await self.page(page.next_link)
+        pages = self._native.pages(self._prepared)
+        while (page := await pages.next_page_async()) is not None:
+            yield Page(*page)
 
     async def __aiter__(self):
         async for page in self.pages():

@@ -14,6 +14,7 @@ It serves real HTTP on 127.0.0.1 from its own thread and runtime.
 from __future__ import annotations
 
 from . import _native
+from .errors import InvalidArgumentError
 
 __all__ = ["Emulator", "ids"]
 
@@ -42,9 +43,18 @@ class Emulator:
     """
 
     def __init__(self, *, port=0, db_path=None, seed_path=None, seed=None, page_size=None, delivery_delay=None):
-        self._native = _native.NativeEmulator(port=port, db_path=None if db_path is None else str(db_path),
-                                              seed_path=None if seed_path is None else str(seed_path),
-                                              seed=seed, page_size=page_size, delivery_delay=delivery_delay)
+        if isinstance(seed, (str, bytes)):
+            import json
+            try:
+                seed = json.loads(seed)
+            except ValueError as e:
+                raise InvalidArgumentError(f"seed is not valid JSON: {e}") from None
+        elif seed is not None and hasattr(seed, "to_dict"):
+            seed = seed.to_dict()
+        options = {"port": port, "dbPath": None if db_path is None else str(db_path),
+                   "seedPath": None if seed_path is None else str(seed_path), "seed": seed,
+                   "pageSize": page_size, "deliveryDelay": delivery_delay}
+        self._native = _native.NativeEmulator({k: v for k, v in options.items() if v is not None})
 
     @property
     def base_url(self):
@@ -77,7 +87,8 @@ class Emulator:
         """Answer the next ``count`` matching requests with ``status`` (and a ``Retry-After`` header)."""
         if retry_after is not None and not isinstance(retry_after, str):
             retry_after = str(retry_after)
-        self._native.inject_fault(status, retry_after=retry_after, count=count, path_contains=path_contains)
+        fault = {"status": status, "retryAfter": retry_after, "count": count, "pathContains": path_contains}
+        self._native.inject_fault({k: v for k, v in fault.items() if v is not None})
 
     def _app_kwargs(self, kw):
         client_id, secret = self.app_credentials

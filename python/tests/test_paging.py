@@ -92,7 +92,8 @@ def test_seeded_assignments_page_with_expand(tmp_path):
         c = _bench_client(e, client_id, seed["applications"][0]["clientSecret"])
         got = list(c.list_assignments(expand=["target", "accessPackage", "assignmentPolicy"]))
         assert len(got) == 25
-        assert all(a.access_package.display_name == "Bench package" for a in got)
+        assert all(a.access_package.display_name.startswith("Sales and marketing tools") for a in got)
+        assert all(a.assignment_policy.request_approval_settings is not None for a in got)
         assert got[0].target.display_name.startswith("Bench User")
         assert len(list(c.list_assignments().pages())) == 3
 

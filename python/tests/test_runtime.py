@@ -119,7 +119,7 @@ def test_async_cancel_stops_the_call(emu):
     async def run():
         c = emu.async_client()
         await c.get_catalog(ids.GENERAL_CATALOG_ID)
-        emu.inject_fault(429, retry_after="3", count=1, path_contains="/catalogs/")
+        emu.inject_fault(429, retry_after="3", count=1, path_contains=f"/catalogs/{ids.GENERAL_CATALOG_ID}")
         task = asyncio.ensure_future(c.get_catalog(ids.GENERAL_CATALOG_ID))
         await asyncio.sleep(0.2)
         started = time.monotonic()
@@ -128,7 +128,7 @@ def test_async_cancel_stops_the_call(emu):
             await task
         assert time.monotonic() - started < 0.5
         with pytest.raises(asyncio.TimeoutError):
-            emu.inject_fault(429, retry_after="3", count=1, path_contains="/catalogs/")
+            emu.inject_fault(429, retry_after="3", count=1, path_contains=f"/catalogs/{ids.GENERAL_CATALOG_ID}")
             await asyncio.wait_for(c.get_catalog(ids.GENERAL_CATALOG_ID), 0.3)
         return await c.get_catalog(ids.GENERAL_CATALOG_ID)
 
@@ -141,7 +141,7 @@ def test_ctrl_c_interrupts_a_blocking_call(emu):
 
     c = emu.client()
     c.get_catalog(ids.GENERAL_CATALOG_ID)
-    emu.inject_fault(429, retry_after="3", count=1, path_contains="/catalogs/")
+    emu.inject_fault(429, retry_after="3", count=1, path_contains=f"/catalogs/{ids.GENERAL_CATALOG_ID}")
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     started = time.monotonic()

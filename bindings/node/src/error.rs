@@ -8,7 +8,7 @@
 
 use std::any::Any;
 
-use entitlement::{Error, ErrorKind};
+use entitlement::Error;
 use napi::Status;
 use serde_json::json;
 
@@ -29,16 +29,8 @@ pub fn to_napi(e: Error) -> napi::Error {
     napi::Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
 }
 
-pub fn invalid(message: impl Into<String>) -> napi::Error {
-    to_napi(Error::invalid_argument(message))
-}
-
 pub fn internal(message: impl Into<String>) -> napi::Error {
     to_napi(Error::internal(message))
-}
-
-pub fn kind(kind: ErrorKind, message: impl Into<String>) -> napi::Error {
-    to_napi(Error::new(kind, message))
 }
 
 /// Converts a caught panic into an `Internal` error.

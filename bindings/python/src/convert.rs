@@ -119,6 +119,14 @@ pub fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     Err(invalid(py, format!("{path}: {tn} has no JSON form")))
 }
 
+/// An optional host object as JSON (`None` → `null`).
+pub fn value_of(obj: Option<&Bound<'_, PyAny>>, path: &str) -> PyResult<Value> {
+    match obj {
+        None => Ok(Value::Null),
+        Some(o) => from_py(o, path),
+    }
+}
+
 pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
         .name()

@@ -17,7 +17,6 @@ mod convert;
 mod emulator;
 mod error;
 mod model;
-mod query;
 mod runtime;
 
 use pyo3::prelude::*;
@@ -28,11 +27,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeClient>()?;
     m.add_class::<model::Model>()?;
     m.add_class::<runtime::AbortOnCancel>()?;
+    m.add_class::<client::PreparedCall>()?;
+    m.add_class::<client::Pages>()?;
     m.add_function(wrap_pyfunction!(model::model_from_dict, m)?)?;
     m.add_function(wrap_pyfunction!(model::model_from_json, m)?)?;
     m.add_function(wrap_pyfunction!(model::model_fields, m)?)?;
     m.add_function(wrap_pyfunction!(client::operations, m)?)?;
-    m.add_function(wrap_pyfunction!(query::filter_compare, m)?)?;
+    m.add_function(wrap_pyfunction!(client::filter_compare, m)?)?;
     #[cfg(feature = "emulator")]
     m.add_class::<emulator::NativeEmulator>()?;
     Ok(())

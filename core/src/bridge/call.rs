@@ -150,17 +150,19 @@ fn list_of(key: &str, v: Value) -> Result<Vec<String>> {
 }
 
 /// Which query options an operation takes: every option on collections,
-/// `select`/`expand` on anything that answers an entity, none otherwise.
+/// `select`/`expand` on a GET that answers an entity, none otherwise (the
+/// Graph reference documents none for writes: an option that cannot take
+/// effect is refused, not ignored).
 fn allowed(op: &Operation, key: &str) -> bool {
     match key {
         _ if op.kind == OpKind::List || op.collection => true,
-        "select" | "expand" => op.response.is_some(),
+        "select" | "expand" => op.response.is_some() && op.method == "GET",
         _ => false,
     }
 }
 
 /// `{"filter", "select", "expand", "top", "orderby", "count", "search"}`
-/// (`$`-prefixed keys and `orderBy` accepted; `null` values ignored).
+/// (`null` values ignored).
 fn query_options(op: &Operation, v: Value) -> Result<QueryOptions> {
     let mut q = QueryOptions::default();
     let map: Map<String, Value> = match v {
@@ -172,10 +174,7 @@ fn query_options(op: &Operation, v: Value) -> Result<QueryOptions> {
         if v.is_null() {
             continue;
         }
-        let k = match key.trim_start_matches('$') {
-            "orderBy" => "orderby",
-            k => k,
-        };
+        let k = key.as_str();
         if !matches!(k, "filter" | "search" | "select" | "expand" | "orderby" | "top" | "count") {
             return Err(invalid(format!(
                 "unknown query option {key:?} (filter, select, expand, top, orderby, count, search)"
@@ -263,9 +262,11 @@ mod tests {
         assert!(err("create_catalog", Value::Null, Value::Null, RawBody::Text(b"[1]")).contains("JSON object"));
         let e = err("create_catalog", Value::Null, Value::Null, RawBody::Json(json!({"displayName": 5})));
         assert!(e.contains("not a valid accessPackageCatalog"), "{e}");
-        let ok = Call::new("create_catalog", Value::Null, json!({"$select": "id,displayName"}), RawBody::Text(b"{\"displayName\":\"x\"}"));
+        assert!(err("create_catalog", Value::Null, json!({"select": "id"}), RawBody::Text(b"{}")).contains("does not take"));
+        let ok = Call::new("create_catalog", Value::Null, json!({"select": null}), RawBody::Text(b"{\"displayName\":\"x\"}"));
         let ok = ok.unwrap();
-        assert_eq!(ok.query.select, ["id", "displayName"]);
+        let get = Call::new("get_catalog", json!(["c1"]), json!({"select": "id,displayName"}), RawBody::None).unwrap();
+        assert_eq!(get.query.select, ["id", "displayName"]);
         assert_eq!(ok.body.as_deref(), Some(&b"{\"displayName\":\"x\"}"[..]));
     }
 }

@@ -18,39 +18,32 @@ use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 
 /// The options of `Client(...)` in Python, `new Client({...})` in Node and
-/// `ent_client_new(options_json)` in C. Keys are camelCase; the snake_case
-/// spellings are accepted too (Python passes its keyword names). Unknown
+/// `ent_client_new(options_json)` in C. Keys are camelCase (the Python facade
+/// translates its keyword names). Unknown
 /// keys and wrong types are `InvalidArgument` errors naming the key.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientConfig {
     /// Graph root without the version (e.g. an emulator's `http://127.0.0.1:PORT`).
-    #[serde(alias = "base_url")]
     pub base_url: Option<String>,
     /// `global`, `usGov`, `usGovDod`, `china`.
     pub cloud: Option<String>,
     /// Version of the unprefixed operations: `v1.0` (default) or `beta`.
-    #[serde(alias = "api_version")]
     pub api_version: Option<String>,
     /// Sign-in authority (default: the cloud's).
     pub authority: Option<String>,
     /// OAuth scope (default: the cloud's `.default`).
     pub scope: Option<String>,
     /// Time limit of one HTTP attempt, in milliseconds.
-    #[serde(alias = "timeout_ms")]
     pub timeout_ms: Option<f64>,
     /// The same in seconds (Python's `timeout=`); give one of the two.
     pub timeout: Option<f64>,
     /// Retries after 429/503/504 (attempts = retries + 1).
-    #[serde(alias = "max_retries")]
     pub max_retries: Option<u32>,
     /// A bearer token you already have.
     pub token: Option<Secret>,
-    #[serde(alias = "tenant_id")]
     pub tenant_id: Option<String>,
-    #[serde(alias = "client_id")]
     pub client_id: Option<String>,
-    #[serde(alias = "client_secret")]
     pub client_secret: Option<Secret>,
     pub username: Option<String>,
     pub password: Option<Secret>,
@@ -121,12 +114,6 @@ impl ClientConfig {
             return Err(invalid("client options must be an object"));
         }
         serde_path_to_error::deserialize(v).map_err(|e| invalid(format!("client options: {}: {}", e.path(), e.inner())))
-    }
-
-    /// From JSON text (C's `options_json`).
-    pub fn from_json(text: &str) -> Result<ClientConfig> {
-        let v: Value = serde_json::from_str(text).map_err(|e| invalid(format!("client options are not valid JSON: {e}")))?;
-        ClientConfig::from_value(v)
     }
 
     /// The credential these options describe; `host` is a callback given
@@ -243,11 +230,6 @@ impl Session {
         Ok(Session { builder, credential, base_url, version, cell: OnceLock::new() })
     }
 
-    /// From JSON text; `None` = defaults.
-    pub fn from_json(text: Option<&str>, host: Option<Arc<dyn TokenProvider>>) -> Result<Session> {
-        Session::new(text.map(ClientConfig::from_json).transpose()?.unwrap_or_default(), host)
-    }
-
     /// core's client, built on first use.
     pub fn client(&self) -> Result<Client> {
         self.cell.get_or_init(|| self.credential.apply(self.builder.clone()).build()).clone()
@@ -274,7 +256,7 @@ mod tests {
 
     #[test]
     fn keys_in_either_spelling_and_errors_name_the_key() {
-        let c = ClientConfig::from_value(json!({"base_url": "http://x", "tenantId": "t", "clientId": "c", "clientSecret": "s"}));
+        let c = ClientConfig::from_value(json!({"baseUrl": "http://x", "tenantId": "t", "clientId": "c", "clientSecret": "s"}));
         let s = Session::new(c.unwrap(), None).unwrap();
         assert_eq!((s.base_url(), s.credential_kind()), ("http://x", "client_secret"));
         let e = ClientConfig::from_value(json!({"tenantId": 5})).unwrap_err();

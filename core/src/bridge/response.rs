@@ -145,16 +145,14 @@ pub struct WaitRequest {
 }
 
 /// `{"timeoutMs", "pollIntervalMs", "apiVersion"}`, or seconds as
-/// `timeout` / `pollInterval` (`poll_interval`).
+/// `timeout` / `pollInterval`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct WaitConfig {
     timeout_ms: Option<f64>,
     poll_interval_ms: Option<f64>,
     timeout: Option<f64>,
-    #[serde(alias = "poll_interval")]
     poll_interval: Option<f64>,
-    #[serde(alias = "api_version")]
     api_version: Option<String>,
 }
 
