@@ -31,7 +31,6 @@ QUERY_TYPES = {
     "count": "Optional[bool]",
     "search": "Optional[str]",
 }
-MODULE = {"v1.0": "models", "beta": "models.beta"}
 
 
 def py_name(camel_name: str) -> str:
