@@ -166,7 +166,7 @@ extern "C" {
  *
  * `options_json` (may be NULL for all defaults) is a JSON object:
  * `baseUrl` (Graph root without version, e.g. an emulator's URL),
- * `cloud` ("global", "usgov", "dod", "china"), `apiVersion` ("v1.0" or
+ * `cloud` ("global", "usGov", "usGovDod", "china"), `apiVersion` ("v1.0" or
  * "beta": the version of unprefixed operations), `authority` (sign-in
  * endpoint), `scope`, `timeoutMs` (per HTTP attempt), `maxRetries`
  * (on 429/503/504), and one credential: `token` (a bearer token),

@@ -5,89 +5,19 @@
 //! a local port. For tests and for trying the API without a tenant.
 
 use std::os::raw::c_char;
-use std::time::Duration;
 
-use entitlement::{Error, ErrorKind};
-use entitlement_emulator::{EmulatorConfig, EmulatorError, EmulatorHandle, Fault, Seed};
-use serde_json::Value;
+use entitlement_emulator::HostedEmulator;
 
+use crate::client::json_arg;
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, invalid, opt_str_arg, out_arg, str_arg, Result};
+use crate::ffi::{c_string, guard, handle, opt_str_arg, out_arg, str_arg, Result};
 use crate::status::ent_status;
 
 /// A running emulator. Started with ent_emulator_start(); stopped and
 /// released with ent_emulator_stop() (or its synonym ent_emulator_free()).
 /// The `const` accessors are thread-safe.
 pub struct ent_emulator {
-    handle: Option<EmulatorHandle>,
-}
-
-impl ent_emulator {
-    fn get(&self) -> Result<&EmulatorHandle> {
-        self.handle
-            .as_ref()
-            .ok_or_else(|| Error::internal("the emulator was stopped"))
-    }
-}
-
-fn emulator_error(e: EmulatorError) -> Error {
-    let kind = match e {
-        EmulatorError::UnknownUser(_) => ErrorKind::NotFound,
-        // A bad seed or an unusable port/database path is the caller's to fix.
-        EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) => {
-            ErrorKind::InvalidArgument
-        }
-        _ => ErrorKind::Internal,
-    };
-    Error::new(kind, format!("emulator: {e}"))
-}
-
-fn config(json: Option<&str>) -> Result<EmulatorConfig> {
-    let mut cfg = EmulatorConfig::default();
-    let Some(text) = json else { return Ok(cfg) };
-    let map = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => return Err(invalid("options_json must be a JSON object")),
-        Err(e) => return Err(invalid(format!("options_json is not valid JSON: {e}"))),
-    };
-    for (k, v) in map {
-        let int = || {
-            v.as_u64()
-                .ok_or_else(|| invalid(format!("options_json.{k} must be a non-negative integer")))
-        };
-        match k.as_str() {
-            "port" => cfg.port = u16::try_from(int()?).map_err(|_| invalid("options_json.port must be 0..65535"))?,
-            "dbPath" => {
-                cfg.db_path = match &v {
-                    Value::Null => None,
-                    Value::String(s) => Some(s.into()),
-                    _ => return Err(invalid("options_json.dbPath must be a string")),
-                }
-            }
-            "seed" => cfg.seed = seed(v)?,
-            "pageSize" => cfg.page_size = usize::try_from(int()?).map_err(|_| invalid("options_json.pageSize is too large"))?,
-            "deliveryDelayMs" => cfg.delivery_delay = Duration::from_millis(int()?),
-            _ => {
-                return Err(invalid(format!(
-                    "options_json: unknown option {k:?} (known: port, dbPath, seed, pageSize, deliveryDelayMs)"
-                )))
-            }
-        }
-    }
-    Ok(cfg)
-}
-
-fn seed(v: Value) -> Result<Seed> {
-    match v {
-        Value::Null => Ok(Seed::default()),
-        Value::String(s) if s == "default" => Ok(Seed::default()),
-        v @ Value::Object(_) => {
-            serde_json::from_value(v).map_err(|e| invalid(format!("options_json.seed: {e}")))
-        }
-        _ => Err(invalid(
-            "options_json.seed must be \"default\" or a seed object",
-        )),
-    }
+    inner: HostedEmulator,
 }
 
 /// Starts an emulator on 127.0.0.1. `options_json` (may be NULL): `{"port":
@@ -107,11 +37,9 @@ pub unsafe extern "C" fn ent_emulator_start(
 ) -> ent_status {
     guard(err, || {
         let out = out_arg(out, "out")?;
-        let cfg = config(opt_str_arg(options_json, "options_json")?)?;
-        let handle = EmulatorHandle::spawn(cfg).map_err(emulator_error)?;
-        *out = Box::into_raw(Box::new(ent_emulator {
-            handle: Some(handle),
-        }));
+        let options = json_arg(opt_str_arg(options_json, "options_json")?, "options_json")?;
+        let inner = HostedEmulator::start(options)?;
+        *out = Box::into_raw(Box::new(ent_emulator { inner }));
         Ok(())
     })
 }
@@ -123,10 +51,8 @@ pub unsafe extern "C" fn ent_emulator_stop(emulator: *mut ent_emulator) {
         return;
     }
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut emu = Box::from_raw(emulator);
-        if let Some(h) = emu.handle.take() {
-            h.stop();
-        }
+        let emu = Box::from_raw(emulator);
+        emu.inner.stop();
     }));
 }
 
@@ -140,12 +66,12 @@ unsafe fn string_out(
     emulator: *const ent_emulator,
     out: *mut *mut c_char,
     err: *mut *mut ent_error,
-    read: impl FnOnce(&EmulatorHandle) -> Result<String>,
+    read: impl FnOnce(&HostedEmulator) -> Result<String>,
 ) -> ent_status {
     guard(err, || {
         let emu = handle(emulator, "emulator")?;
         let out = out_arg(out, "out")?;
-        let s = read(emu.get()?)?;
+        let s = read(&emu.inner)?;
         *out = c_string(s)?;
         Ok(())
     })
@@ -159,7 +85,7 @@ pub unsafe extern "C" fn ent_emulator_base_url(
     out: *mut *mut c_char,
     err: *mut *mut ent_error,
 ) -> ent_status {
-    string_out(emulator, out, err, |h| Ok(h.base_url()))
+    string_out(emulator, out, err, |h| Ok(h.base_url().to_string()))
 }
 
 /// The sign-in authority to use as a client's `authority`, in `*out`
@@ -170,7 +96,7 @@ pub unsafe extern "C" fn ent_emulator_authority(
     out: *mut *mut c_char,
     err: *mut *mut ent_error,
 ) -> ent_status {
-    string_out(emulator, out, err, |h| Ok(h.authority()))
+    string_out(emulator, out, err, |h| Ok(h.authority().to_string()))
 }
 
 /// The emulated tenant's id, in `*out` (release with ent_string_free()).
@@ -197,7 +123,7 @@ pub unsafe extern "C" fn ent_emulator_app_credentials(
         let emu = handle(emulator, "emulator")?;
         let id_out = out_arg(client_id, "client_id")?;
         let secret_out = out_arg(client_secret, "client_secret")?;
-        let (id, secret) = emu.get()?.app_credentials();
+        let (id, secret) = emu.inner.app_credentials();
         let id = c_string(id)?;
         match c_string(secret) {
             Ok(s) => {
@@ -221,7 +147,7 @@ pub unsafe extern "C" fn ent_emulator_app_token(
     out: *mut *mut c_char,
     err: *mut *mut ent_error,
 ) -> ent_status {
-    string_out(emulator, out, err, |h| Ok(h.app_token()))
+    string_out(emulator, out, err, |h| h.app_token())
 }
 
 /// An access token for a seeded user, by id or user principal name, in
@@ -238,7 +164,7 @@ pub unsafe extern "C" fn ent_emulator_user_token(
         let emu = handle(emulator, "emulator")?;
         let user = str_arg(user, "user")?;
         let out = out_arg(out, "out")?;
-        let token = emu.get()?.user_token(user).map_err(emulator_error)?;
+        let token = emu.inner.user_token(user)?;
         *out = c_string(token)?;
         Ok(())
     })
@@ -256,35 +182,7 @@ pub unsafe extern "C" fn ent_emulator_inject_fault(
 ) -> ent_status {
     guard(err, || {
         let emu = handle(emulator, "emulator")?;
-        let text = str_arg(fault_json, "fault_json")?;
-        let v: Value = serde_json::from_str(text)
-            .map_err(|e| invalid(format!("fault_json is not valid JSON: {e}")))?;
-        let status = v
-            .get("status")
-            .and_then(Value::as_u64)
-            .and_then(|s| u16::try_from(s).ok())
-            .filter(|s| (400..600).contains(s))
-            .ok_or_else(|| invalid("fault_json.status must be an HTTP error status (400-599)"))?;
-        let count = match v.get("count") {
-            None | Some(Value::Null) => 1,
-            Some(c) => c
-                .as_u64()
-                .and_then(|c| u32::try_from(c).ok())
-                .ok_or_else(|| invalid("fault_json.count must be a non-negative integer"))?,
-        };
-        let text_of = |k: &str| match v.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(Value::Number(n)) => Ok(Some(n.to_string())),
-            Some(_) => Err(invalid(format!("fault_json.{k} must be a string"))),
-        };
-        let fault = Fault {
-            status,
-            retry_after: text_of("retryAfter")?,
-            count,
-            path_contains: text_of("pathContains")?,
-        };
-        emu.get()?.inject_fault(fault);
-        Ok(())
+        let fault = json_arg(Some(str_arg(fault_json, "fault_json")?), "fault_json")?;
+        emu.inner.inject_fault(fault)
     })
 }

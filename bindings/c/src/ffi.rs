@@ -86,7 +86,7 @@ pub(crate) unsafe fn handle<'a, T>(p: *const T, name: &str) -> Result<&'a T> {
 }
 
 /// A string handed to the caller (released with `ent_string_free`).
-pub(crate) fn c_string(s: String) -> Result<*mut c_char> {
+pub(crate) fn c_string(s: impl Into<Vec<u8>>) -> Result<*mut c_char> {
     CString::new(s)
         .map(CString::into_raw)
         .map_err(|_| Error::decode("the response contains a NUL character"))

@@ -68,22 +68,13 @@ pub unsafe extern "C" fn ent_filter_compare(
     out: *mut *mut c_char,
     err: *mut *mut ent_error,
 ) -> ent_status {
-    use entitlement::odata::Literal;
     guard(err, || {
         let property = str_arg(property, "property")?;
         let op = str_arg(op, "op")?;
         let value = str_arg(value_json, "value_json")?;
         let out = out_arg(out, "out")?;
-        let lit = match serde_json::from_str::<Value>(value)
-            .map_err(|e| invalid(format!("value_json is not valid JSON: {e}")))?
-        {
-            Value::Null => Literal::Null,
-            Value::Bool(b) => Literal::Bool(b),
-            Value::String(s) => Literal::Str(s),
-            Value::Number(n) if n.is_i64() => Literal::Int(n.as_i64().unwrap_or_default()),
-            other => return Err(invalid(format!("value_json must be a string, integer, boolean or null, got {other}"))),
-        };
-        let text = String::from(entitlement::Filter::compare(property, op, lit)?);
+        let value: Value = serde_json::from_str(value).map_err(|e| invalid(format!("value_json is not valid JSON: {e}")))?;
+        let text = entitlement::bridge::filter_compare(property, op, value)?;
         *out = c_string(text).map_err(|_| invalid("the filter contains a NUL character"))?;
         Ok(())
     })

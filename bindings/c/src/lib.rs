@@ -26,7 +26,6 @@ mod ffi;
 pub mod json;
 pub mod lifecycle;
 pub mod pager;
-mod query;
 mod runtime;
 pub mod status;
 pub mod token;

@@ -2,18 +2,17 @@
 // Copyright (c) 2026 The entitlement authors
 
 //! `ent_pager`: a list operation read page by page, following
-//! `@odata.nextLink`.
+//! `@odata.nextLink`. Each page is parsed once (the typed check); its items
+//! are handed out as a slice of the service's text, never re-encoded.
 
 use std::os::raw::c_char;
+use std::sync::Arc;
 
-use entitlement::api::OpKind;
-use entitlement::{Client, Operation, QueryOptions};
-use serde_json::Value;
+use entitlement::bridge::{Call, ItemsJson, Session};
 
-use crate::client::{decode_error, ent_client, response_text};
+use crate::client::{call_args, ent_client};
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, invalid, opt_str_arg, out_arg, str_arg, Result};
-use crate::query;
+use crate::ffi::{c_string, guard, handle, invalid, out_arg, Result};
 use crate::runtime::block_on;
 use crate::status::ent_status;
 
@@ -28,40 +27,23 @@ enum Next {
 /// one thread at a time (it may move between threads). It holds its own
 /// reference to the connection, so it outlives the ent_client it came from.
 pub struct ent_pager {
-    client: Client,
-    op: &'static Operation,
-    args: Vec<String>,
-    query: QueryOptions,
+    session: Arc<Session>,
+    call: Call,
     next: Next,
 }
 
 impl ent_pager {
-    /// One page: its items as a JSON array, and whether it was the last.
-    fn fetch(&mut self) -> Result<(String, bool)> {
-        let raw = match &self.next {
-            Next::Done => return Ok(("[]".into(), true)),
-            Next::First => block_on(async {
-                let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-                self.client.call(self.op, &args, &self.query, None).await
-            })??,
-            Next::Link(link) => block_on(self.client.fetch_next(link))??,
+    /// One page's items (None once the last page was read).
+    fn fetch(&mut self) -> Result<Option<ItemsJson>> {
+        let client = self.session.client()?;
+        let resp = match &self.next {
+            Next::Done => return Ok(None),
+            Next::First => block_on(self.call.send(&client))??,
+            Next::Link(link) => block_on(self.call.next_page(&client, link))??,
         };
-        // Checks the page against the item model first.
-        response_text(self.op, &raw)?;
-        let mut page: Value = serde_json::from_slice(&raw.body)
-            .map_err(|e| decode_error(&raw, format!("page is not JSON: {e}")))?;
-        let items = match page.get_mut("value").map(Value::take) {
-            Some(v @ Value::Array(_)) => v,
-            _ => return Err(decode_error(&raw, "page has no \"value\" array".into())),
-        };
-        let next = page
-            .get("@odata.nextLink")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let done = next.is_none();
-        let text = serde_json::to_string(&items).map_err(|e| decode_error(&raw, e.to_string()))?;
-        self.next = next.map_or(Next::Done, Next::Link);
-        Ok((text, done))
+        let page = resp.items_json()?;
+        self.next = page.next_link.clone().map_or(Next::Done, Next::Link);
+        Ok(Some(page))
     }
 }
 
@@ -71,23 +53,12 @@ unsafe fn new_pager(
     args_json: *const c_char,
     query_json: *const c_char,
 ) -> Result<ent_pager> {
-    let client = handle(client, "client")?.client.clone();
-    let op = query::operation(str_arg(operation, "operation")?)?;
-    if op.kind != OpKind::List {
-        return Err(invalid(format!(
-            "{} is not a list operation; use ent_client_call",
-            op.name
-        )));
+    let session = handle(client, "client")?.session.clone();
+    let call = call_args(operation, args_json, query_json, std::ptr::null())?;
+    if call.op.kind != entitlement::api::OpKind::List {
+        return Err(invalid(format!("{} is not a list operation; use ent_client_call", call.op.name)));
     }
-    let args = query::path_args(op, opt_str_arg(args_json, "args_json")?)?;
-    let query = query::query_options(opt_str_arg(query_json, "query_json")?)?;
-    Ok(ent_pager {
-        client,
-        op,
-        args,
-        query,
-        next: Next::First,
-    })
+    Ok(ent_pager { session, call, next: Next::First })
 }
 
 /// Starts reading a list operation (e.g. "list_access_packages",
@@ -127,12 +98,13 @@ pub unsafe extern "C" fn ent_pager_next(
     err: *mut *mut ent_error,
 ) -> ent_status {
     guard(err, || {
-        let pager = pager
-            .as_mut()
-            .ok_or_else(|| invalid("pager must not be NULL"))?;
+        let pager = pager.as_mut().ok_or_else(|| invalid("pager must not be NULL"))?;
         let out = out_arg(page_items_json, "page_items_json")?;
         let done_out = out_arg(done, "done")?;
-        let (text, last) = pager.fetch()?;
+        let (text, last) = match pager.fetch()? {
+            None => (b"[]".to_vec(), true),
+            Some(p) => (p.items.to_vec(), p.next_link.is_none()),
+        };
         *out = c_string(text)?;
         *done_out = last;
         Ok(())
@@ -161,17 +133,19 @@ pub unsafe extern "C" fn ent_client_list_all(
     guard(err, || {
         let out = out_arg(out_json, "out_json")?;
         let mut pager = new_pager(client, operation, args_json, query_json)?;
-        let mut all = Vec::new();
-        loop {
-            let (text, last) = pager.fetch()?;
-            if let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&text) {
-                all.extend(items);
-            }
-            if last {
-                break;
+        // The pages' arrays joined as text: `[a,b]` + `[c]` -> `[a,b,c]`.
+        let mut all = b"[".to_vec();
+        while let Some(page) = pager.fetch()? {
+            let inner = page.items[1..page.items.len() - 1].trim_ascii();
+            if !inner.is_empty() {
+                if all.len() > 1 {
+                    all.push(b',');
+                }
+                all.extend_from_slice(inner);
             }
         }
-        *out = c_string(Value::Array(all).to_string())?;
+        all.push(b']');
+        *out = c_string(all)?;
         Ok(())
     })
 }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use entitlement::auth::{AccessToken, Secret, TokenProvider};
 use entitlement::{Error, ErrorKind, Result};
 
-use crate::client::{build_client_with, ent_client};
+use crate::client::ent_client;
 use crate::error::ent_error;
 use crate::ffi::{guard, invalid, opt_str_arg, out_arg};
 use crate::status::ent_status;
@@ -170,8 +170,8 @@ pub unsafe extern "C" fn ent_client_new_with_token_callback(
             user_data: UserData(user_data),
             cached: Mutex::new(None),
         };
-        let client = build_client_with(options, Some(Arc::new(provider)))?;
-        *out = Box::into_raw(Box::new(ent_client { client }));
+        let session = crate::client::session(options, Some(Arc::new(provider)))?;
+        *out = Box::into_raw(Box::new(ent_client { session }));
         Ok(())
     })
 }
