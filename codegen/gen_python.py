@@ -45,7 +45,8 @@ def doc_line(text: str) -> str:
 def query_for(op):
     if op.kind == "list":
         return QUERY_LIST
-    if op.response and op.kind in ("get", "create", "replace"):
+    # As core's bridge allows: $select/$expand on GETs that answer an entity.
+    if op.response and op.method == "GET":
         return QUERY_ONE
     return []
 

@@ -638,7 +638,8 @@ export declare class Client {
   /** Polls a v1.0 assignment request until it is delivered, failed, denied or canceled. */
   waitForAssignmentRequest(id: string, options?: WaitOptions): Promise<AccessPackageAssignmentRequest>;
   /** Fetches the page a `nextLink` points at. */
-  nextPage<T = unknown>(nextLink: string): Promise<Page<T>>;
+  /** The page at a nextLink this client fetched, or, for a stored link, of the list operation it continues (`'listAssignments'`). */
+  nextPage<T = unknown>(nextLink: string, operation?: string): Promise<Page<T>>;
 }
 
 // ---------------------------------------------------------------- emulator
@@ -671,6 +672,12 @@ export interface Fault {
 export declare class Emulator {
   private constructor();
   static start(options?: EmulatorOptions): Promise<Emulator>;
+  /** The fixed ids of the built-in tenant (`Emulator.ids.GENERAL_CATALOG_ID`, ...). */
+  static readonly ids: Readonly<Record<
+    | 'TENANT_ID' | 'TENANT_DOMAIN' | 'GENERAL_CATALOG_ID' | 'REQUESTOR1_ID' | 'REQUESTOR1_UPN' | 'ADMIN_ID'
+    | 'ADMIN_UPN' | 'GROUP_ID' | 'MARKETING_GROUP_ID' | 'APP_CLIENT_ID' | 'APP_CLIENT_SECRET' | 'USER_PASSWORD',
+    string
+  >>;
   /** Graph root: clients append `/v1.0` or `/beta`. */
   readonly baseUrl: string;
   /** Token endpoint root: `{authority}/{tenantId}/oauth2/v2.0/token`. */

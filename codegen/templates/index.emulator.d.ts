@@ -28,6 +28,12 @@ export interface Fault {
 export declare class Emulator {
   private constructor();
   static start(options?: EmulatorOptions): Promise<Emulator>;
+  /** The fixed ids of the built-in tenant (`Emulator.ids.GENERAL_CATALOG_ID`, ...). */
+  static readonly ids: Readonly<Record<
+    | 'TENANT_ID' | 'TENANT_DOMAIN' | 'GENERAL_CATALOG_ID' | 'REQUESTOR1_ID' | 'REQUESTOR1_UPN' | 'ADMIN_ID'
+    | 'ADMIN_UPN' | 'GROUP_ID' | 'MARKETING_GROUP_ID' | 'APP_CLIENT_ID' | 'APP_CLIENT_SECRET' | 'USER_PASSWORD',
+    string
+  >>;
   /** Graph root: clients append `/v1.0` or `/beta`. */
   readonly baseUrl: string;
   /** Token endpoint root: `{authority}/{tenantId}/oauth2/v2.0/token`. */

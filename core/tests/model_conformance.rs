@@ -221,10 +221,10 @@ fn typing_gaps(docs: &Docs, version: ApiVersion, model: &dyn DynModel, value: &V
             continue;
         }
         match (model.get(k), v) {
-            (Got::Model(m), _) => typing_gaps(docs, version, m.as_ref(), v, &here, found),
+            (Got::Model(m), _) => typing_gaps(docs, version, m, v, &here, found),
             (Got::Models(ms), Value::Array(items)) => {
                 for (i, (m, item)) in ms.iter().zip(items).enumerate() {
-                    typing_gaps(docs, version, m.as_ref(), item, &format!("{here}/{i}"), found);
+                    typing_gaps(docs, version, *m, item, &format!("{here}/{i}"), found);
                 }
             }
             (Got::Json(_), Value::Object(_)) => found.gaps.push(format!("{here}: typed as untyped JSON on {ty}")),

@@ -20,12 +20,12 @@ class _Ops:
         """
         return self._native.call("get_catalog", (catalog_id,), {"select": select, "expand": expand}, None)
 
-    def create_catalog(self, body, *, select=None, expand=None):
+    def create_catalog(self, body):
         """Create a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs`` (New-MgEntitlementManagementCatalog)
         """
-        return self._native.call("create_catalog", (), {"select": select, "expand": expand}, body)
+        return self._native.call("create_catalog", (), None, body)
 
     def update_catalog(self, catalog_id, body):
         """Update the given properties of a catalog.
@@ -62,12 +62,12 @@ class _Ops:
         """
         return Pager(self._native, "list_resource_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_resource_request(self, body, *, select=None, expand=None):
+    def create_resource_request(self, body):
         """Add a resource to a catalog, or remove one.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/resourceRequests`` (New-MgEntitlementManagementResourceRequest)
         """
-        return self._native.call("create_resource_request", (), {"select": select, "expand": expand}, body)
+        return self._native.call("create_resource_request", (), None, body)
 
     def list_access_packages(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access packages.
@@ -83,12 +83,12 @@ class _Ops:
         """
         return self._native.call("get_access_package", (access_package_id,), {"select": select, "expand": expand}, None)
 
-    def create_access_package(self, body, *, select=None, expand=None):
+    def create_access_package(self, body):
         """Create an access package in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages`` (New-MgEntitlementManagementAccessPackage)
         """
-        return self._native.call("create_access_package", (), {"select": select, "expand": expand}, body)
+        return self._native.call("create_access_package", (), None, body)
 
     def update_access_package(self, access_package_id, body):
         """Update the given properties of an access package.
@@ -104,12 +104,12 @@ class _Ops:
         """
         return self._native.call("delete_access_package", (access_package_id,), None, None)
 
-    def create_access_package_resource_role_scope(self, access_package_id, body, *, select=None, expand=None):
+    def create_access_package_resource_role_scope(self, access_package_id, body):
         """Add a resource role to an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes`` (New-MgEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return self._native.call("create_access_package_resource_role_scope", (access_package_id,), {"select": select, "expand": expand}, body)
+        return self._native.call("create_access_package_resource_role_scope", (access_package_id,), None, body)
 
     def delete_access_package_resource_role_scope(self, access_package_id, resource_role_scope_id):
         """Remove a resource role from an access package.
@@ -132,19 +132,19 @@ class _Ops:
         """
         return self._native.call("get_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, None)
 
-    def create_assignment_policy(self, body, *, select=None, expand=None):
+    def create_assignment_policy(self, body):
         """Create an assignment policy for an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies`` (New-MgEntitlementManagementAssignmentPolicy)
         """
-        return self._native.call("create_assignment_policy", (), {"select": select, "expand": expand}, body)
+        return self._native.call("create_assignment_policy", (), None, body)
 
-    def replace_assignment_policy(self, assignment_policy_id, body, *, select=None, expand=None):
+    def replace_assignment_policy(self, assignment_policy_id, body):
         """Replace an assignment policy: a full-object PUT, as the service requires.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Set-MgEntitlementManagementAssignmentPolicy)
         """
-        return self._native.call("replace_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, body)
+        return self._native.call("replace_assignment_policy", (assignment_policy_id,), None, body)
 
     def delete_assignment_policy(self, assignment_policy_id):
         """Delete an assignment policy (fails while it has assignments).
@@ -167,12 +167,12 @@ class _Ops:
         """
         return self._native.call("get_assignment_request", (assignment_request_id,), {"select": select, "expand": expand}, None)
 
-    def create_assignment_request(self, body, *, select=None, expand=None):
+    def create_assignment_request(self, body):
         """Request an assignment (userAdd, adminAdd, adminRemove, ...).
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgEntitlementManagementAssignmentRequest)
         """
-        return self._native.call("create_assignment_request", (), {"select": select, "expand": expand}, body)
+        return self._native.call("create_assignment_request", (), None, body)
 
     def delete_assignment_request(self, assignment_request_id):
         """Delete an assignment request.
@@ -398,12 +398,12 @@ class _Ops:
         """
         return Pager(self._native, "list_catalog_custom_workflow_extensions", (catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_catalog_custom_workflow_extension(self, catalog_id, body, *, select=None, expand=None):
+    def create_catalog_custom_workflow_extension(self, catalog_id, body):
         """Create a custom workflow extension in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (New-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
-        return self._native.call("create_catalog_custom_workflow_extension", (catalog_id,), {"select": select, "expand": expand}, body)
+        return self._native.call("create_catalog_custom_workflow_extension", (catalog_id,), None, body)
 
     def get_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, *, select=None, expand=None):
         """Get one custom workflow extension.
@@ -412,12 +412,12 @@ class _Ops:
         """
         return self._native.call("get_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, None)
 
-    def replace_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, body, *, select=None, expand=None):
+    def replace_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, body):
         """Replace a custom workflow extension (full object).
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Set-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
-        return self._native.call("replace_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, body)
+        return self._native.call("replace_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), None, body)
 
     def delete_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id):
         """Delete a custom workflow extension.
@@ -433,12 +433,12 @@ class _Ops:
         """
         return Pager(self._native, "list_catalog_resource_upload_sessions", (catalog_id, resource_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_catalog_resource_upload_session(self, catalog_id, resource_id, body, *, select=None, expand=None):
+    def create_catalog_resource_upload_session(self, catalog_id, resource_id, body):
         """Open an upload session for access review data.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (New-MgEntitlementManagementCatalogResourceUploadSession)
         """
-        return self._native.call("create_catalog_resource_upload_session", (catalog_id, resource_id), {"select": select, "expand": expand}, body)
+        return self._native.call("create_catalog_resource_upload_session", (catalog_id, resource_id), None, body)
 
     def get_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id, *, select=None, expand=None):
         """Get one upload session.
@@ -475,12 +475,12 @@ class _Ops:
         """
         return Pager(self._native, "list_connected_organizations", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_connected_organization(self, body, *, select=None, expand=None):
+    def create_connected_organization(self, body):
         """Create a connected organization.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgEntitlementManagementConnectedOrganization)
         """
-        return self._native.call("create_connected_organization", (), {"select": select, "expand": expand}, body)
+        return self._native.call("create_connected_organization", (), None, body)
 
     def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
         """Get one connected organization.
@@ -587,12 +587,12 @@ class _Ops:
         """
         return self._native.call("get_end_user_settings", (), {"select": select, "expand": expand}, None)
 
-    def replace_end_user_settings(self, body, *, select=None, expand=None):
+    def replace_end_user_settings(self, body):
         """Replace the end-user settings.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Set-MgEntitlementManagementControlConfigurationEndUserSetting)
         """
-        return self._native.call("replace_end_user_settings", (), {"select": select, "expand": expand}, body)
+        return self._native.call("replace_end_user_settings", (), None, body)
 
     def list_external_origin_resource_connectors(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the connectors to external resource systems.
@@ -601,12 +601,12 @@ class _Ops:
         """
         return Pager(self._native, "list_external_origin_resource_connectors", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_external_origin_resource_connector(self, body, *, select=None, expand=None):
+    def create_external_origin_resource_connector(self, body):
         """Create a connector to an external resource system.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (New-MgEntitlementManagementExternalOriginResourceConnector)
         """
-        return self._native.call("create_external_origin_resource_connector", (), {"select": select, "expand": expand}, body)
+        return self._native.call("create_external_origin_resource_connector", (), None, body)
 
     def get_external_origin_resource_connector(self, external_origin_resource_connector_id, *, select=None, expand=None):
         """Get one connector.
@@ -646,12 +646,12 @@ class _AsyncOps:
         """
         return (await self._native.call_async("get_catalog", (catalog_id,), {"select": select, "expand": expand}, None))
 
-    async def create_catalog(self, body, *, select=None, expand=None):
+    async def create_catalog(self, body):
         """Create a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs`` (New-MgEntitlementManagementCatalog)
         """
-        return (await self._native.call_async("create_catalog", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_catalog", (), None, body))
 
     async def update_catalog(self, catalog_id, body):
         """Update the given properties of a catalog.
@@ -688,12 +688,12 @@ class _AsyncOps:
         """
         return AsyncPager(self._native, "list_resource_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_resource_request(self, body, *, select=None, expand=None):
+    async def create_resource_request(self, body):
         """Add a resource to a catalog, or remove one.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/resourceRequests`` (New-MgEntitlementManagementResourceRequest)
         """
-        return (await self._native.call_async("create_resource_request", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_resource_request", (), None, body))
 
     def list_access_packages(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access packages.
@@ -709,12 +709,12 @@ class _AsyncOps:
         """
         return (await self._native.call_async("get_access_package", (access_package_id,), {"select": select, "expand": expand}, None))
 
-    async def create_access_package(self, body, *, select=None, expand=None):
+    async def create_access_package(self, body):
         """Create an access package in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages`` (New-MgEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("create_access_package", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_access_package", (), None, body))
 
     async def update_access_package(self, access_package_id, body):
         """Update the given properties of an access package.
@@ -730,12 +730,12 @@ class _AsyncOps:
         """
         return (await self._native.call_async("delete_access_package", (access_package_id,), None, None))
 
-    async def create_access_package_resource_role_scope(self, access_package_id, body, *, select=None, expand=None):
+    async def create_access_package_resource_role_scope(self, access_package_id, body):
         """Add a resource role to an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes`` (New-MgEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return (await self._native.call_async("create_access_package_resource_role_scope", (access_package_id,), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_access_package_resource_role_scope", (access_package_id,), None, body))
 
     async def delete_access_package_resource_role_scope(self, access_package_id, resource_role_scope_id):
         """Remove a resource role from an access package.
@@ -758,19 +758,19 @@ class _AsyncOps:
         """
         return (await self._native.call_async("get_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, None))
 
-    async def create_assignment_policy(self, body, *, select=None, expand=None):
+    async def create_assignment_policy(self, body):
         """Create an assignment policy for an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies`` (New-MgEntitlementManagementAssignmentPolicy)
         """
-        return (await self._native.call_async("create_assignment_policy", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_assignment_policy", (), None, body))
 
-    async def replace_assignment_policy(self, assignment_policy_id, body, *, select=None, expand=None):
+    async def replace_assignment_policy(self, assignment_policy_id, body):
         """Replace an assignment policy: a full-object PUT, as the service requires.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Set-MgEntitlementManagementAssignmentPolicy)
         """
-        return (await self._native.call_async("replace_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("replace_assignment_policy", (assignment_policy_id,), None, body))
 
     async def delete_assignment_policy(self, assignment_policy_id):
         """Delete an assignment policy (fails while it has assignments).
@@ -793,12 +793,12 @@ class _AsyncOps:
         """
         return (await self._native.call_async("get_assignment_request", (assignment_request_id,), {"select": select, "expand": expand}, None))
 
-    async def create_assignment_request(self, body, *, select=None, expand=None):
+    async def create_assignment_request(self, body):
         """Request an assignment (userAdd, adminAdd, adminRemove, ...).
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("create_assignment_request", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_assignment_request", (), None, body))
 
     async def delete_assignment_request(self, assignment_request_id):
         """Delete an assignment request.
@@ -1024,12 +1024,12 @@ class _AsyncOps:
         """
         return AsyncPager(self._native, "list_catalog_custom_workflow_extensions", (catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_catalog_custom_workflow_extension(self, catalog_id, body, *, select=None, expand=None):
+    async def create_catalog_custom_workflow_extension(self, catalog_id, body):
         """Create a custom workflow extension in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (New-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
-        return (await self._native.call_async("create_catalog_custom_workflow_extension", (catalog_id,), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_catalog_custom_workflow_extension", (catalog_id,), None, body))
 
     async def get_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, *, select=None, expand=None):
         """Get one custom workflow extension.
@@ -1038,12 +1038,12 @@ class _AsyncOps:
         """
         return (await self._native.call_async("get_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, None))
 
-    async def replace_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, body, *, select=None, expand=None):
+    async def replace_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, body):
         """Replace a custom workflow extension (full object).
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Set-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
-        return (await self._native.call_async("replace_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("replace_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), None, body))
 
     async def delete_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id):
         """Delete a custom workflow extension.
@@ -1059,12 +1059,12 @@ class _AsyncOps:
         """
         return AsyncPager(self._native, "list_catalog_resource_upload_sessions", (catalog_id, resource_id), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_catalog_resource_upload_session(self, catalog_id, resource_id, body, *, select=None, expand=None):
+    async def create_catalog_resource_upload_session(self, catalog_id, resource_id, body):
         """Open an upload session for access review data.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (New-MgEntitlementManagementCatalogResourceUploadSession)
         """
-        return (await self._native.call_async("create_catalog_resource_upload_session", (catalog_id, resource_id), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_catalog_resource_upload_session", (catalog_id, resource_id), None, body))
 
     async def get_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id, *, select=None, expand=None):
         """Get one upload session.
@@ -1101,12 +1101,12 @@ class _AsyncOps:
         """
         return AsyncPager(self._native, "list_connected_organizations", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_connected_organization(self, body, *, select=None, expand=None):
+    async def create_connected_organization(self, body):
         """Create a connected organization.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("create_connected_organization", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_connected_organization", (), None, body))
 
     async def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
         """Get one connected organization.
@@ -1213,12 +1213,12 @@ class _AsyncOps:
         """
         return (await self._native.call_async("get_end_user_settings", (), {"select": select, "expand": expand}, None))
 
-    async def replace_end_user_settings(self, body, *, select=None, expand=None):
+    async def replace_end_user_settings(self, body):
         """Replace the end-user settings.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Set-MgEntitlementManagementControlConfigurationEndUserSetting)
         """
-        return (await self._native.call_async("replace_end_user_settings", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("replace_end_user_settings", (), None, body))
 
     def list_external_origin_resource_connectors(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the connectors to external resource systems.
@@ -1227,12 +1227,12 @@ class _AsyncOps:
         """
         return AsyncPager(self._native, "list_external_origin_resource_connectors", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_external_origin_resource_connector(self, body, *, select=None, expand=None):
+    async def create_external_origin_resource_connector(self, body):
         """Create a connector to an external resource system.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (New-MgEntitlementManagementExternalOriginResourceConnector)
         """
-        return (await self._native.call_async("create_external_origin_resource_connector", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("create_external_origin_resource_connector", (), None, body))
 
     async def get_external_origin_resource_connector(self, external_origin_resource_connector_id, *, select=None, expand=None):
         """Get one connector.
@@ -1272,19 +1272,19 @@ class _BetaOps:
         """
         return self._native.call("beta.get_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, None)
 
-    def create_access_package_assignment_policy(self, body, *, select=None, expand=None):
+    def create_access_package_assignment_policy(self, body):
         """Create an assignment policy (beta model: durationInDays, requestorSettings).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`` (New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return self._native.call("beta.create_access_package_assignment_policy", (), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_access_package_assignment_policy", (), None, body)
 
-    def replace_access_package_assignment_policy(self, access_package_assignment_policy_id, body, *, select=None, expand=None):
+    def replace_access_package_assignment_policy(self, access_package_assignment_policy_id, body):
         """Replace an assignment policy (beta model), full-object PUT.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return self._native.call("beta.replace_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.replace_access_package_assignment_policy", (access_package_assignment_policy_id,), None, body)
 
     def delete_access_package_assignment_policy(self, access_package_assignment_policy_id):
         """Delete an assignment policy (beta path).
@@ -1307,12 +1307,12 @@ class _BetaOps:
         """
         return self._native.call("beta.get_access_package_assignment_request", (access_package_assignment_request_id,), {"select": select, "expand": expand}, None)
 
-    def create_access_package_assignment_request(self, body, *, select=None, expand=None):
+    def create_access_package_assignment_request(self, body):
         """Request an assignment (beta model: UserAdd, AdminRemove, ...).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests`` (New-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return self._native.call("beta.create_access_package_assignment_request", (), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_access_package_assignment_request", (), None, body)
 
     def list_access_package_assignments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignments (beta model).
@@ -1412,12 +1412,12 @@ class _BetaOps:
         """
         return Pager(self._native, "beta.list_assignment_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_assignment_request(self, body, *, select=None, expand=None):
+    def create_assignment_request(self, body):
         """Request an assignment (beta, assignmentRequests path).
 
         ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgBetaEntitlementManagementAssignmentRequest)
         """
-        return self._native.call("beta.create_assignment_request", (), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_assignment_request", (), None, body)
 
     def filter_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the signed-in user's requests (beta, assignmentRequests path).
@@ -1566,12 +1566,12 @@ class _BetaOps:
         """
         return Pager(self._native, "beta.list_access_packages", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_access_package(self, body, *, select=None, expand=None):
+    def create_access_package(self, body):
         """Create an access package (beta: catalogId).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages`` (New-MgBetaEntitlementManagementAccessPackage)
         """
-        return self._native.call("beta.create_access_package", (), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_access_package", (), None, body)
 
     def update_access_package(self, access_package_id, body):
         """Update an access package (beta).
@@ -1580,12 +1580,12 @@ class _BetaOps:
         """
         return self._native.call("beta.update_access_package", (access_package_id,), None, body)
 
-    def create_access_package_resource_role_scope(self, access_package_id, body, *, select=None, expand=None):
+    def create_access_package_resource_role_scope(self, access_package_id, body):
         """Add a resource role to an access package (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`` (New-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return self._native.call("beta.create_access_package_resource_role_scope", (access_package_id,), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_access_package_resource_role_scope", (access_package_id,), None, body)
 
     def delete_access_package_resource_role_scope(self, access_package_id, access_package_resource_role_scope_id):
         """Remove a resource role from an access package (beta).
@@ -1601,12 +1601,12 @@ class _BetaOps:
         """
         return Pager(self._native, "beta.list_access_package_catalogs", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_access_package_catalog(self, body, *, select=None, expand=None):
+    def create_access_package_catalog(self, body):
         """Create a catalog (beta model).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (New-MgBetaEntitlementManagementAccessPackageCatalog)
         """
-        return self._native.call("beta.create_access_package_catalog", (), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_access_package_catalog", (), None, body)
 
     def get_access_package_catalog(self, access_package_catalog_id, *, select=None, expand=None):
         """Get one catalog (beta model).
@@ -1664,12 +1664,12 @@ class _BetaOps:
         """
         return Pager(self._native, "beta.list_access_package_catalog_custom_workflow_extensions", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, body, *, select=None, expand=None):
+    def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, body):
         """Create a custom workflow extension (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
-        return self._native.call("beta.create_access_package_catalog_custom_workflow_extension", (access_package_catalog_id,), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_access_package_catalog_custom_workflow_extension", (access_package_catalog_id,), None, body)
 
     def get_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, *, select=None, expand=None):
         """Get one custom workflow extension (beta).
@@ -1678,12 +1678,12 @@ class _BetaOps:
         """
         return self._native.call("beta.get_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, None)
 
-    def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, body, *, select=None, expand=None):
+    def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, body):
         """Replace a custom workflow extension (beta).
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
-        return self._native.call("beta.replace_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.replace_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), None, body)
 
     def delete_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id):
         """Delete a custom workflow extension (beta).
@@ -1699,12 +1699,12 @@ class _BetaOps:
         """
         return Pager(self._native, "beta.list_custom_access_package_workflow_extensions", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_custom_access_package_workflow_extension(self, access_package_catalog_id, body, *, select=None, expand=None):
+    def create_custom_access_package_workflow_extension(self, access_package_catalog_id, body):
         """Create a deprecated custom access package workflow extension.
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
-        return self._native.call("beta.create_custom_access_package_workflow_extension", (access_package_catalog_id,), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_custom_access_package_workflow_extension", (access_package_catalog_id,), None, body)
 
     def get_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, *, select=None, expand=None):
         """Get one deprecated custom access package workflow extension.
@@ -1713,12 +1713,12 @@ class _BetaOps:
         """
         return self._native.call("beta.get_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, None)
 
-    def replace_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, body, *, select=None, expand=None):
+    def replace_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, body):
         """Replace a deprecated custom access package workflow extension.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
-        return self._native.call("beta.replace_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.replace_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), None, body)
 
     def delete_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id):
         """Delete a deprecated custom access package workflow extension.
@@ -1748,12 +1748,12 @@ class _BetaOps:
         """
         return Pager(self._native, "beta.list_access_package_resource_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_access_package_resource_request(self, body, *, select=None, expand=None):
+    def create_access_package_resource_request(self, body):
         """Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (New-MgBetaEntitlementManagementAccessPackageResourceRequest)
         """
-        return self._native.call("beta.create_access_package_resource_request", (), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_access_package_resource_request", (), None, body)
 
     def list_connected_organizations(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the connected organizations.
@@ -1762,12 +1762,12 @@ class _BetaOps:
         """
         return Pager(self._native, "beta.list_connected_organizations", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    def create_connected_organization(self, body, *, select=None, expand=None):
+    def create_connected_organization(self, body):
         """Create a connected organization.
 
         ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgBetaEntitlementManagementConnectedOrganization)
         """
-        return self._native.call("beta.create_connected_organization", (), {"select": select, "expand": expand}, body)
+        return self._native.call("beta.create_connected_organization", (), None, body)
 
     def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
         """Get one connected organization.
@@ -1877,19 +1877,19 @@ class _AsyncBetaOps:
         """
         return (await self._native.call_async("beta.get_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, None))
 
-    async def create_access_package_assignment_policy(self, body, *, select=None, expand=None):
+    async def create_access_package_assignment_policy(self, body):
         """Create an assignment policy (beta model: durationInDays, requestorSettings).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`` (New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return (await self._native.call_async("beta.create_access_package_assignment_policy", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_access_package_assignment_policy", (), None, body))
 
-    async def replace_access_package_assignment_policy(self, access_package_assignment_policy_id, body, *, select=None, expand=None):
+    async def replace_access_package_assignment_policy(self, access_package_assignment_policy_id, body):
         """Replace an assignment policy (beta model), full-object PUT.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return (await self._native.call_async("beta.replace_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.replace_access_package_assignment_policy", (access_package_assignment_policy_id,), None, body))
 
     async def delete_access_package_assignment_policy(self, access_package_assignment_policy_id):
         """Delete an assignment policy (beta path).
@@ -1912,12 +1912,12 @@ class _AsyncBetaOps:
         """
         return (await self._native.call_async("beta.get_access_package_assignment_request", (access_package_assignment_request_id,), {"select": select, "expand": expand}, None))
 
-    async def create_access_package_assignment_request(self, body, *, select=None, expand=None):
+    async def create_access_package_assignment_request(self, body):
         """Request an assignment (beta model: UserAdd, AdminRemove, ...).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests`` (New-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return (await self._native.call_async("beta.create_access_package_assignment_request", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_access_package_assignment_request", (), None, body))
 
     def list_access_package_assignments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignments (beta model).
@@ -2017,12 +2017,12 @@ class _AsyncBetaOps:
         """
         return AsyncPager(self._native, "beta.list_assignment_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_assignment_request(self, body, *, select=None, expand=None):
+    async def create_assignment_request(self, body):
         """Request an assignment (beta, assignmentRequests path).
 
         ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgBetaEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("beta.create_assignment_request", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_assignment_request", (), None, body))
 
     def filter_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the signed-in user's requests (beta, assignmentRequests path).
@@ -2171,12 +2171,12 @@ class _AsyncBetaOps:
         """
         return AsyncPager(self._native, "beta.list_access_packages", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_access_package(self, body, *, select=None, expand=None):
+    async def create_access_package(self, body):
         """Create an access package (beta: catalogId).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages`` (New-MgBetaEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("beta.create_access_package", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_access_package", (), None, body))
 
     async def update_access_package(self, access_package_id, body):
         """Update an access package (beta).
@@ -2185,12 +2185,12 @@ class _AsyncBetaOps:
         """
         return (await self._native.call_async("beta.update_access_package", (access_package_id,), None, body))
 
-    async def create_access_package_resource_role_scope(self, access_package_id, body, *, select=None, expand=None):
+    async def create_access_package_resource_role_scope(self, access_package_id, body):
         """Add a resource role to an access package (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`` (New-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return (await self._native.call_async("beta.create_access_package_resource_role_scope", (access_package_id,), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_access_package_resource_role_scope", (access_package_id,), None, body))
 
     async def delete_access_package_resource_role_scope(self, access_package_id, access_package_resource_role_scope_id):
         """Remove a resource role from an access package (beta).
@@ -2206,12 +2206,12 @@ class _AsyncBetaOps:
         """
         return AsyncPager(self._native, "beta.list_access_package_catalogs", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_access_package_catalog(self, body, *, select=None, expand=None):
+    async def create_access_package_catalog(self, body):
         """Create a catalog (beta model).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (New-MgBetaEntitlementManagementAccessPackageCatalog)
         """
-        return (await self._native.call_async("beta.create_access_package_catalog", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_access_package_catalog", (), None, body))
 
     async def get_access_package_catalog(self, access_package_catalog_id, *, select=None, expand=None):
         """Get one catalog (beta model).
@@ -2269,12 +2269,12 @@ class _AsyncBetaOps:
         """
         return AsyncPager(self._native, "beta.list_access_package_catalog_custom_workflow_extensions", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, body, *, select=None, expand=None):
+    async def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, body):
         """Create a custom workflow extension (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
-        return (await self._native.call_async("beta.create_access_package_catalog_custom_workflow_extension", (access_package_catalog_id,), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_access_package_catalog_custom_workflow_extension", (access_package_catalog_id,), None, body))
 
     async def get_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, *, select=None, expand=None):
         """Get one custom workflow extension (beta).
@@ -2283,12 +2283,12 @@ class _AsyncBetaOps:
         """
         return (await self._native.call_async("beta.get_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, None))
 
-    async def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, body, *, select=None, expand=None):
+    async def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, body):
         """Replace a custom workflow extension (beta).
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
-        return (await self._native.call_async("beta.replace_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.replace_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), None, body))
 
     async def delete_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id):
         """Delete a custom workflow extension (beta).
@@ -2304,12 +2304,12 @@ class _AsyncBetaOps:
         """
         return AsyncPager(self._native, "beta.list_custom_access_package_workflow_extensions", (access_package_catalog_id,), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_custom_access_package_workflow_extension(self, access_package_catalog_id, body, *, select=None, expand=None):
+    async def create_custom_access_package_workflow_extension(self, access_package_catalog_id, body):
         """Create a deprecated custom access package workflow extension.
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
-        return (await self._native.call_async("beta.create_custom_access_package_workflow_extension", (access_package_catalog_id,), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_custom_access_package_workflow_extension", (access_package_catalog_id,), None, body))
 
     async def get_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, *, select=None, expand=None):
         """Get one deprecated custom access package workflow extension.
@@ -2318,12 +2318,12 @@ class _AsyncBetaOps:
         """
         return (await self._native.call_async("beta.get_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, None))
 
-    async def replace_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, body, *, select=None, expand=None):
+    async def replace_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, body):
         """Replace a deprecated custom access package workflow extension.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
-        return (await self._native.call_async("beta.replace_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.replace_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), None, body))
 
     async def delete_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id):
         """Delete a deprecated custom access package workflow extension.
@@ -2353,12 +2353,12 @@ class _AsyncBetaOps:
         """
         return AsyncPager(self._native, "beta.list_access_package_resource_requests", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_access_package_resource_request(self, body, *, select=None, expand=None):
+    async def create_access_package_resource_request(self, body):
         """Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (New-MgBetaEntitlementManagementAccessPackageResourceRequest)
         """
-        return (await self._native.call_async("beta.create_access_package_resource_request", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_access_package_resource_request", (), None, body))
 
     def list_connected_organizations(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the connected organizations.
@@ -2367,12 +2367,12 @@ class _AsyncBetaOps:
         """
         return AsyncPager(self._native, "beta.list_connected_organizations", (), {"filter": filter, "select": select, "expand": expand, "top": top, "orderby": orderby, "count": count, "search": search})
 
-    async def create_connected_organization(self, body, *, select=None, expand=None):
+    async def create_connected_organization(self, body):
         """Create a connected organization.
 
         ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgBetaEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("beta.create_connected_organization", (), {"select": select, "expand": expand}, body))
+        return (await self._native.call_async("beta.create_connected_organization", (), None, body))
 
     async def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
         """Get one connected organization.

@@ -20,7 +20,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}`` (Get-MgEntitlementManagementCatalog)
         """
         ...
-    def create_catalog(self, body: Union[models.AccessPackageCatalog, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageCatalog:
+    def create_catalog(self, body: Union[models.AccessPackageCatalog, Mapping[str, Any], str]) -> models.AccessPackageCatalog:
         """Create a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs`` (New-MgEntitlementManagementCatalog)
@@ -56,7 +56,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/resourceRequests`` (Get-MgEntitlementManagementResourceRequest)
         """
         ...
-    def create_resource_request(self, body: Union[models.AccessPackageResourceRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageResourceRequest:
+    def create_resource_request(self, body: Union[models.AccessPackageResourceRequest, Mapping[str, Any], str]) -> models.AccessPackageResourceRequest:
         """Add a resource to a catalog, or remove one.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/resourceRequests`` (New-MgEntitlementManagementResourceRequest)
@@ -74,7 +74,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Get-MgEntitlementManagementAccessPackage)
         """
         ...
-    def create_access_package(self, body: Union[models.AccessPackage, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackage:
+    def create_access_package(self, body: Union[models.AccessPackage, Mapping[str, Any], str]) -> models.AccessPackage:
         """Create an access package in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages`` (New-MgEntitlementManagementAccessPackage)
@@ -92,7 +92,7 @@ class _Ops:
         ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Remove-MgEntitlementManagementAccessPackage)
         """
         ...
-    def create_access_package_resource_role_scope(self, access_package_id: str, body: Union[models.AccessPackageResourceRoleScope, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageResourceRoleScope:
+    def create_access_package_resource_role_scope(self, access_package_id: str, body: Union[models.AccessPackageResourceRoleScope, Mapping[str, Any], str]) -> models.AccessPackageResourceRoleScope:
         """Add a resource role to an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes`` (New-MgEntitlementManagementAccessPackageResourceRoleScope)
@@ -116,13 +116,13 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Get-MgEntitlementManagementAssignmentPolicy)
         """
         ...
-    def create_assignment_policy(self, body: Union[models.AccessPackageAssignmentPolicy, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageAssignmentPolicy:
+    def create_assignment_policy(self, body: Union[models.AccessPackageAssignmentPolicy, Mapping[str, Any], str]) -> models.AccessPackageAssignmentPolicy:
         """Create an assignment policy for an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies`` (New-MgEntitlementManagementAssignmentPolicy)
         """
         ...
-    def replace_assignment_policy(self, assignment_policy_id: str, body: Union[models.AccessPackageAssignmentPolicy, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageAssignmentPolicy:
+    def replace_assignment_policy(self, assignment_policy_id: str, body: Union[models.AccessPackageAssignmentPolicy, Mapping[str, Any], str]) -> models.AccessPackageAssignmentPolicy:
         """Replace an assignment policy: a full-object PUT, as the service requires.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Set-MgEntitlementManagementAssignmentPolicy)
@@ -146,7 +146,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}`` (Get-MgEntitlementManagementAssignmentRequest)
         """
         ...
-    def create_assignment_request(self, body: Union[models.AccessPackageAssignmentRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageAssignmentRequest:
+    def create_assignment_request(self, body: Union[models.AccessPackageAssignmentRequest, Mapping[str, Any], str]) -> models.AccessPackageAssignmentRequest:
         """Request an assignment (userAdd, adminAdd, adminRemove, ...).
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgEntitlementManagementAssignmentRequest)
@@ -344,7 +344,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
         ...
-    def create_catalog_custom_workflow_extension(self, catalog_id: str, body: Union[models.CustomCalloutExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.CustomCalloutExtension:
+    def create_catalog_custom_workflow_extension(self, catalog_id: str, body: Union[models.CustomCalloutExtension, Mapping[str, Any], str]) -> models.CustomCalloutExtension:
         """Create a custom workflow extension in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (New-MgEntitlementManagementCatalogCustomWorkflowExtension)
@@ -356,7 +356,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
         ...
-    def replace_catalog_custom_workflow_extension(self, catalog_id: str, custom_workflow_extension_id: str, body: Union[models.CustomCalloutExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.CustomCalloutExtension:
+    def replace_catalog_custom_workflow_extension(self, catalog_id: str, custom_workflow_extension_id: str, body: Union[models.CustomCalloutExtension, Mapping[str, Any], str]) -> models.CustomCalloutExtension:
         """Replace a custom workflow extension (full object).
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Set-MgEntitlementManagementCatalogCustomWorkflowExtension)
@@ -374,7 +374,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (Get-MgEntitlementManagementCatalogResourceUploadSession)
         """
         ...
-    def create_catalog_resource_upload_session(self, catalog_id: str, resource_id: str, body: Union[models.CustomDataProvidedResourceUploadSession, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.CustomDataProvidedResourceUploadSession:
+    def create_catalog_resource_upload_session(self, catalog_id: str, resource_id: str, body: Union[models.CustomDataProvidedResourceUploadSession, Mapping[str, Any], str]) -> models.CustomDataProvidedResourceUploadSession:
         """Open an upload session for access review data.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (New-MgEntitlementManagementCatalogResourceUploadSession)
@@ -410,7 +410,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (Get-MgEntitlementManagementConnectedOrganization)
         """
         ...
-    def create_connected_organization(self, body: Union[models.ConnectedOrganization, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.ConnectedOrganization:
+    def create_connected_organization(self, body: Union[models.ConnectedOrganization, Mapping[str, Any], str]) -> models.ConnectedOrganization:
         """Create a connected organization.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgEntitlementManagementConnectedOrganization)
@@ -506,7 +506,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Get-MgEntitlementManagementControlConfigurationEndUserSetting)
         """
         ...
-    def replace_end_user_settings(self, body: Union[models.EndUserSettings, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.EndUserSettings:
+    def replace_end_user_settings(self, body: Union[models.EndUserSettings, Mapping[str, Any], str]) -> models.EndUserSettings:
         """Replace the end-user settings.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Set-MgEntitlementManagementControlConfigurationEndUserSetting)
@@ -518,7 +518,7 @@ class _Ops:
         ``GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (Get-MgEntitlementManagementExternalOriginResourceConnector)
         """
         ...
-    def create_external_origin_resource_connector(self, body: Union[models.ExternalOriginResourceConnector, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.ExternalOriginResourceConnector:
+    def create_external_origin_resource_connector(self, body: Union[models.ExternalOriginResourceConnector, Mapping[str, Any], str]) -> models.ExternalOriginResourceConnector:
         """Create a connector to an external resource system.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (New-MgEntitlementManagementExternalOriginResourceConnector)
@@ -556,7 +556,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}`` (Get-MgEntitlementManagementCatalog)
         """
         ...
-    async def create_catalog(self, body: Union[models.AccessPackageCatalog, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageCatalog:
+    async def create_catalog(self, body: Union[models.AccessPackageCatalog, Mapping[str, Any], str]) -> models.AccessPackageCatalog:
         """Create a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs`` (New-MgEntitlementManagementCatalog)
@@ -592,7 +592,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/resourceRequests`` (Get-MgEntitlementManagementResourceRequest)
         """
         ...
-    async def create_resource_request(self, body: Union[models.AccessPackageResourceRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageResourceRequest:
+    async def create_resource_request(self, body: Union[models.AccessPackageResourceRequest, Mapping[str, Any], str]) -> models.AccessPackageResourceRequest:
         """Add a resource to a catalog, or remove one.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/resourceRequests`` (New-MgEntitlementManagementResourceRequest)
@@ -610,7 +610,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Get-MgEntitlementManagementAccessPackage)
         """
         ...
-    async def create_access_package(self, body: Union[models.AccessPackage, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackage:
+    async def create_access_package(self, body: Union[models.AccessPackage, Mapping[str, Any], str]) -> models.AccessPackage:
         """Create an access package in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages`` (New-MgEntitlementManagementAccessPackage)
@@ -628,7 +628,7 @@ class _AsyncOps:
         ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Remove-MgEntitlementManagementAccessPackage)
         """
         ...
-    async def create_access_package_resource_role_scope(self, access_package_id: str, body: Union[models.AccessPackageResourceRoleScope, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageResourceRoleScope:
+    async def create_access_package_resource_role_scope(self, access_package_id: str, body: Union[models.AccessPackageResourceRoleScope, Mapping[str, Any], str]) -> models.AccessPackageResourceRoleScope:
         """Add a resource role to an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes`` (New-MgEntitlementManagementAccessPackageResourceRoleScope)
@@ -652,13 +652,13 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Get-MgEntitlementManagementAssignmentPolicy)
         """
         ...
-    async def create_assignment_policy(self, body: Union[models.AccessPackageAssignmentPolicy, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageAssignmentPolicy:
+    async def create_assignment_policy(self, body: Union[models.AccessPackageAssignmentPolicy, Mapping[str, Any], str]) -> models.AccessPackageAssignmentPolicy:
         """Create an assignment policy for an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies`` (New-MgEntitlementManagementAssignmentPolicy)
         """
         ...
-    async def replace_assignment_policy(self, assignment_policy_id: str, body: Union[models.AccessPackageAssignmentPolicy, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageAssignmentPolicy:
+    async def replace_assignment_policy(self, assignment_policy_id: str, body: Union[models.AccessPackageAssignmentPolicy, Mapping[str, Any], str]) -> models.AccessPackageAssignmentPolicy:
         """Replace an assignment policy: a full-object PUT, as the service requires.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Set-MgEntitlementManagementAssignmentPolicy)
@@ -682,7 +682,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}`` (Get-MgEntitlementManagementAssignmentRequest)
         """
         ...
-    async def create_assignment_request(self, body: Union[models.AccessPackageAssignmentRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.AccessPackageAssignmentRequest:
+    async def create_assignment_request(self, body: Union[models.AccessPackageAssignmentRequest, Mapping[str, Any], str]) -> models.AccessPackageAssignmentRequest:
         """Request an assignment (userAdd, adminAdd, adminRemove, ...).
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgEntitlementManagementAssignmentRequest)
@@ -880,7 +880,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
         ...
-    async def create_catalog_custom_workflow_extension(self, catalog_id: str, body: Union[models.CustomCalloutExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.CustomCalloutExtension:
+    async def create_catalog_custom_workflow_extension(self, catalog_id: str, body: Union[models.CustomCalloutExtension, Mapping[str, Any], str]) -> models.CustomCalloutExtension:
         """Create a custom workflow extension in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (New-MgEntitlementManagementCatalogCustomWorkflowExtension)
@@ -892,7 +892,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
         ...
-    async def replace_catalog_custom_workflow_extension(self, catalog_id: str, custom_workflow_extension_id: str, body: Union[models.CustomCalloutExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.CustomCalloutExtension:
+    async def replace_catalog_custom_workflow_extension(self, catalog_id: str, custom_workflow_extension_id: str, body: Union[models.CustomCalloutExtension, Mapping[str, Any], str]) -> models.CustomCalloutExtension:
         """Replace a custom workflow extension (full object).
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Set-MgEntitlementManagementCatalogCustomWorkflowExtension)
@@ -910,7 +910,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (Get-MgEntitlementManagementCatalogResourceUploadSession)
         """
         ...
-    async def create_catalog_resource_upload_session(self, catalog_id: str, resource_id: str, body: Union[models.CustomDataProvidedResourceUploadSession, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.CustomDataProvidedResourceUploadSession:
+    async def create_catalog_resource_upload_session(self, catalog_id: str, resource_id: str, body: Union[models.CustomDataProvidedResourceUploadSession, Mapping[str, Any], str]) -> models.CustomDataProvidedResourceUploadSession:
         """Open an upload session for access review data.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (New-MgEntitlementManagementCatalogResourceUploadSession)
@@ -946,7 +946,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (Get-MgEntitlementManagementConnectedOrganization)
         """
         ...
-    async def create_connected_organization(self, body: Union[models.ConnectedOrganization, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.ConnectedOrganization:
+    async def create_connected_organization(self, body: Union[models.ConnectedOrganization, Mapping[str, Any], str]) -> models.ConnectedOrganization:
         """Create a connected organization.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgEntitlementManagementConnectedOrganization)
@@ -1042,7 +1042,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Get-MgEntitlementManagementControlConfigurationEndUserSetting)
         """
         ...
-    async def replace_end_user_settings(self, body: Union[models.EndUserSettings, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.EndUserSettings:
+    async def replace_end_user_settings(self, body: Union[models.EndUserSettings, Mapping[str, Any], str]) -> models.EndUserSettings:
         """Replace the end-user settings.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Set-MgEntitlementManagementControlConfigurationEndUserSetting)
@@ -1054,7 +1054,7 @@ class _AsyncOps:
         ``GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (Get-MgEntitlementManagementExternalOriginResourceConnector)
         """
         ...
-    async def create_external_origin_resource_connector(self, body: Union[models.ExternalOriginResourceConnector, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models.ExternalOriginResourceConnector:
+    async def create_external_origin_resource_connector(self, body: Union[models.ExternalOriginResourceConnector, Mapping[str, Any], str]) -> models.ExternalOriginResourceConnector:
         """Create a connector to an external resource system.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (New-MgEntitlementManagementExternalOriginResourceConnector)
@@ -1092,13 +1092,13 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
         ...
-    def create_access_package_assignment_policy(self, body: Union[models_beta.AccessPackageAssignmentPolicy, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageAssignmentPolicy:
+    def create_access_package_assignment_policy(self, body: Union[models_beta.AccessPackageAssignmentPolicy, Mapping[str, Any], str]) -> models_beta.AccessPackageAssignmentPolicy:
         """Create an assignment policy (beta model: durationInDays, requestorSettings).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`` (New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
         ...
-    def replace_access_package_assignment_policy(self, access_package_assignment_policy_id: str, body: Union[models_beta.AccessPackageAssignmentPolicy, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageAssignmentPolicy:
+    def replace_access_package_assignment_policy(self, access_package_assignment_policy_id: str, body: Union[models_beta.AccessPackageAssignmentPolicy, Mapping[str, Any], str]) -> models_beta.AccessPackageAssignmentPolicy:
         """Replace an assignment policy (beta model), full-object PUT.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
@@ -1122,7 +1122,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
         ...
-    def create_access_package_assignment_request(self, body: Union[models_beta.AccessPackageAssignmentRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageAssignmentRequest:
+    def create_access_package_assignment_request(self, body: Union[models_beta.AccessPackageAssignmentRequest, Mapping[str, Any], str]) -> models_beta.AccessPackageAssignmentRequest:
         """Request an assignment (beta model: UserAdd, AdminRemove, ...).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests`` (New-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
@@ -1212,7 +1212,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/assignmentRequests`` (Get-MgBetaEntitlementManagementAssignmentRequest)
         """
         ...
-    def create_assignment_request(self, body: Union[models_beta.AccessPackageAssignmentRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageAssignmentRequest:
+    def create_assignment_request(self, body: Union[models_beta.AccessPackageAssignmentRequest, Mapping[str, Any], str]) -> models_beta.AccessPackageAssignmentRequest:
         """Request an assignment (beta, assignmentRequests path).
 
         ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgBetaEntitlementManagementAssignmentRequest)
@@ -1344,7 +1344,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackages`` (Get-MgBetaEntitlementManagementAccessPackage)
         """
         ...
-    def create_access_package(self, body: Union[models_beta.AccessPackage, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackage:
+    def create_access_package(self, body: Union[models_beta.AccessPackage, Mapping[str, Any], str]) -> models_beta.AccessPackage:
         """Create an access package (beta: catalogId).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages`` (New-MgBetaEntitlementManagementAccessPackage)
@@ -1356,7 +1356,7 @@ class _BetaOps:
         ``PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Update-MgBetaEntitlementManagementAccessPackage)
         """
         ...
-    def create_access_package_resource_role_scope(self, access_package_id: str, body: Union[models_beta.AccessPackageResourceRoleScope, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageResourceRoleScope:
+    def create_access_package_resource_role_scope(self, access_package_id: str, body: Union[models_beta.AccessPackageResourceRoleScope, Mapping[str, Any], str]) -> models_beta.AccessPackageResourceRoleScope:
         """Add a resource role to an access package (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`` (New-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
@@ -1374,7 +1374,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (Get-MgBetaEntitlementManagementAccessPackageCatalog)
         """
         ...
-    def create_access_package_catalog(self, body: Union[models_beta.AccessPackageCatalog, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageCatalog:
+    def create_access_package_catalog(self, body: Union[models_beta.AccessPackageCatalog, Mapping[str, Any], str]) -> models_beta.AccessPackageCatalog:
         """Create a catalog (beta model).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (New-MgBetaEntitlementManagementAccessPackageCatalog)
@@ -1428,7 +1428,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
         ...
-    def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id: str, body: Union[models_beta.CustomCalloutExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.CustomCalloutExtension:
+    def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id: str, body: Union[models_beta.CustomCalloutExtension, Mapping[str, Any], str]) -> models_beta.CustomCalloutExtension:
         """Create a custom workflow extension (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
@@ -1440,7 +1440,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
         ...
-    def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id: str, custom_callout_extension_id: str, body: Union[models_beta.CustomCalloutExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.CustomCalloutExtension:
+    def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id: str, custom_callout_extension_id: str, body: Union[models_beta.CustomCalloutExtension, Mapping[str, Any], str]) -> models_beta.CustomCalloutExtension:
         """Replace a custom workflow extension (beta).
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
@@ -1458,7 +1458,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
         ...
-    def create_custom_access_package_workflow_extension(self, access_package_catalog_id: str, body: Union[models_beta.CustomAccessPackageWorkflowExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.CustomAccessPackageWorkflowExtension:
+    def create_custom_access_package_workflow_extension(self, access_package_catalog_id: str, body: Union[models_beta.CustomAccessPackageWorkflowExtension, Mapping[str, Any], str]) -> models_beta.CustomAccessPackageWorkflowExtension:
         """Create a deprecated custom access package workflow extension.
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
@@ -1470,7 +1470,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
         ...
-    def replace_custom_access_package_workflow_extension(self, access_package_catalog_id: str, custom_access_package_workflow_extension_id: str, body: Union[models_beta.CustomAccessPackageWorkflowExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.CustomAccessPackageWorkflowExtension:
+    def replace_custom_access_package_workflow_extension(self, access_package_catalog_id: str, custom_access_package_workflow_extension_id: str, body: Union[models_beta.CustomAccessPackageWorkflowExtension, Mapping[str, Any], str]) -> models_beta.CustomAccessPackageWorkflowExtension:
         """Replace a deprecated custom access package workflow extension.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
@@ -1500,7 +1500,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (Get-MgBetaEntitlementManagementAccessPackageResourceRequest)
         """
         ...
-    def create_access_package_resource_request(self, body: Union[models_beta.AccessPackageResourceRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageResourceRequest:
+    def create_access_package_resource_request(self, body: Union[models_beta.AccessPackageResourceRequest, Mapping[str, Any], str]) -> models_beta.AccessPackageResourceRequest:
         """Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (New-MgBetaEntitlementManagementAccessPackageResourceRequest)
@@ -1512,7 +1512,7 @@ class _BetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (Get-MgBetaEntitlementManagementConnectedOrganization)
         """
         ...
-    def create_connected_organization(self, body: Union[models_beta.ConnectedOrganization, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.ConnectedOrganization:
+    def create_connected_organization(self, body: Union[models_beta.ConnectedOrganization, Mapping[str, Any], str]) -> models_beta.ConnectedOrganization:
         """Create a connected organization.
 
         ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgBetaEntitlementManagementConnectedOrganization)
@@ -1610,13 +1610,13 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
         ...
-    async def create_access_package_assignment_policy(self, body: Union[models_beta.AccessPackageAssignmentPolicy, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageAssignmentPolicy:
+    async def create_access_package_assignment_policy(self, body: Union[models_beta.AccessPackageAssignmentPolicy, Mapping[str, Any], str]) -> models_beta.AccessPackageAssignmentPolicy:
         """Create an assignment policy (beta model: durationInDays, requestorSettings).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`` (New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
         ...
-    async def replace_access_package_assignment_policy(self, access_package_assignment_policy_id: str, body: Union[models_beta.AccessPackageAssignmentPolicy, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageAssignmentPolicy:
+    async def replace_access_package_assignment_policy(self, access_package_assignment_policy_id: str, body: Union[models_beta.AccessPackageAssignmentPolicy, Mapping[str, Any], str]) -> models_beta.AccessPackageAssignmentPolicy:
         """Replace an assignment policy (beta model), full-object PUT.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
@@ -1640,7 +1640,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
         ...
-    async def create_access_package_assignment_request(self, body: Union[models_beta.AccessPackageAssignmentRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageAssignmentRequest:
+    async def create_access_package_assignment_request(self, body: Union[models_beta.AccessPackageAssignmentRequest, Mapping[str, Any], str]) -> models_beta.AccessPackageAssignmentRequest:
         """Request an assignment (beta model: UserAdd, AdminRemove, ...).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests`` (New-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
@@ -1730,7 +1730,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/assignmentRequests`` (Get-MgBetaEntitlementManagementAssignmentRequest)
         """
         ...
-    async def create_assignment_request(self, body: Union[models_beta.AccessPackageAssignmentRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageAssignmentRequest:
+    async def create_assignment_request(self, body: Union[models_beta.AccessPackageAssignmentRequest, Mapping[str, Any], str]) -> models_beta.AccessPackageAssignmentRequest:
         """Request an assignment (beta, assignmentRequests path).
 
         ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgBetaEntitlementManagementAssignmentRequest)
@@ -1862,7 +1862,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackages`` (Get-MgBetaEntitlementManagementAccessPackage)
         """
         ...
-    async def create_access_package(self, body: Union[models_beta.AccessPackage, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackage:
+    async def create_access_package(self, body: Union[models_beta.AccessPackage, Mapping[str, Any], str]) -> models_beta.AccessPackage:
         """Create an access package (beta: catalogId).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages`` (New-MgBetaEntitlementManagementAccessPackage)
@@ -1874,7 +1874,7 @@ class _AsyncBetaOps:
         ``PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Update-MgBetaEntitlementManagementAccessPackage)
         """
         ...
-    async def create_access_package_resource_role_scope(self, access_package_id: str, body: Union[models_beta.AccessPackageResourceRoleScope, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageResourceRoleScope:
+    async def create_access_package_resource_role_scope(self, access_package_id: str, body: Union[models_beta.AccessPackageResourceRoleScope, Mapping[str, Any], str]) -> models_beta.AccessPackageResourceRoleScope:
         """Add a resource role to an access package (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`` (New-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
@@ -1892,7 +1892,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (Get-MgBetaEntitlementManagementAccessPackageCatalog)
         """
         ...
-    async def create_access_package_catalog(self, body: Union[models_beta.AccessPackageCatalog, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageCatalog:
+    async def create_access_package_catalog(self, body: Union[models_beta.AccessPackageCatalog, Mapping[str, Any], str]) -> models_beta.AccessPackageCatalog:
         """Create a catalog (beta model).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (New-MgBetaEntitlementManagementAccessPackageCatalog)
@@ -1946,7 +1946,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
         ...
-    async def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id: str, body: Union[models_beta.CustomCalloutExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.CustomCalloutExtension:
+    async def create_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id: str, body: Union[models_beta.CustomCalloutExtension, Mapping[str, Any], str]) -> models_beta.CustomCalloutExtension:
         """Create a custom workflow extension (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
@@ -1958,7 +1958,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
         ...
-    async def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id: str, custom_callout_extension_id: str, body: Union[models_beta.CustomCalloutExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.CustomCalloutExtension:
+    async def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id: str, custom_callout_extension_id: str, body: Union[models_beta.CustomCalloutExtension, Mapping[str, Any], str]) -> models_beta.CustomCalloutExtension:
         """Replace a custom workflow extension (beta).
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
@@ -1976,7 +1976,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
         ...
-    async def create_custom_access_package_workflow_extension(self, access_package_catalog_id: str, body: Union[models_beta.CustomAccessPackageWorkflowExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.CustomAccessPackageWorkflowExtension:
+    async def create_custom_access_package_workflow_extension(self, access_package_catalog_id: str, body: Union[models_beta.CustomAccessPackageWorkflowExtension, Mapping[str, Any], str]) -> models_beta.CustomAccessPackageWorkflowExtension:
         """Create a deprecated custom access package workflow extension.
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
@@ -1988,7 +1988,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
         ...
-    async def replace_custom_access_package_workflow_extension(self, access_package_catalog_id: str, custom_access_package_workflow_extension_id: str, body: Union[models_beta.CustomAccessPackageWorkflowExtension, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.CustomAccessPackageWorkflowExtension:
+    async def replace_custom_access_package_workflow_extension(self, access_package_catalog_id: str, custom_access_package_workflow_extension_id: str, body: Union[models_beta.CustomAccessPackageWorkflowExtension, Mapping[str, Any], str]) -> models_beta.CustomAccessPackageWorkflowExtension:
         """Replace a deprecated custom access package workflow extension.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
@@ -2018,7 +2018,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (Get-MgBetaEntitlementManagementAccessPackageResourceRequest)
         """
         ...
-    async def create_access_package_resource_request(self, body: Union[models_beta.AccessPackageResourceRequest, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.AccessPackageResourceRequest:
+    async def create_access_package_resource_request(self, body: Union[models_beta.AccessPackageResourceRequest, Mapping[str, Any], str]) -> models_beta.AccessPackageResourceRequest:
         """Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (New-MgBetaEntitlementManagementAccessPackageResourceRequest)
@@ -2030,7 +2030,7 @@ class _AsyncBetaOps:
         ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (Get-MgBetaEntitlementManagementConnectedOrganization)
         """
         ...
-    async def create_connected_organization(self, body: Union[models_beta.ConnectedOrganization, Mapping[str, Any], str], *, select: _Strs = None, expand: _Strs = None) -> models_beta.ConnectedOrganization:
+    async def create_connected_organization(self, body: Union[models_beta.ConnectedOrganization, Mapping[str, Any], str]) -> models_beta.ConnectedOrganization:
         """Create a connected organization.
 
         ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgBetaEntitlementManagementConnectedOrganization)

@@ -3,8 +3,9 @@
 
 //! `Model`: any Graph object, held as the typed Rust struct the response was
 //! parsed into. Attributes are read lazily by snake_case name through
-//! [`DynModel`]; nothing is converted to Python until it is asked for.
-//! `to_dict()` is Graph's JSON (camelCase, unknown properties kept).
+//! [`DynModel`]; nothing is converted to Python until it is asked for, and a
+//! nested model (`assignment.target`) is a view into the same struct, not a
+//! copy. `to_dict()` is Graph's JSON (camelCase, unknown properties kept).
 
 use entitlement::models::{decoder, Decoder, DynModel, Got};
 use entitlement::ApiVersion;
@@ -12,43 +13,66 @@ use pyo3::exceptions::{PyAttributeError, PyKeyError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde_json::Value;
+use std::ptr::NonNull;
+use std::sync::Arc;
 
 use crate::convert::{from_py, to_py, type_name};
 use crate::error::invalid;
 
 #[pyclass(module = "entitlement._native", name = "Model", frozen)]
 pub struct Model {
-    inner: Box<dyn DynModel>,
+    /// The decoded object this model is part of; never mutated.
+    root: Arc<dyn DynModel>,
+    /// This model: `root` itself or a model nested in it.
+    this: NonNull<dyn DynModel>,
     version: ApiVersion,
 }
 
+// SAFETY: `this` points into `root`, which is immutable (DynModel has no
+// mutating methods and the pyclass is frozen), `Send + Sync`, and kept alive
+// by the `Arc` this struct holds.
+unsafe impl Send for Model {}
+unsafe impl Sync for Model {}
+
 impl Model {
     pub fn new(inner: Box<dyn DynModel>, version: ApiVersion) -> Self {
-        Model { inner, version }
+        let root: Arc<dyn DynModel> = Arc::from(inner);
+        let this = NonNull::from(&*root);
+        Model { root, this, version }
+    }
+
+    /// A view of a model nested in this one.
+    fn child(&self, m: &(dyn DynModel + 'static)) -> Model {
+        Model { root: self.root.clone(), this: NonNull::from(m), version: self.version }
+    }
+
+    fn inner(&self) -> &dyn DynModel {
+        // SAFETY: see the `Send`/`Sync` impls.
+        unsafe { self.this.as_ref() }
     }
 
     pub fn json(&self) -> Value {
-        self.inner.to_json()
+        self.inner().to_json()
     }
 
-    fn got(&self, py: Python<'_>, got: Got) -> PyResult<Option<Py<PyAny>>> {
+    fn got(&self, py: Python<'_>, got: Got<'_>) -> PyResult<Option<Py<PyAny>>> {
         Ok(Some(match got {
             Got::Missing => return Ok(None),
             Got::Null => py.None(),
+            Got::Str(s) => PyString::new(py, s).into_any().unbind(),
+            Got::Bool(b) => pyo3::types::PyBool::new(py, b).to_owned().into_any().unbind(),
+            Got::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
             Got::Json(v) => to_py(py, &v)?,
-            Got::Model(m) => Py::new(py, Model::new(m, self.version))?.into_any(),
+            Got::Model(m) => Py::new(py, self.child(m))?.into_any(),
             Got::Models(ms) => {
-                let items = ms
-                    .into_iter()
-                    .map(|m| Py::new(py, Model::new(m, self.version)))
-                    .collect::<PyResult<Vec<_>>>()?;
+                let items = ms.into_iter().map(|m| Py::new(py, self.child(m))).collect::<PyResult<Vec<_>>>()?;
                 PyList::new(py, items)?.into_any().unbind()
             }
         }))
     }
 
     fn json_name(&self, attr: &str) -> String {
-        if let Some(f) = self.inner.fields().iter().find(|f| f.snake == attr) {
+        if let Some(f) = self.inner().fields().iter().find(|f| f.snake == attr) {
             return f.json.to_string();
         }
         if attr == "odata_type" {
@@ -124,9 +148,9 @@ impl Model {
         let me = slf.get();
         let n = name.to_cow()?;
         if !n.starts_with('_') {
-            if let Some(f) = me.inner.fields().iter().find(|f| f.snake == n) {
+            if let Some(f) = me.inner().fields().iter().find(|f| f.snake == n) {
                 return Ok(me
-                    .got(py, me.inner.get(f.json))?
+                    .got(py, me.inner().get(f.json))?
                     .unwrap_or_else(|| py.None()));
             }
         }
@@ -142,11 +166,11 @@ impl Model {
             Ok(v) => Ok(v.unbind()),
             Err(e) if !n.starts_with('_') && e.is_instance_of::<PyAttributeError>(py) => {
                 let json = me.json_name(&n);
-                match me.got(py, me.inner.get(&json))? {
+                match me.got(py, me.inner().get(&json))? {
                     Some(v) => Ok(v),
                     None => Err(PyAttributeError::new_err(format!(
                         "'{}' object has no attribute '{n}'",
-                        upper_first(me.inner.type_name())
+                        upper_first(me.inner().type_name())
                     ))),
                 }
             }
@@ -156,7 +180,7 @@ impl Model {
 
     /// A property by its Graph (camelCase) name, declared or not.
     fn __getitem__(&self, py: Python<'_>, key: &str) -> PyResult<Py<PyAny>> {
-        match self.inner.get(key) {
+        match self.inner().get(key) {
             Got::Missing | Got::Null => match self.json().get(key) {
                 None => Err(PyKeyError::new_err(key.to_string())),
                 Some(v) => to_py(py, v),
@@ -171,7 +195,7 @@ impl Model {
 
     #[pyo3(signature = (key, default=None))]
     fn get(&self, py: Python<'_>, key: &str, default: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
-        match self.inner.get(key) {
+        match self.inner().get(key) {
             Got::Missing => Ok(default.unwrap_or_else(|| py.None())),
             got => Ok(self.got(py, got)?.unwrap_or_else(|| py.None())),
         }
@@ -190,7 +214,7 @@ impl Model {
     /// The Graph type name (`accessPackage`).
     #[getter]
     fn _graph_type(&self) -> &'static str {
-        self.inner.type_name()
+        self.inner().type_name()
     }
 
     /// `v1.0` or `beta`.
@@ -203,7 +227,7 @@ impl Model {
         let py = other.py();
         if let Ok(o) = other.cast::<Model>() {
             let o = o.get();
-            let same = self.inner.type_name() == o.inner.type_name() && self.json() == o.json();
+            let same = self.inner().type_name() == o.inner().type_name() && self.json() == o.json();
             return Ok(same.into_pyobject(py)?.to_owned().into_any().unbind());
         }
         if other.cast::<PyDict>().is_ok() {
@@ -218,20 +242,20 @@ impl Model {
     fn __hash__(&self) -> PyResult<isize> {
         Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "unhashable type: '{}'",
-            self.inner.type_name()
+            self.inner().type_name()
         )))
     }
 
     fn __repr__(&self) -> String {
         let json = self.json();
         let mut parts = Vec::new();
-        for f in self.inner.fields() {
+        for f in self.inner().fields() {
             if let Some(v) = json.get(f.json) {
                 parts.push(format!("{}={}", f.snake, short_repr(v)));
             }
         }
         if let Value::Object(m) = &json {
-            let declared = self.inner.fields();
+            let declared = self.inner().fields();
             for (k, v) in m {
                 if !declared.iter().any(|f| f.json == k) && !v.is_null() && k != "@odata.type" {
                     parts.push(format!("{k}={}", short_repr(v)));
@@ -240,13 +264,13 @@ impl Model {
         }
         format!(
             "{}({})",
-            upper_first(self.inner.type_name()),
+            upper_first(self.inner().type_name()),
             parts.join(", ")
         )
     }
 
     fn __dir__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let mut names: Vec<&str> = self.inner.fields().iter().map(|f| f.snake).collect();
+        let mut names: Vec<&str> = self.inner().fields().iter().map(|f| f.snake).collect();
         names.extend(["to_dict", "to_json", "get", "_graph_type", "_api_version"]);
         Ok(PyList::new(py, names)?.into_any().unbind())
     }
@@ -262,7 +286,7 @@ impl Model {
             py,
             [
                 self.version.as_str(),
-                self.inner.type_name(),
+                self.inner().type_name(),
                 &self.to_json(),
             ],
         )?;

@@ -77,15 +77,19 @@ pub struct FieldName {
     pub snake: &'static str,
 }
 
-/// One field read through [`DynModel::get`].
-pub enum Got {
+/// One field read through [`DynModel::get`], borrowed from the model where
+/// it can be: strings and nested models are not copied.
+pub enum Got<'a> {
     /// Not a declared property and not present.
     Missing,
     /// Declared but absent or `null`.
     Null,
+    Str(&'a str),
+    Bool(bool),
+    Int(i64),
     Json(Value),
-    Model(Box<dyn DynModel>),
-    Models(Vec<Box<dyn DynModel>>),
+    Model(&'a (dyn DynModel + 'static)),
+    Models(Vec<&'a (dyn DynModel + 'static)>),
 }
 
 /// Object-safe view of any model, for bindings that read fields by name
@@ -94,7 +98,7 @@ pub trait DynModel: Send + Sync + fmt::Debug {
     fn type_name(&self) -> &'static str;
     fn fields(&self) -> &'static [FieldName];
     /// Field by JSON name; unknown names fall back to the extra properties.
-    fn get(&self, json_name: &str) -> Got;
+    fn get(&self, json_name: &str) -> Got<'_>;
     fn to_json(&self) -> Value;
     fn clone_dyn(&self) -> Box<dyn DynModel>;
 }
@@ -204,7 +208,21 @@ pub fn take<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
-pub fn got_json<T: Serialize>(f: &Option<T>, extra: &Extra, name: &str) -> Got {
+pub fn got_json<'a, T: Serialize + 'static>(f: &'a Option<T>, extra: &'a Extra, name: &str) -> Got<'a> {
+    // Scalars without a JSON detour (the common case of attribute reads).
+    let any: &dyn std::any::Any = f;
+    if let Some(s) = any.downcast_ref::<Option<String>>() {
+        return s.as_deref().map_or_else(|| got_extra(extra, name).or_null(), Got::Str);
+    }
+    if let Some(b) = any.downcast_ref::<Option<bool>>() {
+        return b.map_or_else(|| got_extra(extra, name).or_null(), Got::Bool);
+    }
+    if let Some(i) = any.downcast_ref::<Option<i64>>() {
+        return i.map_or_else(|| got_extra(extra, name).or_null(), Got::Int);
+    }
+    if let Some(i) = any.downcast_ref::<Option<i32>>() {
+        return i.map_or_else(|| got_extra(extra, name).or_null(), |i| Got::Int(i.into()));
+    }
     match f {
         Some(v) => serde_json::to_value(v).map(Got::Json).unwrap_or(Got::Null),
         None => match extra.get(name) {
@@ -214,21 +232,21 @@ pub fn got_json<T: Serialize>(f: &Option<T>, extra: &Extra, name: &str) -> Got {
     }
 }
 
-pub fn got_model<T: DynModel>(f: &Option<Box<T>>, extra: &Extra, name: &str) -> Got {
+pub fn got_model<'a, T: DynModel + 'static>(f: &'a Option<Box<T>>, extra: &'a Extra, name: &str) -> Got<'a> {
     match f {
-        Some(v) => Got::Model(v.clone_dyn()),
+        Some(v) => Got::Model(v.as_ref()),
         None => got_extra(extra, name).or_null(),
     }
 }
 
-pub fn got_models<T: DynModel>(f: &Option<Vec<T>>, extra: &Extra, name: &str) -> Got {
+pub fn got_models<'a, T: DynModel + 'static>(f: &'a Option<Vec<T>>, extra: &'a Extra, name: &str) -> Got<'a> {
     match f {
-        Some(v) => Got::Models(v.iter().map(|x| x.clone_dyn()).collect()),
+        Some(v) => Got::Models(v.iter().map(|x| x as &(dyn DynModel + 'static)).collect()),
         None => got_extra(extra, name).or_null(),
     }
 }
 
-pub fn got_extra(extra: &Extra, name: &str) -> Got {
+pub fn got_extra<'a>(extra: &'a Extra, name: &str) -> Got<'a> {
     match extra.get(name) {
         Some(Value::Null) => Got::Null,
         Some(v) => Got::Json(v.clone()),
@@ -236,8 +254,8 @@ pub fn got_extra(extra: &Extra, name: &str) -> Got {
     }
 }
 
-impl Got {
-    fn or_null(self) -> Got {
+impl<'a> Got<'a> {
+    fn or_null(self) -> Got<'a> {
         match self {
             Got::Missing => Got::Null,
             other => other,
@@ -438,7 +456,7 @@ macro_rules! model {
                 ];
                 FIELDS
             }
-            fn get(&self, json_name: &str) -> $crate::models::support::Got {
+            fn get(&self, json_name: &str) -> $crate::models::support::Got<'_> {
                 match json_name {
                     $(
                         $json => ($crate::models::support::got_fn!($($got)?))(&self.$field, &self.extra, $json),
@@ -543,7 +561,7 @@ macro_rules! model_family {
             fn fields(&self) -> &'static [$crate::models::support::FieldName] {
                 self.inner().fields()
             }
-            fn get(&self, json_name: &str) -> $crate::models::support::Got {
+            fn get(&self, json_name: &str) -> $crate::models::support::Got<'_> {
                 if json_name == "@odata.type" {
                     return self
                         .odata_type()
