@@ -13,7 +13,7 @@ import pytest
 
 import entitlement as E
 from entitlement import Client
-from entitlement.testing import ids
+from entitlement.testing import Emulator, ids
 
 
 def test_secrets_absent_from_repr(emu):
@@ -136,9 +136,16 @@ def test_async_cancel_stops_the_call(emu):
 
 
 @pytest.mark.skipif(not hasattr(os, "kill"), reason="needs signals")
-def test_ctrl_c_interrupts_a_blocking_call(emu):
+def test_ctrl_c_interrupts_a_blocking_call():
     import signal
 
+    # An emulator of its own: a request another test abandoned may still be
+    # in the shared emulator's queue and would take this test's fault.
+    with Emulator(delivery_delay=0.02) as emu:
+        _ctrl_c_interrupts(emu, signal)
+
+
+def _ctrl_c_interrupts(emu, signal):
     c = emu.client()
     c.get_catalog(ids.GENERAL_CATALOG_ID)
     emu.inject_fault(429, retry_after="3", count=1, path_contains=f"/catalogs/{ids.GENERAL_CATALOG_ID}")

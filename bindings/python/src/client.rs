@@ -10,7 +10,7 @@
 use std::sync::{Arc, Mutex};
 
 use entitlement::api::OPERATIONS;
-use entitlement::bridge::{Call, ClientConfig, Output, RawBody, Session, WaitRequest};
+use entitlement::bridge::{Call, ClientConfig, Output, RawBody, Response, Session, WaitRequest};
 use entitlement::{ApiVersion, Error};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -36,14 +36,27 @@ fn into_py(py: Python<'_>, out: Output, version: ApiVersion) -> PyResult<Py<PyAn
     }
 }
 
-/// Sends a call (or fetches a next link of it) and decodes the answer.
-async fn fetch(session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> Result<Output, Error> {
+/// Sends a call (or fetches a next link of it).
+async fn send(session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> Result<Response, Error> {
     let client = session.client()?;
-    let resp = match &link {
-        None => call.send(&client).await?,
-        Some(l) => call.next_page(&client, l).await?,
-    };
-    resp.typed()
+    match &link {
+        None => call.send(&client).await,
+        Some(l) => call.next_page(&client, l).await,
+    }
+}
+
+/// The same, decoded (for asyncio: on the runtime, the loop must not block).
+async fn fetch(session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> Result<Output, Error> {
+    send(session, call, link).await?.typed()
+}
+
+/// Blocking: sends with the GIL released, then decodes on this thread (the
+/// one that will free the models) with the GIL still released.
+fn fetch_blocking(py: Python<'_>, session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> PyResult<Py<PyAny>> {
+    let version = call.op.version;
+    let resp = block_on(py, send(session, call, link))?;
+    let out = py.detach(|| resp.typed()).map_err(|e| to_py_err(py, e))?;
+    into_py(py, out, version)
 }
 
 #[pyclass(module = "entitlement._native", frozen)]
@@ -129,9 +142,7 @@ impl NativeClient {
         body: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let call = self.prepare(py, op, args, query, body)?;
-        let version = call.op.version;
-        let out = block_on(py, fetch(self.session.clone(), call, None))?;
-        into_py(py, out, version)
+        fetch_blocking(py, self.session.clone(), call, None)
     }
 
     /// Like `call`, as an asyncio future of the running loop.
@@ -164,9 +175,7 @@ impl NativeClient {
     #[pyo3(signature = (prepared, next_link=None))]
     fn page(&self, py: Python<'_>, prepared: &PreparedCall, next_link: Option<String>) -> PyResult<Py<PyAny>> {
         self.check_pid(py)?;
-        let version = prepared.call.op.version;
-        let out = block_on(py, fetch(self.session.clone(), prepared.call.clone(), next_link))?;
-        into_py(py, out, version)
+        fetch_blocking(py, self.session.clone(), prepared.call.clone(), next_link)
     }
 
     #[pyo3(signature = (prepared, next_link=None))]
@@ -224,17 +233,24 @@ impl NativeClient {
     }
 }
 
+/// A page's response, fetched but not decoded.
+type RawTask = JoinHandle<Result<Response, Error>>;
+
 enum State {
     First,
     /// The second page, not requested yet: a caller that stops after the
     /// first page (`first()`, `next(iter(...))`) costs no extra request.
     Link(String),
-    Pending(JoinHandle<Result<Output, Error>>),
+    Pending(RawTask),
     Busy,
     Done,
 }
 
-/// The pages of one list call with one page of read-ahead.
+/// The pages of one list call with one page of read-ahead: while the caller
+/// works through page k, page k+1 is requested and received in the
+/// background. Decoding happens on the thread that will free the models
+/// (glibc frees memory of its own thread markedly faster), with the GIL
+/// released for blocking calls.
 #[pyclass(module = "entitlement._native", frozen)]
 pub struct Pages {
     session: Arc<Session>,
@@ -242,15 +258,20 @@ pub struct Pages {
     state: Arc<Mutex<State>>,
 }
 
+fn spawn_raw(session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> RawTask {
+    runtime().spawn(send(session, call, link))
+}
+
 impl Pages {
-    /// The task of the page to return now, or None after the last page.
-    fn take(&self, py: Python<'_>) -> PyResult<Option<(JoinHandle<Result<Output, Error>>, bool)>> {
+    /// The task of the page to return now (and whether it is the first), or
+    /// None after the last page.
+    fn take(&self, py: Python<'_>) -> PyResult<Option<(RawTask, bool)>> {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let first = matches!(*st, State::First);
+        let (s, c) = (self.session.clone(), self.call.clone());
         match std::mem::replace(&mut *st, State::Busy) {
-            State::First => Ok(Some((runtime().spawn(fetch(self.session.clone(), self.call.clone(), None)), first))),
-            State::Link(l) => Ok(Some((runtime().spawn(fetch(self.session.clone(), self.call.clone(), Some(l))), first))),
-            State::Pending(h) => Ok(Some((h, first))),
+            State::First => Ok(Some((spawn_raw(s, c, None), true))),
+            State::Link(l) => Ok(Some((spawn_raw(s, c, Some(l)), false))),
+            State::Pending(h) => Ok(Some((h, false))),
             State::Done => {
                 *st = State::Done;
                 Ok(None)
@@ -259,31 +280,23 @@ impl Pages {
         }
     }
 
-    /// Waits for a page task and starts the next one (read-ahead from the
-    /// second page on).
-    fn after(
-        session: Arc<Session>,
-        call: Arc<Call>,
-        state: Arc<Mutex<State>>,
-        h: JoinHandle<Result<Output, Error>>,
-        first: bool,
-    ) -> impl std::future::Future<Output = Result<Output, Error>> + Send + 'static {
-        async move {
-            let r = h.await.map_err(|e| Error::internal(format!("page task failed: {e}"))).and_then(|r| r);
-            let next = match &r {
-                Ok(Output::Page(p)) => p.next_link.clone(),
-                _ => None,
-            };
-            let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-            *st = match (next, &r) {
-                (Some(link), _) if first => State::Link(link),
-                (Some(link), _) => State::Pending(tokio::spawn(fetch(session, call, Some(link)))),
-                // A failed page ends the iteration (the error is raised).
-                (None, _) => State::Done,
-            };
-            r
-        }
+    /// Records where the pages go on after `out`, starting the read-ahead
+    /// from the second page on. A failed page ends the iteration.
+    fn advance(session: Arc<Session>, call: Arc<Call>, state: &Mutex<State>, out: &Result<Output, Error>, first: bool) {
+        let next = match out {
+            Ok(Output::Page(p)) => p.next_link.clone(),
+            _ => None,
+        };
+        *state.lock().unwrap_or_else(|p| p.into_inner()) = match next {
+            Some(link) if first => State::Link(link),
+            Some(link) => State::Pending(spawn_raw(session, call, Some(link))),
+            None => State::Done,
+        };
     }
+}
+
+async fn joined(h: RawTask) -> Result<Response, Error> {
+    h.await.map_err(|e| Error::internal(format!("page task failed: {e}")))?
 }
 
 #[pymethods]
@@ -291,28 +304,36 @@ impl Pages {
     /// The next page as `(items, next_link, count)`, or None after the last.
     fn next_page(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let Some((h, first)) = self.take(py)? else { return Ok(py.None()) };
-        let version = self.call.op.version;
-        let fut = Pages::after(self.session.clone(), self.call.clone(), self.state.clone(), h, first);
-        let out = block_on(py, fut)?;
-        into_py(py, out, version)
+        let raw = block_on(py, joined(h));
+        let out = match raw {
+            Ok(resp) => py.detach(|| resp.typed()),
+            Err(e) => {
+                *self.state.lock().unwrap_or_else(|p| p.into_inner()) = State::Done;
+                return Err(e);
+            }
+        };
+        Pages::advance(self.session.clone(), self.call.clone(), &self.state, &out, first);
+        into_py(py, out.map_err(|e| to_py_err(py, e))?, self.call.op.version)
     }
 
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let version = self.call.op.version;
-        let fut = self.take(py)?.map(|(h, first)| Pages::after(self.session.clone(), self.call.clone(), self.state.clone(), h, first));
-        future_into_py(
-            py,
-            async move {
-                match fut {
-                    Some(f) => f.await.map(Some),
-                    None => Ok(None),
-                }
-            },
-            move |py, out| match out {
-                Some(out) => into_py(py, out, version),
-                None => Ok(py.None()),
-            },
-        )
+        let task = self.take(py)?;
+        let (session, call, state) = (self.session.clone(), self.call.clone(), self.state.clone());
+        // asyncio: decoded on the runtime (the loop thread must not block).
+        let fut = async move {
+            let Some((h, first)) = task else { return Ok(None) };
+            let out = match joined(h).await {
+                Ok(resp) => resp.typed(),
+                Err(e) => Err(e),
+            };
+            Pages::advance(session, call, &state, &out, first);
+            out.map(Some)
+        };
+        future_into_py(py, fut, move |py, out| match out {
+            Some(out) => into_py(py, out, version),
+            None => Ok(py.None()),
+        })
     }
 }
 
