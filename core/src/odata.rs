@@ -55,16 +55,25 @@ impl QueryOptions {
     }
 }
 
+/// What stays readable in a query value: OData's punctuation (`$`, `,`,
+/// `/`, `'`, `(`, `)`, `:`, `@`) besides the unreserved characters; `&`,
+/// `=`, `+`, `#`, spaces and everything else are escaped.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'$')
+    .remove(b',')
+    .remove(b'/')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b':')
+    .remove(b'@');
+
 fn encode_query_value(v: &str) -> String {
-    let mut out = String::with_capacity(v.len() + 8);
-    for b in v.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'$' | b',' | b'/' | b'\''
-            | b'(' | b')' | b':' | b'@' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(v, QUERY_VALUE).to_string()
 }
 
 /// A `$filter` expression built from parts; literals are escaped.

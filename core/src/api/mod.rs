@@ -315,17 +315,13 @@ fn match_call(template: &str, segment: &str, args: &mut Vec<String>) -> Option<(
     Some(())
 }
 
+/// Everything but RFC 3986's unreserved characters is escaped, so a value
+/// is always exactly one path segment.
+pub(crate) const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 fn encode_segment(value: &str, out: &mut String) {
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => {
-                out.push('%');
-                out.push(char::from(b"0123456789ABCDEF"[(b >> 4) as usize]));
-                out.push(char::from(b"0123456789ABCDEF"[(b & 15) as usize]));
-            }
-        }
-    }
+    out.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
 }
 
 fn decode_segment(s: &str) -> Option<String> {

@@ -259,13 +259,7 @@ impl Client {
     /// `{"@odata.id": "https://graph.microsoft.com/v1.0/users/{id}"}`.
     /// The id is percent-encoded as one path segment.
     pub fn reference(&self, collection: &str, id: &str) -> crate::models::v1::ReferenceCreate {
-        let mut seg = String::new();
-        for b in id.bytes() {
-            match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => seg.push(b as char),
-                _ => seg.push_str(&format!("%{b:02X}")),
-            }
-        }
+        let seg = percent_encoding::utf8_percent_encode(id, crate::api::SEGMENT);
         crate::models::v1::ReferenceCreate {
             odata_id: Some(format!("{}/{}/{}/{seg}", self.inner.base, self.inner.version.as_str(), collection.trim_matches('/'))),
             ..Default::default()
