@@ -14,19 +14,28 @@ use tokio::sync::Mutex;
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// A secret string: client secrets, passwords, tokens. Not printed by `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(Arc<str>);
+/// A secret string: client secrets, passwords, tokens. Not printed by
+/// `Debug`, wiped from memory when the last clone is dropped (`secrecy`).
+#[derive(Clone)]
+pub struct Secret(Arc<secrecy::SecretString>);
 
 impl Secret {
     pub fn new(s: impl Into<String>) -> Self {
-        Secret(Arc::from(s.into()))
+        Secret(Arc::new(secrecy::SecretString::from(s.into())))
     }
     /// The secret itself; call only to put it on the wire.
     pub fn expose(&self) -> &str {
-        &self.0
+        secrecy::ExposeSecret::expose_secret(&*self.0)
     }
 }
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
