@@ -71,9 +71,11 @@ def js_method(op):
         out.append(head + f"  {op.camel}({sig}) {{\n    return rt.get(this, {q}, {names}, {values}, options);\n  }}\n")
     else:
         hb = has_body(op)
-        sig = ", ".join(params + (["body"] if hb else []))
+        # `...extra`: JS drops extra arguments silently; these methods refuse them
+        # (options passed to a create, a body passed to a delete).
+        sig = ", ".join(params + (["body"] if hb else []) + ["...extra"])
         body = "body" if hb else "undefined"
-        call = f"rt.invoke(this, {q}, {names}, {values}, {hb}, {body})"
+        call = f"rt.invoke(this, {q}, {names}, {values}, {hb}, {body}, extra)"
         if op.collection:
             call = f"{call}.then(rt.items)"
         out.append(head + f"  {op.camel}({sig}) {{\n    return {call};\n  }}\n")

@@ -22,18 +22,18 @@ class Operations {
   }
 
   /** Create a catalog. — POST /v1.0/identityGovernance/entitlementManagement/catalogs — PowerShell: New-MgEntitlementManagementCatalog */
-  createCatalog(body) {
-    return rt.invoke(this, 'create_catalog', [], [], 1, body);
+  createCatalog(body, ...extra) {
+    return rt.invoke(this, 'create_catalog', [], [], 1, body, extra);
   }
 
   /** Update the given properties of a catalog. — PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId} — PowerShell: Update-MgEntitlementManagementCatalog */
-  updateCatalog(catalogId, body) {
-    return rt.invoke(this, 'update_catalog', ['catalogId'], [catalogId], 1, body);
+  updateCatalog(catalogId, body, ...extra) {
+    return rt.invoke(this, 'update_catalog', ['catalogId'], [catalogId], 1, body, extra);
   }
 
   /** Delete a catalog. — DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId} — PowerShell: Remove-MgEntitlementManagementCatalog */
-  deleteCatalog(catalogId) {
-    return rt.invoke(this, 'delete_catalog', ['catalogId'], [catalogId], 0, undefined);
+  deleteCatalog(catalogId, ...extra) {
+    return rt.invoke(this, 'delete_catalog', ['catalogId'], [catalogId], 0, undefined, extra);
   }
 
   /** List the resources in a catalog. — GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources — PowerShell: Get-MgEntitlementManagementCatalogResource */
@@ -67,8 +67,8 @@ class Operations {
   }
 
   /** Add a resource to a catalog, or remove one. — POST /v1.0/identityGovernance/entitlementManagement/resourceRequests — PowerShell: New-MgEntitlementManagementResourceRequest */
-  createResourceRequest(body) {
-    return rt.invoke(this, 'create_resource_request', [], [], 1, body);
+  createResourceRequest(body, ...extra) {
+    return rt.invoke(this, 'create_resource_request', [], [], 1, body, extra);
   }
 
   /** List the access packages. — GET /v1.0/identityGovernance/entitlementManagement/accessPackages — PowerShell: Get-MgEntitlementManagementAccessPackage */
@@ -87,28 +87,28 @@ class Operations {
   }
 
   /** Create an access package in a catalog. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages — PowerShell: New-MgEntitlementManagementAccessPackage */
-  createAccessPackage(body) {
-    return rt.invoke(this, 'create_access_package', [], [], 1, body);
+  createAccessPackage(body, ...extra) {
+    return rt.invoke(this, 'create_access_package', [], [], 1, body, extra);
   }
 
   /** Update the given properties of an access package. — PATCH /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} — PowerShell: Update-MgEntitlementManagementAccessPackage */
-  updateAccessPackage(accessPackageId, body) {
-    return rt.invoke(this, 'update_access_package', ['accessPackageId'], [accessPackageId], 1, body);
+  updateAccessPackage(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'update_access_package', ['accessPackageId'], [accessPackageId], 1, body, extra);
   }
 
   /** Delete an access package (fails while it has assignments). — DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} — PowerShell: Remove-MgEntitlementManagementAccessPackage */
-  deleteAccessPackage(accessPackageId) {
-    return rt.invoke(this, 'delete_access_package', ['accessPackageId'], [accessPackageId], 0, undefined);
+  deleteAccessPackage(accessPackageId, ...extra) {
+    return rt.invoke(this, 'delete_access_package', ['accessPackageId'], [accessPackageId], 0, undefined, extra);
   }
 
   /** Add a resource role to an access package. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes — PowerShell: New-MgEntitlementManagementAccessPackageResourceRoleScope */
-  createAccessPackageResourceRoleScope(accessPackageId, body) {
-    return rt.invoke(this, 'create_access_package_resource_role_scope', ['accessPackageId'], [accessPackageId], 1, body);
+  createAccessPackageResourceRoleScope(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'create_access_package_resource_role_scope', ['accessPackageId'], [accessPackageId], 1, body, extra);
   }
 
   /** Remove a resource role from an access package. — DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes/{resourceRoleScopeId} — PowerShell: Remove-MgEntitlementManagementAccessPackageResourceRoleScope */
-  deleteAccessPackageResourceRoleScope(accessPackageId, resourceRoleScopeId) {
-    return rt.invoke(this, 'delete_access_package_resource_role_scope', ['accessPackageId', 'resourceRoleScopeId'], [accessPackageId, resourceRoleScopeId], 0, undefined);
+  deleteAccessPackageResourceRoleScope(accessPackageId, resourceRoleScopeId, ...extra) {
+    return rt.invoke(this, 'delete_access_package_resource_role_scope', ['accessPackageId', 'resourceRoleScopeId'], [accessPackageId, resourceRoleScopeId], 0, undefined, extra);
   }
 
   /** List the assignment policies. — GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies — PowerShell: Get-MgEntitlementManagementAssignmentPolicy */
@@ -127,18 +127,18 @@ class Operations {
   }
 
   /** Create an assignment policy for an access package. — POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies — PowerShell: New-MgEntitlementManagementAssignmentPolicy */
-  createAssignmentPolicy(body) {
-    return rt.invoke(this, 'create_assignment_policy', [], [], 1, body);
+  createAssignmentPolicy(body, ...extra) {
+    return rt.invoke(this, 'create_assignment_policy', [], [], 1, body, extra);
   }
 
   /** Replace an assignment policy: a full-object PUT, as the service requires. — PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId} — PowerShell: Set-MgEntitlementManagementAssignmentPolicy */
-  replaceAssignmentPolicy(assignmentPolicyId, body) {
-    return rt.invoke(this, 'replace_assignment_policy', ['assignmentPolicyId'], [assignmentPolicyId], 1, body);
+  replaceAssignmentPolicy(assignmentPolicyId, body, ...extra) {
+    return rt.invoke(this, 'replace_assignment_policy', ['assignmentPolicyId'], [assignmentPolicyId], 1, body, extra);
   }
 
   /** Delete an assignment policy (fails while it has assignments). — DELETE /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId} — PowerShell: Remove-MgEntitlementManagementAssignmentPolicy */
-  deleteAssignmentPolicy(assignmentPolicyId) {
-    return rt.invoke(this, 'delete_assignment_policy', ['assignmentPolicyId'], [assignmentPolicyId], 0, undefined);
+  deleteAssignmentPolicy(assignmentPolicyId, ...extra) {
+    return rt.invoke(this, 'delete_assignment_policy', ['assignmentPolicyId'], [assignmentPolicyId], 0, undefined, extra);
   }
 
   /** List the assignment requests. — GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests — PowerShell: Get-MgEntitlementManagementAssignmentRequest */
@@ -157,18 +157,18 @@ class Operations {
   }
 
   /** Request an assignment (userAdd, adminAdd, adminRemove, ...). — POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests — PowerShell: New-MgEntitlementManagementAssignmentRequest */
-  createAssignmentRequest(body) {
-    return rt.invoke(this, 'create_assignment_request', [], [], 1, body);
+  createAssignmentRequest(body, ...extra) {
+    return rt.invoke(this, 'create_assignment_request', [], [], 1, body, extra);
   }
 
   /** Delete an assignment request. — DELETE /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId} — PowerShell: Remove-MgEntitlementManagementAssignmentRequest */
-  deleteAssignmentRequest(assignmentRequestId) {
-    return rt.invoke(this, 'delete_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined);
+  deleteAssignmentRequest(assignmentRequestId, ...extra) {
+    return rt.invoke(this, 'delete_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined, extra);
   }
 
   /** Cancel a request that is not yet delivered. — POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel — PowerShell: Stop-MgEntitlementManagementAssignmentRequest */
-  cancelAssignmentRequest(assignmentRequestId) {
-    return rt.invoke(this, 'cancel_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined);
+  cancelAssignmentRequest(assignmentRequestId, ...extra) {
+    return rt.invoke(this, 'cancel_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined, extra);
   }
 
   /** List the access package assignments. — GET /v1.0/identityGovernance/entitlementManagement/assignments — PowerShell: Get-MgEntitlementManagementAssignment */
@@ -227,13 +227,13 @@ class Operations {
   }
 
   /** Approve or deny a stage (reviewResult and justification). — PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId} — PowerShell: Update-MgEntitlementManagementAccessPackageAssignmentApprovalStage */
-  updateAssignmentApprovalStage(approvalId, approvalStageId, body) {
-    return rt.invoke(this, 'update_assignment_approval_stage', ['approvalId', 'approvalStageId'], [approvalId, approvalStageId], 1, body);
+  updateAssignmentApprovalStage(approvalId, approvalStageId, body, ...extra) {
+    return rt.invoke(this, 'update_assignment_approval_stage', ['approvalId', 'approvalStageId'], [approvalId, approvalStageId], 1, body, extra);
   }
 
   /** Re-evaluate and re-apply an assignment. — POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess — PowerShell: Invoke-MgReprocessEntitlementManagementAssignment */
-  reprocessAssignment(assignmentId) {
-    return rt.invoke(this, 'reprocess_assignment', ['assignmentId'], [assignmentId], 0, undefined);
+  reprocessAssignment(assignmentId, ...extra) {
+    return rt.invoke(this, 'reprocess_assignment', ['assignmentId'], [assignmentId], 0, undefined, extra);
   }
 
   /** List the signed-in user's assignments (on='target' or 'createdBy'). — GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgFilterEntitlementManagementAssignmentByCurrentUser */
@@ -287,13 +287,13 @@ class Operations {
   }
 
   /** Retry a failed request. — POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess — PowerShell: Invoke-MgReprocessEntitlementManagementAssignmentRequest */
-  reprocessAssignmentRequest(assignmentRequestId) {
-    return rt.invoke(this, 'reprocess_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined);
+  reprocessAssignmentRequest(assignmentRequestId, ...extra) {
+    return rt.invoke(this, 'reprocess_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined, extra);
   }
 
   /** Resume a request waiting on a custom extension callback. — POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume — PowerShell: Resume-MgEntitlementManagementAssignmentRequest */
-  resumeAssignmentRequest(assignmentRequestId, body) {
-    return rt.invoke(this, 'resume_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 2, body);
+  resumeAssignmentRequest(assignmentRequestId, body, ...extra) {
+    return rt.invoke(this, 'resume_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 2, body, extra);
   }
 
   /** List the access packages the signed-in user may request (on='allowedRequestor'). — GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser */
@@ -317,8 +317,8 @@ class Operations {
   }
 
   /** What the caller must supply to request this access package, per policy. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements — PowerShell: Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement */
-  getApplicablePolicyRequirements(accessPackageId, body) {
-    return rt.invoke(this, 'get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body).then(rt.items);
+  getApplicablePolicyRequirements(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body, extra).then(rt.items);
   }
 
   /** List the access packages incompatible with this one. — GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages — PowerShell: Get-MgEntitlementManagementAccessPackageIncompatibleAccessPackage */
@@ -332,13 +332,13 @@ class Operations {
   }
 
   /** Mark an access package as incompatible with this one. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref — PowerShell: New-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef */
-  addIncompatibleAccessPackage(accessPackageId, body) {
-    return rt.invoke(this, 'add_incompatible_access_package', ['accessPackageId'], [accessPackageId], 1, body);
+  addIncompatibleAccessPackage(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'add_incompatible_access_package', ['accessPackageId'], [accessPackageId], 1, body, extra);
   }
 
   /** Remove an incompatible access package. — DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref — PowerShell: Remove-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef */
-  removeIncompatibleAccessPackage(accessPackageId, incompatibleAccessPackageId) {
-    return rt.invoke(this, 'remove_incompatible_access_package', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], 0, undefined);
+  removeIncompatibleAccessPackage(accessPackageId, incompatibleAccessPackageId, ...extra) {
+    return rt.invoke(this, 'remove_incompatible_access_package', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], 0, undefined, extra);
   }
 
   /** List the groups whose members may not request this access package. — GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups — PowerShell: Get-MgEntitlementManagementAccessPackageIncompatibleGroup */
@@ -352,18 +352,18 @@ class Operations {
   }
 
   /** Mark a group as incompatible with this access package. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref — PowerShell: New-MgEntitlementManagementAccessPackageIncompatibleGroupByRef */
-  addIncompatibleGroup(accessPackageId, body) {
-    return rt.invoke(this, 'add_incompatible_group', ['accessPackageId'], [accessPackageId], 1, body);
+  addIncompatibleGroup(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'add_incompatible_group', ['accessPackageId'], [accessPackageId], 1, body, extra);
   }
 
   /** Remove an incompatible group. — DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref — PowerShell: Remove-MgEntitlementManagementAccessPackageIncompatibleGroupByRef */
-  removeIncompatibleGroup(accessPackageId, groupId) {
-    return rt.invoke(this, 'remove_incompatible_group', ['accessPackageId', 'groupId'], [accessPackageId, groupId], 0, undefined);
+  removeIncompatibleGroup(accessPackageId, groupId, ...extra) {
+    return rt.invoke(this, 'remove_incompatible_group', ['accessPackageId', 'groupId'], [accessPackageId, groupId], 0, undefined, extra);
   }
 
   /** Move an access package to another catalog. — POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog — PowerShell: Move-MgEntitlementManagementAccessPackageToCatalog */
-  moveAccessPackageToCatalog(accessPackageId, body) {
-    return rt.invoke(this, 'move_access_package_to_catalog', ['accessPackageId'], [accessPackageId], 2, body);
+  moveAccessPackageToCatalog(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'move_access_package_to_catalog', ['accessPackageId'], [accessPackageId], 2, body, extra);
   }
 
   /** Access packages suggested to the signed-in user. — GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgFilterEntitlementManagementAccessPackageSuggestionByCurrentUser */
@@ -387,8 +387,8 @@ class Operations {
   }
 
   /** Refresh a catalog resource's roles and attributes from its origin. — POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh — PowerShell: Invoke-MgRefreshEntitlementManagementCatalogResource */
-  refreshCatalogResource(catalogId, resourceId) {
-    return rt.invoke(this, 'refresh_catalog_resource', ['catalogId', 'resourceId'], [catalogId, resourceId], 0, undefined);
+  refreshCatalogResource(catalogId, resourceId, ...extra) {
+    return rt.invoke(this, 'refresh_catalog_resource', ['catalogId', 'resourceId'], [catalogId, resourceId], 0, undefined, extra);
   }
 
   /** List a catalog's custom workflow extensions. — GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions — PowerShell: Get-MgEntitlementManagementCatalogCustomWorkflowExtension */
@@ -402,8 +402,8 @@ class Operations {
   }
 
   /** Create a custom workflow extension in a catalog. — POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions — PowerShell: New-MgEntitlementManagementCatalogCustomWorkflowExtension */
-  createCatalogCustomWorkflowExtension(catalogId, body) {
-    return rt.invoke(this, 'create_catalog_custom_workflow_extension', ['catalogId'], [catalogId], 1, body);
+  createCatalogCustomWorkflowExtension(catalogId, body, ...extra) {
+    return rt.invoke(this, 'create_catalog_custom_workflow_extension', ['catalogId'], [catalogId], 1, body, extra);
   }
 
   /** Get one custom workflow extension. — GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} — PowerShell: Get-MgEntitlementManagementCatalogCustomWorkflowExtension */
@@ -412,13 +412,13 @@ class Operations {
   }
 
   /** Replace a custom workflow extension (full object). — PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} — PowerShell: Set-MgEntitlementManagementCatalogCustomWorkflowExtension */
-  replaceCatalogCustomWorkflowExtension(catalogId, customWorkflowExtensionId, body) {
-    return rt.invoke(this, 'replace_catalog_custom_workflow_extension', ['catalogId', 'customWorkflowExtensionId'], [catalogId, customWorkflowExtensionId], 1, body);
+  replaceCatalogCustomWorkflowExtension(catalogId, customWorkflowExtensionId, body, ...extra) {
+    return rt.invoke(this, 'replace_catalog_custom_workflow_extension', ['catalogId', 'customWorkflowExtensionId'], [catalogId, customWorkflowExtensionId], 1, body, extra);
   }
 
   /** Delete a custom workflow extension. — DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} — PowerShell: Remove-MgEntitlementManagementCatalogCustomWorkflowExtension */
-  deleteCatalogCustomWorkflowExtension(catalogId, customWorkflowExtensionId) {
-    return rt.invoke(this, 'delete_catalog_custom_workflow_extension', ['catalogId', 'customWorkflowExtensionId'], [catalogId, customWorkflowExtensionId], 0, undefined);
+  deleteCatalogCustomWorkflowExtension(catalogId, customWorkflowExtensionId, ...extra) {
+    return rt.invoke(this, 'delete_catalog_custom_workflow_extension', ['catalogId', 'customWorkflowExtensionId'], [catalogId, customWorkflowExtensionId], 0, undefined, extra);
   }
 
   /** List the upload sessions of a custom data provided resource. — GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions — PowerShell: Get-MgEntitlementManagementCatalogResourceUploadSession */
@@ -432,8 +432,8 @@ class Operations {
   }
 
   /** Open an upload session for access review data. — POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions — PowerShell: New-MgEntitlementManagementCatalogResourceUploadSession */
-  createCatalogResourceUploadSession(catalogId, resourceId, body) {
-    return rt.invoke(this, 'create_catalog_resource_upload_session', ['catalogId', 'resourceId'], [catalogId, resourceId], 1, body);
+  createCatalogResourceUploadSession(catalogId, resourceId, body, ...extra) {
+    return rt.invoke(this, 'create_catalog_resource_upload_session', ['catalogId', 'resourceId'], [catalogId, resourceId], 1, body, extra);
   }
 
   /** Get one upload session. — GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} — PowerShell: Get-MgEntitlementManagementCatalogResourceUploadSession */
@@ -442,18 +442,18 @@ class Operations {
   }
 
   /** Update an upload session (e.g. status: complete). — PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} — PowerShell: Update-MgEntitlementManagementCatalogResourceUploadSession */
-  updateCatalogResourceUploadSession(catalogId, resourceId, uploadSessionId, body) {
-    return rt.invoke(this, 'update_catalog_resource_upload_session', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], 1, body);
+  updateCatalogResourceUploadSession(catalogId, resourceId, uploadSessionId, body, ...extra) {
+    return rt.invoke(this, 'update_catalog_resource_upload_session', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], 1, body, extra);
   }
 
   /** Delete an upload session. — DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} — PowerShell: Remove-MgEntitlementManagementCatalogResourceUploadSession */
-  deleteCatalogResourceUploadSession(catalogId, resourceId, uploadSessionId) {
-    return rt.invoke(this, 'delete_catalog_resource_upload_session', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], 0, undefined);
+  deleteCatalogResourceUploadSession(catalogId, resourceId, uploadSessionId, ...extra) {
+    return rt.invoke(this, 'delete_catalog_resource_upload_session', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], 0, undefined, extra);
   }
 
   /** Upload a data file into an upload session. — POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile — PowerShell: Invoke-MgUploadEntitlementManagementCatalogResourceUploadSessionFile */
-  uploadCatalogResourceUploadSessionFile(catalogId, resourceId, uploadSessionId) {
-    return rt.invoke(this, 'upload_catalog_resource_upload_session_file', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], 0, undefined);
+  uploadCatalogResourceUploadSessionFile(catalogId, resourceId, uploadSessionId, ...extra) {
+    return rt.invoke(this, 'upload_catalog_resource_upload_session_file', ['catalogId', 'resourceId', 'uploadSessionId'], [catalogId, resourceId, uploadSessionId], 0, undefined, extra);
   }
 
   /** List the connected organizations. — GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations — PowerShell: Get-MgEntitlementManagementConnectedOrganization */
@@ -467,8 +467,8 @@ class Operations {
   }
 
   /** Create a connected organization. — POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations — PowerShell: New-MgEntitlementManagementConnectedOrganization */
-  createConnectedOrganization(body) {
-    return rt.invoke(this, 'create_connected_organization', [], [], 1, body);
+  createConnectedOrganization(body, ...extra) {
+    return rt.invoke(this, 'create_connected_organization', [], [], 1, body, extra);
   }
 
   /** Get one connected organization. — GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Get-MgEntitlementManagementConnectedOrganization */
@@ -477,13 +477,13 @@ class Operations {
   }
 
   /** Update a connected organization. — PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Update-MgEntitlementManagementConnectedOrganization */
-  updateConnectedOrganization(connectedOrganizationId, body) {
-    return rt.invoke(this, 'update_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  updateConnectedOrganization(connectedOrganizationId, body, ...extra) {
+    return rt.invoke(this, 'update_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 1, body, extra);
   }
 
   /** Delete a connected organization. — DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Remove-MgEntitlementManagementConnectedOrganization */
-  deleteConnectedOrganization(connectedOrganizationId) {
-    return rt.invoke(this, 'delete_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 0, undefined);
+  deleteConnectedOrganization(connectedOrganizationId, ...extra) {
+    return rt.invoke(this, 'delete_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 0, undefined, extra);
   }
 
   /** List the external sponsors of a connected organization. — GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors — PowerShell: Get-MgEntitlementManagementConnectedOrganizationExternalSponsor */
@@ -497,13 +497,13 @@ class Operations {
   }
 
   /** Add a user or group as external sponsor. — POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref — PowerShell: New-MgEntitlementManagementConnectedOrganizationExternalSponsorByRef */
-  addConnectedOrganizationExternalSponsor(connectedOrganizationId, body) {
-    return rt.invoke(this, 'add_connected_organization_external_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  addConnectedOrganizationExternalSponsor(connectedOrganizationId, body, ...extra) {
+    return rt.invoke(this, 'add_connected_organization_external_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body, extra);
   }
 
   /** Remove an external sponsor. — DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref — PowerShell: Remove-MgEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef */
-  removeConnectedOrganizationExternalSponsor(connectedOrganizationId, directoryObjectId) {
-    return rt.invoke(this, 'remove_connected_organization_external_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined);
+  removeConnectedOrganizationExternalSponsor(connectedOrganizationId, directoryObjectId, ...extra) {
+    return rt.invoke(this, 'remove_connected_organization_external_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined, extra);
   }
 
   /** List the internal sponsors of a connected organization. — GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors — PowerShell: Get-MgEntitlementManagementConnectedOrganizationInternalSponsor */
@@ -517,13 +517,13 @@ class Operations {
   }
 
   /** Add a user or group as internal sponsor. — POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref — PowerShell: New-MgEntitlementManagementConnectedOrganizationInternalSponsorByRef */
-  addConnectedOrganizationInternalSponsor(connectedOrganizationId, body) {
-    return rt.invoke(this, 'add_connected_organization_internal_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  addConnectedOrganizationInternalSponsor(connectedOrganizationId, body, ...extra) {
+    return rt.invoke(this, 'add_connected_organization_internal_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body, extra);
   }
 
   /** Remove an internal sponsor. — DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref — PowerShell: Remove-MgEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef */
-  removeConnectedOrganizationInternalSponsor(connectedOrganizationId, directoryObjectId) {
-    return rt.invoke(this, 'remove_connected_organization_internal_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined);
+  removeConnectedOrganizationInternalSponsor(connectedOrganizationId, directoryObjectId, ...extra) {
+    return rt.invoke(this, 'remove_connected_organization_internal_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined, extra);
   }
 
   /** Get the tenant's entitlement management settings. — GET /v1.0/identityGovernance/entitlementManagement/settings — PowerShell: Get-MgEntitlementManagementSetting */
@@ -532,8 +532,8 @@ class Operations {
   }
 
   /** Update the tenant's entitlement management settings. — PATCH /v1.0/identityGovernance/entitlementManagement/settings — PowerShell: Update-MgEntitlementManagementSetting */
-  updateSettings(body) {
-    return rt.invoke(this, 'update_settings', [], [], 1, body);
+  updateSettings(body, ...extra) {
+    return rt.invoke(this, 'update_settings', [], [], 1, body, extra);
   }
 
   /** Get the access package subject of a directory object. — GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') — PowerShell: Get-MgEntitlementManagementSubject */
@@ -542,8 +542,8 @@ class Operations {
   }
 
   /** Update a subject (e.g. subjectLifecycle). — PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') — PowerShell: Update-MgEntitlementManagementSubject */
-  updateSubject(objectId, body) {
-    return rt.invoke(this, 'update_subject', ['objectId'], [objectId], 1, body);
+  updateSubject(objectId, body, ...extra) {
+    return rt.invoke(this, 'update_subject', ['objectId'], [objectId], 1, body, extra);
   }
 
   /** List the resource environments (e.g. SharePoint Online geographies). — GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments — PowerShell: Get-MgEntitlementManagementResourceEnvironment */
@@ -562,8 +562,8 @@ class Operations {
   }
 
   /** Replace the end-user settings. — PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings — PowerShell: Set-MgEntitlementManagementControlConfigurationEndUserSetting */
-  replaceEndUserSettings(body) {
-    return rt.invoke(this, 'replace_end_user_settings', [], [], 1, body);
+  replaceEndUserSettings(body, ...extra) {
+    return rt.invoke(this, 'replace_end_user_settings', [], [], 1, body, extra);
   }
 
   /** List the connectors to external resource systems. — GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors — PowerShell: Get-MgEntitlementManagementExternalOriginResourceConnector */
@@ -577,8 +577,8 @@ class Operations {
   }
 
   /** Create a connector to an external resource system. — POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors — PowerShell: New-MgEntitlementManagementExternalOriginResourceConnector */
-  createExternalOriginResourceConnector(body) {
-    return rt.invoke(this, 'create_external_origin_resource_connector', [], [], 1, body);
+  createExternalOriginResourceConnector(body, ...extra) {
+    return rt.invoke(this, 'create_external_origin_resource_connector', [], [], 1, body, extra);
   }
 
   /** Get one connector. — GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} — PowerShell: Get-MgEntitlementManagementExternalOriginResourceConnector */
@@ -587,13 +587,13 @@ class Operations {
   }
 
   /** Update a connector. — PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} — PowerShell: Update-MgEntitlementManagementExternalOriginResourceConnector */
-  updateExternalOriginResourceConnector(externalOriginResourceConnectorId, body) {
-    return rt.invoke(this, 'update_external_origin_resource_connector', ['externalOriginResourceConnectorId'], [externalOriginResourceConnectorId], 1, body);
+  updateExternalOriginResourceConnector(externalOriginResourceConnectorId, body, ...extra) {
+    return rt.invoke(this, 'update_external_origin_resource_connector', ['externalOriginResourceConnectorId'], [externalOriginResourceConnectorId], 1, body, extra);
   }
 
   /** Delete a connector. — DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} — PowerShell: Remove-MgEntitlementManagementExternalOriginResourceConnector */
-  deleteExternalOriginResourceConnector(externalOriginResourceConnectorId) {
-    return rt.invoke(this, 'delete_external_origin_resource_connector', ['externalOriginResourceConnectorId'], [externalOriginResourceConnectorId], 0, undefined);
+  deleteExternalOriginResourceConnector(externalOriginResourceConnectorId, ...extra) {
+    return rt.invoke(this, 'delete_external_origin_resource_connector', ['externalOriginResourceConnectorId'], [externalOriginResourceConnectorId], 0, undefined, extra);
   }
 }
 
@@ -615,18 +615,18 @@ class BetaOperations {
   }
 
   /** Create an assignment policy (beta model: durationInDays, requestorSettings). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies — PowerShell: New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy */
-  createAccessPackageAssignmentPolicy(body) {
-    return rt.invoke(this, 'beta.create_access_package_assignment_policy', [], [], 1, body);
+  createAccessPackageAssignmentPolicy(body, ...extra) {
+    return rt.invoke(this, 'beta.create_access_package_assignment_policy', [], [], 1, body, extra);
   }
 
   /** Replace an assignment policy (beta model), full-object PUT. — PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId} — PowerShell: Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy */
-  replaceAccessPackageAssignmentPolicy(accessPackageAssignmentPolicyId, body) {
-    return rt.invoke(this, 'beta.replace_access_package_assignment_policy', ['accessPackageAssignmentPolicyId'], [accessPackageAssignmentPolicyId], 1, body);
+  replaceAccessPackageAssignmentPolicy(accessPackageAssignmentPolicyId, body, ...extra) {
+    return rt.invoke(this, 'beta.replace_access_package_assignment_policy', ['accessPackageAssignmentPolicyId'], [accessPackageAssignmentPolicyId], 1, body, extra);
   }
 
   /** Delete an assignment policy (beta path). — DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageAssignmentPolicy */
-  deleteAccessPackageAssignmentPolicy(accessPackageAssignmentPolicyId) {
-    return rt.invoke(this, 'beta.delete_access_package_assignment_policy', ['accessPackageAssignmentPolicyId'], [accessPackageAssignmentPolicyId], 0, undefined);
+  deleteAccessPackageAssignmentPolicy(accessPackageAssignmentPolicyId, ...extra) {
+    return rt.invoke(this, 'beta.delete_access_package_assignment_policy', ['accessPackageAssignmentPolicyId'], [accessPackageAssignmentPolicyId], 0, undefined, extra);
   }
 
   /** List the assignment requests (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests — PowerShell: Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest */
@@ -645,8 +645,8 @@ class BetaOperations {
   }
 
   /** Request an assignment (beta model: UserAdd, AdminRemove, ...). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests — PowerShell: New-MgBetaEntitlementManagementAccessPackageAssignmentRequest */
-  createAccessPackageAssignmentRequest(body) {
-    return rt.invoke(this, 'beta.create_access_package_assignment_request', [], [], 1, body);
+  createAccessPackageAssignmentRequest(body, ...extra) {
+    return rt.invoke(this, 'beta.create_access_package_assignment_request', [], [], 1, body, extra);
   }
 
   /** List the assignments (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments — PowerShell: Get-MgBetaEntitlementManagementAccessPackageAssignment */
@@ -665,8 +665,8 @@ class BetaOperations {
   }
 
   /** Delete an access package (beta path). — DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackage */
-  deleteAccessPackage(accessPackageId) {
-    return rt.invoke(this, 'beta.delete_access_package', ['accessPackageId'], [accessPackageId], 0, undefined);
+  deleteAccessPackage(accessPackageId, ...extra) {
+    return rt.invoke(this, 'beta.delete_access_package', ['accessPackageId'], [accessPackageId], 0, undefined, extra);
   }
 
   /** List the approvals the signed-in user can act on (on='approver'). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser */
@@ -700,13 +700,13 @@ class BetaOperations {
   }
 
   /** Approve or deny a step (beta). — PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId} — PowerShell: Update-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep */
-  updateAccessPackageAssignmentApprovalStep(approvalId, approvalStepId, body) {
-    return rt.invoke(this, 'beta.update_access_package_assignment_approval_step', ['approvalId', 'approvalStepId'], [approvalId, approvalStepId], 1, body);
+  updateAccessPackageAssignmentApprovalStep(approvalId, approvalStepId, body, ...extra) {
+    return rt.invoke(this, 'beta.update_access_package_assignment_approval_step', ['approvalId', 'approvalStepId'], [approvalId, approvalStepId], 1, body, extra);
   }
 
   /** Re-evaluate and re-apply an assignment (beta). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess — PowerShell: Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignment */
-  reprocessAccessPackageAssignment(accessPackageAssignmentId) {
-    return rt.invoke(this, 'beta.reprocess_access_package_assignment', ['accessPackageAssignmentId'], [accessPackageAssignmentId], 0, undefined);
+  reprocessAccessPackageAssignment(accessPackageAssignmentId, ...extra) {
+    return rt.invoke(this, 'beta.reprocess_access_package_assignment', ['accessPackageAssignmentId'], [accessPackageAssignmentId], 0, undefined, extra);
   }
 
   /** List the signed-in user's assignments (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser */
@@ -755,8 +755,8 @@ class BetaOperations {
   }
 
   /** Request an assignment (beta, assignmentRequests path). — POST /beta/identityGovernance/entitlementManagement/assignmentRequests — PowerShell: New-MgBetaEntitlementManagementAssignmentRequest */
-  createAssignmentRequest(body) {
-    return rt.invoke(this, 'beta.create_assignment_request', [], [], 1, body);
+  createAssignmentRequest(body, ...extra) {
+    return rt.invoke(this, 'beta.create_assignment_request', [], [], 1, body, extra);
   }
 
   /** List the signed-in user's requests (beta, assignmentRequests path). — GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAssignmentRequestByCurrentUser */
@@ -770,18 +770,18 @@ class BetaOperations {
   }
 
   /** Cancel a request (beta, assignmentRequests path). — POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel — PowerShell: Stop-MgBetaEntitlementManagementAssignmentRequest */
-  cancelAssignmentRequest(assignmentRequestId) {
-    return rt.invoke(this, 'beta.cancel_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined);
+  cancelAssignmentRequest(assignmentRequestId, ...extra) {
+    return rt.invoke(this, 'beta.cancel_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined, extra);
   }
 
   /** Retry a failed request (beta, assignmentRequests path). — POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess — PowerShell: Invoke-MgBetaReprocessEntitlementManagementAssignmentRequest */
-  reprocessAssignmentRequest(assignmentRequestId) {
-    return rt.invoke(this, 'beta.reprocess_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined);
+  reprocessAssignmentRequest(assignmentRequestId, ...extra) {
+    return rt.invoke(this, 'beta.reprocess_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 0, undefined, extra);
   }
 
   /** Resume a request (beta, assignmentRequests path). — POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume — PowerShell: Resume-MgBetaEntitlementManagementAssignmentRequest */
-  resumeAssignmentRequest(assignmentRequestId, body) {
-    return rt.invoke(this, 'beta.resume_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 2, body);
+  resumeAssignmentRequest(assignmentRequestId, body, ...extra) {
+    return rt.invoke(this, 'beta.resume_assignment_request', ['assignmentRequestId'], [assignmentRequestId], 2, body, extra);
   }
 
   /** List the signed-in user's requests (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser */
@@ -795,23 +795,23 @@ class BetaOperations {
   }
 
   /** Delete a finished request (beta model). — DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageAssignmentRequest */
-  deleteAccessPackageAssignmentRequest(accessPackageAssignmentRequestId) {
-    return rt.invoke(this, 'beta.delete_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 0, undefined);
+  deleteAccessPackageAssignmentRequest(accessPackageAssignmentRequestId, ...extra) {
+    return rt.invoke(this, 'beta.delete_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 0, undefined, extra);
   }
 
   /** Cancel a pending request (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel — PowerShell: Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest */
-  cancelAccessPackageAssignmentRequest(accessPackageAssignmentRequestId, body) {
-    return rt.invoke(this, 'beta.cancel_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 2, body);
+  cancelAccessPackageAssignmentRequest(accessPackageAssignmentRequestId, body, ...extra) {
+    return rt.invoke(this, 'beta.cancel_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 2, body, extra);
   }
 
   /** Retry a failed request (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess — PowerShell: Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignmentRequest */
-  reprocessAccessPackageAssignmentRequest(accessPackageAssignmentRequestId) {
-    return rt.invoke(this, 'beta.reprocess_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 0, undefined);
+  reprocessAccessPackageAssignmentRequest(accessPackageAssignmentRequestId, ...extra) {
+    return rt.invoke(this, 'beta.reprocess_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 0, undefined, extra);
   }
 
   /** Resume a request (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume — PowerShell: Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest */
-  resumeAccessPackageAssignmentRequest(accessPackageAssignmentRequestId, body) {
-    return rt.invoke(this, 'beta.resume_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 2, body);
+  resumeAccessPackageAssignmentRequest(accessPackageAssignmentRequestId, body, ...extra) {
+    return rt.invoke(this, 'beta.resume_access_package_assignment_request', ['accessPackageAssignmentRequestId'], [accessPackageAssignmentRequestId], 2, body, extra);
   }
 
   /** List the access packages the signed-in user may request (on='allowedRequestor'). — GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageByCurrentUser */
@@ -835,8 +835,8 @@ class BetaOperations {
   }
 
   /** What the caller must supply to request this access package, per policy. — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements — PowerShell: Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement */
-  getApplicablePolicyRequirements(accessPackageId, body) {
-    return rt.invoke(this, 'beta.get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body).then(rt.items);
+  getApplicablePolicyRequirements(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'beta.get_applicable_policy_requirements', ['accessPackageId'], [accessPackageId], 2, body, extra).then(rt.items);
   }
 
   /** List the access packages incompatible with this one. — GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages — PowerShell: Get-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackage */
@@ -850,13 +850,13 @@ class BetaOperations {
   }
 
   /** Mark an access package as incompatible with this one. — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref — PowerShell: New-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef */
-  addIncompatibleAccessPackage(accessPackageId, body) {
-    return rt.invoke(this, 'beta.add_incompatible_access_package', ['accessPackageId'], [accessPackageId], 1, body);
+  addIncompatibleAccessPackage(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'beta.add_incompatible_access_package', ['accessPackageId'], [accessPackageId], 1, body, extra);
   }
 
   /** Remove an incompatible access package. — DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef */
-  removeIncompatibleAccessPackage(accessPackageId, incompatibleAccessPackageId) {
-    return rt.invoke(this, 'beta.remove_incompatible_access_package', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], 0, undefined);
+  removeIncompatibleAccessPackage(accessPackageId, incompatibleAccessPackageId, ...extra) {
+    return rt.invoke(this, 'beta.remove_incompatible_access_package', ['accessPackageId', 'incompatibleAccessPackageId'], [accessPackageId, incompatibleAccessPackageId], 0, undefined, extra);
   }
 
   /** List the groups whose members may not request this access package. — GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups — PowerShell: Get-MgBetaEntitlementManagementAccessPackageIncompatibleGroup */
@@ -870,18 +870,18 @@ class BetaOperations {
   }
 
   /** Mark a group as incompatible with this access package. — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref — PowerShell: New-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef */
-  addIncompatibleGroup(accessPackageId, body) {
-    return rt.invoke(this, 'beta.add_incompatible_group', ['accessPackageId'], [accessPackageId], 1, body);
+  addIncompatibleGroup(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'beta.add_incompatible_group', ['accessPackageId'], [accessPackageId], 1, body, extra);
   }
 
   /** Remove an incompatible group. — DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef */
-  removeIncompatibleGroup(accessPackageId, groupId) {
-    return rt.invoke(this, 'beta.remove_incompatible_group', ['accessPackageId', 'groupId'], [accessPackageId, groupId], 0, undefined);
+  removeIncompatibleGroup(accessPackageId, groupId, ...extra) {
+    return rt.invoke(this, 'beta.remove_incompatible_group', ['accessPackageId', 'groupId'], [accessPackageId, groupId], 0, undefined, extra);
   }
 
   /** Move an access package to another catalog. — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog — PowerShell: Move-MgBetaEntitlementManagementAccessPackageToCatalog */
-  moveAccessPackageToCatalog(accessPackageId, body) {
-    return rt.invoke(this, 'beta.move_access_package_to_catalog', ['accessPackageId'], [accessPackageId], 2, body);
+  moveAccessPackageToCatalog(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'beta.move_access_package_to_catalog', ['accessPackageId'], [accessPackageId], 2, body, extra);
   }
 
   /** Access packages suggested to the signed-in user. — GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}') — PowerShell: Invoke-MgBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser */
@@ -905,23 +905,23 @@ class BetaOperations {
   }
 
   /** Create an access package (beta: catalogId). — POST /beta/identityGovernance/entitlementManagement/accessPackages — PowerShell: New-MgBetaEntitlementManagementAccessPackage */
-  createAccessPackage(body) {
-    return rt.invoke(this, 'beta.create_access_package', [], [], 1, body);
+  createAccessPackage(body, ...extra) {
+    return rt.invoke(this, 'beta.create_access_package', [], [], 1, body, extra);
   }
 
   /** Update an access package (beta). — PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} — PowerShell: Update-MgBetaEntitlementManagementAccessPackage */
-  updateAccessPackage(accessPackageId, body) {
-    return rt.invoke(this, 'beta.update_access_package', ['accessPackageId'], [accessPackageId], 1, body);
+  updateAccessPackage(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'beta.update_access_package', ['accessPackageId'], [accessPackageId], 1, body, extra);
   }
 
   /** Add a resource role to an access package (beta). — POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes — PowerShell: New-MgBetaEntitlementManagementAccessPackageResourceRoleScope */
-  createAccessPackageResourceRoleScope(accessPackageId, body) {
-    return rt.invoke(this, 'beta.create_access_package_resource_role_scope', ['accessPackageId'], [accessPackageId], 1, body);
+  createAccessPackageResourceRoleScope(accessPackageId, body, ...extra) {
+    return rt.invoke(this, 'beta.create_access_package_resource_role_scope', ['accessPackageId'], [accessPackageId], 1, body, extra);
   }
 
   /** Remove a resource role from an access package (beta). — DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageResourceRoleScope */
-  deleteAccessPackageResourceRoleScope(accessPackageId, accessPackageResourceRoleScopeId) {
-    return rt.invoke(this, 'beta.delete_access_package_resource_role_scope', ['accessPackageId', 'accessPackageResourceRoleScopeId'], [accessPackageId, accessPackageResourceRoleScopeId], 0, undefined);
+  deleteAccessPackageResourceRoleScope(accessPackageId, accessPackageResourceRoleScopeId, ...extra) {
+    return rt.invoke(this, 'beta.delete_access_package_resource_role_scope', ['accessPackageId', 'accessPackageResourceRoleScopeId'], [accessPackageId, accessPackageResourceRoleScopeId], 0, undefined, extra);
   }
 
   /** List the catalogs (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalog */
@@ -935,8 +935,8 @@ class BetaOperations {
   }
 
   /** Create a catalog (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs — PowerShell: New-MgBetaEntitlementManagementAccessPackageCatalog */
-  createAccessPackageCatalog(body) {
-    return rt.invoke(this, 'beta.create_access_package_catalog', [], [], 1, body);
+  createAccessPackageCatalog(body, ...extra) {
+    return rt.invoke(this, 'beta.create_access_package_catalog', [], [], 1, body, extra);
   }
 
   /** Get one catalog (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalog */
@@ -945,13 +945,13 @@ class BetaOperations {
   }
 
   /** Update a catalog (beta model). — PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} — PowerShell: Update-MgBetaEntitlementManagementAccessPackageCatalog */
-  updateAccessPackageCatalog(accessPackageCatalogId, body) {
-    return rt.invoke(this, 'beta.update_access_package_catalog', ['accessPackageCatalogId'], [accessPackageCatalogId], 1, body);
+  updateAccessPackageCatalog(accessPackageCatalogId, body, ...extra) {
+    return rt.invoke(this, 'beta.update_access_package_catalog', ['accessPackageCatalogId'], [accessPackageCatalogId], 1, body, extra);
   }
 
   /** Delete a catalog (beta model). — DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageCatalog */
-  deleteAccessPackageCatalog(accessPackageCatalogId) {
-    return rt.invoke(this, 'beta.delete_access_package_catalog', ['accessPackageCatalogId'], [accessPackageCatalogId], 0, undefined);
+  deleteAccessPackageCatalog(accessPackageCatalogId, ...extra) {
+    return rt.invoke(this, 'beta.delete_access_package_catalog', ['accessPackageCatalogId'], [accessPackageCatalogId], 0, undefined, extra);
   }
 
   /** List a catalog's resources (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResource */
@@ -975,8 +975,8 @@ class BetaOperations {
   }
 
   /** Refresh a catalog resource (beta model). — POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh — PowerShell: Invoke-MgBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource */
-  refreshAccessPackageCatalogResource(accessPackageCatalogId, accessPackageResourceId) {
-    return rt.invoke(this, 'beta.refresh_access_package_catalog_resource', ['accessPackageCatalogId', 'accessPackageResourceId'], [accessPackageCatalogId, accessPackageResourceId], 0, undefined);
+  refreshAccessPackageCatalogResource(accessPackageCatalogId, accessPackageResourceId, ...extra) {
+    return rt.invoke(this, 'beta.refresh_access_package_catalog_resource', ['accessPackageCatalogId', 'accessPackageResourceId'], [accessPackageCatalogId, accessPackageResourceId], 0, undefined, extra);
   }
 
   /** List upload sessions (beta model). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceUploadSession */
@@ -1000,8 +1000,8 @@ class BetaOperations {
   }
 
   /** Create a custom workflow extension (beta). — POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions — PowerShell: New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension */
-  createAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, body) {
-    return rt.invoke(this, 'beta.create_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId'], [accessPackageCatalogId], 1, body);
+  createAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, body, ...extra) {
+    return rt.invoke(this, 'beta.create_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId'], [accessPackageCatalogId], 1, body, extra);
   }
 
   /** Get one custom workflow extension (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension */
@@ -1010,13 +1010,13 @@ class BetaOperations {
   }
 
   /** Replace a custom workflow extension (beta). — PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} — PowerShell: Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension */
-  replaceAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, customCalloutExtensionId, body) {
-    return rt.invoke(this, 'beta.replace_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId', 'customCalloutExtensionId'], [accessPackageCatalogId, customCalloutExtensionId], 1, body);
+  replaceAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, customCalloutExtensionId, body, ...extra) {
+    return rt.invoke(this, 'beta.replace_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId', 'customCalloutExtensionId'], [accessPackageCatalogId, customCalloutExtensionId], 1, body, extra);
   }
 
   /** Delete a custom workflow extension (beta). — DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension */
-  deleteAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, customCalloutExtensionId) {
-    return rt.invoke(this, 'beta.delete_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId', 'customCalloutExtensionId'], [accessPackageCatalogId, customCalloutExtensionId], 0, undefined);
+  deleteAccessPackageCatalogCustomWorkflowExtension(accessPackageCatalogId, customCalloutExtensionId, ...extra) {
+    return rt.invoke(this, 'beta.delete_access_package_catalog_custom_workflow_extension', ['accessPackageCatalogId', 'customCalloutExtensionId'], [accessPackageCatalogId, customCalloutExtensionId], 0, undefined, extra);
   }
 
   /** List deprecated custom access package workflow extensions. — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
@@ -1030,8 +1030,8 @@ class BetaOperations {
   }
 
   /** Create a deprecated custom access package workflow extension. — POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions — PowerShell: New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
-  createCustomAccessPackageWorkflowExtension(accessPackageCatalogId, body) {
-    return rt.invoke(this, 'beta.create_custom_access_package_workflow_extension', ['accessPackageCatalogId'], [accessPackageCatalogId], 1, body);
+  createCustomAccessPackageWorkflowExtension(accessPackageCatalogId, body, ...extra) {
+    return rt.invoke(this, 'beta.create_custom_access_package_workflow_extension', ['accessPackageCatalogId'], [accessPackageCatalogId], 1, body, extra);
   }
 
   /** Get one deprecated custom access package workflow extension. — GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} — PowerShell: Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
@@ -1040,13 +1040,13 @@ class BetaOperations {
   }
 
   /** Replace a deprecated custom access package workflow extension. — PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} — PowerShell: Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
-  replaceCustomAccessPackageWorkflowExtension(accessPackageCatalogId, customAccessPackageWorkflowExtensionId, body) {
-    return rt.invoke(this, 'beta.replace_custom_access_package_workflow_extension', ['accessPackageCatalogId', 'customAccessPackageWorkflowExtensionId'], [accessPackageCatalogId, customAccessPackageWorkflowExtensionId], 1, body);
+  replaceCustomAccessPackageWorkflowExtension(accessPackageCatalogId, customAccessPackageWorkflowExtensionId, body, ...extra) {
+    return rt.invoke(this, 'beta.replace_custom_access_package_workflow_extension', ['accessPackageCatalogId', 'customAccessPackageWorkflowExtensionId'], [accessPackageCatalogId, customAccessPackageWorkflowExtensionId], 1, body, extra);
   }
 
   /** Delete a deprecated custom access package workflow extension. — DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} — PowerShell: Remove-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension */
-  deleteCustomAccessPackageWorkflowExtension(accessPackageCatalogId, customAccessPackageWorkflowExtensionId) {
-    return rt.invoke(this, 'beta.delete_custom_access_package_workflow_extension', ['accessPackageCatalogId', 'customAccessPackageWorkflowExtensionId'], [accessPackageCatalogId, customAccessPackageWorkflowExtensionId], 0, undefined);
+  deleteCustomAccessPackageWorkflowExtension(accessPackageCatalogId, customAccessPackageWorkflowExtensionId, ...extra) {
+    return rt.invoke(this, 'beta.delete_custom_access_package_workflow_extension', ['accessPackageCatalogId', 'customAccessPackageWorkflowExtensionId'], [accessPackageCatalogId, customAccessPackageWorkflowExtensionId], 0, undefined, extra);
   }
 
   /** List the resource environments (beta). — GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments — PowerShell: Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment */
@@ -1075,8 +1075,8 @@ class BetaOperations {
   }
 
   /** Add or remove a catalog resource (beta model: requestType AdminAdd/AdminRemove). — POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests — PowerShell: New-MgBetaEntitlementManagementAccessPackageResourceRequest */
-  createAccessPackageResourceRequest(body) {
-    return rt.invoke(this, 'beta.create_access_package_resource_request', [], [], 1, body);
+  createAccessPackageResourceRequest(body, ...extra) {
+    return rt.invoke(this, 'beta.create_access_package_resource_request', [], [], 1, body, extra);
   }
 
   /** List the connected organizations. — GET /beta/identityGovernance/entitlementManagement/connectedOrganizations — PowerShell: Get-MgBetaEntitlementManagementConnectedOrganization */
@@ -1090,8 +1090,8 @@ class BetaOperations {
   }
 
   /** Create a connected organization. — POST /beta/identityGovernance/entitlementManagement/connectedOrganizations — PowerShell: New-MgBetaEntitlementManagementConnectedOrganization */
-  createConnectedOrganization(body) {
-    return rt.invoke(this, 'beta.create_connected_organization', [], [], 1, body);
+  createConnectedOrganization(body, ...extra) {
+    return rt.invoke(this, 'beta.create_connected_organization', [], [], 1, body, extra);
   }
 
   /** Get one connected organization. — GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Get-MgBetaEntitlementManagementConnectedOrganization */
@@ -1100,13 +1100,13 @@ class BetaOperations {
   }
 
   /** Update a connected organization. — PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Update-MgBetaEntitlementManagementConnectedOrganization */
-  updateConnectedOrganization(connectedOrganizationId, body) {
-    return rt.invoke(this, 'beta.update_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  updateConnectedOrganization(connectedOrganizationId, body, ...extra) {
+    return rt.invoke(this, 'beta.update_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 1, body, extra);
   }
 
   /** Delete a connected organization. — DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} — PowerShell: Remove-MgBetaEntitlementManagementConnectedOrganization */
-  deleteConnectedOrganization(connectedOrganizationId) {
-    return rt.invoke(this, 'beta.delete_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 0, undefined);
+  deleteConnectedOrganization(connectedOrganizationId, ...extra) {
+    return rt.invoke(this, 'beta.delete_connected_organization', ['connectedOrganizationId'], [connectedOrganizationId], 0, undefined, extra);
   }
 
   /** List the external sponsors of a connected organization. — GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors — PowerShell: Get-MgBetaEntitlementManagementConnectedOrganizationExternalSponsor */
@@ -1120,13 +1120,13 @@ class BetaOperations {
   }
 
   /** Add a user or group as external sponsor. — POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref — PowerShell: New-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorByRef */
-  addConnectedOrganizationExternalSponsor(connectedOrganizationId, body) {
-    return rt.invoke(this, 'beta.add_connected_organization_external_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  addConnectedOrganizationExternalSponsor(connectedOrganizationId, body, ...extra) {
+    return rt.invoke(this, 'beta.add_connected_organization_external_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body, extra);
   }
 
   /** Remove an external sponsor. — DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref — PowerShell: Remove-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef */
-  removeConnectedOrganizationExternalSponsor(connectedOrganizationId, directoryObjectId) {
-    return rt.invoke(this, 'beta.remove_connected_organization_external_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined);
+  removeConnectedOrganizationExternalSponsor(connectedOrganizationId, directoryObjectId, ...extra) {
+    return rt.invoke(this, 'beta.remove_connected_organization_external_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined, extra);
   }
 
   /** List the internal sponsors of a connected organization. — GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors — PowerShell: Get-MgBetaEntitlementManagementConnectedOrganizationInternalSponsor */
@@ -1140,13 +1140,13 @@ class BetaOperations {
   }
 
   /** Add a user or group as internal sponsor. — POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref — PowerShell: New-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorByRef */
-  addConnectedOrganizationInternalSponsor(connectedOrganizationId, body) {
-    return rt.invoke(this, 'beta.add_connected_organization_internal_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body);
+  addConnectedOrganizationInternalSponsor(connectedOrganizationId, body, ...extra) {
+    return rt.invoke(this, 'beta.add_connected_organization_internal_sponsor', ['connectedOrganizationId'], [connectedOrganizationId], 1, body, extra);
   }
 
   /** Remove an internal sponsor. — DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref — PowerShell: Remove-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef */
-  removeConnectedOrganizationInternalSponsor(connectedOrganizationId, directoryObjectId) {
-    return rt.invoke(this, 'beta.remove_connected_organization_internal_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined);
+  removeConnectedOrganizationInternalSponsor(connectedOrganizationId, directoryObjectId, ...extra) {
+    return rt.invoke(this, 'beta.remove_connected_organization_internal_sponsor', ['connectedOrganizationId', 'directoryObjectId'], [connectedOrganizationId, directoryObjectId], 0, undefined, extra);
   }
 
   /** Get the tenant's entitlement management settings. — GET /beta/identityGovernance/entitlementManagement/settings — PowerShell: Get-MgBetaEntitlementManagementSetting */
@@ -1155,8 +1155,8 @@ class BetaOperations {
   }
 
   /** Update the tenant's entitlement management settings. — PATCH /beta/identityGovernance/entitlementManagement/settings — PowerShell: Update-MgBetaEntitlementManagementSetting */
-  updateSettings(body) {
-    return rt.invoke(this, 'beta.update_settings', [], [], 1, body);
+  updateSettings(body, ...extra) {
+    return rt.invoke(this, 'beta.update_settings', [], [], 1, body, extra);
   }
 
   /** Get the access package subject of a directory object. — GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') — PowerShell: Get-MgBetaEntitlementManagementSubject */
@@ -1165,8 +1165,8 @@ class BetaOperations {
   }
 
   /** Update a subject (e.g. subjectLifecycle). — PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') — PowerShell: Update-MgBetaEntitlementManagementSubject */
-  updateSubject(objectId, body) {
-    return rt.invoke(this, 'beta.update_subject', ['objectId'], [objectId], 1, body);
+  updateSubject(objectId, body, ...extra) {
+    return rt.invoke(this, 'beta.update_subject', ['objectId'], [objectId], 1, body, extra);
   }
 }
 

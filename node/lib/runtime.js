@@ -214,15 +214,19 @@ function items(obj) {
 }
 
 /** Any other operation; `hasBody`: 0 no body, 1 required, 2 optional (actions). */
-async function invoke(self, op, names, values, hasBody, body, options) {
+async function invoke(self, op, names, values, hasBody, body, extra = []) {
   const native = nativeOf(self);
+  if (extra.length > 0) {
+    const takes = names.length + (hasBody ? 1 : 0);
+    throw invalidArgument(`${op} takes ${takes} argument(s) (${[...names, ...(hasBody ? ['body'] : [])].join(', ')}), got ${takes + extra.length}`);
+  }
   let text;
   if (hasBody === 2 && (body === undefined || body === null)) {
     text = undefined;
   } else if (hasBody || body !== undefined) {
     text = bodyText(body);
   }
-  return send(native, prepare(native, op, ids(names, values), query(options), text));
+  return send(native, prepare(native, op, ids(names, values), undefined, text));
 }
 
 module.exports = { bind, nativeOf, list, page, get, invoke, items, nextPage, PageIterator, isPlainObject, describe };
