@@ -189,8 +189,14 @@ impl Model {
         }
     }
 
+    /// Whether Graph's JSON has `key`: read from the struct, serialized only
+    /// to tell an absent declared property from an explicit `null`.
     fn __contains__(&self, key: &str) -> bool {
-        self.json().get(key).is_some()
+        match self.inner().get(key) {
+            Got::Missing => false,
+            Got::Null => self.json().get(key).is_some(),
+            _ => true,
+        }
     }
 
     #[pyo3(signature = (key, default=None))]
