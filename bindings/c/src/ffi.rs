@@ -8,7 +8,7 @@ use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use entitlement::{Error, ErrorKind};
+use entitlement::Error;
 
 use crate::error::ent_error;
 use crate::status::ent_status;
@@ -21,20 +21,7 @@ pub(crate) fn guard(err: *mut *mut ent_error, body: impl FnOnce() -> Result<()>)
     let (status, error) = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return ent_status::ENT_OK,
         Ok(Err(e)) => (ent_status::from_kind(e.kind), e),
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            (
-                ent_status::ENT_PANIC,
-                Error::new(
-                    ErrorKind::Internal,
-                    format!("panic in libentitlement: {what}"),
-                ),
-            )
-        }
+        Err(payload) => (ent_status::ENT_PANIC, entitlement::bridge::panic_error(payload)),
     };
     if !err.is_null() {
         // Building the error cannot panic in practice; if it did, the status still reports the failure.

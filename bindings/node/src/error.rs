@@ -29,18 +29,9 @@ pub fn to_napi(e: Error) -> napi::Error {
     napi::Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
 }
 
-pub fn internal(message: impl Into<String>) -> napi::Error {
-    to_napi(Error::internal(message))
-}
-
 /// Converts a caught panic into an `Internal` error.
 pub fn from_panic(p: Box<dyn Any + Send>) -> napi::Error {
-    let msg = p
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
-    internal(format!("panic in native code: {msg}"))
+    to_napi(entitlement::bridge::panic_error(p))
 }
 
 pub trait IntoNapi<T> {

@@ -77,15 +77,6 @@ pub fn check_pid(created_in: u32) -> Result<(), Error> {
     ))
 }
 
-fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {
-    let msg = p
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
-    Error::internal(format!("internal error (panic): {msg}"))
-}
-
 /// Runs `fut` on the runtime and waits for it with the GIL released.
 pub fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
@@ -97,7 +88,7 @@ where
         let r = AssertUnwindSafe(fut)
             .catch_unwind()
             .await
-            .unwrap_or_else(|p| Err(panic_error(p)));
+            .unwrap_or_else(|p| Err(entitlement::bridge::panic_error(p)));
         let _ = tx.send(r);
     });
     let mut rx = rx;
@@ -150,7 +141,7 @@ where
         let r = AssertUnwindSafe(fut)
             .catch_unwind()
             .await
-            .unwrap_or_else(|p| Err(panic_error(p)));
+            .unwrap_or_else(|p| Err(entitlement::bridge::panic_error(p)));
         Python::attach(|py| {
             let (ok, value) = match r.map_err(|e| to_py_err(py, e)).and_then(|v| convert(py, v)) {
                 Ok(v) => (true, v),

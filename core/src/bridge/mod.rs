@@ -33,3 +33,13 @@ pub use response::{filter_literal, ItemsJson};
 pub fn filter_compare(property: &str, op: &str, value: serde_json::Value) -> crate::Result<String> {
     crate::Filter::compare(property, op, filter_literal(value)?).map(String::from)
 }
+
+/// A panic caught at a binding's boundary, as an `Internal` error.
+pub fn panic_error(payload: Box<dyn std::any::Any + Send>) -> crate::Error {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    crate::Error::internal(format!("panic in native code: {msg}"))
+}
