@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use entitlement::bridge::{Call, ItemsJson, Session};
 
-use crate::client::{call_args, ent_client};
+use crate::client::{ent_client, json_arg};
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, invalid, out_arg, Result};
+use crate::ffi::{c_string, guard, handle, invalid, opt_str_arg, out_arg, str_arg, Result};
 use crate::runtime::block_on;
 use crate::status::ent_status;
 
@@ -54,10 +54,10 @@ unsafe fn new_pager(
     query_json: *const c_char,
 ) -> Result<ent_pager> {
     let session = handle(client, "client")?.session.clone();
-    let call = call_args(operation, args_json, query_json, std::ptr::null())?;
-    if call.op.kind != entitlement::api::OpKind::List {
-        return Err(invalid(format!("{} is not a list operation; use ent_client_call", call.op.name)));
-    }
+    let op = str_arg(operation, "operation")?;
+    let args = json_arg(opt_str_arg(args_json, "args_json")?, "args_json")?;
+    let query = json_arg(opt_str_arg(query_json, "query_json")?, "query_json")?;
+    let call = Call::list(op, args, query)?;
     Ok(ent_pager { session, call, next: Next::First })
 }
 

@@ -163,11 +163,11 @@ impl NativeClient {
     /// Checks a list call without sending it; pagers keep the result.
     #[pyo3(signature = (op, args, query=None))]
     fn prepare_list(&self, py: Python<'_>, op: &str, args: &Bound<'_, PyTuple>, query: Option<&Bound<'_, PyDict>>) -> PyResult<PreparedCall> {
-        let call = self.prepare(py, op, args, query, None)?;
-        if call.op.kind != entitlement::api::OpKind::List {
-            return Err(invalid(py, format!("{} is not a list operation", call.op.name)));
-        }
-        Ok(PreparedCall { call })
+        self.check_pid(py)?;
+        let args = from_py(args.as_any(), "args")?;
+        let query = value_of(query.map(|q| q.as_any()), "query")?;
+        let call = Call::list(op, args, query).map_err(|e| to_py_err(py, e))?;
+        Ok(PreparedCall { call: Arc::new(call) })
     }
 
     /// One page of a prepared list call: the first (`next_link` None) or

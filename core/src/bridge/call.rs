@@ -61,7 +61,7 @@ impl Call {
     pub fn list(op: &str, args: Value, query: Value) -> Result<Call> {
         let call = Call::new(op, args, query, RawBody::None)?;
         if call.op.kind != OpKind::List {
-            return Err(invalid(format!("{} is not a list operation", call.op.name)));
+            return Err(invalid(format!("{} is not a list operation (send it as a single call)", call.op.name)));
         }
         Ok(call)
     }
