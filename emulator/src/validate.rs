@@ -45,6 +45,8 @@ struct Prop {
 #[derive(Debug, Default)]
 struct TypeDef {
     base: Option<String>,
+    /// An entity type (so a property of this type is a navigation property).
+    entity: bool,
     props: HashMap<String, Prop>,
 }
 
@@ -78,7 +80,7 @@ fn load(text: &str) -> Schema {
                 None => break,
             }
         }
-        let mut def = TypeDef { base: t["base"].as_str().map(str::to_string), props: HashMap::new() };
+        let mut def = TypeDef { base: t["base"].as_str().map(str::to_string), entity, props: HashMap::new() };
         if entity {
             def.props.insert("id".into(), Prop { ty: "String".into(), collection: false });
         }
@@ -137,8 +139,42 @@ pub fn schema(version: ApiVersion) -> &'static Schema {
     }
 }
 
+/// A declared property, as the query options (`$filter`, `$select`,
+/// `$orderby`, `$expand`) see it: name as declared, type, collection.
+#[derive(Debug, Clone, Copy)]
+pub struct Declared<'a> {
+    pub name: &'a str,
+    pub ty: &'a str,
+    pub collection: bool,
+}
+
 impl Schema {
-    fn is_subtype(&self, t: &str, of: &str) -> bool {
+    pub fn has_type(&self, t: &str) -> bool {
+        self.types.contains_key(t)
+    }
+
+    /// Whether `t` is an entity type (a property of that type is a navigation property).
+    pub fn is_entity(&self, t: &str) -> bool {
+        self.types.get(t).is_some_and(|d| d.entity)
+    }
+
+    /// Property `name` of type `t`, inherited ones included, matched
+    /// case-insensitively (Graph matches query option names that way).
+    pub fn property(&self, t: &str, name: &str) -> Option<Declared<'_>> {
+        let def = self.types.get(t)?;
+        let (n, p) = match def.props.get_key_value(name) {
+            Some(kv) => kv,
+            None => def.props.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))?,
+        };
+        Some(Declared { name: n, ty: &p.ty, collection: p.collection })
+    }
+
+    /// Types derived from `t`, directly or not (`t` itself excluded).
+    pub fn subtypes<'a>(&'a self, t: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.types.keys().map(String::as_str).filter(move |n| *n != t && self.is_subtype(n, t))
+    }
+
+    pub fn is_subtype(&self, t: &str, of: &str) -> bool {
         let mut cur = Some(t);
         while let Some(c) = cur {
             if c == of {

@@ -6,16 +6,36 @@
 //! `contains`/`tolower`/`toupper`, nested property paths (case-insensitive),
 //! string literals with `''` escaping, GUIDs, numbers, booleans and `null`.
 //! A small recursive-descent parser; evaluation is over JSON.
+//!
+//! Any input is bounded: the parser recurses only for parentheses, `not` and
+//! function arguments, at most [`MAX_DEPTH`] levels, and stops once the tree
+//! has more than [`MAX_NODES`] nodes. `and`/`or` chains are n-ary nodes, so a
+//! flat chain of any length is one level deep and evaluation (which follows
+//! the tree) never recurses deeper than the parser did.
 
 use serde_json::Value;
+
+/// Deepest nesting of parentheses, `not` and function calls in one `$filter`.
+/// OData's reference parser stops at a recursion limit too ("The recursion
+/// limit has been exceeded."); real entitlement management filters nest two
+/// or three levels, and 32 keeps parsing and evaluation far from any stack limit.
+pub const MAX_DEPTH: usize = 32;
+
+/// Most nodes (property paths, literals, operators, calls) in one `$filter`.
+/// OData's validation counts nodes the same way ("The node count limit of
+/// '100' has been exceeded." is its default); the emulator allows 1000, room
+/// for a few hundred `id eq '…' or …` terms, while a 5,000-term chain is refused.
+pub const MAX_NODES: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Literal(Value),
     Path(Vec<String>),
     Not(Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// All operands of a chain `a and b and c` (two or more).
+    And(Vec<Expr>),
+    /// All operands of a chain `a or b or c` (two or more).
+    Or(Vec<Expr>),
     Cmp(CmpOp, Box<Expr>, Box<Expr>),
     Call(String, Vec<Expr>),
 }
@@ -46,7 +66,7 @@ pub fn parse(input: &str) -> Result<Expr, String> {
     if toks.is_empty() {
         return Err("The filter expression is empty.".into());
     }
-    let mut p = Parser { toks, pos: 0, depth: 0 };
+    let mut p = Parser { toks, pos: 0, depth: 0, nodes: 0 };
     let e = p.or()?;
     if p.pos != p.toks.len() {
         return Err(format!("Syntax error at position {}: unexpected '{}'.", p.pos, p.describe()));
@@ -116,11 +136,11 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
-    /// Nesting depth, bounded so a hostile filter cannot exhaust the stack.
+    /// Current nesting (parentheses, `not`, function arguments), at most [`MAX_DEPTH`].
     depth: usize,
+    /// Nodes built so far, at most [`MAX_NODES`].
+    nodes: usize,
 }
-
-const MAX_DEPTH: usize = 64;
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
@@ -154,35 +174,53 @@ impl Parser {
             Err(format!("Expected {:?} but found {}.", t, self.describe()))
         }
     }
-    fn or(&mut self) -> Result<Expr, String> {
+    /// One level deeper (a parenthesis, `not`, a function's arguments).
+    fn enter(&mut self) -> Result<(), String> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err("The filter expression is nested too deeply.".into());
+            return Err(format!("The recursion limit has been exceeded: the expression nests more than {MAX_DEPTH} levels."));
         }
-        let mut left = self.and()?;
-        while self.keyword("or") {
-            let right = self.and()?;
-            left = Expr::Or(Box::new(left), Box::new(right));
-        }
+        Ok(())
+    }
+    fn leave(&mut self) {
         self.depth -= 1;
-        Ok(left)
+    }
+    /// Counts one more node of the tree.
+    fn node(&mut self) -> Result<(), String> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(format!("The node count limit of '{MAX_NODES}' has been exceeded."));
+        }
+        Ok(())
+    }
+    fn or(&mut self) -> Result<Expr, String> {
+        let mut items = vec![self.and()?];
+        while self.keyword("or") {
+            items.push(self.and()?);
+        }
+        if items.len() == 1 {
+            return Ok(items.remove(0));
+        }
+        self.node()?;
+        Ok(Expr::Or(items))
     }
     fn and(&mut self) -> Result<Expr, String> {
-        let mut left = self.unary()?;
+        let mut items = vec![self.unary()?];
         while self.keyword("and") {
-            let right = self.unary()?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            items.push(self.unary()?);
         }
-        Ok(left)
+        if items.len() == 1 {
+            return Ok(items.remove(0));
+        }
+        self.node()?;
+        Ok(Expr::And(items))
     }
     fn unary(&mut self) -> Result<Expr, String> {
         if self.keyword("not") {
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err("The filter expression is nested too deeply.".into());
-            }
+            self.enter()?;
+            self.node()?;
             let e = Expr::Not(Box::new(self.unary()?));
-            self.depth -= 1;
+            self.leave();
             return Ok(e);
         }
         self.comparison()
@@ -205,6 +243,7 @@ impl Parser {
         match op {
             Some(op) => {
                 self.pos += 1;
+                self.node()?;
                 let right = self.primary()?;
                 Ok(Expr::Cmp(op, Box::new(left), Box::new(right)))
             }
@@ -215,12 +254,15 @@ impl Parser {
         match self.peek().cloned() {
             Some(Tok::LParen) => {
                 self.pos += 1;
+                self.enter()?;
                 let e = self.or()?;
                 self.expect(Tok::RParen)?;
+                self.leave();
                 Ok(e)
             }
             Some(Tok::Str(s)) => {
                 self.pos += 1;
+                self.node()?;
                 Ok(Expr::Literal(Value::String(s)))
             }
             Some(Tok::Word(w)) => {
@@ -228,6 +270,7 @@ impl Parser {
                 if self.peek() == Some(&Tok::LParen) {
                     return self.call(&w);
                 }
+                self.node()?;
                 if let Some(lit) = literal(&w) {
                     return Ok(lit);
                 }
@@ -260,13 +303,16 @@ impl Parser {
             "tolower" | "toupper" => 1,
             _ => return Err(format!("Unknown function '{name}'.")),
         };
+        self.node()?;
         self.expect(Tok::LParen)?;
+        self.enter()?;
         let mut args = vec![self.or()?];
         while self.peek() == Some(&Tok::Comma) {
             self.pos += 1;
             args.push(self.or()?);
         }
         self.expect(Tok::RParen)?;
+        self.leave();
         if args.len() != arity {
             return Err(format!("Function '{name}' takes {arity} argument(s)."));
         }
@@ -323,11 +369,11 @@ pub fn roots(e: &Expr, out: &mut Vec<String>) {
         Expr::Path(p) if p.len() > 1 => out.push(p[0].clone()),
         Expr::Path(_) | Expr::Literal(_) => {}
         Expr::Not(a) => roots(a, out),
-        Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) => {
+        Expr::Cmp(_, a, b) => {
             roots(a, out);
             roots(b, out);
         }
-        Expr::Call(_, args) => args.iter().for_each(|a| roots(a, out)),
+        Expr::And(items) | Expr::Or(items) | Expr::Call(_, items) => items.iter().for_each(|a| roots(a, out)),
     }
 }
 
@@ -337,11 +383,11 @@ pub fn paths<'a>(e: &'a Expr, out: &mut Vec<&'a [String]>) {
         Expr::Path(p) => out.push(p),
         Expr::Literal(_) => {}
         Expr::Not(a) => paths(a, out),
-        Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) => {
+        Expr::Cmp(_, a, b) => {
             paths(a, out);
             paths(b, out);
         }
-        Expr::Call(_, args) => args.iter().for_each(|a| paths(a, out)),
+        Expr::And(items) | Expr::Or(items) | Expr::Call(_, items) => items.iter().for_each(|a| paths(a, out)),
     }
 }
 
@@ -354,15 +400,16 @@ fn eval(e: &Expr, obj: &Value) -> Value {
         Expr::Literal(v) => v.clone(),
         Expr::Path(p) => lookup(obj, p).cloned().unwrap_or(Value::Null),
         Expr::Not(a) => Value::Bool(eval(a, obj) != Value::Bool(true)),
-        Expr::And(a, b) => Value::Bool(matches(a, obj) && matches(b, obj)),
-        Expr::Or(a, b) => Value::Bool(matches(a, obj) || matches(b, obj)),
+        Expr::And(items) => Value::Bool(items.iter().all(|a| matches(a, obj))),
+        Expr::Or(items) => Value::Bool(items.iter().any(|a| matches(a, obj))),
         Expr::Cmp(op, a, b) => Value::Bool(compare(*op, &eval(a, obj), &eval(b, obj))),
         Expr::Call(name, args) => {
             let vals: Vec<Value> = args.iter().map(|a| eval(a, obj)).collect();
             let s = |i: usize| vals.get(i).and_then(|v| v.as_str()).map(str::to_lowercase);
+            let first = vals.first().and_then(Value::as_str);
             match name.as_str() {
-                "tolower" => vals[0].as_str().map(|v| Value::String(v.to_lowercase())).unwrap_or(Value::Null),
-                "toupper" => vals[0].as_str().map(|v| Value::String(v.to_uppercase())).unwrap_or(Value::Null),
+                "tolower" => first.map(|v| Value::String(v.to_lowercase())).unwrap_or(Value::Null),
+                "toupper" => first.map(|v| Value::String(v.to_uppercase())).unwrap_or(Value::Null),
                 "startswith" => Value::Bool(matches!((s(0), s(1)), (Some(a), Some(b)) if a.starts_with(&b))),
                 "endswith" => Value::Bool(matches!((s(0), s(1)), (Some(a), Some(b)) if a.ends_with(&b))),
                 "contains" => Value::Bool(matches!((s(0), s(1)), (Some(a), Some(b)) if a.contains(&b))),
@@ -430,7 +477,38 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad} should fail");
         }
         let deep = format!("{}a eq 1{}", "(".repeat(10_000), ")".repeat(10_000));
-        assert!(parse(&deep).is_err());
-        assert!(parse(&format!("{}a eq 1", "not ".repeat(10_000))).is_err());
+        assert!(parse(&deep).unwrap_err().starts_with("The recursion limit has been exceeded"));
+        assert!(parse(&format!("{}a eq 1", "not ".repeat(10_000))).unwrap_err().starts_with("The recursion limit"));
+    }
+
+    #[test]
+    fn nesting_is_bounded_at_max_depth() {
+        let at = |n: usize| format!("{}a eq 1{}", "(".repeat(n), ")".repeat(n));
+        assert!(m(&at(MAX_DEPTH), json!({"a": 1})));
+        assert!(parse(&at(MAX_DEPTH + 1)).is_err());
+        let calls = |n: usize| format!("{}a{} eq 'x'", "tolower(".repeat(n), ")".repeat(n));
+        assert!(m(&calls(MAX_DEPTH), json!({"a": "X"})));
+        assert!(parse(&calls(MAX_DEPTH + 1)).unwrap_err().starts_with("The recursion limit"));
+        // unbalanced garbage of every kind fails without recursing on it
+        for bad in ["(".repeat(100_000), ")".repeat(100_000), "not ".repeat(100_000), "tolower(".repeat(50_000)] {
+            assert!(parse(&bad).is_err());
+        }
+    }
+
+    #[test]
+    fn chains_are_flat_and_bounded_in_size() {
+        // 300 terms: well inside the node limit, one level deep
+        let chain = (0..300).map(|i| format!("a eq {i}")).collect::<Vec<_>>().join(" or ");
+        let e = parse(&chain).unwrap();
+        assert!(matches!(&e, Expr::Or(items) if items.len() == 300));
+        assert!(m(&chain, json!({"a": 299})));
+        assert!(!m(&chain, json!({"a": 300})));
+        let both = (0..200).map(|i| format!("a ne {i}")).collect::<Vec<_>>().join(" and ");
+        assert!(m(&both, json!({"a": -1})));
+        // the reported crash: ~5,700 `or` terms
+        let long = vec!["a"; 5_700].join(" or ");
+        assert_eq!(parse(&long).unwrap_err(), format!("The node count limit of '{MAX_NODES}' has been exceeded."));
+        let long = vec!["a eq 'x'"; 5_700].join(" and ");
+        assert!(parse(&long).unwrap_err().contains("node count limit"));
     }
 }

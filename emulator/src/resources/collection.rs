@@ -5,16 +5,88 @@
 //! the OData options applied. Endpoints whose semantics are plain CRUD need no
 //! handler of their own: `kind_of` maps the operation's path to a kind.
 
+use std::cell::Cell;
+
 use entitlement::api::{ApiVersion, Operation};
 use serde_json::{json, Map, Value};
 
-use super::nav::{navigate, reference, Nav};
+use super::nav::{navigate, reference, type_name, Nav};
 use super::render::render;
 use crate::error::{new_id, now, GraphError, GraphResult};
+use crate::odata::check;
 use crate::odata::filter::{self, lookup};
 use crate::odata::query::{encode_skiptoken, ExpandItem};
-use crate::server::{Ctx, Reply, State};
+use crate::server::{validate, Ctx, Reply, State};
 use crate::store::{kind, Record};
+
+/// Most bytes of JSON one response may carry. `$expand` multiplies a page
+/// (`catalog → accessPackages → catalog → …` grows with every level), so
+/// shaping stops at this size with a 400 instead of building the answer; a
+/// full page of the largest objects with two expanded levels stays well below.
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// What is left of [`MAX_RESPONSE_BYTES`] while one response is shaped.
+pub struct Budget {
+    left: Cell<usize>,
+}
+
+impl Budget {
+    pub fn new(bytes: usize) -> Self {
+        Budget { left: Cell::new(bytes) }
+    }
+
+    /// Takes the size of `v` from the budget, or answers the 400 once it is spent.
+    fn spend(&self, v: &Value) -> GraphResult<()> {
+        match self.left.get().checked_sub(json_size(v)) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => Err(GraphError::bad_request(format!(
+                "The response would exceed {} MB, the most the service answers at once. Request fewer items ($top), fewer levels or properties in $expand, or a $select.",
+                MAX_RESPONSE_BYTES / (1024 * 1024)
+            ))),
+        }
+    }
+}
+
+/// About the length of `v` serialized (an explicit stack: stored values nest
+/// at most as deep as serde_json parses, but this never recurses at all).
+fn json_size(v: &Value) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        total += match v {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) => 12,
+            Value::String(s) => s.len() + 3,
+            Value::Array(a) => {
+                stack.extend(a.iter());
+                2 + a.len()
+            }
+            Value::Object(m) => {
+                stack.extend(m.values());
+                2 + m.keys().map(|k| k.len() + 4).sum::<usize>()
+            }
+        };
+    }
+    total
+}
+
+/// The Graph type the request reads (its declared response type, else the
+/// type of kind `k`) when the API description models it.
+fn queried_type(ctx: &Ctx, k: &str) -> Option<&'static str> {
+    let sc = validate::schema(ctx.version);
+    ctx.op.response.filter(|t| sc.has_type(t)).or_else(|| Some(type_name(k)).filter(|t| sc.has_type(t)))
+}
+
+/// The query options' property names, checked against the type read.
+fn check_query(ctx: &Ctx, k: &str, list: bool) -> GraphResult<()> {
+    match queried_type(ctx, k) {
+        Some(ty) => check::query(validate::schema(ctx.version), ty, &ctx.q, list),
+        None => Ok(()),
+    }
+}
 
 /// The kind an operation's path addresses (its last collection segment).
 /// Collections without special rules are their own kind, named by the
@@ -54,23 +126,38 @@ pub fn require(st: &State, k: &str, id: &str) -> GraphResult<Record> {
     })
 }
 
-/// Renders with `$expand` and `$select` applied.
-pub fn shape(st: &State, v: ApiVersion, k: &str, c: &Value, expand: &[ExpandItem], select: Option<&[String]>) -> GraphResult<Value> {
-    let mut out = match render(v, k, c) {
+/// Renders with `$expand` and `$select` applied; every object rendered
+/// (expanded ones included) is taken from `budget`. Recursion follows the
+/// `$expand` tree, which the parser bounds (`MAX_EXPAND_DEPTH`).
+pub fn shape(
+    st: &State,
+    v: ApiVersion,
+    k: &str,
+    c: &Value,
+    expand: &[ExpandItem],
+    select: Option<&[String]>,
+    budget: &Budget,
+) -> GraphResult<Value> {
+    let rendered = render(v, k, c);
+    budget.spend(&rendered)?;
+    let mut out = match rendered {
         Value::Object(m) => m,
         _ => Map::new(),
     };
     let mut keep: Vec<String> = Vec::new();
     for item in expand {
         let value = match navigate(st, k, c, &item.name)? {
-            Nav::One(ck, child) => shape(st, v, ck, &child, &item.expand, item.select.as_deref())?,
+            Nav::One(ck, child) => shape(st, v, ck, &child, &item.expand, item.select.as_deref(), budget)?,
             Nav::Many(ck, children) => Value::Array(
                 children
                     .iter()
-                    .map(|ch| shape(st, v, ck, ch, &item.expand, item.select.as_deref()))
+                    .map(|ch| shape(st, v, ck, ch, &item.expand, item.select.as_deref(), budget))
                     .collect::<GraphResult<_>>()?,
             ),
-            Nav::Raw(raw) => raw,
+            Nav::Raw(raw) => {
+                budget.spend(&raw)?;
+                raw
+            }
         };
         out.insert(item.name.clone(), value);
         keep.push(item.name.clone());
@@ -88,6 +175,7 @@ pub fn shape(st: &State, v: ApiVersion, k: &str, c: &Value, expand: &[ExpandItem
 /// Lists `records` of kind `k` with `$filter`, `$orderby`, `$count`, paging, `$expand`, `$select`.
 pub fn list(ctx: &Ctx, k: &str, records: Vec<Value>) -> GraphResult<Reply> {
     let st = ctx.st;
+    check_query(ctx, k, true)?;
     let mut rows: Vec<(Value, Value)> = records.into_iter().map(|c| (render(ctx.version, k, &c), c)).collect();
     if let Some(f) = &ctx.q.filter {
         let mut roots = Vec::new();
@@ -154,8 +242,9 @@ pub fn list(ctx: &Ctx, k: &str, records: Vec<Value>) -> GraphResult<Reply> {
     let start = ctx.q.skip.min(total);
     let end = (start + page).min(total);
     let mut value = Vec::with_capacity(end - start);
+    let budget = Budget::new(MAX_RESPONSE_BYTES);
     for (_, c) in &rows[start..end] {
-        value.push(shape(st, ctx.version, k, c, &ctx.q.expand, ctx.q.select.as_deref())?);
+        value.push(shape(st, ctx.version, k, c, &ctx.q.expand, ctx.q.select.as_deref(), &budget)?);
     }
     let mut body = Map::new();
     body.insert("@odata.context".into(), json!(ctx.context(false)));
@@ -194,7 +283,9 @@ fn cmp_json(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
 
 /// A single entity with `@odata.context`.
 pub fn entity(ctx: &Ctx, status: u16, k: &str, c: &Value) -> GraphResult<Reply> {
-    let shaped = shape(ctx.st, ctx.version, k, c, &ctx.q.expand, ctx.q.select.as_deref())?;
+    check_query(ctx, k, false)?;
+    let budget = Budget::new(MAX_RESPONSE_BYTES);
+    let shaped = shape(ctx.st, ctx.version, k, c, &ctx.q.expand, ctx.q.select.as_deref(), &budget)?;
     let mut body = Map::new();
     body.insert("@odata.context".into(), json!(ctx.context(true)));
     if let Value::Object(m) = shaped {
