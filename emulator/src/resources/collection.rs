@@ -126,9 +126,9 @@ pub fn require(st: &State, k: &str, id: &str) -> GraphResult<Record> {
     })
 }
 
-/// Renders with `$expand` and `$select` applied; every object rendered
-/// (expanded ones included) is taken from `budget`. Recursion follows the
-/// `$expand` tree, which the parser bounds (`MAX_EXPAND_DEPTH`).
+/// Renders with `$select` and `$expand` applied; every object answered
+/// (expanded ones included, as selected) is taken from `budget`. Recursion
+/// follows the `$expand` tree, which the parser bounds (`MAX_EXPAND_DEPTH`).
 pub fn shape(
     st: &State,
     v: ApiVersion,
@@ -138,13 +138,17 @@ pub fn shape(
     select: Option<&[String]>,
     budget: &Budget,
 ) -> GraphResult<Value> {
-    let rendered = render(v, k, c);
-    budget.spend(&rendered)?;
-    let mut out = match rendered {
+    let mut out = match render(v, k, c) {
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    let mut keep: Vec<String> = Vec::new();
+    if let Some(sel) = select {
+        if !sel.iter().any(|x| x == "*") {
+            out.retain(|key, _| key.starts_with('@') || key == "id" || sel.iter().any(|x| x.eq_ignore_ascii_case(key)));
+        }
+    }
+    let mut out = Value::Object(out);
+    budget.spend(&out)?;
     for item in expand {
         let value = match navigate(st, k, c, &item.name)? {
             Nav::One(ck, child) => shape(st, v, ck, &child, &item.expand, item.select.as_deref(), budget)?,
@@ -159,17 +163,11 @@ pub fn shape(
                 raw
             }
         };
-        out.insert(item.name.clone(), value);
-        keep.push(item.name.clone());
-    }
-    if let Some(sel) = select {
-        if !sel.iter().any(|x| x == "*") {
-            out.retain(|key, _| {
-                key.starts_with('@') || keep.contains(key) || key == "id" || sel.iter().any(|x| x.eq_ignore_ascii_case(key))
-            });
+        if let Value::Object(m) = &mut out {
+            m.insert(item.name.clone(), value);
         }
     }
-    Ok(Value::Object(out))
+    Ok(out)
 }
 
 /// Lists `records` of kind `k` with `$filter`, `$orderby`, `$count`, paging, `$expand`, `$select`.
