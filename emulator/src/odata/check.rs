@@ -21,7 +21,7 @@
 //!   (`accessPackage/catalog/id`), which the service does not evaluate →
 //!   400 `InvalidFilter`, `OData query is invalid: …`.
 
-use super::filter::{self, Expr};
+use super::filter::Expr;
 use super::query::{ExpandItem, QueryOptions};
 use crate::error::{GraphError, GraphResult};
 use crate::server::validate::{short_type, Declared, Schema};
@@ -60,14 +60,70 @@ pub(crate) fn query(sc: &Schema, ty: &str, q: &QueryOptions, list: bool) -> Grap
     expand(sc, ty, &q.expand)
 }
 
-/// Every property path of a `$filter` expression, against `ty`.
+/// Every property path of a `$filter` expression, against `ty`; inside a
+/// lambda, paths that start with its variable against the collection's item type.
 pub(crate) fn check_filter(sc: &Schema, ty: &str, f: &Expr) -> GraphResult<()> {
-    let mut paths = Vec::new();
-    filter::paths(f, &mut paths);
-    for p in paths {
-        path_of(sc, ty, p, Use::Filter)?;
+    expr(sc, ty, f, &mut Vec::new())
+}
+
+/// `scope`: lambda variables with their item type (`None`: not modelled).
+/// Recursion follows the tree, which the parser bounds (`filter::MAX_DEPTH`).
+fn expr<'a>(
+    sc: &'a Schema,
+    ty: &'a str,
+    e: &'a Expr,
+    scope: &mut Vec<(&'a str, Option<&'a str>)>,
+) -> GraphResult<()> {
+    match e {
+        Expr::Literal(_) => Ok(()),
+        Expr::Path(p) => filter_path(sc, ty, p, scope).map(|_| ()),
+        Expr::Not(a) => expr(sc, ty, a, scope),
+        Expr::Cmp(_, a, b) => {
+            expr(sc, ty, a, scope)?;
+            expr(sc, ty, b, scope)
+        }
+        Expr::And(items) | Expr::Or(items) | Expr::Call(_, items) => {
+            items.iter().try_for_each(|a| expr(sc, ty, a, scope))
+        }
+        Expr::Lambda {
+            path, var, body, ..
+        } => {
+            let item = match filter_path(sc, ty, path, scope)? {
+                Some((_, false)) => {
+                    return Err(GraphError::bad_request(format!(
+                        "The '{}' property is not a collection; 'any' and 'all' apply only to collections.",
+                        path.join("/")
+                    )))
+                }
+                Some((t, true)) => Some(t),
+                None => None,
+            };
+            if let Some(body) = body {
+                scope.push((var, item));
+                let r = expr(sc, ty, body, scope);
+                scope.pop();
+                r?;
+            }
+            Ok(())
+        }
     }
-    Ok(())
+}
+
+/// A `$filter` path, from the type filtered or from a lambda variable's item type.
+fn filter_path<'a>(
+    sc: &'a Schema,
+    ty: &'a str,
+    p: &'a [String],
+    scope: &[(&'a str, Option<&'a str>)],
+) -> GraphResult<Option<(&'a str, bool)>> {
+    match p
+        .first()
+        .and_then(|head| scope.iter().rev().find(|(var, _)| var == head))
+    {
+        Some((_, Some(item))) => path_of(sc, item, &p[1..], Use::Filter),
+        Some((_, None)) => Ok(None),
+        None => path_of(sc, ty, p, Use::Filter),
+    }
 }
 
 fn select(sc: &Schema, ty: &str, items: &[String]) -> GraphResult<()> {
@@ -107,12 +163,20 @@ fn find<'s>(sc: &'s Schema, ty: &'s str, name: &str) -> Option<Declared<'s>> {
         .or_else(|| sc.subtypes(ty).find_map(|t| sc.property(t, name)))
 }
 
-fn path_of<'a>(sc: &'a Schema, root: &'a str, path: &'a [String], usage: Use) -> GraphResult<()> {
+/// Checks `path` from type `root`; the type it ends at and whether that is
+/// a collection, when every step is modelled.
+fn path_of<'a>(
+    sc: &'a Schema,
+    root: &'a str,
+    path: &'a [String],
+    usage: Use,
+) -> GraphResult<Option<(&'a str, bool)>> {
     let mut ty: &'a str = root;
+    let mut collection = false;
     let mut navigations = 0;
     for (i, seg) in path.iter().enumerate() {
         if seg.starts_with('@') {
-            return Ok(());
+            return Ok(None);
         }
         if seg.contains('.') {
             // a type cast (`microsoft.graph.singleUser/userId`)
@@ -127,12 +191,12 @@ fn path_of<'a>(sc: &'a Schema, root: &'a str, path: &'a [String], usage: Use) ->
                         "The type 'microsoft.graph.{t}' is not compatible with the type 'microsoft.graph.{ty}'."
                     )))
                 }
-                false => return Ok(()),
+                false => return Ok(None),
             }
         }
         if !sc.has_type(ty) {
             // a primitive or a type the description does not model
-            return Ok(());
+            return Ok(None);
         }
         let Some(p) = find(sc, ty, seg) else {
             return Err(not_found(seg, ty));
@@ -158,6 +222,64 @@ fn path_of<'a>(sc: &'a Schema, root: &'a str, path: &'a [String], usage: Use) ->
             }
         }
         ty = p.ty;
+        collection = p.collection;
     }
-    Ok(())
+    Ok(Some((ty, collection)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::odata::query::parse;
+    use crate::server::validate::schema;
+    use entitlement::api::ApiVersion;
+
+    fn run(ty: &str, q: &str) -> Result<(), (String, String)> {
+        let q = parse(Some(q)).expect("parses");
+        query(schema(ApiVersion::V1), ty, &q, true).map_err(|e| (e.code, e.message))
+    }
+
+    #[test]
+    fn names_are_checked_against_the_type() {
+        assert!(run("accessPackage", "$filter=displayName eq 'x' and catalog/id eq 'y'&$select=id,DisplayName&$orderby=createdDateTime desc").is_ok());
+        let e = run("accessPackage", "$filter=noSuchProperty eq 'x'").unwrap_err();
+        assert_eq!(e, ("BadRequest".into(), "Could not find a property named 'noSuchProperty' on type 'microsoft.graph.accessPackage'.".into()));
+        assert!(run(
+            "accessPackage",
+            "$expand=catalog($select=displayName;$expand=resources($select=originId))"
+        )
+        .is_ok());
+        let e = run(
+            "accessPackage",
+            "$expand=catalog($expand=resources($select=nope))",
+        )
+        .unwrap_err();
+        assert_eq!(e.1, "Could not find a property named 'nope' on type 'microsoft.graph.accessPackageResource'.");
+        assert!(run("accessPackage", "$expand=displayName")
+            .unwrap_err()
+            .1
+            .contains("Only navigation properties can be expanded"));
+        // a subtype's property (directoryObject → user); an unmodelled type is not checked
+        assert!(run(
+            "directoryObject",
+            "$filter=userPrincipalName eq 'a'&$select=mail"
+        )
+        .is_ok());
+        assert!(run("notAModelledType", "$filter=anything eq 1").is_ok());
+        // two navigations in one filter path
+        assert_eq!(
+            run(
+                "accessPackageAssignment",
+                "$filter=accessPackage/catalog/id eq 'x'"
+            )
+            .unwrap_err()
+            .0,
+            "InvalidFilter"
+        );
+        assert!(run(
+            "accessPackageAssignment",
+            "$orderby=accessPackage/catalog/displayName"
+        )
+        .is_ok());
+    }
 }

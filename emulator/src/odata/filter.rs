@@ -4,8 +4,10 @@
 //! The `$filter` subset Graph accepts on entitlement management lists:
 //! `eq ne gt ge lt le`, `and or not`, parentheses, `startswith`/`endswith`/
 //! `contains`/`tolower`/`toupper`, nested property paths (case-insensitive),
-//! string literals with `''` escaping, GUIDs, numbers, booleans and `null`.
-//! A small recursive-descent parser; evaluation is over JSON.
+//! type casts in paths (`microsoft.graph.domainIdentitySource`), the lambda
+//! operators `any`/`all` over collections (`identitySources/any(is:is/…/tenantId
+//! eq '…')`), string literals with `''` escaping, GUIDs, numbers, booleans
+//! and `null`. A small recursive-descent parser; evaluation is over JSON.
 //!
 //! Any input is bounded: the parser recurses only for parentheses, `not` and
 //! function arguments, at most [`MAX_DEPTH`] levels, and stops once the tree
@@ -38,6 +40,15 @@ pub enum Expr {
     Or(Vec<Expr>),
     Cmp(CmpOp, Box<Expr>, Box<Expr>),
     Call(String, Vec<Expr>),
+    /// `path/any(var: body)`, `path/all(var: body)`, `path/any()`. Paths in
+    /// `body` that start with `var` read the collection's item.
+    Lambda { path: Vec<String>, op: LambdaOp, var: String, body: Option<Box<Expr>> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LambdaOp {
+    Any,
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,7 +295,12 @@ impl Parser {
                         Some(Tok::Word(seg)) if is_identifier(&seg) => {
                             self.pos += 1;
                             if self.peek() == Some(&Tok::LParen) {
-                                return Err(format!("Lambda or function '{seg}' on a path is not supported."));
+                                let op = match seg.to_ascii_lowercase().as_str() {
+                                    "any" => LambdaOp::Any,
+                                    "all" => LambdaOp::All,
+                                    _ => return Err(format!("Function '{seg}' on a path is not supported.")),
+                                };
+                                return self.lambda(path, op);
                             }
                             path.push(seg);
                         }
@@ -295,6 +311,40 @@ impl Parser {
             }
             _ => Err(format!("Expected an expression, found {}.", self.describe())),
         }
+    }
+    /// `(var: body)` or `()` after `path/any`, `path/all`.
+    fn lambda(&mut self, path: Vec<String>, op: LambdaOp) -> Result<Expr, String> {
+        self.node()?;
+        self.expect(Tok::LParen)?;
+        self.enter()?;
+        if self.peek() == Some(&Tok::RParen) {
+            self.pos += 1;
+            self.leave();
+            if op == LambdaOp::All {
+                return Err("The 'all' operator needs a lambda expression.".into());
+            }
+            return Ok(Expr::Lambda { path, op, var: String::new(), body: None });
+        }
+        // `v:` (the tokenizer keeps `:` in words, so `v:v/x` is one word)
+        let var = match self.peek() {
+            Some(Tok::Word(w)) => match w.split_once(':') {
+                Some((var, rest)) if is_identifier(var) && !var.contains('.') => {
+                    let var = var.to_string();
+                    if rest.is_empty() {
+                        self.pos += 1;
+                    } else {
+                        self.toks[self.pos] = Tok::Word(rest.to_string());
+                    }
+                    var
+                }
+                _ => return Err(format!("Expected a lambda variable ('x:') but found {}.", self.describe())),
+            },
+            _ => return Err(format!("Expected a lambda variable ('x:') but found {}.", self.describe())),
+        };
+        let body = self.or()?;
+        self.expect(Tok::RParen)?;
+        self.leave();
+        Ok(Expr::Lambda { path, op, var, body: Some(Box::new(body)) })
     }
     fn call(&mut self, name: &str) -> Result<Expr, String> {
         let lname = name.to_ascii_lowercase();
@@ -351,11 +401,21 @@ fn literal(w: &str) -> Option<Expr> {
     None
 }
 
-/// Looks up a property path, case-insensitively.
+/// Looks up a property path, case-insensitively. A qualified segment
+/// (`microsoft.graph.domainIdentitySource`) is a type cast: the object must
+/// carry that `@odata.type`.
 pub fn lookup<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
     let mut cur = obj;
     for seg in path {
         let map = cur.as_object()?;
+        if seg.contains('.') {
+            let t = map.get("@odata.type").and_then(Value::as_str)?;
+            let short = |x: &'a str| -> String { x.trim_start_matches('#').trim_start_matches("microsoft.graph.").to_ascii_lowercase() };
+            if short(t) != seg.trim_start_matches("microsoft.graph.").to_ascii_lowercase() {
+                return None;
+            }
+            continue;
+        }
         cur = map.get(seg.as_str()).or_else(|| {
             map.iter().find(|(k, _)| k.eq_ignore_ascii_case(seg)).map(|(_, v)| v)
         })?;
@@ -363,48 +423,86 @@ pub fn lookup<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
     Some(cur)
 }
 
-/// Every first path segment the expression uses (to expand navigation properties first).
+/// Every first path segment the expression reads (to expand navigation
+/// properties first): of paths with more than one segment, and of the
+/// collections lambdas range over.
 pub fn roots(e: &Expr, out: &mut Vec<String>) {
-    match e {
-        Expr::Path(p) if p.len() > 1 => out.push(p[0].clone()),
-        Expr::Path(_) | Expr::Literal(_) => {}
-        Expr::Not(a) => roots(a, out),
-        Expr::Cmp(_, a, b) => {
-            roots(a, out);
-            roots(b, out);
+    walk(e, &mut Vec::new(), &mut |p, lambda| {
+        if p.len() > 1 || lambda {
+            out.push(p[0].clone());
         }
-        Expr::And(items) | Expr::Or(items) | Expr::Call(_, items) => items.iter().for_each(|a| roots(a, out)),
-    }
+    });
 }
 
-/// Every property path the expression reads.
+/// Every property path the expression reads from the object filtered (paths
+/// inside a lambda that read its item excluded; the lambda's collection included).
 pub fn paths<'a>(e: &'a Expr, out: &mut Vec<&'a [String]>) {
+    walk(e, &mut Vec::new(), &mut |p, _| out.push(p));
+}
+
+/// Calls `f` with each path read from the object filtered, and whether it is
+/// a lambda's collection. Recursion follows the tree, bounded by [`MAX_DEPTH`].
+fn walk<'a>(e: &'a Expr, bound: &mut Vec<&'a str>, f: &mut dyn FnMut(&'a [String], bool)) {
+    let own = |p: &'a [String], bound: &[&str]| !p.is_empty() && !bound.contains(&p[0].as_str());
     match e {
-        Expr::Path(p) => out.push(p),
-        Expr::Literal(_) => {}
-        Expr::Not(a) => paths(a, out),
-        Expr::Cmp(_, a, b) => {
-            paths(a, out);
-            paths(b, out);
+        Expr::Path(p) => {
+            if own(p, bound) {
+                f(p, false)
+            }
         }
-        Expr::And(items) | Expr::Or(items) | Expr::Call(_, items) => items.iter().for_each(|a| paths(a, out)),
+        Expr::Literal(_) => {}
+        Expr::Not(a) => walk(a, bound, f),
+        Expr::Cmp(_, a, b) => {
+            walk(a, bound, f);
+            walk(b, bound, f);
+        }
+        Expr::And(items) | Expr::Or(items) | Expr::Call(_, items) => items.iter().for_each(|a| walk(a, bound, f)),
+        Expr::Lambda { path, var, body, .. } => {
+            if own(path, bound) {
+                f(path, true);
+            }
+            if let Some(body) = body {
+                bound.push(var);
+                walk(body, bound, f);
+                bound.pop();
+            }
+        }
     }
 }
 
 pub fn matches(e: &Expr, obj: &Value) -> bool {
-    eval(e, obj) == Value::Bool(true)
+    eval(e, obj, &mut Vec::new()) == Value::Bool(true)
 }
 
-fn eval(e: &Expr, obj: &Value) -> Value {
+/// `env`: the lambda variables in scope, innermost last.
+fn eval<'v>(e: &'v Expr, obj: &'v Value, env: &mut Vec<(&'v str, &'v Value)>) -> Value {
+    let test = |e: &'v Expr, env: &mut Vec<(&'v str, &'v Value)>| eval(e, obj, env) == Value::Bool(true);
     match e {
         Expr::Literal(v) => v.clone(),
-        Expr::Path(p) => lookup(obj, p).cloned().unwrap_or(Value::Null),
-        Expr::Not(a) => Value::Bool(eval(a, obj) != Value::Bool(true)),
-        Expr::And(items) => Value::Bool(items.iter().all(|a| matches(a, obj))),
-        Expr::Or(items) => Value::Bool(items.iter().any(|a| matches(a, obj))),
-        Expr::Cmp(op, a, b) => Value::Bool(compare(*op, &eval(a, obj), &eval(b, obj))),
+        Expr::Path(p) => resolve(obj, p, env).cloned().unwrap_or(Value::Null),
+        Expr::Not(a) => Value::Bool(eval(a, obj, env) != Value::Bool(true)),
+        Expr::And(items) => Value::Bool(items.iter().all(|a| test(a, env))),
+        Expr::Or(items) => Value::Bool(items.iter().any(|a| test(a, env))),
+        Expr::Cmp(op, a, b) => Value::Bool(compare(*op, &eval(a, obj, env), &eval(b, obj, env))),
+        Expr::Lambda { path, op, var, body } => {
+            let items: &[Value] = match resolve(obj, path, env) {
+                Some(Value::Array(a)) => a,
+                _ => &[],
+            };
+            let Some(body) = body else { return Value::Bool(!items.is_empty()) };
+            let mut hold = |item: &'v Value| {
+                env.push((var.as_str(), item));
+                let r = test(body, env);
+                env.pop();
+                r
+            };
+            Value::Bool(match op {
+                LambdaOp::Any => items.iter().any(&mut hold),
+                LambdaOp::All => items.iter().all(&mut hold),
+            })
+        }
         Expr::Call(name, args) => {
-            let vals: Vec<Value> = args.iter().map(|a| eval(a, obj)).collect();
+            let vals: Vec<Value> = args.iter().map(|a| eval(a, obj, env)).collect();
             let s = |i: usize| vals.get(i).and_then(|v| v.as_str()).map(str::to_lowercase);
             let first = vals.first().and_then(Value::as_str);
             match name.as_str() {
@@ -416,6 +514,14 @@ fn eval(e: &Expr, obj: &Value) -> Value {
                 _ => Value::Null,
             }
         }
+    }
+}
+
+/// A path from the object filtered, or from a lambda variable's item when it starts with one.
+fn resolve<'v>(obj: &'v Value, path: &[String], env: &[(&str, &'v Value)]) -> Option<&'v Value> {
+    match path.first().and_then(|head| env.iter().rev().find(|(var, _)| var == head)) {
+        Some((_, item)) => lookup(item, &path[1..]),
+        None => lookup(obj, path),
     }
 }
 
@@ -493,6 +599,36 @@ mod tests {
         for bad in ["(".repeat(100_000), ")".repeat(100_000), "not ".repeat(100_000), "tolower(".repeat(50_000)] {
             assert!(parse(&bad).is_err());
         }
+    }
+
+    #[test]
+    fn lambdas_and_casts() {
+        let org = json!({"displayName": "Fabrikam", "identitySources": [
+            {"@odata.type": "#microsoft.graph.azureActiveDirectoryTenant", "tenantId": "t1", "displayName": "A"},
+            {"@odata.type": "#microsoft.graph.domainIdentitySource", "domainName": "fabrikam.com", "displayName": "D"}]});
+        assert!(m("identitySources/any(is:is/microsoft.graph.azureActiveDirectoryTenant/tenantId eq 't1')", org.clone()));
+        assert!(!m("identitySources/any(is:is/microsoft.graph.domainIdentitySource/tenantId eq 't1')", org.clone()));
+        assert!(m("identitySources/any(x: x/domainName eq 'fabrikam.com') and displayName eq 'Fabrikam'", org.clone()));
+        assert!(m("identitySources/all(x: x/displayName ne null)", org.clone()));
+        assert!(!m("identitySources/all(x: startswith(x/displayName, 'A'))", org.clone()));
+        assert!(m("identitySources/any()", org.clone()));
+        assert!(!m("nothing/any()", org.clone()));
+        // nested lambdas see both variables; outer paths still read the object
+        let v = json!({"name": "n", "a": [{"b": [1, 2]}, {"b": [3]}]});
+        assert!(m("a/any(x: x/b/any(y: y eq 3) and name eq 'n')", v.clone()));
+        assert!(!m("a/all(x: x/b/any(y: y eq 3))", v));
+        let e = parse("identitySources/any(is:is/microsoft.graph.azureActiveDirectoryTenant/tenantId eq 't1') or a/b eq 1").unwrap();
+        let mut ps = Vec::new();
+        paths(&e, &mut ps);
+        assert_eq!(ps.len(), 2, "{ps:?}");
+        let mut rs = Vec::new();
+        roots(&e, &mut rs);
+        assert_eq!(rs, vec!["identitySources".to_string(), "a".to_string()]);
+        for bad in ["a/all()", "a/any(x)", "a/any(x: )", "a/foo(x: x eq 1)", "a/any(x: x eq 1"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        let deep = format!("{}x eq 1{}", "a/any(x: ".repeat(100), ")".repeat(100));
+        assert!(parse(&deep).unwrap_err().starts_with("The recursion limit"));
     }
 
     #[test]
