@@ -146,6 +146,17 @@ async fn hostile_filters_are_refused_not_a_crash() {
     let mine = format!("{v1}/accessPackages/filterByCurrentUser(on='allowedRequestor')");
     let node_limit = "Invalid filter clause: The node count limit of '1000' has been exceeded.";
     let cases: Vec<(&str, String, &str)> = vec![
+        // just past the limits, in URLs short enough for any front-end length cap
+        (
+            "1,001-term or chain",
+            vec!["a"; 1_001].join("+or+"),
+            node_limit,
+        ),
+        (
+            "33 parentheses",
+            format!("{}displayName+eq+'x'{}", "(".repeat(33), ")".repeat(33)),
+            "Invalid filter clause: The recursion limit has been exceeded",
+        ),
         // the reported crash: a flat chain of ~5,700 terms
         (
             "5,700-term or chain",

@@ -9,7 +9,8 @@
 //! The property tables are the ones request bodies are validated with
 //! (`api/types/<version>.json`, see `validate.rs`). Names match
 //! case-insensitively; a property declared on a type derived from the one
-//! queried is accepted too (a policy list filtered on a subtype's property),
+//! queried is accepted too (group members, `directoryObject`s, filtered on a
+//! `user` property),
 //! as are annotations (`@odata.type`) and paths through types the
 //! description does not model. Errors, in Graph's wording:
 //!
@@ -18,8 +19,9 @@
 //! * a property read through a collection (`roles/displayName`) → 400
 //!   `BadRequest`, OData's "not a single value" message.
 //! * a `$filter` path through two navigation properties
-//!   (`accessPackage/catalog/id`), which the service does not evaluate →
-//!   400 `InvalidFilter`, `OData query is invalid: …`.
+//!   (`accessPackage/catalog/id`), which the emulator does not evaluate →
+//!   400 `InvalidFilter`, `OData query is invalid: …`, the code and wording
+//!   the service answers for filters it does not support.
 
 use super::filter::Expr;
 use super::query::{ExpandItem, QueryOptions};
