@@ -400,8 +400,8 @@ async fn applicable_policy_requirements() {
     assert_eq!(v[0]["isApprovalRequiredForAdd"], true);
     assert_eq!(v[0]["questions"][0]["id"], "q1");
     assert!(v[0]["existingAnswers"].as_array().unwrap().is_empty());
-    // The admin may request under both; beta names the subject.
-    let r = t.call("POST", &format!("{}/accessPackages/{pkg}/getApplicablePolicyRequirements", t.beta), &t.app, Some(json!({"subject": {"objectId": ids::ADMIN_ID}}))).await;
+    // The admin may request under both; beta names the subject (delegated only: Graph documents no application permission).
+    let r = t.call("POST", &format!("{}/accessPackages/{pkg}/getApplicablePolicyRequirements", t.beta), &t.admin, Some(json!({"subject": {"objectId": ids::ADMIN_ID}}))).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let v = r.body["value"].as_array().unwrap();
     assert_eq!(v.len(), 2);
@@ -536,7 +536,7 @@ async fn request_lifecycle_actions() {
     assert_eq!(r.status, 204, "{}", r.body);
     let r = t.call("GET", &format!("{}/assignmentRequests/{req}", t.v1), &t.app, None).await;
     assert_eq!(r.status, 404);
-    let r = t.call("GET", &format!("{}/accessPackageAssignmentApprovals/{req}", t.v1), &t.app, None).await;
+    let r = t.call("GET", &format!("{}/accessPackageAssignmentApprovals/{req}", t.v1), &t.admin, None).await;
     assert_eq!(r.status, 404);
 
     // A policy with a custom extension on assignmentRequestCreated waits for resume.
