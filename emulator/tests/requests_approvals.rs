@@ -413,7 +413,7 @@ async fn applicable_policy_requirements() {
     assert_eq!(r.status, 403, "{}", r.body);
     let r = t.call("POST", &format!("{}/accessPackages/{}/getApplicablePolicyRequirements", t.v1, ids::GENERAL_CATALOG_ID), &t.user, Some(json!({}))).await;
     assert_eq!(r.status, 404, "{}", r.body);
-    let r = t.call("POST", &url, &t.app, Some(json!({"subject": {"objectId": uuid::Uuid::new_v4().to_string()}}))).await;
+    let r = t.call("POST", &url, &t.admin, Some(json!({"subject": {"objectId": uuid::Uuid::new_v4().to_string()}}))).await;
     assert_eq!(r.status, 404, "{}", r.body);
     t.emu.shutdown().await;
 }
