@@ -139,7 +139,7 @@ impl Emulator {
             domains: config.seed.domains.clone(),
             base_url,
             allowed_hosts,
-            heavy: tokio::sync::Semaphore::new(server::heavy_permits()),
+            heavy: Arc::new(tokio::sync::Semaphore::new(server::heavy_permits())),
             page_size: config.page_size.max(1),
             delivery_delay: config.delivery_delay,
             keys: auth::Keys::random(),

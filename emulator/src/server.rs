@@ -36,7 +36,7 @@ pub struct State {
     /// Names accepted in `Host` (see [`allowed_hosts`]).
     pub allowed_hosts: Vec<String>,
     /// Permits for heavy requests (see [`heavy_permits`]).
-    pub heavy: tokio::sync::Semaphore,
+    pub heavy: Arc<tokio::sync::Semaphore>,
     pub page_size: usize,
     pub delivery_delay: Duration,
     pub keys: Keys,
@@ -303,15 +303,6 @@ async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body
         Ok(r) => r,
         Err(e) => return fail(e, &mut extra_headers),
     };
-    // Heavy work waits for a permit here, on the async side, before its body is read.
-    let permit = if routed.heavy(parts.uri.query()) {
-        match st.heavy.acquire().await {
-            Ok(p) => Some(p),
-            Err(_) => return fail(GraphError::new(503, "ServiceUnavailable", "The emulator is shutting down."), &mut extra_headers),
-        }
-    } else {
-        None
-    };
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
@@ -319,11 +310,24 @@ async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body
             return fail(e, &mut extra_headers);
         }
     };
+    // Heavy work waits for a permit here, on the async side; the permit moves
+    // into the blocking task, so a client that hangs up does not free it
+    // while the work still runs.
+    let permit = if routed.heavy(parts.uri.query()) {
+        match st.heavy.clone().acquire_owned().await {
+            Ok(p) => Some(p),
+            Err(_) => return fail(GraphError::new(503, "ServiceUnavailable", "The emulator is shutting down."), &mut extra_headers),
+        }
+    } else {
+        None
+    };
     let st2 = st.clone();
-    let result = tokio::task::spawn_blocking(move || graph(&st2, routed, &parts.method, &parts.headers, bytes))
-        .await
-        .unwrap_or_else(|e| Err(GraphError::internal(format!("The request handler failed: {e}"))));
-    drop(permit);
+    let result = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        graph(&st2, routed, &parts.method, &parts.headers, bytes)
+    })
+    .await
+    .unwrap_or_else(|e| Err(GraphError::internal(format!("The request handler failed: {e}"))));
     match result {
         Ok(reply) => respond(reply.status, reply.body, &request_id, &client_request_id, &extra_headers),
         Err(e) => fail(e, &mut extra_headers),

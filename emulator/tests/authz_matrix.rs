@@ -10,7 +10,8 @@
 //!   tenant or audience, or signed with another key: 401
 //!   `InvalidAuthenticationToken` (with `WWW-Authenticate`), whatever the
 //!   operation;
-//! - an app without an `EntitlementManagement.*` permission: 403;
+//! - an app without an `EntitlementManagement.*` permission: 403; an app
+//!   with only `EntitlementManagement.Read.All`: 403 on everything but GETs;
 //! - apps on the operations Graph documents as delegated-only ("Application:
 //!   Not supported": `filterByCurrentUser`, approvals,
 //!   `getApplicablePolicyRequirements`): 403;
@@ -42,6 +43,8 @@ const APPROVER_ID: &str = "8a1f0c2e-0000-4000-8000-00000000a002";
 const APPROVER_UPN: &str = "approver@contoso.com";
 const BARE_APP_ID: &str = "8a1f0c2e-0000-4000-8000-00000000a0a0";
 const BARE_APP_SECRET: &str = "bare-app-secret~0123456789";
+const READER_APP_ID: &str = "8a1f0c2e-0000-4000-8000-00000000a0a1";
+const READER_APP_SECRET: &str = "reader-app-secret~0123456789";
 const OTHER_TENANT: &str = "00000000-0000-4000-8000-000000000bad";
 
 /// The callers, in table order.
@@ -54,6 +57,7 @@ enum Who {
     WrongAudience,
     BadSignature,
     AppWithoutPermission,
+    AppReader,
     App,
     PlainUser,
     Requestor,
@@ -61,7 +65,7 @@ enum Who {
     Admin,
 }
 
-const WHO: [Who; 12] = [
+const WHO: [Who; 13] = [
     Who::NoToken,
     Who::Expired,
     Who::NotYetValid,
@@ -69,6 +73,7 @@ const WHO: [Who; 12] = [
     Who::WrongAudience,
     Who::BadSignature,
     Who::AppWithoutPermission,
+    Who::AppReader,
     Who::App,
     Who::PlainUser,
     Who::Requestor,
@@ -86,6 +91,7 @@ impl Who {
             Who::WrongAudience => "wrong audience",
             Who::BadSignature => "forged signature",
             Who::AppWithoutPermission => "app without permission",
+            Who::AppReader => "app (Read.All)",
             Who::App => "app (ReadWrite.All)",
             Who::PlainUser => "plain user",
             Who::Requestor => "requestor in scope",
@@ -129,7 +135,9 @@ fn expected(op: &Operation, who: Who) -> Expect {
     match who {
         w if w.bad_token() => Expect::Unauthenticated,
         Who::AppWithoutPermission => Expect::Denied,
-        Who::App if delegated_only(op) => Expect::Denied,
+        Who::App | Who::AppReader if delegated_only(op) => Expect::Denied,
+        Who::AppReader if !read => Expect::Denied,
+        Who::AppReader if admin_list => Expect::Success,
         Who::App if read && admin_list => Expect::Success,
         Who::App => Expect::Allowed,
         w if w.is_plain_user() && !op.self_service => Expect::Denied,
@@ -202,6 +210,12 @@ fn seed() -> Seed {
         client_secret: BARE_APP_SECRET.into(),
         display_name: "App without permissions".into(),
         permissions: vec![],
+    });
+    seed.applications.push(SeedApplication {
+        client_id: READER_APP_ID.into(),
+        client_secret: READER_APP_SECRET.into(),
+        display_name: "Reader app".into(),
+        permissions: vec!["EntitlementManagement.Read.All".into()],
     });
     seed
 }
@@ -371,6 +385,19 @@ async fn tokens(emu: &Emulator, c: &reqwest::Client) -> BTreeMap<Who, Option<Str
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let bare = r.body["access_token"].as_str().expect("token").to_string();
+    let r = token(
+        c,
+        emu,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", READER_APP_ID),
+            ("client_secret", READER_APP_SECRET),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let reader = r.body["access_token"].as_str().expect("token").to_string();
     let user = |u: &str| Some(emu.user_token(u).expect("user token"));
     BTreeMap::from([
         (Who::NoToken, None),
@@ -380,6 +407,7 @@ async fn tokens(emu: &Emulator, c: &reqwest::Client) -> BTreeMap<Who, Option<Str
         (Who::WrongAudience, Some(mint(json!({"aud": "https://management.azure.com"})))),
         (Who::BadSignature, Some(forged)),
         (Who::AppWithoutPermission, Some(bare)),
+        (Who::AppReader, Some(reader)),
         (Who::App, Some(emu.app_token())),
         (Who::PlainUser, user(PLAIN_UPN)),
         (Who::Requestor, user(ids::REQUESTOR1_UPN)),
@@ -470,6 +498,9 @@ fn rules_cover_each_caller_kind() {
     assert_eq!(expected(list, Who::NotYetValid), Expect::Unauthenticated);
     assert_eq!(expected(list, Who::AppWithoutPermission), Expect::Denied);
     assert_eq!(expected(list, Who::App), Expect::Success);
+    assert_eq!(expected(list, Who::AppReader), Expect::Success);
+    assert_eq!(expected(delete_pkg, Who::AppReader), Expect::Denied);
+    assert_eq!(expected(approval, Who::AppReader), Expect::Denied);
     assert_eq!(expected(list, Who::PlainUser), Expect::Denied);
     assert_eq!(expected(list, Who::Admin), Expect::Success);
     assert_eq!(expected(create_req, Who::PlainUser), Expect::Allowed);
