@@ -44,6 +44,11 @@ enum EmulatorCommand {
         /// Items per page of collection responses.
         #[arg(long, default_value_t = 100)]
         page_size: usize,
+        /// Another name the emulator answers to in the Host header besides
+        /// 127.0.0.1/localhost/[::1] (repeatable; "*" = any name). Other names
+        /// get 400, which keeps web pages out through DNS rebinding.
+        #[arg(long = "allowed-host", value_name = "NAME")]
+        allowed_hosts: Vec<String>,
     },
 }
 
@@ -62,7 +67,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Tutorial(args) => rt.block_on(tutorial::run(args)),
-        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size } } => {
+        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts } } => {
             let seed = match seed {
                 Some(path) => match entitlement_emulator::Seed::from_file(&path) {
                     Ok(s) => s,
@@ -73,7 +78,7 @@ fn main() -> ExitCode {
                 },
                 None => entitlement_emulator::Seed::default(),
             };
-            let config = entitlement_emulator::EmulatorConfig { port, db_path: db, seed, page_size, ..Default::default() };
+            let config = entitlement_emulator::EmulatorConfig { port, db_path: db, seed, page_size, allowed_hosts, ..Default::default() };
             match rt.block_on(entitlement_emulator::serve(config)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

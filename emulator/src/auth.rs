@@ -149,7 +149,10 @@ pub fn find_user(st: &State, id_or_upn: &str) -> Option<Value> {
     st.store.list(kind::USER, None).ok()?.into_iter().map(|r| r.json).find(|u| s(u, "userPrincipalName").eq_ignore_ascii_case(id_or_upn))
 }
 
-/// Checks `Authorization: Bearer …`.
+/// Checks `Authorization: Bearer …`: signature, audience, issuer and tenant,
+/// and the token's lifetime (`exp` and `nbf`, no leeway: tokens are minted by
+/// this process, so there is no clock skew to allow for). Every failure is a
+/// 401 `InvalidAuthenticationToken`, as Graph answers.
 pub fn verify(st: &State, header: Option<&str>) -> Result<Principal, GraphError> {
     let Some(h) = header else {
         return Err(GraphError::unauthorized("Access token is empty."));
@@ -161,14 +164,25 @@ pub fn verify(st: &State, header: Option<&str>) -> Result<Principal, GraphError>
     let mut v = Validation::new(Algorithm::HS256);
     v.set_audience(&[GRAPH_AUDIENCE, GRAPH_APP_ID]);
     v.set_issuer(&[issuer(&st.tenant_id)]);
+    v.set_required_spec_claims(&["exp", "nbf", "aud", "iss"]);
+    v.validate_nbf = true;
     v.leeway = 0;
+    use jsonwebtoken::errors::ErrorKind as K;
     let data = jsonwebtoken::decode::<Claims>(token, &st.keys.dec, &v).map_err(|e| match e.kind() {
-        jsonwebtoken::errors::ErrorKind::ExpiredSignature => GraphError::unauthorized("Lifetime validation failed, the token is expired."),
-        jsonwebtoken::errors::ErrorKind::InvalidSignature => GraphError::unauthorized("Invalid signature."),
-        jsonwebtoken::errors::ErrorKind::InvalidAudience => GraphError::unauthorized("Invalid audience."),
-        _ => GraphError::unauthorized("IDX14100: JWT is not well formed, there are no dots (.)."),
+        K::ExpiredSignature => GraphError::unauthorized("Lifetime validation failed, the token is expired."),
+        K::ImmatureSignature => GraphError::unauthorized("Lifetime validation failed, the token is not yet valid."),
+        K::InvalidSignature => GraphError::unauthorized("Access token validation failure. Invalid signature."),
+        K::InvalidAudience => GraphError::unauthorized("Access token validation failure. Invalid audience."),
+        K::InvalidIssuer => GraphError::unauthorized("Access token validation failure. Invalid issuer."),
+        K::InvalidAlgorithm | K::InvalidAlgorithmName => GraphError::unauthorized("Access token validation failure. Invalid signing algorithm."),
+        K::MissingRequiredClaim(c) => GraphError::unauthorized(format!("Access token validation failure. The '{c}' claim is missing.")),
+        _ => GraphError::unauthorized("IDX14100: JWT is not well formed."),
     })?;
     let c = data.claims;
+    // The issuer names the tenant too; a `tid` that disagrees is a forgery.
+    if !c.tid.eq_ignore_ascii_case(&st.tenant_id) {
+        return Err(GraphError::unauthorized("Access token validation failure. The token is for another tenant."));
+    }
     if c.idtyp == "app" {
         return Ok(Principal::App { client_id: c.appid, roles: c.roles.unwrap_or_default() });
     }
@@ -177,8 +191,39 @@ pub fn verify(st: &State, header: Option<&str>) -> Result<Principal, GraphError>
     Ok(Principal::User { id: c.oid, admin })
 }
 
+/// Signs a token for a seeded user (`Some(id or UPN)`) or the first seeded
+/// application (`None`), with `overrides` (a JSON object) merged over the
+/// claims the token endpoint would issue. Tests use it to forge expired,
+/// not-yet-valid, wrong-tenant or wrong-audience tokens signed with the real
+/// key, which no client can obtain from the token endpoint.
+pub fn mint_with(st: &State, user: Option<&str>, app_id: &str, overrides: &Value) -> Result<String, EmulatorError> {
+    let base = match user {
+        Some(u) => {
+            let user = find_user(st, u).ok_or_else(|| EmulatorError::UnknownUser(u.to_string()))?;
+            let mut c = base_claims(st, s(&user, "id"), app_id, "user");
+            c.scp = Some(DELEGATED_SCOPES.into());
+            c.wids = Some(strings(user.get("_roles")));
+            c.upn = Some(s(&user, "userPrincipalName").into());
+            c
+        }
+        None => {
+            let app = st.store.get(kind::APPLICATION, app_id).ok().flatten().map(|r| r.json).unwrap_or_default();
+            let mut c = base_claims(st, s(&app, "id"), app_id, "app");
+            c.roles = Some(strings(app.get("_permissions")));
+            c
+        }
+    };
+    let mut claims = serde_json::to_value(&base).map_err(|e| EmulatorError::Token(e.to_string()))?;
+    if let (Some(out), Some(patch)) = (claims.as_object_mut(), overrides.as_object()) {
+        for (k, v) in patch {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &st.keys.enc).map_err(|e| EmulatorError::Token(e.to_string()))
+}
+
 /// An AAD-style token error: `(status, body)`.
-fn aad_error(status: u16, error: &str, code: u32, text: &str) -> (u16, Value) {
+pub fn aad_error(status: u16, error: &str, code: u32, text: &str) -> (u16, Value) {
     let trace = new_id();
     (
         status,

@@ -42,8 +42,8 @@ fn from_object<T: for<'de> Deserialize<'de> + Default>(what: &str, v: Value) -> 
     }
 }
 
-/// `{"port", "dbPath", "seedPath", "seed", "pageSize", "deliveryDelayMs"}`
-/// (`deliveryDelay` in seconds for Python).
+/// `{"port", "dbPath", "seedPath", "seed", "pageSize", "deliveryDelayMs",
+/// "allowedHosts"}` (`deliveryDelay` in seconds for Python).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct EmulatorOptions {
@@ -55,6 +55,8 @@ struct EmulatorOptions {
     page_size: Option<usize>,
     delivery_delay_ms: Option<f64>,
     delivery_delay: Option<f64>,
+    /// Extra names accepted in the `Host` header (see [`EmulatorConfig::allowed_hosts`]).
+    allowed_hosts: Option<Vec<String>>,
 }
 
 fn delay(what: &str, v: f64, scale: f64) -> Result<Duration, Error> {
@@ -82,6 +84,10 @@ impl EmulatorOptions {
                 return Err(invalid("pageSize must be at least 1"));
             }
             c.page_size = n;
+        }
+        c.allowed_hosts = self.allowed_hosts.unwrap_or_default();
+        if let Some(h) = c.allowed_hosts.iter().find(|h| h.trim().is_empty() || h.contains(['/', ' ', '@'])) {
+            return Err(invalid(format!("allowedHosts: '{h}' is not a host name")));
         }
         match (self.delivery_delay_ms, self.delivery_delay) {
             (Some(_), Some(_)) => return Err(invalid("give deliveryDelayMs or deliveryDelay, not both")),
@@ -229,6 +235,8 @@ mod tests {
         assert_eq!(kind(json!({"seedPath": "/nonexistent/seed.json"})), Some(ErrorKind::InvalidArgument));
         assert_eq!(kind(json!({"dbPath": "/nonexistent/dir/state.sqlite"})), Some(ErrorKind::InvalidArgument));
         assert_eq!(kind(json!({"pageSize": 0})), Some(ErrorKind::InvalidArgument));
+        assert_eq!(kind(json!({"allowedHosts": "emulator"})), Some(ErrorKind::InvalidArgument));
+        assert_eq!(kind(json!({"allowedHosts": ["http://emulator/"]})), Some(ErrorKind::InvalidArgument));
     }
 
     #[test]

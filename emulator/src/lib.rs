@@ -59,11 +59,24 @@ pub struct EmulatorConfig {
     pub page_size: usize,
     /// Time between request state transitions.
     pub delivery_delay: Duration,
+    /// Host names (optionally `name:port`) accepted in the `Host` header
+    /// besides the loopback names (`127.0.0.1`, `localhost`, `[::1]`), for an
+    /// emulator reached under another name (a docker compose service, a
+    /// reverse proxy). `"*"` accepts any name. Other names get 400: the check
+    /// keeps web pages from reaching a loopback emulator through DNS rebinding.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
-        EmulatorConfig { port: 0, db_path: None, seed: Seed::default(), page_size: 100, delivery_delay: Duration::from_millis(300) }
+        EmulatorConfig {
+            port: 0,
+            db_path: None,
+            seed: Seed::default(),
+            page_size: 100,
+            delivery_delay: Duration::from_millis(300),
+            allowed_hosts: Vec::new(),
+        }
     }
 }
 
@@ -118,11 +131,15 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let app = config.seed.app().map(|a| (a.client_id.clone(), a.client_secret.clone())).unwrap_or_default();
+        let base_url = format!("http://{addr}");
+        let allowed_hosts = server::allowed_hosts(&addr, &base_url, &config.allowed_hosts);
         let st = Arc::new(State {
             store,
             tenant_id: config.seed.tenant_id.clone(),
             domains: config.seed.domains.clone(),
-            base_url: format!("http://{addr}"),
+            base_url,
+            allowed_hosts,
+            heavy: Arc::new(tokio::sync::Semaphore::new(server::heavy_permits())),
             page_size: config.page_size.max(1),
             delivery_delay: config.delivery_delay,
             keys: auth::Keys::random(),
@@ -166,6 +183,14 @@ impl Emulator {
     }
     pub fn inject_fault(&self, fault: Fault) {
         self.shared.inject_fault(fault)
+    }
+    /// Test hook: a token signed with this emulator's key for a seeded user
+    /// (`Some(id or UPN)`) or the seeded application (`None`), with `overrides`
+    /// (a JSON object of claims: `exp`, `nbf`, `aud`, `iss`, `tid`, …) merged
+    /// over the claims the token endpoint would issue.
+    #[doc(hidden)]
+    pub fn mint_token(&self, user: Option<&str>, overrides: &serde_json::Value) -> Result<String, EmulatorError> {
+        auth::mint_with(&self.shared.st, user, &self.shared.app.0, overrides)
     }
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -33,6 +33,10 @@ pub struct State {
     pub tenant_id: String,
     pub domains: Vec<String>,
     pub base_url: String,
+    /// Names accepted in `Host` (see [`allowed_hosts`]).
+    pub allowed_hosts: Vec<String>,
+    /// Permits for heavy requests (see [`heavy_permits`]).
+    pub heavy: Arc<tokio::sync::Semaphore>,
     pub page_size: usize,
     pub delivery_delay: Duration,
     pub keys: Keys,
@@ -126,27 +130,143 @@ pub fn router(st: Arc<State>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(st)
 }
 
+/// The names a request may address in `Host`, normalised by [`host_name`]:
+/// the loopback names, the bound address, the base URL's host, and the
+/// configured extra names (`"*"` = any).
+pub fn allowed_hosts(addr: &std::net::SocketAddr, base_url: &str, extra: &[String]) -> Vec<String> {
+    let base_host = base_url.split_once("://").map(|(_, rest)| rest).unwrap_or(base_url);
+    let base_host = base_host.split('/').next().unwrap_or("");
+    let mut out: Vec<String> = ["localhost", "127.0.0.1", "[::1]"].iter().map(|h| h.to_string()).collect();
+    let ip = match addr.ip() {
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        v4 => v4.to_string(),
+    };
+    for h in std::iter::once(ip.as_str()).chain(std::iter::once(base_host)).chain(extra.iter().map(String::as_str)) {
+        let h = if h.trim() == "*" { "*".to_string() } else { host_name(h) };
+        if !h.is_empty() && !out.contains(&h) {
+            out.push(h);
+        }
+    }
+    out
+}
+
+/// The host part of a `Host` value or authority, lower-cased, without port or
+/// trailing dot; IPv6 literals keep their brackets.
+fn host_name(authority: &str) -> String {
+    let a = authority.trim();
+    let host = if a.starts_with('[') {
+        a.find(']').map(|i| &a[..=i]).unwrap_or(a)
+    } else {
+        match a.rsplit_once(':') {
+            Some((h, port)) if !h.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => a,
+        }
+    };
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Host check against DNS rebinding: a web page on `evil.example` that
+/// resolves its name to 127.0.0.1 sends `Host: evil.example`, which no local
+/// client does. A wrong name gets 400 `Bad Request - Invalid Hostname`, the
+/// text of Graph's (HTTP.sys) front door. HTTP/1.1 requires `Host` (RFC 9112
+/// §3.2), so a missing one is the same 400; HTTP/1.0 requests without it are
+/// answered (browsers always send `Host`, so they cannot be a rebinding vector).
+fn check_host(st: &State, parts: &axum::http::request::Parts) -> Result<(), GraphError> {
+    let hosts: Vec<&HeaderValue> = parts.headers.get_all(header::HOST).iter().collect();
+    if hosts.len() > 1 {
+        return Err(invalid_hostname("more than one Host header"));
+    }
+    // An absolute-form target (`GET http://name/ HTTP/1.1`) names the host itself.
+    let given = match (parts.uri.authority(), hosts.first()) {
+        (Some(a), _) => Some(a.as_str().to_string()),
+        (None, Some(h)) => Some(h.to_str().map_err(|_| invalid_hostname("a Host header that is not text"))?.to_string()),
+        (None, None) => None,
+    };
+    let Some(given) = given else {
+        return match parts.version {
+            axum::http::Version::HTTP_09 | axum::http::Version::HTTP_10 => Ok(()),
+            _ => Err(invalid_hostname("no Host header")),
+        };
+    };
+    let name = host_name(&given);
+    if st.allowed_hosts.iter().any(|h| h == "*" || *h == name) {
+        return Ok(());
+    }
+    Err(invalid_hostname(&format!(
+        "'{}' is not a name this emulator answers to (allowed: {}; add names with the allowedHosts option or `--allowed-host`)",
+        name.chars().take(255).collect::<String>(),
+        st.allowed_hosts.join(", ")
+    )))
+}
+
+fn invalid_hostname(why: &str) -> GraphError {
+    GraphError::new(400, "BadRequest", format!("Bad Request - Invalid Hostname: {why}."))
+}
+
+/// Longest request target (path and query) answered: Graph's front door
+/// (HTTP.sys) refuses URLs past 16 KB; the emulator answers 414
+/// `RequestUriTooLong` (nothing Graph documents needs URLs near this size).
+pub const MAX_URI: usize = 16 * 1024;
+/// Cap of the token endpoint's form body (a form with a client assertion is a
+/// few KB).
+pub const MAX_TOKEN_BODY: usize = 64 * 1024;
+
+/// Concurrent "heavy" requests (lists, functions, anything with `$expand`):
+/// a small multiple of the cores, so a burst of expensive listings queues
+/// (without holding an async worker) instead of taking every thread while
+/// point reads and writes keep being answered.
+pub fn heavy_permits() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2)
+}
+
+/// Request-id headers are echoed as given (Graph does), but only up to a sane length.
+fn client_request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("client-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 128)
+        .map(str::to_string)
+        .unwrap_or_else(new_id)
+}
+
+/// The request pipeline. Everything decided from the request line and headers
+/// (Host, URL length, route, token, permission) is checked before a byte of
+/// the body is read, so a large body with a bad token costs nothing. Handlers
+/// (SQLite, rendering) run on the blocking pool, never on the async workers,
+/// so slow requests cannot stall the server.
 async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body> {
     let (parts, body) = req.into_parts();
     let request_id = new_id();
-    let client_request_id = parts
-        .headers
-        .get("client-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .unwrap_or_else(new_id);
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        let e = GraphError::new(413, "RequestEntityTooLarge", "The request body is too large.");
-        return respond(413, Some(e.body(&request_id, &client_request_id)), &request_id, &client_request_id, &[]);
+    let client_request_id = client_request_id(&parts.headers);
+    let fail = |e: GraphError, extra: &mut Vec<(&'static str, String)>| {
+        extra.extend(e.headers.iter().cloned());
+        respond(e.status, Some(e.body(&request_id, &client_request_id)), &request_id, &client_request_id, extra)
     };
+    let mut extra_headers = Vec::new();
+    if let Err(e) = check_host(&st, &parts) {
+        return fail(e, &mut extra_headers);
+    }
+    let target_len = parts.uri.path_and_query().map(|pq| pq.as_str().len()).unwrap_or(0);
+    if target_len > MAX_URI {
+        let e = GraphError::new(414, "RequestUriTooLong", format!("The request URL is {target_len} bytes long; the limit is {MAX_URI}."));
+        return fail(e, &mut extra_headers);
+    }
     let path = parts.uri.path().to_string();
     let segs: Vec<&str> = path.split('/').collect();
-    let mut extra_headers = Vec::new();
 
     // Token endpoint: never faulted, never authenticated.
     if segs.len() == 5 && segs[2] == "oauth2" && segs[3] == "v2.0" && segs[4] == "token" {
         let (status, body) = if parts.method == "POST" {
-            auth::token_endpoint(&st, segs[1], &bytes, parts.headers.get("authorization").and_then(|v| v.to_str().ok()))
+            match axum::body::to_bytes(body, MAX_TOKEN_BODY).await {
+                Ok(bytes) => {
+                    let (st2, tenant) = (st.clone(), segs[1].to_string());
+                    let authz = parts.headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_string);
+                    tokio::task::spawn_blocking(move || auth::token_endpoint(&st2, &tenant, &bytes, authz.as_deref()))
+                        .await
+                        .unwrap_or_else(|_| auth::aad_error(500, "server_error", 90000, "The token endpoint failed."))
+                }
+                Err(_) => auth::aad_error(413, "invalid_request", 90014, &format!("The request body exceeds {MAX_TOKEN_BODY} bytes.")),
+            }
         } else {
             (405, json!({"error": "invalid_request", "error_description": "AADSTS900561: The endpoint only accepts POST requests."}))
         };
@@ -166,32 +286,76 @@ async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body
         return respond(200, Some(body), &request_id, &client_request_id, &[]);
     }
 
-    let result = match st.take_fault(&path) {
-        Some(f) => {
-            if let Some(ra) = &f.retry_after {
-                extra_headers.push(("retry-after", ra.clone()));
-            }
-            let code = match f.status {
-                429 => "TooManyRequests",
-                503 => "ServiceUnavailable",
-                504 => "GatewayTimeout",
-                500 => "InternalServerError",
-                _ => "UnknownError",
-            };
-            Err(GraphError::new(f.status, code, "Injected fault."))
+    if let Some(f) = st.take_fault(&path) {
+        if let Some(ra) = &f.retry_after {
+            extra_headers.push(("retry-after", ra.clone()));
         }
-        None => graph(&st, &parts.method, &parts.uri, &parts.headers, bytes),
+        let code = match f.status {
+            429 => "TooManyRequests",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            500 => "InternalServerError",
+            _ => "UnknownError",
+        };
+        return fail(GraphError::new(f.status, code, "Injected fault."), &mut extra_headers);
+    }
+    let routed = match route(&st, &parts) {
+        Ok(r) => r,
+        Err(e) => return fail(e, &mut extra_headers),
     };
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = GraphError::new(413, "RequestEntityTooLarge", format!("The request body is larger than {MAX_BODY} bytes."));
+            return fail(e, &mut extra_headers);
+        }
+    };
+    // Heavy work waits for a permit here, on the async side; the permit moves
+    // into the blocking task, so a client that hangs up does not free it
+    // while the work still runs.
+    let permit = if routed.heavy(parts.uri.query()) {
+        match st.heavy.clone().acquire_owned().await {
+            Ok(p) => Some(p),
+            Err(_) => return fail(GraphError::new(503, "ServiceUnavailable", "The emulator is shutting down."), &mut extra_headers),
+        }
+    } else {
+        None
+    };
+    let st2 = st.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        graph(&st2, routed, &parts.method, &parts.headers, bytes)
+    })
+    .await
+    .unwrap_or_else(|e| Err(GraphError::internal(format!("The request handler failed: {e}"))));
     match result {
         Ok(reply) => respond(reply.status, reply.body, &request_id, &client_request_id, &extra_headers),
-        Err(e) => {
-            extra_headers.extend(e.headers.iter().cloned());
-            respond(e.status, Some(e.body(&request_id, &client_request_id)), &request_id, &client_request_id, &extra_headers)
-        }
+        Err(e) => fail(e, &mut extra_headers),
     }
 }
 
-fn graph(st: &Arc<State>, method: &axum::http::Method, uri: &axum::http::Uri, headers: &HeaderMap, bytes: bytes::Bytes) -> GraphResult<Reply> {
+/// A request matched to an operation and its caller, from the request line and headers.
+struct Routed {
+    version: ApiVersion,
+    op: &'static Operation,
+    args: Vec<String>,
+    who: Principal,
+    q: QueryOptions,
+    rest: String,
+}
+
+impl Routed {
+    /// Collections and expansions: the requests whose cost grows with the tenant.
+    fn heavy(&self, query: Option<&str>) -> bool {
+        use entitlement::api::OpKind;
+        matches!(self.op.kind, OpKind::List | OpKind::Function)
+            || self.op.collection
+            || query.is_some_and(|q| q.to_ascii_lowercase().contains("expand"))
+    }
+}
+
+fn route(st: &State, parts: &axum::http::request::Parts) -> GraphResult<Routed> {
+    let uri = &parts.uri;
     let path = uri.path();
     let rest = path.trim_start_matches('/');
     let (ver, rest) = rest.split_once('/').unwrap_or((rest, ""));
@@ -199,7 +363,7 @@ fn graph(st: &Arc<State>, method: &axum::http::Method, uri: &axum::http::Uri, he
         return Err(GraphError::bad_request(format!("Invalid version: {ver}")));
     };
     let rest = format!("/{rest}");
-    let Some((op, args)) = Operation::route(version, method.as_str(), &rest) else {
+    let Some((op, args)) = Operation::route(version, parts.method.as_str(), &rest) else {
         if Operation::path_known(version, &rest) {
             return Err(GraphError::new(
                 405,
@@ -210,9 +374,15 @@ fn graph(st: &Arc<State>, method: &axum::http::Method, uri: &axum::http::Uri, he
         let last = rest.trim_end_matches('/').rsplit('/').next().unwrap_or("");
         return Err(GraphError::bad_request(format!("Resource not found for the segment '{last}'.")));
     };
-    let who = auth::verify(st, headers.get("authorization").and_then(|v| v.to_str().ok()))?;
+    let who = auth::verify(st, parts.headers.get("authorization").and_then(|v| v.to_str().ok()))?;
     crate::resources::authorize(&who, op)?;
     let q = query::parse(uri.query()).map_err(GraphError::bad_request)?;
+    Ok(Routed { version, op, args, who, q, rest })
+}
+
+/// Body checks and dispatch (on the blocking pool).
+fn graph(st: &Arc<State>, r: Routed, method: &axum::http::Method, headers: &HeaderMap, bytes: bytes::Bytes) -> GraphResult<Reply> {
+    let Routed { version, op, args, who, q, rest } = r;
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let body = if bytes.iter().all(u8::is_ascii_whitespace) {
         Value::Null

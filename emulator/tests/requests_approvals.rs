@@ -400,8 +400,8 @@ async fn applicable_policy_requirements() {
     assert_eq!(v[0]["isApprovalRequiredForAdd"], true);
     assert_eq!(v[0]["questions"][0]["id"], "q1");
     assert!(v[0]["existingAnswers"].as_array().unwrap().is_empty());
-    // The admin may request under both; beta names the subject.
-    let r = t.call("POST", &format!("{}/accessPackages/{pkg}/getApplicablePolicyRequirements", t.beta), &t.app, Some(json!({"subject": {"objectId": ids::ADMIN_ID}}))).await;
+    // The admin may request under both; beta names the subject (delegated only: Graph documents no application permission).
+    let r = t.call("POST", &format!("{}/accessPackages/{pkg}/getApplicablePolicyRequirements", t.beta), &t.admin, Some(json!({"subject": {"objectId": ids::ADMIN_ID}}))).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let v = r.body["value"].as_array().unwrap();
     assert_eq!(v.len(), 2);
@@ -413,7 +413,7 @@ async fn applicable_policy_requirements() {
     assert_eq!(r.status, 403, "{}", r.body);
     let r = t.call("POST", &format!("{}/accessPackages/{}/getApplicablePolicyRequirements", t.v1, ids::GENERAL_CATALOG_ID), &t.user, Some(json!({}))).await;
     assert_eq!(r.status, 404, "{}", r.body);
-    let r = t.call("POST", &url, &t.app, Some(json!({"subject": {"objectId": uuid::Uuid::new_v4().to_string()}}))).await;
+    let r = t.call("POST", &url, &t.admin, Some(json!({"subject": {"objectId": uuid::Uuid::new_v4().to_string()}}))).await;
     assert_eq!(r.status, 404, "{}", r.body);
     t.emu.shutdown().await;
 }
@@ -536,7 +536,7 @@ async fn request_lifecycle_actions() {
     assert_eq!(r.status, 204, "{}", r.body);
     let r = t.call("GET", &format!("{}/assignmentRequests/{req}", t.v1), &t.app, None).await;
     assert_eq!(r.status, 404);
-    let r = t.call("GET", &format!("{}/accessPackageAssignmentApprovals/{req}", t.v1), &t.app, None).await;
+    let r = t.call("GET", &format!("{}/accessPackageAssignmentApprovals/{req}", t.v1), &t.admin, None).await;
     assert_eq!(r.status, 404);
 
     // A policy with a custom extension on assignmentRequestCreated waits for resume.

@@ -385,9 +385,10 @@ test('getApplicablePolicyRequirements answers an array of requirements', () =>
     assert.equal(reqs[0].policyId, policy.id);
     assert.equal(reqs[0].policyDisplayName, 'Reqs policy');
     assert.equal(reqs[0].isApprovalRequiredForAdd, true);
-    // an app asks on behalf of a subject; without one it is a 400
-    const onBehalf = await admin.getApplicablePolicyRequirements(pkg.id, { subject: { objectId: ids.REQUESTOR1_ID } });
+    // an administrator asks on behalf of a subject; Graph documents the action
+    // for signed-in users only, so an app token gets 403
+    const onBehalf = await em.userClient(ids.ADMIN_UPN).getApplicablePolicyRequirements(pkg.id, { subject: { objectId: ids.REQUESTOR1_ID } });
     assert.deepEqual(onBehalf.map((r) => r.policyId), [policy.id]);
-    await rejectsWith(assert, admin.getApplicablePolicyRequirements(pkg.id), BadRequestError, 'BadRequest');
+    await rejectsWith(assert, admin.getApplicablePolicyRequirements(pkg.id), PermissionDeniedError, 'PermissionDenied');
     await rejectsWith(assert, requestor.getApplicablePolicyRequirements(catalog.id), NotFoundError, 'NotFound');
   }));

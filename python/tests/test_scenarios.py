@@ -379,11 +379,13 @@ def test_applicable_policy_requirements_are_a_list_of_requirements(emu):
     assert reqs[0].policy_display_name == "Reqs policy"
     assert reqs[0].to_dict()["policyId"] == policy.id
 
-    # an app asks on behalf of a subject
-    on_behalf = admin.get_applicable_policy_requirements(pkg.id, {"subject": {"objectId": ids.REQUESTOR1_ID}})
+    # an administrator asks on behalf of a subject; Graph documents the action
+    # for signed-in users only, so an app token gets 403
+    on_behalf = emu.user_client(ids.ADMIN_UPN).get_applicable_policy_requirements(
+        pkg.id, {"subject": {"objectId": ids.REQUESTOR1_ID}})
     assert [r.policy_id for r in on_behalf] == [policy.id]
-    with pytest.raises(BadRequestError):
-        admin.get_applicable_policy_requirements(pkg.id)  # no subject
+    with pytest.raises(PermissionDeniedError):
+        admin.get_applicable_policy_requirements(pkg.id)
 
     async def run():
         areqs = await emu.user_async_client(ids.REQUESTOR1_UPN).get_applicable_policy_requirements(pkg.id)

@@ -275,11 +275,12 @@ int main(void) {
     /* a $ref naming something that is not a directory object */
     EXPECT(client, "add_connected_organization_internal_sponsor", "[\"" ZERO_ID "\"]", NULL,
            "{\"@odata.id\":\"https://graph.microsoft.com/v1.0/users/x\"}", ENT_NOT_FOUND);
-    /* a collection-returning action answers {"value": [...]} */
+    /* getApplicablePolicyRequirements is for signed-in users only (Graph
+       documents no application permission): an app gets 403 */
     char *reqs = NULL;
     CHECK(ent_client_call(client, "get_applicable_policy_requirements", "[\"" ZERO_ID "\"]", NULL,
-                          "{\"subject\":{\"objectId\":\"007d1c7e-7fa8-4e33-b678-5e437acdcddc\"}}", &reqs, NULL) == ENT_NOT_FOUND,
-          "requirements of an unknown package");
+                          "{\"subject\":{\"objectId\":\"007d1c7e-7fa8-4e33-b678-5e437acdcddc\"}}", &reqs, NULL) == ENT_PERMISSION_DENIED,
+          "requirements asked by an app");
     ent_string_free(reqs);
 
     /* A bad token: 401. */

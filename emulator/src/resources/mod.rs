@@ -27,10 +27,24 @@ use crate::error::{GraphError, GraphResult};
 use crate::server::{Ctx, Reply};
 use crate::store::kind;
 
-/// Administrators may call everything; apps with read-all rights every GET;
-/// plain users only the operations declared `self_service = true` in
-/// api/operations.toml (the handlers then check the objects are the caller's own).
+/// Graph's permission rules, from each operation's description:
+///
+/// - Operations about "the signed-in user" (`filterByCurrentUser`, approvals,
+///   `getApplicablePolicyRequirements`) are delegated-only: Graph documents
+///   application permissions as "Not supported", so every app token gets 403.
+/// - Administrators (Identity Governance or Global Administrator users, apps
+///   with `EntitlementManagement.ReadWrite.All`) may call everything else.
+/// - Apps with another `EntitlementManagement.*` permission may read (GET).
+/// - Plain users may call only the operations declared `self_service = true`
+///   in api/operations.toml (the handlers then check the objects are the
+///   caller's own).
+///
+/// A refusal is 403 `Forbidden` "Insufficient privileges to complete the
+/// operation."; refusals of a particular object by a handler say why instead.
 pub fn authorize(who: &Principal, op: &Operation) -> GraphResult<()> {
+    if matches!(who, Principal::App { .. }) && delegated_only(op) {
+        return Err(GraphError::forbidden());
+    }
     if who.is_admin() {
         return Ok(());
     }
@@ -39,6 +53,13 @@ pub fn authorize(who: &Principal, op: &Operation) -> GraphResult<()> {
         Principal::User { .. } if op.self_service => Ok(()),
         _ => Err(GraphError::forbidden()),
     }
+}
+
+/// Operations Graph documents for delegated (signed-in user) calls only.
+pub fn delegated_only(op: &Operation) -> bool {
+    op.path.contains("/filterByCurrentUser(")
+        || op.path.contains("/accessPackageAssignmentApprovals/")
+        || op.path.ends_with("/getApplicablePolicyRequirements")
 }
 
 pub fn dispatch(ctx: &Ctx) -> GraphResult<Reply> {

@@ -120,7 +120,7 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         .ok_or_else(|| GraphError::missing("assignment"))?;
     let caller = ctx.who.user_id().map(str::to_string);
     if request_type.starts_with("admin") && !ctx.who.is_admin() {
-        return Err(GraphError::forbidden());
+        return Err(GraphError::new(403, "Forbidden", "Only administrators may make admin requests (adminAdd, adminUpdate, adminRemove)."));
     }
     if request_type.starts_with("user") && caller.is_none() {
         return Err(GraphError::bad_request(format!("A {request_type} request must be made by a signed-in user.")));
@@ -205,7 +205,7 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
             return Err(GraphError::bad_request("The assignment is not active."));
         }
         if request_type.starts_with("user") && Some(s(&asg.json, "_targetId")) != caller.as_deref() {
-            return Err(GraphError::forbidden());
+            return Err(GraphError::new(403, "Forbidden", "A user request can only change the caller's own assignment."));
         }
         package_id = s(&asg.json, "_accessPackageId").to_string();
         policy_id = s(&asg.json, "_policyId").to_string();
@@ -240,11 +240,16 @@ fn owns(who: &Principal, c: &Value) -> bool {
         || who.user_id().is_some_and(|u| s(c, "_targetId").eq_ignore_ascii_case(u) || s(c, "_requestorId").eq_ignore_ascii_case(u))
 }
 
+/// A plain user asking for a request or assignment they neither made nor are the target of.
+fn not_owner() -> GraphError {
+    GraphError::new(403, "Forbidden", "The caller is neither the requestor nor the target of this object.")
+}
+
 /// Get one request or assignment; plain users only their own.
 pub fn get_own(ctx: &Ctx, k: &'static str) -> GraphResult<Reply> {
     let rec = require(ctx.st, k, ctx.arg(0))?;
     if !owns(&ctx.who, &rec.json) {
-        return Err(GraphError::forbidden());
+        return Err(not_owner());
     }
     entity(ctx, 200, k, &rec.json)
 }
@@ -255,7 +260,7 @@ pub fn cancel(ctx: &Ctx) -> GraphResult<Reply> {
     let st = ctx.st;
     let rec = require(st, kind::REQUEST, ctx.arg(0))?;
     if !owns(&ctx.who, &rec.json) {
-        return Err(GraphError::forbidden());
+        return Err(not_owner());
     }
     let mut c = rec.json;
     if !matches!(s(&c, "state"), "submitted" | "pendingApproval") {
