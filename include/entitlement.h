@@ -150,12 +150,14 @@ typedef struct ent_token_sink ent_token_sink;
 /**
  * Supplies an access token for `scope` (e.g.
  * "https://graph.microsoft.com/.default"): call ent_token_sink_set(sink,
- * ...) and return ENT_OK, or return another status (the call then fails
- * with ENT_AUTHENTICATION). Called on one of the library's internal
- * threads, possibly on several at once: it must be thread-safe, and it may
- * block (e.g. to run a sign-in).
+ * ...) and return ENT_OK (0), or return any other value, an `ent_status` or
+ * not (the call then fails with ENT_AUTHENTICATION, whose message names the
+ * value). The return type is `int32_t` so that any value is safe to return.
+ * Called on one of the library's internal threads, possibly on several at
+ * once: it must be thread-safe, and it may block (e.g. to run a sign-in);
+ * the time it takes counts against the call's deadline.
  */
-typedef enum ent_status (*ent_token_callback)(void *user_data, const char *scope, struct ent_token_sink *sink);
+typedef int32_t (*ent_token_callback)(void *user_data, const char *scope, struct ent_token_sink *sink);
 
 #ifdef __cplusplus
 extern "C" {
@@ -413,7 +415,7 @@ const char *ent_status_name(int32_t status);
  * Gives the token from inside a token callback. The library copies
  * `token`. `expires_in_seconds` > 0 lets the library reuse the token until
  * a minute before it expires; 0 or less asks for the callback again on
- * every request.
+ * every request; lifetimes over a day count as a day.
  */
 enum ent_status ent_token_sink_set(struct ent_token_sink *sink, const char *token, int64_t expires_in_seconds, struct ent_error **err);
 
