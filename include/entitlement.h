@@ -80,15 +80,19 @@ typedef enum ent_status {
    */
   ENT_CONFLICT = 6,
   /**
-   * HTTP 429 after the retries allowed; the error says how long to wait (`Retry-After`).
+   * HTTP 429 after the retries allowed, or with a `Retry-After` that would end past the call's
+   * deadline; `retry_after` says how long to wait.
    */
   ENT_THROTTLED = 7,
   /**
-   * HTTP 5xx after the retries allowed.
+   * HTTP 5xx (504 included) after the retries allowed, or a redirect (not followed). A create or
+   * action that may have been applied is not sent again; its message says the outcome is
+   * unknown.
    */
   ENT_SERVICE = 8,
   /**
-   * A deadline passed (HTTP timeout, or a wait that did not finish).
+   * A time limit of the library passed (one attempt's timeout, the call's deadline, a wait that
+   * did not finish), or HTTP 408. A 504 from the service is ENT_SERVICE.
    */
   ENT_TIMEOUT = 9,
   /**
@@ -170,8 +174,12 @@ extern "C" {
  * `baseUrl` (Graph root without version, e.g. an emulator's URL),
  * `cloud` ("global", "usGov", "usGovDod", "china"), `apiVersion` ("v1.0" or
  * "beta": the version of unprefixed operations), `authority` (sign-in
- * endpoint), `scope`, `timeoutMs` (per HTTP attempt), `maxRetries`
- * (on 429/503/504), and one credential: `token` (a bearer token),
+ * endpoint), `scope`, `timeoutMs` (per HTTP attempt, default 100000),
+ * `deadlineMs` (per call, default 300000: token, attempts and every
+ * Retry-After wait; a longer wait fails at once with
+ * ent_error_retry_after_ms() set), `maxRetries` (on 429/503/504; a create
+ * or action is never sent twice when its outcome is unknown, and its
+ * message says so), and one credential: `token` (a bearer token),
  * `tenantId` + `clientId` + `clientSecret` (app), or `tenantId` +
  * `clientId` + `username` + `password` (delegated user). Unknown keys are
  * an ENT_INVALID_ARGUMENT. No I/O happens here; tokens are fetched on the

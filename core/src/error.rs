@@ -267,6 +267,17 @@ mod tests {
         assert_eq!(e.request_id.as_deref(), Some("rid"));
     }
 
+    /// 504 is the service's failure (Service, like every 5xx); Timeout is this
+    /// client's own time limit, and 408.
+    #[test]
+    fn gateway_timeout_is_a_service_error() {
+        assert_eq!(ErrorKind::from_status(504), ErrorKind::Service);
+        assert_eq!(ErrorKind::from_status(502), ErrorKind::Service);
+        assert_eq!(ErrorKind::from_status(408), ErrorKind::Timeout);
+        let e = Error::from_response(504, b"", None, None).with_unknown_outcome();
+        assert!(e.outcome_unknown && e.to_string().starts_with("Service (504): HTTP 504 (outcome unknown:"), "{e}");
+    }
+
     /// `api/errors.toml` (the table every binding's errors are generated from)
     /// lists exactly `ErrorKind::ALL`, in order, and the HTTP statuses it gives
     /// each kind are the ones `from_status` maps to it.

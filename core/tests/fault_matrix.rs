@@ -277,6 +277,12 @@ fn then_ok(n: usize, fault: Act) -> impl Fn(&str, usize) -> Act + Send + Sync {
     move |method, i| if i < n { fault.clone() } else { Act::ok(method) }
 }
 
+/// A list page (GET) or the created object (POST) made of `item`.
+fn json_reply(method: &str, item: &str, page_extra: &str) -> Act {
+    let (status, body) = if method == "POST" { (201, item.to_string()) } else { (200, format!(r#"{{"value":[{item}]{page_extra}}}"#)) };
+    Act::Reply { status, headers: vec![], body }
+}
+
 fn always(fault: Act) -> impl Fn(&str, usize) -> Act + Send + Sync {
     move |_, _| fault.clone()
 }
@@ -351,6 +357,18 @@ fn cases(other: &str) -> Vec<Case> {
         })
         .get(E(Decode), Some(1))
         .post(Want::Ok, Some(1)),
+        case("extreme but valid dates", |m: &str, _| {
+            let item = r#"{"id":"c1","createdDateTime":"9999-12-31T23:59:59.9999999-14:00","modifiedDateTime":"0000-01-01T00:00:00+14:00"}"#;
+            json_reply(m, item, "")
+        })
+        .get(Want::Ok, Some(1))
+        .post(Want::Ok, Some(1)),
+        case("numbers and dates out of range", |m: &str, _| {
+            let item = r#"{"id":"c1","createdDateTime":"99999-01-01T00:00:00Z","isExternallyVisible":1e400}"#;
+            json_reply(m, item, r#","@odata.count":18446744073709551616"#)
+        })
+        .get(E(Decode), Some(1))
+        .post(E(Decode), Some(1)),
         case("Retry-After 1e20", always(Act::with_retry_after(429, "1e20"))).get(E(Throttled), Some(1)).post(E(Throttled), Some(1)),
         case("Retry-After -5, then ok", then_ok(1, Act::with_retry_after(429, "-5"))).get(Want::Ok, Some(2)).post(Want::Ok, Some(2)),
         case("Retry-After garbage, then ok", then_ok(1, Act::with_retry_after(429, "soon, maybe"))).get(Want::Ok, Some(2)).post(Want::Ok, Some(2)),
