@@ -125,9 +125,15 @@ impl Server {
                                 if let Some(method) = text.split(' ').next().filter(|m| !m.is_empty()) {
                                     let authorization = text
                                         .split("\r\n")
-                                        .find_map(|l| l.strip_prefix("authorization: ").or_else(|| l.strip_prefix("Authorization: ")))
+                                        .find_map(|l| {
+                                            l.strip_prefix("authorization: ").or_else(|| l.strip_prefix("Authorization: "))
+                                        })
                                         .map(str::to_string);
-                                    s.lock().unwrap().push(Seen { method: method.to_string(), authorization, unknown_answer: true });
+                                    s.lock().unwrap().push(Seen {
+                                        method: method.to_string(),
+                                        authorization,
+                                        unknown_answer: true,
+                                    });
                                 }
                             }
                             let _ = stream.set_zero_linger();
@@ -179,7 +185,13 @@ async fn read_request(stream: &mut TcpStream) -> Option<(String, String, Option<
     Some((method, path, header("authorization")))
 }
 
-async fn serve(mut stream: TcpStream, behaviour: &Behaviour, token_body: Option<&str>, seen: &Mutex<Vec<Seen>>, tokens: &AtomicUsize) {
+async fn serve(
+    mut stream: TcpStream,
+    behaviour: &Behaviour,
+    token_body: Option<&str>,
+    seen: &Mutex<Vec<Seen>>,
+    tokens: &AtomicUsize,
+) {
     let Some((method, path, authorization)) = read_request(&mut stream).await else { return };
     let act = if path.contains("/oauth2/v2.0/token") {
         tokens.fetch_add(1, Ordering::SeqCst);
@@ -194,7 +206,10 @@ async fn serve(mut stream: TcpStream, behaviour: &Behaviour, token_body: Option<
     };
     match act {
         Act::Reply { status, headers, body } => {
-            let mut out = format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+            let mut out = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                body.len()
+            );
             for (k, v) in headers {
                 out.push_str(&format!("{k}: {v}\r\n"));
             }
@@ -279,7 +294,8 @@ fn then_ok(n: usize, fault: Act) -> impl Fn(&str, usize) -> Act + Send + Sync {
 
 /// A list page (GET) or the created object (POST) made of `item`.
 fn json_reply(method: &str, item: &str, page_extra: &str) -> Act {
-    let (status, body) = if method == "POST" { (201, item.to_string()) } else { (200, format!(r#"{{"value":[{item}]{page_extra}}}"#)) };
+    let (status, body) =
+        if method == "POST" { (201, item.to_string()) } else { (200, format!(r#"{{"value":[{item}]{page_extra}}}"#)) };
     Act::Reply { status, headers: vec![], body }
 }
 
@@ -290,7 +306,11 @@ fn always(fault: Act) -> impl Fn(&str, usize) -> Act + Send + Sync {
 fn cases(other: &str) -> Vec<Case> {
     use ErrorKind::*;
     use Want::Err as E;
-    let page_to = |link: String| Act::Reply { status: 200, headers: vec![], body: format!(r#"{{"value":[{{"id":"c1"}}],"@odata.nextLink":"{link}"}}"#) };
+    let page_to = |link: String| Act::Reply {
+        status: 200,
+        headers: vec![],
+        body: format!(r#"{{"value":[{{"id":"c1"}}],"@odata.nextLink":"{link}"}}"#),
+    };
     let redirect = |status: u16| {
         let to = format!("{other}/v1.0/identityGovernance/entitlementManagement/catalogs");
         Act::Reply { status, headers: vec![("Location".into(), to)], body: String::new() }
@@ -408,11 +428,12 @@ async fn run(client: Client, post: bool) -> Row {
 }
 
 fn client_for(base: &str, oauth: bool) -> Client {
-    let b = Client::builder()
-        .base_url(base)
-        .timeout(ATTEMPT_TIMEOUT)
-        .deadline(Some(DEADLINE))
-        .retry(RetryPolicy { max_attempts: 5, base_delay: Duration::from_millis(20), max_delay: Duration::from_millis(200), ..Default::default() });
+    let b = Client::builder().base_url(base).timeout(ATTEMPT_TIMEOUT).deadline(Some(DEADLINE)).retry(RetryPolicy {
+        max_attempts: 5,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(200),
+        ..Default::default()
+    });
     let b = if oauth { b.authority(base).client_secret("tenant", "app", "secret") } else { b.token(TOKEN) };
     b.build().unwrap()
 }
@@ -450,7 +471,12 @@ async fn fault_matrix() {
             let other_seen = &other.seen()[other_before..];
             let outcome = match &row.outcome {
                 Ok(()) => "ok".to_string(),
-                Err(e) => format!("{}{}{}", e.kind, e.status.map(|s| format!(" {s}")).unwrap_or_default(), if e.outcome_unknown { " unknown" } else { "" }),
+                Err(e) => format!(
+                    "{}{}{}",
+                    e.kind,
+                    e.status.map(|s| format!(" {s}")).unwrap_or_default(),
+                    if e.outcome_unknown { " unknown" } else { "" }
+                ),
             };
             println!(
                 "{:<40} {:<6} {:>8} {:>6} {:>6} {:<42} {:>7}",

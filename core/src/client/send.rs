@@ -19,10 +19,17 @@ use crate::retry::{parse_retry_after, RetryPolicy};
 enum Attempt {
     Done(RawResponse),
     /// An error status, its body read (or lost: the message says so).
-    Status { status: u16, err: Error, retry_after: Option<Duration> },
+    Status {
+        status: u16,
+        err: Error,
+        retry_after: Option<Duration>,
+    },
     /// No usable response. `sent`: the request may have reached the service
     /// (anything but a refused connection).
-    Transport { err: Error, sent: bool },
+    Transport {
+        err: Error,
+        sent: bool,
+    },
 }
 
 /// The call's clock: when it started and how long it may take.
@@ -93,7 +100,10 @@ impl Client {
             let token = match &self.inner.credential {
                 None => None,
                 Some(cred) => Some(
-                    clock.bound(cred.token(&self.inner.scope), last.as_ref()).await.map_err(|e| e.with_client_request_id(crid))?,
+                    clock
+                        .bound(cred.token(&self.inner.scope), last.as_ref())
+                        .await
+                        .map_err(|e| e.with_client_request_id(crid))?,
                 ),
             };
             let Some(timeout) = clock.attempt_timeout(self.inner.timeout) else {
