@@ -80,15 +80,19 @@ typedef enum ent_status {
    */
   ENT_CONFLICT = 6,
   /**
-   * HTTP 429 after the retries allowed; the error says how long to wait (`Retry-After`).
+   * HTTP 429 after the retries allowed, or with a `Retry-After` that would end past the call's
+   * deadline; `retry_after` says how long to wait.
    */
   ENT_THROTTLED = 7,
   /**
-   * HTTP 5xx after the retries allowed.
+   * HTTP 5xx (504 included) after the retries allowed, or a redirect (not followed). A create or
+   * action that may have been applied is not sent again; its message says the outcome is
+   * unknown.
    */
   ENT_SERVICE = 8,
   /**
-   * A deadline passed (HTTP timeout, or a wait that did not finish).
+   * A time limit of the library passed (one attempt's timeout, the call's deadline, a wait that
+   * did not finish), or HTTP 408. A 504 from the service is ENT_SERVICE.
    */
   ENT_TIMEOUT = 9,
   /**
@@ -150,12 +154,14 @@ typedef struct ent_token_sink ent_token_sink;
 /**
  * Supplies an access token for `scope` (e.g.
  * "https://graph.microsoft.com/.default"): call ent_token_sink_set(sink,
- * ...) and return ENT_OK, or return another status (the call then fails
- * with ENT_AUTHENTICATION). Called on one of the library's internal
- * threads, possibly on several at once: it must be thread-safe, and it may
- * block (e.g. to run a sign-in).
+ * ...) and return ENT_OK (0), or return any other value, an `ent_status` or
+ * not (the call then fails with ENT_AUTHENTICATION, whose message names the
+ * value). The return type is `int32_t` so that any value is safe to return.
+ * Called on one of the library's internal threads, possibly on several at
+ * once: it must be thread-safe, and it may block (e.g. to run a sign-in);
+ * the time it takes counts against the call's deadline.
  */
-typedef enum ent_status (*ent_token_callback)(void *user_data, const char *scope, struct ent_token_sink *sink);
+typedef int32_t (*ent_token_callback)(void *user_data, const char *scope, struct ent_token_sink *sink);
 
 #ifdef __cplusplus
 extern "C" {
@@ -168,8 +174,12 @@ extern "C" {
  * `baseUrl` (Graph root without version, e.g. an emulator's URL),
  * `cloud` ("global", "usGov", "usGovDod", "china"), `apiVersion` ("v1.0" or
  * "beta": the version of unprefixed operations), `authority` (sign-in
- * endpoint), `scope`, `timeoutMs` (per HTTP attempt), `maxRetries`
- * (on 429/503/504), and one credential: `token` (a bearer token),
+ * endpoint), `scope`, `timeoutMs` (per HTTP attempt, default 100000),
+ * `deadlineMs` (per call, default 300000: token, attempts and every
+ * Retry-After wait; a longer wait fails at once with
+ * ent_error_retry_after_ms() set), `maxRetries` (on 429/503/504; a create
+ * or action is never sent twice when its outcome is unknown, and its
+ * message says so), and one credential: `token` (a bearer token),
  * `tenantId` + `clientId` + `clientSecret` (app), or `tenantId` +
  * `clientId` + `username` + `password` (delegated user). Unknown keys are
  * an ENT_INVALID_ARGUMENT. No I/O happens here; tokens are fetched on the
@@ -413,7 +423,7 @@ const char *ent_status_name(int32_t status);
  * Gives the token from inside a token callback. The library copies
  * `token`. `expires_in_seconds` > 0 lets the library reuse the token until
  * a minute before it expires; 0 or less asks for the callback again on
- * every request.
+ * every request; lifetimes over a day count as a day.
  */
 enum ent_status ent_token_sink_set(struct ent_token_sink *sink, const char *token, int64_t expires_in_seconds, struct ent_error **err);
 

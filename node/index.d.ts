@@ -40,11 +40,11 @@ export declare class PermissionDeniedError extends EntitlementError { readonly c
 export declare class NotFoundError extends EntitlementError { readonly code: 'NotFound'; }
 /** HTTP 409 or 412. */
 export declare class ConflictError extends EntitlementError { readonly code: 'Conflict'; }
-/** HTTP 429 after the retries allowed; the error says how long to wait (`Retry-After`). */
+/** HTTP 429 after the retries allowed, or with a `Retry-After` that would end past the call's deadline; `retry_after` says how long to wait. */
 export declare class ThrottledError extends EntitlementError { readonly code: 'Throttled'; }
-/** HTTP 5xx after the retries allowed. */
+/** HTTP 5xx (504 included) after the retries allowed, or a redirect (not followed). A create or action that may have been applied is not sent again; its message says the outcome is unknown. */
 export declare class ServiceError extends EntitlementError { readonly code: 'Service'; }
-/** A deadline passed (HTTP timeout, or waiting for a request). */
+/** A time limit of this client passed (one attempt's timeout, the call's deadline, waiting for a request), or HTTP 408. A 504 from the service is Service. */
 export declare class TimeoutError extends EntitlementError { readonly code: 'Timeout'; }
 /** Connect, DNS or TLS failure. */
 export declare class NetworkError extends EntitlementError { readonly code: 'Network'; }
@@ -148,9 +148,13 @@ export interface ClientOptions {
   clientSecret?: string;
   username?: string;
   password?: string;
-  /** Time limit of one HTTP attempt (default 100000). */
+  /** Time limit of one HTTP attempt, in ms (default 100000). */
   timeoutMs?: number;
-  /** Retries of 429/503/504 and network failures (default 4). */
+  /** Time limit of a whole call, in ms (default 300000): the token, every attempt, every backoff and
+   * `Retry-After` wait. A `Retry-After` that would end past it fails the call at once, with `err.retryAfter`. */
+  deadlineMs?: number;
+  /** Retries of 429/503/504 and network failures (default 4). A create or action is sent again only when
+   * the service said it did not process it (429, 503 with Retry-After) or the connection was refused. */
   maxRetries?: number;
 }
 

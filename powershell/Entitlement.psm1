@@ -186,6 +186,7 @@ function Connect-EntGraph {
         [ValidateSet('v1.0', 'beta')]
         [string] $ApiVersion = 'v1.0',
         [int] $TimeoutSec = 0,
+        [int] $DeadlineSec = 0,
         [int] $MaxRetries = -1
     )
     $options = @{ cloud = $Environment; apiVersion = $ApiVersion }
@@ -213,6 +214,8 @@ function Connect-EntGraph {
     if ($BaseUrl) { $options.baseUrl = $BaseUrl }
     if ($Authority) { $options.authority = $Authority }
     if ($TimeoutSec -gt 0) { $options.timeoutMs = $TimeoutSec * 1000 }
+    # One limit for a whole call (token, attempts, Retry-After waits); default 300 s.
+    if ($DeadlineSec -gt 0) { $options.deadlineMs = $DeadlineSec * 1000 }
     if ($MaxRetries -ge 0) { $options.maxRetries = $MaxRetries }
     $json = ConvertTo-Json -InputObject $options -Compress
     $client = Invoke-EntNative -Target 'Connect-EntGraph' -Call { [Entitlement.Native.EntClient]::Create($json) }

@@ -93,8 +93,12 @@ export interface ClientOptions {
   clientSecret?: string;
   username?: string;
   password?: string;
-  /** Time limit of one HTTP attempt (default 100000). */
+  /** Time limit of one HTTP attempt, in ms (default 100000). */
   timeoutMs?: number;
-  /** Retries of 429/503/504 and network failures (default 4). */
+  /** Time limit of a whole call, in ms (default 300000): the token, every attempt, every backoff and
+   * `Retry-After` wait. A `Retry-After` that would end past it fails the call at once, with `err.retryAfter`. */
+  deadlineMs?: number;
+  /** Retries of 429/503/504 and network failures (default 4). A create or action is sent again only when
+   * the service said it did not process it (429, 503 with Retry-After) or the connection was refused. */
   maxRetries?: number;
 }

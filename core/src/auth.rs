@@ -70,7 +70,43 @@ pub struct AccessToken {
 impl AccessToken {
     /// Fresh enough to send: more than a minute left.
     fn is_fresh(&self) -> bool {
-        self.expires_at.is_none_or(|t| t > Instant::now() + Duration::from_secs(60))
+        self.expires_at.is_none_or(|t| t.checked_duration_since(Instant::now()).is_some_and(|left| left > Duration::from_secs(60)))
+    }
+}
+
+/// The longest lifetime a token is trusted for, whatever its issuer says
+/// (Entra's are about an hour): a broken or hostile `expires_in` can neither
+/// overflow the clock nor pin a token forever.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// When a token issued now with `lifetime` expires, the lifetime capped at
+/// [`MAX_TOKEN_LIFETIME`] (never an overflow).
+pub fn expiry_after(lifetime: Duration) -> Instant {
+    expiry_from(Instant::now(), lifetime)
+}
+
+fn expiry_from(issued: Instant, lifetime: Duration) -> Instant {
+    issued.checked_add(lifetime.min(MAX_TOKEN_LIFETIME)).unwrap_or(issued)
+}
+
+/// Reads a token response's `expires_in`: a number or (some endpoints) a
+/// string of seconds. Negative, fractional-negative, non-finite or unreadable
+/// values count as already expired (the token is used once, not cached);
+/// absent means no expiry was given (`None`).
+fn lifetime_of(v: Option<&serde_json::Value>) -> Option<Duration> {
+    use serde_json::Value;
+    let secs = |f: f64| if f.is_finite() && f > 0.0 { Duration::try_from_secs_f64(f).unwrap_or(Duration::MAX) } else { Duration::ZERO };
+    match v? {
+        Value::Null => None,
+        Value::Number(n) => Some(match n.as_u64() {
+            Some(u) => Duration::from_secs(u),
+            None => secs(n.as_f64().unwrap_or(0.0)),
+        }),
+        Value::String(s) => Some(match s.trim().parse::<u64>() {
+            Ok(u) => Duration::from_secs(u),
+            Err(_) => secs(s.trim().parse::<f64>().unwrap_or(0.0)),
+        }),
+        _ => Some(Duration::ZERO),
     }
 }
 
@@ -193,13 +229,17 @@ impl OAuthCredential {
         #[derive(serde::Deserialize)]
         struct TokenResponse {
             access_token: String,
-            expires_in: Option<u64>,
+            // Read loosely: a number, a string, or something hostile.
+            expires_in: Option<serde_json::Value>,
         }
         let t: TokenResponse = serde_json::from_slice(&body)
             .map_err(|e| Error::new(ErrorKind::Authentication, format!("token endpoint answered without a token: {e}")))?;
+        if t.access_token.is_empty() {
+            return Err(Error::new(ErrorKind::Authentication, "token endpoint answered with an empty access_token"));
+        }
         Ok(AccessToken {
             token: Secret::new(t.access_token),
-            expires_at: t.expires_in.map(|s| started + Duration::from_secs(s)),
+            expires_at: lifetime_of(t.expires_in.as_ref()).map(|life| expiry_from(started, life)),
         })
     }
 }
@@ -234,5 +274,27 @@ mod tests {
         let p = OAuthCredential::username_password("https://login.example", "t", "app", "u@x", "pa55word");
         let s = format!("{c:?} {p:?} {:?} {:?}", Secret::new("tok-123"), StaticToken(Secret::new("tok-123")));
         assert!(!s.contains("hunter2") && !s.contains("pa55word") && !s.contains("tok-123"), "{s}");
+    }
+
+    #[test]
+    fn hostile_expires_in_neither_panics_nor_pins_a_token() {
+        use serde_json::json;
+        let life = |v: serde_json::Value| lifetime_of(Some(&v));
+        assert_eq!(life(json!(3599)), Some(Duration::from_secs(3599)));
+        assert_eq!(life(json!("3599")), Some(Duration::from_secs(3599)));
+        assert_eq!(life(json!(u64::MAX)), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(life(json!(1e300)), Some(Duration::MAX));
+        for expired in [json!(-5), json!(-0.5), json!("-5"), json!("soon"), json!([1]), json!({})] {
+            assert_eq!(life(expired.clone()), Some(Duration::ZERO), "{expired}");
+        }
+        assert_eq!(lifetime_of(None), None);
+        assert_eq!(life(serde_json::Value::Null), None);
+        let now = Instant::now();
+        let at = expiry_from(now, Duration::MAX);
+        assert_eq!(at, now + MAX_TOKEN_LIFETIME);
+        let t = AccessToken { token: Secret::new("t"), expires_at: Some(at) };
+        assert!(t.is_fresh());
+        let t = AccessToken { token: Secret::new("t"), expires_at: Some(expiry_from(now, Duration::ZERO)) };
+        assert!(!t.is_fresh());
     }
 }

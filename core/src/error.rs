@@ -26,9 +26,11 @@ pub enum ErrorKind {
     Conflict,
     /// 429 after the retries allowed.
     Throttled,
-    /// 5xx after the retries allowed.
+    /// 5xx (504 Gateway Timeout included) after the retries allowed, or a
+    /// response no operation expects (a redirect).
     Service,
-    /// The deadline passed.
+    /// A time limit of this client passed (one attempt's timeout, the call's
+    /// deadline, a wait for a request), or HTTP 408.
     Timeout,
     /// Connect, DNS or TLS failure.
     Network,
@@ -81,7 +83,9 @@ impl ErrorKind {
             404 | 410 => ErrorKind::NotFound,
             409 | 412 => ErrorKind::Conflict,
             429 => ErrorKind::Throttled,
-            408 | 504 => ErrorKind::Timeout,
+            // 504 is the service's failure (a gateway gave up), not this
+            // client's time limit: Service, like every other 5xx.
+            408 => ErrorKind::Timeout,
             500..=599 => ErrorKind::Service,
             _ => ErrorKind::BadRequest,
         }
@@ -111,6 +115,11 @@ pub struct Error {
     pub date: Option<String>,
     /// `Retry-After` the service asked for.
     pub retry_after: Option<Duration>,
+    /// The request may have been applied: a create or an action was sent and
+    /// no answer says whether it was (504 or another 5xx, a connection lost
+    /// or a timeout after sending). The client did not send it again; read
+    /// the object back before repeating it. The message says so too.
+    pub outcome_unknown: bool,
 }
 
 impl Error {
@@ -124,6 +133,7 @@ impl Error {
             client_request_id: None,
             date: None,
             retry_after: None,
+            outcome_unknown: false,
         }
     }
 
@@ -185,6 +195,20 @@ impl Error {
         err
     }
 
+    /// Marks a non-idempotent request whose outcome is unknown (see
+    /// [`Error::outcome_unknown`]); the message says so, since bindings carry
+    /// the message to every language.
+    pub(crate) fn with_unknown_outcome(mut self) -> Self {
+        if !self.outcome_unknown {
+            self.outcome_unknown = true;
+            self.message.push_str(
+                " (outcome unknown: the request was sent and may have been applied; it was not sent again, \
+                 read the object back before repeating it)",
+            );
+        }
+        self
+    }
+
     pub(crate) fn with_client_request_id(mut self, id: &str) -> Self {
         if self.client_request_id.is_none() {
             self.client_request_id = Some(id.to_string());
@@ -241,6 +265,17 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Service);
         assert!(e.message.contains("bad gateway"));
         assert_eq!(e.request_id.as_deref(), Some("rid"));
+    }
+
+    /// 504 is the service's failure (Service, like every 5xx); Timeout is this
+    /// client's own time limit, and 408.
+    #[test]
+    fn gateway_timeout_is_a_service_error() {
+        assert_eq!(ErrorKind::from_status(504), ErrorKind::Service);
+        assert_eq!(ErrorKind::from_status(502), ErrorKind::Service);
+        assert_eq!(ErrorKind::from_status(408), ErrorKind::Timeout);
+        let e = Error::from_response(504, b"", None, None).with_unknown_outcome();
+        assert!(e.outcome_unknown && e.to_string().starts_with("Service (504): HTTP 504 (outcome unknown:"), "{e}");
     }
 
     /// `api/errors.toml` (the table every binding's errors are generated from)

@@ -41,7 +41,7 @@ where
         if state(&r).is_some_and(|s| is_final(&s)) {
             return Ok(r);
         }
-        if started.elapsed() + opts.poll_interval > opts.timeout {
+        if started.elapsed().saturating_add(opts.poll_interval) > opts.timeout {
             let last = state(&r).unwrap_or_else(|| "unknown".into());
             return Err(Error::new(
                 ErrorKind::Timeout,

@@ -32,11 +32,11 @@ namespace Entitlement.Native
         NotFound = 5,
         /// <summary>HTTP 409 or 412.</summary>
         Conflict = 6,
-        /// <summary>HTTP 429 after the retries allowed; the error says how long to wait (`Retry-After`).</summary>
+        /// <summary>HTTP 429 after the retries allowed, or with a `Retry-After` that would end past the call's deadline; `retry_after` says how long to wait.</summary>
         Throttled = 7,
-        /// <summary>HTTP 5xx after the retries allowed.</summary>
+        /// <summary>HTTP 5xx (504 included) after the retries allowed, or a redirect (not followed). A create or action that may have been applied is not sent again; its message says the outcome is unknown.</summary>
         Service = 8,
-        /// <summary>A deadline passed (HTTP timeout, or a wait that did not finish).</summary>
+        /// <summary>A time limit of the library passed (one attempt's timeout, the call's deadline, a wait that did not finish), or HTTP 408. A 504 from the service is ENT_SERVICE.</summary>
         Timeout = 9,
         /// <summary>Connect, DNS or TLS failure.</summary>
         Network = 10,

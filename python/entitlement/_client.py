@@ -100,17 +100,27 @@ class Client(_ClientBase, _Ops):
     client_secret=`` (client credentials); ``tenant_id=, client_id=, username=,
     password=`` (delegated, password grant). ``base_url`` points at another Graph
     root (e.g. an emulator), ``authority`` at another sign-in endpoint.
+
+    Time limits, in seconds: ``timeout`` bounds one HTTP attempt (default 100);
+    ``deadline`` bounds a whole call (default 300): the token, every attempt,
+    every backoff and ``Retry-After`` wait. A ``Retry-After`` that would end
+    past the deadline fails the call at once with the service's error, whose
+    ``retry_after`` says how long it asked to wait. ``max_retries`` (default 4)
+    retries 429/503/504 and network failures; a create or an action is sent
+    again only when the service said it did not process it (429, 503 with
+    ``Retry-After``) or the connection was refused; otherwise its error says
+    the outcome is unknown.
     """
 
     __slots__ = ("_native", "beta")
 
     def __init__(self, base_url=None, *, cloud="global", api_version="v1.0", token=None, tenant_id=None,
                  client_id=None, client_secret=None, username=None, password=None, token_provider=None,
-                 timeout=None, max_retries=None, authority=None, scope=None):
+                 timeout=None, deadline=None, max_retries=None, authority=None, scope=None):
         self._native = _make_native(
             base_url, token_provider, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
             client_id=client_id, client_secret=client_secret, username=username, password=password,
-            timeout=timeout, max_retries=max_retries, authority=authority, scope=scope)
+            timeout=timeout, deadline=deadline, max_retries=max_retries, authority=authority, scope=scope)
         self.beta = BetaClient(self._native)
 
     def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
@@ -136,11 +146,11 @@ class AsyncClient(_ClientBase, _AsyncOps):
 
     def __init__(self, base_url=None, *, cloud="global", api_version="v1.0", token=None, tenant_id=None,
                  client_id=None, client_secret=None, username=None, password=None, token_provider=None,
-                 timeout=None, max_retries=None, authority=None, scope=None):
+                 timeout=None, deadline=None, max_retries=None, authority=None, scope=None):
         self._native = _make_native(
             base_url, token_provider, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
             client_id=client_id, client_secret=client_secret, username=username, password=password,
-            timeout=timeout, max_retries=max_retries, authority=authority, scope=scope)
+            timeout=timeout, deadline=deadline, max_retries=max_retries, authority=authority, scope=scope)
         self.beta = AsyncBetaClient(self._native)
 
     async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):

@@ -63,19 +63,19 @@ class ConflictError(EntitlementError):
 
 
 class ThrottledError(EntitlementError):
-    """HTTP 429 after the retries allowed; the error says how long to wait (``Retry-After``)."""
+    """HTTP 429 after the retries allowed, or with a ``Retry-After`` that would end past the call's deadline; ``retry_after`` says how long to wait."""
     __module__ = "entitlement.errors"
     kind = "Throttled"
 
 
 class ServiceError(EntitlementError):
-    """HTTP 5xx after the retries allowed."""
+    """HTTP 5xx (504 included) after the retries allowed, or a redirect (not followed). A create or action that may have been applied is not sent again; its message says the outcome is unknown."""
     __module__ = "entitlement.errors"
     kind = "Service"
 
 
 class TimeoutError(EntitlementError, builtins.TimeoutError):
-    """A deadline passed (HTTP timeout, or waiting for a request)."""
+    """A time limit of this client passed (one attempt's timeout, the call's deadline, waiting for a request), or HTTP 408. A 504 from the service is Service."""
     __module__ = "entitlement.errors"
     kind = "Timeout"
 

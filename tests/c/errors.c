@@ -4,10 +4,12 @@
  * The error contract of the C API: NULL and invalid inputs are refused
  * without crashing, outputs stay untouched on failure, and service errors
  * arrive as the right status with the HTTP status, Graph code and request
- * ids. Also paging, 204s, retries and use from several threads. */
+ * ids. Also paging, 204s, retries, the call deadline, token callbacks that
+ * return values outside ent_status, and use from several threads. */
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -64,7 +66,8 @@ struct token_source {
     pthread_mutex_t lock;
 };
 
-static ent_status give_token(void *user_data, const char *scope, ent_token_sink *sink) {
+/* Token callbacks return int32_t (any value is safe to return). */
+static int32_t give_token(void *user_data, const char *scope, ent_token_sink *sink) {
     struct token_source *src = user_data;
     pthread_mutex_lock(&src->lock);
     src->calls++;
@@ -74,9 +77,23 @@ static ent_status give_token(void *user_data, const char *scope, ent_token_sink 
     return ent_token_sink_set(sink, src->token, src->expires_in, NULL);
 }
 
-static ent_status forget_token(void *user_data, const char *scope, ent_token_sink *sink) {
+static int32_t forget_token(void *user_data, const char *scope, ent_token_sink *sink) {
     (void)user_data, (void)scope, (void)sink;
     return ENT_OK; /* without ent_token_sink_set */
+}
+
+/* Returns the int32_t in user_data: a status a newer library may define, or
+ * no status at all. Reading it as an enum in the library was undefined
+ * behaviour (a crash); it must be an ENT_AUTHENTICATION naming the value. */
+static int32_t return_value(void *user_data, const char *scope, ent_token_sink *sink) {
+    (void)scope, (void)sink;
+    return *(const int32_t *)user_data;
+}
+
+/* A token with the largest lifetime there is: must not overflow the clock. */
+static int32_t forever_token(void *user_data, const char *scope, ent_token_sink *sink) {
+    (void)scope;
+    return ent_token_sink_set(sink, (const char *)user_data, INT64_MAX, NULL);
 }
 
 int main(void) {
@@ -195,6 +212,24 @@ int main(void) {
     EXPECT(c2, "list_catalogs", NULL, NULL, NULL, ENT_AUTHENTICATION);
     ent_client_free(c2);
     CHECK(ent_token_sink_set(NULL, "t", 0, NULL) == ENT_INVALID_ARGUMENT, "NULL sink");
+    const int32_t strange[] = {14, 999, -1, INT32_MIN, INT32_MAX};
+    for (size_t i = 0; i < sizeof strange / sizeof strange[0]; i++) {
+        char want[32];
+        MUST(ent_client_new_with_token_callback(buf, return_value, (void *)&strange[i], &c2, MERR));
+        err = expect_call(__LINE__, c2, "list_catalogs", NULL, NULL, NULL, ENT_AUTHENTICATION);
+        snprintf(want, sizeof want, "returned %d,", (int)strange[i]);
+        CHECK(err && strstr(ent_error_message(err), want) != NULL, "names %d: %s", (int)strange[i],
+              err ? ent_error_message(err) : "(no error)");
+        CHECK_STR(ent_error_kind(err), "Authentication");
+        ent_error_free(err);
+        ent_client_free(c2);
+    }
+    MUST(ent_client_new_with_token_callback(buf, forever_token, app_token, &c2, MERR));
+    for (int i = 0; i < 2; i++) {
+        MUST(ent_client_call(c2, "list_catalogs", NULL, "{\"top\":1}", NULL, &out, MERR));
+        ent_string_free(out);
+    }
+    ent_client_free(c2);
     c2 = NULL;
 
     /* ent_client_call: NULL pointers everywhere. */
@@ -326,6 +361,22 @@ int main(void) {
     CHECK(ent_error_http_status(err) == 429, "HTTP status %u", ent_error_http_status(err));
     CHECK(ent_error_retry_after_ms(err) == 7000, "retry after %lld ms", (long long)ent_error_retry_after_ms(err));
     ent_error_free(err);
+    /* A Retry-After past the call's deadline fails at once, carrying it. */
+    snprintf(buf, sizeof buf, "{\"baseUrl\":\"%s\",\"token\":\"%s\",\"deadlineMs\":1500}", base_url, app_token);
+    ent_client *hurried = NULL;
+    MUST(ent_client_new(buf, &hurried, MERR));
+    MUST(ent_emulator_inject_fault(emu, "{\"status\":429,\"retryAfter\":\"100000\",\"count\":1}", MERR));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    err = expect_call(__LINE__, hurried, "list_catalogs", NULL, NULL, NULL, ENT_THROTTLED);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CHECK(took < 1.5, "failed within the deadline (%.2f s)", took);
+    CHECK(ent_error_retry_after_ms(err) == 100000000LL, "retry after %lld ms", (long long)ent_error_retry_after_ms(err));
+    CHECK(err && strstr(ent_error_message(err), "deadline") != NULL, "message says why");
+    ent_error_free(err);
+    ent_client_free(hurried);
+    CHECK(ent_client_new("{\"deadlineMs\":0}", &c2, NULL) == ENT_INVALID_ARGUMENT && c2 == NULL, "zero deadline");
     /* With retries, one 503 is absorbed. */
     snprintf(buf, sizeof buf, "{\"baseUrl\":\"%s\",\"token\":\"%s\",\"maxRetries\":2}", base_url, app_token);
     ent_client *patient = NULL;

@@ -55,8 +55,12 @@ pub(crate) fn session(options_json: Option<&str>, host: Option<Arc<dyn TokenProv
 /// `baseUrl` (Graph root without version, e.g. an emulator's URL),
 /// `cloud` ("global", "usGov", "usGovDod", "china"), `apiVersion` ("v1.0" or
 /// "beta": the version of unprefixed operations), `authority` (sign-in
-/// endpoint), `scope`, `timeoutMs` (per HTTP attempt), `maxRetries`
-/// (on 429/503/504), and one credential: `token` (a bearer token),
+/// endpoint), `scope`, `timeoutMs` (per HTTP attempt, default 100000),
+/// `deadlineMs` (per call, default 300000: token, attempts and every
+/// Retry-After wait; a longer wait fails at once with
+/// ent_error_retry_after_ms() set), `maxRetries` (on 429/503/504; a create
+/// or action is never sent twice when its outcome is unknown, and its
+/// message says so), and one credential: `token` (a bearer token),
 /// `tenantId` + `clientId` + `clientSecret` (app), or `tenantId` +
 /// `clientId` + `username` + `password` (delegated user). Unknown keys are
 /// an ENT_INVALID_ARGUMENT. No I/O happens here; tokens are fetched on the

@@ -29,11 +29,15 @@ pub enum ent_status {
     ENT_NOT_FOUND = 5,
     /// HTTP 409 or 412.
     ENT_CONFLICT = 6,
-    /// HTTP 429 after the retries allowed; the error says how long to wait (`Retry-After`).
+    /// HTTP 429 after the retries allowed, or with a `Retry-After` that would end past the call's
+    /// deadline; `retry_after` says how long to wait.
     ENT_THROTTLED = 7,
-    /// HTTP 5xx after the retries allowed.
+    /// HTTP 5xx (504 included) after the retries allowed, or a redirect (not followed). A create or
+    /// action that may have been applied is not sent again; its message says the outcome is
+    /// unknown.
     ENT_SERVICE = 8,
-    /// A deadline passed (HTTP timeout, or a wait that did not finish).
+    /// A time limit of the library passed (one attempt's timeout, the call's deadline, a wait that
+    /// did not finish), or HTTP 408. A 504 from the service is ENT_SERVICE.
     ENT_TIMEOUT = 9,
     /// Connect, DNS or TLS failure.
     ENT_NETWORK = 10,

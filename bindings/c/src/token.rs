@@ -4,7 +4,13 @@
 //! Tokens from the host: a C callback behind core's `TokenProvider`. The
 //! callback is blocking C code, so it runs on the runtime's blocking pool,
 //! never on an I/O thread. Tokens it reports with a lifetime are cached
-//! until a minute before they expire.
+//! until a minute before they expire (lifetimes are capped at core's
+//! `MAX_TOKEN_LIFETIME`, so no value can overflow the clock).
+//!
+//! The callback returns a plain `int32_t`, not `enum ent_status`: a caller
+//! built against a newer header may return a status this library does not
+//! know, and reading an out-of-range value as a Rust enum is undefined
+//! behaviour. The value is checked as an integer and named in the error.
 
 use std::ffi::{c_void, CStr, CString};
 use std::future::Future;
@@ -29,22 +35,24 @@ pub struct ent_token_sink {
 
 /// Supplies an access token for `scope` (e.g.
 /// "https://graph.microsoft.com/.default"): call ent_token_sink_set(sink,
-/// ...) and return ENT_OK, or return another status (the call then fails
-/// with ENT_AUTHENTICATION). Called on one of the library's internal
-/// threads, possibly on several at once: it must be thread-safe, and it may
-/// block (e.g. to run a sign-in).
+/// ...) and return ENT_OK (0), or return any other value, an `ent_status` or
+/// not (the call then fails with ENT_AUTHENTICATION, whose message names the
+/// value). The return type is `int32_t` so that any value is safe to return.
+/// Called on one of the library's internal threads, possibly on several at
+/// once: it must be thread-safe, and it may block (e.g. to run a sign-in);
+/// the time it takes counts against the call's deadline.
 pub type ent_token_callback = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
         scope: *const c_char,
         sink: *mut ent_token_sink,
-    ) -> ent_status,
+    ) -> i32,
 >;
 
 /// Gives the token from inside a token callback. The library copies
 /// `token`. `expires_in_seconds` > 0 lets the library reuse the token until
 /// a minute before it expires; 0 or less asks for the callback again on
-/// every request.
+/// every request; lifetimes over a day count as a day.
 #[no_mangle]
 pub unsafe extern "C" fn ent_token_sink_set(
     sink: *mut ent_token_sink,
@@ -69,6 +77,18 @@ pub unsafe extern "C" fn ent_token_sink_set(
     })
 }
 
+/// How a non-OK return value reads in an error: its status name, or the
+/// number itself when it is not a status this library knows.
+fn returned(status: i32) -> String {
+    let name = unsafe { CStr::from_ptr(crate::status::ent_status_name(status)) };
+    let name = name.to_string_lossy();
+    if name == "ENT_UNKNOWN" {
+        format!("returned {status}, which is not an ent_status this library knows (return ENT_OK after ent_token_sink_set, or an ENT_* status)")
+    } else {
+        format!("returned {name} ({status})")
+    }
+}
+
 #[derive(Clone, Copy)]
 struct UserData(*mut c_void);
 // The caller promises (in the header) that the callback and its user data
@@ -77,7 +97,7 @@ unsafe impl Send for UserData {}
 unsafe impl Sync for UserData {}
 
 struct CallbackProvider {
-    callback: unsafe extern "C" fn(*mut c_void, *const c_char, *mut ent_token_sink) -> ent_status,
+    callback: unsafe extern "C" fn(*mut c_void, *const c_char, *mut ent_token_sink) -> i32,
     user_data: UserData,
     cached: Mutex<Option<(Secret, Instant)>>,
 }
@@ -99,15 +119,14 @@ impl CallbackProvider {
         .map_err(|_| Error::internal("the token callback panicked"))?;
         let fail =
             |why: &str| Error::new(ErrorKind::Authentication, format!("token callback: {why}"));
-        if status != ent_status::ENT_OK {
-            let name = unsafe { CStr::from_ptr(crate::status::ent_status_name(status as i32)) };
-            return Err(fail(&format!("returned {}", name.to_string_lossy())));
+        if status != ent_status::ENT_OK as i32 {
+            return Err(fail(&returned(status)));
         }
         let (token, life) = sink
             .token
             .ok_or_else(|| fail("returned ENT_OK without calling ent_token_sink_set"))?;
         let secret = Secret::new(token);
-        let expires_at = life.map(|l| Instant::now() + l);
+        let expires_at = life.map(entitlement::auth::expiry_after);
         if let Some(at) = expires_at {
             *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some((secret.clone(), at));
         }

@@ -52,12 +52,21 @@ pub enum OpKind {
 }
 
 impl OpKind {
-    /// Only reads are retried after a network error with an unknown outcome;
-    /// PUT and DELETE are idempotent by HTTP's definition too.
+    /// Whether sending the request twice has the effect of sending it once,
+    /// so it may be retried after an unknown outcome: reads, PUT and DELETE
+    /// (by HTTP's definition), and PATCH (Graph's updates set properties to
+    /// the values given). Creates, `$ref` additions and actions (POST) are
+    /// not: a second create makes a second object.
     pub const fn is_idempotent(self) -> bool {
         matches!(
             self,
-            OpKind::List | OpKind::Get | OpKind::Function | OpKind::Replace | OpKind::Delete
+            OpKind::List
+                | OpKind::Get
+                | OpKind::Function
+                | OpKind::Update
+                | OpKind::Replace
+                | OpKind::Delete
+                | OpKind::RefRemove
         )
     }
 }
@@ -101,6 +110,14 @@ impl OpId {
 }
 
 impl Operation {
+    /// Whether this operation may be sent again after an unknown outcome
+    /// (see [`OpKind::is_idempotent`]). An action that answers a collection
+    /// (`getApplicablePolicyRequirements`) is a query sent as POST: it
+    /// changes nothing, so it is retried like a read.
+    pub const fn is_idempotent(&self) -> bool {
+        self.kind.is_idempotent() || (matches!(self.kind, OpKind::Action) && self.collection)
+    }
+
     /// Finds an operation by version and snake_case or camelCase name.
     pub fn find(version: ApiVersion, name: &str) -> Option<&'static Operation> {
         OPERATIONS

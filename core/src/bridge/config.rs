@@ -34,11 +34,18 @@ pub struct ClientConfig {
     pub authority: Option<String>,
     /// OAuth scope (default: the cloud's `.default`).
     pub scope: Option<String>,
-    /// Time limit of one HTTP attempt, in milliseconds.
+    /// Time limit of one HTTP attempt, in milliseconds (default 100 000).
     pub timeout_ms: Option<f64>,
     /// The same in seconds (Python's `timeout=`); give one of the two.
     pub timeout: Option<f64>,
-    /// Retries after 429/503/504 (attempts = retries + 1).
+    /// Time limit of a whole call, in milliseconds (default 300 000): the
+    /// token, every attempt, every backoff and `Retry-After` wait. A wait
+    /// that would end past it fails the call at once (with `retryAfter`).
+    pub deadline_ms: Option<f64>,
+    /// The same in seconds (Python's `deadline=`); give one of the two.
+    pub deadline: Option<f64>,
+    /// Retries (attempts = retries + 1, default 4) of 429, 503 and 504, and of
+    /// network failures where sending again is safe.
     pub max_retries: Option<u32>,
     /// A bearer token you already have.
     pub token: Option<Secret>,
@@ -198,6 +205,18 @@ impl ClientConfig {
         if let Some(n) = self.max_retries {
             b = b.retry(RetryPolicy { max_attempts: n.saturating_add(1), ..RetryPolicy::default() });
         }
+        let deadline = match (self.deadline_ms, self.deadline) {
+            (Some(_), Some(_)) => return Err(invalid("give deadline or deadlineMs, not both")),
+            (Some(ms), None) => Some(("deadlineMs", duration("deadlineMs", ms, 1000.0)?)),
+            (None, Some(s)) => Some(("deadline", duration("deadline", s, 1.0)?)),
+            (None, None) => None,
+        };
+        if let Some((key, d)) = deadline {
+            if d.is_zero() {
+                return Err(invalid(format!("{key} must be more than zero")));
+            }
+            b = b.deadline(Some(d));
+        }
         Ok((b, base, version))
     }
 }
@@ -269,6 +288,12 @@ mod tests {
         assert!(e.message.contains("one credential"), "{}", e.message);
         let e = Session::new(ClientConfig::from_value(json!({"timeoutMs": -1})).unwrap(), None).unwrap_err();
         assert!(e.message.contains("timeoutMs"), "{}", e.message);
+        for bad in [json!({"deadlineMs": -1}), json!({"deadline": 0}), json!({"deadline": 1, "deadlineMs": 1000})] {
+            let e = Session::new(ClientConfig::from_value(bad.clone()).unwrap(), None).unwrap_err();
+            assert!(e.message.contains("deadline"), "{bad}: {}", e.message);
+        }
+        assert!(Session::new(ClientConfig::from_value(json!({"deadline": 2.5})).unwrap(), None).is_ok());
+        assert!(Session::new(ClientConfig::from_value(json!({"deadlineMs": 2500})).unwrap(), None).is_ok());
     }
 
     #[test]

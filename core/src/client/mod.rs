@@ -8,9 +8,10 @@
 mod generated_beta;
 mod generated_v1;
 mod request;
+mod send;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -22,7 +23,7 @@ use crate::auth::{OAuthCredential, Secret, StaticToken, TokenProvider};
 use crate::cloud::NationalCloud;
 use crate::error::{Error, ErrorKind, Result};
 use crate::odata::QueryOptions;
-use crate::retry::{parse_retry_after, RetryPolicy};
+use crate::retry::RetryPolicy;
 
 /// Configures a [`Client`].
 #[derive(Debug, Clone)]
@@ -37,6 +38,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     user_agent: String,
     retry: RetryPolicy,
+    deadline: Option<Option<Duration>>,
 }
 
 impl Default for ClientBuilder {
@@ -52,6 +54,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: format!("entitlement/{}", env!("CARGO_PKG_VERSION")),
             retry: RetryPolicy::default(),
+            deadline: None,
         }
     }
 }
@@ -106,7 +109,9 @@ impl ClientBuilder {
         self.scope = Some(scope.into());
         self
     }
-    /// Time limit of one HTTP attempt.
+    /// Time limit of one HTTP attempt (default 100 s), from connecting to
+    /// the end of the response body. The call's [`deadline`](Self::deadline)
+    /// bounds all attempts together.
     pub fn timeout(mut self, t: Duration) -> Self {
         self.timeout = t;
         self
@@ -119,8 +124,19 @@ impl ClientBuilder {
         self.user_agent = ua.into();
         self
     }
+    /// Attempts and backoff. The policy's `deadline` applies unless
+    /// [`deadline`](Self::deadline) is given too, in either order.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+    /// Time limit of a whole call (default [`crate::retry::DEFAULT_DEADLINE`],
+    /// 300 s): getting the token, every attempt, every backoff and
+    /// `Retry-After` wait. A wait that would end past it fails the call at
+    /// once with the service's error and its `retry_after`. `None` lets a
+    /// call wait as long as the service asks.
+    pub fn deadline(mut self, d: Option<Duration>) -> Self {
+        self.deadline = Some(d);
         self
     }
 
@@ -135,6 +151,10 @@ impl ClientBuilder {
             return Err(Error::invalid_argument(format!("base URL must be http(s): {base:?}")));
         }
         let http = http_client(self.connect_timeout)?;
+        let mut retry = self.retry;
+        if let Some(d) = self.deadline {
+            retry.deadline = d;
+        }
         Ok(Client {
             inner: Arc::new(Inner {
                 base,
@@ -144,7 +164,7 @@ impl ClientBuilder {
                 scope: self.scope.unwrap_or_else(|| self.cloud.default_scope()),
                 credential: self.credential,
                 http,
-                retry: self.retry,
+                retry,
             }),
         })
     }
@@ -198,7 +218,9 @@ pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The HTTP client (rustls with the ring provider). Clients with the default
 /// connect timeout share one connection pool per process (a forked child gets
 /// its own), so building a client is cheap; timeouts and the user agent are
-/// set per request.
+/// set per request. Redirects are never followed: Graph's API does not use
+/// them, and following one could carry a request, its body and (to the same
+/// host) its token somewhere the caller did not name; a 3xx becomes an error.
 pub(crate) fn http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
     PROVIDER.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -207,6 +229,7 @@ pub(crate) fn http_client(connect_timeout: Duration) -> Result<reqwest::Client> 
         reqwest::Client::builder()
             .connect_timeout(connect)
             .pool_idle_timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::internal(format!("cannot build HTTP client: {e}")))
     };
@@ -293,90 +316,22 @@ impl Client {
             return Err(Error::invalid_argument(format!("{} needs a request body", op.name)));
         }
         let url = self.url_for(op, args, query)?;
-        self.execute(op.method, &url, body, op.kind.is_idempotent()).await
+        self.execute(op.method, &url, body, op.is_idempotent()).await
     }
 
-    /// Fetches an `@odata.nextLink`. The link must point at this client's
-    /// Graph root, so a tampered response cannot send the token elsewhere.
+    /// Fetches an `@odata.nextLink`. The link must point under this
+    /// client's Graph root (same scheme, host and port), so a tampered
+    /// response cannot send the token to another host.
     pub async fn fetch_next(&self, next_link: &str) -> Result<RawResponse> {
-        if !next_link.starts_with(&format!("{}/", self.inner.base)) {
-            return Err(Error::decode(format!("nextLink {next_link:?} is not under {}", self.inner.base)));
+        let under_root = next_link.starts_with(&format!("{}/", self.inner.base)) && url::Url::parse(next_link).is_ok();
+        if !under_root {
+            let shown: String = next_link.chars().take(200).collect();
+            return Err(Error::decode(format!(
+                "refusing @odata.nextLink {shown:?}: it is not under this client's Graph root {} (following it could send the token to another host)",
+                self.inner.base
+            )));
         }
         self.execute("GET", next_link, None, true).await
-    }
-
-    async fn execute(&self, method: &str, url: &str, body: Option<Body>, idempotent: bool) -> Result<RawResponse> {
-        let client_request_id = uuid::Uuid::new_v4().to_string();
-        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| Error::internal(e.to_string()))?;
-        let body = body.map(Bytes::from);
-        let policy = &self.inner.retry;
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        let mut refreshed_token = false;
-        loop {
-            attempt += 1;
-            let mut req = self
-                .inner
-                .http
-                .request(method.clone(), url)
-                .timeout(self.inner.timeout)
-                .header("user-agent", &self.inner.user_agent)
-                .header("client-request-id", &client_request_id)
-                .header("return-client-request-id", "true")
-                .header("accept", "application/json");
-            if let Some(cred) = &self.inner.credential {
-                let token = cred.token(&self.inner.scope).await.map_err(|e| e.with_client_request_id(&client_request_id))?;
-                req = req.bearer_auth(token.token.expose());
-            }
-            if let Some(b) = &body {
-                req = req.header("content-type", "application/json").body(b.clone());
-            }
-            tracing::debug!(%method, url, attempt, client_request_id, "graph request");
-            let wait = match req.send().await {
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    let header = |n: &str| resp.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
-                    let request_id = header("request-id");
-                    let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
-                    let bytes = resp.bytes().await.map_err(|e| transport_error(&e).with_client_request_id(&client_request_id))?;
-                    if (200..300).contains(&status) {
-                        return Ok(RawResponse { status, body: bytes, request_id, client_request_id });
-                    }
-                    let mut err = Error::from_response(status, &bytes, request_id, Some(client_request_id.clone()));
-                    err.retry_after = retry_after;
-                    if status == 401 && !refreshed_token {
-                        if let Some(cred) = &self.inner.credential {
-                            // A cached token may have been revoked: fetch a new one once.
-                            cred.invalidate();
-                            refreshed_token = true;
-                            attempt -= 1;
-                            continue;
-                        }
-                    }
-                    if !RetryPolicy::retryable_status(status) || attempt >= policy.max_attempts {
-                        return Err(err);
-                    }
-                    (retry_after.unwrap_or_else(|| policy.backoff(attempt)), err)
-                }
-                Err(e) => {
-                    let err = transport_error(&e).with_client_request_id(&client_request_id);
-                    // A refused connection never reached the service; anything else may have.
-                    let safe = e.is_connect() || idempotent;
-                    if !safe || attempt >= policy.max_attempts {
-                        return Err(err);
-                    }
-                    (policy.backoff(attempt), err)
-                }
-            };
-            let (delay, err) = wait;
-            if let Some(deadline) = policy.deadline {
-                if started.elapsed() + delay > deadline {
-                    return Err(err);
-                }
-            }
-            tracing::debug!(?delay, kind = %err.kind, "retrying");
-            tokio::time::sleep(delay).await;
-        }
     }
 }
 

@@ -250,13 +250,17 @@ impl IsoDuration {
         Self::parse(&out).expect("valid")
     }
 
-    /// The exact length, when it has no years or months (whose length varies).
+    /// The exact length, when it has no years or months (whose length varies)
+    /// and fits a `Duration` (a service may send `P18446744073709551615D`).
     pub fn to_std(&self) -> Option<std::time::Duration> {
         let p = self.parts;
         if p.years > 0 || p.months > 0 || p.negative {
             return None;
         }
-        let secs = ((p.weeks * 7 + p.days) * 24 + p.hours) * 3600 + p.minutes * 60 + p.seconds;
+        let days = p.weeks.checked_mul(7)?.checked_add(p.days)?;
+        let hours = days.checked_mul(24)?.checked_add(p.hours)?;
+        let minutes = hours.checked_mul(60)?.checked_add(p.minutes)?;
+        let secs = minutes.checked_mul(60)?.checked_add(p.seconds)?;
         Some(std::time::Duration::new(secs, p.nanos))
     }
 
@@ -326,6 +330,9 @@ mod tests {
             assert_eq!(IsoDuration::parse(s).unwrap().to_string(), s);
         }
         assert_eq!(IsoDuration::parse("P2D").unwrap().to_std(), Some(std::time::Duration::from_secs(172_800)));
+        assert_eq!(IsoDuration::parse("P18446744073709551615D").unwrap().to_std(), None);
+        assert_eq!(IsoDuration::parse("PT18446744073709551615S").unwrap().to_std(), Some(std::time::Duration::from_secs(u64::MAX)));
+        assert_eq!(IsoDuration::parse("P1WT18446744073709551615S").unwrap().to_std(), None);
         assert_eq!(IsoDuration::from_std(std::time::Duration::from_secs(172_800)).as_str(), "P2D");
         assert_eq!(IsoDuration::from_std(std::time::Duration::from_secs(3_690)).as_str(), "PT1H1M30S");
         assert_eq!(IsoDuration::from_std(std::time::Duration::ZERO).as_str(), "PT0S");
