@@ -334,6 +334,13 @@ const char *ent_error_client_request_id(const struct ent_error *err);
 int64_t ent_error_retry_after_ms(const struct ent_error *err);
 
 /**
+ * 1 when a create or action may have been carried out although it failed
+ * (504, connection lost after sending): read the object back before
+ * repeating it. 0 otherwise, and for NULL.
+ */
+int32_t ent_error_outcome_unknown(const struct ent_error *err);
+
+/**
  * Releases a string this library returned through a `char **` parameter.
  * `ent_string_free(NULL)` is a no-op. Never pass memory from elsewhere.
  */

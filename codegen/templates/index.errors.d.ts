@@ -24,6 +24,9 @@ export declare class EntitlementError extends Error {
   readonly date: string | null;
   /** Seconds the service asked to wait (`Retry-After`). */
   readonly retryAfter: number | null;
+  /** True when a create or action may have been carried out although it failed
+   * (504, connection lost after sending): read the object back before repeating it. */
+  readonly outcomeUnknown: boolean;
 }
 
 {{ERROR_CLASSES}}

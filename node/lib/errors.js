@@ -20,6 +20,9 @@ class EntitlementError extends Error {
     this.date = fields.date ?? null;
     /** Seconds the service asked to wait (Retry-After), if any. */
     this.retryAfter = fields.retryAfter ?? null;
+    /** True when a create or action may have been carried out although it failed
+     * (504, connection lost after sending): read the object back before repeating it. */
+    this.outcomeUnknown = fields.outcomeUnknown === true;
   }
 }
 

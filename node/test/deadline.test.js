@@ -58,6 +58,7 @@ test('a create is not sent again after a 504', async () => {
   );
   assert.equal(err.status, 504);
   assert.match(err.message, /outcome unknown/);
+  assert.equal(err.outcomeUnknown, true);
   // A read is retried through the other 504.
   const all = await admin.listCatalogs().toArray();
   assert.ok(!all.some((c) => c.displayName === 'Deadline 504'));

@@ -64,11 +64,16 @@ namespace Entitlement.Native
         public string ClientRequestId { get; private set; }
         /// <summary>The wait the service asked for, or null.</summary>
         public TimeSpan? RetryAfter { get; private set; }
+        /// <summary>True when a create or action may have been carried out although it failed
+        /// (504, connection lost after sending): read the object back before repeating it.</summary>
+        public bool OutcomeUnknown { get; private set; }
 
         public EntitlementException(EntStatus status, string kind, string message, int httpStatus, string code,
-                                    string requestId, string clientRequestId, TimeSpan? retryAfter)
+                                    string requestId, string clientRequestId, TimeSpan? retryAfter,
+                                    bool outcomeUnknown = false)
             : base(message)
         {
+            OutcomeUnknown = outcomeUnknown;
             Status = status;
             Kind = kind;
             HttpStatus = httpStatus;
@@ -106,6 +111,7 @@ namespace Entitlement.Native
         [DllImport(Lib, CallingConvention = Cc)] internal static extern IntPtr ent_error_request_id(IntPtr err);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern IntPtr ent_error_client_request_id(IntPtr err);
         [DllImport(Lib, CallingConvention = Cc)] internal static extern long ent_error_retry_after_ms(IntPtr err);
+        [DllImport(Lib, CallingConvention = Cc)] internal static extern int ent_error_outcome_unknown(IntPtr err);
 
         [DllImport(Lib, CallingConvention = Cc)]
         internal static extern int ent_client_new([MarshalAs(UnmanagedType.LPUTF8Str)] string optionsJson,
@@ -195,6 +201,7 @@ namespace Entitlement.Native
                 string kind = "Internal", message = "call failed", code = null, rid = null, crid = null;
                 int http = 0;
                 TimeSpan? retry = null;
+                bool unknown = false;
                 if (err != IntPtr.Zero)
                 {
                     kind = Utf8(ent_error_kind(err));
@@ -205,8 +212,9 @@ namespace Entitlement.Native
                     crid = Utf8(ent_error_client_request_id(err));
                     long ms = ent_error_retry_after_ms(err);
                     if (ms >= 0) retry = TimeSpan.FromMilliseconds(ms);
+                    unknown = ent_error_outcome_unknown(err) != 0;
                 }
-                throw new EntitlementException((EntStatus)status, kind, message, http, code, rid, crid, retry);
+                throw new EntitlementException((EntStatus)status, kind, message, http, code, rid, crid, retry, unknown);
             }
             finally
             {

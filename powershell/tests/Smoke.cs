@@ -119,7 +119,13 @@ static class Smoke
                 {
                     var th = Expect(EntStatus.Throttled, () => impatient.Call("list_catalogs", null, null, null), "throttled");
                     Check(th != null && th.RetryAfter == TimeSpan.FromSeconds(3), "retry after");
+                    Check(th != null && !th.OutcomeUnknown, "a 429 is not an unknown outcome");
                 }
+                // A create answered 504 is not sent again: its outcome is unknown.
+                emu.InjectFault("{\"status\":504,\"count\":1,\"pathContains\":\"/catalogs\"}");
+                var gw = Expect(EntStatus.Service, () => client.Call("create_catalog", null, null, "{\"displayName\":\"PS 504\"}"),
+                                "504 create");
+                Check(gw != null && gw.HttpStatus == 504 && gw.OutcomeUnknown, "504 create: outcome unknown");
             }
 
             // Requestor1 signs in with a password and asks for a package the app set up.

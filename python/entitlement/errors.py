@@ -8,7 +8,8 @@ here. Errors pickle with all their fields."""
 
 from __future__ import annotations
 
-_FIELDS = ("kind", "status", "code", "message", "request_id", "client_request_id", "date", "retry_after")
+_FIELDS = ("kind", "status", "code", "message", "request_id", "client_request_id", "date", "retry_after",
+           "outcome_unknown")
 
 
 class EntitlementError(Exception):
@@ -17,13 +18,15 @@ class EntitlementError(Exception):
     Attributes: ``kind`` (``"NotFound"``, ...), ``status`` (HTTP status or None),
     ``code`` (Graph's error code), ``message``, ``request_id``,
     ``client_request_id``, ``date`` (Graph's innerError date) and
-    ``retry_after`` (seconds the service asked to wait, or None).
+    ``retry_after`` (seconds the service asked to wait, or None) and
+    ``outcome_unknown`` (True when a create or action may have been carried
+    out although it failed: read the object back before repeating it).
     """
 
     kind = "Internal"
 
     def __init__(self, message="", *, kind=None, status=None, code=None, request_id=None, client_request_id=None,
-                 date=None, retry_after=None):
+                 date=None, retry_after=None, outcome_unknown=False):
         super().__init__(message)
         self.message = message
         if kind is not None:
@@ -34,6 +37,7 @@ class EntitlementError(Exception):
         self.client_request_id = client_request_id
         self.date = date
         self.retry_after = retry_after
+        self.outcome_unknown = bool(outcome_unknown)
 
     def __str__(self):
         head = self.kind
@@ -67,8 +71,10 @@ __all__ += _errors_generated.__all__
 _BY_KIND = _errors_generated.BY_KIND
 
 
-def _from_native(kind, message, status, code, request_id, client_request_id, date, retry_after):
+def _from_native(kind, message, status, code, request_id, client_request_id, date, retry_after,
+                 outcome_unknown=False):
     """Called by the native module to build the exception of a core error."""
     cls = _BY_KIND.get(kind, EntitlementError)
     return cls(message, kind=kind, status=status, code=code, request_id=request_id,
-               client_request_id=client_request_id, date=date, retry_after=retry_after)
+               client_request_id=client_request_id, date=date, retry_after=retry_after,
+               outcome_unknown=outcome_unknown)

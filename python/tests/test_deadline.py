@@ -52,6 +52,7 @@ def test_a_create_is_not_sent_again_after_a_504(emu):
         c.create_catalog({"displayName": "Deadline 504", "description": "python"})
     assert info.value.status == 504
     assert "outcome unknown" in info.value.message
+    assert info.value.outcome_unknown is True
     # A read is retried through the other 504.
     assert not any(x.display_name == "Deadline 504" for x in c.list_catalogs())
 

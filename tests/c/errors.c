@@ -121,7 +121,7 @@ int main(void) {
     CHECK(ent_error_kind(NULL) == NULL && ent_error_message(NULL) == NULL && ent_error_code(NULL) == NULL &&
               ent_error_request_id(NULL) == NULL && ent_error_client_request_id(NULL) == NULL &&
               ent_error_http_status(NULL) == 0 && ent_error_status(NULL) == ENT_INTERNAL &&
-              ent_error_retry_after_ms(NULL) == -1,
+              ent_error_retry_after_ms(NULL) == -1 && ent_error_outcome_unknown(NULL) == 0,
           "accessors accept NULL");
 
     /* The emulator, with small pages so paging shows. */
@@ -377,6 +377,16 @@ int main(void) {
     ent_error_free(err);
     ent_client_free(hurried);
     CHECK(ent_client_new("{\"deadlineMs\":0}", &c2, NULL) == ENT_INVALID_ARGUMENT && c2 == NULL, "zero deadline");
+    /* A create answered 504 is not sent again, and says its outcome is unknown;
+       a read is retried. */
+    MUST(ent_emulator_inject_fault(emu, "{\"status\":504,\"count\":1,\"pathContains\":\"/catalogs\"}", MERR));
+    err = expect_call(__LINE__, client, "create_catalog", NULL, NULL, "{\"displayName\":\"C 504\"}", ENT_SERVICE);
+    CHECK(ent_error_http_status(err) == 504 && ent_error_outcome_unknown(err) == 1, "504 create: outcome unknown");
+    ent_error_free(err);
+    MUST(ent_emulator_inject_fault(emu, "{\"status\":429,\"retryAfter\":\"3\",\"count\":1}", MERR));
+    err = expect_call(__LINE__, client, "list_catalogs", NULL, NULL, NULL, ENT_THROTTLED);
+    CHECK(ent_error_outcome_unknown(err) == 0, "a 429 is not an unknown outcome");
+    ent_error_free(err);
     /* With retries, one 503 is absorbed. */
     snprintf(buf, sizeof buf, "{\"baseUrl\":\"%s\",\"token\":\"%s\",\"maxRetries\":2}", base_url, app_token);
     ent_client *patient = NULL;

@@ -26,6 +26,7 @@ pub struct ent_error {
     request_id: Option<CString>,
     client_request_id: Option<CString>,
     retry_after_ms: i64,
+    outcome_unknown: bool,
 }
 
 /// A `CString` from text that may contain NULs (they are dropped).
@@ -50,6 +51,7 @@ impl ent_error {
             retry_after_ms: e
                 .retry_after
                 .map_or(-1, |d| d.as_millis().min(i64::MAX as u128) as i64),
+            outcome_unknown: e.outcome_unknown,
         }
     }
 }
@@ -116,4 +118,12 @@ pub unsafe extern "C" fn ent_error_client_request_id(err: *const ent_error) -> *
 #[no_mangle]
 pub unsafe extern "C" fn ent_error_retry_after_ms(err: *const ent_error) -> i64 {
     err.as_ref().map_or(-1, |e| e.retry_after_ms)
+}
+
+/// 1 when a create or action may have been carried out although it failed
+/// (504, connection lost after sending): read the object back before
+/// repeating it. 0 otherwise, and for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn ent_error_outcome_unknown(err: *const ent_error) -> i32 {
+    err.as_ref().map_or(0, |e| i32::from(e.outcome_unknown))
 }

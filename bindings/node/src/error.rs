@@ -25,6 +25,7 @@ pub fn to_napi(e: Error) -> napi::Error {
         "clientRequestId": e.client_request_id,
         "date": e.date,
         "retryAfter": e.retry_after.map(|d| d.as_secs_f64()),
+        "outcomeUnknown": e.outcome_unknown,
     });
     napi::Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
 }

@@ -23,6 +23,7 @@ pub fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
             e.client_request_id.as_deref(),
             e.date.as_deref(),
             e.retry_after.map(|d| d.as_secs_f64()),
+            e.outcome_unknown,
         ))?;
         Ok(PyErr::from_value(exc))
     };
