@@ -13,6 +13,8 @@
 mod auth;
 mod error;
 mod hosted;
+#[doc(hidden)]
+pub mod in_process;
 mod lifecycle;
 pub mod odata;
 mod resources;
@@ -118,16 +120,7 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let app = config.seed.app().map(|a| (a.client_id.clone(), a.client_secret.clone())).unwrap_or_default();
-        let st = Arc::new(State {
-            store,
-            tenant_id: config.seed.tenant_id.clone(),
-            domains: config.seed.domains.clone(),
-            base_url: format!("http://{addr}"),
-            page_size: config.page_size.max(1),
-            delivery_delay: config.delivery_delay,
-            keys: auth::Keys::random(),
-            faults: Mutex::new(Vec::new()),
-        });
+        let st = new_state(&config, store, format!("http://{addr}"));
         lifecycle::resume(&st);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(st.clone());
@@ -175,6 +168,20 @@ impl Emulator {
             let _ = task.await;
         }
     }
+}
+
+/// The shared state of a server (or an in-process emulator) over `store`.
+fn new_state(config: &EmulatorConfig, store: store::Store, base_url: String) -> Arc<State> {
+    Arc::new(State {
+        store,
+        tenant_id: config.seed.tenant_id.clone(),
+        domains: config.seed.domains.clone(),
+        base_url,
+        page_size: config.page_size.max(1),
+        delivery_delay: config.delivery_delay,
+        keys: auth::Keys::random(),
+        faults: Mutex::new(Vec::new()),
+    })
 }
 
 impl Drop for Emulator {

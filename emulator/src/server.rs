@@ -126,7 +126,7 @@ pub fn router(st: Arc<State>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(st)
 }
 
-async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body> {
+pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body> {
     let (parts, body) = req.into_parts();
     let request_id = new_id();
     let client_request_id = parts
