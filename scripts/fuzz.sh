@@ -6,6 +6,7 @@
 #   bash scripts/fuzz.sh                         # every target, 60 s each
 #   bash scripts/fuzz.sh --seconds 20 query      # one target for 20 s
 #   bash scripts/fuzz.sh --runs 10000000 models  # a number of executions
+#   bash scripts/fuzz.sh --runs 10000000 --seconds 3600 server  # whichever first
 #   bash scripts/fuzz.sh --asan c_abi            # with AddressSanitizer
 #   bash scripts/fuzz.sh --build-only            # just build the targets
 #
@@ -34,7 +35,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 ALL=(models query router server c_abi)
-seconds=60; runs=""; asan=0; build_only=0; merge=0; targets=()
+seconds=""; runs=""; asan=0; build_only=0; merge=0; targets=()
 while (($#)); do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
@@ -42,7 +43,7 @@ while (($#)); do
     --asan) asan=1; shift ;;
     --build-only) build_only=1; shift ;;
     --merge) merge=1; shift ;;
-    -h|--help) sed -n '3,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '3,19p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -70,16 +71,10 @@ RUSTFLAGS=$FLAGS cargo build --release --manifest-path fuzz/Cargo.toml --feature
 echo "build: $((SECONDS - t0)) s"
 ((build_only)) && exit 0
 
-# Input size bounds per target (bytes). The emulator's parsers recurse; the
-# bound keeps deep nesting that is refused by a depth limit, not by the
-# stack, inside what a request line could carry.
-max_len() {
-  case $1 in
-    models) echo 65536 ;;
-    query|router|server) echo 4096 ;;
-    c_abi) echo 8192 ;;
-  esac
-}
+# Input size bound (bytes): above the largest seed (the documented response
+# bodies are under 2.5 KB), and it keeps the emulator's recursive parsers to
+# nesting a depth limit refuses before the stack runs out.
+MAX_LEN=4096
 
 crashed=0
 summary=()
@@ -89,12 +84,13 @@ for t in "${targets[@]}"; do
   crashes=$ROOT/fuzz/regressions/$t
   mkdir -p "$corpus" "$crashes" "$seeds"
   log=$ROOT/target/fuzz-$t.log
-  limit=(-max_total_time="$seconds")
-  [[ -n $runs ]] && limit=(-runs="$runs")
+  limit=()   # --runs and --seconds together: whichever comes first
+  [[ -n $runs ]] && limit+=(-runs="$runs")
+  [[ -n $seconds || -z $runs ]] && limit+=(-max_total_time="${seconds:-60}")
   before=$(find "$crashes" -type f | wc -l)
   set +e
   "$TARGET_DIR/$HOST/release/$t" "$corpus" "$seeds" "${limit[@]}" \
-    -max_len="$(max_len "$t")" -workers=1 -jobs=1 -print_final_stats=1 \
+    -max_len=$MAX_LEN -print_final_stats=1 \
     -artifact_prefix="$crashes/" -rss_limit_mb=4096 -timeout=20 >"$log" 2>&1
   rc=$?
   set -e
@@ -110,7 +106,7 @@ for t in "${targets[@]}"; do
   fi
   if ((merge)); then
     tmp=$(mktemp -d)
-    "$TARGET_DIR/$HOST/release/$t" -merge=1 -max_len="$(max_len "$t")" "$tmp" "$seeds" "$corpus" >/dev/null 2>&1
+    "$TARGET_DIR/$HOST/release/$t" -merge=1 -max_len=$MAX_LEN "$tmp" "$seeds" "$corpus" >/dev/null 2>&1
     rm -rf "$seeds"; mv "$tmp" "$seeds"
   fi
   line=$(printf '%-7s executions %12s  exec/s %8s  corpus %6s  crashes %s' "$t" "${execs:-?}" "${rate:-?}" "$size" "$new")

@@ -14,7 +14,11 @@ mod replay;
 fn models_corpus_and_regressions_replay() {
     let [corpus, regressions] = replay::dirs("models");
     let n = replay::replay_dir(&corpus, models::run);
-    assert!(n >= 100, "the models seed corpus is there ({n} files in {})", corpus.display());
+    assert!(
+        n >= 100,
+        "the models seed corpus is there ({n} files in {})",
+        corpus.display()
+    );
     let r = replay::replay_dir(&regressions, models::run);
     println!("replay models: {n} corpus inputs, {r} regressions");
 }
@@ -23,7 +27,9 @@ fn models_corpus_and_regressions_replay() {
 /// the way through is reported (guards against a harness that checks nothing).
 #[test]
 fn models_harness_checks_something() {
-    assert!(models::type_names(entitlement::ApiVersion::V1).iter().any(|t| t == "accessPackage"));
+    assert!(models::type_names(entitlement::ApiVersion::V1)
+        .iter()
+        .any(|t| t == "accessPackage"));
     assert!(models::type_names(entitlement::ApiVersion::Beta).len() > 20);
     // A good input passes; a body that is not a model is simply refused.
     models::run(b"\x04accessPackage\n{\"id\":\"x\",\"unknownThing\":[1,{\"a\":null}],\"@odata.type\":\"#microsoft.graph.accessPackage\"}");

@@ -32,12 +32,24 @@ impl InProcess {
         let (store, _) = store::Store::open(None)?;
         config.seed.apply(&store)?;
         let st = crate::new_state(&config, store, "http://emulator.invalid".into());
-        let app = config.seed.app().map(|a| (a.client_id.clone(), a.client_secret.clone())).unwrap_or_default();
-        let shared = Shared { st: st.clone(), app };
+        let app = config
+            .seed
+            .app()
+            .map(|a| (a.client_id.clone(), a.client_secret.clone()))
+            .unwrap_or_default();
+        let shared = Shared {
+            st: st.clone(),
+            app,
+        };
         let admin_token = shared.user_token(ids::ADMIN_UPN)?;
         let user_token = shared.user_token(ids::REQUESTOR1_UPN)?;
         let app_token = shared.app_token();
-        Ok(InProcess { st, admin_token, user_token, app_token })
+        Ok(InProcess {
+            st,
+            admin_token,
+            user_token,
+            app_token,
+        })
     }
 
     /// Answers one request as the server would. Request delivery is spawned
@@ -49,6 +61,10 @@ impl InProcess {
 
 /// The request-body check the server runs before dispatch: `Err((status,
 /// message))` is the Graph error it would answer.
-pub fn validate_body(version: ApiVersion, type_name: &str, body: &Value) -> Result<(), (u16, String)> {
+pub fn validate_body(
+    version: ApiVersion,
+    type_name: &str,
+    body: &Value,
+) -> Result<(), (u16, String)> {
     server::validate::body(version, type_name, body).map_err(|e| (e.status, e.message))
 }

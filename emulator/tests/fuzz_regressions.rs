@@ -16,7 +16,11 @@ mod router;
 fn replay(target: &str, f: fn(&[u8]), min: usize) {
     let [corpus, regressions] = replay::dirs(target);
     let n = replay::replay_dir(&corpus, f);
-    assert!(n >= min, "the {target} seed corpus is there ({n} files in {})", corpus.display());
+    assert!(
+        n >= min,
+        "the {target} seed corpus is there ({n} files in {})",
+        corpus.display()
+    );
     let r = replay::replay_dir(&regressions, f);
     println!("replay {target}: {n} corpus inputs, {r} regressions");
 }

@@ -30,7 +30,11 @@ use super::capi;
 use capi::{ent_client, ent_error, ent_pager, ent_status};
 
 /// Never called: no call made here reaches the network.
-unsafe extern "C" fn no_token(_: *mut c_void, _: *const c_char, _: *mut capi::ent_token_sink) -> ent_status {
+unsafe extern "C" fn no_token(
+    _: *mut c_void,
+    _: *const c_char,
+    _: *mut capi::ent_token_sink,
+) -> ent_status {
     ent_status::ENT_AUTHENTICATION
 }
 
@@ -78,7 +82,9 @@ impl Fields {
         if self.nulls & (1 << i) != 0 {
             return null();
         }
-        self.strings.get(i).map_or(c"".as_ptr(), |s| s.as_ptr().cast())
+        self.strings
+            .get(i)
+            .map_or(c"".as_ptr(), |s| s.as_ptr().cast())
     }
 
     /// What the library sees for field `i`: None for NULL, Some(Err) for non-UTF-8.
@@ -102,17 +108,29 @@ unsafe fn check(what: &str, st: ent_status, err: *mut ent_error, asked: bool) {
         return;
     }
     assert!(!err.is_null(), "{what}: {st:?} without an error object");
-    let msg = CStr::from_ptr(capi::ent_error_message(err)).to_str().expect("messages are UTF-8").to_string();
+    let msg = CStr::from_ptr(capi::ent_error_message(err))
+        .to_str()
+        .expect("messages are UTF-8")
+        .to_string();
     assert_ne!(st, ent_status::ENT_PANIC, "{what} panicked: {msg}");
     assert_eq!(capi::ent_error_status(err), st);
-    let kind = CStr::from_ptr(capi::ent_error_kind(err)).to_str().expect("kinds are UTF-8");
+    let kind = CStr::from_ptr(capi::ent_error_kind(err))
+        .to_str()
+        .expect("kinds are UTF-8");
     assert!(!kind.is_empty());
-    for p in [capi::ent_error_code(err), capi::ent_error_request_id(err), capi::ent_error_client_request_id(err)] {
+    for p in [
+        capi::ent_error_code(err),
+        capi::ent_error_request_id(err),
+        capi::ent_error_client_request_id(err),
+    ] {
         if !p.is_null() {
             CStr::from_ptr(p).to_str().expect("error strings are UTF-8");
         }
     }
-    let _ = (capi::ent_error_http_status(err), capi::ent_error_retry_after_ms(err));
+    let _ = (
+        capi::ent_error_http_status(err),
+        capi::ent_error_retry_after_ms(err),
+    );
     capi::ent_error_free(err);
 }
 
@@ -121,7 +139,10 @@ const SENTINEL: usize = 0x5e17;
 
 unsafe fn string_out(what: &str, st: ent_status, out: *mut c_char, may_be_null: bool) {
     if st == ent_status::ENT_OK {
-        assert!(out as usize != SENTINEL, "{what}: success without an output");
+        assert!(
+            out as usize != SENTINEL,
+            "{what}: success without an output"
+        );
         if out.is_null() {
             assert!(may_be_null, "{what}: NULL output on success");
         } else {
@@ -139,11 +160,18 @@ fn json(f: Option<Result<&str, ()>>) -> Option<Result<Value, ()>> {
 
 /// Whether `ent_client_call` would get past every check and send (skipped).
 fn call_would_send(f: &Fields) -> bool {
-    let (Some(Ok(op)), args, query, body) = (f.text(0), f.text(1), f.text(2), f.text(3)) else { return false };
-    let (Some(args), Some(query)) = (json(args).or(Some(Ok(Value::Null))), json(query).or(Some(Ok(Value::Null)))) else {
+    let (Some(Ok(op)), args, query, body) = (f.text(0), f.text(1), f.text(2), f.text(3)) else {
         return false;
     };
-    let (Ok(args), Ok(query)) = (args, query) else { return false };
+    let (Some(args), Some(query)) = (
+        json(args).or(Some(Ok(Value::Null))),
+        json(query).or(Some(Ok(Value::Null))),
+    ) else {
+        return false;
+    };
+    let (Ok(args), Ok(query)) = (args, query) else {
+        return false;
+    };
     let body = match body {
         None => RawBody::None,
         Some(Ok(b)) => RawBody::Text(b.as_bytes()),
@@ -153,23 +181,33 @@ fn call_would_send(f: &Fields) -> bool {
 }
 
 fn list_would_send(f: &Fields) -> bool {
-    let (Some(Ok(op)), args, query) = (f.text(0), f.text(1), f.text(2)) else { return false };
-    let (Some(Ok(args)), Some(Ok(query))) = (json(args).or(Some(Ok(Value::Null))), json(query).or(Some(Ok(Value::Null))))
-    else {
+    let (Some(Ok(op)), args, query) = (f.text(0), f.text(1), f.text(2)) else {
+        return false;
+    };
+    let (Some(Ok(args)), Some(Ok(query))) = (
+        json(args).or(Some(Ok(Value::Null))),
+        json(query).or(Some(Ok(Value::Null))),
+    ) else {
         return false;
     };
     Call::list(op, args, query).is_ok()
 }
 
 fn wait_would_send(f: &Fields) -> bool {
-    let (Some(Ok(id)), opts) = (f.text(0), f.text(1)) else { return false };
-    let Some(Ok(opts)) = json(opts).or(Some(Ok(Value::Null))) else { return false };
+    let (Some(Ok(id)), opts) = (f.text(0), f.text(1)) else {
+        return false;
+    };
+    let Some(Ok(opts)) = json(opts).or(Some(Ok(Value::Null))) else {
+        return false;
+    };
     WaitRequest::new(id.to_string(), opts).is_ok()
 }
 
 /// Runs one input; panics (a fuzzer crash) on a broken contract.
 pub fn run(data: &[u8]) {
-    let [sel, nulls, rest @ ..] = data else { return };
+    let [sel, nulls, rest @ ..] = data else {
+        return;
+    };
     let f = Fields::new(rest, u32::from(*nulls) & 0x0f);
     let no_out = nulls & 0x40 != 0;
     let asked = nulls & 0x80 == 0;
@@ -190,14 +228,22 @@ pub fn run(data: &[u8]) {
                     assert!(!c.is_null() && c as usize != SENTINEL);
                     capi::ent_client_free(c);
                 } else {
-                    assert_eq!(c as usize, SENTINEL, "ent_client_new wrote its output on failure");
+                    assert_eq!(
+                        c as usize, SENTINEL,
+                        "ent_client_new wrote its output on failure"
+                    );
                 }
             }
             1 => {
-                let cb: capi::ent_token_callback = if sel & 0x80 == 0 { Some(no_token) } else { None };
+                let cb: capi::ent_token_callback = if sel & 0x80 == 0 {
+                    Some(no_token)
+                } else {
+                    None
+                };
                 let mut c: *mut ent_client = SENTINEL as *mut ent_client;
                 let cp = if no_out { null_mut() } else { &mut c };
-                let st = capi::ent_client_new_with_token_callback(f.ptr(0), cb, null_mut(), cp, errp);
+                let st =
+                    capi::ent_client_new_with_token_callback(f.ptr(0), cb, null_mut(), cp, errp);
                 check("ent_client_new_with_token_callback", st, err, asked);
                 if st == ent_status::ENT_OK {
                     capi::ent_client_free(c);
@@ -207,7 +253,15 @@ pub fn run(data: &[u8]) {
                 if use_client && !no_out && call_would_send(&f) {
                     return;
                 }
-                let st = capi::ent_client_call(client, f.ptr(0), f.ptr(1), f.ptr(2), f.ptr(3), outp, errp);
+                let st = capi::ent_client_call(
+                    client,
+                    f.ptr(0),
+                    f.ptr(1),
+                    f.ptr(2),
+                    f.ptr(3),
+                    outp,
+                    errp,
+                );
                 check("ent_client_call", st, err, asked);
                 string_out("ent_client_call", st, out, true);
             }
@@ -231,14 +285,18 @@ pub fn run(data: &[u8]) {
                     assert_eq!(items as usize, SENTINEL);
                     capi::ent_pager_free(p);
                 } else {
-                    assert_eq!(p as usize, SENTINEL, "ent_client_list wrote its output on failure");
+                    assert_eq!(
+                        p as usize, SENTINEL,
+                        "ent_client_list wrote its output on failure"
+                    );
                 }
             }
             4 => {
                 if use_client && !no_out && list_would_send(&f) {
                     return;
                 }
-                let st = capi::ent_client_list_all(client, f.ptr(0), f.ptr(1), f.ptr(2), outp, errp);
+                let st =
+                    capi::ent_client_list_all(client, f.ptr(0), f.ptr(1), f.ptr(2), outp, errp);
                 check("ent_client_list_all", st, err, asked);
                 string_out("ent_client_list_all", st, out, false);
             }
@@ -246,19 +304,28 @@ pub fn run(data: &[u8]) {
                 if use_client && !no_out && wait_would_send(&f) {
                     return;
                 }
-                let st = capi::ent_client_wait_for_assignment_request(client, f.ptr(0), f.ptr(1), outp, errp);
+                let st = capi::ent_client_wait_for_assignment_request(
+                    client,
+                    f.ptr(0),
+                    f.ptr(1),
+                    outp,
+                    errp,
+                );
                 check("ent_client_wait_for_assignment_request", st, err, asked);
                 string_out("ent_client_wait_for_assignment_request", st, out, false);
             }
             6 | 7 => {
                 let st = capi::ent_filter_compare(f.ptr(0), f.ptr(1), f.ptr(2), outp, errp);
                 check("ent_filter_compare", st, err, asked);
-                let text = (st == ent_status::ENT_OK).then(|| CStr::from_ptr(out).to_string_lossy().into_owned());
+                let text = (st == ent_status::ENT_OK)
+                    .then(|| CStr::from_ptr(out).to_string_lossy().into_owned());
                 string_out("ent_filter_compare", st, out, false);
                 // What the builder writes, the emulator's filter parser reads.
                 if let Some(text) = text {
                     if let Err(e) = entitlement_emulator::odata::filter::parse(&text) {
-                        panic!("ent_filter_compare wrote {text:?}, which the emulator refuses: {e}");
+                        panic!(
+                            "ent_filter_compare wrote {text:?}, which the emulator refuses: {e}"
+                        );
                     }
                 }
             }
@@ -279,13 +346,30 @@ pub fn run(data: &[u8]) {
                 capi::ent_error_free(null_mut());
                 capi::ent_emulator_free(null_mut());
                 capi::ent_emulator_stop(null_mut());
-                let n = i32::from_le_bytes([rest.first().copied().unwrap_or(0), nulls.wrapping_mul(7), 0, sel & 0x80]);
-                CStr::from_ptr(capi::ent_status_name(n)).to_str().expect("status names are UTF-8");
-                CStr::from_ptr(capi::ent_version()).to_str().expect("the version is UTF-8");
-                for p in [capi::ent_error_kind(null()), capi::ent_error_message(null()), capi::ent_error_code(null())] {
+                let n = i32::from_le_bytes([
+                    rest.first().copied().unwrap_or(0),
+                    nulls.wrapping_mul(7),
+                    0,
+                    sel & 0x80,
+                ]);
+                CStr::from_ptr(capi::ent_status_name(n))
+                    .to_str()
+                    .expect("status names are UTF-8");
+                CStr::from_ptr(capi::ent_version())
+                    .to_str()
+                    .expect("the version is UTF-8");
+                for p in [
+                    capi::ent_error_kind(null()),
+                    capi::ent_error_message(null()),
+                    capi::ent_error_code(null()),
+                ] {
                     assert!(p.is_null() || CStr::from_ptr(p).to_str().is_ok());
                 }
-                let _ = (capi::ent_error_status(null()), capi::ent_error_http_status(null()), capi::ent_error_retry_after_ms(null()));
+                let _ = (
+                    capi::ent_error_status(null()),
+                    capi::ent_error_http_status(null()),
+                    capi::ent_error_retry_after_ms(null()),
+                );
             }
             10 => {
                 // Emulator accessors with a NULL handle, and a token sink that is NULL.
@@ -331,5 +415,8 @@ pub fn run(data: &[u8]) {
 /// A conservative guess that `ent_emulator_start` would accept the options
 /// (and so start a server): any JSON object or null. Those are skipped.
 fn emulator_options_ok(text: &str) -> bool {
-    matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(_) | Value::Null))
+    matches!(
+        serde_json::from_str::<Value>(text),
+        Ok(Value::Object(_) | Value::Null)
+    )
 }

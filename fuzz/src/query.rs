@@ -56,7 +56,9 @@ pub fn samples() -> &'static [Value] {
 
 /// Runs one input; panics (a fuzzer crash) on a broken invariant.
 pub fn run(data: &[u8]) {
-    let Some((&mode, rest)) = data.split_first() else { return };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
     let text = String::from_utf8_lossy(rest);
     match mode % 3 {
         0 => check_filter(&text),
@@ -84,7 +86,10 @@ fn evaluate(f: &filter::Expr) -> Vec<bool> {
             let _ = filter::lookup(obj, p);
         }
     }
-    samples().iter().map(|obj| filter::matches(f, obj)).collect()
+    samples()
+        .iter()
+        .map(|obj| filter::matches(f, obj))
+        .collect()
 }
 
 fn check_filter(text: &str) {
@@ -98,6 +103,9 @@ fn check_filter(text: &str) {
                 assert_ne!(a, b, "sample {i}: {text:?} and its negation agree");
             }
         }
-        Err(e) => assert!(e.contains("too deeply"), "{text:?} parses but not ({text}) does not: {e}"),
+        Err(e) => assert!(
+            e.contains("too deeply"),
+            "{text:?} parses but not ({text}) does not: {e}"
+        ),
     }
 }

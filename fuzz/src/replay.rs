@@ -10,15 +10,24 @@ use std::path::{Path, PathBuf};
 pub fn dirs(target: &str) -> [PathBuf; 2] {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     // CARGO_MANIFEST_DIR is core/, emulator/, bindings/c/ or fuzz/.
-    let root = if root.join("fuzz").is_dir() { root } else { root.join("..") };
+    let root = if root.join("fuzz").is_dir() {
+        root
+    } else {
+        root.join("..")
+    };
     ["corpus", "regressions"].map(|d| root.join("fuzz").join(d).join(target))
 }
 
 /// Runs `f` on every file of `dir` (sorted); a failure names the file.
 /// Returns how many files ran.
 pub fn replay_dir(dir: &Path, f: impl Fn(&[u8])) -> usize {
-    let Ok(rd) = std::fs::read_dir(dir) else { return 0 };
-    let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
     files.sort();
     for p in &files {
         let data = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));

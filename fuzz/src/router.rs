@@ -28,7 +28,9 @@ use entitlement_emulator::odata::query;
 use entitlement_emulator::EmulatorConfig;
 use serde_json::Value;
 
-const METHODS: [&str; 8] = ["GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS", "get"];
+const METHODS: [&str; 8] = [
+    "GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS", "get",
+];
 
 /// One decoded input.
 pub struct Input<'a> {
@@ -46,7 +48,11 @@ impl<'a> Input<'a> {
         let nl = rest.iter().position(|&b| b == b'\n')?;
         let target = std::str::from_utf8(&rest[..nl]).ok()?;
         Some(Input {
-            version: if sel & 1 == 0 { ApiVersion::V1 } else { ApiVersion::Beta },
+            version: if sel & 1 == 0 {
+                ApiVersion::V1
+            } else {
+                ApiVersion::Beta
+            },
             method: METHODS[usize::from(sel >> 1) & 7],
             raw_target: sel & 0x10 != 0,
             who: (sel >> 5) & 3,
@@ -67,14 +73,31 @@ pub fn run_router(data: &[u8]) {
     let known = Operation::path_known(i.version, path);
     let _ = query::parse(q);
     let Some((op, args)) = routed else { return };
-    assert!(known, "{} {path} routes to {} but is not a known path", i.method, op.name);
-    assert_eq!(args.len(), op.params.len(), "{}: one argument per path parameter", op.name);
-    assert!(args.iter().all(|a| !a.is_empty() && !a.contains('/')), "{}: arguments are whole segments: {args:?}", op.name);
+    assert!(
+        known,
+        "{} {path} routes to {} but is not a known path",
+        i.method, op.name
+    );
+    assert_eq!(
+        args.len(),
+        op.params.len(),
+        "{}: one argument per path parameter",
+        op.name
+    );
+    assert!(
+        args.iter().all(|a| !a.is_empty() && !a.contains('/')),
+        "{}: arguments are whole segments: {args:?}",
+        op.name
+    );
     assert!(op.method.eq_ignore_ascii_case(i.method));
     if let Some(t) = op.body {
         if let Ok(v @ Value::Object(_)) = serde_json::from_slice::<Value>(i.body) {
             if let Err((status, msg)) = validate_body(i.version, t, &v) {
-                assert!((400..500).contains(&status), "{}: body check answered {status}: {msg}", op.name);
+                assert!(
+                    (400..500).contains(&status),
+                    "{}: body check answered {status}: {msg}",
+                    op.name
+                );
             }
         }
     }
@@ -91,10 +114,17 @@ struct Server {
 const RESET_EVERY: u32 = 2_000;
 
 fn new_server() -> Server {
-    let config = EmulatorConfig { delivery_delay: std::time::Duration::ZERO, page_size: 5, ..Default::default() };
+    let config = EmulatorConfig {
+        delivery_delay: std::time::Duration::ZERO,
+        page_size: 5,
+        ..Default::default()
+    };
     Server {
         emu: InProcess::new(config).expect("the in-process emulator starts"),
-        rt: tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime"),
+        rt: tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime"),
         uses: 0,
     }
 }
@@ -126,25 +156,44 @@ pub fn run_server(data: &[u8]) {
         2 => Some(s.emu.app_token.as_str()),
         _ => None,
     };
-    let Ok(method) = Method::from_bytes(i.method.as_bytes()) else { return };
-    let mut req = Request::builder().method(method).uri(uri.as_str()).header("content-type", "application/json");
+    let Ok(method) = Method::from_bytes(i.method.as_bytes()) else {
+        return;
+    };
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri.as_str())
+        .header("content-type", "application/json");
     if let Some(t) = token {
         req = req.header("authorization", format!("Bearer {t}"));
     }
-    let Ok(req) = req.body(Body::from(i.body.to_vec())) else { return };
+    let Ok(req) = req.body(Body::from(i.body.to_vec())) else {
+        return;
+    };
     let (status, body) = s.rt.block_on(async {
         let resp = s.emu.handle(req).await;
         let status = resp.status().as_u16();
-        let body = axum::body::to_bytes(resp.into_body(), usize::MAX).await.expect("the body is in memory");
+        let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .expect("the body is in memory");
         // Let background work (request delivery) run a step, as a server would.
         tokio::task::yield_now().await;
         (status, body)
     });
-    assert!(status < 500, "{} {uri}: answered {status}: {}", i.method, String::from_utf8_lossy(&body));
+    assert!(
+        status < 500,
+        "{} {uri}: answered {status}: {}",
+        i.method,
+        String::from_utf8_lossy(&body)
+    );
     if !body.is_empty() {
-        let v: Value = serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{} {uri}: the body is not JSON ({e})", i.method));
+        let v: Value = serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("{} {uri}: the body is not JSON ({e})", i.method));
         if status >= 400 && !uri.contains("/oauth2/") {
-            assert!(v["error"]["code"].is_string(), "{} {uri}: {status} without a Graph error body: {v}", i.method);
+            assert!(
+                v["error"]["code"].is_string(),
+                "{} {uri}: {status} without a Graph error body: {v}",
+                i.method
+            );
         }
     }
     // A list answered 200 is a page.
@@ -153,7 +202,11 @@ pub fn run_server(data: &[u8]) {
         if let Some((op, _)) = Operation::route(i.version, i.method, path) {
             if op.kind == OpKind::List {
                 let v: Value = serde_json::from_slice(&body).unwrap_or_default();
-                assert!(v["value"].is_array(), "{} {uri}: a list answered without \"value\": {v}", i.method);
+                assert!(
+                    v["value"].is_array(),
+                    "{} {uri}: a list answered without \"value\": {v}",
+                    i.method
+                );
             }
         }
     }

@@ -18,7 +18,11 @@ mod replay;
 fn c_abi_corpus_and_regressions_replay() {
     let [corpus, regressions] = replay::dirs("c_abi");
     let n = replay::replay_dir(&corpus, c_abi::run);
-    assert!(n >= 20, "the c_abi seed corpus is there ({n} files in {})", corpus.display());
+    assert!(
+        n >= 20,
+        "the c_abi seed corpus is there ({n} files in {})",
+        corpus.display()
+    );
     let r = replay::replay_dir(&regressions, c_abi::run);
     println!("replay c_abi: {n} corpus inputs, {r} regressions");
 }
