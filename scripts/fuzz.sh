@@ -89,9 +89,10 @@ for t in "${targets[@]}"; do
   [[ -n $seconds || -z $runs ]] && limit+=(-max_total_time="${seconds:-60}")
   before=$(find "$crashes" -type f | wc -l)
   set +e
-  "$TARGET_DIR/$HOST/release/$t" "$corpus" "$seeds" "${limit[@]}" \
+  # The stack of a tokio worker (2 MiB), where the server runs this code.
+  (ulimit -s 2048; exec "$TARGET_DIR/$HOST/release/$t" "$corpus" "$seeds" "${limit[@]}" \
     -max_len=$MAX_LEN -print_final_stats=1 \
-    -artifact_prefix="$crashes/" -rss_limit_mb=4096 -timeout=20 >"$log" 2>&1
+    -artifact_prefix="$crashes/" -rss_limit_mb=4096 -timeout=20) >"$log" 2>&1
   rc=$?
   set -e
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

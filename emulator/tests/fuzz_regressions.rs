@@ -13,16 +13,33 @@ mod replay;
 #[path = "../../fuzz/src/router.rs"]
 mod router;
 
-fn replay(target: &str, f: fn(&[u8]), min: usize) {
-    let [corpus, regressions] = replay::dirs(target);
-    let n = replay::replay_dir(&corpus, f);
-    assert!(
-        n >= min,
-        "the {target} seed corpus is there ({n} files in {})",
-        corpus.display()
-    );
-    let r = replay::replay_dir(&regressions, f);
-    println!("replay {target}: {n} corpus inputs, {r} regressions");
+/// The stack of a tokio worker thread, where the server runs these parsers.
+const WORKER_STACK: usize = 2 << 20;
+
+/// Runs `f` on a thread with a tokio worker's stack, so an input that would
+/// overflow a server thread fails here too.
+fn on_worker_stack(f: impl FnOnce() + Send + 'static) {
+    let t = std::thread::Builder::new()
+        .stack_size(WORKER_STACK)
+        .spawn(f)
+        .expect("a thread");
+    if let Err(e) = t.join() {
+        std::panic::resume_unwind(e);
+    }
+}
+
+fn replay(target: &'static str, f: fn(&[u8]), min: usize) {
+    on_worker_stack(move || {
+        let [corpus, regressions] = replay::dirs(target);
+        let n = replay::replay_dir(&corpus, f);
+        assert!(
+            n >= min,
+            "the {target} seed corpus is there ({n} files in {})",
+            corpus.display()
+        );
+        let r = replay::replay_dir(&regressions, f);
+        println!("replay {target}: {n} corpus inputs, {r} regressions");
+    });
 }
 
 #[test]
@@ -46,6 +63,21 @@ fn server_corpus_and_regressions_replay() {
         },
         100,
     );
+}
+
+/// Inputs that overflow a tokio worker's stack today (deep `$expand`
+/// nesting, `and`/`or` chains of thousands of terms): the depth and term
+/// limits are being added on another branch of issue 8. Once they are in,
+/// move fuzz/regressions-pending/query/* to fuzz/regressions/query/ and
+/// delete this test (the replay above then covers them).
+#[test]
+#[ignore = "stack overflow until the emulator's query depth/term limits land"]
+fn pending_query_regressions() {
+    on_worker_stack(|| {
+        let dir = replay::dirs("query")[0].join("../../regressions-pending/query");
+        let n = replay::replay_dir(&dir, query::run);
+        println!("replay pending query regressions: {n}");
+    });
 }
 
 /// The happy paths run through the harnesses (a broken invariant panics).
