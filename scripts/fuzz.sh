@@ -15,7 +15,7 @@
 # fuzz/regressions/<target>/ (replayed by `cargo test` from then on: check
 # them in with the fix). New corpus entries go to target/fuzz-corpus/<target>
 # (scratch); fuzz/corpus/<target> stays the small checked-in seed set, read
-# only (update it with --merge, which minimizes into it).
+# only (update it with --merge, which adds a set-cover minimized corpus).
 #
 # Recipe (stable Rust, no cargo-fuzz needed): libfuzzer-sys compiles
 # libFuzzer with the system C++ compiler, and the targets are built with
@@ -107,8 +107,8 @@ for t in "${targets[@]}"; do
   fi
   if ((merge)); then
     tmp=$(mktemp -d)
-    "$TARGET_DIR/$HOST/release/$t" -merge=1 -max_len=$MAX_LEN "$tmp" "$seeds" "$corpus" >/dev/null 2>&1
-    rm -rf "$seeds"; mv "$tmp" "$seeds"
+    "$TARGET_DIR/$HOST/release/$t" -set_cover_merge=1 -max_len=$MAX_LEN "$tmp" "$seeds" "$corpus" >/dev/null 2>&1
+    cp "$tmp"/* "$seeds"/ 2>/dev/null || true; rm -rf "$tmp"   # the seeds stay
   fi
   line=$(printf '%-7s executions %12s  exec/s %8s  corpus %6s  crashes %s' "$t" "${execs:-?}" "${rate:-?}" "$size" "$new")
   echo "$line"; summary+=("$line")
