@@ -56,6 +56,10 @@ c_tests() { need_apt valgrind && bash tests/c/run.sh release; }
 
 powershell_tests() { need_apt mono-mcs && bash powershell/tests/run.sh release; }
 
+# A short run of each fuzz target (instrumented build in target/fuzz); the
+# corpus and every saved crash are also replayed by the rust suite.
+fuzz_smoke() { bash scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-10}"; }
+
 bench() { bash bench/run.sh --n "${BENCH_N:-2000}"; }
 
 suite generated-files generated_current
@@ -67,6 +71,7 @@ suite python python_tests
 suite node node_tests
 suite c c_tests
 suite powershell powershell_tests
+suite fuzz-smoke fuzz_smoke
 suite bench bench
 
 echo

@@ -13,6 +13,8 @@
 mod auth;
 mod error;
 mod hosted;
+#[doc(hidden)]
+pub mod in_process;
 mod lifecycle;
 pub mod odata;
 mod resources;
@@ -131,20 +133,7 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let app = config.seed.app().map(|a| (a.client_id.clone(), a.client_secret.clone())).unwrap_or_default();
-        let base_url = format!("http://{addr}");
-        let allowed_hosts = server::allowed_hosts(&addr, &base_url, &config.allowed_hosts);
-        let st = Arc::new(State {
-            store,
-            tenant_id: config.seed.tenant_id.clone(),
-            domains: config.seed.domains.clone(),
-            base_url,
-            allowed_hosts,
-            heavy: Arc::new(tokio::sync::Semaphore::new(server::heavy_permits())),
-            page_size: config.page_size.max(1),
-            delivery_delay: config.delivery_delay,
-            keys: auth::Keys::random(),
-            faults: Mutex::new(Vec::new()),
-        });
+        let st = new_state(&config, store, &addr);
         lifecycle::resume(&st);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(st.clone());
@@ -200,6 +189,24 @@ impl Emulator {
             let _ = task.await;
         }
     }
+}
+
+/// The shared state of a server (or an in-process emulator) over `store`.
+fn new_state(config: &EmulatorConfig, store: store::Store, addr: &std::net::SocketAddr) -> Arc<State> {
+    let base_url = format!("http://{addr}");
+    let allowed_hosts = server::allowed_hosts(addr, &base_url, &config.allowed_hosts);
+    Arc::new(State {
+        store,
+        tenant_id: config.seed.tenant_id.clone(),
+        domains: config.seed.domains.clone(),
+        base_url,
+        allowed_hosts,
+        heavy: Arc::new(tokio::sync::Semaphore::new(server::heavy_permits())),
+        page_size: config.page_size.max(1),
+        delivery_delay: config.delivery_delay,
+        keys: auth::Keys::random(),
+        faults: Mutex::new(Vec::new()),
+    })
 }
 
 impl Drop for Emulator {

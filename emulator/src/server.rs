@@ -234,7 +234,7 @@ fn client_request_id(headers: &HeaderMap) -> String {
 /// the body is read, so a large body with a bad token costs nothing. Handlers
 /// (SQLite, rendering) run on the blocking pool, never on the async workers,
 /// so slow requests cannot stall the server.
-async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body> {
+pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Response<Body> {
     let (parts, body) = req.into_parts();
     let request_id = new_id();
     let client_request_id = client_request_id(&parts.headers);

@@ -23,6 +23,8 @@ pub mod client;
 pub mod emulator;
 pub mod error;
 mod ffi;
+#[cfg(test)]
+mod fuzz_regressions;
 pub mod json;
 pub mod lifecycle;
 pub mod pager;

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 The entitlement authors
+
+//! libFuzzer entry for `entitlement_fuzz::c_abi::run` (see fuzz/src/).
+
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| entitlement_fuzz::c_abi::run(data));
