@@ -34,8 +34,8 @@ unsafe extern "C" fn no_token(
     _: *mut c_void,
     _: *const c_char,
     _: *mut capi::ent_token_sink,
-) -> ent_status {
-    ent_status::ENT_AUTHENTICATION
+) -> i32 {
+    ent_status::ENT_AUTHENTICATION as i32
 }
 
 struct SharedClient(*mut ent_client);
