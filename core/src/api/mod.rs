@@ -327,6 +327,11 @@ fn match_call(template: &str, segment: &str, args: &mut Vec<String>) -> Option<(
             Some(k) => p_args.iter().find(|(pk, _)| pk.as_deref().is_some_and(|pk| pk.eq_ignore_ascii_case(k)))?.1.clone(),
             None => p_args[i].1.clone(),
         };
+        // An empty argument addresses nothing, as an empty path segment does
+        // (`accessPackages(id='')/…` like `accessPackages//…`; found by fuzzing).
+        if value.is_empty() {
+            return None;
+        }
         args.push(value);
     }
     Some(())
@@ -444,6 +449,8 @@ mod tests {
         assert_eq!(op.name, "get_applicable_policy_requirements");
         assert_eq!(args, vec!["abc"]);
         assert!(parse_call("f(on='x").is_none());
+        let empty = "/identityGovernance/entitlementManagement/accessPackages(id='')/getApplicablePolicyRequirements";
+        assert!(Operation::route(ApiVersion::V1, "POST", empty).is_none());
     }
 
     #[test]
