@@ -134,6 +134,9 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let app = config.seed.app().map(|a| (a.client_id.clone(), a.client_secret.clone())).unwrap_or_default();
         let st = new_state(&config, store, &addr);
+        // The seed is in the store now: free its parsed form.
+        drop(config);
+        store::release_freed_memory();
         lifecycle::resume(&st);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(st.clone());

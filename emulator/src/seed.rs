@@ -5,7 +5,7 @@
 //! tenant; a JSON seed file describes another (users, groups with members,
 //! applications, catalogs, and raw objects per collection for preloading).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -152,7 +152,7 @@ impl Seed {
     }
 
     pub(crate) fn apply(&self, store: &Store) -> Result<(), EmulatorError> {
-        store.transaction(|st| self.apply_inner(st)).map_err(|e| match e {
+        store.bulk_load(|st| self.apply_inner(st)).map_err(|e| match e {
             rusqlite::Error::ToSqlConversionFailure(inner) => EmulatorError::Seed(inner.to_string()),
             other => EmulatorError::Db(other),
         })?;
@@ -219,10 +219,12 @@ impl Seed {
                 return Err(rusqlite::Error::ToSqlConversionFailure(format!("unknown collection '{name}' in seed objects").into()));
             }
         }
+        // Catalog of each access package, read once for all its assignments.
+        let mut catalogs = HashMap::new();
         for coll in order {
             let Some(items) = self.objects.iter().find(|(k, _)| k.eq_ignore_ascii_case(coll)).map(|(_, v)| v) else { continue };
             for raw in items {
-                import(st, coll, raw)?;
+                import(st, coll, raw, &mut catalogs)?;
             }
         }
         Ok(())
@@ -266,7 +268,7 @@ fn bad(msg: String) -> rusqlite::Error {
 }
 
 /// Stores one raw seed object as a canonical record.
-fn import(st: &Store, coll: &str, raw: &Value) -> rusqlite::Result<()> {
+fn import(st: &Store, coll: &str, raw: &Value, catalogs: &mut HashMap<String, String>) -> rusqlite::Result<()> {
     let mut m: Map<String, Value> = raw.as_object().cloned().unwrap_or_default();
     let id = match s(raw, "id") {
         "" => new_id(),
@@ -323,7 +325,14 @@ fn import(st: &Store, coll: &str, raw: &Value) -> rusqlite::Result<()> {
         "assignments" => {
             let pkg = rid(raw, "accessPackageId", &["accessPackage"]);
             let catalog = match s(raw, "catalogId") {
-                "" => st.get(kind::ACCESS_PACKAGE, &pkg)?.map(|p| s(&p.json, "catalogId").to_string()).unwrap_or_default(),
+                "" => match catalogs.get(&pkg) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = st.get(kind::ACCESS_PACKAGE, &pkg)?.map(|p| s(&p.json, "catalogId").to_string()).unwrap_or_default();
+                        catalogs.insert(pkg.clone(), c.clone());
+                        c
+                    }
+                },
                 c => c.to_string(),
             };
             let state = camel(s(raw, "state").trim()).to_string();

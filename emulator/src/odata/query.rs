@@ -40,6 +40,9 @@ pub struct QueryOptions {
     pub expand: Vec<ExpandItem>,
     pub top: Option<usize>,
     pub skip: usize,
+    /// A keyset `$skiptoken` ([`encode_keyset`]): the page starts after the
+    /// object with this position in creation order.
+    pub after: Option<i64>,
     pub orderby: Vec<(Vec<String>, bool)>,
     pub count: bool,
     /// Non-system parameters and the raw pairs, kept to build nextLink.
@@ -68,9 +71,10 @@ pub fn parse(query: Option<&str>) -> Result<QueryOptions, String> {
                 "skip" => {
                     q.skip = v.trim().parse().map_err(|_| format!("Invalid value '{v}' for $skip."))?;
                 }
-                "skiptoken" => {
-                    q.skip = decode_skiptoken(&v).ok_or_else(|| "The $skiptoken is not valid.".to_string())?;
-                }
+                "skiptoken" => match decode_keyset(&v) {
+                    Some(after) => q.after = Some(after),
+                    None => q.skip = decode_skiptoken(&v).ok_or_else(|| "The $skiptoken is not valid.".to_string())?,
+                },
                 "orderby" => q.orderby = parse_orderby(&v)?,
                 "count" => {
                     q.count = match v.to_ascii_lowercase().as_str() {
@@ -99,6 +103,17 @@ pub fn encode_skiptoken(offset: usize) -> String {
 
 fn decode_skiptoken(t: &str) -> Option<usize> {
     usize::from_str_radix(t.strip_prefix('X')?, 16).ok()
+}
+
+/// The `$skiptoken` of a page read from the store's indexes: the position of
+/// the last object answered, so the next page is an index seek (an offset
+/// would cost as many index steps as objects skipped).
+pub fn encode_keyset(after: i64) -> String {
+    format!("K{after:x}")
+}
+
+fn decode_keyset(t: &str) -> Option<i64> {
+    i64::from_str_radix(t.strip_prefix('K')?, 16).ok().filter(|n| *n >= 0)
 }
 
 /// The items of `$select`, each once (case-insensitively): repeating a name
@@ -258,6 +273,9 @@ mod tests {
         assert!(parse(Some("$bogus=1")).is_err());
         assert!(parse(Some("$orderby=a sideways")).is_err());
         assert_eq!(parse(Some(&format!("$skiptoken={}", encode_skiptoken(300)))).unwrap().skip, 300);
+        assert_eq!(parse(Some(&format!("$skiptoken={}", encode_keyset(90_001)))).unwrap().after, Some(90_001));
+        assert!(parse(Some("$skiptoken=K-1")).is_err());
+        assert!(parse(Some("$skiptoken=Kzz")).is_err());
         assert!(parse(Some("$orderby=displayName,DisplayName desc")).unwrap_err().starts_with("Duplicate property named 'DisplayName'"));
         assert!(parse(Some("$orderby=a//b")).is_err());
     }

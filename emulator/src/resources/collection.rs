@@ -10,12 +10,13 @@ use std::cell::Cell;
 use entitlement::api::{ApiVersion, Operation};
 use serde_json::{json, Map, Value};
 
+use super::indexed;
 use super::nav::{navigate, reference, type_name, Nav};
 use super::render::render;
 use crate::error::{new_id, now, GraphError, GraphResult};
 use crate::odata::check;
 use crate::odata::filter::{self, lookup};
-use crate::odata::query::{encode_skiptoken, ExpandItem};
+use crate::odata::query::{encode_keyset, encode_skiptoken, ExpandItem};
 use crate::server::{validate, Ctx, Reply, State};
 use crate::store::{kind, Record};
 
@@ -174,6 +175,10 @@ pub fn shape(
 pub fn list(ctx: &Ctx, k: &str, records: Vec<Value>) -> GraphResult<Reply> {
     let st = ctx.st;
     check_query(ctx, k, true)?;
+    if ctx.q.after.is_some() {
+        // Keyset tokens come from `list_stored`'s pages of the same query only.
+        return Err(GraphError::bad_request("The $skiptoken is not valid."));
+    }
     let mut rows: Vec<(Value, Value)> = records.into_iter().map(|c| (render(ctx.version, k, &c), c)).collect();
     if let Some(f) = &ctx.q.filter {
         let mut roots = Vec::new();
@@ -256,11 +261,64 @@ pub fn list(ctx: &Ctx, k: &str, records: Vec<Value>) -> GraphResult<Reply> {
     Reply::json(200, Value::Object(body))
 }
 
+/// Lists all stored objects of kind `k` (a top-level collection) like
+/// [`list`], reading only what the answer needs when the store's indexes can:
+/// without `$orderby`, and with no `$filter` or one the indexed columns answer
+/// exactly ([`indexed::exact`]), a page is an index seek from the previous
+/// page's last object (a keyset `$skiptoken`), `$count` an index count, and
+/// only the page's rows are parsed and rendered. Other queries load the rows
+/// the indexed terms of the filter select (all, without any) for [`list`].
+pub fn list_stored(ctx: &Ctx, k: &str) -> GraphResult<Reply> {
+    let st = ctx.st;
+    check_query(ctx, k, true)?;
+    let cond = match &ctx.q.filter {
+        None => None,
+        Some(f) => match indexed::exact(ctx.version, k, f) {
+            Some(c) if ctx.q.orderby.is_empty() => Some(c),
+            _ => {
+                let narrowed = indexed::narrowing(ctx.version, k, f);
+                let records = st.store.select(k, narrowed.as_ref())?.into_iter().map(|r| r.json).collect();
+                return list(ctx, k, records);
+            }
+        },
+    };
+    if !ctx.q.orderby.is_empty() {
+        let records = st.store.select(k, None)?.into_iter().map(|r| r.json).collect();
+        return list(ctx, k, records);
+    }
+    let page = ctx.q.top.unwrap_or(st.page_size).max(1).min(st.page_size.max(1));
+    let page = if ctx.q.top == Some(0) { 0 } else { page };
+    // One row more than the page tells whether a next page exists.
+    let mut rows = if page > 0 { st.store.page(k, cond.as_ref(), ctx.q.after, ctx.q.skip, page + 1)? } else { Vec::new() };
+    let more = rows.len() > page;
+    rows.truncate(page);
+    let mut value = Vec::with_capacity(rows.len());
+    let budget = Budget::new(MAX_RESPONSE_BYTES);
+    for r in &rows {
+        value.push(shape(st, ctx.version, k, &r.record.json, &ctx.q.expand, ctx.q.select.as_deref(), &budget)?);
+    }
+    let mut body = Map::new();
+    body.insert("@odata.context".into(), json!(ctx.context(false)));
+    if ctx.q.count {
+        body.insert("@odata.count".into(), json!(st.store.count(k, cond.as_ref())?));
+    }
+    if let (true, Some(last)) = (more, rows.last()) {
+        body.insert("@odata.nextLink".into(), json!(link(ctx, &encode_keyset(last.seq))));
+    }
+    body.insert("value".into(), Value::Array(value));
+    Reply::json(200, Value::Object(body))
+}
+
 fn next_link(ctx: &Ctx, offset: usize) -> String {
+    link(ctx, &encode_skiptoken(offset))
+}
+
+/// The request's own URL with `token` as its `$skiptoken`.
+fn link(ctx: &Ctx, token: &str) -> String {
     // Graph's links keep `$` in option names literal (`$skiptoken=`).
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20").replace("%24", "$");
     let mut parts: Vec<String> = ctx.q.raw.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
-    parts.push(format!("$skiptoken={}", encode_skiptoken(offset)));
+    parts.push(format!("$skiptoken={token}"));
     format!("{}/{}{}?{}", ctx.st.base_url, ctx.version.as_str(), ctx.path, parts.join("&"))
 }
 
@@ -318,10 +376,7 @@ pub fn generic(ctx: &Ctx, k: &'static str) -> GraphResult<Reply> {
                 Nav::Raw(v) => Reply::json(200, v),
             }
         }
-        OpKind::List => {
-            let records = st.store.list(k, None)?.into_iter().map(|r| r.json).collect();
-            list(ctx, k, records)
-        }
+        OpKind::List => list_stored(ctx, k),
         OpKind::Get => {
             let rec = require(st, k, ctx.arg(ctx.args.len().saturating_sub(1)))?;
             entity(ctx, 200, k, &rec.json)

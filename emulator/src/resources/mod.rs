@@ -11,6 +11,7 @@ pub mod collection;
 pub mod directory;
 pub mod extensions;
 pub mod incompatible;
+pub mod indexed;
 pub mod my_access;
 pub mod nav;
 pub mod packages;
