@@ -126,7 +126,7 @@ pub struct Emulator {
 impl Emulator {
     /// Binds 127.0.0.1 and serves until [`Emulator::shutdown`].
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
-        let (store, seeded) = store::Store::open(config.db_path.as_deref())?;
+        let (store, seeded) = store::Store::open_for(config.db_path.as_deref(), config.seed.size())?;
         if !seeded {
             config.seed.apply(&store)?;
         }

@@ -151,6 +151,11 @@ impl Seed {
         self.applications.first()
     }
 
+    /// How many objects the seed describes (the store's size, see `Store::open_for`).
+    pub(crate) fn size(&self) -> usize {
+        self.users.len() + self.groups.len() + self.catalogs.len() + self.objects.values().map(Vec::len).sum::<usize>()
+    }
+
     pub(crate) fn apply(&self, store: &Store) -> Result<(), EmulatorError> {
         store.bulk_load(|st| self.apply_inner(st)).map_err(|e| match e {
             rusqlite::Error::ToSqlConversionFailure(inner) => EmulatorError::Seed(inner.to_string()),
@@ -269,7 +274,9 @@ fn bad(msg: String) -> rusqlite::Error {
 
 /// Stores one raw seed object as a canonical record.
 fn import(st: &Store, coll: &str, raw: &Value, catalogs: &mut HashMap<String, String>) -> rusqlite::Result<()> {
-    let mut m: Map<String, Value> = raw.as_object().cloned().unwrap_or_default();
+    // Assignments and requests are rebuilt field by field below: no copy of the raw object.
+    let mut m: Map<String, Value> =
+        if matches!(coll, "assignments" | "assignmentRequests") { Map::new() } else { raw.as_object().cloned().unwrap_or_default() };
     let id = match s(raw, "id") {
         "" => new_id(),
         x => x.to_string(),
@@ -367,7 +374,7 @@ fn import(st: &Store, coll: &str, raw: &Value, catalogs: &mut HashMap<String, St
             c.insert("requestType".into(), json!(camel(s(raw, "requestType"))));
             c.insert("state".into(), json!(camel(if s(raw, "state").is_empty() { "delivered" } else { s(raw, "state") })));
             c.insert("status".into(), json!(if s(raw, "status").is_empty() { "Delivered" } else { s(raw, "status") }));
-            c.insert("createdDateTime".into(), m.get("createdDateTime").cloned().unwrap_or(Value::Null));
+            c.insert("createdDateTime".into(), raw.get("createdDateTime").cloned().unwrap_or_else(|| json!(t)));
             c.insert("completedDateTime".into(), raw.get("completedDateTime").cloned().unwrap_or(Value::Null));
             c.insert("justification".into(), raw.get("justification").cloned().unwrap_or(Value::Null));
             c.insert("answers".into(), json!([]));

@@ -54,6 +54,9 @@ pub struct Store {
     conn: Mutex<Connection>,
 }
 
+/// Most seeded objects an in-memory store holds (see [`Store::open_for`]).
+pub const LARGE_SEED: usize = 20_000;
+
 /// One stored object.
 #[derive(Debug, Clone)]
 pub struct Record {
@@ -64,13 +67,32 @@ pub struct Record {
 
 impl Store {
     pub fn open(path: Option<&Path>) -> Result<(Store, bool), EmulatorError> {
+        Store::open_for(path, 0)
+    }
+
+    /// Opens the database at `path`; without one, a tenant of `objects`
+    /// seeded objects. Up to [`LARGE_SEED`] it lives in memory; a larger one
+    /// in a private temporary file SQLite deletes when it closes, read
+    /// through a bounded page cache: a quota-sized tenant (300,000
+    /// assignments and their users, ~500 MB of records and indexes) then
+    /// costs the process its cache, not its size.
+    pub fn open_for(path: Option<&Path>, objects: usize) -> Result<(Store, bool), EmulatorError> {
         let conn = match path {
-            Some(p) => Connection::open(p)?,
+            Some(p) => {
+                let conn = Connection::open(p)?;
+                conn.execute_batch("PRAGMA journal_mode=WAL;")?;
+                conn
+            }
+            None if objects > LARGE_SEED => {
+                let conn = Connection::open("")?;
+                // Nothing outlives the process: no sync, the journal in memory.
+                conn.execute_batch("PRAGMA cache_size=-65536; PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;")?;
+                conn
+            }
             None => Connection::open_in_memory()?,
         };
         conn.execute_batch(
-            "PRAGMA journal_mode=WAL;
-             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS objects (
                  seq INTEGER PRIMARY KEY AUTOINCREMENT,
                  kind TEXT NOT NULL,
@@ -400,6 +422,7 @@ fn add_key_columns(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 fn create_key_indexes(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("CREATE INDEX IF NOT EXISTS objects_parent ON objects(kind, parent);")?;
     // `kind` alone (with the implicit rowid) orders a kind's objects by creation.
     conn.execute_batch("CREATE INDEX IF NOT EXISTS objects_kind ON objects(kind);")?;
     for c in Col::ALL {
@@ -410,7 +433,7 @@ fn create_key_indexes(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 fn drop_key_indexes(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("DROP INDEX IF EXISTS objects_kind;")?;
+    conn.execute_batch("DROP INDEX IF EXISTS objects_parent; DROP INDEX IF EXISTS objects_kind;")?;
     for c in Col::ALL {
         conn.execute_batch(&format!("DROP INDEX IF EXISTS objects_{};", c.name()))?;
     }
