@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::error::{now, GraphResult};
 use crate::resources::render::s;
 use crate::server::State;
-use crate::store::kind;
+use crate::store::{kind, Col};
 
 pub fn spawn(st: Arc<State>, request_id: String) {
     tokio::spawn(async move {
@@ -230,7 +230,7 @@ fn deliver_remove(st: &State, req: &Value) -> GraphResult<()> {
     st.store.put(kind::ASSIGNMENT, &rec.id, None, &a)?;
     // Keep memberships another live assignment of the same user still grants.
     let mut still: Vec<String> = Vec::new();
-    for other in st.store.list(kind::ASSIGNMENT, None)? {
+    for other in st.store.select_eq(kind::ASSIGNMENT, &[(Col::Target, &target)])? {
         if s(&other.json, "_targetId").eq_ignore_ascii_case(&target) && s(&other.json, "state") == "delivered" {
             still.extend(granted_groups(st, s(&other.json, "_accessPackageId"))?.into_iter().map(|(g, _)| g));
         }

@@ -185,6 +185,14 @@ impl Store {
         rows.collect()
     }
 
+    /// The objects of `kind` whose indexed columns equal the given values (in
+    /// any case), in creation order: the few records a rule about one target
+    /// or package reads, without reading the whole kind.
+    pub fn select_eq(&self, kind: &str, eq: &[(Col, &str)]) -> rusqlite::Result<Vec<Record>> {
+        let cond = Cond::And(eq.iter().map(|(c, v)| Cond::Eq(*c, v.to_lowercase())).collect());
+        self.select(kind, Some(&cond))
+    }
+
     /// How many objects of `kind` match `cond` (`$count`), from the indexes.
     pub fn count(&self, kind: &str, cond: Option<&Cond>) -> rusqlite::Result<usize> {
         let (sql, args) = where_clause(kind, cond);

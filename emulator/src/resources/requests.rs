@@ -12,7 +12,7 @@ use super::required_str;
 use crate::auth::Principal;
 use crate::error::{new_id, now, GraphError, GraphResult};
 use crate::server::{Ctx, Reply, State};
-use crate::store::kind;
+use crate::store::{kind, Col};
 
 const TYPES: &[&str] = &["userAdd", "userUpdate", "userRemove", "adminAdd", "adminUpdate", "adminRemove"];
 
@@ -171,10 +171,11 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         } else if request_type == "userAdd" && !policy_allows(st, &policy, &user.id) {
             return Err(GraphError::new(403, "RequestorNotAllowed", "The requestor is not allowed to request this access package by its assignment policy."));
         }
-        let already = st.store.list(kind::ASSIGNMENT, None)?.into_iter().any(|x| {
+        let mine = [(Col::Target, user.id.as_str()), (Col::Package, pkg.id.as_str())];
+        let already = st.store.select_eq(kind::ASSIGNMENT, &mine)?.into_iter().any(|x| {
             s(&x.json, "_targetId").eq_ignore_ascii_case(&user.id) && s(&x.json, "_accessPackageId").eq_ignore_ascii_case(&pkg.id) && s(&x.json, "state") == "delivered"
         });
-        let open = st.store.list(kind::REQUEST, None)?.into_iter().any(|x| {
+        let open = st.store.select_eq(kind::REQUEST, &mine)?.into_iter().any(|x| {
             s(&x.json, "_targetId").eq_ignore_ascii_case(&user.id)
                 && s(&x.json, "_accessPackageId").eq_ignore_ascii_case(&pkg.id)
                 && matches!(s(&x.json, "state"), "submitted" | "delivering" | "pendingApproval")
