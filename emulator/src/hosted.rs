@@ -21,7 +21,9 @@ impl From<EmulatorError> for Error {
     fn from(e: EmulatorError) -> Error {
         let kind = match e {
             EmulatorError::UnknownUser(_) => ErrorKind::NotFound,
-            EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) => ErrorKind::InvalidArgument,
+            EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) | EmulatorError::Clock(_) => {
+                ErrorKind::InvalidArgument
+            }
             _ => ErrorKind::Internal,
         };
         Error::new(kind, format!("emulator: {e}"))
