@@ -364,9 +364,11 @@ async fn justification_and_required_answers_are_enforced() {
     let r = t.request(&user, "userAdd", &pkg, &policy, json!({"justification": "work"})).await;
     assert_eq!(r.status, 400);
     assert!(r.body["error"]["message"].as_str().unwrap().contains("Which team?"), "{}", r.body);
-    let r = t.request(&user, "userAdd", &pkg, &policy, json!({"justification": "work", "answers": answer("blue")})).await;
+    let mut unknown = answer("red");
+    unknown[0]["answeredQuestion"]["id"] = json!("00000000-0000-4000-8000-000000000000");
+    let r = t.request(&user, "userAdd", &pkg, &policy, json!({"justification": "work", "answers": unknown})).await;
     assert_eq!(r.status, 400);
-    assert!(r.body["error"]["message"].as_str().unwrap().contains("not one of the choices"), "{}", r.body);
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("does not ask"), "{}", r.body);
     let r = t.request(&user, "userAdd", &pkg, &policy, json!({"justification": "work", "answers": answer("red")})).await;
     assert_eq!(r.status, 201, "{}", r.body);
 }
