@@ -7,7 +7,6 @@ it through its states, reviewing it as an approver, extending an assignment)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import NamedTuple
 
@@ -133,6 +132,7 @@ class _AsyncLifecycle:
             done = f.seen(await self.get_assignment_request(request_id))
             if done:
                 return done
+            import asyncio   # lazily: importing entitlement stays cheap
             await asyncio.sleep(f.poll)
 
     async def approve_assignment_request(self, request_id, justification=""):

@@ -141,10 +141,11 @@ def test_escalation_approver_decides_with_the_helper(emu):
         assert time.monotonic() < deadline
         time.sleep(0.01)
     emu.advance(hours=4)
-    emu.user_client(ids.ADMIN_UPN).approve_assignment_request(req.id, "covering for the owner")
+    approver = emu.user_client(ids.ADMIN_UPN)
+    approver.approve_assignment_request(req.id, "covering for the owner")
     followed = admin.follow_assignment_request(req.id, timeout=10, poll_interval=0.01)
     assert followed.request.state == "delivered"
-    stages = admin.get_assignment_approval(req.id).to_dict()["stages"]
+    stages = approver.get_assignment_approval(req.id).to_dict()["stages"]
     assert stages[0]["reviewResult"] == "Approve" and stages[0]["justification"] == "covering for the owner"
     # Extending the assignment moves its end.
     ext = admin.extend_assignment(req.id, "P10D")
@@ -225,3 +226,28 @@ def test_a_real_clock_does_not_advance_and_bad_steps_are_refused():
             e.advance("P1D", days=1)
         t0 = e.now()
         assert e.advance(days=3) - t0 == dt.timedelta(days=3)
+
+
+def test_the_async_client_follows_and_extends(emu):
+    import asyncio
+
+    admin = emu.client()
+    pkg, policy = package(admin, {"expiration": {"type": "afterDuration", "duration": "P1D"}})
+
+    async def main():
+        client = emu.async_client()
+        req = await client.create_assignment_request({
+            "requestType": "adminAdd",
+            "assignment": {"targetId": ids.REQUESTOR1_ID, "assignmentPolicyId": policy.id, "accessPackageId": pkg.id}})
+        done = await client.follow_assignment_request(req.id, timeout=10, poll_interval=0.01)
+        assert done.request.state == "delivered" and done.states[-1] == "delivered"
+        ext = await client.extend_assignment(req.id, {"type": "afterDuration", "duration": "P5D"})
+        assert (await client.follow_assignment_request(ext.id, timeout=10, poll_interval=0.01)).request.state \
+            == "delivered"
+        return req.id
+
+    rid = asyncio.run(main())
+    emu.advance(days=4)
+    assert admin.get_assignment(rid).state == "delivered"
+    emu.advance(days=1)
+    assert admin.get_assignment(rid).state == "expired"
