@@ -218,3 +218,39 @@ test('advance refuses a real clock and bad steps', async () => {
     assert.equal(Date.parse(await em.advance({ days: 1, hours: 2 })) - t0, DAY + 7200000);
   });
 });
+
+test('the escalation approver approves with the helper, and the assignment is extended', () =>
+  withEmulator(async (em) => {
+    const admin = em.client();
+    const stage = {
+      durationBeforeAutomaticDenial: 'P3D',
+      isApproverJustificationRequired: true,
+      isEscalationEnabled: true,
+      durationBeforeEscalation: 'PT4H',
+      primaryApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: ABSENT_APPROVER }],
+      escalationApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: ids.ADMIN_ID }],
+    };
+    const { pkg, policy } = await pkgWithPolicy(admin, {
+      expiration: { type: 'afterDuration', duration: 'P1D' },
+      requestApprovalSettings: { isApprovalRequiredForAdd: true, isApprovalRequiredForUpdate: false, stages: [stage] },
+    });
+    const req = await em.userClient(ids.REQUESTOR1_UPN).createAssignmentRequest({
+      requestType: 'userAdd',
+      assignment: { targetId: ids.REQUESTOR1_ID, assignmentPolicyId: policy.id, accessPackageId: pkg.id },
+    });
+    await until(async () => (await admin.getAssignmentRequest(req.id)).state === 'pendingApproval');
+    await em.advance({ hours: 4 });
+    const approver = em.userClient(ids.ADMIN_UPN);
+    await approver.approveAssignmentRequest(req.id, 'covering for the owner');
+    const { request } = await admin.followAssignmentRequest(req.id, { timeoutMs: 10000, pollIntervalMs: 10 });
+    assert.equal(request.state, 'delivered');
+    const approval = await approver.getAssignmentApproval(req.id);
+    assert.equal(approval.stages[0].reviewResult, 'Approve');
+    assert.equal(approval.stages[0].justification, 'covering for the owner');
+    const ext = await admin.extendAssignment(req.id, 'P5D');
+    assert.equal((await admin.followAssignmentRequest(ext.id, { timeoutMs: 10000, pollIntervalMs: 10 })).request.state, 'delivered');
+    await em.advance({ days: 4 });
+    assert.equal((await admin.getAssignment(req.id)).state, 'delivered');
+    await em.advance({ days: 1 });
+    assert.equal((await admin.getAssignment(req.id)).state, 'expired');
+  }));
