@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 
 const ESCALATOR_ID: &str = "9d7a3e51-2c4b-4f6e-8a1d-3b5c7e9f0a12";
 const ESCALATOR_UPN: &str = "escalation@contoso.com";
+const PARTNER_ID: &str = "4e2d6c8a-1b3f-4a5d-9e7c-0f1a2b3c4d5e";
+const PARTNER_UPN: &str = "partner@fabrikam.com";
 
 struct T {
     emu: Emulator,
@@ -35,6 +37,14 @@ impl T {
             password: None,
             roles: vec![],
             mail: None,
+        });
+        config.seed.users.push(SeedUser {
+            id: PARTNER_ID.into(),
+            display_name: "Fabrikam Partner".into(),
+            user_principal_name: PARTNER_UPN.into(),
+            password: None,
+            roles: vec![],
+            mail: Some(PARTNER_UPN.into()),
         });
         let emu = Emulator::start(config).await.expect("emulator starts");
         let c = http();
@@ -392,4 +402,42 @@ async fn controls_refuse_a_real_clock_and_bad_durations_and_fill_the_context() {
     let r = t.call("GET", "/assignmentRequests/filterByCurrentUser(on='target')", &user, None).await;
     let ctx = r.body["@odata.context"].as_str().unwrap();
     assert!(ctx.contains("filterByCurrentUser(on='target')") && !ctx.contains('{'), "{ctx}");
+}
+
+#[tokio::test]
+async fn sponsors_of_the_targets_connected_organization_approve() {
+    let t = T::new().await;
+    let r = t
+        .call("POST", "/connectedOrganizations", &t.app, Some(json!({"displayName": "Fabrikam", "description": "partner",
+            "identitySources": [{"@odata.type": "#microsoft.graph.domainIdentitySource", "domainName": "fabrikam.com", "displayName": "fabrikam.com"}],
+            "state": "configured"})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let org = r.body["id"].as_str().unwrap().to_string();
+    let r = t
+        .call("POST", &format!("/connectedOrganizations/{org}/internalSponsors/$ref"), &t.app, Some(json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/users/{}", ids::ADMIN_ID)})))
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let stage = json!({"durationBeforeAutomaticDenial": "P2D", "isApproverJustificationRequired": false, "isEscalationEnabled": false,
+        "primaryApprovers": [{"@odata.type": "#microsoft.graph.internalSponsors"}]});
+    let (pkg, policy) = t
+        .package(json!({
+            "specificAllowedTargets": [{"@odata.type": "#microsoft.graph.singleUser", "userId": PARTNER_ID}],
+            "requestApprovalSettings": {"isApprovalRequiredForAdd": true, "isApprovalRequiredForUpdate": false, "stages": [stage]}}))
+        .await;
+    let partner = t.emu.user_token(PARTNER_UPN).unwrap();
+    let r = t
+        .call("POST", "/assignmentRequests", &partner, Some(json!({"requestType": "userAdd",
+            "assignment": {"targetId": PARTNER_ID, "assignmentPolicyId": policy, "accessPackageId": pkg}})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_string();
+    t.state(&id, "pendingApproval").await;
+    let admin = t.emu.user_token(ids::ADMIN_UPN).unwrap();
+    let mine = t.call("GET", "/accessPackageAssignmentApprovals/filterByCurrentUser(on='approver')", &admin, None).await;
+    let got: Vec<&str> = mine.body["value"].as_array().unwrap().iter().filter_map(|a| a["id"].as_str()).collect();
+    assert_eq!(got, vec![id.as_str()], "the internal sponsor approves: {}", mine.body);
+    // Nobody answers: denied after two days.
+    t.emu.advance("P2D").await.unwrap();
+    assert_eq!(t.call("GET", &format!("/assignmentRequests/{id}"), &t.app, None).await.body["status"], "TimedOut");
 }

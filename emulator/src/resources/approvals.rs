@@ -146,9 +146,16 @@ pub(crate) fn subject_users(st: &State, set: &[Value], target: &str) -> GraphRes
                     out.push(m.to_string());
                 }
             }
+        } else if t.ends_with("internalsponsors") || t.ends_with("externalsponsors") {
+            // The sponsors of the target's connected organization (directory.rs).
+            out.extend(super::directory::sponsor_users(st, target, t.ends_with("externalsponsors"))?);
+        } else if t.ends_with("targetusersponsors") {
+            // The target's own sponsors: `sponsors` (ids or {id}) on the user record.
+            if let Some(u) = st.store.get(kind::USER, target)? {
+                let ids = u.json.get("sponsors").and_then(Value::as_array).cloned().unwrap_or_default();
+                out.extend(ids.iter().map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| s(x, "id").to_string())));
+            }
         }
-        // internalSponsors / externalSponsors / targetUserSponsors: no sponsors are
-        // modelled for directory users, so they resolve to nobody (fallbacks apply).
     }
     out.retain(|x| !x.is_empty());
     out.sort_by_key(|x| x.to_ascii_lowercase());
