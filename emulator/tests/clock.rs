@@ -441,3 +441,28 @@ async fn sponsors_of_the_targets_connected_organization_approve() {
     t.emu.advance("P2D").await.unwrap();
     assert_eq!(t.call("GET", &format!("/assignmentRequests/{id}"), &t.app, None).await.body["status"], "TimedOut");
 }
+
+#[tokio::test]
+async fn timers_and_the_manual_clock_survive_a_restart() {
+    let db = std::env::temp_dir().join(format!("clock-{}.sqlite", uuid::Uuid::new_v4()));
+    let config = || EmulatorConfig { clock: ClockMode::Manual, delivery_delay: Duration::from_millis(10), db_path: Some(db.clone()), ..Default::default() };
+    let (aid, at) = {
+        let emu = Emulator::start(config()).await.unwrap();
+        let t = T { c: http(), v1: format!("{}/v1.0{EM}", emu.base_url()), app: emu.app_token(), emu };
+        let (pkg, policy) = t.package(json!({"expiration": {"type": "afterDuration", "duration": "P3D"}})).await;
+        let r = t.request(&t.app, "adminAdd", &pkg, &policy, json!({})).await;
+        let id = r.body["id"].as_str().unwrap().to_string();
+        t.state(&id, "delivered").await;
+        let at = t.emu.advance("P1D").await.unwrap();
+        t.emu.shutdown().await;
+        (id, at)
+    };
+    let emu = Emulator::start(config()).await.unwrap();
+    assert_eq!(emu.now(), at, "the manual clock starts where it stopped");
+    let t = T { c: http(), v1: format!("{}/v1.0{EM}", emu.base_url()), app: emu.app_token(), emu };
+    assert!(t.in_group().await);
+    t.emu.advance("P2D").await.unwrap();
+    assert_eq!(t.call("GET", &format!("/assignments/{aid}"), &t.app, None).await.body["state"], "expired", "the expiry timer was kept");
+    assert!(!t.in_group().await);
+    let _ = std::fs::remove_file(&db);
+}
