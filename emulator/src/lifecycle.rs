@@ -598,15 +598,19 @@ fn end_assignment(st: &State, mut a: Value) -> GraphResult<()> {
             r["status"] = json!("Removed");
         }
     }
-    st.store.put(kind::ASSIGNMENT, &id, None, &a)?;
     st.store.timer_cancel("assignment.", &id)?;
+    st.store.put(kind::ASSIGNMENT, &id, None, &a)?;
+    let granted = granted_groups(st, &package_id)?;
+    if granted.is_empty() {
+        return Ok(()); // nothing to take back: skip the scan of the user's other assignments
+    }
     let mut still: Vec<String> = Vec::new();
     for other in st.store.list(kind::ASSIGNMENT, None)? {
         if s(&other.json, "_targetId").eq_ignore_ascii_case(&target) && s(&other.json, "state") == "delivered" {
             still.extend(granted_groups(st, s(&other.json, "_accessPackageId"))?.into_iter().map(|(g, _)| g));
         }
     }
-    for (g, _) in granted_groups(st, &package_id)? {
+    for (g, _) in granted {
         if !still.iter().any(|x| x.eq_ignore_ascii_case(&g)) {
             st.store.remove_member(&g, &target)?;
         }

@@ -277,6 +277,7 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
     // Emulator controls (outside Graph's routes; never faulted).
     if path.starts_with("/_emulator/") {
         let (status, body) = control(&st, &parts.method, &path, body).await;
+        let _clock = crate::clock::enter(&st.clock); // the error's date is on the emulator's clock
         return match status {
             200 => respond(status, Some(body), &request_id, &client_request_id, &[]),
             _ => fail(GraphError::new(status, if status == 404 { "ResourceNotFound" } else { "BadRequest" }, body.as_str().unwrap_or("")), &mut extra_headers),
