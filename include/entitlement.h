@@ -219,7 +219,9 @@ enum ent_status ent_client_call(const struct ent_client *client, const char *ope
  * Starts an emulator on 127.0.0.1. `options_json` (may be NULL): `{"port":
  * 0 (any free port), "dbPath": null (in memory) or a SQLite file path,
  * "seed": "default" (the tutorial tenant) or a seed object (tenantId,
- * users, groups, applications), "pageSize": 100, "deliveryDelayMs": 300}`.
+ * users, groups, applications), "pageSize": 100, "deliveryDelayMs": 300,
+ * "clock": "real" or "manual" (time stands still until
+ * ent_emulator_advance())}`.
  *
  * On success `*out` receives the running emulator; stop it with
  * ent_emulator_stop(). The emulator serves from a thread of its own, so
@@ -282,6 +284,23 @@ enum ent_status ent_emulator_user_token(const struct ent_emulator *emulator, con
  * "accessPackages"}` (retryAfter and pathContains optional). Thread-safe.
  */
 enum ent_status ent_emulator_inject_fault(const struct ent_emulator *emulator, const char *fault_json, struct ent_error **err);
+
+/**
+ * The emulator's time as Graph writes timestamps
+ * ("2030-01-01T00:00:00.000Z"), in `*out` (release with ent_string_free()).
+ */
+enum ent_status ent_emulator_now(const struct ent_emulator *emulator, char **out, struct ent_error **err);
+
+/**
+ * Advances the clock of an emulator started with `{"clock": "manual"}` by
+ * `by`, an ISO 8601 duration ("P3D", "PT2H"), firing every timer due on the
+ * way in order (scheduled starts, expiries, approval escalations and
+ * automatic denials, custom extension timeouts, with their callouts). On
+ * success `*out_now` (may be NULL) receives the new time (release with
+ * ent_string_free()). A real clock or a bad duration is
+ * ENT_INVALID_ARGUMENT. Blocks until the timers have fired; thread-safe.
+ */
+enum ent_status ent_emulator_advance(const struct ent_emulator *emulator, const char *by, char **out_now, struct ent_error **err);
 
 /**
  * Releases an error. `ent_error_free(NULL)` is a no-op.

@@ -129,6 +129,12 @@ export interface WaitOptions {
   pollIntervalMs?: number;
 }
 
+/** A request at the end of a wait and the states it was seen in, in order. */
+export interface Followed<T> {
+  request: T;
+  states: string[];
+}
+
 /** `new Client(options)`. Give at most one credential: `token`, `tokenProvider`,
  * `clientSecret` (with `tenantId`, `clientId`) or `username`/`password` (with `tenantId`, `clientId`). */
 export interface ClientOptions {
@@ -644,6 +650,14 @@ export declare class Client {
   deleteExternalOriginResourceConnector(externalOriginResourceConnectorId: string): Promise<void>;
   /** Polls a v1.0 assignment request until it is delivered, failed, denied or canceled. */
   waitForAssignmentRequest(id: string, options?: WaitOptions): Promise<AccessPackageAssignmentRequest>;
+  /** The same, with the states the request was seen in on the way (`['submitted', 'pendingApproval', 'delivered']`). */
+  followAssignmentRequest(id: string, options?: WaitOptions): Promise<Followed<AccessPackageAssignmentRequest>>;
+  /** Approves the signed-in approver's stage of a request (delegated client); NotFound when none waits for them. */
+  approveAssignmentRequest(id: string, justification?: string): Promise<void>;
+  /** Denies the signed-in approver's stage of a request. */
+  denyAssignmentRequest(id: string, justification?: string): Promise<void>;
+  /** Requests a new end for an assignment: an ISO 8601 duration from its start (`'P30D'`) or an expiration pattern; an adminUpdate request (userUpdate with `{asUser: true}`). */
+  extendAssignment(assignmentId: string, expiration: string | ExpirationPattern, options?: { asUser?: boolean }): Promise<AccessPackageAssignmentRequest>;
   /** Fetches the page a `nextLink` points at. */
   /** The page at a nextLink this client fetched, or, for a stored link, of the list operation it continues (`'listAssignments'`). */
   nextPage<T = unknown>(nextLink: string, operation?: string): Promise<Page<T>>;
@@ -662,7 +676,12 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Time between request state transitions (default 300). */
   deliveryDelayMs?: number;
+  /** `'real'` (default) or `'manual'`: time stands still until `advance()`. */
+  clock?: 'real' | 'manual';
 }
+
+/** How far to move a manual clock: an ISO 8601 duration (`'P3D'`) or its parts. */
+export type ClockStep = string | { days?: number; hours?: number; minutes?: number; seconds?: number };
 
 export interface Fault {
   /** HTTP status to answer. */
@@ -696,6 +715,11 @@ export declare class Emulator {
   /** An application token for the seeded application. */
   appToken(): string;
   injectFault(fault: Fault): void;
+  /** The emulator's time (ISO 8601, UTC). */
+  now(): string;
+  /** Moves a manual clock forward, firing every timer due on the way in order (scheduled
+   * starts, expiries, approval escalations and denials, callout timeouts); the new time. */
+  advance(by: ClockStep): Promise<string>;
   /** A client with the seeded application's credentials. */
   client(options?: ClientOptions): Client;
   /** A delegated client for a seeded user (password grant). */

@@ -51,6 +51,14 @@ export declare class NativeEmulator {
    * matching requests with `status` instead.
    */
   injectFault(fault: any): void
+  /** The emulator's time (ISO 8601, UTC). */
+  now(): string
+  /**
+   * Advances a manual clock by an ISO 8601 duration, firing the timers
+   * due on the way. Off the JS thread: a webhook this process serves
+   * answers the callouts meanwhile.
+   */
+  advance(by: string): Promise<string>
   /** Stops the server (idempotent). */
   stop(): Promise<void>
   /** The fixed ids of the built-in tenant, as `[name, value]` pairs. */

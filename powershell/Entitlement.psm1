@@ -310,10 +310,12 @@ function Start-EntEmulator {
     <#
     .SYNOPSIS
     Starts the entitlement management emulator in this process and returns it (connect with -Emulator).
+    With -Clock Manual time stands still until $emu.Advance('P3D').
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
-    param([int] $Port = 0, [string] $DbPath, [int] $PageSize = 0, [int] $DeliveryDelayMs = -1)
-    $options = @{ port = $Port }
+    param([int] $Port = 0, [string] $DbPath, [int] $PageSize = 0, [int] $DeliveryDelayMs = -1,
+          [ValidateSet('Real', 'Manual')] [string] $Clock = 'Real')
+    $options = @{ port = $Port; clock = $Clock.ToLowerInvariant() }
     if ($DbPath) { $options.dbPath = $DbPath }
     if ($PageSize -gt 0) { $options.pageSize = $PageSize }
     if ($DeliveryDelayMs -ge 0) { $options.deliveryDelayMs = $DeliveryDelayMs }

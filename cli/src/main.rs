@@ -49,6 +49,11 @@ enum EmulatorCommand {
         /// get 400, which keeps web pages out through DNS rebinding.
         #[arg(long = "allowed-host", value_name = "NAME")]
         allowed_hosts: Vec<String>,
+        /// "real" (the system time) or "manual": the clock stands still until
+        /// `POST /_emulator/clock/advance {"by": "P3D"}` moves it, firing
+        /// every expiry, scheduled start, escalation and timeout due on the way.
+        #[arg(long, default_value = "real", value_name = "MODE")]
+        clock: entitlement_emulator::ClockMode,
     },
 }
 
@@ -67,7 +72,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Tutorial(args) => rt.block_on(tutorial::run(args)),
-        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts } } => {
+        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts, clock } } => {
             let seed = match seed {
                 Some(path) => match entitlement_emulator::Seed::from_file(&path) {
                     Ok(s) => s,
@@ -78,7 +83,7 @@ fn main() -> ExitCode {
                 },
                 None => entitlement_emulator::Seed::default(),
             };
-            let config = entitlement_emulator::EmulatorConfig { port, db_path: db, seed, page_size, allowed_hosts, ..Default::default() };
+            let config = entitlement_emulator::EmulatorConfig { port, db_path: db, seed, page_size, allowed_hosts, clock, ..Default::default() };
             match rt.block_on(entitlement_emulator::serve(config)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -11,7 +11,12 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Time between request state transitions (default 300). */
   deliveryDelayMs?: number;
+  /** `'real'` (default) or `'manual'`: time stands still until `advance()`. */
+  clock?: 'real' | 'manual';
 }
+
+/** How far to move a manual clock: an ISO 8601 duration (`'P3D'`) or its parts. */
+export type ClockStep = string | { days?: number; hours?: number; minutes?: number; seconds?: number };
 
 export interface Fault {
   /** HTTP status to answer. */
@@ -45,6 +50,11 @@ export declare class Emulator {
   /** An application token for the seeded application. */
   appToken(): string;
   injectFault(fault: Fault): void;
+  /** The emulator's time (ISO 8601, UTC). */
+  now(): string;
+  /** Moves a manual clock forward, firing every timer due on the way in order (scheduled
+   * starts, expiries, approval escalations and denials, callout timeouts); the new time. */
+  advance(by: ClockStep): Promise<string>;
   /** A client with the seeded application's credentials. */
   client(options?: ClientOptions): Client;
   /** A delegated client for a seeded user (password grant). */

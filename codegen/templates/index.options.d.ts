@@ -71,6 +71,12 @@ export interface WaitOptions {
   pollIntervalMs?: number;
 }
 
+/** A request at the end of a wait and the states it was seen in, in order. */
+export interface Followed<T> {
+  request: T;
+  states: string[];
+}
+
 /** `new Client(options)`. Give at most one credential: `token`, `tokenProvider`,
  * `clientSecret` (with `tenantId`, `clientId`) or `username`/`password` (with `tenantId`, `clientId`). */
 export interface ClientOptions {

@@ -20,6 +20,9 @@ pub enum EmulatorError {
     Token(String),
     #[error("emulator runtime error: {0}")]
     Runtime(String),
+    /// A clock request that cannot be done (a real clock, a bad duration).
+    #[error("clock: {0}")]
+    Clock(String),
 }
 
 /// An error answered in Graph's `{"error":{...}}` format.
@@ -68,7 +71,7 @@ impl GraphError {
                 "code": self.code,
                 "message": self.message,
                 "innerError": {
-                    "date": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    "date": crate::clock::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
                     "request-id": request_id,
                     "client-request-id": client_request_id,
                 }
@@ -85,9 +88,10 @@ impl From<rusqlite::Error> for GraphError {
 
 pub type GraphResult<T> = Result<T, GraphError>;
 
-/// Graph timestamp: UTC with milliseconds, `2024-03-26T17:36:45.411Z`.
+/// Graph timestamp on the emulator's clock (see `clock::enter`): UTC with
+/// milliseconds, `2024-03-26T17:36:45.411Z`.
 pub fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    crate::clock::format(crate::clock::now())
 }
 
 pub fn new_id() -> String {

@@ -21,7 +21,9 @@ impl From<EmulatorError> for Error {
     fn from(e: EmulatorError) -> Error {
         let kind = match e {
             EmulatorError::UnknownUser(_) => ErrorKind::NotFound,
-            EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) => ErrorKind::InvalidArgument,
+            EmulatorError::Seed(_) | EmulatorError::Io(_) | EmulatorError::Db(_) | EmulatorError::Clock(_) => {
+                ErrorKind::InvalidArgument
+            }
             _ => ErrorKind::Internal,
         };
         Error::new(kind, format!("emulator: {e}"))
@@ -43,7 +45,7 @@ fn from_object<T: for<'de> Deserialize<'de> + Default>(what: &str, v: Value) -> 
 }
 
 /// `{"port", "dbPath", "seedPath", "seed", "pageSize", "deliveryDelayMs",
-/// "allowedHosts"}` (`deliveryDelay` in seconds for Python).
+/// "allowedHosts", "clock"}` (`deliveryDelay` in seconds for Python).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct EmulatorOptions {
@@ -57,6 +59,8 @@ struct EmulatorOptions {
     delivery_delay: Option<f64>,
     /// Extra names accepted in the `Host` header (see [`EmulatorConfig::allowed_hosts`]).
     allowed_hosts: Option<Vec<String>>,
+    /// `"real"` (default) or `"manual"` (see [`crate::ClockMode`]).
+    clock: Option<String>,
 }
 
 fn delay(what: &str, v: f64, scale: f64) -> Result<Duration, Error> {
@@ -84,6 +88,9 @@ impl EmulatorOptions {
                 return Err(invalid("pageSize must be at least 1"));
             }
             c.page_size = n;
+        }
+        if let Some(mode) = self.clock {
+            c.clock = mode.parse().map_err(|e: String| invalid(format!("clock: {e}")))?;
         }
         c.allowed_hosts = self.allowed_hosts.unwrap_or_default();
         if let Some(h) = c.allowed_hosts.iter().find(|h| h.trim().is_empty() || h.contains(['/', ' ', '@'])) {
@@ -190,6 +197,20 @@ impl HostedEmulator {
         })
     }
 
+    /// The emulator's time (`2030-01-01T00:00:00.000Z`).
+    pub fn now(&self) -> Result<String, Error> {
+        self.with(|h| Ok(h.now()))
+    }
+
+    /// Advances a manual clock by an ISO 8601 duration (`"P3D"`), firing
+    /// every timer due on the way in order; answers the new time. A real
+    /// clock or a bad duration is `InvalidArgument`. Blocks the calling
+    /// thread (release the host's lock first; never call it on a tokio
+    /// worker).
+    pub fn advance(&self, by: &str) -> Result<String, Error> {
+        self.with(|h| Ok(h.advance(by)?))
+    }
+
     /// Stops serving (idempotent); later calls fail. Blocks until the
     /// server's thread has ended.
     pub fn stop(&self) {
@@ -228,6 +249,17 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_manual_clock_advances() {
+        let emu = HostedEmulator::start(json!({"clock": "manual"})).unwrap();
+        let t0 = chrono::DateTime::parse_from_rfc3339(&emu.now().unwrap()).unwrap();
+        let t1 = chrono::DateTime::parse_from_rfc3339(&emu.advance("P3D").unwrap()).unwrap();
+        assert_eq!(t1 - t0, chrono::Duration::days(3));
+        assert_eq!(emu.now().unwrap(), emu.advance("PT0S").unwrap());
+        assert_eq!(emu.advance("3 days").unwrap_err().kind, ErrorKind::InvalidArgument);
+        emu.stop();
+    }
+
+    #[test]
     fn bad_options_are_argument_errors() {
         let kind = |v: Value| HostedEmulator::start(v).err().map(|e| e.kind);
         assert_eq!(kind(json!({"nope": 1})), Some(ErrorKind::InvalidArgument));
@@ -237,6 +269,7 @@ mod tests {
         assert_eq!(kind(json!({"pageSize": 0})), Some(ErrorKind::InvalidArgument));
         assert_eq!(kind(json!({"allowedHosts": "emulator"})), Some(ErrorKind::InvalidArgument));
         assert_eq!(kind(json!({"allowedHosts": ["http://emulator/"]})), Some(ErrorKind::InvalidArgument));
+        assert_eq!(kind(json!({"clock": "fast"})), Some(ErrorKind::InvalidArgument));
     }
 
     #[test]
@@ -247,6 +280,7 @@ mod tests {
         assert_eq!(emu.user_token("nobody@contoso.com").unwrap_err().kind, ErrorKind::NotFound);
         assert_eq!(emu.inject_fault(json!({"status": 99})).unwrap_err().kind, ErrorKind::InvalidArgument);
         emu.inject_fault(json!({"status": 503, "retryAfter": "0"})).unwrap();
+        assert_eq!(emu.advance("P1D").unwrap_err().kind, ErrorKind::InvalidArgument, "a real clock does not advance");
         emu.stop();
         assert!(!emu.running());
         assert_eq!(emu.app_token().unwrap_err().kind, ErrorKind::InvalidArgument);

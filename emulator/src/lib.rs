@@ -11,6 +11,7 @@
 //! (bindings, CLI).
 
 mod auth;
+pub mod clock;
 mod error;
 mod hosted;
 #[doc(hidden)]
@@ -27,6 +28,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use clock::ClockMode;
 pub use error::EmulatorError;
 pub use hosted::{fixture_ids, HostedEmulator};
 pub use seed::{Seed, SeedApplication, SeedGroup, SeedUser};
@@ -67,6 +69,8 @@ pub struct EmulatorConfig {
     /// reverse proxy). `"*"` accepts any name. Other names get 400: the check
     /// keeps web pages from reaching a loopback emulator through DNS rebinding.
     pub allowed_hosts: Vec<String>,
+    /// Real (system time) or manual (moves only on `advance`); see `clock.rs`.
+    pub clock: ClockMode,
 }
 
 impl Default for EmulatorConfig {
@@ -78,6 +82,7 @@ impl Default for EmulatorConfig {
             page_size: 100,
             delivery_delay: Duration::from_millis(300),
             allowed_hosts: Vec::new(),
+            clock: ClockMode::Real,
         }
     }
 }
@@ -114,6 +119,9 @@ impl Shared {
     fn inject_fault(&self, fault: Fault) {
         self.st.faults.lock().unwrap_or_else(|p| p.into_inner()).push(fault);
     }
+    fn now(&self) -> String {
+        clock::format(self.st.clock.now())
+    }
 }
 
 pub struct Emulator {
@@ -121,6 +129,8 @@ pub struct Emulator {
     addr: SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// Real mode: the task firing timers as they come due.
+    ticker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Emulator {
@@ -138,6 +148,7 @@ impl Emulator {
         drop(config);
         store::release_freed_memory();
         lifecycle::resume(&st);
+        let ticker = (config.clock == ClockMode::Real).then(|| clock::spawn_ticker(st.clone()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(st.clone());
         let task = tokio::spawn(async move {
@@ -147,7 +158,7 @@ impl Emulator {
                 })
                 .await;
         });
-        Ok(Emulator { shared: Shared { st, app }, addr, shutdown: Some(tx), task: Some(task) })
+        Ok(Emulator { shared: Shared { st, app }, addr, shutdown: Some(tx), task: Some(task), ticker })
     }
 
     /// `http://127.0.0.1:PORT`, the Graph root: clients append `/v1.0` or `/beta`.
@@ -184,7 +195,21 @@ impl Emulator {
     pub fn mint_token(&self, user: Option<&str>, overrides: &serde_json::Value) -> Result<String, EmulatorError> {
         auth::mint_with(&self.shared.st, user, &self.shared.app.0, overrides)
     }
+    /// The emulator's time, as Graph writes timestamps.
+    pub fn now(&self) -> String {
+        self.shared.now()
+    }
+    /// Advances a manual clock by an ISO 8601 duration (`"P3D"`, `"PT2H"`),
+    /// firing every timer due in between in order (expiries, scheduled
+    /// starts, escalations, automatic denials, callout timeouts); answers the
+    /// new time. A real clock answers `EmulatorError::Clock`.
+    pub async fn advance(&self, by: &str) -> Result<String, EmulatorError> {
+        clock::advance(&self.shared.st, by).await.map(clock::format)
+    }
     pub async fn shutdown(mut self) {
+        if let Some(t) = self.ticker.take() {
+            t.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -198,6 +223,14 @@ impl Emulator {
 fn new_state(config: &EmulatorConfig, store: store::Store, addr: &std::net::SocketAddr) -> Arc<State> {
     let base_url = format!("http://{addr}");
     let allowed_hosts = server::allowed_hosts(addr, &base_url, &config.allowed_hosts);
+    let clock = Arc::new(clock::Clock::new(config.clock, clock::start_time(&store)));
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Callouts go to loopback webhooks: short limits, no redirects.
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default();
     Arc::new(State {
         store,
         tenant_id: config.seed.tenant_id.clone(),
@@ -209,11 +242,16 @@ fn new_state(config: &EmulatorConfig, store: store::Store, addr: &std::net::Sock
         delivery_delay: config.delivery_delay,
         keys: auth::Keys::random(),
         faults: Mutex::new(Vec::new()),
+        clock,
+        http,
     })
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        if let Some(t) = self.ticker.take() {
+            t.abort();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -223,6 +261,7 @@ impl Drop for Emulator {
 /// The emulator on its own thread and runtime, for hosts without tokio.
 pub struct EmulatorHandle {
     shared: Shared,
+    rt: tokio::runtime::Handle,
     base_url: String,
     stop: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -230,7 +269,8 @@ pub struct EmulatorHandle {
 
 impl EmulatorHandle {
     pub fn spawn(config: EmulatorConfig) -> Result<EmulatorHandle, EmulatorError> {
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(Shared, String), EmulatorError>>();
+        type Ready = (Shared, String, tokio::runtime::Handle);
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<Ready, EmulatorError>>();
         let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new().name("entitlement-emulator".into()).spawn(move || {
             let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
@@ -240,10 +280,11 @@ impl EmulatorHandle {
                     return;
                 }
             };
+            let handle = rt.handle().clone();
             rt.block_on(async move {
                 match Emulator::start(config).await {
                     Ok(emu) => {
-                        let _ = ready_tx.send(Ok((emu.shared.clone(), emu.base_url())));
+                        let _ = ready_tx.send(Ok((emu.shared.clone(), emu.base_url(), handle)));
                         let _ = tokio::task::spawn_blocking(move || stop_rx.recv()).await;
                         emu.shutdown().await;
                     }
@@ -253,8 +294,8 @@ impl EmulatorHandle {
                 }
             });
         })?;
-        let (shared, base_url) = ready_rx.recv().map_err(|_| EmulatorError::Runtime("emulator thread exited".into()))??;
-        Ok(EmulatorHandle { shared, base_url, stop: Some(stop_tx), thread: Some(thread) })
+        let (shared, base_url, rt) = ready_rx.recv().map_err(|_| EmulatorError::Runtime("emulator thread exited".into()))??;
+        Ok(EmulatorHandle { shared, rt, base_url, stop: Some(stop_tx), thread: Some(thread) })
     }
     pub fn base_url(&self) -> String {
         self.base_url.clone()
@@ -276,6 +317,20 @@ impl EmulatorHandle {
     }
     pub fn inject_fault(&self, fault: Fault) {
         self.shared.inject_fault(fault)
+    }
+    /// The emulator's time, as Graph writes timestamps.
+    pub fn now(&self) -> String {
+        self.shared.now()
+    }
+    /// [`Emulator::advance`], run on the emulator's runtime; blocks the
+    /// calling thread (never call it from inside a tokio runtime's worker).
+    pub fn advance(&self, by: &str) -> Result<String, EmulatorError> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (st, by) = (self.shared.st.clone(), by.to_string());
+        self.rt.spawn(async move {
+            let _ = tx.send(clock::advance(&st, &by).await.map(clock::format));
+        });
+        rx.recv().map_err(|_| EmulatorError::Runtime("the emulator stopped while advancing its clock".into()))?
     }
     /// Stops the server and joins its thread.
     pub fn stop(mut self) {
@@ -308,6 +363,14 @@ pub async fn serve(config: EmulatorConfig) -> Result<(), EmulatorError> {
     println!("  client id:      {id}");
     println!("  client secret:  {secret}");
     println!("  user password:  {} (seeded users: {}, {})", ids::USER_PASSWORD, ids::REQUESTOR1_UPN, ids::ADMIN_UPN);
+    match emu.shared.st.clock.mode() {
+        ClockMode::Real => println!("  clock:          real"),
+        ClockMode::Manual => println!(
+            "  clock:          manual, at {} (GET {base}/_emulator/clock; POST {base}/_emulator/clock/advance {{\"by\": \"P3D\"}})",
+            emu.now(),
+            base = emu.base_url()
+        ),
+    }
     tokio::signal::ctrl_c().await?;
     emu.shutdown().await;
     Ok(())

@@ -41,6 +41,10 @@ pub struct State {
     pub delivery_delay: Duration,
     pub keys: Keys,
     pub faults: Mutex<Vec<Fault>>,
+    /// The emulator's clock (real or manual) and its timers (`clock.rs`).
+    pub clock: Arc<crate::clock::Clock>,
+    /// HTTP client of custom extension callouts (`lifecycle::callout`).
+    pub http: reqwest::Client,
 }
 
 impl State {
@@ -102,7 +106,7 @@ impl Ctx<'_> {
                 if !out.is_empty() {
                     out.push('/');
                 }
-                out.push_str(seg);
+                out.push_str(&fill_call(seg, &mut args));
             }
         }
         if entity {
@@ -110,6 +114,22 @@ impl Ctx<'_> {
         }
         format!("{}/{}/$metadata#{}", self.st.base_url, self.version.as_str(), out)
     }
+}
+
+/// A function-call segment with its parameters filled in:
+/// `filterByCurrentUser(on='{on}')` → `filterByCurrentUser(on='approver')`
+/// (the value with `'` doubled, as in the URL).
+fn fill_call<'a>(seg: &str, args: &mut impl Iterator<Item = &'a String>) -> String {
+    let mut out = String::with_capacity(seg.len());
+    let mut rest = seg;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        out.push_str(&rest[..open]);
+        out.push_str(&args.next().map(|a| a.replace('\'', "''")).unwrap_or_default());
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 pub struct Reply {
@@ -254,6 +274,16 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
     let path = parts.uri.path().to_string();
     let segs: Vec<&str> = path.split('/').collect();
 
+    // Emulator controls (outside Graph's routes; never faulted).
+    if path.starts_with("/_emulator/") {
+        let (status, body) = control(&st, &parts.method, &path, body).await;
+        let _clock = crate::clock::enter(&st.clock); // the error's date is on the emulator's clock
+        return match status {
+            200 => respond(status, Some(body), &request_id, &client_request_id, &[]),
+            _ => fail(GraphError::new(status, if status == 404 { "ResourceNotFound" } else { "BadRequest" }, body.as_str().unwrap_or("")), &mut extra_headers),
+        };
+    }
+
     // Token endpoint: never faulted, never authenticated.
     if segs.len() == 5 && segs[2] == "oauth2" && segs[3] == "v2.0" && segs[4] == "token" {
         let (status, body) = if parts.method == "POST" {
@@ -334,6 +364,35 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
     }
 }
 
+/// `GET /_emulator/clock` → `{"now", "mode"}`; `POST /_emulator/clock/advance`
+/// with `{"by": "P3D"}` → `{"now"}` after every timer due in between has
+/// fired. Errors answer `(status, message)`. No token: the controls are for
+/// the test that started the emulator (the `Host` check still applies).
+async fn control(st: &Arc<State>, method: &axum::http::Method, path: &str, body: Body) -> (u16, Value) {
+    let mode = match st.clock.mode() {
+        crate::clock::ClockMode::Real => "real",
+        crate::clock::ClockMode::Manual => "manual",
+    };
+    match (method.as_str(), path.trim_end_matches('/')) {
+        ("GET", "/_emulator/clock") => (200, json!({"now": crate::clock::format(st.clock.now()), "mode": mode})),
+        ("POST", "/_emulator/clock/advance") => {
+            let Ok(bytes) = axum::body::to_bytes(body, MAX_TOKEN_BODY).await else {
+                return (413, json!("The request body is too large."));
+            };
+            let by = serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| v.get("by").and_then(Value::as_str).map(str::to_string));
+            let Some(by) = by else {
+                return (400, json!("Give the time to advance as {\"by\": \"P3D\"} (an ISO 8601 duration)."));
+            };
+            match crate::clock::advance(st, &by).await {
+                Ok(t) => (200, json!({"now": crate::clock::format(t), "mode": mode})),
+                Err(e) => (400, json!(e.to_string())),
+            }
+        }
+        (_, "/_emulator/clock" | "/_emulator/clock/advance") => (405, json!("Method not allowed.")),
+        _ => (404, json!(format!("No emulator control at {path}."))),
+    }
+}
+
 /// A request matched to an operation and its caller, from the request line and headers.
 struct Routed {
     version: ApiVersion,
@@ -383,6 +442,7 @@ fn route(st: &State, parts: &axum::http::request::Parts) -> GraphResult<Routed> 
 /// Body checks and dispatch (on the blocking pool).
 fn graph(st: &Arc<State>, r: Routed, method: &axum::http::Method, headers: &HeaderMap, bytes: bytes::Bytes) -> GraphResult<Reply> {
     let Routed { version, op, args, who, q, rest } = r;
+    let _clock = crate::clock::enter(&st.clock);
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let body = if bytes.iter().all(u8::is_ascii_whitespace) {
         Value::Null

@@ -104,7 +104,15 @@ impl Store {
              CREATE TABLE IF NOT EXISTS group_members (
                  group_id TEXT NOT NULL COLLATE NOCASE,
                  member_id TEXT NOT NULL COLLATE NOCASE,
-                 PRIMARY KEY (group_id, member_id));",
+                 PRIMARY KEY (group_id, member_id));
+             CREATE TABLE IF NOT EXISTS timers (
+                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                 due TEXT NOT NULL,
+                 action TEXT NOT NULL,
+                 target TEXT NOT NULL COLLATE NOCASE,
+                 arg TEXT NOT NULL DEFAULT '',
+                 UNIQUE(action, target, arg));
+             CREATE INDEX IF NOT EXISTS timers_due ON timers(due, seq);",
         )?;
         add_key_columns(&conn)?;
         let seeded: Option<String> = conn
@@ -457,5 +465,63 @@ pub fn release_freed_memory() {
     // preconditions and is safe to call from any thread at any time.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+// ---------------------------------------------------------------- clock and timers (see clock.rs)
+
+impl Store {
+    pub fn meta_get(&self, key: &str) -> rusqlite::Result<Option<String>> {
+        self.conn().query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| r.get(0)).optional()
+    }
+
+    pub fn meta_set(&self, key: &str, value: &str) -> rusqlite::Result<()> {
+        self.conn()
+            .execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", params![key, value])
+            .map(|_| ())
+    }
+
+    /// Adds a timer, or moves the same action's timer for `target`/`arg`.
+    pub fn timer_set(&self, due: &str, action: &str, target: &str, arg: &str) -> rusqlite::Result<()> {
+        self.conn()
+            .execute(
+                "INSERT INTO timers(due, action, target, arg) VALUES(?1, ?2, ?3, ?4)
+                 ON CONFLICT(action, target, arg) DO UPDATE SET due = excluded.due",
+                params![due, action, target, arg],
+            )
+            .map(|_| ())
+    }
+
+    /// Drops every timer of `target` whose action starts with `action`.
+    pub fn timer_cancel(&self, action: &str, target: &str) -> rusqlite::Result<()> {
+        self.conn()
+            .execute(
+                "DELETE FROM timers WHERE target = ?1 AND substr(action, 1, length(?2)) = ?2",
+                params![target, action],
+            )
+            .map(|_| ())
+    }
+
+    /// The earliest timer due at or before `until`.
+    pub fn timer_first_due(&self, until: &str) -> rusqlite::Result<Option<crate::clock::Timer>> {
+        self.conn()
+            .query_row(
+                "SELECT seq, due, action, target, arg FROM timers WHERE due <= ?1 ORDER BY due, seq LIMIT 1",
+                params![until],
+                |r| {
+                    Ok(crate::clock::Timer { seq: r.get(0)?, due: r.get(1)?, action: r.get(2)?, target: r.get(3)?, arg: r.get(4)? })
+                },
+            )
+            .optional()
+    }
+
+    /// Removes a timer about to fire; false when another pass took it.
+    pub fn timer_take(&self, seq: i64) -> rusqlite::Result<bool> {
+        self.conn().execute("DELETE FROM timers WHERE seq = ?1", params![seq]).map(|n| n > 0)
+    }
+
+    /// When the next timer is due.
+    pub fn timer_next(&self) -> rusqlite::Result<Option<String>> {
+        self.conn().query_row("SELECT min(due) FROM timers", [], |r| r.get(0))
     }
 }

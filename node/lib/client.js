@@ -8,7 +8,7 @@
 const util = require('node:util');
 const native = require('../native.js');
 const { Operations, BetaOperations } = require('./operations');
-const { fromNative, invalidArgument } = require('./errors');
+const { fromNative, invalidArgument, NotFoundError } = require('./errors');
 const rt = require('./runtime');
 
 // Options are checked by core's ClientConfig (errors name the option); only
@@ -53,6 +53,24 @@ async function waitFor(self, id, options, beta) {
     throw fromNative(e);
   }
   return JSON.parse(text);
+}
+
+/** The stage of a request's approval that waits for the signed-in user. */
+async function myStage(client, id) {
+  const approval = await client.getAssignmentApproval(id);
+  const stage = (approval.stages ?? []).find(
+    (s) => s.assignedToMe === true && s.status === 'InProgress' && (s.reviewResult ?? 'NotReviewed') === 'NotReviewed',
+  );
+  if (!stage) {
+    throw new NotFoundError(`no approval stage of request ${id} is waiting for the signed-in user`);
+  }
+  return stage.id;
+}
+
+async function review(client, id, approve, justification) {
+  if (typeof justification !== 'string') throw invalidArgument(`justification must be a string, got ${rt.describe(justification)}`);
+  const stage = await myStage(client, id);
+  await client.updateAssignmentApprovalStage(id, stage, { reviewResult: approve ? 'Approve' : 'Deny', justification });
 }
 
 /** The beta operations (`client.beta`). */
@@ -100,6 +118,41 @@ class Client extends Operations {
   /** Polls a v1.0 assignment request until it is delivered, failed, denied or canceled. */
   waitForAssignmentRequest(id, options) {
     return waitFor(this, id, options, false);
+  }
+
+  /** The same, resolving to `{request, states}`: the states the request was seen in, in order. */
+  followAssignmentRequest(id, options) {
+    if (options !== undefined && options !== null && !rt.isPlainObject(options)) {
+      return Promise.reject(invalidArgument(`options must be an object, got ${rt.describe(options)}`));
+    }
+    return waitFor(this, id, { ...(options ?? {}), states: true }, false);
+  }
+
+  /** Approves the signed-in approver's stage of a request (a delegated client). */
+  approveAssignmentRequest(id, justification = '') {
+    return review(this, id, true, justification);
+  }
+
+  /** Denies the signed-in approver's stage of a request. */
+  denyAssignmentRequest(id, justification = '') {
+    return review(this, id, false, justification);
+  }
+
+  /**
+   * Requests a new end for an assignment: `expiration` is an ISO 8601 duration counted
+   * from its start (`'P30D'`) or an expiration pattern (`{type: 'afterDateTime', endDateTime}`).
+   * An adminUpdate request, or userUpdate with `{asUser: true}`; resolves to the request.
+   */
+  extendAssignment(assignmentId, expiration, { asUser = false } = {}) {
+    if (typeof assignmentId !== 'string' || !assignmentId) {
+      return Promise.reject(invalidArgument(`assignmentId must be a non-empty string, got ${rt.describe(assignmentId)}`));
+    }
+    const exp = typeof expiration === 'string' ? { type: 'afterDuration', duration: expiration } : expiration;
+    return this.createAssignmentRequest({
+      requestType: asUser ? 'userUpdate' : 'adminUpdate',
+      assignment: { id: assignmentId },
+      schedule: { expiration: exp },
+    });
   }
 
   /** Fetches the page an `@odata.nextLink` points at. */

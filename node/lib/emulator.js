@@ -80,6 +80,35 @@ class Emulator {
     wrap(() => this.#n.injectFault(f));
   }
 
+  /** The emulator's time (ISO 8601, UTC). */
+  now() {
+    return wrap(() => this.#n.now());
+  }
+
+  /**
+   * Moves a manual clock (`Emulator.start({clock: 'manual'})`) forward and fires every
+   * timer due on the way, in order. `by`: an ISO 8601 duration (`'P3D'`) or
+   * `{days, hours, minutes, seconds}`. Resolves to the new time.
+   */
+  async advance(by) {
+    let text = by;
+    if (rt.isPlainObject(by)) {
+      const unknown = Object.keys(by).filter((k) => !['days', 'hours', 'minutes', 'seconds'].includes(k));
+      if (unknown.length) throw invalidArgument(`advance: unknown key(s) ${unknown.join(', ')} (days, hours, minutes, seconds)`);
+      const { days = 0, hours = 0, minutes = 0, seconds = 0 } = by;
+      const total = days * 86400 + hours * 3600 + minutes * 60 + seconds;
+      if (!Number.isFinite(total) || total < 0) throw invalidArgument('advance: the clock only moves forward by a finite time');
+      text = `PT${total.toFixed(3)}S`;
+    } else if (typeof by !== 'string') {
+      throw invalidArgument(`advance takes an ISO 8601 duration or {days, hours, minutes, seconds}, got ${rt.describe(by)}`);
+    }
+    try {
+      return await this.#n.advance(text);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  }
+
   /** A client with the seeded application's credentials (client credentials grant). */
   client(extra = {}) {
     const { clientId, clientSecret } = this.appCredentials;

@@ -170,6 +170,12 @@ namespace Entitlement.Native
                                                            [MarshalAs(UnmanagedType.LPUTF8Str)] string user,
                                                            out IntPtr value, out IntPtr err);
         [DllImport(Lib, CallingConvention = Cc)]
+        internal static extern int ent_emulator_now(EmulatorHandle emulator, out IntPtr value, out IntPtr err);
+        [DllImport(Lib, CallingConvention = Cc)]
+        internal static extern int ent_emulator_advance(EmulatorHandle emulator,
+                                                        [MarshalAs(UnmanagedType.LPUTF8Str)] string by,
+                                                        out IntPtr now, out IntPtr err);
+        [DllImport(Lib, CallingConvention = Cc)]
         internal static extern int ent_emulator_inject_fault(EmulatorHandle emulator,
                                                              [MarshalAs(UnmanagedType.LPUTF8Str)] string faultJson,
                                                              out IntPtr err);
@@ -395,7 +401,7 @@ namespace Entitlement.Native
             ClientSecret = NativeMethods.Take(secret);
         }
 
-        /// <summary>Options as for ent_emulator_start (port, dbPath, seed, pageSize, deliveryDelayMs).</summary>
+        /// <summary>Options as for ent_emulator_start (port, dbPath, seed, pageSize, deliveryDelayMs, clock).</summary>
         public static EntEmulator Start(string optionsJson)
         {
             IntPtr raw, err;
@@ -414,6 +420,19 @@ namespace Entitlement.Native
             int st = NativeMethods.ent_emulator_user_token(h, userIdOrUpn, out value, out err);
             NativeMethods.Check(st, err);
             return NativeMethods.Take(value);
+        }
+
+        /// <summary>The emulator's time (ISO 8601, UTC).</summary>
+        public string Now() { return Read(NativeMethods.ent_emulator_now); }
+
+        /// <summary>Advances a manual clock ({"clock":"manual"}) by an ISO 8601 duration ("P3D"),
+        /// firing every timer due on the way; returns the new time.</summary>
+        public string Advance(string by)
+        {
+            IntPtr now, err;
+            int st = NativeMethods.ent_emulator_advance(h, by, out now, out err);
+            NativeMethods.Check(st, err);
+            return NativeMethods.Take(now);
         }
 
         /// <summary>Fault as for ent_emulator_inject_fault: {"status":429,"retryAfter":"1","count":1}.</summary>

@@ -52,6 +52,14 @@ static class Smoke
         Check(!string.IsNullOrEmpty(Library.Version), "version");
         Check(Library.StatusName((int)EntStatus.NotFound) == "ENT_NOT_FOUND", "status name");
 
+        // A manual clock moves three days and reports it.
+        using (var clock = EntEmulator.Start("{\"clock\":\"manual\"}"))
+        {
+            DateTime t0 = DateTime.Parse(clock.Now(), null, System.Globalization.DateTimeStyles.RoundtripKind);
+            DateTime t1 = DateTime.Parse(clock.Advance("P3D"), null, System.Globalization.DateTimeStyles.RoundtripKind);
+            Check(t1 - t0 == TimeSpan.FromDays(3), "advance P3D: " + t0.ToString("o") + " -> " + t1.ToString("o"));
+        }
+
         using (var emu = EntEmulator.Start("{\"pageSize\":2,\"deliveryDelayMs\":10}"))
         {
             Check(emu.BaseUrl.StartsWith("http://127.0.0.1:"), "base url " + emu.BaseUrl);

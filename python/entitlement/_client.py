@@ -2,9 +2,13 @@
 # Copyright (c) 2026 The entitlement authors
 """``Client`` (blocking) and ``AsyncClient`` (asyncio). The operation
 methods come from the generated mixins in ``_generated.py``; this file holds
-construction and the hand-written helpers (waiting for a request)."""
+construction and the hand-written helpers (waiting for a request, following
+it through its states, reviewing it as an approver, extending an assignment)."""
 
 from __future__ import annotations
+
+import time
+from typing import NamedTuple
 
 from . import _native
 from .errors import InvalidArgumentError
@@ -23,6 +27,124 @@ def _seconds(name, value):
 def _wait_args(timeout, poll_interval, beta=False):
     return {"timeout": _seconds("timeout", timeout), "pollInterval": _seconds("poll_interval", poll_interval),
             "apiVersion": "beta" if beta else "v1.0"}
+
+
+# The request states after which nothing more happens (core's FINAL_STATES).
+FINAL_STATES = ("delivered", "partiallyDelivered", "deliveryFailed", "denied", "canceled", "scheduled")
+
+
+class Followed(NamedTuple):
+    """A request at the end of a wait and the states seen on the way, in order."""
+
+    request: object
+    states: list
+
+
+class _Follow:
+    """One wait's bookkeeping, shared by the blocking and asyncio helpers."""
+
+    def __init__(self, request_id, timeout, poll_interval):
+        self.id = request_id
+        self.timeout = _seconds("timeout", timeout)
+        self.poll = _seconds("poll_interval", poll_interval)
+        self.until = time.monotonic() + self.timeout
+        self.states = []
+
+    def seen(self, r):
+        """Records the state of ``r``; the result when it is final, else None."""
+        state = r.to_dict().get("state")
+        if state and (not self.states or self.states[-1] != state):
+            self.states.append(state)
+        if state in FINAL_STATES:
+            return Followed(r, list(self.states))
+        if time.monotonic() + self.poll > self.until:
+            raise TimeoutError(f"request {self.id} not final after {self.timeout} s (states {self.states})")
+        return None
+
+
+def _review_body(approve, justification):
+    if not isinstance(justification, str):
+        raise InvalidArgumentError("justification must be a string")
+    return {"reviewResult": "Approve" if approve else "Deny", "justification": justification}
+
+
+def _my_stage(request_id, approval):
+    for stage in approval.to_dict().get("stages") or []:
+        if stage.get("assignedToMe") and stage.get("status") == "InProgress" \
+                and stage.get("reviewResult") in (None, "NotReviewed"):
+            return stage["id"]
+    from .errors import NotFoundError
+    raise NotFoundError(f"no approval stage of request {request_id} is waiting for the signed-in user")
+
+
+def _extension(assignment_id, expiration, as_user):
+    if not assignment_id:
+        raise InvalidArgumentError("assignment_id must not be empty")
+    if isinstance(expiration, str):   # an ISO 8601 duration: "P30D"
+        expiration = {"type": "afterDuration", "duration": expiration}
+    return {"requestType": "userUpdate" if as_user else "adminUpdate", "assignment": {"id": assignment_id},
+            "schedule": {"expiration": expiration}}
+
+
+class _Lifecycle:
+    """Blocking lifecycle helpers of :class:`Client`."""
+
+    __slots__ = ()
+
+    def follow_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
+        """Like :meth:`wait_for_assignment_request`, but returns ``Followed(request, states)``:
+        the final request and the states it was seen in (``["submitted", "pendingApproval",
+        "delivering", "delivered"]``; a state that came and went between two polls is missed)."""
+        f = _Follow(request_id, timeout, poll_interval)
+        while True:
+            done = f.seen(self.get_assignment_request(request_id))
+            if done:
+                return done
+            time.sleep(f.poll)
+
+    def approve_assignment_request(self, request_id, justification=""):
+        """Approves the signed-in approver's stage of a request (delegated token);
+        ``NotFoundError`` when no stage of it waits for this user."""
+        stage = _my_stage(request_id, self.get_assignment_approval(request_id))
+        self.update_assignment_approval_stage(request_id, stage, _review_body(True, justification))
+
+    def deny_assignment_request(self, request_id, justification=""):
+        """Denies the signed-in approver's stage of a request."""
+        stage = _my_stage(request_id, self.get_assignment_approval(request_id))
+        self.update_assignment_approval_stage(request_id, stage, _review_body(False, justification))
+
+    def extend_assignment(self, assignment_id, expiration, *, as_user=False):
+        """Requests a new end for an assignment: ``expiration`` is an ISO 8601 duration
+        counted from its start (``"P30D"``) or an expiration pattern dict
+        (``{"type": "afterDateTime", "endDateTime": ...}``). An ``adminUpdate`` request,
+        or ``userUpdate`` with ``as_user=True``; returns the request (follow it)."""
+        return self.create_assignment_request(_extension(assignment_id, expiration, as_user))
+
+
+class _AsyncLifecycle:
+    """asyncio lifecycle helpers of :class:`AsyncClient` (same as :class:`Client`'s)."""
+
+    __slots__ = ()
+
+    async def follow_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
+        f = _Follow(request_id, timeout, poll_interval)
+        while True:
+            done = f.seen(await self.get_assignment_request(request_id))
+            if done:
+                return done
+            import asyncio   # lazily: importing entitlement stays cheap
+            await asyncio.sleep(f.poll)
+
+    async def approve_assignment_request(self, request_id, justification=""):
+        stage = _my_stage(request_id, await self.get_assignment_approval(request_id))
+        await self.update_assignment_approval_stage(request_id, stage, _review_body(True, justification))
+
+    async def deny_assignment_request(self, request_id, justification=""):
+        stage = _my_stage(request_id, await self.get_assignment_approval(request_id))
+        await self.update_assignment_approval_stage(request_id, stage, _review_body(False, justification))
+
+    async def extend_assignment(self, assignment_id, expiration, *, as_user=False):
+        return await self.create_assignment_request(_extension(assignment_id, expiration, as_user))
 
 
 def _camel(name):
@@ -92,7 +214,7 @@ class _ClientBase:
         return f"{type(self).__name__}(base_url={n.base_url!r}, api_version={n.api_version!r}, credential={n.credential!r})"
 
 
-class Client(_ClientBase, _Ops):
+class Client(_ClientBase, _Lifecycle, _Ops):
     """Blocking client. The GIL is released while requests are in flight.
 
     Credentials (give one): ``token=``; ``token_provider=`` (a callable returning
@@ -138,7 +260,7 @@ class Client(_ClientBase, _Ops):
         self.close()
 
 
-class AsyncClient(_ClientBase, _AsyncOps):
+class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncOps):
     """asyncio client: the same operations as :class:`Client`, as coroutines;
     list operations return an :class:`AsyncPager` (``async for``)."""
 

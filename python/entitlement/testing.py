@@ -9,9 +9,19 @@
         print(client.get_catalog(ids.GENERAL_CATALOG_ID).display_name)
 
 It serves real HTTP on 127.0.0.1 from its own thread and runtime.
+
+With ``clock="manual"`` time stands still until you move it, and everything
+due on the way happens in order (scheduled starts, expiries, approval
+escalations and automatic denials, custom extension timeouts)::
+
+    with Emulator(clock="manual") as emu:
+        ...                                   # a P3D assignment is delivered
+        emu.advance(days=3)                   # or "P3D", or timedelta(days=3)
 """
 
 from __future__ import annotations
+
+import datetime as _dt
 
 from . import _native
 from .errors import InvalidArgumentError
@@ -39,10 +49,12 @@ class Emulator:
     Options: ``db_path`` (SQLite file; default in memory), ``seed_path`` (a JSON
     seed file instead of the built-in tenant) or ``seed`` (the same as a dict or
     JSON text), ``page_size`` (default 100),
-    ``delivery_delay`` (seconds between request state transitions).
+    ``delivery_delay`` (seconds between request state transitions),
+    ``clock`` (``"real"``, the default, or ``"manual"``: see :meth:`advance`).
     """
 
-    def __init__(self, *, port=0, db_path=None, seed_path=None, seed=None, page_size=None, delivery_delay=None):
+    def __init__(self, *, port=0, db_path=None, seed_path=None, seed=None, page_size=None, delivery_delay=None,
+                 clock=None):
         if isinstance(seed, (str, bytes)):
             import json
             try:
@@ -53,7 +65,7 @@ class Emulator:
             seed = seed.to_dict()
         options = {"port": port, "dbPath": None if db_path is None else str(db_path),
                    "seedPath": None if seed_path is None else str(seed_path), "seed": seed,
-                   "pageSize": page_size, "deliveryDelay": delivery_delay}
+                   "pageSize": page_size, "deliveryDelay": delivery_delay, "clock": clock}
         self._native = _native.NativeEmulator({k: v for k, v in options.items() if v is not None})
 
     @property
@@ -89,6 +101,32 @@ class Emulator:
             retry_after = str(retry_after)
         fault = {"status": status, "retryAfter": retry_after, "count": count, "pathContains": path_contains}
         self._native.inject_fault({k: v for k, v in fault.items() if v is not None})
+
+    def now(self):
+        """The emulator's time, an aware UTC :class:`~datetime.datetime`."""
+        return _parse_time(self._native.now())
+
+    def advance(self, by=None, *, days=0, hours=0, minutes=0, seconds=0):
+        """Moves a manual clock forward and fires every timer due on the way, in order.
+
+        ``by`` is a :class:`~datetime.timedelta` or an ISO 8601 duration (``"P3D"``);
+        or give ``days=``, ``hours=``, ``minutes=``, ``seconds=``. Returns the new
+        time. A real clock raises :class:`~entitlement.InvalidArgumentError`. The GIL
+        is released meanwhile, so a webhook thread of this process can answer
+        the callouts the timers send.
+        """
+        parts = _dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        if by is None:
+            by = parts
+        elif parts:
+            raise InvalidArgumentError("give `by` or days/hours/minutes/seconds, not both")
+        if isinstance(by, _dt.timedelta):
+            if by < _dt.timedelta(0):
+                raise InvalidArgumentError("the clock only moves forward")
+            by = f"PT{by.total_seconds():.3f}S"
+        elif not isinstance(by, str):
+            raise InvalidArgumentError(f"advance by a timedelta or an ISO 8601 duration, not {type(by).__name__}")
+        return _parse_time(self._native.advance(by))
 
     def _app_kwargs(self, kw):
         client_id, secret = self.app_credentials
@@ -137,3 +175,7 @@ class Emulator:
 
     def __repr__(self):
         return f"Emulator(base_url={self.base_url!r}, tenant_id={self.tenant_id!r})"
+
+
+def _parse_time(text):
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))

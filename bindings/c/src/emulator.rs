@@ -23,7 +23,9 @@ pub struct ent_emulator {
 /// Starts an emulator on 127.0.0.1. `options_json` (may be NULL): `{"port":
 /// 0 (any free port), "dbPath": null (in memory) or a SQLite file path,
 /// "seed": "default" (the tutorial tenant) or a seed object (tenantId,
-/// users, groups, applications), "pageSize": 100, "deliveryDelayMs": 300}`.
+/// users, groups, applications), "pageSize": 100, "deliveryDelayMs": 300,
+/// "clock": "real" or "manual" (time stands still until
+/// ent_emulator_advance())}`.
 ///
 /// On success `*out` receives the running emulator; stop it with
 /// ent_emulator_stop(). The emulator serves from a thread of its own, so
@@ -184,5 +186,41 @@ pub unsafe extern "C" fn ent_emulator_inject_fault(
         let emu = handle(emulator, "emulator")?;
         let fault = json_arg(Some(str_arg(fault_json, "fault_json")?), "fault_json")?;
         emu.inner.inject_fault(fault)
+    })
+}
+
+/// The emulator's time as Graph writes timestamps
+/// ("2030-01-01T00:00:00.000Z"), in `*out` (release with ent_string_free()).
+#[no_mangle]
+pub unsafe extern "C" fn ent_emulator_now(
+    emulator: *const ent_emulator,
+    out: *mut *mut c_char,
+    err: *mut *mut ent_error,
+) -> ent_status {
+    string_out(emulator, out, err, |h| h.now())
+}
+
+/// Advances the clock of an emulator started with `{"clock": "manual"}` by
+/// `by`, an ISO 8601 duration ("P3D", "PT2H"), firing every timer due on the
+/// way in order (scheduled starts, expiries, approval escalations and
+/// automatic denials, custom extension timeouts, with their callouts). On
+/// success `*out_now` (may be NULL) receives the new time (release with
+/// ent_string_free()). A real clock or a bad duration is
+/// ENT_INVALID_ARGUMENT. Blocks until the timers have fired; thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn ent_emulator_advance(
+    emulator: *const ent_emulator,
+    by: *const c_char,
+    out_now: *mut *mut c_char,
+    err: *mut *mut ent_error,
+) -> ent_status {
+    guard(err, || {
+        let emu = handle(emulator, "emulator")?;
+        let by = str_arg(by, "by")?;
+        let now = emu.inner.advance(by)?;
+        if !out_now.is_null() {
+            *out_now = c_string(now)?;
+        }
+        Ok(())
     })
 }

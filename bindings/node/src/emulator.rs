@@ -73,6 +73,24 @@ impl NativeEmulator {
         self.inner.inject_fault(fault).napi()
     }
 
+    /// The emulator's time (ISO 8601, UTC).
+    #[napi(catch_unwind)]
+    pub fn now(&self) -> napi::Result<String> {
+        self.inner.now().napi()
+    }
+
+    /// Advances a manual clock by an ISO 8601 duration, firing the timers
+    /// due on the way. Off the JS thread: a webhook this process serves
+    /// answers the callouts meanwhile.
+    #[napi]
+    pub async fn advance(&self, by: String) -> napi::Result<String> {
+        let inner = self.inner.clone();
+        napi::tokio::task::spawn_blocking(move || inner.advance(&by))
+            .await
+            .map_err(|e| crate::error::to_napi(entitlement::Error::internal(e.to_string())))?
+            .napi()
+    }
+
     /// Stops the server (idempotent).
     #[napi]
     pub async fn stop(&self) -> napi::Result<()> {

@@ -20,7 +20,7 @@ pub struct NativeEmulator {
 #[pymethods]
 impl NativeEmulator {
     /// Starts a seeded emulator on 127.0.0.1 and returns once it listens.
-    /// `options`: port, db_path, seed_path, seed, page_size, delivery_delay.
+    /// `options`: port, db_path, seed_path, seed, page_size, delivery_delay, clock.
     #[new]
     #[pyo3(signature = (options=None))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
@@ -62,6 +62,19 @@ impl NativeEmulator {
     fn inject_fault(&self, py: Python<'_>, fault: &Bound<'_, PyDict>) -> PyResult<()> {
         let fault = value_of(Some(fault.as_any()), "fault")?;
         self.inner.inject_fault(fault).map_err(|e| to_py_err(py, e))
+    }
+
+    /// The emulator's time (ISO 8601, UTC).
+    fn now(&self, py: Python<'_>) -> PyResult<String> {
+        self.inner.now().map_err(|e| to_py_err(py, e))
+    }
+
+    /// Advances a manual clock by an ISO 8601 duration, firing the timers
+    /// due on the way; answers the new time. Releases the GIL meanwhile (a
+    /// webhook served by this interpreter can answer the callouts).
+    fn advance(&self, py: Python<'_>, by: &str) -> PyResult<String> {
+        let by = by.to_string();
+        py.detach(|| self.inner.advance(&by)).map_err(|e| to_py_err(py, e))
     }
 
     /// Stops serving; later calls fail. Idempotent.

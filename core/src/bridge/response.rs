@@ -142,9 +142,11 @@ pub struct WaitRequest {
     pub id: String,
     pub version: ApiVersion,
     pub options: WaitOptions,
+    /// Answer `{"request": …, "states": [...]}` from [`WaitRequest::run_json`].
+    pub states: bool,
 }
 
-/// `{"timeoutMs", "pollIntervalMs", "apiVersion"}`, or seconds as
+/// `{"timeoutMs", "pollIntervalMs", "apiVersion", "states"}`, or seconds as
 /// `timeout` / `pollInterval`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -154,6 +156,7 @@ struct WaitConfig {
     timeout: Option<f64>,
     poll_interval: Option<f64>,
     api_version: Option<String>,
+    states: Option<bool>,
 }
 
 fn wait_duration(what: &str, v: Option<f64>, scale: f64) -> Result<Option<Duration>> {
@@ -190,23 +193,35 @@ impl WaitRequest {
             None => ApiVersion::V1,
             Some(v) => ApiVersion::parse(v).ok_or_else(|| Error::invalid_argument(format!("unknown API version {v:?} (v1.0, beta)")))?,
         };
-        Ok(WaitRequest { id, version, options })
+        Ok(WaitRequest { id, version, options, states: c.states.unwrap_or(false) })
     }
 
     /// Polls until the request is final; the request as a typed model.
     pub async fn run(self, client: &Client) -> Result<Box<dyn DynModel>> {
+        Ok(self.follow(client).await?.0)
+    }
+
+    /// The same, with the states the request passed through.
+    pub async fn follow(self, client: &Client) -> Result<(Box<dyn DynModel>, Vec<String>)> {
         Ok(match self.version {
-            ApiVersion::V1 => Box::new(client.wait_for_assignment_request(&self.id, self.options).await?),
+            ApiVersion::V1 => {
+                let f = client.follow_assignment_request(&self.id, self.options).await?;
+                (Box::new(f.request), f.states)
+            }
             ApiVersion::Beta => {
-                Box::new(client.beta().wait_for_access_package_assignment_request(&self.id, self.options).await?)
+                let f = client.beta().follow_access_package_assignment_request(&self.id, self.options).await?;
+                (Box::new(f.request), f.states)
             }
         })
     }
 
-    /// The same, as Graph's JSON.
+    /// The request as Graph's JSON; with the `states` option,
+    /// `{"request": <the request>, "states": ["submitted", …]}`.
     pub async fn run_json(self, client: &Client) -> Result<Vec<u8>> {
-        let m = self.run(client).await?;
-        serde_json::to_vec(&m.to_json()).map_err(|e| Error::internal(format!("cannot encode the request: {e}")))
+        let wrap = self.states;
+        let (m, states) = self.follow(client).await?;
+        let v = if wrap { serde_json::json!({"request": m.to_json(), "states": states}) } else { m.to_json() };
+        serde_json::to_vec(&v).map_err(|e| Error::internal(format!("cannot encode the request: {e}")))
     }
 }
 

@@ -10,8 +10,10 @@
 //! running approval. Approvers are resolved when asked (group membership can change):
 //! `primaryApprovers`, or `fallbackPrimaryApprovers` (beta: entries with `isBackup`)
 //! when the primary set resolves to nobody; the target and the requestor never
-//! approve their own request. Stages time out lazily (`expire_due`) after
-//! `durationBeforeAutomaticDenial` (beta `approvalStageTimeOutInDays`).
+//! approve their own request. Stages escalate to `escalationApprovers` after
+//! `durationBeforeEscalation` and time out after `durationBeforeAutomaticDenial`
+//! (beta `escalationTimeInMinutes`, `approvalStageTimeOutInDays`), on the
+//! emulator's clock: timers (`stage_started`), and a check when approvals are read.
 
 use entitlement::api::ApiVersion;
 use serde_json::{json, Value};
@@ -70,7 +72,61 @@ pub fn open(st: &State, req: &Value, policy: &Value) -> GraphResult<bool> {
         "_stages": stages,
     });
     st.store.put(APPROVAL, id, None, &a)?;
+    stage_started(st, &a, 0)?;
     Ok(true)
+}
+
+/// The timers of a stage that has just started: escalation after
+/// `durationBeforeEscalation` (beta `escalationTimeInMinutes`) when
+/// `isEscalationEnabled`, automatic denial after `durationBeforeAutomaticDenial`
+/// (beta `approvalStageTimeOutInDays`). Both count from the stage's start.
+fn stage_started(st: &State, a: &Value, i: usize) -> GraphResult<()> {
+    let stage = &a["_stages"][i];
+    let Some(started) = stage.get("_startedDateTime").and_then(Value::as_str).and_then(crate::clock::parse) else { return Ok(()) };
+    let id = s(a, "id");
+    let at = |secs: f64| chrono::Duration::try_milliseconds((secs * 1000.0) as i64).and_then(|d| started.checked_add_signed(d));
+    if let Some(due) = escalation_after(stage).and_then(at) {
+        crate::clock::schedule(st, due, crate::lifecycle::action::ESCALATE, id, &i.to_string())?;
+    }
+    if let Some(due) = stage_timeout(stage).and_then(at) {
+        crate::clock::schedule(st, due, crate::lifecycle::action::DENY, id, &i.to_string())?;
+    }
+    Ok(())
+}
+
+fn escalation_after(stage: &Value) -> Option<f64> {
+    let settings = stage.get("_settings")?;
+    if !settings.get("isEscalationEnabled").and_then(Value::as_bool).unwrap_or(false) {
+        return None;
+    }
+    if let Some(d) = settings.get("durationBeforeEscalation").and_then(Value::as_str) {
+        return iso_seconds(d);
+    }
+    settings.get("escalationTimeInMinutes").and_then(Value::as_f64).map(|m| m * 60.0)
+}
+
+/// The escalation timer: a stage still in progress and unreviewed goes to
+/// its escalation approvers (`escalationApprovers`, else
+/// `fallbackEscalationApprovers`).
+pub fn escalate(st: &State, id: &str, i: usize) -> GraphResult<()> {
+    let Some(mut a) = st.store.get(APPROVAL, id)?.map(|r| r.json) else { return Ok(()) };
+    let Some(stage) = a.get_mut("_stages").and_then(|x| x.get_mut(i)) else { return Ok(()) };
+    if s(stage, "status") != "InProgress" || s(stage, "reviewResult") != "NotReviewed" {
+        return Ok(());
+    }
+    stage["_escalated"] = json!(true);
+    stage["_escalatedDateTime"] = json!(now());
+    st.store.put(APPROVAL, id, None, &a)?;
+    Ok(())
+}
+
+/// The automatic-denial timer of stage `i`.
+pub fn time_out(st: &State, id: &str, i: usize) -> GraphResult<()> {
+    let Some(a) = st.store.get(APPROVAL, id)?.map(|r| r.json) else { return Ok(()) };
+    if current(&a) == Some(i) {
+        deny_timed_out(st, a, i)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn subject_users(st: &State, set: &[Value], target: &str) -> GraphResult<Vec<String>> {
@@ -90,9 +146,16 @@ pub(crate) fn subject_users(st: &State, set: &[Value], target: &str) -> GraphRes
                     out.push(m.to_string());
                 }
             }
+        } else if t.ends_with("internalsponsors") || t.ends_with("externalsponsors") {
+            // The sponsors of the target's connected organization (directory.rs).
+            out.extend(super::directory::sponsor_users(st, target, t.ends_with("externalsponsors"))?);
+        } else if t.ends_with("targetusersponsors") {
+            // The target's own sponsors: `sponsors` (ids or {id}) on the user record.
+            if let Some(u) = st.store.get(kind::USER, target)? {
+                let ids = u.json.get("sponsors").and_then(Value::as_array).cloned().unwrap_or_default();
+                out.extend(ids.iter().map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| s(x, "id").to_string())));
+            }
         }
-        // internalSponsors / externalSponsors / targetUserSponsors: no sponsors are
-        // modelled for directory users, so they resolve to nobody (fallbacks apply).
     }
     out.retain(|x| !x.is_empty());
     out.sort_by_key(|x| x.to_ascii_lowercase());
@@ -106,10 +169,21 @@ pub fn approvers(st: &State, a: &Value, i: usize) -> GraphResult<Vec<String>> {
     let settings = stage.get("_settings").cloned().unwrap_or(Value::Null);
     let target = s(a, "_targetId");
     let arr = |k: &str| settings.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
+    let not_self = |u: &String| !u.eq_ignore_ascii_case(target) && !u.eq_ignore_ascii_case(s(a, "_requestorId"));
+    if stage.get("_escalated").and_then(Value::as_bool).unwrap_or(false) {
+        let mut users = subject_users(st, &arr("escalationApprovers"), target)?;
+        users.retain(not_self);
+        if users.is_empty() {
+            users = subject_users(st, &arr("fallbackEscalationApprovers"), target)?;
+            users.retain(not_self);
+        }
+        if !users.is_empty() {
+            return Ok(users);
+        }
+    }
     let primary_all = arr("primaryApprovers");
     let (backup, primary): (Vec<Value>, Vec<Value>) = primary_all.into_iter().partition(|x| x.get("isBackup").and_then(Value::as_bool).unwrap_or(false));
     let mut users = subject_users(st, &primary, target)?;
-    let not_self = |u: &String| !u.eq_ignore_ascii_case(target) && !u.eq_ignore_ascii_case(s(a, "_requestorId"));
     users.retain(not_self);
     if users.is_empty() {
         let mut fb = arr("fallbackPrimaryApprovers");
@@ -168,36 +242,44 @@ fn stage_timeout(stage: &Value) -> Option<f64> {
     settings.get("approvalStageTimeOutInDays").and_then(Value::as_f64).map(|d| d * 86400.0)
 }
 
-/// Denies requests whose current approval stage ran past its automatic-denial duration.
+/// Denies requests whose current approval stage ran past its automatic-denial
+/// duration (checked when approvals are read, besides the timers).
 pub fn expire_due(st: &State) -> GraphResult<()> {
-    let now_t = chrono::Utc::now();
+    let now_t = crate::clock::now();
     for rec in st.store.list(APPROVAL, None)? {
-        let mut a = rec.json;
+        let a = rec.json;
         let Some(i) = current(&a) else { continue };
-        let stage = a["_stages"][i].clone();
-        let (Some(limit), Some(started)) = (stage_timeout(&stage), stage.get("_startedDateTime").and_then(Value::as_str)) else { continue };
+        let stage = &a["_stages"][i];
+        let (Some(limit), Some(started)) = (stage_timeout(stage), stage.get("_startedDateTime").and_then(Value::as_str)) else { continue };
         let Ok(started) = chrono::DateTime::parse_from_rfc3339(started) else { continue };
         let elapsed = (now_t - started.with_timezone(&chrono::Utc)).num_milliseconds() as f64 / 1000.0;
-        if elapsed < limit {
-            continue;
+        if elapsed >= limit {
+            deny_timed_out(st, a, i)?;
         }
-        let Some(req) = st.store.get(kind::REQUEST, &rec.id)? else { continue };
-        let mut r = req.json;
-        a["_stages"][i]["status"] = json!("Expired");
-        let pending = s(&r, "state") == "pendingApproval";
-        if pending {
-            r["state"] = json!("denied");
-            r["status"] = json!("TimedOut");
-            r["completedDateTime"] = json!(now());
-        }
-        st.store.transaction(|db| {
-            db.put(APPROVAL, &rec.id, None, &a)?;
-            if pending {
-                db.put(kind::REQUEST, &req.id, None, &r)?;
-            }
-            Ok(())
-        })?;
     }
+    Ok(())
+}
+
+/// Stage `i` expired unreviewed: the request is denied (`TimedOut`).
+fn deny_timed_out(st: &State, mut a: Value, i: usize) -> GraphResult<()> {
+    let id = s(&a, "id").to_string();
+    let Some(req) = st.store.get(kind::REQUEST, &id)? else { return Ok(()) };
+    let mut r = req.json;
+    a["_stages"][i]["status"] = json!("Expired");
+    let pending = s(&r, "state") == "pendingApproval";
+    if pending {
+        r["state"] = json!("denied");
+        r["status"] = json!("TimedOut");
+        r["completedDateTime"] = json!(now());
+    }
+    st.store.transaction(|db| {
+        db.put(APPROVAL, &id, None, &a)?;
+        if pending {
+            db.put(kind::REQUEST, &req.id, None, &r)?;
+        }
+        Ok(())
+    })?;
+    st.store.timer_cancel("approval.", &id)?;
     Ok(())
 }
 
@@ -357,6 +439,11 @@ pub fn update_stage(ctx: &Ctx) -> GraphResult<Reply> {
         db.put(APPROVAL, s(&a, "id"), None, &a)?;
         db.put(kind::REQUEST, &req.id, None, &r)
     })?;
+    // This stage's timers are moot; the next stage (if any) starts its own.
+    st.store.timer_cancel("approval.", s(&a, "id"))?;
+    if result == "Approve" && i + 1 < n {
+        stage_started(st, &a, i + 1)?;
+    }
     if resume {
         crate::lifecycle::spawn(st.clone(), req.id);
     }

@@ -277,6 +277,22 @@ pub fn assignment_target_sponsors(ctx: &Ctx, external: bool) -> GraphResult<Repl
     directory_objects(ctx, items)
 }
 
+/// The users who sponsor `target` as approvers: the internal or external
+/// sponsors of the connected organization `target` belongs to, groups
+/// expanded to their members.
+pub fn sponsor_users(st: &State, target: &str, external: bool) -> GraphResult<Vec<String>> {
+    let Some(org) = super::settings::subject_connected_organization(st, target)? else { return Ok(vec![]) };
+    let mut out = Vec::new();
+    for id in org.get(field(external)).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        match directory_object(st, id)? {
+            Some((k, _)) if k == kind::GROUP => out.extend(st.store.members(id)?),
+            Some(_) => out.push(id.to_string()),
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
 /// Rendered sponsors for `$expand=internalSponsors` / `externalSponsors`.
 pub fn expand_sponsors(st: &State, org: &Value, external: bool) -> Value {
     Value::Array(sponsors(st, ApiVersion::V1, org, external).unwrap_or_default())

@@ -178,7 +178,7 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         let open = st.store.select_eq(kind::REQUEST, &mine)?.into_iter().any(|x| {
             s(&x.json, "_targetId").eq_ignore_ascii_case(&user.id)
                 && s(&x.json, "_accessPackageId").eq_ignore_ascii_case(&pkg.id)
-                && matches!(s(&x.json, "state"), "submitted" | "delivering" | "pendingApproval")
+                && matches!(s(&x.json, "state"), "submitted" | "delivering" | "pendingApproval" | "scheduled")
                 && s(&x.json, "requestType").ends_with("Add")
         });
         if already || open {
@@ -213,6 +213,12 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         target_id = s(&asg.json, "_targetId").to_string();
         assignment_id = asg.id;
     }
+    let policy = st.store.get(kind::POLICY, &policy_id)?.map(|p| p.json);
+    if request_type.starts_with("user") && !request_type.ends_with("Remove") {
+        if let Some(p) = &policy {
+            check_requirements(p, b)?;
+        }
+    }
     let c = json!({
         "id": id,
         "requestType": request_type,
@@ -222,7 +228,7 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
         "completedDateTime": null,
         "justification": b.get("justification").cloned().unwrap_or(Value::Null),
         "schedule": b.get("schedule").cloned().unwrap_or(json!({"startDateTime": null, "recurrence": null, "expiration": {"endDateTime": null, "duration": null, "type": "notSpecified"}})),
-        "answers": with_questions(answers(b), st.store.get(kind::POLICY, &policy_id)?.map(|p| p.json).as_ref()),
+        "answers": with_questions(answers(b), policy.as_ref()),
         "customExtensionCalloutInstances": [],
         "_accessPackageId": package_id,
         "_policyId": policy_id,
@@ -234,6 +240,54 @@ pub fn create(ctx: &Ctx) -> GraphResult<Reply> {
     st.store.put(kind::REQUEST, &id, None, &c)?;
     crate::lifecycle::spawn(st.clone(), id);
     entity(ctx, 201, kind::REQUEST, &c)
+}
+
+/// The policy's questions (v1.0 `questions`, beta ones kept in `_beta`).
+fn policy_questions(policy: &Value) -> Vec<Value> {
+    [policy.get("questions"), policy.get("_beta").and_then(|b| b.get("questions"))]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .cloned()
+        .collect()
+}
+
+/// What a requestor must give under `policy`: a justification where the
+/// policy requires one (`isRequestorJustificationRequired`, beta and v1.0
+/// approval settings), an answer to every required question, and answers
+/// that name a question of the policy. A refusal is 400 and writes nothing.
+fn check_requirements(policy: &Value, b: &Value) -> GraphResult<()> {
+    let flag = |v: Option<&Value>| v.and_then(|r| r.get("isRequestorJustificationRequired")).and_then(Value::as_bool).unwrap_or(false);
+    let needs_justification = flag(policy.get("requestApprovalSettings"))
+        || flag(policy.get("_beta").and_then(|x| x.get("requestApprovalSettings")))
+        || flag(policy.get("requestorSettings"));
+    if needs_justification && b.get("justification").and_then(Value::as_str).is_none_or(|j| j.trim().is_empty()) {
+        return Err(GraphError::new(400, "BadRequest", "Justification is required by the assignment policy; give one in 'justification'."));
+    }
+    let questions = policy_questions(policy);
+    let given: Vec<&Value> = b.get("answers").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let answered = |qid: &str| given.iter().find(|a| a.get("answeredQuestion").is_some_and(|q| s(q, "id").eq_ignore_ascii_case(qid)));
+    for a in &given {
+        let qid = a.get("answeredQuestion").map(|q| s(q, "id")).unwrap_or("");
+        let Some(q) = questions.iter().find(|q| !qid.is_empty() && s(q, "id").eq_ignore_ascii_case(qid)) else {
+            return Err(GraphError::new(400, "BadRequest", format!("The answer names question '{qid}', which the assignment policy does not ask.")));
+        };
+        // Multiple-choice values are not checked against the choices: the
+        // documented requests answer with values outside them (a placeholder
+        // `MultipleChoiceAnswerValue`, a display text) and get 201.
+        let _ = q;
+    }
+    for q in &questions {
+        if q.get("isRequired").and_then(Value::as_bool).unwrap_or(false) {
+            let ok = answered(s(q, "id")).is_some_and(|a| a.get("value").and_then(Value::as_str).is_some_and(|v| !v.trim().is_empty()));
+            if !ok {
+                let text = q.get("text").and_then(|t| t.as_str().or_else(|| t.get("defaultText").and_then(Value::as_str))).unwrap_or(s(q, "id"));
+                return Err(GraphError::new(400, "BadRequest", format!("The question '{text}' of the assignment policy requires an answer.")));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn owns(who: &Principal, c: &Value) -> bool {
@@ -264,7 +318,7 @@ pub fn cancel(ctx: &Ctx) -> GraphResult<Reply> {
         return Err(not_owner());
     }
     let mut c = rec.json;
-    if !matches!(s(&c, "state"), "submitted" | "pendingApproval") {
+    if !matches!(s(&c, "state"), "submitted" | "pendingApproval" | "scheduled") {
         return Err(GraphError::new(400, "RequestNotCancelable", format!("A request in state '{}' cannot be canceled.", s(&c, "state"))));
     }
     c["state"] = json!("canceled");
@@ -274,6 +328,8 @@ pub fn cancel(ctx: &Ctx) -> GraphResult<Reply> {
         m.remove("_callout");
     }
     st.store.put(kind::REQUEST, &rec.id, None, &c)?;
+    crate::lifecycle::forget_request(st, &rec.id)?;
+    st.store.timer_cancel("approval.", &rec.id)?;
     Ok(Reply { status: ctx.op.status, body: None })
 }
 
@@ -365,6 +421,7 @@ pub fn resume(ctx: &Ctx) -> GraphResult<Reply> {
         return Err(GraphError::bad_request(format!("Unknown customExtensionStageInstanceId '{instance}'.")));
     }
     let callout_id = s(&callout, "id").to_string();
+    crate::lifecycle::forget_request(st, &rec.id)?;
     if let Some(instances) = c.get_mut("customExtensionCalloutInstances").and_then(Value::as_array_mut) {
         for i in instances.iter_mut().filter(|i| s(i, "id").eq_ignore_ascii_case(&callout_id)) {
             i["status"] = json!("callbackReceived");
