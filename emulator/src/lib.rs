@@ -144,11 +144,12 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let app = config.seed.app().map(|a| (a.client_id.clone(), a.client_secret.clone())).unwrap_or_default();
         let st = new_state(&config, store, &addr);
+        let real_clock = config.clock == ClockMode::Real;
         // The seed is in the store now: free its parsed form.
         drop(config);
         store::release_freed_memory();
         lifecycle::resume(&st);
-        let ticker = (config.clock == ClockMode::Real).then(|| clock::spawn_ticker(st.clone()));
+        let ticker = real_clock.then(|| clock::spawn_ticker(st.clone()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(st.clone());
         let task = tokio::spawn(async move {
