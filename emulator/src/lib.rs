@@ -11,6 +11,7 @@
 //! (bindings, CLI).
 
 mod auth;
+pub mod identity;
 mod error;
 mod hosted;
 #[doc(hidden)]
@@ -29,7 +30,7 @@ use std::time::Duration;
 
 pub use error::EmulatorError;
 pub use hosted::{fixture_ids, HostedEmulator};
-pub use seed::{Seed, SeedApplication, SeedGroup, SeedUser};
+pub use seed::{Seed, SeedApplication, SeedFederatedCredential, SeedGroup, SeedUser};
 
 use server::State;
 use store::kind;
@@ -47,6 +48,13 @@ pub mod ids {
     pub const MARKETING_GROUP_ID: &str = "f4892fac-e81c-4712-bdf2-a4450008a4b0";
     pub const APP_CLIENT_ID: &str = "3f6d2b8e-9a41-4c07-b1e5-7d8c9e0f1a2b";
     pub const APP_CLIENT_SECRET: &str = "emulator-app-secret~0123456789";
+    /// The seeded app's well-known development certificate and its private
+    /// key (PEM; the same pair as PKCS#12 in `dev-app.pfx`, password
+    /// [`APP_CERTIFICATE_PASSWORD`]). Public like Azurite's account key: it
+    /// proves nothing anywhere but in the emulator.
+    pub const APP_CERTIFICATE_PEM: &str = include_str!("identity/dev-app.pem");
+    pub const APP_CERTIFICATE_PFX: &[u8] = include_bytes!("identity/dev-app.pfx");
+    pub const APP_CERTIFICATE_PASSWORD: &str = "emulator";
     pub const USER_PASSWORD: &str = "Emulator!Passw0rd";
 }
 
@@ -172,6 +180,11 @@ impl Emulator {
     }
     pub fn inject_fault(&self, fault: Fault) {
         self.shared.inject_fault(fault)
+    }
+    /// Token-issuing requests answered so far (token endpoint and managed
+    /// identity endpoints), for tests that count fetches.
+    pub fn token_requests(&self) -> u64 {
+        self.shared.st.keys.token_requests()
     }
     /// Test hook: a token signed with this emulator's key for a seeded user
     /// (`Some(id or UPN)`) or the seeded application (`None`), with `overrides`
