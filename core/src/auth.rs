@@ -70,10 +70,8 @@ pub struct AccessToken {
 impl AccessToken {
     /// Fresh enough to send: more than a minute left.
     pub fn is_fresh(&self) -> bool {
-        self.expires_at.is_none_or(|t| {
-            t.checked_duration_since(Instant::now())
-                .is_some_and(|left| left > Duration::from_secs(60))
-        })
+        self.expires_at
+            .is_none_or(|t| t.checked_duration_since(Instant::now()).is_some_and(|left| left > Duration::from_secs(60)))
     }
 }
 
@@ -89,9 +87,7 @@ pub fn expiry_after(lifetime: Duration) -> Instant {
 }
 
 pub(crate) fn expiry_from(issued: Instant, lifetime: Duration) -> Instant {
-    issued
-        .checked_add(lifetime.min(MAX_TOKEN_LIFETIME))
-        .unwrap_or(issued)
+    issued.checked_add(lifetime.min(MAX_TOKEN_LIFETIME)).unwrap_or(issued)
 }
 
 /// Reads a token response's `expires_in`: a number or (some endpoints) a
@@ -135,10 +131,7 @@ pub struct StaticToken(pub Secret);
 
 impl TokenProvider for StaticToken {
     fn token<'a>(&'a self, _scope: &'a str) -> BoxFuture<'a, Result<AccessToken>> {
-        let t = AccessToken {
-            token: self.0.clone(),
-            expires_at: None,
-        };
+        let t = AccessToken { token: self.0.clone(), expires_at: None };
         Box::pin(async move { Ok(t) })
     }
 }
@@ -209,10 +202,7 @@ impl TokenCache {
                     let life = exp.saturating_duration_since(Instant::now());
                     exp.checked_sub(refresh_margin(life)).unwrap_or(exp)
                 });
-                *entry = Some(Cached {
-                    token: token.clone(),
-                    refresh_at,
-                });
+                *entry = Some(Cached { token: token.clone(), refresh_at });
                 Ok(token)
             }
             Err(e) => match entry.as_ref() {
@@ -240,24 +230,10 @@ mod tests {
 
     #[test]
     fn debug_never_shows_secrets() {
-        let c =
-            OAuthCredential::client_secret("https://login.example", "t", "app", "hunter2-secret");
-        let p = OAuthCredential::username_password(
-            "https://login.example",
-            "t",
-            "app",
-            "u@x",
-            "pa55word",
-        );
-        let s = format!(
-            "{c:?} {p:?} {:?} {:?}",
-            Secret::new("tok-123"),
-            StaticToken(Secret::new("tok-123"))
-        );
-        assert!(
-            !s.contains("hunter2") && !s.contains("pa55word") && !s.contains("tok-123"),
-            "{s}"
-        );
+        let c = OAuthCredential::client_secret("https://login.example", "t", "app", "hunter2-secret");
+        let p = OAuthCredential::username_password("https://login.example", "t", "app", "u@x", "pa55word");
+        let s = format!("{c:?} {p:?} {:?} {:?}", Secret::new("tok-123"), StaticToken(Secret::new("tok-123")));
+        assert!(!s.contains("hunter2") && !s.contains("pa55word") && !s.contains("tok-123"), "{s}");
     }
 
     #[test]
@@ -268,14 +244,7 @@ mod tests {
         assert_eq!(life(json!("3599")), Some(Duration::from_secs(3599)));
         assert_eq!(life(json!(u64::MAX)), Some(Duration::from_secs(u64::MAX)));
         assert_eq!(life(json!(1e300)), Some(Duration::MAX));
-        for expired in [
-            json!(-5),
-            json!(-0.5),
-            json!("-5"),
-            json!("soon"),
-            json!([1]),
-            json!({}),
-        ] {
+        for expired in [json!(-5), json!(-0.5), json!("-5"), json!("soon"), json!([1]), json!({})] {
             assert_eq!(life(expired.clone()), Some(Duration::ZERO), "{expired}");
         }
         assert_eq!(lifetime_of(None), None);
@@ -283,15 +252,9 @@ mod tests {
         let now = Instant::now();
         let at = expiry_from(now, Duration::MAX);
         assert_eq!(at, now + MAX_TOKEN_LIFETIME);
-        let t = AccessToken {
-            token: Secret::new("t"),
-            expires_at: Some(at),
-        };
+        let t = AccessToken { token: Secret::new("t"), expires_at: Some(at) };
         assert!(t.is_fresh());
-        let t = AccessToken {
-            token: Secret::new("t"),
-            expires_at: Some(expiry_from(now, Duration::ZERO)),
-        };
+        let t = AccessToken { token: Secret::new("t"), expires_at: Some(expiry_from(now, Duration::ZERO)) };
         assert!(!t.is_fresh());
     }
 }
@@ -302,10 +265,7 @@ mod cache_tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn token(name: &str, life: Duration) -> AccessToken {
-        AccessToken {
-            token: Secret::new(name),
-            expires_at: Some(Instant::now() + life),
-        }
+        AccessToken { token: Secret::new(name), expires_at: Some(Instant::now() + life) }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -332,21 +292,8 @@ mod cache_tests {
         assert_eq!(fetches.load(Ordering::SeqCst), 2, "one fetch per scope");
         cache.clear();
         let key = TokenCache::key("a", "t", "c", "s1");
-        cache
-            .get_or_fetch(&key, || async {
-                Ok(token("new", Duration::from_secs(3600)))
-            })
-            .await
-            .unwrap();
-        assert_eq!(
-            cache
-                .get_or_fetch(&key, || async { unreachable!() })
-                .await
-                .unwrap()
-                .token
-                .expose(),
-            "new"
-        );
+        cache.get_or_fetch(&key, || async { Ok(token("new", Duration::from_secs(3600))) }).await.unwrap();
+        assert_eq!(cache.get_or_fetch(&key, || async { unreachable!() }).await.unwrap().token.expose(), "new");
     }
 
     #[tokio::test]
@@ -354,55 +301,25 @@ mod cache_tests {
         let cache = TokenCache::default();
         let key = TokenCache::key("a", "t", "c", "s");
         // 10 minutes left, refresh due (as if issued long ago): refreshed.
-        cache
-            .get_or_fetch(&key, || async {
-                Ok(token("old", Duration::from_secs(600)))
-            })
-            .await
-            .unwrap();
+        cache.get_or_fetch(&key, || async { Ok(token("old", Duration::from_secs(600))) }).await.unwrap();
         let slot = cache.slot(&key);
         slot.lock().await.as_mut().unwrap().refresh_at = Some(Instant::now());
-        let t = cache
-            .get_or_fetch(&key, || async {
-                Ok(token("fresh", Duration::from_secs(600)))
-            })
-            .await
-            .unwrap();
+        let t = cache.get_or_fetch(&key, || async { Ok(token("fresh", Duration::from_secs(600))) }).await.unwrap();
         assert_eq!(t.token.expose(), "fresh");
         // Due again, the service fails: the still-valid token is used.
         slot.lock().await.as_mut().unwrap().refresh_at = Some(Instant::now());
         let t = cache
-            .get_or_fetch(&key, || async {
-                Err(crate::error::Error::new(
-                    crate::error::ErrorKind::Service,
-                    "down",
-                ))
-            })
+            .get_or_fetch(&key, || async { Err(crate::error::Error::new(crate::error::ErrorKind::Service, "down")) })
             .await
             .unwrap();
         assert_eq!(t.token.expose(), "fresh");
         // Expired and failing: the error.
-        *slot.lock().await = Some(Cached {
-            token: token("gone", Duration::from_secs(1)),
-            refresh_at: None,
-        });
-        let e = cache
-            .get_or_fetch(&key, || async {
-                Err(crate::error::Error::new(
-                    crate::error::ErrorKind::Service,
-                    "down",
-                ))
-            })
-            .await;
+        *slot.lock().await = Some(Cached { token: token("gone", Duration::from_secs(1)), refresh_at: None });
+        let e =
+            cache.get_or_fetch(&key, || async { Err(crate::error::Error::new(crate::error::ErrorKind::Service, "down")) }).await;
         assert!(e.is_err());
         // A token of a 70 s lifetime is refreshed after half of it, not at once.
-        assert_eq!(
-            refresh_margin(Duration::from_secs(70)),
-            Duration::from_secs(35)
-        );
-        assert_eq!(
-            refresh_margin(Duration::from_secs(3600)),
-            Duration::from_secs(300)
-        );
+        assert_eq!(refresh_margin(Duration::from_secs(70)), Duration::from_secs(35));
+        assert_eq!(refresh_margin(Duration::from_secs(3600)), Duration::from_secs(300));
     }
 }

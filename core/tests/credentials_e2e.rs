@@ -35,10 +35,7 @@ fn issuer() -> Issuer {
     let k = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
     let b64 = |b: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
     let jwks = json!({"keys": [{"kty": "RSA", "kid": "ci-1", "use": "sig", "alg": "RS256", "n": b64(k.n().to_bytes_be()), "e": b64(k.e().to_bytes_be())}]});
-    Issuer {
-        key: jsonwebtoken::EncodingKey::from_rsa_der(k.to_pkcs1_der().unwrap().as_bytes()),
-        jwks,
-    }
+    Issuer { key: jsonwebtoken::EncodingKey::from_rsa_der(k.to_pkcs1_der().unwrap().as_bytes()), jwks }
 }
 
 impl Issuer {
@@ -52,12 +49,7 @@ impl Issuer {
 }
 
 async fn emulator_with(seed: Seed) -> Emulator {
-    Emulator::start(EmulatorConfig {
-        seed,
-        ..Default::default()
-    })
-    .await
-    .expect("emulator starts")
+    Emulator::start(EmulatorConfig { seed, ..Default::default() }).await.expect("emulator starts")
 }
 
 async fn emulator() -> Emulator {
@@ -65,10 +57,8 @@ async fn emulator() -> Emulator {
 }
 
 fn session(emu: &Emulator, credential: Value) -> Session {
-    let c = ClientConfig::from_value(
-        json!({"baseUrl": emu.base_url(), "authority": emu.authority(), "credential": credential}),
-    )
-    .unwrap();
+    let c = ClientConfig::from_value(json!({"baseUrl": emu.base_url(), "authority": emu.authority(), "credential": credential}))
+        .unwrap();
     Session::new(c, None).unwrap()
 }
 
@@ -79,20 +69,11 @@ fn cert_credential(emu: &Emulator) -> Value {
 /// The claims of a JWT, unverified.
 fn claims(token: &str) -> Value {
     let p = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(p)
-            .unwrap(),
-    )
-    .unwrap()
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p).unwrap()).unwrap()
 }
 
 async fn lists(s: &Session) -> Result<usize, entitlement::Error> {
-    s.client()?
-        .list_catalogs()
-        .send()
-        .await
-        .map(|p| p.value.len())
+    s.client()?.list_catalogs().send().await.map(|p| p.value.len())
 }
 
 #[tokio::test]
@@ -110,11 +91,7 @@ async fn certificate_pem_signs_in_with_and_without_the_chain() {
     assert!(lists(&session(&emu, c)).await.unwrap() > 0);
     // A missing file fails at construction, naming the path.
     let c = json!({"kind": "clientCertificate", "tenantId": "t", "clientId": "c", "certificatePath": "/nonexistent/x.pem"});
-    let e = Session::new(
-        ClientConfig::from_value(json!({"credential": c})).unwrap(),
-        None,
-    )
-    .unwrap_err();
+    let e = Session::new(ClientConfig::from_value(json!({"credential": c})).unwrap(), None).unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidArgument);
     assert!(e.message.contains("/nonexistent/x.pem"), "{}", e.message);
 }
@@ -125,13 +102,8 @@ async fn the_wrong_key_the_wrong_audience_and_a_replay_are_refused_as_entra_word
     // The right certificate with another key: the signature fails.
     use rsa::pkcs8::{EncodePrivateKey, LineEnding};
     let other = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
-    let cert_only = &ids::APP_CERTIFICATE_PEM[..ids::APP_CERTIFICATE_PEM
-        .find("-----BEGIN PRIVATE KEY")
-        .unwrap()];
-    let pem = format!(
-        "{cert_only}{}",
-        other.to_pkcs8_pem(LineEnding::LF).unwrap().as_str()
-    );
+    let cert_only = &ids::APP_CERTIFICATE_PEM[..ids::APP_CERTIFICATE_PEM.find("-----BEGIN PRIVATE KEY").unwrap()];
+    let pem = format!("{cert_only}{}", other.to_pkcs8_pem(LineEnding::LF).unwrap().as_str());
     let mut c = cert_credential(&emu);
     c["certificatePem"] = json!(pem);
     let e = lists(&session(&emu, c)).await.unwrap_err();
@@ -148,47 +120,20 @@ async fn the_wrong_key_the_wrong_audience_and_a_replay_are_refused_as_entra_word
                 ("client_id", ids::APP_CLIENT_ID),
                 ("grant_type", "client_credentials"),
                 ("scope", SCOPE),
-                (
-                    "client_assertion_type",
-                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                ),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
                 ("client_assertion", assertion.as_str()),
             ];
             let r = http().post(url).form(&form).send().await.unwrap();
-            (
-                r.status().as_u16(),
-                r.bytes()
-                    .await
-                    .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-                    .unwrap(),
-            )
+            (r.status().as_u16(), r.bytes().await.map(|b| serde_json::from_slice::<Value>(&b).unwrap()).unwrap())
         }
     };
-    let a = cert
-        .assertion(ids::APP_CLIENT_ID, &url)
-        .unwrap()
-        .expose()
-        .to_string();
+    let a = cert.assertion(ids::APP_CLIENT_ID, &url).unwrap().expose().to_string();
     assert_eq!(post(a.clone()).await.0, 200);
     let (status, body) = post(a).await;
     assert_eq!(status, 401, "{body}");
-    assert!(
-        body["error_description"]
-            .as_str()
-            .unwrap()
-            .starts_with("AADSTS50027"),
-        "{body}"
-    );
-    let (status, body) = post(
-        cert.assertion(
-            ids::APP_CLIENT_ID,
-            "https://elsewhere.example/t/oauth2/v2.0/token",
-        )
-        .unwrap()
-        .expose()
-        .into(),
-    )
-    .await;
+    assert!(body["error_description"].as_str().unwrap().starts_with("AADSTS50027"), "{body}");
+    let (status, body) =
+        post(cert.assertion(ids::APP_CLIENT_ID, "https://elsewhere.example/t/oauth2/v2.0/token").unwrap().expose().into()).await;
     assert_eq!(status, 401);
     assert_eq!(body["error_codes"][0], 700212, "{body}");
 
@@ -202,46 +147,13 @@ async fn the_wrong_key_the_wrong_audience_and_a_replay_are_refused_as_entra_word
         ]
     };
     let http = http();
-    let r = http
-        .post(format!("{}/nope.example/oauth2/v2.0/token", emu.base_url()))
-        .form(&form("x", "y"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.bytes()
-            .await
-            .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-            .unwrap()["error_codes"][0],
-        90002
-    );
-    let r = http
-        .post(&url)
-        .form(&form("11111111-1111-1111-1111-111111111111", "y"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.bytes()
-            .await
-            .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-            .unwrap()["error_codes"][0],
-        700016
-    );
-    let r = http
-        .post(&url)
-        .form(&form(ids::APP_CLIENT_ID, "wrong"))
-        .send()
-        .await
-        .unwrap();
+    let r = http.post(format!("{}/nope.example/oauth2/v2.0/token", emu.base_url())).form(&form("x", "y")).send().await.unwrap();
+    assert_eq!(r.bytes().await.map(|b| serde_json::from_slice::<Value>(&b).unwrap()).unwrap()["error_codes"][0], 90002);
+    let r = http.post(&url).form(&form("11111111-1111-1111-1111-111111111111", "y")).send().await.unwrap();
+    assert_eq!(r.bytes().await.map(|b| serde_json::from_slice::<Value>(&b).unwrap()).unwrap()["error_codes"][0], 700016);
+    let r = http.post(&url).form(&form(ids::APP_CLIENT_ID, "wrong")).send().await.unwrap();
     assert_eq!(r.status(), 401);
-    assert_eq!(
-        r.bytes()
-            .await
-            .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-            .unwrap()["error_codes"][0],
-        7000215
-    );
+    assert_eq!(r.bytes().await.map(|b| serde_json::from_slice::<Value>(&b).unwrap()).unwrap()["error_codes"][0], 7000215);
 }
 
 #[tokio::test]
@@ -249,11 +161,7 @@ async fn tokens_are_rs256_with_a_kid_published_in_discovery() {
     let emu = emulator().await;
     let http = http();
     let d: Value = http
-        .get(format!(
-            "{}/{}/v2.0/.well-known/openid-configuration",
-            emu.base_url(),
-            emu.tenant_id()
-        ))
+        .get(format!("{}/{}/v2.0/.well-known/openid-configuration", emu.base_url(), emu.tenant_id()))
         .send()
         .await
         .unwrap()
@@ -270,41 +178,19 @@ async fn tokens_are_rs256_with_a_kid_published_in_discovery() {
         .await
         .map(|b| serde_json::from_slice(&b).unwrap())
         .unwrap();
-    assert!(d["token_endpoint"]
-        .as_str()
-        .unwrap()
-        .ends_with("/oauth2/v2.0/token"));
+    assert!(d["token_endpoint"].as_str().unwrap().ends_with("/oauth2/v2.0/token"));
     let s = session(&emu, cert_credential(&emu));
     lists(&s).await.unwrap();
     let token = emu.app_token();
     let h = jsonwebtoken::decode_header(&token).unwrap();
     assert_eq!(h.alg, jsonwebtoken::Algorithm::RS256);
-    let jwk = jwks
-        .find(h.kid.as_deref().unwrap())
-        .expect("the token's kid is published");
+    let jwk = jwks.find(h.kid.as_deref().unwrap()).expect("the token's kid is published");
     let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     v.set_audience(&["https://graph.microsoft.com"]);
-    jsonwebtoken::decode::<Value>(
-        &token,
-        &jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap(),
-        &v,
-    )
-    .expect("verifies with the JWKS");
-    let r = http
-        .get(format!(
-            "{}/nope.example/discovery/v2.0/keys",
-            emu.base_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.bytes()
-            .await
-            .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-            .unwrap()["error_codes"][0],
-        90002
-    );
+    jsonwebtoken::decode::<Value>(&token, &jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap(), &v)
+        .expect("verifies with the JWKS");
+    let r = http.get(format!("{}/nope.example/discovery/v2.0/keys", emu.base_url())).send().await.unwrap();
+    assert_eq!(r.bytes().await.map(|b| serde_json::from_slice::<Value>(&b).unwrap()).unwrap()["error_codes"][0], 90002);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -326,12 +212,7 @@ async fn many_concurrent_calls_make_one_token_request() {
         for c in calls {
             c.await.unwrap().unwrap();
         }
-        assert_eq!(
-            emu.token_requests() - before,
-            1,
-            "{}: 64 concurrent calls, one token request",
-            credential["kind"]
-        );
+        assert_eq!(emu.token_requests() - before, 1, "{}: 64 concurrent calls, one token request", credential["kind"]);
         lists(&s).await.unwrap();
         assert_eq!(emu.token_requests() - before, 1, "cached");
     }
@@ -350,14 +231,12 @@ fn tempdir() -> std::path::PathBuf {
 
 fn federated_seed(iss: &Issuer) -> Seed {
     let mut seed = Seed::default();
-    seed.applications[0]
-        .federated_credentials
-        .push(SeedFederatedCredential {
-            issuer: FED_ISSUER.into(),
-            subject: FED_SUBJECT.into(),
-            audiences: vec![],
-            jwks: iss.jwks.clone(),
-        });
+    seed.applications[0].federated_credentials.push(SeedFederatedCredential {
+        issuer: FED_ISSUER.into(),
+        subject: FED_SUBJECT.into(),
+        audiences: vec![],
+        jwks: iss.jwks.clone(),
+    });
     seed
 }
 
@@ -367,11 +246,7 @@ async fn workload_identity_rereads_the_token_file_on_each_fetch() {
     let emu = emulator_with(federated_seed(&iss)).await;
     let dir = tempdir();
     let file = dir.join("token");
-    std::fs::write(
-        &file,
-        iss.token(FED_SUBJECT, "api://AzureADTokenExchange", 600),
-    )
-    .unwrap();
+    std::fs::write(&file, iss.token(FED_SUBJECT, "api://AzureADTokenExchange", 600)).unwrap();
     let c = json!({"kind": "clientAssertion", "tenantId": emu.tenant_id(), "clientId": ids::APP_CLIENT_ID, "tokenFile": file});
     assert!(lists(&session(&emu, c)).await.unwrap() > 0);
 
@@ -383,26 +258,10 @@ async fn workload_identity_rereads_the_token_file_on_each_fetch() {
     );
     cred.token(SCOPE).await.unwrap();
     let cases = [
-        (
-            iss.token(
-                "repo:contoso/other:ref:refs/heads/main",
-                "api://AzureADTokenExchange",
-                600,
-            ),
-            "AADSTS700213",
-        ),
-        (
-            iss.token(FED_SUBJECT, "api://SomethingElse", 600),
-            "AADSTS700212",
-        ),
-        (
-            iss.token(FED_SUBJECT, "api://AzureADTokenExchange", -600),
-            "AADSTS700024",
-        ),
-        (
-            issuer().token(FED_SUBJECT, "api://AzureADTokenExchange", 600),
-            "AADSTS700027",
-        ),
+        (iss.token("repo:contoso/other:ref:refs/heads/main", "api://AzureADTokenExchange", 600), "AADSTS700213"),
+        (iss.token(FED_SUBJECT, "api://SomethingElse", 600), "AADSTS700212"),
+        (iss.token(FED_SUBJECT, "api://AzureADTokenExchange", -600), "AADSTS700024"),
+        (issuer().token(FED_SUBJECT, "api://AzureADTokenExchange", 600), "AADSTS700027"),
     ];
     for (token, code) in cases {
         std::fs::write(&file, token).unwrap();
@@ -416,40 +275,20 @@ async fn workload_identity_rereads_the_token_file_on_each_fetch() {
 async fn managed_identity_over_imds_and_app_service() {
     let emu = emulator().await;
     let imds = format!("{}/metadata/identity/oauth2/token", emu.base_url());
-    assert!(
-        lists(&session(
-            &emu,
-            json!({"kind": "managedIdentity", "endpoint": imds})
-        ))
-        .await
-        .unwrap()
-            > 0
-    );
+    assert!(lists(&session(&emu, json!({"kind": "managedIdentity", "endpoint": imds}))).await.unwrap() > 0);
     let msi = format!("{}/msi/token", emu.base_url());
     let header = entitlement_emulator::identity::managed::IDENTITY_HEADER;
     let ok = json!({"kind": "managedIdentity", "endpoint": msi, "identityHeader": header});
     assert!(lists(&session(&emu, ok)).await.unwrap() > 0);
     let bad = json!({"kind": "managedIdentity", "endpoint": msi, "identityHeader": "wrong"});
-    assert_eq!(
-        lists(&session(&emu, bad)).await.unwrap_err().kind,
-        ErrorKind::Authentication
-    );
+    assert_eq!(lists(&session(&emu, bad)).await.unwrap_err().kind, ErrorKind::Authentication);
     // A user-assigned id that is not there.
-    let e = lists(&session(
-        &emu,
-        json!({"kind": "managedIdentity", "endpoint": imds, "clientId": "not-an-identity"}),
-    ))
-    .await
-    .unwrap_err();
+    let e = lists(&session(&emu, json!({"kind": "managedIdentity", "endpoint": imds, "clientId": "not-an-identity"})))
+        .await
+        .unwrap_err();
     assert!(e.message.contains("Identity not found"), "{}", e.message);
     // No Metadata header: IMDS refuses (checked with plain HTTP).
-    let r = http()
-        .get(format!(
-            "{imds}?resource=https://graph.microsoft.com&api-version=2018-02-01"
-        ))
-        .send()
-        .await
-        .unwrap();
+    let r = http().get(format!("{imds}?resource=https://graph.microsoft.com&api-version=2018-02-01")).send().await.unwrap();
     assert_eq!(r.status(), 400);
 }
 
@@ -465,59 +304,31 @@ async fn device_code_waits_for_approval_then_signs_the_user_in() {
         tokio::spawn(async move {
             // Approve after the first poll has seen authorization_pending.
             tokio::time::sleep(Duration::from_millis(1500)).await;
-            let r = http()
-                .post(url)
-                .body(json!({"user": ids::REQUESTOR1_UPN, "userCode": code}).to_string())
-                .send()
-                .await
-                .unwrap();
+            let r =
+                http().post(url).body(json!({"user": ids::REQUESTOR1_UPN, "userCode": code}).to_string()).send().await.unwrap();
             assert_eq!(r.status(), 200);
         });
     });
-    let cred = Credential::DeviceCode {
-        tenant_id: emu.tenant_id().into(),
-        client_id: ids::APP_CLIENT_ID.into(),
-        prompt: Some(prompt),
-    };
+    let cred =
+        Credential::DeviceCode { tenant_id: emu.tenant_id().into(), client_id: ids::APP_CLIENT_ID.into(), prompt: Some(prompt) };
     let p = cred.provider(&emu.authority()).unwrap().unwrap();
     let started = std::time::Instant::now();
     let t = p.token(SCOPE).await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_secs(2),
-        "polled until approved"
-    );
+    assert!(started.elapsed() >= Duration::from_secs(2), "polled until approved");
     assert_eq!(claims(t.token.expose())["upn"], ids::REQUESTOR1_UPN);
-    assert!(
-        shown.lock().unwrap().contains("enter the code"),
-        "{}",
-        shown.lock().unwrap()
-    );
+    assert!(shown.lock().unwrap().contains("enter the code"), "{}", shown.lock().unwrap());
 
     // Declined.
     let approve_url = format!("{}/_emulator/devicecode/approve", emu.base_url());
     let prompt = Arc::new(move |_: &entitlement::credential::DeviceCodePrompt| {
         let url = approve_url.clone();
         tokio::spawn(async move {
-            http()
-                .post(url)
-                .body(json!({"user": ids::REQUESTOR1_UPN, "decline": true}).to_string())
-                .send()
-                .await
-                .unwrap();
+            http().post(url).body(json!({"user": ids::REQUESTOR1_UPN, "decline": true}).to_string()).send().await.unwrap();
         });
     });
-    let cred = Credential::DeviceCode {
-        tenant_id: emu.tenant_id().into(),
-        client_id: ids::APP_CLIENT_ID.into(),
-        prompt: Some(prompt),
-    };
-    let e = cred
-        .provider(&emu.authority())
-        .unwrap()
-        .unwrap()
-        .token(SCOPE)
-        .await
-        .unwrap_err();
+    let cred =
+        Credential::DeviceCode { tenant_id: emu.tenant_id().into(), client_id: ids::APP_CLIENT_ID.into(), prompt: Some(prompt) };
+    let e = cred.provider(&emu.authority()).unwrap().unwrap().token(SCOPE).await.unwrap_err();
     assert_eq!(e.code.as_deref(), Some("authorization_declined"), "{e}");
 }
 
@@ -543,25 +354,12 @@ async fn environment_azure_cli_and_the_default_chain() {
     std::env::set_var("AZURE_TENANT_ID", emu.tenant_id());
     std::env::set_var("AZURE_CLIENT_ID", ids::APP_CLIENT_ID);
     std::env::set_var("AZURE_CLIENT_CERTIFICATE_PATH", &pem);
-    assert!(
-        lists(&session(&emu, json!({"kind": "environment"})))
-            .await
-            .unwrap()
-            > 0
-    );
+    assert!(lists(&session(&emu, json!({"kind": "environment"}))).await.unwrap() > 0);
     std::env::remove_var("AZURE_CLIENT_CERTIFICATE_PATH");
     std::env::set_var("AZURE_CLIENT_SECRET", ids::APP_CLIENT_SECRET);
-    assert!(
-        lists(&session(&emu, json!({"kind": "default"})))
-            .await
-            .unwrap()
-            > 0,
-        "environment first"
-    );
+    assert!(lists(&session(&emu, json!({"kind": "default"}))).await.unwrap() > 0, "environment first");
     std::env::set_var("AZURE_CLIENT_SECRET", "wrong");
-    let e = lists(&session(&emu, json!({"kind": "default"})))
-        .await
-        .unwrap_err();
+    let e = lists(&session(&emu, json!({"kind": "default"}))).await.unwrap_err();
     assert!(
         e.message.contains("environment") && e.message.contains("AADSTS7000215"),
         "a configured kind that fails ends the chain: {}",
@@ -572,17 +370,9 @@ async fn environment_azure_cli_and_the_default_chain() {
     // Managed identity next (App Service variables).
     std::env::remove_var("AZURE_CLIENT_ID");
     std::env::set_var("IDENTITY_ENDPOINT", format!("{}/msi/token", emu.base_url()));
-    std::env::set_var(
-        "IDENTITY_HEADER",
-        entitlement_emulator::identity::managed::IDENTITY_HEADER,
-    );
+    std::env::set_var("IDENTITY_HEADER", entitlement_emulator::identity::managed::IDENTITY_HEADER);
     let before = emu.token_requests();
-    assert!(
-        lists(&session(&emu, json!({"kind": "default"})))
-            .await
-            .unwrap()
-            > 0
-    );
+    assert!(lists(&session(&emu, json!({"kind": "default"}))).await.unwrap() > 0);
     assert_eq!(emu.token_requests() - before, 1);
     std::env::remove_var("IDENTITY_ENDPOINT");
     std::env::remove_var("IDENTITY_HEADER");
@@ -604,38 +394,17 @@ async fn environment_azure_cli_and_the_default_chain() {
     std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = std::env::var("PATH").unwrap_or_default();
     std::env::set_var("PATH", format!("{}:{path}", bin.display()));
-    assert!(
-        lists(&session(&emu, json!({"kind": "azureCli"})))
-            .await
-            .unwrap()
-            > 0
-    );
+    assert!(lists(&session(&emu, json!({"kind": "azureCli"}))).await.unwrap() > 0);
     let recorded = std::fs::read_to_string(&args).unwrap();
-    assert!(
-        recorded.contains(
-            "account get-access-token --output json --resource https://graph.microsoft.com"
-        ),
-        "{recorded}"
-    );
+    assert!(recorded.contains("account get-access-token --output json --resource https://graph.microsoft.com"), "{recorded}");
     // The default chain reaches the CLI when IMDS does not answer.
     std::env::set_var("IMDS_ENDPOINT", "http://127.0.0.1:9");
     std::fs::remove_file(&args).unwrap();
-    assert!(
-        lists(&session(&emu, json!({"kind": "default"})))
-            .await
-            .unwrap()
-            > 0
-    );
+    assert!(lists(&session(&emu, json!({"kind": "default"}))).await.unwrap() > 0);
     assert!(args.exists(), "the CLI was asked");
     // A failing az is an Authentication error with its message.
-    std::fs::write(
-        &az,
-        "#!/bin/sh\necho 'ERROR: Please run az login to setup account.' >&2\nexit 1\n",
-    )
-    .unwrap();
-    let e = lists(&session(&emu, json!({"kind": "azureCli"})))
-        .await
-        .unwrap_err();
+    std::fs::write(&az, "#!/bin/sh\necho 'ERROR: Please run az login to setup account.' >&2\nexit 1\n").unwrap();
+    let e = lists(&session(&emu, json!({"kind": "azureCli"}))).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Authentication);
     assert!(e.message.contains("az login"), "{}", e.message);
     std::env::set_var("PATH", path);

@@ -23,36 +23,27 @@ pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 /// Directory role template ids.
 pub const ROLE_IDENTITY_GOVERNANCE_ADMIN: &str = "45d8d3c5-c802-45c6-b32a-1d70b5e1e86e";
 pub const ROLE_GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
-const DELEGATED_SCOPES: &str = "EntitlementManagement.ReadWrite.All Group.ReadWrite.All User.ReadWrite.All User.Read openid profile email";
+const DELEGATED_SCOPES: &str =
+    "EntitlementManagement.ReadWrite.All Group.ReadWrite.All User.ReadWrite.All User.Read openid profile email";
 pub(crate) const LIFETIME_SECS: i64 = 3599;
 
 /// Who is calling.
 #[derive(Debug, Clone)]
 pub enum Principal {
-    App {
-        client_id: String,
-        roles: Vec<String>,
-    },
-    User {
-        id: String,
-        admin: bool,
-    },
+    App { client_id: String, roles: Vec<String> },
+    User { id: String, admin: bool },
 }
 
 impl Principal {
     pub fn is_admin(&self) -> bool {
         match self {
-            Principal::App { roles, .. } => roles
-                .iter()
-                .any(|r| r == "EntitlementManagement.ReadWrite.All"),
+            Principal::App { roles, .. } => roles.iter().any(|r| r == "EntitlementManagement.ReadWrite.All"),
             Principal::User { admin, .. } => *admin,
         }
     }
     pub fn can_read_all(&self) -> bool {
         match self {
-            Principal::App { roles, .. } => roles
-                .iter()
-                .any(|r| r.starts_with("EntitlementManagement.")),
+            Principal::App { roles, .. } => roles.iter().any(|r| r.starts_with("EntitlementManagement.")),
             Principal::User { admin, .. } => *admin,
         }
     }
@@ -109,25 +100,17 @@ impl Keys {
         let key = SigningKey::process();
         let base = key.as_ref().map(|k| k.kid.clone()).unwrap_or_default();
         let kid = format!("{base}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-        Keys {
-            key,
-            kid,
-            idp: crate::identity::IdpState::default(),
-        }
+        Keys { key, kid, idp: crate::identity::IdpState::default() }
     }
 
     pub(crate) fn signing(&self) -> Result<&'static SigningKey, EmulatorError> {
-        self.key
-            .clone()
-            .map_err(|e| EmulatorError::Token(format!("no signing key: {e}")))
+        self.key.clone().map_err(|e| EmulatorError::Token(format!("no signing key: {e}")))
     }
 
     /// Token-issuing requests answered so far (token endpoint and managed
     /// identity endpoints), for tests that count fetches.
     pub fn token_requests(&self) -> u64 {
-        self.idp
-            .token_requests
-            .load(std::sync::atomic::Ordering::Relaxed)
+        self.idp.token_requests.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -188,13 +171,7 @@ pub fn user_token(st: &State, user: &Value, client_id: &str) -> Result<String, E
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
 /// Finds a seeded user by id or UPN.
@@ -218,18 +195,12 @@ pub fn verify(st: &State, header: Option<&str>) -> Result<Principal, GraphError>
     let Some(h) = header else {
         return Err(GraphError::unauthorized("Access token is empty."));
     };
-    let token = h
-        .strip_prefix("Bearer ")
-        .or_else(|| h.strip_prefix("bearer "))
-        .map(str::trim)
-        .unwrap_or("");
+    let token = h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")).map(str::trim).unwrap_or("");
     if token.is_empty() {
         return Err(GraphError::unauthorized("Access token is empty."));
     }
     let Ok(key) = st.keys.signing() else {
-        return Err(GraphError::unauthorized(
-            "Access token validation failure. No signing key.",
-        ));
+        return Err(GraphError::unauthorized("Access token validation failure. No signing key."));
     };
     let mut v = Validation::new(Algorithm::RS256);
     v.set_audience(&[GRAPH_AUDIENCE, GRAPH_APP_ID]);
@@ -240,51 +211,32 @@ pub fn verify(st: &State, header: Option<&str>) -> Result<Principal, GraphError>
     use jsonwebtoken::errors::ErrorKind as K;
     let kid = jsonwebtoken::decode_header(token).ok().and_then(|h| h.kid);
     if kid.is_some_and(|k| k != st.keys.kid) {
-        return Err(GraphError::unauthorized(
-            "Access token validation failure. Invalid signature.",
-        ));
+        return Err(GraphError::unauthorized("Access token validation failure. Invalid signature."));
     }
     let data = jsonwebtoken::decode::<Claims>(token, &key.dec, &v).map_err(|e| match e.kind() {
-        K::ExpiredSignature => {
-            GraphError::unauthorized("Lifetime validation failed, the token is expired.")
-        }
-        K::ImmatureSignature => {
-            GraphError::unauthorized("Lifetime validation failed, the token is not yet valid.")
-        }
-        K::InvalidSignature => {
-            GraphError::unauthorized("Access token validation failure. Invalid signature.")
-        }
-        K::InvalidAudience => {
-            GraphError::unauthorized("Access token validation failure. Invalid audience.")
-        }
-        K::InvalidIssuer => {
-            GraphError::unauthorized("Access token validation failure. Invalid issuer.")
-        }
+        K::ExpiredSignature => GraphError::unauthorized("Lifetime validation failed, the token is expired."),
+        K::ImmatureSignature => GraphError::unauthorized("Lifetime validation failed, the token is not yet valid."),
+        K::InvalidSignature => GraphError::unauthorized("Access token validation failure. Invalid signature."),
+        K::InvalidAudience => GraphError::unauthorized("Access token validation failure. Invalid audience."),
+        K::InvalidIssuer => GraphError::unauthorized("Access token validation failure. Invalid issuer."),
         K::InvalidAlgorithm | K::InvalidAlgorithmName => {
             GraphError::unauthorized("Access token validation failure. Invalid signing algorithm.")
         }
-        K::MissingRequiredClaim(c) => GraphError::unauthorized(format!(
-            "Access token validation failure. The '{c}' claim is missing."
-        )),
+        K::MissingRequiredClaim(c) => {
+            GraphError::unauthorized(format!("Access token validation failure. The '{c}' claim is missing."))
+        }
         _ => GraphError::unauthorized("IDX14100: JWT is not well formed."),
     })?;
     let c = data.claims;
     // The issuer names the tenant too; a `tid` that disagrees is a forgery.
     if !c.tid.eq_ignore_ascii_case(&st.tenant_id) {
-        return Err(GraphError::unauthorized(
-            "Access token validation failure. The token is for another tenant.",
-        ));
+        return Err(GraphError::unauthorized("Access token validation failure. The token is for another tenant."));
     }
     if c.idtyp == "app" {
-        return Ok(Principal::App {
-            client_id: c.appid,
-            roles: c.roles.unwrap_or_default(),
-        });
+        return Ok(Principal::App { client_id: c.appid, roles: c.roles.unwrap_or_default() });
     }
     let wids = c.wids.unwrap_or_default();
-    let admin = wids
-        .iter()
-        .any(|w| w == ROLE_IDENTITY_GOVERNANCE_ADMIN || w == ROLE_GLOBAL_ADMIN);
+    let admin = wids.iter().any(|w| w == ROLE_IDENTITY_GOVERNANCE_ADMIN || w == ROLE_GLOBAL_ADMIN);
     Ok(Principal::User { id: c.oid, admin })
 }
 
@@ -293,12 +245,7 @@ pub fn verify(st: &State, header: Option<&str>) -> Result<Principal, GraphError>
 /// claims the token endpoint would issue. Tests use it to forge expired,
 /// not-yet-valid, wrong-tenant or wrong-audience tokens signed with the real
 /// key, which no client can obtain from the token endpoint.
-pub fn mint_with(
-    st: &State,
-    user: Option<&str>,
-    app_id: &str,
-    overrides: &Value,
-) -> Result<String, EmulatorError> {
+pub fn mint_with(st: &State, user: Option<&str>, app_id: &str, overrides: &Value) -> Result<String, EmulatorError> {
     let base = match user {
         Some(u) => {
             let user = find_user(st, u).ok_or_else(|| EmulatorError::UnknownUser(u.to_string()))?;
@@ -309,20 +256,13 @@ pub fn mint_with(
             c
         }
         None => {
-            let app = st
-                .store
-                .get(kind::APPLICATION, app_id)
-                .ok()
-                .flatten()
-                .map(|r| r.json)
-                .unwrap_or_default();
+            let app = st.store.get(kind::APPLICATION, app_id).ok().flatten().map(|r| r.json).unwrap_or_default();
             let mut c = base_claims(st, s(&app, "id"), app_id, "app");
             c.roles = Some(strings(app.get("_permissions")));
             c
         }
     };
-    let mut claims =
-        serde_json::to_value(&base).map_err(|e| EmulatorError::Token(e.to_string()))?;
+    let mut claims = serde_json::to_value(&base).map_err(|e| EmulatorError::Token(e.to_string()))?;
     if let (Some(out), Some(patch)) = (claims.as_object_mut(), overrides.as_object()) {
         for (k, v) in patch {
             out.insert(k.clone(), v.clone());
@@ -348,54 +288,31 @@ pub fn aad_error(status: u16, error: &str, code: u32, text: &str) -> (u16, Value
 }
 
 /// `POST /{tenant}/oauth2/v2.0/token`.
-pub fn token_endpoint(
-    st: &State,
-    tenant: &str,
-    body: &[u8],
-    authorization: Option<&str>,
-) -> (u16, Value) {
+pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Option<&str>) -> (u16, Value) {
     crate::identity::count(st);
     if !st.tenant_matches(tenant) {
-        return aad_error(
-            400,
-            "invalid_request",
-            90002,
-            &format!("Tenant '{tenant}' not found."),
-        );
+        return aad_error(400, "invalid_request", 90002, &format!("Tenant '{tenant}' not found."));
     }
-    let mut form: std::collections::HashMap<String, String> =
-        form_urlencoded::parse(body).into_owned().collect();
+    let mut form: std::collections::HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
     // client_secret_basic: `Authorization: Basic base64(id:secret)`.
-    if let Some(creds) = authorization
-        .and_then(|h| h.strip_prefix("Basic "))
-        .and_then(|b| base64_decode(b.trim()))
-    {
+    if let Some(creds) = authorization.and_then(|h| h.strip_prefix("Basic ")).and_then(|b| base64_decode(b.trim())) {
         if let Some((id, secret)) = String::from_utf8_lossy(&creds).split_once(':') {
             let dec = |s: &str| {
-                form_urlencoded::parse(format!("x={s}").as_bytes())
-                    .next()
-                    .map(|(_, v)| v.into_owned())
-                    .unwrap_or_default()
+                form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
             };
             form.entry("client_id".into()).or_insert_with(|| dec(id));
-            form.entry("client_secret".into())
-                .or_insert_with(|| dec(secret));
+            form.entry("client_secret".into()).or_insert_with(|| dec(secret));
         }
     }
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
     let client_id = get("client_id");
     let scope = get("scope");
     if !scope.is_empty()
-        && !scope.split_whitespace().any(|sc| {
-            sc.starts_with(GRAPH_AUDIENCE) || sc.starts_with(GRAPH_APP_ID) || !sc.contains("://")
-        })
+        && !scope
+            .split_whitespace()
+            .any(|sc| sc.starts_with(GRAPH_AUDIENCE) || sc.starts_with(GRAPH_APP_ID) || !sc.contains("://"))
     {
-        return aad_error(
-            400,
-            "invalid_scope",
-            70011,
-            "The provided value for the input parameter 'scope' is not valid.",
-        );
+        return aad_error(400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid.");
     }
     let app = match st.store.get(kind::APPLICATION, client_id) {
         Ok(Some(r)) => r.json,
@@ -403,14 +320,15 @@ pub fn token_endpoint(
     };
     let result = match get("grant_type") {
         "client_credentials" if !get("client_assertion").is_empty() => {
-            if get("client_assertion_type")
-                != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-            {
-                return aad_error(400, "invalid_request", 50027, "Invalid JWT token: client_assertion_type must be 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.");
+            if get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+                return aad_error(
+                    400,
+                    "invalid_request",
+                    50027,
+                    "Invalid JWT token: client_assertion_type must be 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.",
+                );
             }
-            if let Err(refusal) =
-                crate::identity::assertion::check(st, &app, get("client_assertion"))
-            {
+            if let Err(refusal) = crate::identity::assertion::check(st, &app, get("client_assertion")) {
                 return refusal;
             }
             app_token(st, &app)
@@ -420,7 +338,12 @@ pub fn token_endpoint(
         }
         "client_credentials" => {
             if get("client_secret").is_empty() {
-                return aad_error(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+                return aad_error(
+                    401,
+                    "invalid_client",
+                    7000218,
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+                );
             }
             if s(&app, "_secret").is_empty() || get("client_secret") != s(&app, "_secret") {
                 return aad_error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
@@ -429,12 +352,7 @@ pub fn token_endpoint(
         }
         "password" => {
             let Some(user) = find_user(st, get("username")) else {
-                return aad_error(
-                    400,
-                    "invalid_grant",
-                    50034,
-                    "The user account does not exist in this directory.",
-                );
+                return aad_error(400, "invalid_grant", 50034, "The user account does not exist in this directory.");
             };
             if get("password") != s(&user, "_password") {
                 return aad_error(
@@ -446,12 +364,7 @@ pub fn token_endpoint(
             }
             let secret = get("client_secret");
             if !secret.is_empty() && secret != s(&app, "_secret") {
-                return aad_error(
-                    401,
-                    "invalid_client",
-                    7000215,
-                    "Invalid client secret provided.",
-                );
+                return aad_error(401, "invalid_client", 7000215, "Invalid client secret provided.");
             }
             user_token(st, &user, client_id)
         }

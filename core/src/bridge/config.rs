@@ -15,9 +15,8 @@ use crate::auth::{Secret, TokenProvider};
 use crate::client::{Client, ClientBuilder};
 use crate::cloud::NationalCloud;
 use crate::credential::{
-    AssertionSource, AzureCliCredential, ClientCertificate, DefaultCredential,
-    DeviceCodeCredential, DeviceCodePrompt, EnvironmentCredential, ManagedIdentityCredential,
-    ManagedIdentityEndpoint, OAuthCredential,
+    AssertionSource, AzureCliCredential, ClientCertificate, DefaultCredential, DeviceCodeCredential, DeviceCodePrompt,
+    EnvironmentCredential, ManagedIdentityCredential, ManagedIdentityEndpoint, OAuthCredential,
 };
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
@@ -67,12 +66,7 @@ pub struct ClientConfig {
 
 /// `"credential": {"kind": …, …}` in the client options.
 #[derive(Debug, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields
-)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum CredentialConfig {
     Token {
         token: Secret,
@@ -202,48 +196,23 @@ impl Credential {
         Ok(Some(match self.clone() {
             Credential::None => return Ok(None),
             Credential::Token(t) => Arc::new(crate::auth::StaticToken(t)),
-            Credential::ClientSecret {
-                tenant_id,
-                client_id,
-                secret,
-            } => Arc::new(OAuthCredential::client_secret(
-                a, &tenant_id, &client_id, secret,
-            )),
-            Credential::Password {
-                tenant_id,
-                client_id,
-                username,
-                password,
-            } => Arc::new(OAuthCredential::username_password(
-                a, &tenant_id, &client_id, &username, password,
-            )),
-            Credential::ClientCertificate {
-                tenant_id,
-                client_id,
-                certificate,
-            } => Arc::new(OAuthCredential::client_certificate_shared(
-                a,
-                &tenant_id,
-                &client_id,
-                certificate,
-            )),
-            Credential::ClientAssertion {
-                tenant_id,
-                client_id,
-                source,
-            } => Arc::new(OAuthCredential::client_assertion(
-                a, &tenant_id, &client_id, source,
-            )),
-            Credential::ManagedIdentity {
-                client_id,
-                endpoint,
-            } => Arc::new(ManagedIdentityCredential::new(endpoint, client_id)),
+            Credential::ClientSecret { tenant_id, client_id, secret } => {
+                Arc::new(OAuthCredential::client_secret(a, &tenant_id, &client_id, secret))
+            }
+            Credential::Password { tenant_id, client_id, username, password } => {
+                Arc::new(OAuthCredential::username_password(a, &tenant_id, &client_id, &username, password))
+            }
+            Credential::ClientCertificate { tenant_id, client_id, certificate } => {
+                Arc::new(OAuthCredential::client_certificate_shared(a, &tenant_id, &client_id, certificate))
+            }
+            Credential::ClientAssertion { tenant_id, client_id, source } => {
+                Arc::new(OAuthCredential::client_assertion(a, &tenant_id, &client_id, source))
+            }
+            Credential::ManagedIdentity { client_id, endpoint } => Arc::new(ManagedIdentityCredential::new(endpoint, client_id)),
             Credential::AzureCli { tenant_id } => Arc::new(AzureCliCredential::new(tenant_id)),
-            Credential::DeviceCode {
-                tenant_id,
-                client_id,
-                prompt,
-            } => Arc::new(DeviceCodeCredential::new(a, &tenant_id, &client_id, prompt)),
+            Credential::DeviceCode { tenant_id, client_id, prompt } => {
+                Arc::new(DeviceCodeCredential::new(a, &tenant_id, &client_id, prompt))
+            }
             Credential::Environment => Arc::new(EnvironmentCredential::from_env(a)?),
             Credential::Default => Arc::new(DefaultCredential::from_env(a)),
             Credential::Provider(p) => p,
@@ -257,21 +226,13 @@ impl CredentialConfig {
     pub fn into_credential(self) -> Result<Credential> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         let need = |v: Option<String>, key: &str, var: &str, kind: &str| {
-            non_empty(v)
-                .or_else(|| env(var))
-                .ok_or_else(|| invalid(format!("credential {kind} needs {key} (or {var})")))
+            non_empty(v).or_else(|| env(var)).ok_or_else(|| invalid(format!("credential {kind} needs {key} (or {var})")))
         };
         Ok(match self {
             CredentialConfig::Token { token } => Credential::Token(token),
-            CredentialConfig::ClientSecret {
-                tenant_id,
-                client_id,
-                client_secret,
-            } => Credential::ClientSecret {
-                tenant_id,
-                client_id,
-                secret: client_secret,
-            },
+            CredentialConfig::ClientSecret { tenant_id, client_id, client_secret } => {
+                Credential::ClientSecret { tenant_id, client_id, secret: client_secret }
+            }
             CredentialConfig::ClientCertificate {
                 tenant_id,
                 client_id,
@@ -291,57 +252,26 @@ impl CredentialConfig {
                     certificate: Arc::new(cert.send_certificate_chain(send_certificate_chain)),
                 }
             }
-            CredentialConfig::ClientAssertion {
-                tenant_id,
-                client_id,
-                token_file,
-            } => Credential::ClientAssertion {
+            CredentialConfig::ClientAssertion { tenant_id, client_id, token_file } => Credential::ClientAssertion {
                 tenant_id: need(tenant_id, "tenantId", "AZURE_TENANT_ID", "clientAssertion")?,
                 client_id: need(client_id, "clientId", "AZURE_CLIENT_ID", "clientAssertion")?,
                 source: AssertionSource::File(
-                    need(
-                        token_file,
-                        "tokenFile",
-                        "AZURE_FEDERATED_TOKEN_FILE",
-                        "clientAssertion",
-                    )?
-                    .into(),
+                    need(token_file, "tokenFile", "AZURE_FEDERATED_TOKEN_FILE", "clientAssertion")?.into(),
                 ),
             },
-            CredentialConfig::ManagedIdentity {
-                client_id,
-                endpoint,
-                identity_header,
-            } => {
+            CredentialConfig::ManagedIdentity { client_id, endpoint, identity_header } => {
                 let endpoint = match (non_empty(endpoint), identity_header) {
-                    (Some(e), Some(h)) => ManagedIdentityEndpoint::AppService {
-                        endpoint: e,
-                        header: h,
-                    },
+                    (Some(e), Some(h)) => ManagedIdentityEndpoint::AppService { endpoint: e, header: h },
                     (Some(e), None) => ManagedIdentityEndpoint::Imds(e),
-                    (None, Some(_)) => {
-                        return Err(invalid(
-                            "credential managedIdentity: identityHeader needs endpoint",
-                        ))
-                    }
+                    (None, Some(_)) => return Err(invalid("credential managedIdentity: identityHeader needs endpoint")),
                     (None, None) => ManagedIdentityEndpoint::from_env(),
                 };
-                Credential::ManagedIdentity {
-                    client_id: non_empty(client_id),
-                    endpoint,
-                }
+                Credential::ManagedIdentity { client_id: non_empty(client_id), endpoint }
             }
-            CredentialConfig::AzureCli { tenant_id } => Credential::AzureCli {
-                tenant_id: non_empty(tenant_id),
-            },
-            CredentialConfig::DeviceCode {
-                tenant_id,
-                client_id,
-            } => Credential::DeviceCode {
-                tenant_id,
-                client_id,
-                prompt: None,
-            },
+            CredentialConfig::AzureCli { tenant_id } => Credential::AzureCli { tenant_id: non_empty(tenant_id) },
+            CredentialConfig::DeviceCode { tenant_id, client_id } => {
+                Credential::DeviceCode { tenant_id, client_id, prompt: None }
+            }
             CredentialConfig::Environment {} => Credential::Environment,
             CredentialConfig::Default {} => Credential::Default,
         })
@@ -372,8 +302,7 @@ impl ClientConfig {
         if !v.is_object() {
             return Err(invalid("client options must be an object"));
         }
-        serde_path_to_error::deserialize(v)
-            .map_err(|e| invalid(format!("client options: {}: {}", e.path(), e.inner())))
+        serde_path_to_error::deserialize(v).map_err(|e| invalid(format!("client options: {}: {}", e.path(), e.inner())))
     }
 
     /// The credential these options describe; `host` is a callback given
@@ -385,22 +314,14 @@ impl ClientConfig {
         let password = self.password.take().filter(|t| !t.expose().is_empty());
         let username = non_empty(self.username.take());
         let config = self.credential.take();
-        let given = [
-            host.is_some(),
-            token.is_some(),
-            secret.is_some(),
-            password.is_some() || username.is_some(),
-            config.is_some(),
-        ];
+        let given =
+            [host.is_some(), token.is_some(), secret.is_some(), password.is_some() || username.is_some(), config.is_some()];
         if given.iter().filter(|g| **g).count() > 1 {
             return Err(invalid("give one credential: a token provider, token, clientSecret, username/password or credential"));
         }
         let tenant = non_empty(self.tenant_id.take());
         let client = non_empty(self.client_id.take());
-        let need = |v: &Option<String>, name: &str, with: &str| {
-            v.clone()
-                .ok_or_else(|| invalid(format!("{with} needs {name}")))
-        };
+        let need = |v: &Option<String>, name: &str, with: &str| v.clone().ok_or_else(|| invalid(format!("{with} needs {name}")));
         Ok(if let Some(p) = host {
             Credential::Provider(p)
         } else if let Some(c) = config {
@@ -431,17 +352,14 @@ impl ClientConfig {
         let mut b = Client::builder();
         let cloud = match self.cloud.as_deref().filter(|c| !c.is_empty()) {
             None => NationalCloud::Global,
-            Some(c) => NationalCloud::parse(c).ok_or_else(|| {
-                invalid(format!(
-                    "unknown cloud {c:?} (global, usGov, usGovDod, china)"
-                ))
-            })?,
+            Some(c) => {
+                NationalCloud::parse(c).ok_or_else(|| invalid(format!("unknown cloud {c:?} (global, usGov, usGovDod, china)")))?
+            }
         };
         b = b.cloud(cloud);
         let version = match self.api_version.as_deref().filter(|v| !v.is_empty()) {
             None => ApiVersion::V1,
-            Some(v) => ApiVersion::parse(v)
-                .ok_or_else(|| invalid(format!("unknown API version {v:?} (v1.0, beta)")))?,
+            Some(v) => ApiVersion::parse(v).ok_or_else(|| invalid(format!("unknown API version {v:?} (v1.0, beta)")))?,
         };
         b = b.api_version(version);
         let base = self
@@ -478,10 +396,7 @@ impl ClientConfig {
             (None, None) => {}
         }
         if let Some(n) = self.max_retries {
-            b = b.retry(RetryPolicy {
-                max_attempts: n.saturating_add(1),
-                ..RetryPolicy::default()
-            });
+            b = b.retry(RetryPolicy { max_attempts: n.saturating_add(1), ..RetryPolicy::default() });
         }
         let deadline = match (self.deadline_ms, self.deadline) {
             (Some(_), Some(_)) => return Err(invalid("give deadline or deadlineMs, not both")),
@@ -525,14 +440,7 @@ impl Session {
     pub fn new(mut config: ClientConfig, host: Option<Arc<dyn TokenProvider>>) -> Result<Session> {
         let credential = config.credential(host)?;
         let (builder, base_url, version, authority) = config.builder()?;
-        Ok(Session {
-            builder,
-            credential,
-            authority,
-            base_url,
-            version,
-            cell: OnceLock::new(),
-        })
+        Ok(Session { builder, credential, authority, base_url, version, cell: OnceLock::new() })
     }
 
     /// core's client, built on first use.
@@ -570,62 +478,30 @@ mod tests {
 
     #[test]
     fn keys_in_either_spelling_and_errors_name_the_key() {
-        let c = ClientConfig::from_value(
-            json!({"baseUrl": "http://x", "tenantId": "t", "clientId": "c", "clientSecret": "s"}),
-        );
+        let c = ClientConfig::from_value(json!({"baseUrl": "http://x", "tenantId": "t", "clientId": "c", "clientSecret": "s"}));
         let s = Session::new(c.unwrap(), None).unwrap();
-        assert_eq!(
-            (s.base_url(), s.credential_kind()),
-            ("http://x", "client_secret")
-        );
+        assert_eq!((s.base_url(), s.credential_kind()), ("http://x", "client_secret"));
         let e = ClientConfig::from_value(json!({"tenantId": 5})).unwrap_err();
         assert!(e.message.contains("tenantId"), "{}", e.message);
         let e = ClientConfig::from_value(json!({"nope": 1})).unwrap_err();
         assert!(e.message.contains("nope"), "{}", e.message);
-        let e = Session::new(
-            ClientConfig::from_value(json!({"clientSecret": "s"})).unwrap(),
-            None,
-        )
-        .unwrap_err();
+        let e = Session::new(ClientConfig::from_value(json!({"clientSecret": "s"})).unwrap(), None).unwrap_err();
         assert!(e.message.contains("tenantId"), "{}", e.message);
-        let e = Session::new(
-            ClientConfig::from_value(json!({"token": "a", "clientSecret": "s"})).unwrap(),
-            None,
-        )
-        .unwrap_err();
+        let e = Session::new(ClientConfig::from_value(json!({"token": "a", "clientSecret": "s"})).unwrap(), None).unwrap_err();
         assert!(e.message.contains("one credential"), "{}", e.message);
-        let e = Session::new(
-            ClientConfig::from_value(json!({"timeoutMs": -1})).unwrap(),
-            None,
-        )
-        .unwrap_err();
+        let e = Session::new(ClientConfig::from_value(json!({"timeoutMs": -1})).unwrap(), None).unwrap_err();
         assert!(e.message.contains("timeoutMs"), "{}", e.message);
-        for bad in [
-            json!({"deadlineMs": -1}),
-            json!({"deadline": 0}),
-            json!({"deadline": 1, "deadlineMs": 1000}),
-        ] {
+        for bad in [json!({"deadlineMs": -1}), json!({"deadline": 0}), json!({"deadline": 1, "deadlineMs": 1000})] {
             let e = Session::new(ClientConfig::from_value(bad.clone()).unwrap(), None).unwrap_err();
             assert!(e.message.contains("deadline"), "{bad}: {}", e.message);
         }
-        assert!(Session::new(
-            ClientConfig::from_value(json!({"deadline": 2.5})).unwrap(),
-            None
-        )
-        .is_ok());
-        assert!(Session::new(
-            ClientConfig::from_value(json!({"deadlineMs": 2500})).unwrap(),
-            None
-        )
-        .is_ok());
+        assert!(Session::new(ClientConfig::from_value(json!({"deadline": 2.5})).unwrap(), None).is_ok());
+        assert!(Session::new(ClientConfig::from_value(json!({"deadlineMs": 2500})).unwrap(), None).is_ok());
     }
 
     #[test]
     fn debug_shows_no_secret() {
-        let c = ClientConfig::from_value(
-            json!({"tenantId": "t", "clientId": "c", "clientSecret": "hunter2"}),
-        )
-        .unwrap();
+        let c = ClientConfig::from_value(json!({"tenantId": "t", "clientId": "c", "clientSecret": "hunter2"})).unwrap();
         assert!(!format!("{c:?}").contains("hunter2"));
         let s = Session::new(c, None).unwrap();
         assert!(!format!("{s:?}").contains("hunter2"));

@@ -30,9 +30,7 @@ pub struct ClientCertificate {
 
 impl fmt::Debug for ClientCertificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientCertificate")
-            .field("x5t#S256", &self.thumbprint())
-            .finish_non_exhaustive()
+        f.debug_struct("ClientCertificate").field("x5t#S256", &self.thumbprint()).finish_non_exhaustive()
     }
 }
 
@@ -43,9 +41,7 @@ fn bad(msg: impl Into<String>) -> Error {
 /// jsonwebtoken's RSA signer takes the key as PKCS#1 DER.
 fn pkcs1_key(k: &rsa::RsaPrivateKey) -> Result<EncodingKey> {
     use rsa::pkcs1::EncodeRsaPrivateKey;
-    let der = k
-        .to_pkcs1_der()
-        .map_err(|e| bad(format!("cannot encode the private key: {e}")))?;
+    let der = k.to_pkcs1_der().map_err(|e| bad(format!("cannot encode the private key: {e}")))?;
     Ok(EncodingKey::from_rsa_der(der.as_bytes()))
 }
 
@@ -55,12 +51,7 @@ impl ClientCertificate {
     /// its password; an empty password when `None`).
     pub fn from_path(path: impl AsRef<Path>, password: Option<&Secret>) -> Result<Self> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| {
-            bad(format!(
-                "cannot read the certificate {}: {e}",
-                path.display()
-            ))
-        })?;
+        let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read the certificate {}: {e}", path.display())))?;
         Self::from_bytes(&bytes, password).map_err(|mut e| {
             e.message = format!("certificate {}: {}", path.display(), e.message);
             e
@@ -72,11 +63,8 @@ impl ClientCertificate {
         if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
             Self::from_pem(bytes)
         } else {
-            super::certificate_pkcs12::from_pkcs12(
-                bytes,
-                password.map(Secret::expose).unwrap_or(""),
-            )
-            .and_then(|(chain, key_der)| Self::from_der_parts(chain, &key_der))
+            super::certificate_pkcs12::from_pkcs12(bytes, password.map(Secret::expose).unwrap_or(""))
+                .and_then(|(chain, key_der)| Self::from_der_parts(chain, &key_der))
         }
     }
 
@@ -101,17 +89,20 @@ impl ClientCertificate {
             rest = &block[end + end_marker.len()..];
             match label {
                 "CERTIFICATE" => {
-                    let (_, der) = pem_rfc7468::decode_vec(one.as_bytes()).map_err(|e| bad(format!("bad CERTIFICATE block: {e}")))?;
+                    let (_, der) =
+                        pem_rfc7468::decode_vec(one.as_bytes()).map_err(|e| bad(format!("bad CERTIFICATE block: {e}")))?;
                     chain.push(der);
                 }
                 "PRIVATE KEY" => {
                     use rsa::pkcs8::DecodePrivateKey;
-                    let k = rsa::RsaPrivateKey::from_pkcs8_pem(one).map_err(|e| bad(format!("bad PRIVATE KEY block (RSA keys only): {e}")))?;
+                    let k = rsa::RsaPrivateKey::from_pkcs8_pem(one)
+                        .map_err(|e| bad(format!("bad PRIVATE KEY block (RSA keys only): {e}")))?;
                     key = Some(pkcs1_key(&k)?);
                 }
                 "RSA PRIVATE KEY" => {
                     use rsa::pkcs1::DecodeRsaPrivateKey;
-                    let k = rsa::RsaPrivateKey::from_pkcs1_pem(one).map_err(|e| bad(format!("bad RSA PRIVATE KEY block: {e}")))?;
+                    let k =
+                        rsa::RsaPrivateKey::from_pkcs1_pem(one).map_err(|e| bad(format!("bad RSA PRIVATE KEY block: {e}")))?;
                     key = Some(pkcs1_key(&k)?);
                 }
                 "ENCRYPTED PRIVATE KEY" => {
@@ -124,25 +115,17 @@ impl ClientCertificate {
             return Err(bad("no CERTIFICATE block in the PEM"));
         }
         let key = key.ok_or_else(|| bad("no PRIVATE KEY block in the PEM"))?;
-        Ok(ClientCertificate {
-            chain,
-            key,
-            send_chain: false,
-        })
+        Ok(ClientCertificate { chain, key, send_chain: false })
     }
 
     fn from_der_parts(chain: Vec<Vec<u8>>, pkcs8_key: &[u8]) -> Result<Self> {
         use rsa::pkcs8::DecodePrivateKey;
-        let k = rsa::RsaPrivateKey::from_pkcs8_der(pkcs8_key)
-            .map_err(|e| bad(format!("bad private key (RSA keys only): {e}")))?;
+        let k =
+            rsa::RsaPrivateKey::from_pkcs8_der(pkcs8_key).map_err(|e| bad(format!("bad private key (RSA keys only): {e}")))?;
         if chain.is_empty() {
             return Err(bad("no certificate beside the private key"));
         }
-        Ok(ClientCertificate {
-            chain,
-            key: pkcs1_key(&k)?,
-            send_chain: false,
-        })
+        Ok(ClientCertificate { chain, key: pkcs1_key(&k)?, send_chain: false })
     }
 
     /// Also send the certificate chain (`x5c`), for apps configured for
@@ -172,10 +155,6 @@ impl ClientCertificate {
         }
         jsonwebtoken::encode(&header, &claims, &self.key)
             .map(Secret::new)
-            .map_err(|e| {
-                bad(format!(
-                    "cannot sign the client assertion with the certificate's key: {e}"
-                ))
-            })
+            .map_err(|e| bad(format!("cannot sign the client assertion with the certificate's key: {e}")))
     }
 }

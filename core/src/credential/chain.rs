@@ -16,8 +16,7 @@ use std::sync::{Arc, OnceLock};
 use futures_util::future::BoxFuture;
 
 use super::{
-    AssertionSource, AzureCliCredential, ClientCertificate, ManagedIdentityCredential,
-    ManagedIdentityEndpoint, OAuthCredential,
+    AssertionSource, AzureCliCredential, ClientCertificate, ManagedIdentityCredential, ManagedIdentityEndpoint, OAuthCredential,
 };
 use crate::auth::{AccessToken, Secret, TokenProvider};
 use crate::error::{Error, Result};
@@ -43,32 +42,19 @@ impl EnvironmentCredential {
     /// which are missing.
     pub fn from_env(default_authority: &str) -> Result<OAuthCredential> {
         let (Some(tenant), Some(client)) = (var("AZURE_TENANT_ID"), var("AZURE_CLIENT_ID")) else {
-            return Err(super::unavailable(
-                "environment: AZURE_TENANT_ID and AZURE_CLIENT_ID are not both set",
-            ));
+            return Err(super::unavailable("environment: AZURE_TENANT_ID and AZURE_CLIENT_ID are not both set"));
         };
         let authority = authority(default_authority);
         if let Some(secret) = var("AZURE_CLIENT_SECRET") {
-            return Ok(OAuthCredential::client_secret(
-                &authority,
-                &tenant,
-                &client,
-                Secret::new(secret),
-            ));
+            return Ok(OAuthCredential::client_secret(&authority, &tenant, &client, Secret::new(secret)));
         }
         if let Some(path) = var("AZURE_CLIENT_CERTIFICATE_PATH") {
             let password = var("AZURE_CLIENT_CERTIFICATE_PASSWORD").map(Secret::new);
-            let chain = var("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN")
-                .is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
-            let cert = ClientCertificate::from_path(path, password.as_ref())?
-                .send_certificate_chain(chain);
-            return Ok(OAuthCredential::client_certificate(
-                &authority, &tenant, &client, cert,
-            ));
+            let chain = var("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+            let cert = ClientCertificate::from_path(path, password.as_ref())?.send_certificate_chain(chain);
+            return Ok(OAuthCredential::client_certificate(&authority, &tenant, &client, cert));
         }
-        Err(super::unavailable(
-            "environment: neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH is set",
-        ))
+        Err(super::unavailable("environment: neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH is set"))
     }
 
     /// Workload identity (AKS, GitHub Actions through azure/login):
@@ -91,60 +77,30 @@ impl EnvironmentCredential {
 /// The default chain. Built from the environment when created; the kind
 /// that first signs in is used from then on.
 pub struct DefaultCredential {
-    chain: Vec<(
-        &'static str,
-        std::result::Result<Arc<dyn TokenProvider>, Error>,
-    )>,
+    chain: Vec<(&'static str, std::result::Result<Arc<dyn TokenProvider>, Error>)>,
     chosen: OnceLock<usize>,
 }
 
 impl fmt::Debug for DefaultCredential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kinds: Vec<_> = self
-            .chain
-            .iter()
-            .filter(|(_, c)| c.is_ok())
-            .map(|(n, _)| *n)
-            .collect();
-        f.debug_struct("DefaultCredential")
-            .field("kinds", &kinds)
-            .field("chosen", &self.chosen.get())
-            .finish()
+        let kinds: Vec<_> = self.chain.iter().filter(|(_, c)| c.is_ok()).map(|(n, _)| *n).collect();
+        f.debug_struct("DefaultCredential").field("kinds", &kinds).field("chosen", &self.chosen.get()).finish()
     }
 }
 
 impl DefaultCredential {
     pub fn from_env(default_authority: &str) -> Self {
         let mi_client = var("AZURE_CLIENT_ID");
-        let chain: Vec<(
-            &'static str,
-            std::result::Result<Arc<dyn TokenProvider>, Error>,
-        )> = vec![
-            (
-                "environment",
-                EnvironmentCredential::from_env(default_authority).map(|c| Arc::new(c) as _),
-            ),
-            (
-                "workload identity",
-                EnvironmentCredential::workload_identity(default_authority)
-                    .map(|c| Arc::new(c) as _),
-            ),
+        let chain: Vec<(&'static str, std::result::Result<Arc<dyn TokenProvider>, Error>)> = vec![
+            ("environment", EnvironmentCredential::from_env(default_authority).map(|c| Arc::new(c) as _)),
+            ("workload identity", EnvironmentCredential::workload_identity(default_authority).map(|c| Arc::new(c) as _)),
             (
                 "managed identity",
-                Ok(Arc::new(
-                    ManagedIdentityCredential::new(ManagedIdentityEndpoint::from_env(), mi_client)
-                        .probing(),
-                ) as _),
+                Ok(Arc::new(ManagedIdentityCredential::new(ManagedIdentityEndpoint::from_env(), mi_client).probing()) as _),
             ),
-            (
-                "Azure CLI",
-                Ok(Arc::new(AzureCliCredential::new(None)) as _),
-            ),
+            ("Azure CLI", Ok(Arc::new(AzureCliCredential::new(None)) as _)),
         ];
-        DefaultCredential {
-            chain,
-            chosen: OnceLock::new(),
-        }
+        DefaultCredential { chain, chosen: OnceLock::new() }
     }
 }
 
@@ -170,19 +126,14 @@ impl TokenProvider for DefaultCredential {
                         let _ = self.chosen.set(i);
                         return Ok(t);
                     }
-                    Err(e) if super::is_unavailable(&e) => {
-                        tried.push(format!("{name}: {}", e.message))
-                    }
+                    Err(e) if super::is_unavailable(&e) => tried.push(format!("{name}: {}", e.message)),
                     Err(mut e) => {
                         e.message = format!("default credential, {name}: {}", e.message);
                         return Err(e);
                     }
                 }
             }
-            Err(super::unavailable(format!(
-                "no credential in the default chain could sign in ({})",
-                tried.join("; ")
-            )))
+            Err(super::unavailable(format!("no credential in the default chain could sign in ({})", tried.join("; "))))
         })
     }
 

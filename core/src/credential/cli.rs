@@ -27,31 +27,20 @@ pub struct AzureCliCredential {
 
 impl fmt::Debug for AzureCliCredential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AzureCliCredential")
-            .field("tenant", &self.tenant)
-            .finish_non_exhaustive()
+        f.debug_struct("AzureCliCredential").field("tenant", &self.tenant).finish_non_exhaustive()
     }
 }
 
 impl AzureCliCredential {
     /// `tenant`: ask for a token in that tenant (`--tenant`).
     pub fn new(tenant: Option<String>) -> Self {
-        AzureCliCredential {
-            tenant: tenant.filter(|t| !t.is_empty()),
-            cache: TokenCache::default(),
-        }
+        AzureCliCredential { tenant: tenant.filter(|t| !t.is_empty()), cache: TokenCache::default() }
     }
 
     async fn fetch(&self, scope: &str) -> Result<AccessToken> {
-        let valid = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-._~:/".contains(c))
-        };
+        let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-._~:/".contains(c));
         if !valid(scope) {
-            return Err(Error::invalid_argument(format!(
-                "scope {scope:?} cannot be passed to the Azure CLI"
-            )));
+            return Err(Error::invalid_argument(format!("scope {scope:?} cannot be passed to the Azure CLI")));
         }
         let mut cmd = tokio::process::Command::new(if cfg!(windows) { "az.cmd" } else { "az" });
         cmd.args(["account", "get-access-token", "--output", "json"]);
@@ -65,40 +54,20 @@ impl AzureCliCredential {
         cmd.stdin(std::process::Stdio::null()).kill_on_drop(true);
         let started = Instant::now();
         let out = match tokio::time::timeout(AZ_TIMEOUT, cmd.output()).await {
-            Err(_) => {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    "the Azure CLI did not answer within 30 s",
-                ))
-            }
+            Err(_) => return Err(Error::new(ErrorKind::Timeout, "the Azure CLI did not answer within 30 s")),
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(super::unavailable("the Azure CLI (az) is not on PATH"))
             }
-            Ok(Err(e)) => {
-                return Err(Error::new(
-                    ErrorKind::Authentication,
-                    format!("cannot run the Azure CLI: {e}"),
-                ))
-            }
+            Ok(Err(e)) => return Err(Error::new(ErrorKind::Authentication, format!("cannot run the Azure CLI: {e}"))),
             Ok(Ok(out)) => out,
         };
         if !out.status.success() {
             let err = String::from_utf8_lossy(&out.stderr);
-            let line = err
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("no message")
-                .trim()
-                .to_string();
+            let line = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message").trim().to_string();
             if err.contains("az login") || err.contains("az account set") {
-                return Err(super::unavailable(format!(
-                    "the Azure CLI is not signed in: {line}"
-                )));
+                return Err(super::unavailable(format!("the Azure CLI is not signed in: {line}")));
             }
-            return Err(Error::new(
-                ErrorKind::Authentication,
-                format!("az account get-access-token failed: {line}"),
-            ));
+            return Err(Error::new(ErrorKind::Authentication, format!("az account get-access-token failed: {line}")));
         }
         parse_cli_token(&out.stdout, started)
     }
@@ -106,36 +75,19 @@ impl AzureCliCredential {
 
 /// Reads `az account get-access-token`'s JSON.
 pub(crate) fn parse_cli_token(stdout: &[u8], started: Instant) -> Result<AccessToken> {
-    let v: serde_json::Value = serde_json::from_slice(stdout).map_err(|e| {
-        Error::new(
-            ErrorKind::Authentication,
-            format!("the Azure CLI printed no JSON token: {e}"),
-        )
-    })?;
-    let token = v
-        .get("accessToken")
-        .and_then(|t| t.as_str())
-        .filter(|t| !t.is_empty());
-    let token = token.ok_or_else(|| {
-        Error::new(
-            ErrorKind::Authentication,
-            "the Azure CLI's answer has no accessToken",
-        )
-    })?;
+    let v: serde_json::Value = serde_json::from_slice(stdout)
+        .map_err(|e| Error::new(ErrorKind::Authentication, format!("the Azure CLI printed no JSON token: {e}")))?;
+    let token = v.get("accessToken").and_then(|t| t.as_str()).filter(|t| !t.is_empty());
+    let token = token.ok_or_else(|| Error::new(ErrorKind::Authentication, "the Azure CLI's answer has no accessToken"))?;
     let life = super::epoch_lifetime(v.get("expires_on")).or_else(|| {
         // `expiresOn`: "2026-12-04 21:13:07.000000", local time.
         let s = v.get("expiresOn")?.as_str()?;
         let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok()?;
         let at = naive.and_local_timezone(chrono::Local).earliest()?;
-        let left = at
-            .timestamp()
-            .saturating_sub(chrono::Utc::now().timestamp());
+        let left = at.timestamp().saturating_sub(chrono::Utc::now().timestamp());
         Some(Duration::from_secs(u64::try_from(left).unwrap_or(0)))
     });
-    Ok(AccessToken {
-        token: Secret::new(token),
-        expires_at: life.map(|l| expiry_from(started, l)),
-    })
+    Ok(AccessToken { token: Secret::new(token), expires_at: life.map(|l| expiry_from(started, l)) })
 }
 
 impl TokenProvider for AzureCliCredential {

@@ -68,8 +68,7 @@ impl DeviceCodeCredential {
             authority: authority.trim_end_matches('/').to_string(),
             tenant: tenant.to_string(),
             client_id: client_id.to_string(),
-            show: show
-                .unwrap_or_else(|| Arc::new(|p: &DeviceCodePrompt| eprintln!("{}", p.message))),
+            show: show.unwrap_or_else(|| Arc::new(|p: &DeviceCodePrompt| eprintln!("{}", p.message))),
             http: super::http(),
             cache: TokenCache::default(),
         }
@@ -80,44 +79,25 @@ impl DeviceCodeCredential {
         // Entra issues a refresh token only with offline_access; it is not
         // used here (the cached access token is reused until it lapses).
         let form = [("client_id", self.client_id.as_str()), ("scope", scope)];
-        let resp = self
-            .http
-            .post(format!("{base}/devicecode"))
-            .timeout(super::TOKEN_TIMEOUT)
-            .form(&form)
-            .send()
-            .await;
+        let resp = self.http.post(format!("{base}/devicecode")).timeout(super::TOKEN_TIMEOUT).form(&form).send().await;
         let resp = resp.map_err(|e| crate::client::transport_error(&e))?;
         let status = resp.status().as_u16();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| crate::client::transport_error(&e))?;
+        let body = resp.bytes().await.map_err(|e| crate::client::transport_error(&e))?;
         if !(200..300).contains(&status) {
             let mut e = Error::from_response(status, &body, None, None);
             e.kind = ErrorKind::Authentication;
             e.message = format!("device code request: {}", e.message);
             return Err(e);
         }
-        let code: CodeResponse = serde_json::from_slice(&body).map_err(|e| {
-            Error::new(
-                ErrorKind::Authentication,
-                format!("device code endpoint answered unexpectedly: {e}"),
-            )
-        })?;
+        let code: CodeResponse = serde_json::from_slice(&body)
+            .map_err(|e| Error::new(ErrorKind::Authentication, format!("device code endpoint answered unexpectedly: {e}")))?;
         let secs = |v: &Option<serde_json::Value>, default: u64| {
-            v.as_ref()
-                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
-                .unwrap_or(default)
-                .min(3600)
+            v.as_ref().and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok())).unwrap_or(default).min(3600)
         };
         let expires_in = Duration::from_secs(secs(&code.expires_in, 900));
         let mut interval = Duration::from_secs(secs(&code.interval, 5).max(1));
         let message = if code.message.is_empty() {
-            format!(
-                "To sign in, open {} and enter the code {} to authenticate.",
-                code.verification_uri, code.user_code
-            )
+            format!("To sign in, open {} and enter the code {} to authenticate.", code.verification_uri, code.user_code)
         } else {
             code.message.clone()
         };
@@ -140,14 +120,9 @@ impl DeviceCodeCredential {
                 Ok(t) => return Ok(t),
                 Err(e) => match e.code.as_deref() {
                     Some("authorization_pending") if Instant::now() < give_up => {}
-                    Some("slow_down") if Instant::now() < give_up => {
-                        interval += Duration::from_secs(5)
-                    }
+                    Some("slow_down") if Instant::now() < give_up => interval += Duration::from_secs(5),
                     Some("authorization_pending") | Some("slow_down") | Some("expired_token") => {
-                        return Err(Error::new(
-                            ErrorKind::Authentication,
-                            "the device code expired before the user signed in",
-                        ))
+                        return Err(Error::new(ErrorKind::Authentication, "the device code expired before the user signed in"))
                     }
                     _ => return Err(e),
                 },

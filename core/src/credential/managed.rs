@@ -31,10 +31,9 @@ impl fmt::Debug for ManagedIdentityEndpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ManagedIdentityEndpoint::Imds(u) => f.debug_tuple("Imds").field(u).finish(),
-            ManagedIdentityEndpoint::AppService { endpoint, .. } => f
-                .debug_struct("AppService")
-                .field("endpoint", endpoint)
-                .finish(),
+            ManagedIdentityEndpoint::AppService { endpoint, .. } => {
+                f.debug_struct("AppService").field("endpoint", endpoint).finish()
+            }
         }
     }
 }
@@ -45,16 +44,10 @@ impl ManagedIdentityEndpoint {
     pub fn from_env() -> Self {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         if let (Some(endpoint), Some(header)) = (var("IDENTITY_ENDPOINT"), var("IDENTITY_HEADER")) {
-            return ManagedIdentityEndpoint::AppService {
-                endpoint,
-                header: Secret::new(header),
-            };
+            return ManagedIdentityEndpoint::AppService { endpoint, header: Secret::new(header) };
         }
         match var("AZURE_POD_IDENTITY_AUTHORITY_HOST").or_else(|| var("IMDS_ENDPOINT")) {
-            Some(host) => ManagedIdentityEndpoint::Imds(format!(
-                "{}/metadata/identity/oauth2/token",
-                host.trim_end_matches('/')
-            )),
+            Some(host) => ManagedIdentityEndpoint::Imds(format!("{}/metadata/identity/oauth2/token", host.trim_end_matches('/'))),
             None => ManagedIdentityEndpoint::Imds(IMDS_ENDPOINT.into()),
         }
     }
@@ -101,11 +94,8 @@ impl ManagedIdentityCredential {
         let resource = super::resource_of(scope);
         let mut query: Vec<(&str, &str)> = vec![("resource", resource)];
         let with_query = |url: &str, q: &[(&str, &str)]| -> Result<url::Url> {
-            url::Url::parse_with_params(url, q).map_err(|e| {
-                crate::error::Error::invalid_argument(format!(
-                    "bad managed identity endpoint {url:?}: {e}"
-                ))
-            })
+            url::Url::parse_with_params(url, q)
+                .map_err(|e| crate::error::Error::invalid_argument(format!("bad managed identity endpoint {url:?}: {e}")))
         };
         let (url, req) = match &self.endpoint {
             ManagedIdentityEndpoint::Imds(url) => {
@@ -113,47 +103,25 @@ impl ManagedIdentityCredential {
                 if let Some(id) = &self.client_id {
                     query.push(("client_id", id));
                 }
-                (
-                    url.as_str(),
-                    self.http
-                        .get(with_query(url, &query)?)
-                        .header("Metadata", "true"),
-                )
+                (url.as_str(), self.http.get(with_query(url, &query)?).header("Metadata", "true"))
             }
             ManagedIdentityEndpoint::AppService { endpoint, header } => {
                 query.push(("api-version", "2019-08-01"));
                 if let Some(id) = &self.client_id {
                     query.push(("client_id", id));
                 }
-                (
-                    endpoint.as_str(),
-                    self.http
-                        .get(with_query(endpoint, &query)?)
-                        .header("X-IDENTITY-HEADER", header.expose()),
-                )
+                (endpoint.as_str(), self.http.get(with_query(endpoint, &query)?).header("X-IDENTITY-HEADER", header.expose()))
             }
         };
-        let limit = if self.probe {
-            Duration::from_secs(1)
-        } else {
-            super::TOKEN_TIMEOUT
-        };
-        match super::send_token_request_within(
-            &format!("managed identity token request to {url}"),
-            req,
-            limit,
-        )
-        .await
-        {
+        let limit = if self.probe { Duration::from_secs(1) } else { super::TOKEN_TIMEOUT };
+        match super::send_token_request_within(&format!("managed identity token request to {url}"), req, limit).await {
             Err(e) if self.probe && matches!(e.kind, ErrorKind::Network | ErrorKind::Timeout) => {
-                Err(super::unavailable(format!(
-                    "no managed identity endpoint answered at {url}"
-                )))
+                Err(super::unavailable(format!("no managed identity endpoint answered at {url}")))
             }
             // IMDS answers 400 when the VM has no identity assigned.
-            Err(e) if self.probe && e.status == Some(400) && e.code.is_none() => Err(
-                super::unavailable(format!("no managed identity is assigned here ({url})")),
-            ),
+            Err(e) if self.probe && e.status == Some(400) && e.code.is_none() => {
+                Err(super::unavailable(format!("no managed identity is assigned here ({url})")))
+            }
             other => other,
         }
     }
@@ -162,12 +130,7 @@ impl ManagedIdentityCredential {
 impl TokenProvider for ManagedIdentityCredential {
     fn token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken>> {
         Box::pin(async move {
-            let key = TokenCache::key(
-                "managed-identity",
-                "",
-                self.client_id.as_deref().unwrap_or("system"),
-                scope,
-            );
+            let key = TokenCache::key("managed-identity", "", self.client_id.as_deref().unwrap_or("system"), scope);
             self.cache.get_or_fetch(&key, || self.fetch(scope)).await
         })
     }

@@ -51,18 +51,11 @@ pub(crate) fn resource_of(scope: &str) -> &str {
 /// only `expires_on`, seconds since the epoch). Refusals become
 /// `Authentication` errors carrying the endpoint's `error` code and the
 /// first line of its `error_description` (the `AADSTS…` text).
-pub(crate) async fn send_token_request(
-    what: &str,
-    req: reqwest::RequestBuilder,
-) -> Result<AccessToken> {
+pub(crate) async fn send_token_request(what: &str, req: reqwest::RequestBuilder) -> Result<AccessToken> {
     send_token_request_within(what, req, TOKEN_TIMEOUT).await
 }
 
-pub(crate) async fn send_token_request_within(
-    what: &str,
-    req: reqwest::RequestBuilder,
-    limit: Duration,
-) -> Result<AccessToken> {
+pub(crate) async fn send_token_request_within(what: &str, req: reqwest::RequestBuilder, limit: Duration) -> Result<AccessToken> {
     let started = Instant::now();
     let resp = req.timeout(limit).send().await.map_err(|e| {
         let mut err = crate::client::transport_error(&e);
@@ -70,10 +63,7 @@ pub(crate) async fn send_token_request_within(
         err
     })?;
     let status = resp.status().as_u16();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| crate::client::transport_error(&e))?;
+    let body = resp.bytes().await.map_err(|e| crate::client::transport_error(&e))?;
     if !(200..300).contains(&status) {
         let mut err = Error::from_response(status, &body, None, None);
         if err.kind != ErrorKind::Service && err.kind != ErrorKind::Throttled {
@@ -93,23 +83,13 @@ pub(crate) fn token_from_json(what: &str, body: &[u8], started: Instant) -> Resu
         expires_in: Option<serde_json::Value>,
         expires_on: Option<serde_json::Value>,
     }
-    let t: TokenResponse = serde_json::from_slice(body).map_err(|e| {
-        Error::new(
-            ErrorKind::Authentication,
-            format!("{what} answered without a token: {e}"),
-        )
-    })?;
+    let t: TokenResponse = serde_json::from_slice(body)
+        .map_err(|e| Error::new(ErrorKind::Authentication, format!("{what} answered without a token: {e}")))?;
     if t.access_token.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Authentication,
-            format!("{what} answered with an empty access_token"),
-        ));
+        return Err(Error::new(ErrorKind::Authentication, format!("{what} answered with an empty access_token")));
     }
     let life = lifetime_of(t.expires_in.as_ref()).or_else(|| epoch_lifetime(t.expires_on.as_ref()));
-    Ok(AccessToken {
-        token: Secret::new(t.access_token),
-        expires_at: life.map(|l| expiry_from(started, l)),
-    })
+    Ok(AccessToken { token: Secret::new(t.access_token), expires_at: life.map(|l| expiry_from(started, l)) })
 }
 
 /// Seconds since the epoch (a number or a string of digits) as the time left.

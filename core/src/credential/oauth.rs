@@ -38,19 +38,13 @@ impl AssertionSource {
     fn read(&self) -> Result<Secret> {
         let s = match self {
             AssertionSource::File(p) => std::fs::read_to_string(p).map_err(|e| {
-                Error::new(
-                    ErrorKind::Authentication,
-                    format!("cannot read the client assertion file {}: {e}", p.display()),
-                )
+                Error::new(ErrorKind::Authentication, format!("cannot read the client assertion file {}: {e}", p.display()))
             })?,
             AssertionSource::Callback(f) => f()?.expose().to_string(),
         };
         let s = s.trim();
         if s.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Authentication,
-                "the client assertion is empty",
-            ));
+            return Err(Error::new(ErrorKind::Authentication, "the client assertion is empty"));
         }
         Ok(Secret::new(s))
     }
@@ -88,54 +82,24 @@ impl fmt::Debug for OAuthCredential {
 
 impl OAuthCredential {
     /// Client credentials flow with a client secret (application permissions).
-    pub fn client_secret(
-        authority: &str,
-        tenant: &str,
-        client_id: &str,
-        secret: impl Into<Secret>,
-    ) -> Self {
-        Self::new(
-            authority,
-            tenant,
-            client_id,
-            Grant::ClientSecret(secret.into()),
-        )
+    pub fn client_secret(authority: &str, tenant: &str, client_id: &str, secret: impl Into<Secret>) -> Self {
+        Self::new(authority, tenant, client_id, Grant::ClientSecret(secret.into()))
     }
 
     /// Client credentials flow with a certificate: each fetch signs a fresh
     /// client assertion (RS256, `x5t#S256`) with the certificate's key.
-    pub fn client_certificate(
-        authority: &str,
-        tenant: &str,
-        client_id: &str,
-        cert: ClientCertificate,
-    ) -> Self {
-        Self::new(
-            authority,
-            tenant,
-            client_id,
-            Grant::Certificate(Arc::new(cert)),
-        )
+    pub fn client_certificate(authority: &str, tenant: &str, client_id: &str, cert: ClientCertificate) -> Self {
+        Self::new(authority, tenant, client_id, Grant::Certificate(Arc::new(cert)))
     }
 
     /// The same with a certificate shared with other clients.
-    pub fn client_certificate_shared(
-        authority: &str,
-        tenant: &str,
-        client_id: &str,
-        cert: Arc<ClientCertificate>,
-    ) -> Self {
+    pub fn client_certificate_shared(authority: &str, tenant: &str, client_id: &str, cert: Arc<ClientCertificate>) -> Self {
         Self::new(authority, tenant, client_id, Grant::Certificate(cert))
     }
 
     /// Client credentials flow with an assertion from another issuer
     /// (workload identity federation).
-    pub fn client_assertion(
-        authority: &str,
-        tenant: &str,
-        client_id: &str,
-        source: AssertionSource,
-    ) -> Self {
+    pub fn client_assertion(authority: &str, tenant: &str, client_id: &str, source: AssertionSource) -> Self {
         Self::new(authority, tenant, client_id, Grant::Assertion(source))
     }
 
@@ -149,15 +113,7 @@ impl OAuthCredential {
         username: &str,
         password: impl Into<Secret>,
     ) -> Self {
-        Self::new(
-            authority,
-            tenant,
-            client_id,
-            Grant::Password {
-                username: username.to_string(),
-                password: password.into(),
-            },
-        )
+        Self::new(authority, tenant, client_id, Grant::Password { username: username.to_string(), password: password.into() })
     }
 
     fn new(authority: &str, tenant: &str, client_id: &str, grant: Grant) -> Self {
@@ -187,10 +143,7 @@ impl OAuthCredential {
 
     async fn fetch(&self, scope: &str) -> Result<AccessToken> {
         let url = self.token_url();
-        let mut form: Vec<(&str, String)> = vec![
-            ("client_id", self.client_id.clone()),
-            ("scope", scope.to_string()),
-        ];
+        let mut form: Vec<(&str, String)> = vec![("client_id", self.client_id.clone()), ("scope", scope.to_string())];
         const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
         match &self.grant {
             Grant::ClientSecret(secret) => {
@@ -200,10 +153,7 @@ impl OAuthCredential {
             Grant::Certificate(cert) => {
                 form.push(("grant_type", "client_credentials".into()));
                 form.push(("client_assertion_type", JWT_BEARER.into()));
-                form.push((
-                    "client_assertion",
-                    cert.assertion(&self.client_id, &url)?.expose().to_string(),
-                ));
+                form.push(("client_assertion", cert.assertion(&self.client_id, &url)?.expose().to_string()));
             }
             Grant::Assertion(source) => {
                 form.push(("grant_type", "client_credentials".into()));

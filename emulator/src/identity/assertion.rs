@@ -49,8 +49,7 @@ fn audience_ok(st: &State, aud: &str) -> bool {
         return false;
     };
     let host = u.host_str().unwrap_or("").to_ascii_lowercase();
-    let host_ok = host == "login.microsoftonline.com"
-        || st.allowed_hosts.iter().any(|h| h == "*" || *h == host);
+    let host_ok = host == "login.microsoftonline.com" || st.allowed_hosts.iter().any(|h| h == "*" || *h == host);
     let segs: Vec<&str> = u.path().trim_matches('/').split('/').collect();
     let path_ok = match segs.as_slice() {
         [t, "oauth2", "v2.0", "token"] | [t, "oauth2", "token"] => st.tenant_matches(t),
@@ -72,23 +71,17 @@ fn validation(alg: Algorithm) -> Validation {
 fn decode_error(e: &jsonwebtoken::errors::Error, what: &str) -> Option<Refusal> {
     use jsonwebtoken::errors::ErrorKind as K;
     match e.kind() {
-        K::ExpiredSignature => Some(invalid_client(
-            700024,
-            &format!("{what} is not within its valid time range. The token has expired."),
-        )),
-        K::ImmatureSignature => Some(invalid_client(
-            700024,
-            &format!("{what} is not within its valid time range. The token is not yet valid."),
-        )),
+        K::ExpiredSignature => {
+            Some(invalid_client(700024, &format!("{what} is not within its valid time range. The token has expired.")))
+        }
+        K::ImmatureSignature => {
+            Some(invalid_client(700024, &format!("{what} is not within its valid time range. The token is not yet valid.")))
+        }
         K::InvalidSignature => None,
-        K::MissingRequiredClaim(c) => Some(invalid_client(
-            50027,
-            &format!("JWT token is invalid or malformed: the '{c}' claim is missing."),
-        )),
-        _ => Some(invalid_client(
-            50027,
-            &format!("JWT token is invalid or malformed: {e}."),
-        )),
+        K::MissingRequiredClaim(c) => {
+            Some(invalid_client(50027, &format!("JWT token is invalid or malformed: the '{c}' claim is missing.")))
+        }
+        _ => Some(invalid_client(50027, &format!("JWT token is invalid or malformed: {e}."))),
     }
 }
 
@@ -98,15 +91,12 @@ pub(crate) fn check(st: &State, app: &Value, assertion: &str) -> Result<(), Refu
     let Some(claims) = peek(assertion) else {
         return Err(invalid_client(50027, "JWT token is invalid or malformed."));
     };
-    let header = jsonwebtoken::decode_header(assertion)
-        .map_err(|_| invalid_client(50027, "JWT token is invalid or malformed."))?;
+    let header =
+        jsonwebtoken::decode_header(assertion).map_err(|_| invalid_client(50027, "JWT token is invalid or malformed."))?;
     if !matches!(header.alg, Algorithm::RS256 | Algorithm::PS256) {
         return Err(invalid_client(
             5002738,
-            &format!(
-                "Invalid JWT token. '{:?}' is not a supported signature algorithm.",
-                header.alg
-            ),
+            &format!("Invalid JWT token. '{:?}' is not a supported signature algorithm.", header.alg),
         ));
     }
     let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("");
@@ -117,19 +107,10 @@ pub(crate) fn check(st: &State, app: &Value, assertion: &str) -> Result<(), Refu
     }
 }
 
-fn certificate(
-    st: &State,
-    app: &Value,
-    assertion: &str,
-    header: &jsonwebtoken::Header,
-    claims: &Value,
-) -> Result<(), Refusal> {
+fn certificate(st: &State, app: &Value, assertion: &str, header: &jsonwebtoken::Header, claims: &Value) -> Result<(), Refusal> {
     let client_id = s(app, "appId");
     if claims.get("sub").and_then(Value::as_str) != Some(client_id) {
-        return Err(invalid_client(
-            700021,
-            "Client assertion application identifier doesn't match 'client_id' parameter.",
-        ));
+        return Err(invalid_client(700021, "Client assertion application identifier doesn't match 'client_id' parameter."));
     }
     let aud = claims.get("aud").and_then(Value::as_str).unwrap_or("");
     if !audience_ok(st, aud) {
@@ -170,22 +151,17 @@ fn certificate(
     }
     let jti = claims.get("jti").and_then(Value::as_str).unwrap_or("");
     if jti.is_empty() {
-        return Err(invalid_client(
-            50027,
-            "JWT token is invalid or malformed: the 'jti' claim is missing.",
-        ));
+        return Err(invalid_client(50027, "JWT token is invalid or malformed: the 'jti' claim is missing."));
     }
     let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
     let now = chrono::Utc::now().timestamp();
-    let mut seen = st
-        .keys
-        .idp
-        .seen_jti
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
+    let mut seen = st.keys.idp.seen_jti.lock().unwrap_or_else(|p| p.into_inner());
     seen.retain(|_, e| *e + 60 >= now);
     if seen.insert(format!("{client_id}/{jti}"), exp).is_some() {
-        return Err(invalid_client(50027, "Invalid JWT token. The client assertion was already used (its 'jti' was presented before)."));
+        return Err(invalid_client(
+            50027,
+            "Invalid JWT token. The client assertion was already used (its 'jti' was presented before).",
+        ));
     }
     Ok(())
 }
@@ -193,12 +169,7 @@ fn certificate(
 fn federated(app: &Value, assertion: &str, alg: Algorithm, claims: &Value) -> Result<(), Refusal> {
     let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("");
     let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("");
-    let feds: Vec<&Value> = app
-        .get("_federated")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .collect();
+    let feds: Vec<&Value> = app.get("_federated").and_then(Value::as_array).into_iter().flatten().collect();
     let by_issuer: Vec<&&Value> = feds.iter().filter(|f| s(f, "issuer") == iss).collect();
     if by_issuer.is_empty() {
         return Err(aad_error(400, "invalid_request", 700211, &format!("No matching federated identity record found for presented assertion issuer '{iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.")));
@@ -209,40 +180,30 @@ fn federated(app: &Value, assertion: &str, alg: Algorithm, claims: &Value) -> Re
     let audiences: Vec<String> = fed
         .get("audiences")
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
         .unwrap_or_default();
-    let audiences = if audiences.is_empty() {
-        vec!["api://AzureADTokenExchange".to_string()]
-    } else {
-        audiences
-    };
+    let audiences = if audiences.is_empty() { vec!["api://AzureADTokenExchange".to_string()] } else { audiences };
     let aud_ok = match claims.get("aud") {
         Some(Value::String(a)) => audiences.contains(a),
-        Some(Value::Array(a)) => a
-            .iter()
-            .any(|x| x.as_str().is_some_and(|x| audiences.iter().any(|y| y == x))),
+        Some(Value::Array(a)) => a.iter().any(|x| x.as_str().is_some_and(|x| audiences.iter().any(|y| y == x))),
         _ => false,
     };
     if !aud_ok {
-        return Err(aad_error(400, "invalid_request", 700212, &format!("No matching federated identity record found for presented assertion audience '{}'.", claims.get("aud").map(|a| a.to_string()).unwrap_or_default())));
+        return Err(aad_error(
+            400,
+            "invalid_request",
+            700212,
+            &format!(
+                "No matching federated identity record found for presented assertion audience '{}'.",
+                claims.get("aud").map(|a| a.to_string()).unwrap_or_default()
+            ),
+        ));
     }
-    let kid = jsonwebtoken::decode_header(assertion)
-        .ok()
-        .and_then(|h| h.kid);
-    let keys: Vec<jsonwebtoken::jwk::Jwk> = fed
-        .get("jwks")
-        .and_then(|j| j.get("keys"))
-        .and_then(|k| serde_json::from_value(k.clone()).ok())
-        .unwrap_or_default();
+    let kid = jsonwebtoken::decode_header(assertion).ok().and_then(|h| h.kid);
+    let keys: Vec<jsonwebtoken::jwk::Jwk> =
+        fed.get("jwks").and_then(|j| j.get("keys")).and_then(|k| serde_json::from_value(k.clone()).ok()).unwrap_or_default();
     let mut tried = false;
-    for jwk in keys
-        .iter()
-        .filter(|k| kid.is_none() || k.common.key_id == kid)
-    {
+    for jwk in keys.iter().filter(|k| kid.is_none() || k.common.key_id == kid) {
         let Ok(key) = DecodingKey::from_jwk(jwk) else {
             continue;
         };
@@ -256,11 +217,7 @@ fn federated(app: &Value, assertion: &str, alg: Algorithm, claims: &Value) -> Re
             }
         }
     }
-    let why = if tried {
-        "signature verification failed"
-    } else {
-        "no key of the issuer matches the token's kid"
-    };
+    let why = if tried { "signature verification failed" } else { "no key of the issuer matches the token's kid" };
     Err(aad_error(
         400,
         "invalid_client",

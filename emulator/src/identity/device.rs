@@ -38,12 +38,7 @@ fn form(body: &[u8]) -> std::collections::HashMap<String, String> {
 /// `POST /{tenant}/oauth2/v2.0/devicecode`.
 pub(crate) fn start(st: &State, tenant: &str, body: &[u8], _authz: Option<&str>) -> (u16, Value) {
     if !st.tenant_matches(tenant) {
-        return aad_error(
-            400,
-            "invalid_request",
-            90002,
-            &format!("Tenant '{tenant}' not found."),
-        );
+        return aad_error(400, "invalid_request", 90002, &format!("Tenant '{tenant}' not found."));
     }
     let f = form(body);
     let client_id = f.get("client_id").map(String::as_str).unwrap_or("");
@@ -52,10 +47,7 @@ pub(crate) fn start(st: &State, tenant: &str, body: &[u8], _authz: Option<&str>)
             400,
             "unauthorized_client",
             700016,
-            &format!(
-                "Application with identifier '{client_id}' was not found in the directory '{}'.",
-                st.tenant_id
-            ),
+            &format!("Application with identifier '{client_id}' was not found in the directory '{}'.", st.tenant_id),
         );
     }
     let user_code: String = uuid::Uuid::new_v4()
@@ -70,13 +62,10 @@ pub(crate) fn start(st: &State, tenant: &str, body: &[u8], _authz: Option<&str>)
     let device_code = format!("DAQABAAEAAA{}", uuid::Uuid::new_v4().simple());
     let now = chrono::Utc::now();
     let verification_uri = format!("{}/devicelogin", st.base_url);
-    let message = format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate.");
-    let mut codes = st
-        .keys
-        .idp
-        .device_codes
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
+    let message = format!(
+        "To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate."
+    );
+    let mut codes = st.keys.idp.device_codes.lock().unwrap_or_else(|p| p.into_inner());
     codes.retain(|c| c.expires_at > now.timestamp());
     codes.push(DeviceCode {
         device_code: device_code.clone(),
@@ -98,22 +87,9 @@ pub(crate) fn start(st: &State, tenant: &str, body: &[u8], _authz: Option<&str>)
 /// The token endpoint's `device_code` grant.
 pub(crate) fn poll(st: &State, client_id: &str, device_code: &str) -> (u16, Value) {
     let now = chrono::Utc::now();
-    let mut codes = st
-        .keys
-        .idp
-        .device_codes
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    let Some(i) = codes
-        .iter()
-        .position(|c| c.device_code == device_code && c.client_id == client_id)
-    else {
-        return aad_error(
-            400,
-            "invalid_grant",
-            70000,
-            "Provided grant is invalid or malformed.",
-        );
+    let mut codes = st.keys.idp.device_codes.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(i) = codes.iter().position(|c| c.device_code == device_code && c.client_id == client_id) else {
+        return aad_error(400, "invalid_grant", 70000, "Provided grant is invalid or malformed.");
     };
     let c = &mut codes[i];
     if c.expires_at <= now.timestamp() {
@@ -138,24 +114,14 @@ pub(crate) fn poll(st: &State, client_id: &str, device_code: &str) -> (u16, Valu
         ),
         Some(Err(())) => {
             codes.remove(i);
-            aad_error(
-                400,
-                "authorization_declined",
-                70000,
-                "The user declined the sign-in request.",
-            )
+            aad_error(400, "authorization_declined", 70000, "The user declined the sign-in request.")
         }
         Some(Ok(user)) => {
             let client = c.client_id.clone();
             codes.remove(i);
             drop(codes);
             let Some(user) = find_user(st, &user) else {
-                return aad_error(
-                    400,
-                    "invalid_grant",
-                    50034,
-                    "The user account does not exist in this directory.",
-                );
+                return aad_error(400, "invalid_grant", 50034, "The user account does not exist in this directory.");
             };
             match user_token(st, &user, &client) {
                 Ok(token) => (
@@ -176,37 +142,21 @@ pub(crate) fn approve(st: &State, _: &str, body: &[u8], _authz: Option<&str>) ->
     let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let user = s(&v, "user");
     let Some(found) = find_user(st, user) else {
-        return (
-            404,
-            json!({"error": {"code": "NotFound", "message": format!("No seeded user {user:?}.")}}),
-        );
+        return (404, json!({"error": {"code": "NotFound", "message": format!("No seeded user {user:?}.")}}));
     };
     let decline = v.get("decline").and_then(Value::as_bool).unwrap_or(false);
     let wanted = s(&v, "userCode");
-    let mut codes = st
-        .keys
-        .idp
-        .device_codes
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
+    let mut codes = st.keys.idp.device_codes.lock().unwrap_or_else(|p| p.into_inner());
     let now = chrono::Utc::now().timestamp();
-    let pick = codes.iter_mut().rev().find(|c| {
-        c.outcome.is_none()
-            && c.expires_at > now
-            && (wanted.is_empty() || c.user_code.eq_ignore_ascii_case(wanted))
-    });
+    let pick = codes
+        .iter_mut()
+        .rev()
+        .find(|c| c.outcome.is_none() && c.expires_at > now && (wanted.is_empty() || c.user_code.eq_ignore_ascii_case(wanted)));
     match pick {
         Some(c) => {
-            c.outcome = Some(if decline {
-                Err(())
-            } else {
-                Ok(s(&found, "id").to_string())
-            });
+            c.outcome = Some(if decline { Err(()) } else { Ok(s(&found, "id").to_string()) });
             (200, json!({"userCode": c.user_code, "approved": !decline}))
         }
-        None => (
-            404,
-            json!({"error": {"code": "NotFound", "message": "No pending device code matches."}}),
-        ),
+        None => (404, json!({"error": {"code": "NotFound", "message": "No pending device code matches."}})),
     }
 }

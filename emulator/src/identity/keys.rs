@@ -29,28 +29,18 @@ static PROCESS_KEY: OnceLock<Result<SigningKey, String>> = OnceLock::new();
 impl SigningKey {
     fn generate() -> Result<SigningKey, String> {
         use rsa::pkcs1::EncodeRsaPrivateKey;
-        let key =
-            rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).map_err(|e| e.to_string())?;
+        let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).map_err(|e| e.to_string())?;
         let der = key.to_pkcs1_der().map_err(|e| e.to_string())?;
         let n = URL_SAFE_NO_PAD.encode(key.n().to_bytes_be());
         let e = URL_SAFE_NO_PAD.encode(key.e().to_bytes_be());
         let kid = URL_SAFE_NO_PAD.encode(&Sha256::digest(n.as_bytes())[..20]);
         let dec = DecodingKey::from_rsa_components(&n, &e).map_err(|e| e.to_string())?;
-        Ok(SigningKey {
-            kid,
-            enc: EncodingKey::from_rsa_der(der.as_bytes()),
-            dec,
-            n,
-            e,
-        })
+        Ok(SigningKey { kid, enc: EncodingKey::from_rsa_der(der.as_bytes()), dec, n, e })
     }
 
     /// The process's key (generated on first use).
     pub fn process() -> Result<&'static SigningKey, String> {
-        PROCESS_KEY
-            .get_or_init(SigningKey::generate)
-            .as_ref()
-            .map_err(Clone::clone)
+        PROCESS_KEY.get_or_init(SigningKey::generate).as_ref().map_err(Clone::clone)
     }
 
     /// The JWKS document (`{"keys": [...]}`) as Entra shapes it.

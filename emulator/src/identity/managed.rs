@@ -26,37 +26,25 @@ fn bad(status: u16, error: &str, text: &str) -> (u16, Value) {
 
 fn issue(st: &State, query: &str, epoch_only: bool) -> (u16, Value) {
     super::count(st);
-    let q: std::collections::HashMap<String, String> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
+    let q: std::collections::HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let resource = q.get("resource").map(String::as_str).unwrap_or("");
     if resource.is_empty() {
+        return bad(400, "invalid_request", "Required query variable 'resource' is missing");
+    }
+    if !resource.trim_end_matches('/').eq_ignore_ascii_case(crate::auth::GRAPH_AUDIENCE) && resource != crate::auth::GRAPH_APP_ID
+    {
         return bad(
             400,
-            "invalid_request",
-            "Required query variable 'resource' is missing",
+            "invalid_resource",
+            &format!("AADSTS500011: The resource principal named {resource} was not found in the tenant named {}.", st.tenant_id),
         );
     }
-    if !resource
-        .trim_end_matches('/')
-        .eq_ignore_ascii_case(crate::auth::GRAPH_AUDIENCE)
-        && resource != crate::auth::GRAPH_APP_ID
-    {
-        return bad(400, "invalid_resource", &format!("AADSTS500011: The resource principal named {resource} was not found in the tenant named {}.", st.tenant_id));
-    }
-    let apps: Vec<Value> = st
-        .store
-        .list(kind::APPLICATION, None)
-        .map(|v| v.into_iter().map(|r| r.json).collect())
-        .unwrap_or_default();
+    let apps: Vec<Value> =
+        st.store.list(kind::APPLICATION, None).map(|v| v.into_iter().map(|r| r.json).collect()).unwrap_or_default();
     let wanted = q.get("client_id").filter(|c| !c.is_empty());
     let app = match wanted {
-        Some(id) => apps
-            .into_iter()
-            .find(|a| s(a, "_managedIdentity") == "user" && s(a, "appId") == id),
-        None => apps
-            .into_iter()
-            .find(|a| s(a, "_managedIdentity") == "system"),
+        Some(id) => apps.into_iter().find(|a| s(a, "_managedIdentity") == "user" && s(a, "appId") == id),
+        None => apps.into_iter().find(|a| s(a, "_managedIdentity") == "system"),
     };
     let Some(app) = app else {
         return bad(400, "invalid_request", "Identity not found");
@@ -81,25 +69,14 @@ fn issue(st: &State, query: &str, epoch_only: bool) -> (u16, Value) {
 
 pub(crate) fn imds(st: &State, headers: &HeaderMap, query: &str) -> (u16, Value) {
     if headers.get("metadata").and_then(|v| v.to_str().ok()) != Some("true") {
-        return bad(
-            400,
-            "invalid_request",
-            "Required metadata header not specified",
-        );
+        return bad(400, "invalid_request", "Required metadata header not specified");
     }
     issue(st, query, false)
 }
 
 pub(crate) fn app_service(st: &State, headers: &HeaderMap, query: &str) -> (u16, Value) {
-    if headers
-        .get("x-identity-header")
-        .and_then(|v| v.to_str().ok())
-        != Some(IDENTITY_HEADER)
-    {
-        return (
-            401,
-            json!({"statusCode": 401, "message": "Unauthorized request: X-IDENTITY-HEADER is missing or wrong."}),
-        );
+    if headers.get("x-identity-header").and_then(|v| v.to_str().ok()) != Some(IDENTITY_HEADER) {
+        return (401, json!({"statusCode": 401, "message": "Unauthorized request: X-IDENTITY-HEADER is missing or wrong."}));
     }
     issue(st, query, true)
 }

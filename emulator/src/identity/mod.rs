@@ -63,11 +63,7 @@ impl IdRoute {
 /// The scheme and host the caller used, for URLs in discovery documents
 /// (a client that reached us as `localhost` is told `localhost`).
 fn public_root(st: &State, headers: &HeaderMap) -> String {
-    let scheme = if st.base_url.starts_with("https://") {
-        "https"
-    } else {
-        "http"
-    };
+    let scheme = if st.base_url.starts_with("https://") { "https" } else { "http" };
     match headers.get("host").and_then(|h| h.to_str().ok()) {
         Some(h) => format!("{scheme}://{h}"),
         None => st.base_url.clone(),
@@ -83,16 +79,8 @@ pub(crate) async fn serve(
     query: Option<&str>,
     body: axum::body::Body,
 ) -> (u16, Value) {
-    let post = |st: &std::sync::Arc<State>,
-                f: fn(&State, &str, &[u8], Option<&str>) -> (u16, Value),
-                t: String| {
-        let (st, authz) = (
-            st.clone(),
-            headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
-        );
+    let post = |st: &std::sync::Arc<State>, f: fn(&State, &str, &[u8], Option<&str>) -> (u16, Value), t: String| {
+        let (st, authz) = (st.clone(), headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_string));
         async move {
             if method != Method::POST {
                 return (
@@ -101,24 +89,12 @@ pub(crate) async fn serve(
                 );
             }
             match axum::body::to_bytes(body, MAX_TOKEN_BODY).await {
-                Ok(bytes) => {
-                    tokio::task::spawn_blocking(move || f(&st, &t, &bytes, authz.as_deref()))
-                        .await
-                        .unwrap_or_else(|_| {
-                            auth::aad_error(
-                                500,
-                                "server_error",
-                                90000,
-                                "The token endpoint failed.",
-                            )
-                        })
+                Ok(bytes) => tokio::task::spawn_blocking(move || f(&st, &t, &bytes, authz.as_deref()))
+                    .await
+                    .unwrap_or_else(|_| auth::aad_error(500, "server_error", 90000, "The token endpoint failed.")),
+                Err(_) => {
+                    auth::aad_error(413, "invalid_request", 90014, &format!("The request body exceeds {MAX_TOKEN_BODY} bytes."))
                 }
-                Err(_) => auth::aad_error(
-                    413,
-                    "invalid_request",
-                    90014,
-                    &format!("The request body exceeds {MAX_TOKEN_BODY} bytes."),
-                ),
             }
         }
     };
@@ -129,21 +105,10 @@ pub(crate) async fn serve(
         IdRoute::Discovery(t) => discovery(st, &t, &public_root(st, headers)),
         IdRoute::Keys(t) => {
             if !st.tenant_matches(&t) {
-                return auth::aad_error(
-                    400,
-                    "invalid_tenant",
-                    90002,
-                    &format!("Tenant '{t}' not found."),
-                );
+                return auth::aad_error(400, "invalid_tenant", 90002, &format!("Tenant '{t}' not found."));
             }
             match st.keys.signing() {
-                Ok(k) => (
-                    200,
-                    k.jwks(
-                        &st.keys.kid,
-                        &format!("https://login.microsoftonline.com/{}/v2.0", st.tenant_id),
-                    ),
-                ),
+                Ok(k) => (200, k.jwks(&st.keys.kid, &format!("https://login.microsoftonline.com/{}/v2.0", st.tenant_id))),
                 Err(e) => auth::aad_error(500, "server_error", 90000, &e.to_string()),
             }
         }
@@ -190,8 +155,5 @@ fn discovery(st: &State, t: &str, root: &str) -> (u16, Value) {
 
 /// Counts one token-issuing request.
 pub(crate) fn count(st: &State) {
-    st.keys
-        .idp
-        .token_requests
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    st.keys.idp.token_requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
