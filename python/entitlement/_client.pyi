@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The entitlement authors
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
 from .models import AccessPackageAssignmentRequest
@@ -33,6 +33,7 @@ class Client(_Ops):
         username: Optional[str] = None,
         password: Optional[str] = None,
         token_provider: Optional[Callable[[], str]] = None,
+        credential: Optional[Any] = None,
         timeout: Optional[float] = None,
         deadline: Optional[float] = None,
         max_retries: Optional[int] = None,
@@ -64,6 +65,7 @@ class AsyncClient(_AsyncOps):
         username: Optional[str] = None,
         password: Optional[str] = None,
         token_provider: Optional[Callable[[], str]] = None,
+        credential: Optional[Any] = None,
         timeout: Optional[float] = None,
         deadline: Optional[float] = None,
         max_retries: Optional[int] = None,
