@@ -49,6 +49,11 @@ enum EmulatorCommand {
         /// get 400, which keeps web pages out through DNS rebinding.
         #[arg(long = "allowed-host", value_name = "NAME")]
         allowed_hosts: Vec<String>,
+        /// Serve HTTPS with a certificate generated now, and print the line
+        /// `tls certificate: <path to PEM>` for clients to trust (for
+        /// clients such as azure-identity that require https authorities).
+        #[arg(long)]
+        tls: bool,
     },
 }
 
@@ -67,7 +72,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Tutorial(args) => rt.block_on(tutorial::run(args)),
-        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts } } => {
+        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts, tls } } => {
             let seed = match seed {
                 Some(path) => match entitlement_emulator::Seed::from_file(&path) {
                     Ok(s) => s,
@@ -78,7 +83,9 @@ fn main() -> ExitCode {
                 },
                 None => entitlement_emulator::Seed::default(),
             };
-            let config = entitlement_emulator::EmulatorConfig { port, db_path: db, seed, page_size, allowed_hosts, ..Default::default() };
+            let tls_dir = tls.then(|| std::env::temp_dir().join(format!("entitlement-emulator-{}", std::process::id())));
+            let config =
+                entitlement_emulator::EmulatorConfig { port, db_path: db, seed, page_size, allowed_hosts, tls_dir, ..Default::default() };
             match rt.block_on(entitlement_emulator::serve(config)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

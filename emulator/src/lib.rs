@@ -22,6 +22,7 @@ mod resources;
 mod seed;
 mod server;
 mod store;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -75,6 +76,9 @@ pub struct EmulatorConfig {
     /// reverse proxy). `"*"` accepts any name. Other names get 400: the check
     /// keeps web pages from reaching a loopback emulator through DNS rebinding.
     pub allowed_hosts: Vec<String>,
+    /// Serve HTTPS with a certificate generated at startup, written to this
+    /// directory as `tls-certificate.pem` (see [`tls`]); `None` = plain HTTP.
+    pub tls_dir: Option<PathBuf>,
 }
 
 impl Default for EmulatorConfig {
@@ -86,6 +90,7 @@ impl Default for EmulatorConfig {
             page_size: 100,
             delivery_delay: Duration::from_millis(300),
             allowed_hosts: Vec::new(),
+            tls_dir: None,
         }
     }
 }
@@ -129,6 +134,7 @@ pub struct Emulator {
     addr: SocketAddr,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    tls_certificate: Option<PathBuf>,
 }
 
 impl Emulator {
@@ -145,19 +151,35 @@ impl Emulator {
         lifecycle::resume(&st);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(st.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(Emulator { shared: Shared { st, app }, addr, shutdown: Some(tx), task: Some(task) })
+        let tls = config.tls_dir.as_deref().map(tls::generate).transpose()?;
+        let tls_certificate = tls.as_ref().map(|t| t.cert_path.clone());
+        let task = match tls {
+            Some(t) => tokio::spawn(tls::serve(listener, t.acceptor, router, rx)),
+            None => tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = rx.await;
+                    })
+                    .await;
+            }),
+        };
+        Ok(Emulator { shared: Shared { st, app }, addr, shutdown: Some(tx), task: Some(task), tls_certificate })
     }
 
-    /// `http://127.0.0.1:PORT`, the Graph root: clients append `/v1.0` or `/beta`.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS), the Graph root:
+    /// clients append `/v1.0` or `/beta`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.shared.st.base_url.clone()
+    }
+
+    /// The bound address (`127.0.0.1:PORT`).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// With TLS: the PEM file of the certificate clients must trust.
+    pub fn tls_certificate(&self) -> Option<&std::path::Path> {
+        self.tls_certificate.as_deref()
     }
     /// Same root: the token endpoint is `{authority}/{tenant}/oauth2/v2.0/token`.
     pub fn authority(&self) -> String {
@@ -206,7 +228,8 @@ impl Emulator {
 
 /// The shared state of a server (or an in-process emulator) over `store`.
 fn new_state(config: &EmulatorConfig, store: store::Store, addr: &std::net::SocketAddr) -> Arc<State> {
-    let base_url = format!("http://{addr}");
+    let scheme = if config.tls_dir.is_some() { "https" } else { "http" };
+    let base_url = format!("{scheme}://{addr}");
     let allowed_hosts = server::allowed_hosts(addr, &base_url, &config.allowed_hosts);
     Arc::new(State {
         store,
@@ -318,6 +341,9 @@ pub async fn serve(config: EmulatorConfig) -> Result<(), EmulatorError> {
     println!("  client id:      {id}");
     println!("  client secret:  {secret}");
     println!("  user password:  {} (seeded users: {}, {})", ids::USER_PASSWORD, ids::REQUESTOR1_UPN, ids::ADMIN_UPN);
+    if let Some(cert) = emu.tls_certificate() {
+        println!("tls certificate: {}", cert.display());
+    }
     tokio::signal::ctrl_c().await?;
     emu.shutdown().await;
     Ok(())
