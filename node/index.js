@@ -11,7 +11,10 @@ const { Emulator } = require('./lib/emulator');
 const { PageIterator } = require('./lib/runtime');
 const { Filter } = require('./lib/filter');
 
+const identity = require('./lib/identity');
+
 module.exports = {
+  identity,
   Client,
   BetaClient,
   Emulator,

@@ -54,6 +54,11 @@ enum EmulatorCommand {
         /// every expiry, scheduled start, escalation and timeout due on the way.
         #[arg(long, default_value = "real", value_name = "MODE")]
         clock: entitlement_emulator::ClockMode,
+        /// Serve HTTPS with a certificate generated now, and print the line
+        /// `tls certificate: <path to PEM>` for clients to trust (for
+        /// clients such as azure-identity that require https authorities).
+        #[arg(long)]
+        tls: bool,
     },
 }
 
@@ -72,7 +77,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Tutorial(args) => rt.block_on(tutorial::run(args)),
-        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts, clock } } => {
+        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts, clock, tls } } => {
             let seed = match seed {
                 Some(path) => match entitlement_emulator::Seed::from_file(&path) {
                     Ok(s) => s,
@@ -83,7 +88,17 @@ fn main() -> ExitCode {
                 },
                 None => entitlement_emulator::Seed::default(),
             };
-            let config = entitlement_emulator::EmulatorConfig { port, db_path: db, seed, page_size, allowed_hosts, clock, ..Default::default() };
+            let tls_dir = tls.then(|| std::env::temp_dir().join(format!("entitlement-emulator-{}", std::process::id())));
+            let config = entitlement_emulator::EmulatorConfig {
+                port,
+                db_path: db,
+                seed,
+                page_size,
+                allowed_hosts,
+                clock,
+                tls_dir,
+                ..Default::default()
+            };
             match rt.block_on(entitlement_emulator::serve(config)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::BoxFuture;
 use tokio::sync::Mutex;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 
 /// A secret string: client secrets, passwords, tokens. Not printed by
 /// `Debug`, wiped from memory when the last clone is dropped (`secrecy`).
@@ -69,8 +69,9 @@ pub struct AccessToken {
 
 impl AccessToken {
     /// Fresh enough to send: more than a minute left.
-    fn is_fresh(&self) -> bool {
-        self.expires_at.is_none_or(|t| t.checked_duration_since(Instant::now()).is_some_and(|left| left > Duration::from_secs(60)))
+    pub fn is_fresh(&self) -> bool {
+        self.expires_at
+            .is_none_or(|t| t.checked_duration_since(Instant::now()).is_some_and(|left| left > Duration::from_secs(60)))
     }
 }
 
@@ -85,7 +86,7 @@ pub fn expiry_after(lifetime: Duration) -> Instant {
     expiry_from(Instant::now(), lifetime)
 }
 
-fn expiry_from(issued: Instant, lifetime: Duration) -> Instant {
+pub(crate) fn expiry_from(issued: Instant, lifetime: Duration) -> Instant {
     issued.checked_add(lifetime.min(MAX_TOKEN_LIFETIME)).unwrap_or(issued)
 }
 
@@ -93,9 +94,15 @@ fn expiry_from(issued: Instant, lifetime: Duration) -> Instant {
 /// string of seconds. Negative, fractional-negative, non-finite or unreadable
 /// values count as already expired (the token is used once, not cached);
 /// absent means no expiry was given (`None`).
-fn lifetime_of(v: Option<&serde_json::Value>) -> Option<Duration> {
+pub(crate) fn lifetime_of(v: Option<&serde_json::Value>) -> Option<Duration> {
     use serde_json::Value;
-    let secs = |f: f64| if f.is_finite() && f > 0.0 { Duration::try_from_secs_f64(f).unwrap_or(Duration::MAX) } else { Duration::ZERO };
+    let secs = |f: f64| {
+        if f.is_finite() && f > 0.0 {
+            Duration::try_from_secs_f64(f).unwrap_or(Duration::MAX)
+        } else {
+            Duration::ZERO
+        }
+    };
     match v? {
         Value::Null => None,
         Value::Number(n) => Some(match n.as_u64() {
@@ -129,137 +136,90 @@ impl TokenProvider for StaticToken {
     }
 }
 
-/// OAuth2 grant used against `{authority}/{tenant}/oauth2/v2.0/token`.
-#[derive(Clone)]
-enum Grant {
-    ClientSecret { secret: Secret },
-    Password { username: String, password: Secret },
+pub use crate::credential::OAuthCredential;
+
+/// How long before expiry a cached token is replaced: five minutes, or half
+/// the token's lifetime when that is shorter (as MSAL does), so a call never
+/// starts with a token about to lapse and a refresh never races expiry.
+fn refresh_margin(lifetime: Duration) -> Duration {
+    (lifetime / 2).min(Duration::from_secs(300))
 }
 
-/// Tokens from the Entra token endpoint, cached until shortly before expiry.
-pub struct OAuthCredential {
-    authority: String,
-    tenant: String,
-    client_id: String,
-    grant: Grant,
-    http: reqwest::Client,
-    cache: Mutex<Option<AccessToken>>,
+struct Cached {
+    token: AccessToken,
+    refresh_at: Option<Instant>,
 }
 
-impl fmt::Debug for OAuthCredential {
+type Slot = Arc<Mutex<Option<Cached>>>;
+
+/// Tokens by authority, tenant, client and scope. Each key has its own async
+/// lock: the first caller that finds the token missing or due fetches it
+/// while every concurrent caller for the same key waits on that one fetch
+/// (one request in flight however many calls are waiting); other keys are
+/// not held up. A refresh that fails while the old token is still valid
+/// returns the old token (the next call tries again).
+#[derive(Default)]
+pub struct TokenCache {
+    slots: std::sync::Mutex<std::collections::HashMap<String, Slot>>,
+}
+
+impl fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let grant = match &self.grant {
-            Grant::ClientSecret { .. } => "client_credentials",
-            Grant::Password { .. } => "password",
-        };
-        f.debug_struct("OAuthCredential")
-            .field("authority", &self.authority)
-            .field("tenant", &self.tenant)
-            .field("client_id", &self.client_id)
-            .field("grant", &grant)
-            .finish_non_exhaustive()
+        let n = self.slots.lock().map(|s| s.len()).unwrap_or(0);
+        f.debug_struct("TokenCache").field("entries", &n).finish()
     }
 }
 
-impl OAuthCredential {
-    /// Client credentials flow (application permissions).
-    pub fn client_secret(authority: &str, tenant: &str, client_id: &str, secret: impl Into<Secret>) -> Self {
-        Self::new(authority, tenant, client_id, Grant::ClientSecret { secret: secret.into() })
+impl TokenCache {
+    /// The cache key of one token: every part that changes which token the
+    /// endpoint would issue.
+    pub fn key(authority: &str, tenant: &str, client_id: &str, scope: &str) -> String {
+        format!("{authority}\u{1f}{tenant}\u{1f}{client_id}\u{1f}{scope}")
     }
 
-    /// Resource owner password flow (delegated permissions for one user).
-    /// Entra allows it only for accounts without MFA; the emulator allows it
-    /// for its seeded users.
-    pub fn username_password(
-        authority: &str,
-        tenant: &str,
-        client_id: &str,
-        username: &str,
-        password: impl Into<Secret>,
-    ) -> Self {
-        Self::new(
-            authority,
-            tenant,
-            client_id,
-            Grant::Password { username: username.to_string(), password: password.into() },
-        )
+    fn slot(&self, key: &str) -> Slot {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots.entry(key.to_string()).or_default().clone()
     }
 
-    fn new(authority: &str, tenant: &str, client_id: &str, grant: Grant) -> Self {
-        OAuthCredential {
-            authority: authority.trim_end_matches('/').to_string(),
-            tenant: tenant.to_string(),
-            client_id: client_id.to_string(),
-            grant,
-            http: crate::client::http_client(crate::client::DEFAULT_CONNECT_TIMEOUT).unwrap_or_default(),
-            cache: Mutex::new(None),
-        }
-    }
-
-    async fn fetch(&self, scope: &str) -> Result<AccessToken> {
-        let url = format!("{}/{}/oauth2/v2.0/token", self.authority, self.tenant);
-        let mut form: Vec<(&str, &str)> = vec![("client_id", &self.client_id), ("scope", scope)];
-        match &self.grant {
-            Grant::ClientSecret { secret } => {
-                form.push(("grant_type", "client_credentials"));
-                form.push(("client_secret", secret.expose()));
-            }
-            Grant::Password { username, password } => {
-                form.push(("grant_type", "password"));
-                form.push(("username", username));
-                form.push(("password", password.expose()));
+    /// The cached token for `key`, or the one `fetch` gets (called at most
+    /// once per refresh however many callers wait).
+    pub async fn get_or_fetch<F, Fut>(&self, key: &str, fetch: F) -> Result<AccessToken>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<AccessToken>>,
+    {
+        let slot = self.slot(key);
+        let mut entry = slot.lock().await;
+        if let Some(c) = entry.as_ref() {
+            if c.refresh_at.is_none_or(|at| Instant::now() < at) && c.token.is_fresh() {
+                return Ok(c.token.clone());
             }
         }
-        let started = Instant::now();
-        let resp = self.http.post(&url).timeout(Duration::from_secs(30)).form(&form).send().await.map_err(|e| {
-            let mut err = crate::client::transport_error(&e);
-            err.message = format!("token request to {url} failed: {}", err.message);
-            err
-        })?;
-        let status = resp.status().as_u16();
-        let body = resp.bytes().await.map_err(|e| crate::client::transport_error(&e))?;
-        if !(200..300).contains(&status) {
-            let mut err = Error::from_response(status, &body, None, None);
-            // Every token-endpoint refusal is an authentication failure to the caller.
-            if err.kind != ErrorKind::Service && err.kind != ErrorKind::Throttled {
-                err.kind = ErrorKind::Authentication;
+        match fetch().await {
+            Ok(token) => {
+                let refresh_at = token.expires_at.map(|exp| {
+                    let life = exp.saturating_duration_since(Instant::now());
+                    exp.checked_sub(refresh_margin(life)).unwrap_or(exp)
+                });
+                *entry = Some(Cached { token: token.clone(), refresh_at });
+                Ok(token)
             }
-            return Err(err);
+            Err(e) => match entry.as_ref() {
+                Some(c) if c.token.is_fresh() => Ok(c.token.clone()),
+                _ => Err(e),
+            },
         }
-        #[derive(serde::Deserialize)]
-        struct TokenResponse {
-            access_token: String,
-            // Read loosely: a number, a string, or something hostile.
-            expires_in: Option<serde_json::Value>,
-        }
-        let t: TokenResponse = serde_json::from_slice(&body)
-            .map_err(|e| Error::new(ErrorKind::Authentication, format!("token endpoint answered without a token: {e}")))?;
-        if t.access_token.is_empty() {
-            return Err(Error::new(ErrorKind::Authentication, "token endpoint answered with an empty access_token"));
-        }
-        Ok(AccessToken {
-            token: Secret::new(t.access_token),
-            expires_at: lifetime_of(t.expires_in.as_ref()).map(|life| expiry_from(started, life)),
-        })
-    }
-}
-
-impl TokenProvider for OAuthCredential {
-    fn token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken>> {
-        Box::pin(async move {
-            let mut cache = self.cache.lock().await;
-            if let Some(t) = cache.as_ref().filter(|t| t.is_fresh()) {
-                return Ok(t.clone());
-            }
-            let t = self.fetch(scope).await?;
-            *cache = Some(t.clone());
-            Ok(t)
-        })
     }
 
-    fn invalidate(&self) {
-        if let Ok(mut c) = self.cache.try_lock() {
-            *c = None;
+    /// Forgets every token (the service refused one with 401). Slots being
+    /// refreshed right now are left alone: they are about to hold a new one.
+    pub fn clear(&self) {
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        for slot in slots.values() {
+            if let Ok(mut s) = slot.try_lock() {
+                *s = None;
+            }
         }
     }
 }
@@ -296,5 +256,70 @@ mod tests {
         assert!(t.is_fresh());
         let t = AccessToken { token: Secret::new("t"), expires_at: Some(expiry_from(now, Duration::ZERO)) };
         assert!(!t.is_fresh());
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn token(name: &str, life: Duration) -> AccessToken {
+        AccessToken { token: Secret::new(name), expires_at: Some(Instant::now() + life) }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn one_fetch_for_many_concurrent_callers_and_per_key() {
+        let cache = Arc::new(TokenCache::default());
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for i in 0..200 {
+            let (cache, fetches) = (cache.clone(), fetches.clone());
+            tasks.push(tokio::spawn(async move {
+                let key = TokenCache::key("a", "t", "c", if i % 2 == 0 { "s1" } else { "s2" });
+                cache
+                    .get_or_fetch(&key, || async {
+                        fetches.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Ok(token("tok", Duration::from_secs(3600)))
+                    })
+                    .await
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap().token.expose(), "tok");
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 2, "one fetch per scope");
+        cache.clear();
+        let key = TokenCache::key("a", "t", "c", "s1");
+        cache.get_or_fetch(&key, || async { Ok(token("new", Duration::from_secs(3600))) }).await.unwrap();
+        assert_eq!(cache.get_or_fetch(&key, || async { unreachable!() }).await.unwrap().token.expose(), "new");
+    }
+
+    #[tokio::test]
+    async fn due_tokens_are_refreshed_and_a_failed_refresh_keeps_a_valid_token() {
+        let cache = TokenCache::default();
+        let key = TokenCache::key("a", "t", "c", "s");
+        // 10 minutes left, refresh due (as if issued long ago): refreshed.
+        cache.get_or_fetch(&key, || async { Ok(token("old", Duration::from_secs(600))) }).await.unwrap();
+        let slot = cache.slot(&key);
+        slot.lock().await.as_mut().unwrap().refresh_at = Some(Instant::now());
+        let t = cache.get_or_fetch(&key, || async { Ok(token("fresh", Duration::from_secs(600))) }).await.unwrap();
+        assert_eq!(t.token.expose(), "fresh");
+        // Due again, the service fails: the still-valid token is used.
+        slot.lock().await.as_mut().unwrap().refresh_at = Some(Instant::now());
+        let t = cache
+            .get_or_fetch(&key, || async { Err(crate::error::Error::new(crate::error::ErrorKind::Service, "down")) })
+            .await
+            .unwrap();
+        assert_eq!(t.token.expose(), "fresh");
+        // Expired and failing: the error.
+        *slot.lock().await = Some(Cached { token: token("gone", Duration::from_secs(1)), refresh_at: None });
+        let e =
+            cache.get_or_fetch(&key, || async { Err(crate::error::Error::new(crate::error::ErrorKind::Service, "down")) }).await;
+        assert!(e.is_err());
+        // A token of a 70 s lifetime is refreshed after half of it, not at once.
+        assert_eq!(refresh_margin(Duration::from_secs(70)), Duration::from_secs(35));
+        assert_eq!(refresh_margin(Duration::from_secs(3600)), Duration::from_secs(300));
     }
 }

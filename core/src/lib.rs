@@ -24,6 +24,7 @@ pub mod api;
 pub mod auth;
 pub mod bridge;
 pub mod client;
+pub mod credential;
 pub mod cloud;
 pub mod error;
 pub mod lifecycle;

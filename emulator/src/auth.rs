@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The entitlement authors
 
-//! Entra-compatible token endpoint and bearer-token checks. Tokens are HS256
-//! JWTs signed with a key drawn when the emulator starts, so tokens from a
-//! previous run are rejected like tokens for another tenant would be.
+//! Entra-compatible token endpoint and bearer-token checks. Tokens are RS256
+//! JWTs with a `kid`, signed with a key drawn when the process starts and
+//! published at `/{tenant}/discovery/v2.0/keys` (see [`crate::identity`]),
+//! so tokens from a previous run are rejected like tokens for another
+//! tenant would be.
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, Header, Validation};
+
+use crate::identity::keys::SigningKey;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -19,8 +23,9 @@ pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 /// Directory role template ids.
 pub const ROLE_IDENTITY_GOVERNANCE_ADMIN: &str = "45d8d3c5-c802-45c6-b32a-1d70b5e1e86e";
 pub const ROLE_GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
-const DELEGATED_SCOPES: &str = "EntitlementManagement.ReadWrite.All Group.ReadWrite.All User.ReadWrite.All User.Read openid profile email";
-const LIFETIME_SECS: i64 = 3599;
+const DELEGATED_SCOPES: &str =
+    "EntitlementManagement.ReadWrite.All Group.ReadWrite.All User.ReadWrite.All User.Read openid profile email";
+pub(crate) const LIFETIME_SECS: i64 = 3599;
 
 /// Who is calling.
 #[derive(Debug, Clone)]
@@ -77,24 +82,52 @@ struct Claims {
     name: Option<String>,
 }
 
+/// The signing key of this emulator (the process's, see
+/// [`crate::identity::keys`]) and what the identity provider remembers
+/// (used assertion ids, device codes, token counts).
+/// Emulators in one process share the RSA key (generating one takes a
+/// noticeable fraction of a second, and tests start hundreds), but each has
+/// its own `kid` and refuses tokens that name another: a token from another
+/// emulator fails as a bad signature would.
 pub struct Keys {
-    enc: EncodingKey,
-    dec: DecodingKey,
+    pub(crate) key: Result<&'static SigningKey, String>,
+    pub(crate) kid: String,
+    pub(crate) idp: crate::identity::IdpState,
 }
 
 impl Keys {
     pub fn random() -> Keys {
-        let secret: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()].iter().flat_map(|u| u.into_bytes()).collect();
-        Keys { enc: EncodingKey::from_secret(&secret), dec: DecodingKey::from_secret(&secret) }
+        let key = SigningKey::process();
+        let base = key.as_ref().map(|k| k.kid.clone()).unwrap_or_default();
+        let kid = format!("{base}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        Keys { key, kid, idp: crate::identity::IdpState::default() }
+    }
+
+    pub(crate) fn signing(&self) -> Result<&'static SigningKey, EmulatorError> {
+        self.key.clone().map_err(|e| EmulatorError::Token(format!("no signing key: {e}")))
+    }
+
+    /// Token-issuing requests answered so far (token endpoint and managed
+    /// identity endpoints), for tests that count fetches.
+    pub fn token_requests(&self) -> u64 {
+        self.idp.token_requests.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
-fn issuer(tenant: &str) -> String {
+pub(crate) fn issuer(tenant: &str) -> String {
     format!("https://sts.windows.net/{tenant}/")
 }
 
+pub(crate) fn sign_value<T: Serialize>(st: &State, claims: &T) -> Result<String, EmulatorError> {
+    let key = st.keys.signing()?;
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(st.keys.kid.clone());
+    header.x5t = Some(st.keys.kid.clone());
+    jsonwebtoken::encode(&header, claims, &key.enc).map_err(|e| EmulatorError::Token(e.to_string()))
+}
+
 fn sign(st: &State, claims: &Claims) -> Result<String, EmulatorError> {
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &st.keys.enc).map_err(|e| EmulatorError::Token(e.to_string()))
+    sign_value(st, claims)
 }
 
 fn base_claims(st: &State, oid: &str, appid: &str, idtyp: &str) -> Claims {
@@ -146,7 +179,12 @@ pub fn find_user(st: &State, id_or_upn: &str) -> Option<Value> {
     if let Ok(Some(r)) = st.store.get(kind::USER, id_or_upn) {
         return Some(r.json);
     }
-    st.store.list(kind::USER, None).ok()?.into_iter().map(|r| r.json).find(|u| s(u, "userPrincipalName").eq_ignore_ascii_case(id_or_upn))
+    st.store
+        .list(kind::USER, None)
+        .ok()?
+        .into_iter()
+        .map(|r| r.json)
+        .find(|u| s(u, "userPrincipalName").eq_ignore_ascii_case(id_or_upn))
 }
 
 /// Checks `Authorization: Bearer …`: signature, audience, issuer and tenant,
@@ -161,21 +199,32 @@ pub fn verify(st: &State, header: Option<&str>) -> Result<Principal, GraphError>
     if token.is_empty() {
         return Err(GraphError::unauthorized("Access token is empty."));
     }
-    let mut v = Validation::new(Algorithm::HS256);
+    let Ok(key) = st.keys.signing() else {
+        return Err(GraphError::unauthorized("Access token validation failure. No signing key."));
+    };
+    let mut v = Validation::new(Algorithm::RS256);
     v.set_audience(&[GRAPH_AUDIENCE, GRAPH_APP_ID]);
     v.set_issuer(&[issuer(&st.tenant_id)]);
     v.set_required_spec_claims(&["exp", "nbf", "aud", "iss"]);
     v.validate_nbf = true;
     v.leeway = 0;
     use jsonwebtoken::errors::ErrorKind as K;
-    let data = jsonwebtoken::decode::<Claims>(token, &st.keys.dec, &v).map_err(|e| match e.kind() {
+    let kid = jsonwebtoken::decode_header(token).ok().and_then(|h| h.kid);
+    if kid.is_some_and(|k| k != st.keys.kid) {
+        return Err(GraphError::unauthorized("Access token validation failure. Invalid signature."));
+    }
+    let data = jsonwebtoken::decode::<Claims>(token, &key.dec, &v).map_err(|e| match e.kind() {
         K::ExpiredSignature => GraphError::unauthorized("Lifetime validation failed, the token is expired."),
         K::ImmatureSignature => GraphError::unauthorized("Lifetime validation failed, the token is not yet valid."),
         K::InvalidSignature => GraphError::unauthorized("Access token validation failure. Invalid signature."),
         K::InvalidAudience => GraphError::unauthorized("Access token validation failure. Invalid audience."),
         K::InvalidIssuer => GraphError::unauthorized("Access token validation failure. Invalid issuer."),
-        K::InvalidAlgorithm | K::InvalidAlgorithmName => GraphError::unauthorized("Access token validation failure. Invalid signing algorithm."),
-        K::MissingRequiredClaim(c) => GraphError::unauthorized(format!("Access token validation failure. The '{c}' claim is missing.")),
+        K::InvalidAlgorithm | K::InvalidAlgorithmName => {
+            GraphError::unauthorized("Access token validation failure. Invalid signing algorithm.")
+        }
+        K::MissingRequiredClaim(c) => {
+            GraphError::unauthorized(format!("Access token validation failure. The '{c}' claim is missing."))
+        }
         _ => GraphError::unauthorized("IDX14100: JWT is not well formed."),
     })?;
     let c = data.claims;
@@ -219,7 +268,7 @@ pub fn mint_with(st: &State, user: Option<&str>, app_id: &str, overrides: &Value
             out.insert(k.clone(), v.clone());
         }
     }
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &st.keys.enc).map_err(|e| EmulatorError::Token(e.to_string()))
+    sign_value(st, &claims)
 }
 
 /// An AAD-style token error: `(status, body)`.
@@ -240,6 +289,7 @@ pub fn aad_error(status: u16, error: &str, code: u32, text: &str) -> (u16, Value
 
 /// `POST /{tenant}/oauth2/v2.0/token`.
 pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Option<&str>) -> (u16, Value) {
+    crate::identity::count(st);
     if !st.tenant_matches(tenant) {
         return aad_error(400, "invalid_request", 90002, &format!("Tenant '{tenant}' not found."));
     }
@@ -247,7 +297,9 @@ pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Opti
     // client_secret_basic: `Authorization: Basic base64(id:secret)`.
     if let Some(creds) = authorization.and_then(|h| h.strip_prefix("Basic ")).and_then(|b| base64_decode(b.trim())) {
         if let Some((id, secret)) = String::from_utf8_lossy(&creds).split_once(':') {
-            let dec = |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
+            let dec = |s: &str| {
+                form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+            };
             form.entry("client_id".into()).or_insert_with(|| dec(id));
             form.entry("client_secret".into()).or_insert_with(|| dec(secret));
         }
@@ -255,16 +307,45 @@ pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Opti
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
     let client_id = get("client_id");
     let scope = get("scope");
-    if !scope.is_empty() && !scope.split_whitespace().any(|sc| sc.starts_with(GRAPH_AUDIENCE) || sc.starts_with(GRAPH_APP_ID) || !sc.contains("://")) {
+    if !scope.is_empty()
+        && !scope
+            .split_whitespace()
+            .any(|sc| sc.starts_with(GRAPH_AUDIENCE) || sc.starts_with(GRAPH_APP_ID) || !sc.contains("://"))
+    {
         return aad_error(400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid.");
     }
     let app = match st.store.get(kind::APPLICATION, client_id) {
         Ok(Some(r)) => r.json,
-        _ => return aad_error(400, "unauthorized_client", 700016, &format!("Application with identifier '{client_id}' was not found in the directory.")),
+        _ => return aad_error(400, "unauthorized_client", 700016, &format!("Application with identifier '{client_id}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", st.tenant_id)),
     };
     let result = match get("grant_type") {
+        "client_credentials" if !get("client_assertion").is_empty() => {
+            if get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+                return aad_error(
+                    400,
+                    "invalid_request",
+                    50027,
+                    "Invalid JWT token: client_assertion_type must be 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.",
+                );
+            }
+            if let Err(refusal) = crate::identity::assertion::check(st, &app, get("client_assertion")) {
+                return refusal;
+            }
+            app_token(st, &app)
+        }
+        "urn:ietf:params:oauth:grant-type:device_code" => {
+            return crate::identity::device::poll(st, client_id, get("device_code"))
+        }
         "client_credentials" => {
-            if get("client_secret") != s(&app, "_secret") {
+            if get("client_secret").is_empty() {
+                return aad_error(
+                    401,
+                    "invalid_client",
+                    7000218,
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+                );
+            }
+            if s(&app, "_secret").is_empty() || get("client_secret") != s(&app, "_secret") {
                 return aad_error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
             }
             app_token(st, &app)
@@ -274,7 +355,12 @@ pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Opti
                 return aad_error(400, "invalid_grant", 50034, "The user account does not exist in this directory.");
             };
             if get("password") != s(&user, "_password") {
-                return aad_error(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
+                return aad_error(
+                    400,
+                    "invalid_grant",
+                    50126,
+                    "Error validating credentials due to invalid username or password.",
+                );
             }
             let secret = get("client_secret");
             if !secret.is_empty() && secret != s(&app, "_secret") {
@@ -282,8 +368,22 @@ pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Opti
             }
             user_token(st, &user, client_id)
         }
-        "" => return aad_error(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'."),
-        other => return aad_error(400, "unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'.")),
+        "" => {
+            return aad_error(
+                400,
+                "invalid_request",
+                900144,
+                "The request body must contain the following parameter: 'grant_type'.",
+            )
+        }
+        other => {
+            return aad_error(
+                400,
+                "unsupported_grant_type",
+                70003,
+                &format!("The app requested an unsupported grant type '{other}'."),
+            )
+        }
     };
     match result {
         Ok(token) => (

@@ -12,6 +12,7 @@
 
 mod auth;
 pub mod clock;
+pub mod identity;
 mod error;
 mod hosted;
 #[doc(hidden)]
@@ -22,6 +23,7 @@ mod resources;
 mod seed;
 mod server;
 mod store;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -31,7 +33,7 @@ use std::time::Duration;
 pub use clock::ClockMode;
 pub use error::EmulatorError;
 pub use hosted::{fixture_ids, HostedEmulator};
-pub use seed::{Seed, SeedApplication, SeedGroup, SeedUser};
+pub use seed::{Seed, SeedApplication, SeedFederatedCredential, SeedGroup, SeedUser};
 
 use server::State;
 use store::kind;
@@ -49,6 +51,13 @@ pub mod ids {
     pub const MARKETING_GROUP_ID: &str = "f4892fac-e81c-4712-bdf2-a4450008a4b0";
     pub const APP_CLIENT_ID: &str = "3f6d2b8e-9a41-4c07-b1e5-7d8c9e0f1a2b";
     pub const APP_CLIENT_SECRET: &str = "emulator-app-secret~0123456789";
+    /// The seeded app's well-known development certificate and its private
+    /// key (PEM; the same pair as PKCS#12 in `dev-app.pfx`, password
+    /// [`APP_CERTIFICATE_PASSWORD`]). Public like Azurite's account key: it
+    /// proves nothing anywhere but in the emulator.
+    pub const APP_CERTIFICATE_PEM: &str = include_str!("identity/dev-app.pem");
+    pub const APP_CERTIFICATE_PFX: &[u8] = include_bytes!("identity/dev-app.pfx");
+    pub const APP_CERTIFICATE_PASSWORD: &str = "emulator";
     pub const USER_PASSWORD: &str = "Emulator!Passw0rd";
 }
 
@@ -71,6 +80,9 @@ pub struct EmulatorConfig {
     pub allowed_hosts: Vec<String>,
     /// Real (system time) or manual (moves only on `advance`); see `clock.rs`.
     pub clock: ClockMode,
+    /// Serve HTTPS with a certificate generated at startup, written to this
+    /// directory as `tls-certificate.pem` (see [`tls`]); `None` = plain HTTP.
+    pub tls_dir: Option<PathBuf>,
 }
 
 impl Default for EmulatorConfig {
@@ -83,6 +95,7 @@ impl Default for EmulatorConfig {
             delivery_delay: Duration::from_millis(300),
             allowed_hosts: Vec::new(),
             clock: ClockMode::Real,
+            tls_dir: None,
         }
     }
 }
@@ -131,6 +144,7 @@ pub struct Emulator {
     task: Option<tokio::task::JoinHandle<()>>,
     /// Real mode: the task firing timers as they come due.
     ticker: Option<tokio::task::JoinHandle<()>>,
+    tls_certificate: Option<PathBuf>,
 }
 
 impl Emulator {
@@ -145,6 +159,7 @@ impl Emulator {
         let app = config.seed.app().map(|a| (a.client_id.clone(), a.client_secret.clone())).unwrap_or_default();
         let st = new_state(&config, store, &addr);
         let real_clock = config.clock == ClockMode::Real;
+        let config_tls = config.tls_dir.clone();
         // The seed is in the store now: free its parsed form.
         drop(config);
         store::release_freed_memory();
@@ -152,19 +167,35 @@ impl Emulator {
         let ticker = real_clock.then(|| clock::spawn_ticker(st.clone()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(st.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(Emulator { shared: Shared { st, app }, addr, shutdown: Some(tx), task: Some(task), ticker })
+        let tls = config_tls.as_deref().map(tls::generate).transpose()?;
+        let tls_certificate = tls.as_ref().map(|t| t.cert_path.clone());
+        let task = match tls {
+            Some(t) => tokio::spawn(tls::serve(listener, t.acceptor, router, rx)),
+            None => tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = rx.await;
+                    })
+                    .await;
+            }),
+        };
+        Ok(Emulator { shared: Shared { st, app }, addr, shutdown: Some(tx), task: Some(task), ticker, tls_certificate })
     }
 
-    /// `http://127.0.0.1:PORT`, the Graph root: clients append `/v1.0` or `/beta`.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS), the Graph root:
+    /// clients append `/v1.0` or `/beta`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.shared.st.base_url.clone()
+    }
+
+    /// The bound address (`127.0.0.1:PORT`).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// With TLS: the PEM file of the certificate clients must trust.
+    pub fn tls_certificate(&self) -> Option<&std::path::Path> {
+        self.tls_certificate.as_deref()
     }
     /// Same root: the token endpoint is `{authority}/{tenant}/oauth2/v2.0/token`.
     pub fn authority(&self) -> String {
@@ -187,6 +218,11 @@ impl Emulator {
     }
     pub fn inject_fault(&self, fault: Fault) {
         self.shared.inject_fault(fault)
+    }
+    /// Token-issuing requests answered so far (token endpoint and managed
+    /// identity endpoints), for tests that count fetches.
+    pub fn token_requests(&self) -> u64 {
+        self.shared.st.keys.token_requests()
     }
     /// Test hook: a token signed with this emulator's key for a seeded user
     /// (`Some(id or UPN)`) or the seeded application (`None`), with `overrides`
@@ -222,7 +258,8 @@ impl Emulator {
 
 /// The shared state of a server (or an in-process emulator) over `store`.
 fn new_state(config: &EmulatorConfig, store: store::Store, addr: &std::net::SocketAddr) -> Arc<State> {
-    let base_url = format!("http://{addr}");
+    let scheme = if config.tls_dir.is_some() { "https" } else { "http" };
+    let base_url = format!("{scheme}://{addr}");
     let allowed_hosts = server::allowed_hosts(addr, &base_url, &config.allowed_hosts);
     let clock = Arc::new(clock::Clock::new(config.clock, clock::start_time(&store)));
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -371,6 +408,9 @@ pub async fn serve(config: EmulatorConfig) -> Result<(), EmulatorError> {
             emu.now(),
             base = emu.base_url()
         ),
+    }
+    if let Some(cert) = emu.tls_certificate() {
+        println!("tls certificate: {}", cert.display());
     }
     tokio::signal::ctrl_c().await?;
     emu.shutdown().await;

@@ -76,17 +76,52 @@ pub struct SeedGroup {
     pub members: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SeedApplication {
     #[serde(alias = "appId")]
     pub client_id: String,
+    /// Empty: the app signs in only with a certificate or federated credential.
+    #[serde(default)]
     pub client_secret: String,
     #[serde(default)]
     pub display_name: String,
     /// Application permissions (app roles on Microsoft Graph).
     #[serde(default)]
     pub permissions: Vec<String>,
+    /// Certificate credentials: PEM `CERTIFICATE` blocks (public part only);
+    /// client assertions must verify against one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<String>,
+    /// Federated identity credentials (workload identity).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub federated_credentials: Vec<SeedFederatedCredential>,
+    /// `"system"` or `"user"`: this app is the managed identity the emulator's
+    /// IMDS and App Service endpoints sign in as (see `identity::managed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_identity: Option<String>,
+}
+
+/// An external issuer and subject the app trusts, with the issuer's keys
+/// (a JWKS, inline: the emulator fetches nothing).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedFederatedCredential {
+    pub issuer: String,
+    pub subject: String,
+    /// Default `["api://AzureADTokenExchange"]`.
+    #[serde(default)]
+    pub audiences: Vec<String>,
+    pub jwks: serde_json::Value,
+}
+
+/// The `CERTIFICATE` blocks of a PEM (a seed never holds the private key).
+fn public_part(pem: &str) -> String {
+    let end = "-----END CERTIFICATE-----";
+    match pem.rfind(end) {
+        Some(i) => pem[..i + end.len()].to_string() + "\n",
+        None => String::new(),
+    }
 }
 
 impl Default for Seed {
@@ -124,6 +159,9 @@ impl Default for Seed {
                 client_secret: ids::APP_CLIENT_SECRET.into(),
                 display_name: "Entitlement emulator app".into(),
                 permissions: vec!["EntitlementManagement.ReadWrite.All".into()],
+                certificates: vec![public_part(ids::APP_CERTIFICATE_PEM)],
+                federated_credentials: vec![],
+                managed_identity: Some("system".into()),
             }],
             catalogs: vec![json!({
                 "id": ids::GENERAL_CATALOG_ID,
@@ -201,6 +239,8 @@ impl Seed {
             let v = json!({
                 "id": a.client_id, "appId": a.client_id, "displayName": a.display_name,
                 "_secret": a.client_secret, "_permissions": a.permissions,
+                "_certificates": a.certificates, "_federated": a.federated_credentials,
+                "_managedIdentity": a.managed_identity,
             });
             st.put(kind::APPLICATION, &a.client_id, None, &v)?;
         }

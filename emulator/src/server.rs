@@ -274,6 +274,13 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
     let path = parts.uri.path().to_string();
     let segs: Vec<&str> = path.split('/').collect();
 
+    // Identity routes (token, discovery, keys, device code, managed
+    // identity): never faulted, never authenticated.
+    if let Some(r) = crate::identity::IdRoute::of(&segs) {
+        let (status, body) = crate::identity::serve(&st, r, &parts.method, &parts.headers, parts.uri.query(), body).await;
+        return respond(status, Some(body), &request_id, &client_request_id, &[]);
+    }
+
     // Emulator controls (outside Graph's routes; never faulted).
     if path.starts_with("/_emulator/") {
         let (status, body) = control(&st, &parts.method, &path, body).await;
@@ -282,38 +289,6 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
             200 => respond(status, Some(body), &request_id, &client_request_id, &[]),
             _ => fail(GraphError::new(status, if status == 404 { "ResourceNotFound" } else { "BadRequest" }, body.as_str().unwrap_or("")), &mut extra_headers),
         };
-    }
-
-    // Token endpoint: never faulted, never authenticated.
-    if segs.len() == 5 && segs[2] == "oauth2" && segs[3] == "v2.0" && segs[4] == "token" {
-        let (status, body) = if parts.method == "POST" {
-            match axum::body::to_bytes(body, MAX_TOKEN_BODY).await {
-                Ok(bytes) => {
-                    let (st2, tenant) = (st.clone(), segs[1].to_string());
-                    let authz = parts.headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_string);
-                    tokio::task::spawn_blocking(move || auth::token_endpoint(&st2, &tenant, &bytes, authz.as_deref()))
-                        .await
-                        .unwrap_or_else(|_| auth::aad_error(500, "server_error", 90000, "The token endpoint failed."))
-                }
-                Err(_) => auth::aad_error(413, "invalid_request", 90014, &format!("The request body exceeds {MAX_TOKEN_BODY} bytes.")),
-            }
-        } else {
-            (405, json!({"error": "invalid_request", "error_description": "AADSTS900561: The endpoint only accepts POST requests."}))
-        };
-        return respond(status, Some(body), &request_id, &client_request_id, &[]);
-    }
-    if segs.len() == 5 && segs[2] == "v2.0" && segs[3] == ".well-known" && segs[4] == "openid-configuration" {
-        let t = segs[1];
-        let body = json!({
-            "token_endpoint": format!("{}/{t}/oauth2/v2.0/token", st.base_url),
-            "authorization_endpoint": format!("{}/{t}/oauth2/v2.0/authorize", st.base_url),
-            "issuer": format!("{}/{}/v2.0", st.base_url, st.tenant_id),
-            "jwks_uri": format!("{}/{t}/discovery/v2.0/keys", st.base_url),
-            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-            "response_types_supported": ["code", "id_token", "code id_token", "token id_token", "token"],
-            "tenant_region_scope": "NA",
-        });
-        return respond(200, Some(body), &request_id, &client_request_id, &[]);
     }
 
     if let Some(f) = st.take_fault(&path) {

@@ -210,12 +210,14 @@ fn seed() -> Seed {
         client_secret: BARE_APP_SECRET.into(),
         display_name: "App without permissions".into(),
         permissions: vec![],
+        ..Default::default()
     });
     seed.applications.push(SeedApplication {
         client_id: READER_APP_ID.into(),
         client_secret: READER_APP_SECRET.into(),
         display_name: "Reader app".into(),
         permissions: vec!["EntitlementManagement.Read.All".into()],
+        ..Default::default()
     });
     seed
 }

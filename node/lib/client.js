@@ -10,6 +10,7 @@ const native = require('../native.js');
 const { Operations, BetaOperations } = require('./operations');
 const { fromNative, invalidArgument, NotFoundError } = require('./errors');
 const rt = require('./runtime');
+const identity = require('./identity');
 
 // Options are checked by core's ClientConfig (errors name the option); only
 // the token provider is taken out here, since it crosses as a function.
@@ -21,7 +22,16 @@ function nativeOptions(options) {
     if (v === undefined || v === null) continue;
     if (k === 'tokenProvider') {
       if (typeof v !== 'function') throw invalidArgument(`tokenProvider must be a function, got ${rt.describe(v)}`);
+      if (provider) throw invalidArgument('give credential or tokenProvider, not both');
       provider = v;
+    } else if (k === 'credential' && v instanceof identity.BuiltinCredential) {
+      out.credential = { ...v._config };
+    } else if (k === 'credential') {
+      if (typeof v?.getToken !== 'function') {
+        throw invalidArgument(`credential must have getToken(scopes) (an @azure/identity TokenCredential), got ${rt.describe(v)}`);
+      }
+      if (provider) throw invalidArgument('give credential or tokenProvider, not both');
+      provider = identity.hostCredential(v);
     } else {
       out[k] = v;
     }

@@ -152,9 +152,39 @@ def _camel(name):
     return head + "".join(p.title() for p in rest)
 
 
-def _make_native(base_url, token_provider, **kw):
+def _host_credential(credential, token_provider, is_async):
+    """``credential=``: a built-in kind (an option), or a host credential
+    (``get_token``) handed to Rust like a token provider."""
+    from . import identity
+    if credential is None:
+        return None, token_provider
+    if token_provider is not None:
+        raise InvalidArgumentError("give credential or token_provider, not both")
+    if isinstance(credential, identity._BuiltinCredential):
+        return dict(credential._config), None
+    get_token = getattr(credential, "get_token", None)
+    if not callable(get_token):
+        raise InvalidArgumentError(
+            f"credential must have get_token(*scopes) (an azure-identity credential), not {type(credential).__name__}")
+    import inspect
+    if inspect.iscoroutinefunction(get_token):
+        if not is_async:
+            raise InvalidArgumentError("an async credential (get_token is a coroutine) needs AsyncClient")
+        import asyncio
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise InvalidArgumentError("create AsyncClient with an async credential inside the running event loop") from None
+        return None, identity._AsyncCredential(credential, loop)
+    return None, credential
+
+
+def _make_native(base_url, token_provider, credential=None, is_async=False, **kw):
     # The options are checked by core's ClientConfig (errors name the option).
+    config, token_provider = _host_credential(credential, token_provider, is_async)
     options = {_camel(k): v for k, v in kw.items() if v is not None}
+    if config is not None:
+        options["credential"] = config
     if base_url is not None:
         options["baseUrl"] = base_url
     return _native.NativeClient(options, token_provider)
@@ -217,8 +247,12 @@ class _ClientBase:
 class Client(_ClientBase, _Lifecycle, _Ops):
     """Blocking client. The GIL is released while requests are in flight.
 
-    Credentials (give one): ``token=``; ``token_provider=`` (a callable returning
-    a token str, called before each request); ``tenant_id=, client_id=,
+    Credentials (give one): ``credential=`` (an azure-identity credential, or
+    one of :mod:`entitlement.identity`'s: certificate, workload identity,
+    managed identity, Azure CLI, device code, environment, default chain;
+    tokens are cached by their ``expires_on`` and refreshed before expiry);
+    ``token=``; ``token_provider=`` (a callable returning a token str, called
+    before each request); ``tenant_id=, client_id=,
     client_secret=`` (client credentials); ``tenant_id=, client_id=, username=,
     password=`` (delegated, password grant). ``base_url`` points at another Graph
     root (e.g. an emulator), ``authority`` at another sign-in endpoint.
@@ -238,9 +272,9 @@ class Client(_ClientBase, _Lifecycle, _Ops):
 
     def __init__(self, base_url=None, *, cloud="global", api_version="v1.0", token=None, tenant_id=None,
                  client_id=None, client_secret=None, username=None, password=None, token_provider=None,
-                 timeout=None, deadline=None, max_retries=None, authority=None, scope=None):
+                 timeout=None, deadline=None, max_retries=None, authority=None, scope=None, credential=None):
         self._native = _make_native(
-            base_url, token_provider, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
+            base_url, token_provider, credential, False, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
             client_id=client_id, client_secret=client_secret, username=username, password=password,
             timeout=timeout, deadline=deadline, max_retries=max_retries, authority=authority, scope=scope)
         self.beta = BetaClient(self._native)
@@ -268,9 +302,9 @@ class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncOps):
 
     def __init__(self, base_url=None, *, cloud="global", api_version="v1.0", token=None, tenant_id=None,
                  client_id=None, client_secret=None, username=None, password=None, token_provider=None,
-                 timeout=None, deadline=None, max_retries=None, authority=None, scope=None):
+                 timeout=None, deadline=None, max_retries=None, authority=None, scope=None, credential=None):
         self._native = _make_native(
-            base_url, token_provider, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
+            base_url, token_provider, credential, True, cloud=cloud, api_version=api_version, token=token, tenant_id=tenant_id,
             client_id=client_id, client_secret=client_secret, username=username, password=password,
             timeout=timeout, deadline=deadline, max_retries=max_retries, authority=authority, scope=scope)
         self.beta = AsyncBetaClient(self._native)

@@ -105,10 +105,10 @@ impl NativeClient {
         let config = ClientConfig::from_value(value_of(options.map(|o| o.as_any()), "options")?).map_err(|e| to_py_err(py, e))?;
         let host = match token_provider.filter(|p| !p.is_none()) {
             None => None,
-            Some(cb) if cb.is_callable() => {
-                Some(Arc::new(PyTokenProvider::new(cb.unbind())) as Arc<dyn entitlement::auth::TokenProvider>)
+            Some(cb) if cb.is_callable() || cb.hasattr("get_token").unwrap_or(false) => {
+                Some(Arc::new(PyTokenProvider::new(py, cb.unbind())) as Arc<dyn entitlement::auth::TokenProvider>)
             }
-            Some(_) => return Err(invalid(py, "token_provider must be callable")),
+            Some(_) => return Err(invalid(py, "token_provider must be callable (or a credential with get_token)")),
         };
         let session = Session::new(config, host).map_err(|e| to_py_err(py, e))?;
         Ok(NativeClient { session: Arc::new(session), pid: std::process::id() })

@@ -14,6 +14,10 @@ use crate::api::ApiVersion;
 use crate::auth::{Secret, TokenProvider};
 use crate::client::{Client, ClientBuilder};
 use crate::cloud::NationalCloud;
+use crate::credential::{
+    AssertionSource, AzureCliCredential, ClientCertificate, DefaultCredential, DeviceCodeCredential, DeviceCodePrompt,
+    EnvironmentCredential, ManagedIdentityCredential, ManagedIdentityEndpoint, OAuthCredential,
+};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 
@@ -54,45 +58,223 @@ pub struct ClientConfig {
     pub client_secret: Option<Secret>,
     pub username: Option<String>,
     pub password: Option<Secret>,
+    /// A sign-in kind other than the flat keys above, as an object with a
+    /// `kind` (see [`CredentialConfig`]); C passes it in the options JSON,
+    /// Python's and Node's credential classes build it.
+    pub credential: Option<CredentialConfig>,
+}
+
+/// `"credential": {"kind": …, …}` in the client options.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+pub enum CredentialConfig {
+    Token {
+        token: Secret,
+    },
+    ClientSecret {
+        tenant_id: String,
+        client_id: String,
+        client_secret: Secret,
+    },
+    /// PEM (certificate + RSA key) or PKCS#12, by path or inline PEM text.
+    ClientCertificate {
+        tenant_id: String,
+        client_id: String,
+        certificate_path: Option<String>,
+        certificate_pem: Option<Secret>,
+        certificate_password: Option<Secret>,
+        #[serde(default)]
+        send_certificate_chain: bool,
+    },
+    /// Workload identity: a JWT from another issuer, re-read from the file
+    /// on every token fetch (`AZURE_FEDERATED_TOKEN_FILE` when not given).
+    ClientAssertion {
+        tenant_id: Option<String>,
+        client_id: Option<String>,
+        token_file: Option<String>,
+    },
+    /// IMDS or App Service (`IDENTITY_ENDPOINT`/`IDENTITY_HEADER`) by the
+    /// environment; `endpoint` overrides (with `identityHeader`: App Service).
+    ManagedIdentity {
+        client_id: Option<String>,
+        endpoint: Option<String>,
+        identity_header: Option<Secret>,
+    },
+    AzureCli {
+        tenant_id: Option<String>,
+    },
+    /// Prints the sign-in instructions on stderr and waits for the user.
+    DeviceCode {
+        tenant_id: String,
+        client_id: String,
+    },
+    Environment {},
+    Default {},
 }
 
 /// Where tokens come from. One enum for every binding; new sign-in kinds
 /// are added here and every language gets them through [`ClientConfig`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum Credential {
     /// No token: calls go out unauthenticated (the service answers 401).
     None,
     Token(Secret),
-    ClientSecret { tenant_id: String, client_id: String, secret: Secret },
-    Password { tenant_id: String, client_id: String, username: String, password: Secret },
+    ClientSecret {
+        tenant_id: String,
+        client_id: String,
+        secret: Secret,
+    },
+    Password {
+        tenant_id: String,
+        client_id: String,
+        username: String,
+        password: Secret,
+    },
+    ClientCertificate {
+        tenant_id: String,
+        client_id: String,
+        certificate: Arc<ClientCertificate>,
+    },
+    ClientAssertion {
+        tenant_id: String,
+        client_id: String,
+        source: AssertionSource,
+    },
+    ManagedIdentity {
+        client_id: Option<String>,
+        endpoint: ManagedIdentityEndpoint,
+    },
+    AzureCli {
+        tenant_id: Option<String>,
+    },
+    DeviceCode {
+        tenant_id: String,
+        client_id: String,
+        prompt: Option<Arc<dyn Fn(&DeviceCodePrompt) + Send + Sync>>,
+    },
+    /// `AZURE_*` variables (secret or certificate), read at construction.
+    Environment,
+    /// Environment, workload identity, managed identity, Azure CLI.
+    Default,
     /// A host callback (Python callable, JS function, C function pointer).
     Provider(Arc<dyn TokenProvider>),
 }
 
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.kind())
+    }
+}
+
 impl Credential {
     /// The kind's name, never the secret: `none`, `token`, `client_secret`,
-    /// `password`, `token_provider`.
+    /// `password`, `client_certificate`, `client_assertion`,
+    /// `managed_identity`, `azure_cli`, `device_code`, `environment`,
+    /// `default`, `token_provider`.
     pub fn kind(&self) -> &'static str {
         match self {
             Credential::None => "none",
             Credential::Token(_) => "token",
             Credential::ClientSecret { .. } => "client_secret",
             Credential::Password { .. } => "password",
+            Credential::ClientCertificate { .. } => "client_certificate",
+            Credential::ClientAssertion { .. } => "client_assertion",
+            Credential::ManagedIdentity { .. } => "managed_identity",
+            Credential::AzureCli { .. } => "azure_cli",
+            Credential::DeviceCode { .. } => "device_code",
+            Credential::Environment => "environment",
+            Credential::Default => "default",
             Credential::Provider(_) => "token_provider",
         }
     }
 
-    fn apply(&self, b: ClientBuilder) -> ClientBuilder {
-        match self.clone() {
-            Credential::None => b,
-            Credential::Token(t) => b.token(t),
-            Credential::ClientSecret { tenant_id, client_id, secret } => b.client_secret(&tenant_id, &client_id, secret),
-            Credential::Password { tenant_id, client_id, username, password } => {
-                b.username_password(&tenant_id, &client_id, &username, password)
+    /// The token source, signing in at `authority`. Built once per session
+    /// (its token cache lives as long as the client).
+    pub fn provider(&self, authority: &str) -> Result<Option<Arc<dyn TokenProvider>>> {
+        let a = authority;
+        Ok(Some(match self.clone() {
+            Credential::None => return Ok(None),
+            Credential::Token(t) => Arc::new(crate::auth::StaticToken(t)),
+            Credential::ClientSecret { tenant_id, client_id, secret } => {
+                Arc::new(OAuthCredential::client_secret(a, &tenant_id, &client_id, secret))
             }
-            Credential::Provider(p) => b.credential(p),
-        }
+            Credential::Password { tenant_id, client_id, username, password } => {
+                Arc::new(OAuthCredential::username_password(a, &tenant_id, &client_id, &username, password))
+            }
+            Credential::ClientCertificate { tenant_id, client_id, certificate } => {
+                Arc::new(OAuthCredential::client_certificate_shared(a, &tenant_id, &client_id, certificate))
+            }
+            Credential::ClientAssertion { tenant_id, client_id, source } => {
+                Arc::new(OAuthCredential::client_assertion(a, &tenant_id, &client_id, source))
+            }
+            Credential::ManagedIdentity { client_id, endpoint } => Arc::new(ManagedIdentityCredential::new(endpoint, client_id)),
+            Credential::AzureCli { tenant_id } => Arc::new(AzureCliCredential::new(tenant_id)),
+            Credential::DeviceCode { tenant_id, client_id, prompt } => {
+                Arc::new(DeviceCodeCredential::new(a, &tenant_id, &client_id, prompt))
+            }
+            Credential::Environment => Arc::new(EnvironmentCredential::from_env(a)?),
+            Credential::Default => Arc::new(DefaultCredential::from_env(a)),
+            Credential::Provider(p) => p,
+        }))
+    }
+}
+
+impl CredentialConfig {
+    /// The credential this object describes; files named in it are read now
+    /// so a wrong path fails at construction.
+    pub fn into_credential(self) -> Result<Credential> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let need = |v: Option<String>, key: &str, var: &str, kind: &str| {
+            non_empty(v).or_else(|| env(var)).ok_or_else(|| invalid(format!("credential {kind} needs {key} (or {var})")))
+        };
+        Ok(match self {
+            CredentialConfig::Token { token } => Credential::Token(token),
+            CredentialConfig::ClientSecret { tenant_id, client_id, client_secret } => {
+                Credential::ClientSecret { tenant_id, client_id, secret: client_secret }
+            }
+            CredentialConfig::ClientCertificate {
+                tenant_id,
+                client_id,
+                certificate_path,
+                certificate_pem,
+                certificate_password,
+                send_certificate_chain,
+            } => {
+                let cert = match (non_empty(certificate_path), certificate_pem) {
+                    (Some(p), None) => ClientCertificate::from_path(p, certificate_password.as_ref())?,
+                    (None, Some(pem)) => ClientCertificate::from_pem(pem.expose().as_bytes())?,
+                    _ => return Err(invalid("credential clientCertificate needs one of certificatePath or certificatePem")),
+                };
+                Credential::ClientCertificate {
+                    tenant_id,
+                    client_id,
+                    certificate: Arc::new(cert.send_certificate_chain(send_certificate_chain)),
+                }
+            }
+            CredentialConfig::ClientAssertion { tenant_id, client_id, token_file } => Credential::ClientAssertion {
+                tenant_id: need(tenant_id, "tenantId", "AZURE_TENANT_ID", "clientAssertion")?,
+                client_id: need(client_id, "clientId", "AZURE_CLIENT_ID", "clientAssertion")?,
+                source: AssertionSource::File(
+                    need(token_file, "tokenFile", "AZURE_FEDERATED_TOKEN_FILE", "clientAssertion")?.into(),
+                ),
+            },
+            CredentialConfig::ManagedIdentity { client_id, endpoint, identity_header } => {
+                let endpoint = match (non_empty(endpoint), identity_header) {
+                    (Some(e), Some(h)) => ManagedIdentityEndpoint::AppService { endpoint: e, header: h },
+                    (Some(e), None) => ManagedIdentityEndpoint::Imds(e),
+                    (None, Some(_)) => return Err(invalid("credential managedIdentity: identityHeader needs endpoint")),
+                    (None, None) => ManagedIdentityEndpoint::from_env(),
+                };
+                Credential::ManagedIdentity { client_id: non_empty(client_id), endpoint }
+            }
+            CredentialConfig::AzureCli { tenant_id } => Credential::AzureCli { tenant_id: non_empty(tenant_id) },
+            CredentialConfig::DeviceCode { tenant_id, client_id } => {
+                Credential::DeviceCode { tenant_id, client_id, prompt: None }
+            }
+            CredentialConfig::Environment {} => Credential::Environment,
+            CredentialConfig::Default {} => Credential::Default,
+        })
     }
 }
 
@@ -131,17 +313,19 @@ impl ClientConfig {
         let secret = self.client_secret.take().filter(|t| !t.expose().is_empty());
         let password = self.password.take().filter(|t| !t.expose().is_empty());
         let username = non_empty(self.username.take());
-        let given = [host.is_some(), token.is_some(), secret.is_some(), password.is_some() || username.is_some()];
+        let config = self.credential.take();
+        let given =
+            [host.is_some(), token.is_some(), secret.is_some(), password.is_some() || username.is_some(), config.is_some()];
         if given.iter().filter(|g| **g).count() > 1 {
-            return Err(invalid("give one credential: a token provider, token, clientSecret or username/password"));
+            return Err(invalid("give one credential: a token provider, token, clientSecret, username/password or credential"));
         }
         let tenant = non_empty(self.tenant_id.take());
         let client = non_empty(self.client_id.take());
-        let need = |v: &Option<String>, name: &str, with: &str| {
-            v.clone().ok_or_else(|| invalid(format!("{with} needs {name}")))
-        };
+        let need = |v: &Option<String>, name: &str, with: &str| v.clone().ok_or_else(|| invalid(format!("{with} needs {name}")));
         Ok(if let Some(p) = host {
             Credential::Provider(p)
+        } else if let Some(c) = config {
+            c.into_credential()?
         } else if let Some(t) = token {
             Credential::Token(t)
         } else if let Some(s) = secret {
@@ -164,12 +348,13 @@ impl ClientConfig {
 
     /// Everything but the credential, checked now so mistakes surface at
     /// construction rather than on the first call.
-    fn builder(&self) -> Result<(ClientBuilder, String, ApiVersion)> {
+    fn builder(&self) -> Result<(ClientBuilder, String, ApiVersion, String)> {
         let mut b = Client::builder();
         let cloud = match self.cloud.as_deref().filter(|c| !c.is_empty()) {
             None => NationalCloud::Global,
-            Some(c) => NationalCloud::parse(c)
-                .ok_or_else(|| invalid(format!("unknown cloud {c:?} (global, usGov, usGovDod, china)")))?,
+            Some(c) => {
+                NationalCloud::parse(c).ok_or_else(|| invalid(format!("unknown cloud {c:?} (global, usGov, usGovDod, china)")))?
+            }
         };
         b = b.cloud(cloud);
         let version = match self.api_version.as_deref().filter(|v| !v.is_empty()) {
@@ -190,9 +375,17 @@ impl ClientConfig {
             Err(e) => return Err(invalid(format!("invalid base URL {base:?}: {e}"))),
         }
         b = b.base_url(base.clone());
-        if let Some(a) = self.authority.as_deref().filter(|a| !a.is_empty()) {
-            b = b.authority(a);
-        }
+        let authority = match self.authority.as_deref().filter(|a| !a.is_empty()) {
+            Some(a) => {
+                match url::Url::parse(a) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                    _ => return Err(invalid(format!("authority must be an http(s) URL: {a:?}"))),
+                }
+                b = b.authority(a);
+                a.trim_end_matches('/').to_string()
+            }
+            None => cloud.authority_url().to_string(),
+        };
         if let Some(s) = self.scope.as_deref().filter(|s| !s.is_empty()) {
             b = b.scope(s);
         }
@@ -217,7 +410,7 @@ impl ClientConfig {
             }
             b = b.deadline(Some(d));
         }
-        Ok((b, base, version))
+        Ok((b, base, version, authority))
     }
 }
 
@@ -227,6 +420,7 @@ impl ClientConfig {
 pub struct Session {
     builder: ClientBuilder,
     credential: Credential,
+    authority: String,
     base_url: String,
     version: ApiVersion,
     cell: OnceLock<Result<Client>>,
@@ -245,13 +439,22 @@ impl std::fmt::Debug for Session {
 impl Session {
     pub fn new(mut config: ClientConfig, host: Option<Arc<dyn TokenProvider>>) -> Result<Session> {
         let credential = config.credential(host)?;
-        let (builder, base_url, version) = config.builder()?;
-        Ok(Session { builder, credential, base_url, version, cell: OnceLock::new() })
+        let (builder, base_url, version, authority) = config.builder()?;
+        Ok(Session { builder, credential, authority, base_url, version, cell: OnceLock::new() })
     }
 
     /// core's client, built on first use.
     pub fn client(&self) -> Result<Client> {
-        self.cell.get_or_init(|| self.credential.apply(self.builder.clone()).build()).clone()
+        self.cell
+            .get_or_init(|| {
+                let b = self.builder.clone();
+                let b = match self.credential.provider(&self.authority)? {
+                    Some(p) => b.credential(p),
+                    None => b,
+                };
+                b.build()
+            })
+            .clone()
     }
 
     pub fn base_url(&self) -> &str {

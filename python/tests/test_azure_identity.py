@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The entitlement authors
+"""The proof with Microsoft's own client: unmodified azure-identity
+(``ClientSecretCredential`` and ``CertificateCredential``, MSAL underneath)
+signs in against ``entitlement emulator serve --tls`` with the emulator as
+its authority, instance discovery disabled and the printed certificate
+trusted; the tokens it gets read Graph data from the emulator, and feed
+``entitlement.Client(credential=...)`` as they are."""
+
+import base64
+import json
+import os
+import pathlib
+import re
+import subprocess
+import urllib.request
+import ssl
+
+import pytest
+
+azure_identity = pytest.importorskip(
+    "azure.identity", reason="azure-identity is not installed (scripts/test-all.sh installs it: pip install azure-identity)")
+
+from entitlement.testing import ids  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DEV_PEM = ROOT / "emulator" / "src" / "identity" / "dev-app.pem"
+SCOPE = "https://graph.microsoft.com/.default"
+
+
+def _binary():
+    named = os.environ.get("ENTITLEMENT_BIN")
+    for p in ([named] if named else []) + [ROOT / "target" / "x86_64-unknown-linux-gnu" / "release" / "entitlement",
+                                           ROOT / "target" / "release" / "entitlement"]:
+        if p and pathlib.Path(p).exists():
+            return str(p)
+    pytest.fail("the entitlement binary is not built (cargo build --release -p entitlement-cli)")
+
+
+@pytest.fixture(scope="module")
+def tls_emulator():
+    proc = subprocess.Popen([_binary(), "emulator", "serve", "--tls"], stdout=subprocess.PIPE, text=True)
+    lines, url, cert = [], None, None
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            m = re.match(r"Graph emulator listening on (https://\S+)", line)
+            url = m.group(1) if m else url
+            if line.startswith("tls certificate: "):
+                cert = line[len("tls certificate: "):].strip()
+                break
+        assert url and cert, "".join(lines)
+        port = url.rsplit(":", 1)[1]
+        yield f"https://localhost:{port}", cert
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _claims(token):
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def _catalogs(root, cert, token):
+    req = urllib.request.Request(f"{root}/v1.0/identityGovernance/entitlementManagement/catalogs",
+                                 headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=cert)) as r:
+        return json.load(r)["value"]
+
+
+def test_client_secret_credential(tls_emulator):
+    root, cert = tls_emulator
+    cred = azure_identity.ClientSecretCredential(
+        ids.TENANT_ID, ids.APP_CLIENT_ID, ids.APP_CLIENT_SECRET, authority=root,
+        disable_instance_discovery=True, connection_verify=cert)
+    tok = cred.get_token(SCOPE)
+    assert _claims(tok.token)["appid"] == ids.APP_CLIENT_ID
+    assert tok.expires_on > 0
+    assert any(c["displayName"] == "General" for c in _catalogs(root, cert, tok.token))
+    bad = azure_identity.ClientSecretCredential(
+        ids.TENANT_ID, ids.APP_CLIENT_ID, "wrong", authority=root, disable_instance_discovery=True,
+        connection_verify=cert)
+    from azure.core.exceptions import ClientAuthenticationError
+    with pytest.raises(ClientAuthenticationError, match="AADSTS7000215"):
+        bad.get_token(SCOPE)
+
+
+def test_certificate_credential(tls_emulator):
+    root, cert = tls_emulator
+    for chain in (False, True):
+        cred = azure_identity.CertificateCredential(
+            ids.TENANT_ID, ids.APP_CLIENT_ID, str(DEV_PEM), authority=root, disable_instance_discovery=True,
+            connection_verify=cert, send_certificate_chain=chain)
+        tok = cred.get_token(SCOPE)
+        assert _claims(tok.token)["roles"] == ["EntitlementManagement.ReadWrite.All"]
+        assert _catalogs(root, cert, tok.token)
