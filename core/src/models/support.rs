@@ -211,7 +211,7 @@ impl Level {
         Level(())
     }
     /// Runs `f` with `n` enclosing containers, restoring the count after.
-    fn with<R>(n: u32, f: impl FnOnce() -> R) -> R {
+    pub fn with<R>(n: u32, f: impl FnOnce() -> R) -> R {
         let saved = LEVEL.with(|l| l.replace(n));
         let r = f();
         LEVEL.with(|l| l.set(saved));
@@ -302,44 +302,77 @@ fn scan_family(text: &str) -> serde_json::Result<FamilyScan<'_>> {
     Ok(scan)
 }
 
-/// The check of a polymorphic family. Its `Deserialize` reads the object
-/// into a `Value` (the `@odata.type` that picks the subtype may come last),
-/// then decodes the subtype from it. Here: the object's text is borrowed
-/// (no copy), a first pass finds its `@odata.type`, and the subtype's check
-/// runs over the text (`subtype(text, short_tag)`). Where a `Value` would
-/// behave differently the family's own decode runs (`exact(text)`): a
+/// The decoding of a polymorphic family, and its check. A family used to be
+/// read into a `Value` first (the `@odata.type` that picks the subtype may
+/// come last), then decoded from it: a map allocated per object, for the
+/// most frequent objects of a policy (approvers, targets, stages). Now the
+/// object's text is taken as it is (borrowed from the body; a `Value`
+/// input is printed), a first pass finds its `@odata.type`, and the subtype
+/// is read from the text (`subtype(text, short_tag)`). Where a `Value`
+/// would behave differently, the `Value` way runs (`exact(text)`): a
 /// repeated key (a `Value` keeps only the last one) or serde_json's
-/// raw-value marker. Nesting is measured against serde_json's recursion
-/// limit from the enclosing containers ([`Level`]), as one parse of the
-/// whole document would.
-///
-/// Borrowing the text needs serde_json's parser over a string, which is
-/// what [`Decoder::check_one`] and [`Decoder::check_page`] run.
+/// raw-value marker as the first key. Nesting is measured against
+/// serde_json's recursion limit from the enclosing containers ([`Level`]),
+/// as one parse of the whole document would.
+pub fn family<'de, D: Deserializer<'de>, R>(
+    d: D,
+    subtype: impl FnOnce(&str, &str) -> serde_json::Result<R>,
+    exact: impl FnOnce(&str) -> serde_json::Result<R>,
+) -> Result<R, D::Error> {
+    use serde::de::Error as _;
+    let text = d.deserialize_newtype_struct(RAW_VALUE_TOKEN, RawText)?;
+    let level = LEVEL.with(|l| l.get());
+    // Every container opens with `{` or `[`: their count bounds the nesting
+    // (one vectorised pass); only a text that could reach the limit is walked.
+    let opens = text.bytes().filter(|b| matches!(b, b'{' | b'[')).count();
+    if level as usize + opens >= MAX_NESTING as usize && level + nesting(&text) >= MAX_NESTING {
+        return Err(D::Error::custom("recursion limit exceeded"));
+    }
+    let scan = scan_family(&text).map_err(D::Error::custom)?;
+    let r = if scan.exact {
+        exact(&text)
+    } else {
+        subtype(
+            &text,
+            scan.tag.as_deref().map(short_type).unwrap_or_default(),
+        )
+    };
+    r.map_err(D::Error::custom)
+}
+
+/// A value's JSON text: borrowed from serde_json's parser over a string or
+/// slice, copied from a reader, printed from a `Value`.
+struct RawText;
+
+impl<'de> Visitor<'de> for RawText {
+    type Value = std::borrow::Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        // serde_json's `Value` answers the raw-value request with a
+        // one-entry map: the marker, then the value printed.
+        m.next_key::<serde::de::IgnoredAny>()?;
+        m.next_value::<String>().map(std::borrow::Cow::Owned)
+    }
+}
+
+/// [`family`] for [`Check`].
 pub fn check_family<'de, D: Deserializer<'de>>(
     d: D,
     subtype: impl FnOnce(&str, &str) -> serde_json::Result<()>,
     exact: impl FnOnce(&str) -> serde_json::Result<()>,
 ) -> Result<(), D::Error> {
-    use serde::de::Error as _;
-    let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
-    let text = raw.get();
-    let level = LEVEL.with(|l| l.get());
-    // Every container opens with `{` or `[`: their count bounds the nesting
-    // (one vectorised pass); only a text that could reach the limit is walked.
-    let opens = text.bytes().filter(|b| matches!(b, b'{' | b'[')).count();
-    if level as usize + opens >= MAX_NESTING as usize && level + nesting(text) >= MAX_NESTING {
-        return Err(D::Error::custom("recursion limit exceeded"));
-    }
-    let scan = scan_family(text).map_err(D::Error::custom)?;
-    let r = if scan.exact {
-        exact(text)
-    } else {
-        subtype(
-            text,
-            scan.tag.as_deref().map(short_type).unwrap_or_default(),
-        )
-    };
-    r.map_err(D::Error::custom)
+    family(d, subtype, exact)
 }
 
 impl<T: Check> Check for Box<T> {
@@ -515,7 +548,10 @@ impl<'de> Visitor<'de> for AnyJson {
 fn decode_one<T: DynModel + DeserializeOwned + 'static>(
     b: &[u8],
 ) -> serde_json::Result<Box<dyn DynModel>> {
-    Ok(Box::new(serde_json::from_str::<T>(utf8(b)?)?))
+    let text = utf8(b)?;
+    Ok(Box::new(Level::with(0, || {
+        serde_json::from_str::<T>(text)
+    })?))
 }
 
 /// Whole-body UTF-8 check (one SIMD pass) so the parser skips per-string checks.
@@ -526,11 +562,12 @@ fn utf8(b: &[u8]) -> serde_json::Result<&str> {
 fn decode_value<T: DynModel + DeserializeOwned + 'static>(
     v: Value,
 ) -> serde_json::Result<Box<dyn DynModel>> {
-    Ok(Box::new(serde_json::from_value::<T>(v)?))
+    Ok(Box::new(Level::with(0, || serde_json::from_value::<T>(v))?))
 }
 
 fn decode_page<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json::Result<DynPage> {
-    let page: crate::paging::Page<T> = serde_json::from_str(utf8(b)?)?;
+    let text = utf8(b)?;
+    let page: crate::paging::Page<T> = Level::with(2, || serde_json::from_str(text))?;
     Ok(DynPage {
         items: page
             .value
@@ -736,6 +773,21 @@ pub const fn strip_raw(ident: &'static str) -> &'static str {
     }
 }
 
+/// The container a field kind adds around its models (`as models`: a list),
+/// for [`Level`] (other lists hold no models, so no family to measure).
+macro_rules! level_of {
+    () => {
+        ()
+    };
+    (model) => {
+        ()
+    };
+    (models) => {
+        $crate::models::support::Level::enter()
+    };
+}
+pub(crate) use level_of;
+
 /// The `got_*` reader of a field kind (`model!`'s `as model` / `as models`).
 macro_rules! got_fn {
     () => {
@@ -800,11 +852,15 @@ macro_rules! model {
                         f.write_str(concat!("a ", $type_name, " object"))
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                        let _level = $crate::models::support::Level::enter();
                         let mut out = $name::default();
                         while let Some(k) = m.next_key::<$crate::models::support::Key<'de>>()? {
                             match k.as_str() {
                                 $(
-                                    $json => $crate::models::support::take(&mut m, &mut out.$field, &mut out.extra, $json)?,
+                                    $json => {
+                                        let _list = $crate::models::support::level_of!($($got)?);
+                                        $crate::models::support::take(&mut m, &mut out.$field, &mut out.extra, $json)?
+                                    }
                                 )*
                                 _ => {
                                     let v = m.next_value()?;
@@ -974,17 +1030,22 @@ macro_rules! model_family {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
-                let tag = value
-                    .get("@odata.type")
-                    .and_then(|t| t.as_str())
-                    .map($crate::models::support::short_type)
-                    .unwrap_or_default();
-                let r = match tag {
-                    $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_value(value).map($name::$variant), )*
-                    _ => serde_json::from_value(value).map($name::Other),
-                };
-                r.map_err(serde::de::Error::custom)
+                $crate::models::support::family(d, |text, tag| match tag {
+                    $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_str(text).map($name::$variant), )*
+                    _ => serde_json::from_str(text).map($name::Other),
+                }, |text| {
+                    // The `Value` way: the last of repeated keys counts.
+                    let value: serde_json::Value = serde_json::from_str(text)?;
+                    let tag = value
+                        .get("@odata.type")
+                        .and_then(|t| t.as_str())
+                        .map($crate::models::support::short_type)
+                        .unwrap_or_default();
+                    match tag {
+                        $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_value(value).map($name::$variant), )*
+                        _ => serde_json::from_value(value).map($name::Other),
+                    }
+                })
             }
         }
 
