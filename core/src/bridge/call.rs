@@ -54,14 +54,22 @@ impl Call {
         let args = path_args(op, args)?;
         let query = query_options(op, query)?;
         let body = check_body(op, body)?;
-        Ok(Call { op, args, query, body })
+        Ok(Call {
+            op,
+            args,
+            query,
+            body,
+        })
     }
 
     /// The same, for a list operation (pagers).
     pub fn list(op: &str, args: Value, query: Value) -> Result<Call> {
         let call = Call::new(op, args, query, RawBody::None)?;
         if call.op.kind != OpKind::List {
-            return Err(invalid(format!("{} is not a list operation (send it as a single call)", call.op.name)));
+            return Err(invalid(format!(
+                "{} is not a list operation (send it as a single call)",
+                call.op.name
+            )));
         }
         Ok(call)
     }
@@ -69,7 +77,9 @@ impl Call {
     /// Sends the call (the first page, for a list).
     pub async fn send(&self, client: &Client) -> Result<Response> {
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        let raw = client.call(self.op, &args, &self.query, self.body.clone()).await?;
+        let raw = client
+            .call(self.op, &args, &self.query, self.body.clone())
+            .await?;
         Ok(Response::new(self.op, raw))
     }
 
@@ -81,7 +91,11 @@ impl Call {
 
 /// Fetches a next link of list operation `op` (for bindings that keep the
 /// operation name rather than a [`Call`]).
-pub async fn fetch_next(client: &Client, op: &'static Operation, next_link: &str) -> Result<Response> {
+pub async fn fetch_next(
+    client: &Client,
+    op: &'static Operation,
+    next_link: &str,
+) -> Result<Response> {
     let raw: RawResponse = client.fetch_next(next_link).await?;
     Ok(Response::new(op, raw))
 }
@@ -91,7 +105,12 @@ fn path_args(op: &Operation, v: Value) -> Result<Vec<String>> {
     let items = match v {
         Value::Null => Vec::new(),
         Value::Array(items) => items,
-        other => return Err(invalid(format!("{}: path arguments must be a list of strings, got {other}", op.name))),
+        other => {
+            return Err(invalid(format!(
+                "{}: path arguments must be a list of strings, got {other}",
+                op.name
+            )))
+        }
     };
     if items.len() != op.params.len() {
         return Err(invalid(format!(
@@ -106,9 +125,15 @@ fn path_args(op: &Operation, v: Value) -> Result<Vec<String>> {
         .into_iter()
         .zip(op.params)
         .map(|(v, name)| match v {
-            Value::String(s) if s.is_empty() => Err(invalid(format!("{}: {name} must not be empty", op.name))),
+            Value::String(s) if s.is_empty() => {
+                Err(invalid(format!("{}: {name} must not be empty", op.name)))
+            }
             Value::String(s) => Ok(s),
-            other => Err(invalid(format!("{}: {name} must be a string, got {}", op.name, json_kind(&other)))),
+            other => Err(invalid(format!(
+                "{}: {name} must be a string, got {}",
+                op.name,
+                json_kind(&other)
+            ))),
         })
         .collect()
 }
@@ -128,16 +153,28 @@ fn string_of(key: &str, v: Value) -> Result<Option<String>> {
     match v {
         Value::String(s) => Ok(Some(s)),
         Value::Null => Ok(None),
-        other => Err(invalid(format!("query option {key} must be a string, got {}", json_kind(&other)))),
+        other => Err(invalid(format!(
+            "query option {key} must be a string, got {}",
+            json_kind(&other)
+        ))),
     }
 }
 
 /// `"a,b"` or `["a", "b"]`.
 fn list_of(key: &str, v: Value) -> Result<Vec<String>> {
-    let bad = |other: &Value| invalid(format!("query option {key} must be a string or a list of strings, got {}", json_kind(other)));
+    let bad = |other: &Value| {
+        invalid(format!(
+            "query option {key} must be a string or a list of strings, got {}",
+            json_kind(other)
+        ))
+    };
     match v {
         Value::Null => Ok(Vec::new()),
-        Value::String(s) => Ok(s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()),
+        Value::String(s) => Ok(s
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect()),
         Value::Array(items) => items
             .into_iter()
             .map(|i| match i {
@@ -168,20 +205,31 @@ fn query_options(op: &Operation, v: Value) -> Result<QueryOptions> {
     let map: Map<String, Value> = match v {
         Value::Null => return Ok(q),
         Value::Object(m) => m,
-        other => return Err(invalid(format!("query options must be an object, got {}", json_kind(&other)))),
+        other => {
+            return Err(invalid(format!(
+                "query options must be an object, got {}",
+                json_kind(&other)
+            )))
+        }
     };
     for (key, v) in map {
         if v.is_null() {
             continue;
         }
         let k = key.as_str();
-        if !matches!(k, "filter" | "search" | "select" | "expand" | "orderby" | "top" | "count") {
+        if !matches!(
+            k,
+            "filter" | "search" | "select" | "expand" | "orderby" | "top" | "count"
+        ) {
             return Err(invalid(format!(
                 "unknown query option {key:?} (filter, select, expand, top, orderby, count, search)"
             )));
         }
         if !allowed(op, k) {
-            return Err(invalid(format!("{} does not take the query option {k}", op.name)));
+            return Err(invalid(format!(
+                "{} does not take the query option {k}",
+                op.name
+            )));
         }
         match k {
             "filter" => q.filter = string_of(k, v)?,
@@ -190,14 +238,23 @@ fn query_options(op: &Operation, v: Value) -> Result<QueryOptions> {
             "expand" => q.expand = list_of(k, v)?,
             "orderby" => q.orderby = list_of(k, v)?,
             "top" => {
-                q.top = Some(v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| {
-                    invalid(format!("query option top must be an integer from 0 to 4294967295, got {v}"))
-                })?)
+                q.top = Some(
+                    v.as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or_else(|| {
+                            invalid(format!(
+                                "query option top must be an integer from 0 to 4294967295, got {v}"
+                            ))
+                        })?,
+                )
             }
             _ => {
-                q.count = v
-                    .as_bool()
-                    .ok_or_else(|| invalid(format!("query option count must be a boolean, got {}", json_kind(&v))))?
+                q.count = v.as_bool().ok_or_else(|| {
+                    invalid(format!(
+                        "query option count must be a boolean, got {}",
+                        json_kind(&v)
+                    ))
+                })?
             }
         }
     }
@@ -210,14 +267,23 @@ fn check_body(op: &Operation, body: RawBody<'_>) -> Result<Option<Vec<u8>>> {
     let bytes = match body {
         RawBody::None => {
             if let (Some(ty), true) = (op.body, op.kind != OpKind::Action) {
-                return Err(invalid(format!("{} needs a request body (a {ty})", op.name)));
+                return Err(invalid(format!(
+                    "{} needs a request body (a {ty})",
+                    op.name
+                )));
             }
             return Ok(None);
         }
-        RawBody::Json(Value::Null) if op.body.is_none() || op.kind == OpKind::Action => return Ok(None),
+        RawBody::Json(Value::Null) if op.body.is_none() || op.kind == OpKind::Action => {
+            return Ok(None)
+        }
         RawBody::Json(v) => {
             if !v.is_object() {
-                return Err(invalid(format!("the body of {} must be an object, got {}", op.name, json_kind(&v))));
+                return Err(invalid(format!(
+                    "the body of {} must be an object, got {}",
+                    op.name,
+                    json_kind(&v)
+                )));
             }
             serde_json::to_vec(&v).map_err(|e| invalid(format!("body: {e}")))?
         }
@@ -228,13 +294,22 @@ fn check_body(op: &Operation, body: RawBody<'_>) -> Result<Option<Vec<u8>>> {
     };
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     let checked = match decoder(op.version, ty) {
-        Some(dec) if first == Some(&b'{') => (dec.one)(&bytes).map(drop),
+        Some(dec) if first == Some(&b'{') => (dec.check_one)(&bytes),
         _ => serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).map(drop),
     };
     match checked {
-        Err(e) if e.is_syntax() || e.is_eof() => Err(invalid(format!("the body of {} is not valid JSON: {e}", op.name))),
-        Err(e) => Err(invalid(format!("the body of {} is not a valid {ty}: {e}", op.name))),
-        Ok(()) if first != Some(&b'{') => Err(invalid(format!("the body of {} must be a JSON object (a {ty})", op.name))),
+        Err(e) if e.is_syntax() || e.is_eof() => Err(invalid(format!(
+            "the body of {} is not valid JSON: {e}",
+            op.name
+        ))),
+        Err(e) => Err(invalid(format!(
+            "the body of {} is not a valid {ty}: {e}",
+            op.name
+        ))),
+        Ok(()) if first != Some(&b'{') => Err(invalid(format!(
+            "the body of {} must be a JSON object (a {ty})",
+            op.name
+        ))),
         Ok(()) => Ok(Some(bytes)),
     }
 }
@@ -250,22 +325,86 @@ mod tests {
 
     #[test]
     fn every_input_is_checked_before_sending() {
-        assert!(err("no_such_op", Value::Null, Value::Null, RawBody::None).contains("unknown operation"));
-        assert!(err("get_catalog", json!([]), Value::Null, RawBody::None).contains("takes 1 path argument"));
-        assert!(err("get_catalog", json!([5]), Value::Null, RawBody::None).contains("catalogId must be a string"));
-        assert!(err("list_catalogs", Value::Null, json!({"nope": 1}), RawBody::None).contains("unknown query option"));
-        assert!(err("list_catalogs", Value::Null, json!({"top": true}), RawBody::None).contains("top"));
-        assert!(err("delete_catalog", json!(["x"]), json!({"filter": "a"}), RawBody::None).contains("does not take"));
-        assert!(err("delete_catalog", json!(["x"]), Value::Null, RawBody::Text(b"{}")).contains("takes no request body"));
-        assert!(err("create_catalog", Value::Null, Value::Null, RawBody::None).contains("needs a request body"));
-        assert!(err("create_catalog", Value::Null, Value::Null, RawBody::Text(b"{")).contains("not valid JSON"));
-        assert!(err("create_catalog", Value::Null, Value::Null, RawBody::Text(b"[1]")).contains("JSON object"));
-        let e = err("create_catalog", Value::Null, Value::Null, RawBody::Json(json!({"displayName": 5})));
+        assert!(err("no_such_op", Value::Null, Value::Null, RawBody::None)
+            .contains("unknown operation"));
+        assert!(err("get_catalog", json!([]), Value::Null, RawBody::None)
+            .contains("takes 1 path argument"));
+        assert!(err("get_catalog", json!([5]), Value::Null, RawBody::None)
+            .contains("catalogId must be a string"));
+        assert!(err(
+            "list_catalogs",
+            Value::Null,
+            json!({"nope": 1}),
+            RawBody::None
+        )
+        .contains("unknown query option"));
+        assert!(err(
+            "list_catalogs",
+            Value::Null,
+            json!({"top": true}),
+            RawBody::None
+        )
+        .contains("top"));
+        assert!(err(
+            "delete_catalog",
+            json!(["x"]),
+            json!({"filter": "a"}),
+            RawBody::None
+        )
+        .contains("does not take"));
+        assert!(err(
+            "delete_catalog",
+            json!(["x"]),
+            Value::Null,
+            RawBody::Text(b"{}")
+        )
+        .contains("takes no request body"));
+        assert!(
+            err("create_catalog", Value::Null, Value::Null, RawBody::None)
+                .contains("needs a request body")
+        );
+        assert!(err(
+            "create_catalog",
+            Value::Null,
+            Value::Null,
+            RawBody::Text(b"{")
+        )
+        .contains("not valid JSON"));
+        assert!(err(
+            "create_catalog",
+            Value::Null,
+            Value::Null,
+            RawBody::Text(b"[1]")
+        )
+        .contains("JSON object"));
+        let e = err(
+            "create_catalog",
+            Value::Null,
+            Value::Null,
+            RawBody::Json(json!({"displayName": 5})),
+        );
         assert!(e.contains("not a valid accessPackageCatalog"), "{e}");
-        assert!(err("create_catalog", Value::Null, json!({"select": "id"}), RawBody::Text(b"{}")).contains("does not take"));
-        let ok = Call::new("create_catalog", Value::Null, json!({"select": null}), RawBody::Text(b"{\"displayName\":\"x\"}"));
+        assert!(err(
+            "create_catalog",
+            Value::Null,
+            json!({"select": "id"}),
+            RawBody::Text(b"{}")
+        )
+        .contains("does not take"));
+        let ok = Call::new(
+            "create_catalog",
+            Value::Null,
+            json!({"select": null}),
+            RawBody::Text(b"{\"displayName\":\"x\"}"),
+        );
         let ok = ok.unwrap();
-        let get = Call::new("get_catalog", json!(["c1"]), json!({"select": "id,displayName"}), RawBody::None).unwrap();
+        let get = Call::new(
+            "get_catalog",
+            json!(["c1"]),
+            json!({"select": "id,displayName"}),
+            RawBody::None,
+        )
+        .unwrap();
         assert_eq!(get.query.select, ["id", "displayName"]);
         assert_eq!(ok.body.as_deref(), Some(&b"{\"displayName\":\"x\"}"[..]));
     }

@@ -81,12 +81,15 @@ impl Response {
 
     /// The typed models: one parse, straight into the structs.
     pub fn typed(self) -> Result<Output> {
-        let Some(ty) = self.op.response else { return Ok(Output::Nothing) };
-        let dec = decoder(self.op.version, ty).ok_or_else(|| Error::internal(format!("no model for {ty}")))?;
+        let Some(ty) = self.op.response else {
+            return Ok(Output::Nothing);
+        };
+        let dec = decoder(self.op.version, ty)
+            .ok_or_else(|| Error::internal(format!("no model for {ty}")))?;
         if self.is_page() {
-            return (dec.page)(&self.raw.body)
-                .map(Output::Page)
-                .map_err(|e| self.decode_error(format!("unexpected {} response: {e}", self.op.name)));
+            return (dec.page)(&self.raw.body).map(Output::Page).map_err(|e| {
+                self.decode_error(format!("unexpected {} response: {e}", self.op.name))
+            });
         }
         if self.empty() {
             return Ok(Output::Nothing);
@@ -96,14 +99,19 @@ impl Response {
             .map_err(|e| self.decode_error(format!("unexpected {} response: {e}", self.op.name)))
     }
 
-    /// Runs the typed check without keeping the models.
+    /// Whether the typed decode would accept the body, without building it.
     fn check(&self) -> Result<()> {
         let Some(dec) = self.op.response.and_then(|t| decoder(self.op.version, t)) else {
             return serde_json::from_slice::<serde::de::IgnoredAny>(&self.raw.body)
                 .map(drop)
                 .map_err(|e| self.decode_error(format!("the response is not JSON: {e}")));
         };
-        let r = if self.is_page() { (dec.page)(&self.raw.body).map(drop) } else { (dec.one)(&self.raw.body).map(drop) };
+        // The typed decode's rule without building the models (`Check`).
+        let r = if self.is_page() {
+            (dec.check_page)(&self.raw.body)
+        } else {
+            (dec.check_one)(&self.raw.body)
+        };
         r.map_err(|e| self.decode_error(format!("unexpected {} response: {e}", self.op.name)))
     }
 
@@ -122,7 +130,9 @@ impl Response {
         self.check()?;
         let env: Envelope<'_> = serde_json::from_slice(&self.raw.body)
             .map_err(|e| self.decode_error(format!("unexpected page: {e}")))?;
-        let value = env.value.ok_or_else(|| self.decode_error("the page has no \"value\" array".into()))?;
+        let value = env
+            .value
+            .ok_or_else(|| self.decode_error("the page has no \"value\" array".into()))?;
         let text = value.get();
         if !text.starts_with('[') {
             return Err(self.decode_error("the page's \"value\" is not an array".into()));
@@ -164,7 +174,9 @@ fn wait_duration(what: &str, v: Option<f64>, scale: f64) -> Result<Option<Durati
         Duration::try_from_secs_f64(v / scale)
             .ok()
             .filter(|d| d.as_secs() < 1 << 40)
-            .ok_or_else(|| Error::invalid_argument(format!("{what} must be a non-negative number, got {v}")))
+            .ok_or_else(|| {
+                Error::invalid_argument(format!("{what} must be a non-negative number, got {v}"))
+            })
     })
     .transpose()
 }
@@ -177,21 +189,29 @@ impl WaitRequest {
         }
         let c: WaitConfig = match options {
             Value::Null => WaitConfig::default(),
-            v => serde_path_to_error::deserialize(v)
-                .map_err(|e| Error::invalid_argument(format!("wait options: {}: {}", e.path(), e.inner())))?,
+            v => serde_path_to_error::deserialize(v).map_err(|e| {
+                Error::invalid_argument(format!("wait options: {}: {}", e.path(), e.inner()))
+            })?,
         };
         let mut options = WaitOptions::default();
-        if let Some(t) = wait_duration("timeoutMs", c.timeout_ms, 1000.0)?.or(wait_duration("timeout", c.timeout, 1.0)?) {
+        if let Some(t) = wait_duration("timeoutMs", c.timeout_ms, 1000.0)?
+            .or(wait_duration("timeout", c.timeout, 1.0)?)
+        {
             options.timeout = t;
         }
-        let poll = wait_duration("pollIntervalMs", c.poll_interval_ms, 1000.0)?
-            .or(wait_duration("pollInterval", c.poll_interval, 1.0)?);
+        let poll = wait_duration("pollIntervalMs", c.poll_interval_ms, 1000.0)?.or(wait_duration(
+            "pollInterval",
+            c.poll_interval,
+            1.0,
+        )?);
         if let Some(p) = poll {
             options.poll_interval = p;
         }
         let version = match c.api_version.as_deref() {
             None => ApiVersion::V1,
-            Some(v) => ApiVersion::parse(v).ok_or_else(|| Error::invalid_argument(format!("unknown API version {v:?} (v1.0, beta)")))?,
+            Some(v) => ApiVersion::parse(v).ok_or_else(|| {
+                Error::invalid_argument(format!("unknown API version {v:?} (v1.0, beta)"))
+            })?,
         };
         Ok(WaitRequest { id, version, options, states: c.states.unwrap_or(false) })
     }

@@ -6,7 +6,9 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeOwned, Deserializer, MapAccess, Visitor};
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -27,7 +29,9 @@ static NULL: Value = Value::Null;
 
 impl Extra {
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.map.get(key).or_else(|| self.nulls.contains(&key).then_some(&NULL))
+        self.map
+            .get(key)
+            .or_else(|| self.nulls.contains(&key).then_some(&NULL))
     }
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
         self.nulls.retain(|n| *n != key);
@@ -46,7 +50,10 @@ impl Extra {
     }
     /// Unknown properties first, then explicit nulls.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.map.iter().map(|(k, v)| (k.as_str(), v)).chain(self.nulls.iter().map(|k| (*k, &NULL)))
+        self.map
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .chain(self.nulls.iter().map(|k| (*k, &NULL)))
     }
     pub fn is_empty(&self) -> bool {
         self.map.is_empty() && self.nulls.is_empty()
@@ -115,20 +122,436 @@ pub struct Decoder {
     pub one: fn(&[u8]) -> serde_json::Result<Box<dyn DynModel>>,
     pub page: fn(&[u8]) -> serde_json::Result<DynPage>,
     pub from_value: fn(Value) -> serde_json::Result<Box<dyn DynModel>>,
+    /// Whether `one` would accept the body, without building the model ([`Check`]).
+    pub check_one: fn(&[u8]) -> serde_json::Result<()>,
+    /// Whether `page` would accept the body, without building the models.
+    pub check_page: fn(&[u8]) -> serde_json::Result<()>,
 }
 
 impl Decoder {
-    pub const fn of<T: DynModel + DeserializeOwned + 'static>() -> Decoder {
+    pub const fn of<T: DynModel + DeserializeOwned + Check + 'static>() -> Decoder {
         Decoder {
             one: decode_one::<T>,
             page: decode_page::<T>,
             from_value: decode_value::<T>,
+            check_one: check_one::<T>,
+            check_page: check_page::<T>,
         }
     }
 }
 
-fn decode_one<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json::Result<Box<dyn DynModel>> {
-    Ok(Box::new(serde_json::from_str::<T>(utf8(b)?)?))
+fn check_one<T: Check>(b: &[u8]) -> serde_json::Result<()> {
+    let text = utf8(b)?;
+    Level::with(0, || serde_json::from_str::<Valid<T>>(text).map(drop))
+}
+
+fn check_page<T: Check>(b: &[u8]) -> serde_json::Result<()> {
+    let text = utf8(b)?;
+    // The same derived `Page` as `decode_page`, its items zero-sized checks
+    // inside two containers (the page object and its `value` array).
+    Level::with(2, || {
+        serde_json::from_str::<crate::paging::Page<Valid<T>>>(text).map(drop)
+    })
+}
+
+/// Accepts exactly the JSON that the type's `Deserialize` accepts, and
+/// rejects exactly what it rejects, without building the value: strings are
+/// not copied, nested models and lists are not allocated, unknown properties
+/// are walked, not stored. Responses that a binding hands on as JSON text
+/// (Node, C) are checked with it, so every language applies the typed
+/// decode's rule at a fraction of its cost (`tests/check_equivalence.rs`
+/// runs both over the corpora).
+///
+/// Each impl mirrors the `Deserialize` it stands for: the same
+/// `Deserializer` method (a JSON parser reports the same errors whatever the
+/// visitor) and a visitor that accepts the same callbacks.
+pub trait Check {
+    fn check<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error>;
+}
+
+/// A zero-sized stand-in for `T` whose `Deserialize` is `T`'s [`Check`]:
+/// `Vec<Valid<T>>`, `Option<Valid<T>>` and `Page<Valid<T>>` run serde's own
+/// container impls around it (a `Vec` of zero-sized items never allocates).
+pub struct Valid<T: ?Sized>(PhantomData<T>);
+
+impl<'de, T: Check + ?Sized> Deserialize<'de> for Valid<T> {
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::check(d).map(|()| Valid(PhantomData))
+    }
+}
+
+impl<T: Check> Check for Option<T> {
+    #[inline]
+    fn check<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+        Option::<Valid<T>>::deserialize(d).map(drop)
+    }
+}
+
+impl<T: Check> Check for Vec<T> {
+    #[inline]
+    fn check<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+        let _level = Level::enter();
+        Vec::<Valid<T>>::deserialize(d).map(drop)
+    }
+}
+
+thread_local! {
+    /// How many JSON containers enclose the value being checked (see [`check_family`]).
+    static LEVEL: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// One more enclosing container while alive (a model's object, a list).
+pub struct Level(());
+
+impl Level {
+    #[inline]
+    pub fn enter() -> Level {
+        LEVEL.with(|l| l.set(l.get() + 1));
+        Level(())
+    }
+    /// Runs `f` with `n` enclosing containers, restoring the count after.
+    pub fn with<R>(n: u32, f: impl FnOnce() -> R) -> R {
+        let saved = LEVEL.with(|l| l.replace(n));
+        let r = f();
+        LEVEL.with(|l| l.set(saved));
+        r
+    }
+}
+
+impl Drop for Level {
+    #[inline]
+    fn drop(&mut self) {
+        LEVEL.with(|l| l.set(l.get().saturating_sub(1)));
+    }
+}
+
+/// serde_json refuses a document nested this deep (its recursion limit):
+/// the 128th container inside another 127.
+const MAX_NESTING: u32 = 128;
+
+/// The deepest container nesting in a JSON text (the outer one counts 1).
+fn nesting(text: &str) -> u32 {
+    let (mut depth, mut max, mut in_str, mut esc) = (0u32, 0u32, false, false);
+    for &b in text.as_bytes() {
+        if in_str {
+            match b {
+                _ if esc => esc = false,
+                b'\\' => esc = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// What a first pass over a family's object finds: its last `@odata.type`
+/// if a string (as `Value::get` would), and whether the fast path must not
+/// be taken (a repeated key, whose last value alone counts in a `Value`, or
+/// serde_json's raw-value marker as the first key).
+struct FamilyScan<'a> {
+    tag: Option<std::borrow::Cow<'a, str>>,
+    exact: bool,
+}
+
+fn scan_family(text: &str) -> serde_json::Result<FamilyScan<'_>> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = FamilyScan<'de>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<FamilyScan<'de>, A::Error> {
+            let mut keys: Vec<Key<'de>> = Vec::new();
+            let mut out = FamilyScan {
+                tag: None,
+                exact: false,
+            };
+            while let Some(k) = m.next_key::<Key<'de>>()? {
+                if keys.is_empty() && k.as_str() == RAW_VALUE_TOKEN {
+                    out.exact = true;
+                }
+                if keys.iter().any(|x| x.as_str() == k.as_str()) {
+                    out.exact = true;
+                }
+                if k.as_str() == "@odata.type" {
+                    let raw = m.next_value::<&'de serde_json::value::RawValue>()?;
+                    out.tag = serde_json::from_str::<std::borrow::Cow<'de, str>>(raw.get()).ok();
+                } else {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                }
+                keys.push(k);
+            }
+            Ok(out)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let scan = serde::Deserializer::deserialize_map(&mut de, V)?;
+    de.end()?;
+    Ok(scan)
+}
+
+/// The decoding of a polymorphic family, and its check. A family used to be
+/// read into a `Value` first (the `@odata.type` that picks the subtype may
+/// come last), then decoded from it: a map allocated per object, for the
+/// most frequent objects of a policy (approvers, targets, stages). Now the
+/// object's text is taken as it is (borrowed from the body; a `Value`
+/// input is printed), a first pass finds its `@odata.type`, and the subtype
+/// is read from the text (`subtype(text, short_tag)`). Where a `Value`
+/// would behave differently, the `Value` way runs (`exact(text)`): a
+/// repeated key (a `Value` keeps only the last one) or serde_json's
+/// raw-value marker as the first key. Nesting is measured against
+/// serde_json's recursion limit from the enclosing containers ([`Level`]),
+/// as one parse of the whole document would.
+pub fn family<'de, D: Deserializer<'de>, R>(
+    d: D,
+    subtype: impl FnOnce(&str, &str) -> serde_json::Result<R>,
+    exact: impl FnOnce(&str) -> serde_json::Result<R>,
+) -> Result<R, D::Error> {
+    use serde::de::Error as _;
+    let text = d.deserialize_newtype_struct(RAW_VALUE_TOKEN, RawText)?;
+    let level = LEVEL.with(|l| l.get());
+    // Every container opens with `{` or `[`: their count bounds the nesting
+    // (one vectorised pass); only a text that could reach the limit is walked.
+    let opens = text.bytes().filter(|b| matches!(b, b'{' | b'[')).count();
+    if level as usize + opens >= MAX_NESTING as usize && level + nesting(&text) >= MAX_NESTING {
+        return Err(D::Error::custom("recursion limit exceeded"));
+    }
+    let scan = scan_family(&text).map_err(D::Error::custom)?;
+    let r = if scan.exact {
+        exact(&text)
+    } else {
+        subtype(
+            &text,
+            scan.tag.as_deref().map(short_type).unwrap_or_default(),
+        )
+    };
+    r.map_err(D::Error::custom)
+}
+
+/// A value's JSON text: borrowed from serde_json's parser over a string or
+/// slice, copied from a reader, printed from a `Value`.
+struct RawText;
+
+impl<'de> Visitor<'de> for RawText {
+    type Value = std::borrow::Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        // serde_json's `Value` answers the raw-value request with a
+        // one-entry map: the marker, then the value printed.
+        m.next_key::<serde::de::IgnoredAny>()?;
+        m.next_value::<String>().map(std::borrow::Cow::Owned)
+    }
+}
+
+/// [`family`] for [`Check`].
+pub fn check_family<'de, D: Deserializer<'de>>(
+    d: D,
+    subtype: impl FnOnce(&str, &str) -> serde_json::Result<()>,
+    exact: impl FnOnce(&str) -> serde_json::Result<()>,
+) -> Result<(), D::Error> {
+    family(d, subtype, exact)
+}
+
+impl<T: Check> Check for Box<T> {
+    #[inline]
+    fn check<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+        T::check(d)
+    }
+}
+
+/// Types whose `Deserialize` allocates nothing (or little, and only for
+/// values that are rare on the hot path): checked by decoding them.
+macro_rules! check_by_decoding {
+    ($($t:ty),*) => {$(
+        impl Check for $t {
+            #[inline]
+            fn check<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+                <$t>::deserialize(d).map(drop)
+            }
+        }
+    )*};
+}
+check_by_decoding!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    Timestamp,
+    IsoDuration
+);
+
+/// serde's `String` visitor without the copy: `deserialize_string`, any
+/// string, bytes only as UTF-8.
+impl Check for String {
+    fn check<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, _: &str) -> Result<(), E> {
+                Ok(())
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<(), E> {
+                std::str::from_utf8(v)
+                    .map(drop)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(v), &self))
+            }
+        }
+        d.deserialize_string(V)
+    }
+}
+
+/// A string through [`Key`]'s visitor (enums, and the property names of
+/// models): `deserialize_str`, strings only.
+pub fn check_key<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a property name")
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+    }
+    d.deserialize_str(V)
+}
+
+/// `serde_json::Value`'s visitor without the tree: `deserialize_any`, every
+/// JSON value, numbers and strings parsed in full (unlike `IgnoredAny`, which
+/// skips the range check of numbers and the surrogate check of `\u`
+/// escapes), and serde_json's raw-value key handled as `Value` handles it.
+impl Check for Value {
+    fn check<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+        d.deserialize_any(AnyJson)
+    }
+}
+
+struct AnyJson;
+
+/// The first key of an object, told apart as `Value`'s `KeyClassifier` does.
+struct FirstKey;
+
+/// serde_json's marker for a raw value (`serde_json::value::RawValue`).
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+impl<'de> DeserializeSeed<'de> for FirstKey {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_str<E>(self, s: &str) -> Result<bool, E> {
+                Ok(s == RAW_VALUE_TOKEN)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Visitor<'de> for AnyJson {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<(), E> {
+        serde_json::Number::deserialize(serde::de::value::I128Deserializer::<E>::new(v)).map(drop)
+    }
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<(), E> {
+        serde_json::Number::deserialize(serde::de::value::U128Deserializer::<E>::new(v)).map(drop)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_string<E>(self, _: String) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(AnyJson)
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<Valid<Value>>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        match m.next_key_seed(FirstKey)? {
+            None => Ok(()),
+            Some(true) => {
+                // `Value` reads the raw value's text and parses it as JSON.
+                let text = m.next_value::<std::borrow::Cow<'de, str>>()?;
+                serde_json::from_str::<Valid<Value>>(&text)
+                    .map(drop)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some(false) => {
+                m.next_value::<Valid<Value>>()?;
+                while m.next_entry::<Valid<String>, Valid<Value>>()?.is_some() {}
+                Ok(())
+            }
+        }
+    }
+}
+
+fn decode_one<T: DynModel + DeserializeOwned + 'static>(
+    b: &[u8],
+) -> serde_json::Result<Box<dyn DynModel>> {
+    let text = utf8(b)?;
+    Ok(Box::new(Level::with(0, || {
+        serde_json::from_str::<T>(text)
+    })?))
 }
 
 /// Whole-body UTF-8 check (one SIMD pass) so the parser skips per-string checks.
@@ -136,14 +559,21 @@ fn utf8(b: &[u8]) -> serde_json::Result<&str> {
     std::str::from_utf8(b).map_err(|e| serde::de::Error::custom(format!("body is not UTF-8: {e}")))
 }
 
-fn decode_value<T: DynModel + DeserializeOwned + 'static>(v: Value) -> serde_json::Result<Box<dyn DynModel>> {
-    Ok(Box::new(serde_json::from_value::<T>(v)?))
+fn decode_value<T: DynModel + DeserializeOwned + 'static>(
+    v: Value,
+) -> serde_json::Result<Box<dyn DynModel>> {
+    Ok(Box::new(Level::with(0, || serde_json::from_value::<T>(v))?))
 }
 
 fn decode_page<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json::Result<DynPage> {
-    let page: crate::paging::Page<T> = serde_json::from_str(utf8(b)?)?;
+    let text = utf8(b)?;
+    let page: crate::paging::Page<T> = Level::with(2, || serde_json::from_str(text))?;
     Ok(DynPage {
-        items: page.value.into_iter().map(|x| Box::new(x) as Box<dyn DynModel>).collect(),
+        items: page
+            .value
+            .into_iter()
+            .map(|x| Box::new(x) as Box<dyn DynModel>)
+            .collect(),
         next_link: page.next_link,
         count: page.count,
     })
@@ -208,11 +638,17 @@ pub fn take<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
-pub fn got_json<'a, T: Serialize + 'static>(f: &'a Option<T>, extra: &'a Extra, name: &str) -> Got<'a> {
+pub fn got_json<'a, T: Serialize + 'static>(
+    f: &'a Option<T>,
+    extra: &'a Extra,
+    name: &str,
+) -> Got<'a> {
     // Scalars without a JSON detour (the common case of attribute reads).
     let any: &dyn std::any::Any = f;
     if let Some(s) = any.downcast_ref::<Option<String>>() {
-        return s.as_deref().map_or_else(|| got_extra(extra, name).or_null(), Got::Str);
+        return s
+            .as_deref()
+            .map_or_else(|| got_extra(extra, name).or_null(), Got::Str);
     }
     if let Some(b) = any.downcast_ref::<Option<bool>>() {
         return b.map_or_else(|| got_extra(extra, name).or_null(), Got::Bool);
@@ -232,14 +668,22 @@ pub fn got_json<'a, T: Serialize + 'static>(f: &'a Option<T>, extra: &'a Extra, 
     }
 }
 
-pub fn got_model<'a, T: DynModel + 'static>(f: &'a Option<Box<T>>, extra: &'a Extra, name: &str) -> Got<'a> {
+pub fn got_model<'a, T: DynModel + 'static>(
+    f: &'a Option<Box<T>>,
+    extra: &'a Extra,
+    name: &str,
+) -> Got<'a> {
     match f {
         Some(v) => Got::Model(v.as_ref()),
         None => got_extra(extra, name).or_null(),
     }
 }
 
-pub fn got_models<'a, T: DynModel + 'static>(f: &'a Option<Vec<T>>, extra: &'a Extra, name: &str) -> Got<'a> {
+pub fn got_models<'a, T: DynModel + 'static>(
+    f: &'a Option<Vec<T>>,
+    extra: &'a Extra,
+    name: &str,
+) -> Got<'a> {
     match f {
         Some(v) => Got::Models(v.iter().map(|x| x as &(dyn DynModel + 'static)).collect()),
         None => got_extra(extra, name).or_null(),
@@ -271,7 +715,11 @@ pub fn short_type(t: &str) -> &str {
 
 /// Serializes a subtype with its `@odata.type` first (added when the value
 /// does not carry one already).
-pub fn with_odata_type<T: Serialize, S: Serializer>(x: &T, odata: &str, s: S) -> Result<S::Ok, S::Error> {
+pub fn with_odata_type<T: Serialize, S: Serializer>(
+    x: &T,
+    odata: &str,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let v = serde_json::to_value(x).map_err(serde::ser::Error::custom)?;
     match v {
         Value::Object(map) if !map.contains_key("@odata.type") => {
@@ -298,6 +746,11 @@ macro_rules! string_enum {
                 Ok(Self::from_wire(k.as_str()))
             }
         }
+        impl $crate::models::support::Check for $t {
+            fn check<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+                $crate::models::support::check_key(d)
+            }
+        }
         impl std::fmt::Display for $t {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -319,6 +772,21 @@ pub const fn strip_raw(ident: &'static str) -> &'static str {
         _ => ident,
     }
 }
+
+/// The container a field kind adds around its models (`as models`: a list),
+/// for [`Level`] (other lists hold no models, so no family to measure).
+macro_rules! level_of {
+    () => {
+        ()
+    };
+    (model) => {
+        ()
+    };
+    (models) => {
+        $crate::models::support::Level::enter()
+    };
+}
+pub(crate) use level_of;
 
 /// The `got_*` reader of a field kind (`model!`'s `as model` / `as models`).
 macro_rules! got_fn {
@@ -384,11 +852,15 @@ macro_rules! model {
                         f.write_str(concat!("a ", $type_name, " object"))
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                        let _level = $crate::models::support::Level::enter();
                         let mut out = $name::default();
                         while let Some(k) = m.next_key::<$crate::models::support::Key<'de>>()? {
                             match k.as_str() {
                                 $(
-                                    $json => $crate::models::support::take(&mut m, &mut out.$field, &mut out.extra, $json)?,
+                                    $json => {
+                                        let _list = $crate::models::support::level_of!($($got)?);
+                                        $crate::models::support::take(&mut m, &mut out.$field, &mut out.extra, $json)?
+                                    }
                                 )*
                                 _ => {
                                     let v = m.next_value()?;
@@ -397,6 +869,37 @@ macro_rules! model {
                             }
                         }
                         Ok(out)
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+
+        /// The mirror of the `Deserialize` above (see [`Check`](crate::models::support::Check)).
+        impl $crate::models::support::Check for $name {
+            fn check<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+                use $crate::models::support::Valid;
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = ();
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str(concat!("a ", $type_name, " object"))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+                        let _level = $crate::models::support::Level::enter();
+                        while let Some(k) = m.next_key::<$crate::models::support::Key<'de>>()? {
+                            match k.as_str() {
+                                $(
+                                    $json => {
+                                        m.next_value::<Option<Valid<$ty>>>()?;
+                                    }
+                                )*
+                                _ => {
+                                    m.next_value::<Valid<serde_json::Value>>()?;
+                                }
+                            }
+                        }
+                        Ok(())
                     }
                 }
                 d.deserialize_map(V)
@@ -527,17 +1030,32 @@ macro_rules! model_family {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
-                let tag = value
-                    .get("@odata.type")
-                    .and_then(|t| t.as_str())
-                    .map($crate::models::support::short_type)
-                    .unwrap_or_default();
-                let r = match tag {
-                    $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_value(value).map($name::$variant), )*
-                    _ => serde_json::from_value(value).map($name::Other),
-                };
-                r.map_err(serde::de::Error::custom)
+                $crate::models::support::family(d, |text, tag| match tag {
+                    $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_str(text).map($name::$variant), )*
+                    _ => serde_json::from_str(text).map($name::Other),
+                }, |text| {
+                    // The `Value` way: the last of repeated keys counts.
+                    let value: serde_json::Value = serde_json::from_str(text)?;
+                    let tag = value
+                        .get("@odata.type")
+                        .and_then(|t| t.as_str())
+                        .map($crate::models::support::short_type)
+                        .unwrap_or_default();
+                    match tag {
+                        $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_value(value).map($name::$variant), )*
+                        _ => serde_json::from_value(value).map($name::Other),
+                    }
+                })
+            }
+        }
+
+        /// See [`check_family`](crate::models::support::check_family).
+        impl $crate::models::support::Check for $name {
+            fn check<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+                $crate::models::support::check_family(d, |text, tag| match tag {
+                    $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_str::<$crate::models::support::Valid<$sub>>(text).map(drop), )*
+                    _ => serde_json::from_str::<$crate::models::support::Valid<$base>>(text).map(drop),
+                }, |text| serde_json::from_str::<$name>(text).map(drop))
             }
         }
 
