@@ -21,6 +21,7 @@ mod resources;
 mod seed;
 mod server;
 mod store;
+mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -30,6 +31,7 @@ use std::time::Duration;
 pub use error::EmulatorError;
 pub use hosted::{fixture_ids, HostedEmulator};
 pub use seed::{Seed, SeedApplication, SeedGroup, SeedUser};
+pub use throttle::{BucketProfile, Quotas, RandomFaults, RetryAfterStyle, ThrottleConfig};
 
 use server::State;
 use store::kind;
@@ -67,6 +69,9 @@ pub struct EmulatorConfig {
     /// reverse proxy). `"*"` accepts any name. Other names get 400: the check
     /// keeps web pages from reaching a loopback emulator through DNS rebinding.
     pub allowed_hosts: Vec<String>,
+    /// Graph's throttling: token buckets, object quotas, random faults
+    /// (README "Throttling"). All off by default.
+    pub throttle: ThrottleConfig,
 }
 
 impl Default for EmulatorConfig {
@@ -78,6 +83,7 @@ impl Default for EmulatorConfig {
             page_size: 100,
             delivery_delay: Duration::from_millis(300),
             allowed_hosts: Vec::new(),
+            throttle: ThrottleConfig::default(),
         }
     }
 }
@@ -209,6 +215,7 @@ fn new_state(config: &EmulatorConfig, store: store::Store, addr: &std::net::Sock
         delivery_delay: config.delivery_delay,
         keys: auth::Keys::random(),
         faults: Mutex::new(Vec::new()),
+        throttle: throttle::Throttle::new(config.throttle.clone()),
     })
 }
 

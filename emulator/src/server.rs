@@ -41,6 +41,7 @@ pub struct State {
     pub delivery_delay: Duration,
     pub keys: Keys,
     pub faults: Mutex<Vec<Fault>>,
+    pub throttle: crate::throttle::Throttle,
 }
 
 impl State {
@@ -286,6 +287,18 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
         return respond(200, Some(body), &request_id, &client_request_id, &[]);
     }
 
+    // Control routes of the emulator itself (not Graph): never throttled.
+    if path == "/_emulator/throttling" {
+        return match parts.method.as_str() {
+            "GET" => respond(200, Some(st.throttle.report()), &request_id, &client_request_id, &[]),
+            "DELETE" => {
+                st.throttle.reset();
+                respond(204, None, &request_id, &client_request_id, &[])
+            }
+            _ => fail(GraphError::new(405, "BadRequest", "GET or DELETE /_emulator/throttling."), &mut extra_headers),
+        };
+    }
+
     if let Some(f) = st.take_fault(&path) {
         if let Some(ra) = &f.retry_after {
             extra_headers.push(("retry-after", ra.clone()));
@@ -303,6 +316,9 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
         Ok(r) => r,
         Err(e) => return fail(e, &mut extra_headers),
     };
+    if let Err(e) = st.throttle.check(&routed.who, parts.method.as_str()) {
+        return fail(e, &mut extra_headers);
+    }
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
@@ -324,6 +340,7 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
     let st2 = st.clone();
     let result = tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        st2.throttle.check_quota(&st2.store, &routed.who, routed.op, parts.method.as_str())?;
         graph(&st2, routed, &parts.method, &parts.headers, bytes)
     })
     .await
