@@ -59,6 +59,21 @@ enum EmulatorCommand {
         /// clients such as azure-identity that require https authorities).
         #[arg(long)]
         tls: bool,
+        /// Throttle like Graph: token buckets per app and per tenant. PROFILE is
+        /// `graph` with optional overrides, e.g. `graph,app=10/2,write=3,retry-after=fractional`
+        /// (see the emulator README, "Throttling"). Off by default.
+        #[arg(long, value_name = "PROFILE")]
+        throttle: Option<String>,
+        /// Enforce the service's object quotas (300,000 assignments, 20,000
+        /// access packages, 200,000 requests).
+        #[arg(long)]
+        quotas: bool,
+        /// Fail this share of requests (0..1) with a random 429, 503 or 504.
+        #[arg(long, value_name = "RATE")]
+        fault_rate: Option<f64>,
+        /// Seed of the random faults (the same seed gives the same faults).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        fault_seed: u64,
     },
 }
 
@@ -77,7 +92,23 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Tutorial(args) => rt.block_on(tutorial::run(args)),
-        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts, clock, tls } } => {
+        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts, clock, tls, throttle, quotas, fault_rate, fault_seed } } => {
+            let buckets = match throttle.as_deref().map(entitlement_emulator::BucketProfile::parse).transpose() {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("error: --throttle: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            if let Some(r) = fault_rate.filter(|r| !(0.0..=1.0).contains(r)) {
+                eprintln!("error: --fault-rate must be between 0 and 1, got {r}");
+                return ExitCode::FAILURE;
+            }
+            let throttle = entitlement_emulator::ThrottleConfig {
+                buckets,
+                quotas: quotas.then(entitlement_emulator::Quotas::graph),
+                faults: fault_rate.map(|rate| entitlement_emulator::RandomFaults { rate, seed: fault_seed }),
+            };
             let seed = match seed {
                 Some(path) => match entitlement_emulator::Seed::from_file(&path) {
                     Ok(s) => s,
@@ -97,6 +128,7 @@ fn main() -> ExitCode {
                 allowed_hosts,
                 clock,
                 tls_dir,
+                throttle,
                 ..Default::default()
             };
             match rt.block_on(entitlement_emulator::serve(config)) {

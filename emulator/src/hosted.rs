@@ -45,7 +45,9 @@ fn from_object<T: for<'de> Deserialize<'de> + Default>(what: &str, v: Value) -> 
 }
 
 /// `{"port", "dbPath", "seedPath", "seed", "pageSize", "deliveryDelayMs",
-/// "allowedHosts", "clock"}` (`deliveryDelay` in seconds for Python).
+/// "allowedHosts", "clock", "throttle", "quotas", "faultRate", "faultSeed"}`
+/// (`deliveryDelay` in seconds for Python; the last four as the CLI's
+/// `--throttle`, `--quotas`, `--fault-rate`, `--fault-seed`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct EmulatorOptions {
@@ -61,6 +63,13 @@ struct EmulatorOptions {
     allowed_hosts: Option<Vec<String>>,
     /// `"real"` (default) or `"manual"` (see [`crate::ClockMode`]).
     clock: Option<String>,
+    /// A throttle profile (`"graph,app=10/2"`, see [`crate::BucketProfile::parse`]).
+    throttle: Option<String>,
+    /// Graph's object quotas on.
+    quotas: Option<bool>,
+    /// Share of requests failed with a random 429/503/504, and its seed.
+    fault_rate: Option<f64>,
+    fault_seed: Option<u64>,
 }
 
 fn delay(what: &str, v: f64, scale: f64) -> Result<Duration, Error> {
@@ -101,6 +110,14 @@ impl EmulatorOptions {
             (Some(ms), None) => c.delivery_delay = delay("deliveryDelayMs", ms, 1000.0)?,
             (None, Some(s)) => c.delivery_delay = delay("deliveryDelay", s, 1.0)?,
             (None, None) => {}
+        }
+        c.throttle.buckets = self.throttle.as_deref().map(crate::BucketProfile::parse).transpose().map_err(invalid)?;
+        c.throttle.quotas = self.quotas.unwrap_or(false).then(crate::Quotas::graph);
+        if let Some(rate) = self.fault_rate {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(invalid(format!("faultRate must be between 0 and 1, got {rate}")));
+            }
+            c.throttle.faults = Some(crate::RandomFaults { rate, seed: self.fault_seed.unwrap_or(0) });
         }
         Ok(c)
     }
@@ -270,6 +287,8 @@ mod tests {
         assert_eq!(kind(json!({"allowedHosts": "emulator"})), Some(ErrorKind::InvalidArgument));
         assert_eq!(kind(json!({"allowedHosts": ["http://emulator/"]})), Some(ErrorKind::InvalidArgument));
         assert_eq!(kind(json!({"clock": "fast"})), Some(ErrorKind::InvalidArgument));
+        assert_eq!(kind(json!({"throttle": "graph,app=1"})), Some(ErrorKind::InvalidArgument));
+        assert_eq!(kind(json!({"faultRate": 2.0})), Some(ErrorKind::InvalidArgument));
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod seed;
 mod server;
 mod store;
 pub mod tls;
+mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,6 +35,7 @@ pub use clock::ClockMode;
 pub use error::EmulatorError;
 pub use hosted::{fixture_ids, HostedEmulator};
 pub use seed::{Seed, SeedApplication, SeedFederatedCredential, SeedGroup, SeedUser};
+pub use throttle::{BucketProfile, Quotas, RandomFaults, RetryAfterStyle, ThrottleConfig};
 
 use server::State;
 use store::kind;
@@ -83,6 +85,9 @@ pub struct EmulatorConfig {
     /// Serve HTTPS with a certificate generated at startup, written to this
     /// directory as `tls-certificate.pem` (see [`tls`]); `None` = plain HTTP.
     pub tls_dir: Option<PathBuf>,
+    /// Graph's throttling: token buckets, object quotas, random faults
+    /// (README "Throttling"). All off by default.
+    pub throttle: ThrottleConfig,
 }
 
 impl Default for EmulatorConfig {
@@ -96,6 +101,7 @@ impl Default for EmulatorConfig {
             allowed_hosts: Vec::new(),
             clock: ClockMode::Real,
             tls_dir: None,
+            throttle: ThrottleConfig::default(),
         }
     }
 }
@@ -282,6 +288,7 @@ fn new_state(config: &EmulatorConfig, store: store::Store, addr: &std::net::Sock
         faults: Mutex::new(Vec::new()),
         clock,
         http,
+        throttle: throttle::Throttle::new(config.throttle.clone()),
     })
 }
 

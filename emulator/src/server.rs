@@ -45,6 +45,7 @@ pub struct State {
     pub clock: Arc<crate::clock::Clock>,
     /// HTTP client of custom extension callouts (`lifecycle::callout`).
     pub http: reqwest::Client,
+    pub throttle: crate::throttle::Throttle,
 }
 
 impl State {
@@ -281,6 +282,18 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
         return respond(status, Some(body), &request_id, &client_request_id, &[]);
     }
 
+    // Control routes of the emulator itself (not Graph): never throttled.
+    if path == "/_emulator/throttling" {
+        return match parts.method.as_str() {
+            "GET" => respond(200, Some(st.throttle.report()), &request_id, &client_request_id, &[]),
+            "DELETE" => {
+                st.throttle.reset();
+                respond(204, None, &request_id, &client_request_id, &[])
+            }
+            _ => fail(GraphError::new(405, "BadRequest", "GET or DELETE /_emulator/throttling."), &mut extra_headers),
+        };
+    }
+
     // Emulator controls (outside Graph's routes; never faulted).
     if path.starts_with("/_emulator/") {
         let (status, body) = control(&st, &parts.method, &path, body).await;
@@ -308,6 +321,9 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
         Ok(r) => r,
         Err(e) => return fail(e, &mut extra_headers),
     };
+    if let Err(e) = st.throttle.check(&routed.who, parts.method.as_str()) {
+        return fail(e, &mut extra_headers);
+    }
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
@@ -329,6 +345,7 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
     let st2 = st.clone();
     let result = tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        st2.throttle.check_quota(&st2.store, &routed.who, routed.op, parts.method.as_str())?;
         graph(&st2, routed, &parts.method, &parts.headers, bytes)
     })
     .await
