@@ -77,7 +77,65 @@ export interface Followed<T> {
   states: string[];
 }
 
-/** `new Client(options)`. Give at most one credential: `token`, `tokenProvider`,
+/** What a `credential`'s `getToken` resolves to (@azure/identity's `AccessToken`). */
+export interface AccessToken {
+  token: string;
+  /** When the token expires, in ms since the epoch. */
+  expiresOnTimestamp: number;
+}
+
+/** Any @azure/identity `TokenCredential`: `getToken([scope])` is called once per scope and its token
+ * kept until five minutes (or half its lifetime) before `expiresOnTimestamp`; concurrent calls share
+ * one pending `getToken`. */
+export interface TokenCredential {
+  getToken(scopes: string | string[], options?: object): Promise<AccessToken | null>;
+}
+
+/** Sign-in kinds built into the Rust core (tokens fetched, cached per scope and refreshed there),
+ * named and constructed as in @azure/identity: `new Client({ credential: new identity.ClientCertificateCredential(...) })`. */
+export declare namespace identity {
+  abstract class BuiltinCredential {
+    protected constructor(config: Record<string, unknown>);
+  }
+  class ClientSecretCredential extends BuiltinCredential {
+    constructor(tenantId: string, clientId: string, clientSecret: string);
+  }
+  /** `certificate`: a PEM file's path, `{ certificatePath }` or `{ certificate: PEM text }` (PKCS#12 is not read yet). */
+  class ClientCertificateCredential extends BuiltinCredential {
+    constructor(
+      tenantId: string,
+      clientId: string,
+      certificate: string | { certificatePath: string; certificatePassword?: string } | { certificate: string; certificatePassword?: string },
+      options?: { sendCertificateChain?: boolean },
+    );
+  }
+  /** Workload identity federation: the assertion is read from `tokenFilePath` (default `AZURE_FEDERATED_TOKEN_FILE`) on every fetch. */
+  class WorkloadIdentityCredential extends BuiltinCredential {
+    constructor(options?: { tenantId?: string; clientId?: string; tokenFilePath?: string });
+  }
+  /** IMDS, or App Service's `IDENTITY_ENDPOINT`; a string is a user-assigned identity's client id. */
+  class ManagedIdentityCredential extends BuiltinCredential {
+    constructor(options?: string | { clientId?: string; endpoint?: string; identityHeader?: string });
+  }
+  /** `az account get-access-token`. */
+  class AzureCliCredential extends BuiltinCredential {
+    constructor(options?: { tenantId?: string });
+  }
+  /** Prints the sign-in instructions to stderr and polls. */
+  class DeviceCodeCredential extends BuiltinCredential {
+    constructor(options?: { tenantId?: string; clientId?: string });
+  }
+  /** `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` with `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` or `AZURE_FEDERATED_TOKEN_FILE`. */
+  class EnvironmentCredential extends BuiltinCredential {
+    constructor();
+  }
+  /** Environment, workload identity, managed identity, Azure CLI: the first that can run. */
+  class DefaultAzureCredential extends BuiltinCredential {
+    constructor();
+  }
+}
+
+/** `new Client(options)`. Give at most one credential: `credential`, `token`, `tokenProvider`,
  * `clientSecret` (with `tenantId`, `clientId`) or `username`/`password` (with `tenantId`, `clientId`). */
 export interface ClientOptions {
   /** Graph root without version (default: the cloud's, e.g. `https://graph.microsoft.com`). */
@@ -90,6 +148,8 @@ export interface ClientOptions {
   authority?: string;
   /** OAuth scope (default: the cloud's `.default`). */
   scope?: string;
+  /** An @azure/identity `TokenCredential`, or one of the built-in kinds of `identity`. */
+  credential?: TokenCredential | identity.BuiltinCredential;
   /** A bearer token you already have. */
   token?: string;
   /** Called (with the scope) whenever a token is needed. */

@@ -3,7 +3,7 @@
 // describe the package as it is used in the README and the tests.
 import {
   Client, Emulator, EntitlementError, NotFoundError, PageIterator, Page, AccessPackage,
-  AccessPackageCatalog, ListOptions, beta, ErrorCode,
+  AccessPackageCatalog, ListOptions, beta, ErrorCode, identity, TokenCredential, AccessToken,
 } from '../../index';
 
 async function usage(): Promise<void> {
@@ -34,6 +34,15 @@ async function usage(): Promise<void> {
   const members = await user.listGroupMembers('g').toArray();
   void first; void nothing; void done; void state; void members;
   new Client({ baseUrl: em.baseUrl, tokenProvider: async (scope: string) => scope, maxRetries: 2, timeoutMs: 5000 });
+  // An @azure/identity TokenCredential as it is, and the built-in kinds.
+  const host: TokenCredential = {
+    getToken: async (scopes: string | string[]): Promise<AccessToken> => ({ token: String(scopes), expiresOnTimestamp: Date.now() + 3600e3 }),
+  };
+  new Client({ baseUrl: em.baseUrl, credential: host });
+  new Client({ baseUrl: em.baseUrl, credential: new identity.ClientCertificateCredential('t', 'c', { certificatePath: '/x.pem' }, { sendCertificateChain: true }) });
+  new Client({ baseUrl: em.baseUrl, credential: new identity.ManagedIdentityCredential('client-id') });
+  new Client({ credential: new identity.DefaultAzureCredential() });
+  new Client({ credential: new identity.WorkloadIdentityCredential({ tokenFilePath: '/t' }) });
   em.injectFault({ status: 429, retryAfter: 1, count: 2, pathContains: '/catalogs' });
   try {
     await client.getCatalog('nope');
