@@ -158,9 +158,18 @@ function Connect-EntGraph {
     .SYNOPSIS
     Connects the session to Microsoft Graph (or to an emulator).
     .DESCRIPTION
-    App sign-in: -TenantId with -ClientSecretCredential (user name = client id, password = secret).
-    User sign-in: -TenantId, -ClientId and -Credential (user name and password).
+    App sign-in: -TenantId with -ClientSecretCredential (user name = client id, password = secret),
+    or -TenantId, -ClientId and -CertificatePath (a PEM file with the certificate and its RSA key;
+    -SendCertificateChain adds x5c for subject name/issuer sign-in).
+    Managed identity (Azure VMs, App Service, Functions): -Identity, with -ClientId for a user-assigned one.
+    Device code (prints where to sign in, then waits): -UseDeviceCode with -TenantId and -ClientId.
+    User sign-in with a password (discouraged; MFA blocks it): -TenantId, -ClientId and -Credential.
     A token you already have: -AccessToken. Against a local emulator: -Emulator (signs in as its app).
+    Tokens are fetched, cached per scope and refreshed before they expire by the native library.
+    .EXAMPLE
+    Connect-EntGraph -TenantId $tenant -ClientId $app -CertificatePath ./app.pem
+    .EXAMPLE
+    Connect-EntGraph -Identity
     .EXAMPLE
     $emu = Start-EntEmulator; Connect-EntGraph -Emulator $emu; Get-EntCatalog -Filter "displayName eq 'General'"
     #>
@@ -168,11 +177,26 @@ function Connect-EntGraph {
     param(
         [Parameter(Mandatory, ParameterSetName = 'AppSecret')]
         [Parameter(Mandatory, ParameterSetName = 'User')]
+        [Parameter(Mandatory, ParameterSetName = 'Certificate')]
+        [Parameter(Mandatory, ParameterSetName = 'DeviceCode')]
         [string] $TenantId,
         [Parameter(Mandatory, ParameterSetName = 'AppSecret')]
         [System.Management.Automation.PSCredential] $ClientSecretCredential,
         [Parameter(Mandatory, ParameterSetName = 'User')]
+        [Parameter(Mandatory, ParameterSetName = 'Certificate')]
+        [Parameter(Mandatory, ParameterSetName = 'DeviceCode')]
+        [Parameter(ParameterSetName = 'Identity')]
         [string] $ClientId,
+        [Parameter(Mandatory, ParameterSetName = 'Certificate')]
+        [string] $CertificatePath,
+        [Parameter(ParameterSetName = 'Certificate')]
+        [System.Security.SecureString] $CertificatePassword,
+        [Parameter(ParameterSetName = 'Certificate')]
+        [switch] $SendCertificateChain,
+        [Parameter(Mandatory, ParameterSetName = 'Identity')]
+        [switch] $Identity,
+        [Parameter(Mandatory, ParameterSetName = 'DeviceCode')]
+        [switch] $UseDeviceCode,
         [Parameter(Mandatory, ParameterSetName = 'User')]
         [System.Management.Automation.PSCredential] $Credential,
         [Parameter(Mandatory, ParameterSetName = 'Token')]
@@ -202,6 +226,25 @@ function Connect-EntGraph {
             $options.username = $Credential.UserName
             $options.password = $Credential.GetNetworkCredential().Password
         }
+        'Certificate' {
+            $options.tenantId = $TenantId
+            $options.clientId = $ClientId
+            $credential = @{ kind = 'clientCertificate'; tenantId = $TenantId; clientId = $ClientId
+                             certificatePath = (Resolve-Path -LiteralPath $CertificatePath).ProviderPath
+                             sendCertificateChain = [bool]$SendCertificateChain }
+            if ($CertificatePassword) { $credential.certificatePassword = ConvertFrom-EntSecureString $CertificatePassword }
+            $options.credential = $credential
+        }
+        'Identity' {
+            $credential = @{ kind = 'managedIdentity' }
+            if ($ClientId) { $credential.clientId = $ClientId; $options.clientId = $ClientId }
+            $options.credential = $credential
+        }
+        'DeviceCode' {
+            $options.tenantId = $TenantId
+            $options.clientId = $ClientId
+            $options.credential = @{ kind = 'deviceCode'; tenantId = $TenantId; clientId = $ClientId }
+        }
         'Token' { $options.token = ConvertFrom-EntSecureString $AccessToken }
         'Emulator' {
             $options.baseUrl = $Emulator.BaseUrl
@@ -217,7 +260,7 @@ function Connect-EntGraph {
     # One limit for a whole call (token, attempts, Retry-After waits); default 300 s.
     if ($DeadlineSec -gt 0) { $options.deadlineMs = $DeadlineSec * 1000 }
     if ($MaxRetries -ge 0) { $options.maxRetries = $MaxRetries }
-    $json = ConvertTo-Json -InputObject $options -Compress
+    $json = ConvertTo-Json -InputObject $options -Depth 4 -Compress
     $client = Invoke-EntNative -Target 'Connect-EntGraph' -Call { [Entitlement.Native.EntClient]::Create($json) }
     Disconnect-EntGraph
     $script:EntClient = $client

@@ -100,3 +100,19 @@ Describe 'errors' {
         $names | ForEach-Object { Remove-EntCatalog -CatalogId $_ -Confirm:$false }
     }
 }
+
+Describe 'sign-in' {
+    It 'connects with -CertificatePath (the emulator app development certificate)' {
+        $pem = Join-Path $PSScriptRoot '../../emulator/src/identity/dev-app.pem'
+        Connect-EntGraph -TenantId $script:emu.TenantId -ClientId $script:emu.ClientId -CertificatePath $pem `
+            -SendCertificateChain -BaseUrl $script:emu.BaseUrl -Authority $script:emu.Authority
+        (Get-EntContext).Mode | Should -Be 'Certificate'
+        @(Get-EntCatalog).Count | Should -BeGreaterThan 0
+        Connect-EntGraph -Emulator $script:emu
+    }
+    It 'refuses a certificate file that does not exist' {
+        { Connect-EntGraph -TenantId $script:emu.TenantId -ClientId $script:emu.ClientId -CertificatePath './no-such.pem' } |
+            Should -Throw
+        Connect-EntGraph -Emulator $script:emu
+    }
+}

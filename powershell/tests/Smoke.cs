@@ -171,6 +171,25 @@ static class Smoke
                 Check(e != null && e.Code != null, "token endpoint code");
             }
 
+            // Connect-EntGraph -CertificatePath: the credential object of the options, signed
+            // with the emulator app's development certificate (emulator/src/identity/dev-app.pem).
+            string pem = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(Smoke).Assembly.Location),
+                                                "dev-app.pem");
+            string certOptions = "{\"baseUrl\":\"" + emu.BaseUrl + "\",\"authority\":\"" + emu.Authority +
+                                 "\",\"credential\":{\"kind\":\"clientCertificate\",\"tenantId\":\"" + emu.TenantId +
+                                 "\",\"clientId\":\"" + emu.ClientId + "\",\"certificatePath\":\"" + pem.Replace("\\", "\\\\") +
+                                 "\",\"sendCertificateChain\":true}}";
+            using (var certClient = EntClient.Create(certOptions))
+            {
+                string cats = certClient.Call("list_catalogs", null, null, null);
+                Check(EntJson.Get(cats, "/value/0/id") != null, "certificate sign-in lists catalogs");
+            }
+            Expect(EntStatus.InvalidArgument, () =>
+            {
+                using (var missing = EntClient.Create(certOptions.Replace("dev-app.pem", "no-such.pem")))
+                    missing.Call("list_catalogs", null, null, null);
+            }, "missing certificate file");
+
             // A user token from the emulator, and a bad one.
             string token = emu.UserToken("requestor1@contoso.com");
             Check(token.Split('.').Length == 3, "user token is a JWT");

@@ -91,7 +91,8 @@ powershell_syntax() {
 
 compile_shim() {
     mcs -nologo -warnaserror -target:library -out:"$OUT/Entitlement.Native.dll" powershell/src/Entitlement.Native.cs &&
-        mcs -nologo -warnaserror -out:"$OUT/Smoke.exe" powershell/tests/Smoke.cs powershell/src/Entitlement.Native.cs
+        mcs -nologo -warnaserror -out:"$OUT/Smoke.exe" powershell/tests/Smoke.cs powershell/src/Entitlement.Native.cs &&
+        cp emulator/src/identity/dev-app.pem "$OUT/"  # the emulator app's development certificate (certificate sign-in)
 }
 
 step "build libentitlement ($PROFILE)" build
