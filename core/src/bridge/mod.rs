@@ -17,13 +17,17 @@
 //!   ([`Response::json`], [`Response::items_json`]). Both are checked by the
 //!   same rule: the body must decode as the operation's documented type.
 //! - [`WaitRequest`]: waiting for an assignment request, in either version.
+//! - [`Job`]: long-running work (batches, bulk operations, exports) as a
+//!   stream of JSON events, one glue per binding for every kind.
 
 mod call;
 mod config;
+mod job;
 mod response;
 
 pub use call::{fetch_next, Call, RawBody};
 pub use config::{ClientConfig, Credential, Session};
+pub use job::{error_json, Job, JobContext};
 pub use response::{Output, Response, WaitRequest};
 
 pub use response::{filter_literal, ItemsJson};
