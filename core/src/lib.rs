@@ -27,6 +27,7 @@ pub mod client;
 pub mod credential;
 pub mod cloud;
 pub mod error;
+pub mod export;
 pub mod lifecycle;
 pub mod models;
 pub mod odata;
