@@ -3,6 +3,7 @@
 
 //! `entitlement`: runs the tutorial scenario and the local emulator.
 
+mod export;
 mod tutorial;
 
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Run the entitlement management tutorial end to end (embedded emulator by default).
     Tutorial(tutorial::Args),
+    /// Export every assignment or assignment request to JSONL or CSV (embedded emulator by default).
+    Export(export::Args),
     /// The local emulator of the service.
     Emulator {
         #[command(subcommand)]
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Tutorial(args) => rt.block_on(tutorial::run(args)),
+        Command::Export(args) => rt.block_on(export::run(args)),
         Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts, clock, tls, throttle, quotas, fault_rate, fault_seed } } => {
             let buckets = match throttle.as_deref().map(entitlement_emulator::BucketProfile::parse).transpose() {
                 Ok(b) => b,

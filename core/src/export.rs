@@ -135,7 +135,9 @@ impl Format {
         match name {
             "jsonl" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
-            other => Err(Error::invalid_argument(format!("unknown export format {other:?} (jsonl, csv)"))),
+            other => Err(Error::invalid_argument(format!(
+                "unknown export format {other:?} (jsonl, csv)"
+            ))),
         }
     }
 
@@ -255,8 +257,13 @@ impl ExportSummary {
 
 /// A page (the `value` array's text) or the end of one package's pages.
 enum Msg {
-    Page { package: Option<Arc<str>>, items: Bytes },
-    End { package: Option<Arc<str>> },
+    Page {
+        package: Option<Arc<str>>,
+        items: Bytes,
+    },
+    End {
+        package: Option<Arc<str>>,
+    },
 }
 
 /// Exports every object `options` selects to `dest`, calling `progress`
@@ -271,12 +278,18 @@ pub async fn export(
     progress: &mut (dyn FnMut(&Progress) -> bool + Send),
 ) -> Result<ExportSummary> {
     if matches!(dest, Destination::PerPackage(_)) && !options.segment_by_access_package {
-        return Err(Error::invalid_argument("one file per access package needs segmentation by access package"));
+        return Err(Error::invalid_argument(
+            "one file per access package needs segmentation by access package",
+        ));
     }
     // Checked before any I/O (a bad expand or filter type is InvalidArgument here).
     base_call(options, None)?;
     let started = Instant::now();
-    let ahead = if options.segment_by_access_package { options.concurrency.max(1) } else { 1 };
+    let ahead = if options.segment_by_access_package {
+        options.concurrency.max(1)
+    } else {
+        1
+    };
     let (tx, rx) = mpsc::channel::<Msg>(ahead);
     let (total_tx, total_rx) = watch::channel(0usize);
     let producer = tokio::spawn(produce(client.clone(), options.clone(), tx, total_tx));
@@ -298,8 +311,14 @@ pub async fn export(
 
 /// The list call of one segment.
 fn base_call(options: &ExportOptions, package: Option<&str>) -> Result<Call> {
-    let package_filter = package.map(|id| crate::Filter::eq("accessPackage/id", id)).transpose()?.map(String::from);
-    let filter = match (options.filter.as_deref().filter(|f| !f.trim().is_empty()), package_filter) {
+    let package_filter = package
+        .map(|id| crate::Filter::eq("accessPackage/id", id))
+        .transpose()?
+        .map(String::from);
+    let filter = match (
+        options.filter.as_deref().filter(|f| !f.trim().is_empty()),
+        package_filter,
+    ) {
         (Some(f), Some(p)) => Some(format!("({f}) and {p}")),
         (Some(f), None) => Some(f.to_string()),
         (None, p) => p,
@@ -317,7 +336,12 @@ fn base_call(options: &ExportOptions, package: Option<&str>) -> Result<Call> {
     Call::list(options.resource.operation(), Value::Null, Value::Object(q))
 }
 
-async fn produce(client: Client, options: ExportOptions, tx: mpsc::Sender<Msg>, total: watch::Sender<usize>) -> Result<()> {
+async fn produce(
+    client: Client,
+    options: ExportOptions,
+    tx: mpsc::Sender<Msg>,
+    total: watch::Sender<usize>,
+) -> Result<()> {
     if !options.segment_by_access_package {
         return pages(&client, base_call(&options, None)?, None, &tx).await;
     }
@@ -349,8 +373,8 @@ async fn package_ids(client: &Client) -> Result<Vec<String>> {
     let mut response = call.send(client).await?;
     loop {
         let page = response.items_json()?;
-        let ids: Vec<Id> =
-            serde_json::from_slice(&page.items).map_err(|e| Error::decode(format!("access package without an id: {e}")))?;
+        let ids: Vec<Id> = serde_json::from_slice(&page.items)
+            .map_err(|e| Error::decode(format!("access package without an id: {e}")))?;
         out.extend(ids.into_iter().map(|i| i.id));
         match page.next_link {
             Some(link) => response = call.next_page(client, &link).await?,
@@ -361,7 +385,12 @@ async fn package_ids(client: &Client) -> Result<Vec<String>> {
 
 /// Pages one list call into the channel. A slot is reserved before each
 /// fetch: the channel's capacity bounds the pages fetched ahead.
-async fn pages(client: &Client, call: Call, package: Option<Arc<str>>, tx: &mpsc::Sender<Msg>) -> Result<()> {
+async fn pages(
+    client: &Client,
+    call: Call,
+    package: Option<Arc<str>>,
+    tx: &mpsc::Sender<Msg>,
+) -> Result<()> {
     let stopped = || Error::new(ErrorKind::Internal, "the export's writer stopped");
     let mut link: Option<String> = None;
     loop {
@@ -371,7 +400,10 @@ async fn pages(client: &Client, call: Call, package: Option<Arc<str>>, tx: &mpsc
             Some(l) => call.next_page(client, l).await?,
         };
         let page = response.items_json()?;
-        slot.send(Msg::Page { package: package.clone(), items: page.items });
+        slot.send(Msg::Page {
+            package: package.clone(),
+            items: page.items,
+        });
         match page.next_link {
             Some(l) => link = Some(l),
             None => break,
@@ -389,16 +421,34 @@ struct Sink {
 
 impl Sink {
     fn open(path: &Path, format: Format, resource: Resource) -> Result<Sink> {
-        let file = File::create(path)
-            .map_err(|e| Error::invalid_argument(format!("cannot create {}: {e}", path.display())))?;
-        Sink::new(Box::new(BufWriter::with_capacity(1 << 16, file)), path.display().to_string(), format, resource)
+        let file = File::create(path).map_err(|e| {
+            Error::invalid_argument(format!("cannot create {}: {e}", path.display()))
+        })?;
+        Sink::new(
+            Box::new(BufWriter::with_capacity(1 << 16, file)),
+            path.display().to_string(),
+            format,
+            resource,
+        )
     }
 
-    fn new(out: Box<dyn Write + Send>, what: String, format: Format, resource: Resource) -> Result<Sink> {
-        let mut sink = Sink { out, bytes: 0, what };
+    fn new(
+        out: Box<dyn Write + Send>,
+        what: String,
+        format: Format,
+        resource: Resource,
+    ) -> Result<Sink> {
+        let mut sink = Sink {
+            out,
+            bytes: 0,
+            what,
+        };
         if format == Format::Csv {
             let mut header = Vec::new();
-            csv_row(&mut header, resource.columns().iter().map(|c| Cow::Borrowed(*c)));
+            csv_row(
+                &mut header,
+                resource.columns().iter().map(|c| Cow::Borrowed(*c)),
+            );
             sink.write(&header)?;
         }
         Ok(sink)
@@ -415,7 +465,10 @@ impl Sink {
     }
 
     fn io_error(&self, e: std::io::Error) -> Error {
-        Error::new(ErrorKind::Internal, format!("writing the export to {}: {e}", self.what))
+        Error::new(
+            ErrorKind::Internal,
+            format!("writing the export to {}: {e}", self.what),
+        )
     }
 }
 
@@ -429,11 +482,15 @@ async fn write_all(
 ) -> Result<ExportSummary> {
     let (format, resource) = (options.format, options.resource);
     let (mut single, dir) = match dest {
-        Destination::Writer(w) => (Some(Sink::new(w, "the output".into(), format, resource)?), None),
+        Destination::Writer(w) => (
+            Some(Sink::new(w, "the output".into(), format, resource)?),
+            None,
+        ),
         Destination::File(p) => (Some(Sink::open(&p, format, resource)?), None),
         Destination::PerPackage(dir) => {
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| Error::invalid_argument(format!("cannot create the folder {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                Error::invalid_argument(format!("cannot create the folder {}: {e}", dir.display()))
+            })?;
             (None, Some(dir))
         }
     };
@@ -451,9 +508,11 @@ async fn write_all(
             (Some(s), _, _) => s,
             (None, Some(dir), Some(id)) => match open.entry(id.clone()) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(Sink::open(&dir.join(package_file_name(id, format)), format, resource)?)
-                }
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(Sink::open(
+                    &dir.join(package_file_name(id, format)),
+                    format,
+                    resource,
+                )?),
             },
             _ => return Err(Error::internal("export: a page without its destination")),
         };
@@ -473,7 +532,9 @@ async fn write_all(
                 }
             }
         }
-        state.bytes = closed_bytes + single.as_ref().map_or(0, |s| s.bytes) + open.values().map(|s| s.bytes).sum::<u64>();
+        state.bytes = closed_bytes
+            + single.as_ref().map_or(0, |s| s.bytes)
+            + open.values().map(|s| s.bytes).sum::<u64>();
         state.seconds = started.elapsed().as_secs_f64();
         state.packages_total = *total.borrow();
         if !progress(&state) {
@@ -488,7 +549,9 @@ async fn write_all(
         count: state.count,
         bytes: state.bytes,
         seconds: started.elapsed().as_secs_f64(),
-        packages: options.segment_by_access_package.then_some(state.packages_done),
+        packages: options
+            .segment_by_access_package
+            .then_some(state.packages_done),
         cancelled,
     })
 }
@@ -496,7 +559,16 @@ async fn write_all(
 /// `<id>.<ext>`, with anything but letters, digits, `-` and `_` replaced
 /// (an id never names a path outside the folder).
 fn package_file_name(id: &str, format: Format) -> String {
-    let safe: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("{safe}.{}", format.extension())
 }
 
@@ -504,8 +576,8 @@ fn package_file_name(id: &str, format: Format) -> String {
 fn write_page(format: Format, resource: Resource, items: &[u8], out: &mut Vec<u8>) -> Result<u64> {
     match format {
         Format::Jsonl => {
-            let objects: Vec<&RawValue> =
-                serde_json::from_slice(items).map_err(|e| Error::decode(format!("unexpected page: {e}")))?;
+            let objects: Vec<&RawValue> = serde_json::from_slice(items)
+                .map_err(|e| Error::decode(format!("unexpected page: {e}")))?;
             for o in &objects {
                 compact_into(o.get(), out);
                 out.push(b'\n');
@@ -513,8 +585,8 @@ fn write_page(format: Format, resource: Resource, items: &[u8], out: &mut Vec<u8
             Ok(objects.len() as u64)
         }
         Format::Csv => {
-            let objects: Vec<Value> =
-                serde_json::from_slice(items).map_err(|e| Error::decode(format!("unexpected page: {e}")))?;
+            let objects: Vec<Value> = serde_json::from_slice(items)
+                .map_err(|e| Error::decode(format!("unexpected page: {e}")))?;
             for o in &objects {
                 csv_row(
                     out,
@@ -605,7 +677,10 @@ pub(crate) async fn job(ctx: JobContext, options: Value) -> Result<Value> {
     // Forwards the latest progress; ends when the export drops its sender.
     let forward = async {
         while progress_rx.changed().await.is_ok() {
-            let event = progress_rx.borrow_and_update().as_ref().map(Progress::to_json);
+            let event = progress_rx
+                .borrow_and_update()
+                .as_ref()
+                .map(Progress::to_json);
             if let Some(event) = event {
                 if !ctx.emit(event).await {
                     break;
@@ -633,35 +708,48 @@ fn job_options(options: Value) -> Result<(ExportOptions, Destination)> {
         "pageSize",
     ];
     if let Some(k) = m.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(Error::invalid_argument(format!("unknown export option {k:?} ({})", known.join(", "))));
+        return Err(Error::invalid_argument(format!(
+            "unknown export option {k:?} ({})",
+            known.join(", ")
+        )));
     }
     let string = |k: &str| -> Result<Option<String>> {
         match m.get(k) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(Error::invalid_argument(format!("export option {k} must be a string, got {other}"))),
+            Some(other) => Err(Error::invalid_argument(format!(
+                "export option {k} must be a string, got {other}"
+            ))),
         }
     };
     let flag = |k: &str| -> Result<bool> {
         match m.get(k) {
             None | Some(Value::Null) => Ok(false),
             Some(Value::Bool(b)) => Ok(*b),
-            Some(other) => Err(Error::invalid_argument(format!("export option {k} must be a boolean, got {other}"))),
+            Some(other) => Err(Error::invalid_argument(format!(
+                "export option {k} must be a boolean, got {other}"
+            ))),
         }
     };
     let number = |k: &str, max: u64| -> Result<Option<u64>> {
         match m.get(k) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => v.as_u64().filter(|n| (1..=max).contains(n)).map(Some).ok_or_else(|| {
-                Error::invalid_argument(format!("export option {k} must be an integer from 1 to {max}, got {v}"))
-            }),
+            Some(v) => v
+                .as_u64()
+                .filter(|n| (1..=max).contains(n))
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::invalid_argument(format!(
+                        "export option {k} must be an integer from 1 to {max}, got {v}"
+                    ))
+                }),
         }
     };
     let resource = Resource::parse(&string("resource")?.unwrap_or_else(|| "assignments".into()))?;
     let format = Format::parse(&string("format")?.unwrap_or_else(|| "jsonl".into()))?;
-    let path = string("path")?
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| Error::invalid_argument("export option path is required (the file to write)"))?;
+    let path = string("path")?.filter(|p| !p.is_empty()).ok_or_else(|| {
+        Error::invalid_argument("export option path is required (the file to write)")
+    })?;
     let mut opts = ExportOptions::new(resource, format);
     opts.filter = string("filter")?;
     opts.expand = string("expand")?;
@@ -685,8 +773,16 @@ mod tests {
     #[test]
     fn csv_quotes_per_rfc_4180() {
         let mut out = Vec::new();
-        csv_row(&mut out, ["a", "b,c", "say \"hi\"", "two\nlines", ""].into_iter().map(Cow::Borrowed));
-        assert_eq!(String::from_utf8(out).unwrap(), "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n");
+        csv_row(
+            &mut out,
+            ["a", "b,c", "say \"hi\"", "two\nlines", ""]
+                .into_iter()
+                .map(Cow::Borrowed),
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
+        );
     }
 
     #[test]
@@ -696,19 +792,31 @@ mod tests {
         assert_eq!(out, b"{\"a\":1.50,\"x\":\"\xc3\xa9\"}");
         out.clear();
         compact_into("{\n  \"a\": \"x y\\\" z\",\n  \"b\": [1, 2]\n}", &mut out);
-        assert_eq!(String::from_utf8(out).unwrap(), "{\"a\":\"x y\\\" z\",\"b\":[1,2]}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"a\":\"x y\\\" z\",\"b\":[1,2]}"
+        );
     }
 
     #[test]
     fn csv_columns_read_dotted_paths() {
         let page = br#"[{"id":"1","state":"delivered","schedule":{"expiration":{"type":"noExpiration"}},"target":{"displayName":"A, B"},"extra":{"n":1}}]"#;
         let mut out = Vec::new();
-        assert_eq!(write_page(Format::Csv, Resource::Assignments, page, &mut out).unwrap(), 1);
+        assert_eq!(
+            write_page(Format::Csv, Resource::Assignments, page, &mut out).unwrap(),
+            1
+        );
         let row = String::from_utf8(out).unwrap();
         let cols = Resource::Assignments.columns();
         let fields: Vec<&str> = row.trim_end().split(',').collect();
         assert_eq!(fields[0], "1");
-        assert_eq!(fields[cols.iter().position(|c| *c == "schedule.expiration.type").unwrap()], "noExpiration");
+        assert_eq!(
+            fields[cols
+                .iter()
+                .position(|c| *c == "schedule.expiration.type")
+                .unwrap()],
+            "noExpiration"
+        );
         assert!(row.contains("\"A, B\""), "{row}");
     }
 
@@ -716,16 +824,32 @@ mod tests {
     fn job_options_are_checked() {
         let err = job_options(json!({"format": "csv"})).err().unwrap();
         assert!(err.message.contains("path"), "{}", err.message);
-        let err = job_options(json!({"path": "x", "colour": 1})).err().unwrap();
+        let err = job_options(json!({"path": "x", "colour": 1}))
+            .err()
+            .unwrap();
         assert!(err.message.contains("colour"), "{}", err.message);
-        let err = job_options(json!({"path": "x", "resource": "users"})).err().unwrap();
+        let err = job_options(json!({"path": "x", "resource": "users"}))
+            .err()
+            .unwrap();
         assert_eq!(err.kind, ErrorKind::InvalidArgument);
-        let err = job_options(json!({"path": "x", "concurrency": 0})).err().unwrap();
+        let err = job_options(json!({"path": "x", "concurrency": 0}))
+            .err()
+            .unwrap();
         assert!(err.message.contains("concurrency"), "{}", err.message);
-        let (o, d) = job_options(json!({"path": "out", "resource": "assignmentRequests", "format": "csv",
-            "segmentByAccessPackage": true, "perPackageFiles": true, "concurrency": 3}))
+        let (o, d) = job_options(
+            json!({"path": "out", "resource": "assignmentRequests", "format": "csv",
+            "segmentByAccessPackage": true, "perPackageFiles": true, "concurrency": 3}),
+        )
         .unwrap();
-        assert_eq!((o.resource, o.format, o.concurrency, o.segment_by_access_package), (Resource::AssignmentRequests, Format::Csv, 3, true));
+        assert_eq!(
+            (
+                o.resource,
+                o.format,
+                o.concurrency,
+                o.segment_by_access_package
+            ),
+            (Resource::AssignmentRequests, Format::Csv, 3, true)
+        );
         assert!(matches!(d, Destination::PerPackage(_)));
     }
 

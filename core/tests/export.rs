@@ -31,7 +31,10 @@ fn seed() -> Seed {
     let mut seed = Seed::default();
     seed.users.extend((0..N).map(|i| SeedUser {
         id: user(i),
-        display_name: format!("User \"{i}\", the {}", if i % 2 == 0 { "even" } else { "odd" }),
+        display_name: format!(
+            "User \"{i}\", the {}",
+            if i % 2 == 0 { "even" } else { "odd" }
+        ),
         user_principal_name: format!("user{i}@contoso.com"),
         password: None,
         roles: vec![],
@@ -45,7 +48,9 @@ fn seed() -> Seed {
     );
     seed.objects.insert(
         "assignmentPolicies".into(),
-        (0..PACKAGES).map(|p| json!({"id": policy(p), "displayName": "p", "accessPackageId": package(p)})).collect(),
+        (0..PACKAGES)
+            .map(|p| json!({"id": policy(p), "displayName": "p", "accessPackageId": package(p)}))
+            .collect(),
     );
     seed.objects.insert(
         "assignments".into(),
@@ -71,13 +76,22 @@ fn seed() -> Seed {
 }
 
 async fn start() -> (Emulator, Client) {
-    let emu = Emulator::start(EmulatorConfig { seed: seed(), page_size: 100, ..Default::default() }).await.expect("starts");
+    let emu = Emulator::start(EmulatorConfig {
+        seed: seed(),
+        page_size: 100,
+        ..Default::default()
+    })
+    .await
+    .expect("starts");
     let (id, secret) = emu.app_credentials();
     let client = Client::builder()
         .base_url(emu.base_url())
         .authority(emu.authority())
         .client_secret(emu.tenant_id(), &id, secret)
-        .retry(RetryPolicy { base_delay: Duration::from_millis(10), ..Default::default() })
+        .retry(RetryPolicy {
+            base_delay: Duration::from_millis(10),
+            ..Default::default()
+        })
         .build()
         .unwrap();
     (emu, client)
@@ -122,7 +136,10 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             rows.push(std::mem::take(&mut row));
         }
     }
-    assert!(field.is_empty() && row.is_empty(), "the last record lacks CRLF");
+    assert!(
+        field.is_empty() && row.is_empty(),
+        "the last record lacks CRLF"
+    );
     rows
 }
 
@@ -132,7 +149,11 @@ fn tmp(name: &str) -> std::path::PathBuf {
     dir.join(name)
 }
 
-async fn run(client: &Client, options: &ExportOptions, dest: Destination) -> entitlement::Result<entitlement::export::ExportSummary> {
+async fn run(
+    client: &Client,
+    options: &ExportOptions,
+    dest: Destination,
+) -> entitlement::Result<entitlement::export::ExportSummary> {
     let mut pages = 0;
     let r = export(client, options, dest, &mut |p| {
         pages += 1;
@@ -151,22 +172,47 @@ async fn jsonl_lines_are_the_listed_objects_in_order() {
     let (_emu, client) = start().await;
     let path = tmp("assignments.jsonl");
     let opts = ExportOptions::new(Resource::Assignments, Format::Jsonl);
-    let summary = run(&client, &opts, Destination::File(path.clone())).await.unwrap();
+    let summary = run(&client, &opts, Destination::File(path.clone()))
+        .await
+        .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(summary.count as usize, N);
     assert_eq!(summary.bytes as usize, text.len());
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines, listed(&client, "list_assignments", Value::Null).await);
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        listed(&client, "list_assignments", Value::Null).await
+    );
 
     // Requests with $expand: the justifications' line breaks stay inside one line each.
     let mut opts = ExportOptions::new(Resource::AssignmentRequests, Format::Jsonl);
     opts.expand = Some("requestor,accessPackage".into());
-    let summary = run(&client, &opts, Destination::File(path.clone())).await.unwrap();
+    let summary = run(&client, &opts, Destination::File(path.clone()))
+        .await
+        .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(summary.count, 250);
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines, listed(&client, "list_assignment_requests", json!({"expand": "requestor,accessPackage"})).await);
-    assert!(lines[0]["accessPackage"]["displayName"].is_string(), "{}", lines[0]);
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        listed(
+            &client,
+            "list_assignment_requests",
+            json!({"expand": "requestor,accessPackage"})
+        )
+        .await
+    );
+    assert!(
+        lines[0]["accessPackage"]["displayName"].is_string(),
+        "{}",
+        lines[0]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,12 +222,19 @@ async fn csv_has_the_documented_columns_and_quotes() {
     let mut opts = ExportOptions::new(Resource::Assignments, Format::Csv);
     opts.expand = Some("target,accessPackage".into());
     opts.filter = Some("state eq 'delivered'".into());
-    let summary = run(&client, &opts, Destination::File(path.clone())).await.unwrap();
+    let summary = run(&client, &opts, Destination::File(path.clone()))
+        .await
+        .unwrap();
     let rows = parse_csv(&std::fs::read_to_string(&path).unwrap());
     let header: Vec<&str> = rows[0].iter().map(String::as_str).collect();
     assert_eq!(header, Resource::Assignments.columns());
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let want = listed(&client, "list_assignments", json!({"expand": "target,accessPackage", "filter": "state eq 'delivered'"})).await;
+    let want = listed(
+        &client,
+        "list_assignments",
+        json!({"expand": "target,accessPackage", "filter": "state eq 'delivered'"}),
+    )
+    .await;
     assert_eq!(summary.count as usize, want.len());
     assert_eq!(want.len(), N - N / 10);
     assert_eq!(rows.len() - 1, want.len());
@@ -189,17 +242,32 @@ async fn csv_has_the_documented_columns_and_quotes() {
         assert_eq!(row.len(), header.len());
         assert_eq!(row[col("id")], obj["id"].as_str().unwrap());
         assert_eq!(row[col("state")], "delivered");
-        assert_eq!(row[col("target.displayName")], obj["target"]["displayName"].as_str().unwrap());
-        assert_eq!(row[col("accessPackage.displayName")], obj["accessPackage"]["displayName"].as_str().unwrap());
-        assert_eq!(row[col("schedule.startDateTime")], obj["schedule"]["startDateTime"].as_str().unwrap());
+        assert_eq!(
+            row[col("target.displayName")],
+            obj["target"]["displayName"].as_str().unwrap()
+        );
+        assert_eq!(
+            row[col("accessPackage.displayName")],
+            obj["accessPackage"]["displayName"].as_str().unwrap()
+        );
+        assert_eq!(
+            row[col("schedule.startDateTime")],
+            obj["schedule"]["startDateTime"].as_str().unwrap()
+        );
         assert_eq!(row[col("expiredDateTime")], "");
     }
 
     // Request justifications with quotes, a comma and a line break survive.
     let opts = ExportOptions::new(Resource::AssignmentRequests, Format::Csv);
-    run(&client, &opts, Destination::File(path.clone())).await.unwrap();
+    run(&client, &opts, Destination::File(path.clone()))
+        .await
+        .unwrap();
     let rows = parse_csv(&std::fs::read_to_string(&path).unwrap());
-    let j = Resource::AssignmentRequests.columns().iter().position(|c| *c == "justification").unwrap();
+    let j = Resource::AssignmentRequests
+        .columns()
+        .iter()
+        .position(|c| *c == "justification")
+        .unwrap();
     assert_eq!(rows.len(), 251);
     assert_eq!(rows[1][j], "line one\nline \"two\", 0");
 }
@@ -207,18 +275,28 @@ async fn csv_has_the_documented_columns_and_quotes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn segmented_by_access_package_covers_every_object_once() {
     let (_emu, client) = start().await;
-    let all: BTreeSet<String> =
-        listed(&client, "list_assignments", Value::Null).await.iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+    let all: BTreeSet<String> = listed(&client, "list_assignments", Value::Null)
+        .await
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
     let path = tmp("segmented.jsonl");
     let mut opts = ExportOptions::new(Resource::Assignments, Format::Jsonl);
     opts.segment_by_access_package = true;
     opts.concurrency = 2;
-    let summary = run(&client, &opts, Destination::File(path.clone())).await.unwrap();
+    let summary = run(&client, &opts, Destination::File(path.clone()))
+        .await
+        .unwrap();
     assert_eq!(summary.packages, Some(PACKAGES));
     let lines: Vec<String> = std::fs::read_to_string(&path)
         .unwrap()
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(lines.len(), N, "no object twice");
     assert_eq!(lines.into_iter().collect::<BTreeSet<_>>(), all);
@@ -228,11 +306,14 @@ async fn segmented_by_access_package_covers_every_object_once() {
     let _ = std::fs::remove_dir_all(&dir);
     opts.format = Format::Csv;
     opts.filter = Some("state eq 'expired'".into());
-    let summary = run(&client, &opts, Destination::PerPackage(dir.clone())).await.unwrap();
+    let summary = run(&client, &opts, Destination::PerPackage(dir.clone()))
+        .await
+        .unwrap();
     assert_eq!(summary.count as usize, N / 10);
     let mut total = 0;
     for p in 0..PACKAGES {
-        let rows = parse_csv(&std::fs::read_to_string(dir.join(format!("{}.csv", package(p)))).unwrap());
+        let rows =
+            parse_csv(&std::fs::read_to_string(dir.join(format!("{}.csv", package(p)))).unwrap());
         let want = listed(&client, "list_assignments", json!({"filter": format!("state eq 'expired' and accessPackage/id eq '{}'", package(p))})).await;
         assert_eq!(rows.len() - 1, want.len());
         total += want.len();
@@ -245,12 +326,22 @@ async fn service_errors_end_the_export_with_their_kind() {
     let (_emu, client) = start().await;
     let mut opts = ExportOptions::new(Resource::Assignments, Format::Jsonl);
     opts.filter = Some("state eq".into());
-    let err = run(&client, &opts, Destination::File(tmp("bad.jsonl"))).await.unwrap_err();
+    let err = run(&client, &opts, Destination::File(tmp("bad.jsonl")))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::BadRequest, "{err}");
     let opts = ExportOptions::new(Resource::Assignments, Format::Jsonl);
-    let err = run(&client, &opts, Destination::PerPackage(tmp("x"))).await.unwrap_err();
+    let err = run(&client, &opts, Destination::PerPackage(tmp("x")))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::InvalidArgument);
-    let err = run(&client, &opts, Destination::File("/nonexistent-dir/x.jsonl".into())).await.unwrap_err();
+    let err = run(
+        &client,
+        &opts,
+        Destination::File("/nonexistent-dir/x.jsonl".into()),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.kind, ErrorKind::InvalidArgument, "{err}");
 }
 
@@ -258,7 +349,12 @@ async fn service_errors_end_the_export_with_their_kind() {
 async fn the_export_job_reports_progress_and_a_summary() {
     let (_emu, client) = start().await;
     let path = tmp("job.csv");
-    let mut job = Job::start(&client, "export", json!({"resource": "assignments", "format": "csv", "path": path.to_str().unwrap()})).unwrap();
+    let mut job = Job::start(
+        &client,
+        "export",
+        json!({"resource": "assignments", "format": "csv", "path": path.to_str().unwrap()}),
+    )
+    .unwrap();
     let (mut progress, mut done) = (Vec::new(), None);
     while let Some(ev) = job.next().await {
         let ev = ev.unwrap();
@@ -270,16 +366,35 @@ async fn the_export_job_reports_progress_and_a_summary() {
     }
     let done = done.expect("done");
     assert_eq!(done["count"], N);
-    assert!(done["bytes"].as_u64().unwrap() > 0 && done["seconds"].as_f64().is_some(), "{done}");
+    assert!(
+        done["bytes"].as_u64().unwrap() > 0 && done["seconds"].as_f64().is_some(),
+        "{done}"
+    );
     assert!(!progress.is_empty());
-    let counts: Vec<u64> = progress.iter().map(|p| p["count"].as_u64().unwrap()).collect();
+    let counts: Vec<u64> = progress
+        .iter()
+        .map(|p| p["count"].as_u64().unwrap())
+        .collect();
     assert!(counts.windows(2).all(|w| w[0] < w[1]), "{counts:?}");
     assert_eq!(*counts.last().unwrap() as usize, N);
-    assert!(progress.last().unwrap()["objectsPerSecond"].as_f64().unwrap() > 0.0);
-    assert_eq!(parse_csv(&std::fs::read_to_string(&path).unwrap()).len(), N + 1);
+    assert!(
+        progress.last().unwrap()["objectsPerSecond"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert_eq!(
+        parse_csv(&std::fs::read_to_string(&path).unwrap()).len(),
+        N + 1
+    );
 
     // Cancelled after the first progress event: it stops early and says so.
-    let mut job = Job::start(&client, "export", json!({"path": tmp("cancel.jsonl").to_str().unwrap(), "pageSize": 10})).unwrap();
+    let mut job = Job::start(
+        &client,
+        "export",
+        json!({"path": tmp("cancel.jsonl").to_str().unwrap(), "pageSize": 10}),
+    )
+    .unwrap();
     let first = job.next().await.unwrap().unwrap();
     assert_eq!(first["type"], "progress");
     job.cancel();
@@ -291,6 +406,11 @@ async fn the_export_job_reports_progress_and_a_summary() {
     assert_eq!(last["cancelled"], true);
     assert!((last["count"].as_u64().unwrap() as usize) < N, "{last}");
 
-    let err = Job::start(&client, "export", json!({"format": "xml", "path": "x"})).unwrap().next().await.unwrap().unwrap_err();
+    let err = Job::start(&client, "export", json!({"format": "xml", "path": "x"}))
+        .unwrap()
+        .next()
+        .await
+        .unwrap()
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::InvalidArgument);
 }

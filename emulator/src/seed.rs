@@ -6,7 +6,7 @@
 //! applications, catalogs, and raw objects per collection for preloading).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -42,6 +42,22 @@ pub struct Seed {
     /// `resourceRoleScopes`), v1.0 shape with references as `xxxId` or `{"id"}`.
     #[serde(default)]
     pub objects: BTreeMap<String, Vec<Value>>,
+    /// The arrays of a seed file that can be large (users, assignments,
+    /// assignment requests), read again from the file while seeding instead
+    /// of kept parsed (see [`Seed::from_file`]); serializing such a seed
+    /// leaves them out.
+    #[serde(skip)]
+    pub(crate) streamed: Option<Streamed>,
+}
+
+/// Where [`Seed::from_file`] left the large arrays: the file, and how many
+/// objects each holds (checked while counting).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Streamed {
+    path: PathBuf,
+    users: usize,
+    /// Collection name as the file spells it, and its length.
+    objects: Vec<(String, usize)>,
 }
 
 fn default_tenant() -> String {
@@ -174,14 +190,33 @@ impl Default for Seed {
                 "modifiedDateTime": "2023-04-13T14:43:19.440Z",
             })],
             objects: BTreeMap::new(),
+            streamed: None,
         }
     }
 }
 
 impl Seed {
+    /// Reads a seed file in two streaming passes, so a quota-sized tenant
+    /// (300,000 assignments and users, ~190 MB of JSON) never sits in
+    /// memory parsed: this pass keeps the small parts and checks and counts
+    /// the users, assignments and assignment requests; seeding reads those
+    /// again from the file and stores each as it is parsed.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Seed, EmulatorError> {
-        let text = std::fs::read_to_string(path.as_ref())?;
-        serde_json::from_str(&text).map_err(|e| EmulatorError::Seed(format!("{}: {e}", path.as_ref().display())))
+        let path = path.as_ref();
+        let file = std::fs::File::open(path)?;
+        let head: stream::Head = serde_json::from_reader(std::io::BufReader::with_capacity(1 << 16, file))
+            .map_err(|e| EmulatorError::Seed(format!("{}: {e}", path.display())))?;
+        let streamed = Streamed { path: path.to_path_buf(), users: head.users.0, objects: head.objects.large };
+        Ok(Seed {
+            tenant_id: head.tenant_id,
+            domains: head.domains,
+            users: Vec::new(),
+            groups: head.groups,
+            applications: head.applications,
+            catalogs: head.catalogs,
+            objects: head.objects.small,
+            streamed: Some(streamed),
+        })
     }
 
     /// The first application (the one `app_credentials` reports).
@@ -191,7 +226,8 @@ impl Seed {
 
     /// How many objects the seed describes (the store's size, see `Store::open_for`).
     pub(crate) fn size(&self) -> usize {
-        self.users.len() + self.groups.len() + self.catalogs.len() + self.objects.values().map(Vec::len).sum::<usize>()
+        let streamed = self.streamed.as_ref().map_or(0, |s| s.users + s.objects.iter().map(|(_, n)| n).sum::<usize>());
+        self.users.len() + self.groups.len() + self.catalogs.len() + self.objects.values().map(Vec::len).sum::<usize>() + streamed
     }
 
     pub(crate) fn apply(&self, store: &Store) -> Result<(), EmulatorError> {
@@ -206,24 +242,7 @@ impl Seed {
     fn apply_inner(&self, st: &Store) -> rusqlite::Result<()> {
         let t = now();
         for u in &self.users {
-            let roles: Vec<String> = u
-                .roles
-                .iter()
-                .map(|r| match r.to_ascii_lowercase().as_str() {
-                    "identity governance administrator" => ROLE_IDENTITY_GOVERNANCE_ADMIN.to_string(),
-                    "global administrator" => ROLE_GLOBAL_ADMIN.to_string(),
-                    _ => r.clone(),
-                })
-                .collect();
-            let nick = u.user_principal_name.split('@').next().unwrap_or("");
-            let v = json!({
-                "id": u.id, "displayName": u.display_name, "userPrincipalName": u.user_principal_name,
-                "mail": u.mail, "mailNickname": nick, "accountEnabled": true, "businessPhones": [],
-                "givenName": null, "surname": null, "jobTitle": null, "createdDateTime": t,
-                "_password": u.password.clone().unwrap_or_else(|| ids::USER_PASSWORD.to_string()),
-                "_roles": roles,
-            });
-            st.put(kind::USER, &u.id, None, &v)?;
+            put_user(st, u, &t)?;
         }
         for g in &self.groups {
             let v = json!({
@@ -272,7 +291,248 @@ impl Seed {
                 import(st, coll, raw, &mut catalogs)?;
             }
         }
+        // Last, so the packages' catalogs are stored for the assignments.
+        if let Some(s) = &self.streamed {
+            stream::apply(st, s, &t, &mut catalogs)?;
+        }
         Ok(())
+    }
+}
+
+fn put_user(st: &Store, u: &SeedUser, t: &str) -> rusqlite::Result<()> {
+    let roles: Vec<String> = u
+        .roles
+        .iter()
+        .map(|r| match r.to_ascii_lowercase().as_str() {
+            "identity governance administrator" => ROLE_IDENTITY_GOVERNANCE_ADMIN.to_string(),
+            "global administrator" => ROLE_GLOBAL_ADMIN.to_string(),
+            _ => r.clone(),
+        })
+        .collect();
+    let nick = u.user_principal_name.split('@').next().unwrap_or("");
+    let v = json!({
+        "id": u.id, "displayName": u.display_name, "userPrincipalName": u.user_principal_name,
+        "mail": u.mail, "mailNickname": nick, "accountEnabled": true, "businessPhones": [],
+        "givenName": null, "surname": null, "jobTitle": null, "createdDateTime": t,
+        "_password": u.password.clone().unwrap_or_else(|| ids::USER_PASSWORD.to_string()),
+        "_roles": roles,
+    });
+    st.put(kind::USER, &u.id, None, &v)
+}
+
+/// The two passes over a seed file (see [`Seed::from_file`]).
+mod stream {
+    use std::cell::RefCell;
+    use std::collections::{BTreeMap, HashMap};
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde::Deserialize;
+    use serde_json::Value;
+
+    use super::{bad, default_tenant, import, put_user, SeedApplication, SeedGroup, SeedUser, Streamed};
+    use crate::store::Store;
+
+    /// The collections of `objects` that are streamed (the ones that reach
+    /// the service's quotas), by their canonical name.
+    fn large(name: &str) -> Option<&'static str> {
+        ["assignments", "assignmentRequests"].into_iter().find(|c| c.eq_ignore_ascii_case(name))
+    }
+
+    /// Pass one: everything but the large arrays, which are checked and counted.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct Head {
+        #[serde(default = "default_tenant")]
+        pub tenant_id: String,
+        #[serde(default)]
+        pub domains: Vec<String>,
+        #[serde(default)]
+        pub users: Counted<SeedUser>,
+        #[serde(default)]
+        pub groups: Vec<SeedGroup>,
+        #[serde(default)]
+        pub applications: Vec<SeedApplication>,
+        #[serde(default)]
+        pub catalogs: Vec<Value>,
+        #[serde(default)]
+        pub objects: Objects,
+    }
+
+    /// The length of an array whose items each read as `T` (then dropped).
+    pub(super) struct Counted<T>(pub usize, PhantomData<T>);
+
+    impl<T> Default for Counted<T> {
+        fn default() -> Self {
+            Counted(0, PhantomData)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Counted<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<T>(PhantomData<T>);
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+                type Value = Counted<T>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("an array")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                    let mut n = 0;
+                    while seq.next_element::<T>()?.is_some() {
+                        n += 1;
+                    }
+                    Ok(Counted(n, PhantomData))
+                }
+            }
+            d.deserialize_seq(V(PhantomData))
+        }
+    }
+
+    /// `objects`: the small collections parsed, the large ones counted.
+    #[derive(Default)]
+    pub(super) struct Objects {
+        pub small: BTreeMap<String, Vec<Value>>,
+        pub large: Vec<(String, usize)>,
+    }
+
+    impl<'de> Deserialize<'de> for Objects {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Objects;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a map of collection names to arrays of objects")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Objects, A::Error> {
+                    let mut out = Objects::default();
+                    while let Some(key) = map.next_key::<String>()? {
+                        if large(&key).is_some() {
+                            let n = map.next_value::<Counted<serde::de::IgnoredAny>>()?.0;
+                            out.large.push((key, n));
+                        } else {
+                            out.small.insert(key, map.next_value()?);
+                        }
+                    }
+                    Ok(out)
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    /// What pass two needs while it walks the file, and the store's error
+    /// if one stopped it (serde's errors carry only text).
+    struct Ctx<'a> {
+        st: &'a Store,
+        t: &'a str,
+        catalogs: RefCell<&'a mut HashMap<String, String>>,
+        failed: RefCell<Option<rusqlite::Error>>,
+    }
+
+    impl Ctx<'_> {
+        fn fail<E: de::Error>(&self, e: rusqlite::Error) -> E {
+            let msg = e.to_string();
+            *self.failed.borrow_mut() = Some(e);
+            E::custom(msg)
+        }
+    }
+
+    /// Pass two: stores each user, assignment and request as it is parsed.
+    pub(super) fn apply(st: &Store, s: &Streamed, t: &str, catalogs: &mut HashMap<String, String>) -> rusqlite::Result<()> {
+        let file = std::fs::File::open(&s.path).map_err(|e| bad(format!("{}: {e}", s.path.display())))?;
+        let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, file));
+        let ctx = Ctx { st, t, catalogs: RefCell::new(catalogs), failed: RefCell::new(None) };
+        let r = Top(&ctx).deserialize(&mut de);
+        if let Some(e) = ctx.failed.into_inner() {
+            return Err(e);
+        }
+        r.map_err(|e| bad(format!("{}: {e}", s.path.display())))
+    }
+
+    struct Top<'c, 'a>(&'c Ctx<'a>);
+
+    impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Top<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a seed object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "users" => map.next_value_seed(Each { ctx: self.0, coll: "users" })?,
+                    "objects" => map.next_value_seed(ObjectsPass(self.0))?,
+                    _ => drop(map.next_value::<IgnoredAny>()?),
+                }
+            }
+            Ok(())
+        }
+    }
+
+    struct ObjectsPass<'c, 'a>(&'c Ctx<'a>);
+
+    impl<'de> DeserializeSeed<'de> for ObjectsPass<'_, '_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for ObjectsPass<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map of collection names to arrays of objects")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                match large(&key) {
+                    Some(coll) => map.next_value_seed(Each { ctx: self.0, coll })?,
+                    None => drop(map.next_value::<IgnoredAny>()?),
+                }
+            }
+            Ok(())
+        }
+    }
+
+    /// One large array, each item stored as soon as it is read.
+    struct Each<'c, 'a> {
+        ctx: &'c Ctx<'a>,
+        coll: &'static str,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Each<'_, '_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Each<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let ctx = self.ctx;
+            if self.coll == "users" {
+                while let Some(u) = seq.next_element::<SeedUser>()? {
+                    put_user(ctx.st, &u, ctx.t).map_err(|e| ctx.fail(e))?;
+                }
+            } else {
+                while let Some(raw) = seq.next_element::<Value>()? {
+                    let mut catalogs = ctx.catalogs.borrow_mut();
+                    import(ctx.st, self.coll, &raw, &mut catalogs).map_err(|e| ctx.fail(e))?;
+                }
+            }
+            Ok(())
+        }
     }
 }
 

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The entitlement authors
+"""Export at scale: seeds N assignments (bench/make_seed.py), starts
+`entitlement emulator serve --seed`, then exports every assignment to JSONL
+and CSV from separate processes and prints figure=value lines and a summary
+against the targets of issue 9 (set for 300,000: peak RSS <= 50 MB in the
+Rust CLI and in a Python process using the client, >= 20,000 objects/s):
+
+  rust_<fmt>_rss_peak_mb, rust_<fmt>_objects_per_s     `entitlement export assignments --endpoint`
+  rust_segmented_rss_peak_mb, ..._objects_per_s        the same with --by-access-package --concurrency 4
+  python_jsonl_rss_peak_mb, python_jsonl_objects_per_s  `Client(...).export(...)` in a fresh interpreter
+
+Peak RSS is the child's ru_maxrss (os.wait4); objects/s is N over the
+process's wall time, start to exit. Each file is checked (N lines / N + 1
+CSV records). Targets not met are reported, never a failure.
+
+    python3 bench/export.py [--n 30000] [--bin target/.../entitlement] [--seed-dir DIR] [--page-size 100]
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_seed  # noqa: E402
+
+RSS_MB, RATE = 50, 20_000
+
+PY_EXPORT = """
+import sys, entitlement
+base, token, path, fmt = sys.argv[1:5]
+client = entitlement.Client(base_url=base, token=token)
+summary = client.export("assignments", format=fmt, path=path)
+print(summary["count"])
+"""
+
+
+def run(cmd, env=None):
+    """Runs cmd; (wall seconds, peak RSS MB, stdout, stderr)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out, err = p.stdout.read(), p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd[:4])} ... failed ({p.returncode}): {err.decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, out.decode(), err.decode()
+
+
+def lines_of(path):
+    n = 0
+    with open(path, "rb") as f:
+        for _ in f:
+            n += 1
+    return n
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=30_000)
+    ap.add_argument("--bin", default=f"target/{os.environ.get('CARGO_BUILD_TARGET', 'x86_64-unknown-linux-gnu')}/release/entitlement")
+    ap.add_argument("--python", default=None, help="interpreter with the entitlement package (default: .venv/bin/python if present)")
+    ap.add_argument("--seed-dir", default=None, help="where seed files are kept between runs (default: a temporary folder)")
+    ap.add_argument("--page-size", type=int, default=100, help="the emulator's page size (`emulator serve --page-size`)")
+    a = ap.parse_args()
+    n = a.n
+    py = a.python or (".venv/bin/python" if os.path.exists(".venv/bin/python") else sys.executable)
+    tmp = tempfile.mkdtemp(prefix="export-bench-")
+    seed = os.path.join(a.seed_dir or tmp, f"seed-{n}.json")
+    if not os.path.exists(seed):
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "make_seed.py"), str(n), seed], check=True)
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    log = open(os.path.join(tmp, "emulator.log"), "w+")
+    emu = subprocess.Popen([a.bin, "emulator", "serve", "--port", str(port), "--seed", seed, "--page-size", str(a.page_size)],
+                           stdout=log, stderr=subprocess.STDOUT)
+    fig = {"objects": n}
+    try:
+        t0 = time.perf_counter()
+        while True:
+            log.seek(0)
+            text = log.read()
+            if "listening" in text:
+                break
+            if emu.poll() is not None or time.perf_counter() - t0 > 600:
+                sys.exit(f"bench: the emulator did not start:\n{text}")
+            time.sleep(0.05)
+        tenant = re.search(r"tenant id:\s*(\S+)", text).group(1)
+        form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": make_seed.BENCH_APP_ID,
+                                       "client_secret": make_seed.BENCH_APP_SECRET,
+                                       "scope": "https://graph.microsoft.com/.default"})
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("POST", f"/{tenant}/oauth2/v2.0/token", form, {"Content-Type": "application/x-www-form-urlencoded"})
+        token = json.loads(conn.getresponse().read())["access_token"]
+        base = f"http://127.0.0.1:{port}"
+        cli = [a.bin, "export", "assignments", "--endpoint", base, "--token", token]
+        for label, fmt, extra, expect in [("rust_jsonl", "jsonl", [], n), ("rust_csv", "csv", [], n + 1),
+                                          ("rust_segmented", "jsonl", ["--by-access-package", "--concurrency", "4"], n)]:
+            out = os.path.join(tmp, f"{label}.{fmt}")
+            wall, rss, _, err = run(cli + ["--format", fmt, "--out", out] + extra)
+            got = lines_of(out) if fmt == "jsonl" else sum(1 for _ in open(out, newline="").read().split("\r\n")[:-1])
+            if got != expect:
+                sys.exit(f"bench: {label} wrote {got} records, expected {expect} ({err.strip()})")
+            fig[f"{label}_rss_peak_mb"] = round(rss, 1)
+            fig[f"{label}_objects_per_s"] = round(n / wall)
+            fig[f"{label}_bytes"] = os.path.getsize(out)
+            os.remove(out)
+        env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", ""))
+        ok = subprocess.run([py, "-c", "import entitlement; entitlement.Client.export"], capture_output=True).returncode == 0
+        if ok:
+            out = os.path.join(tmp, "python.jsonl")
+            wall, rss, stdout, _ = run([py, "-c", PY_EXPORT, base, token, out, "jsonl"], env)
+            if lines_of(out) != n or stdout.strip() != str(n):
+                sys.exit(f"bench: python wrote {lines_of(out)} lines, reported {stdout.strip()}, expected {n}")
+            fig["python_jsonl_rss_peak_mb"] = round(rss, 1)
+            fig["python_jsonl_objects_per_s"] = round(n / wall)
+            os.remove(out)
+        else:
+            print(f"# python: {py} has no entitlement.Client.export; its figures are skipped", file=sys.stderr)
+    finally:
+        emu.terminate()
+        try:
+            emu.wait(10)
+        except subprocess.TimeoutExpired:
+            emu.kill()
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    for k, v in fig.items():
+        print(f"export_{k}={v}")
+    print(f"\nExport of {n} assignments (targets from issue 9, set for 300,000: RSS <= {RSS_MB} MB, >= {RATE} objects/s):")
+    for label in ("rust_jsonl", "rust_csv", "rust_segmented", "python_jsonl"):
+        if f"{label}_rss_peak_mb" in fig:
+            rss, rate = fig[f"{label}_rss_peak_mb"], fig[f"{label}_objects_per_s"]
+            print(f"  {label:16} peak RSS {rss:6.1f} MB: {'met' if rss <= RSS_MB else 'NOT met':7}  "
+                  f"{rate:8d} objects/s: {'met' if rate >= RATE else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
