@@ -183,6 +183,25 @@ impl Store {
         rows.collect()
     }
 
+    /// One page of the objects of `kind` matching `cond`, sorted by indexed
+    /// columns (`$orderby` pushed down; ties in creation order), `offset`
+    /// skipped, at most `limit`.
+    pub fn page_ordered(&self, kind: &str, cond: Option<&Cond>, order: &[(Col, bool)], offset: usize, limit: usize) -> rusqlite::Result<Vec<Record>> {
+        let (mut sql, mut args) = where_clause(kind, cond);
+        sql.push_str(" ORDER BY ");
+        for (col, desc) in order {
+            sql.push_str(col.name());
+            sql.push_str(if *desc { " DESC, " } else { " ASC, " });
+        }
+        sql.push_str("seq LIMIT ? OFFSET ?");
+        args.push(SqlValue::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        args.push(SqlValue::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!("SELECT id, parent, json FROM objects {sql}"))?;
+        let rows = stmt.query_map(params_from_iter(args), row_to_record)?;
+        rows.collect()
+    }
+
     /// All objects of `kind` matching `cond`, in creation order (a `$filter`
     /// whose other terms the caller evaluates).
     pub fn select(&self, kind: &str, cond: Option<&Cond>) -> rusqlite::Result<Vec<Record>> {

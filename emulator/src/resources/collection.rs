@@ -274,7 +274,7 @@ pub fn list_stored(ctx: &Ctx, k: &str) -> GraphResult<Reply> {
     let cond = match &ctx.q.filter {
         None => None,
         Some(f) => match indexed::exact(ctx.version, k, f) {
-            Some(c) if ctx.q.orderby.is_empty() => Some(c),
+            Some(c) if ctx.q.orderby.is_empty() || indexed::order(ctx.version, k, &ctx.q.orderby).is_some() => Some(c),
             _ => {
                 let narrowed = indexed::narrowing(ctx.version, k, f);
                 let records = st.store.select(k, narrowed.as_ref())?.into_iter().map(|r| r.json).collect();
@@ -283,6 +283,9 @@ pub fn list_stored(ctx: &Ctx, k: &str) -> GraphResult<Reply> {
         },
     };
     if !ctx.q.orderby.is_empty() {
+        if let Some(order) = indexed::order(ctx.version, k, &ctx.q.orderby).filter(|_| ctx.q.after.is_none()) {
+            return list_ordered(ctx, k, cond.as_ref(), &order);
+        }
         let records = st.store.select(k, None)?.into_iter().map(|r| r.json).collect();
         return list(ctx, k, records);
     }
@@ -304,6 +307,32 @@ pub fn list_stored(ctx: &Ctx, k: &str) -> GraphResult<Reply> {
     }
     if let (true, Some(last)) = (more, rows.last()) {
         body.insert("@odata.nextLink".into(), json!(link(ctx, &encode_keyset(last.seq))));
+    }
+    body.insert("value".into(), Value::Array(value));
+    Reply::json(200, Value::Object(body))
+}
+
+/// [`list_stored`] with `$orderby` on indexed columns: the store sorts and
+/// pages (offset `$skiptoken`s, as [`list`] writes), only the page is rendered.
+fn list_ordered(ctx: &Ctx, k: &str, cond: Option<&crate::store::Cond>, order: &[(crate::store::Col, bool)]) -> GraphResult<Reply> {
+    let st = ctx.st;
+    let page = ctx.q.top.unwrap_or(st.page_size).max(1).min(st.page_size.max(1));
+    let page = if ctx.q.top == Some(0) { 0 } else { page };
+    let mut rows = if page > 0 { st.store.page_ordered(k, cond, order, ctx.q.skip, page + 1)? } else { Vec::new() };
+    let more = rows.len() > page;
+    rows.truncate(page);
+    let mut value = Vec::with_capacity(rows.len());
+    let budget = Budget::new(MAX_RESPONSE_BYTES);
+    for r in &rows {
+        value.push(shape(st, ctx.version, k, &r.json, &ctx.q.expand, ctx.q.select.as_deref(), &budget)?);
+    }
+    let mut body = Map::new();
+    body.insert("@odata.context".into(), json!(ctx.context(false)));
+    if ctx.q.count {
+        body.insert("@odata.count".into(), json!(st.store.count(k, cond)?));
+    }
+    if more {
+        body.insert("@odata.nextLink".into(), json!(next_link(ctx, ctx.q.skip + rows.len())));
     }
     body.insert("value".into(), Value::Array(value));
     Reply::json(200, Value::Object(body))

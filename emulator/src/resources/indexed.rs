@@ -59,6 +59,14 @@ fn column(v: ApiVersion, k: &str, path: &[String]) -> Option<Col> {
     Some(col)
 }
 
+/// `$orderby` as indexed columns, when every key is a property the view
+/// renders at the top level from a column's field (compared lowercased, as
+/// the evaluator's sort does; absent values first ascending, last
+/// descending, as SQLite orders NULL): the store then sorts.
+pub fn order(v: ApiVersion, k: &str, orderby: &[(Vec<String>, bool)]) -> Option<Vec<(Col, bool)>> {
+    orderby.iter().map(|(path, desc)| (path.len() == 1).then(|| column(v, k, path)).flatten().map(|c| (c, *desc))).collect()
+}
+
 /// `e` as a condition on indexed columns, when the columns answer it exactly.
 pub fn exact(v: ApiVersion, k: &str, e: &Expr) -> Option<Cond> {
     match e {
