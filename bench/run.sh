@@ -21,7 +21,9 @@
 # Last, bench/scale.py measures the emulator itself at --scale-n assignments
 # (default 30,000; the issue's targets are set for 300,000, the service's
 # quota: `python3 bench/scale.py --n 300000`): startup, RSS, a page, a deep
-# page, $expand, $filter by target / package / state, $count.
+# page, $expand, $filter by target / package / state, $count. Then bench/export.py
+# exports --scale-n assignments to JSONL and CSV (Rust CLI, Python client):
+# peak RSS and objects/s.
 #   bash bench/run.sh [--n 2000] [--rounds R] [--proc-runs K] [--page-size 100] [--scale-n 30000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -161,3 +163,5 @@ print(f"  Node   {fig['node_import_and_construct_ms']:6.1f} ms over `node -e 0` 
 PY
 echo "== the emulator at scale: $SCALE_N assignments (bench/scale.py)"
 python3 bench/scale.py --n "$SCALE_N" --bin "$BIN/entitlement" --repeat 5
+echo "== export at scale: $SCALE_N assignments (bench/export.py; the targets are set for 300,000)"
+python3 bench/export.py --n "$SCALE_N" --bin "$BIN/entitlement" --python "$PY"

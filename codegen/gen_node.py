@@ -217,6 +217,8 @@ def gen_dts(api):
     out.append("  denyAssignmentRequest(id: string, justification?: string): Promise<void>;")
     out.append("  /** Requests a new end for an assignment: an ISO 8601 duration from its start (`'P30D'`) or an expiration pattern; an adminUpdate request (userUpdate with `{asUser: true}`). */")
     out.append("  extendAssignment(assignmentId: string, expiration: string | ExpirationPattern, options?: { asUser?: boolean }): Promise<AccessPackageAssignmentRequest>;")
+    out.append("  /** Exports every assignment or assignment request to `options.path` (JSONL or CSV), page by page in flat memory; resolves to the summary. */")
+    out.append("  export(resource: 'assignments' | 'requests', options: ExportOptions): Promise<ExportSummary>;")
     out.append("  /** Fetches the page a `nextLink` points at. */")
     out.append("  /** The page at a nextLink this client fetched, or, for a stored link, of the list operation it continues (`'listAssignments'`). */")
     out.append("  nextPage<T = unknown>(nextLink: string, operation?: string): Promise<Page<T>>;")

@@ -227,6 +227,44 @@ export interface ClientOptions {
   maxRetries?: number;
 }
 
+/** `client.export(resource, options)`. */
+export interface ExportOptions {
+  /** The file to write (with `perPackageFiles`, a folder). */
+  path: string;
+  /** `'jsonl'` (default): each object as the service sent it; `'csv'`: fixed columns, nested objects dotted (RFC 4180). */
+  format?: 'jsonl' | 'csv';
+  filter?: string;
+  expand?: string;
+  /** List the access packages, then export each package's objects. */
+  byAccessPackage?: boolean;
+  /** Packages exported at once with `byAccessPackage` (default 4). */
+  concurrency?: number;
+  /** With `byAccessPackage`: one `<packageId>.<format>` per package in the folder `path`. */
+  perPackageFiles?: boolean;
+  /** `$top` of each page. */
+  pageSize?: number;
+  /** Called after each page written. */
+  onProgress?: (event: ExportProgress) => void;
+}
+
+export interface ExportProgress {
+  type: 'progress';
+  count: number;
+  bytes: number;
+  seconds: number;
+  objectsPerSecond: number;
+  packagesDone?: number;
+  packagesTotal?: number;
+}
+
+export interface ExportSummary {
+  count: number;
+  bytes: number;
+  seconds: number;
+  packages?: number;
+  cancelled?: boolean;
+}
+
 // ---------------------------------------------------------------- client
 
 /** The beta operations, as `client.beta`. */
@@ -718,6 +756,8 @@ export declare class Client {
   denyAssignmentRequest(id: string, justification?: string): Promise<void>;
   /** Requests a new end for an assignment: an ISO 8601 duration from its start (`'P30D'`) or an expiration pattern; an adminUpdate request (userUpdate with `{asUser: true}`). */
   extendAssignment(assignmentId: string, expiration: string | ExpirationPattern, options?: { asUser?: boolean }): Promise<AccessPackageAssignmentRequest>;
+  /** Exports every assignment or assignment request to `options.path` (JSONL or CSV), page by page in flat memory; resolves to the summary. */
+  export(resource: 'assignments' | 'requests', options: ExportOptions): Promise<ExportSummary>;
   /** Fetches the page a `nextLink` points at. */
   /** The page at a nextLink this client fetched, or, for a stored link, of the list operation it continues (`'listAssignments'`). */
   nextPage<T = unknown>(nextLink: string, operation?: string): Promise<Page<T>>;

@@ -168,3 +168,41 @@ export interface ClientOptions {
    * the service said it did not process it (429, 503 with Retry-After) or the connection was refused. */
   maxRetries?: number;
 }
+
+/** `client.export(resource, options)`. */
+export interface ExportOptions {
+  /** The file to write (with `perPackageFiles`, a folder). */
+  path: string;
+  /** `'jsonl'` (default): each object as the service sent it; `'csv'`: fixed columns, nested objects dotted (RFC 4180). */
+  format?: 'jsonl' | 'csv';
+  filter?: string;
+  expand?: string;
+  /** List the access packages, then export each package's objects. */
+  byAccessPackage?: boolean;
+  /** Packages exported at once with `byAccessPackage` (default 4). */
+  concurrency?: number;
+  /** With `byAccessPackage`: one `<packageId>.<format>` per package in the folder `path`. */
+  perPackageFiles?: boolean;
+  /** `$top` of each page. */
+  pageSize?: number;
+  /** Called after each page written. */
+  onProgress?: (event: ExportProgress) => void;
+}
+
+export interface ExportProgress {
+  type: 'progress';
+  count: number;
+  bytes: number;
+  seconds: number;
+  objectsPerSecond: number;
+  packagesDone?: number;
+  packagesTotal?: number;
+}
+
+export interface ExportSummary {
+  count: number;
+  bytes: number;
+  seconds: number;
+  packages?: number;
+  cancelled?: boolean;
+}

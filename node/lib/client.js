@@ -165,6 +165,53 @@ class Client extends Operations {
     });
   }
 
+  /**
+   * Exports every assignment (`'assignments'`) or assignment request (`'requests'`) to
+   * `options.path`, page by page in flat memory: `format` `'jsonl'` (each object as the
+   * service sent it) or `'csv'` (fixed columns, nested objects dotted, RFC 4180); `filter`,
+   * `expand`; `byAccessPackage` (each package's objects, `concurrency` at a time) into one
+   * file or, with `perPackageFiles`, one file per package in the folder `path`.
+   * `onProgress(event)` gets `{count, bytes, seconds, objectsPerSecond, ...}` per page.
+   * Resolves to `{count, bytes, seconds[, packages]}`.
+   */
+  async export(resource = 'assignments', options = {}) {
+    if (!rt.isPlainObject(options)) throw invalidArgument(`options must be an object, got ${rt.describe(options)}`);
+    const { onProgress, byAccessPackage, ...rest } = options;
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw invalidArgument(`onProgress must be a function, got ${rt.describe(onProgress)}`);
+    }
+    const names = { assignments: 'assignments', requests: 'assignmentRequests', assignmentRequests: 'assignmentRequests' };
+    const jobOptions = { ...rest, resource: names[resource] ?? resource, segmentByAccessPackage: byAccessPackage };
+    for (const k of Object.keys(jobOptions)) if (jobOptions[k] === undefined) delete jobOptions[k];
+    let job;
+    try {
+      job = this.#handle.job('export', jobOptions);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    try {
+      for (;;) {
+        let text;
+        try {
+          text = await job.next();
+        } catch (e) {
+          throw fromNative(e);
+        }
+        if (text === null || text === undefined) throw new Error('the export job ended without a summary');
+        const event = JSON.parse(text);
+        if (event.type === 'progress') {
+          if (onProgress) onProgress(event);
+        } else if (event.type === 'done') {
+          delete event.type;
+          return event;
+        }
+      }
+    } catch (e) {
+      job.cancel();
+      throw e;
+    }
+  }
+
   /** Fetches the page an `@odata.nextLink` points at. */
   nextPage(nextLink, operation) {
     return rt.nextPage(this.#handle, nextLink, operation);

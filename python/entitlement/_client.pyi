@@ -1,12 +1,20 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The entitlement authors
-from typing import Any, Callable, List, Mapping, NamedTuple, Optional, Union
+import os
+from typing import Any, Callable, List, Literal, Mapping, NamedTuple, Optional, TypedDict, Union
 
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
 from .models import AccessPackageAssignmentRequest
 from .models.beta import AccessPackageAssignmentRequest as BetaAccessPackageAssignmentRequest
 
 FINAL_STATES: tuple
+
+class ExportSummary(TypedDict, total=False):
+    count: int
+    bytes: int
+    seconds: float
+    packages: int
+    cancelled: bool
 
 class Followed(NamedTuple):
     request: AccessPackageAssignmentRequest
@@ -58,6 +66,11 @@ class Client(_Ops):
     def deny_assignment_request(self, request_id: str, justification: str = "") -> None: ...
     def extend_assignment(self, assignment_id: str, expiration: Union[str, Mapping[str, Any]], *,
                           as_user: bool = False) -> AccessPackageAssignmentRequest: ...
+    def export(self, resource: Literal["assignments", "requests"] = "assignments", *, path: Union[str, "os.PathLike[str]"],
+               format: Literal["jsonl", "csv"] = "jsonl", filter: Optional[str] = None, expand: Optional[str] = None,
+               by_access_package: bool = False, concurrency: Optional[int] = None, per_package_files: bool = False,
+               page_size: Optional[int] = None,
+               progress: Optional[Callable[[Mapping[str, Any]], None]] = None) -> ExportSummary: ...
     def close(self) -> None: ...
     def __enter__(self) -> "Client": ...
     def __exit__(self, *exc: object) -> None: ...
@@ -96,6 +109,11 @@ class AsyncClient(_AsyncOps):
     async def deny_assignment_request(self, request_id: str, justification: str = "") -> None: ...
     async def extend_assignment(self, assignment_id: str, expiration: Union[str, Mapping[str, Any]], *,
                                 as_user: bool = False) -> AccessPackageAssignmentRequest: ...
+    async def export(self, resource: Literal["assignments", "requests"] = "assignments", *,
+                     path: Union[str, "os.PathLike[str]"], format: Literal["jsonl", "csv"] = "jsonl",
+                     filter: Optional[str] = None, expand: Optional[str] = None, by_access_package: bool = False,
+                     concurrency: Optional[int] = None, per_package_files: bool = False, page_size: Optional[int] = None,
+                     progress: Optional[Callable[[Mapping[str, Any]], None]] = None) -> ExportSummary: ...
     async def close(self) -> None: ...
     async def __aenter__(self) -> "AsyncClient": ...
     async def __aexit__(self, *exc: object) -> None: ...
