@@ -11,6 +11,7 @@ const { Operations, BetaOperations } = require('./operations');
 const { fromNative, invalidArgument, NotFoundError } = require('./errors');
 const rt = require('./runtime');
 const identity = require('./identity');
+const { Job } = require('./jobs');
 
 // Options are checked by core's ClientConfig (errors name the option); only
 // the token provider is taken out here, since it crosses as a function.
@@ -130,6 +131,11 @@ class Client extends Operations {
     return waitFor(this, id, options, false);
   }
 
+  /** A Job of core's `kind` (the batch, bulk and export methods are built on it). */
+  _startJob(kind, options) {
+    return new Job(Promise.resolve().then(() => this.#handle.job(kind, options ?? null)));
+  }
+
   /** The same, resolving to `{request, states}`: the states the request was seen in, in order. */
   followAssignmentRequest(id, options) {
     if (options !== undefined && options !== null && !rt.isPlainObject(options)) {
@@ -183,33 +189,18 @@ class Client extends Operations {
     const names = { assignments: 'assignments', requests: 'assignmentRequests', assignmentRequests: 'assignmentRequests' };
     const jobOptions = { ...rest, resource: names[resource] ?? resource, segmentByAccessPackage: byAccessPackage };
     for (const k of Object.keys(jobOptions)) if (jobOptions[k] === undefined) delete jobOptions[k];
-    let job;
+    const job = this._startJob('export', jobOptions);
+    let summary;
     try {
-      job = this.#handle.job('export', jobOptions);
-    } catch (e) {
-      throw fromNative(e);
-    }
-    try {
-      for (;;) {
-        let text;
-        try {
-          text = await job.next();
-        } catch (e) {
-          throw fromNative(e);
-        }
-        if (text === null || text === undefined) throw new Error('the export job ended without a summary');
-        const event = JSON.parse(text);
-        if (event.type === 'progress') {
-          if (onProgress) onProgress(event);
-        } else if (event.type === 'done') {
-          delete event.type;
-          return event;
-        }
-      }
+      summary = await job.wait(onProgress);
     } catch (e) {
       job.cancel();
       throw e;
     }
+    if (!summary) throw new Error('the export job ended without a summary');
+    const out = { ...summary };
+    delete out.type;
+    return out;
   }
 
   /** Fetches the page an `@odata.nextLink` points at. */

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from . import _native
+from ._jobs import AsyncJob, Job
 from .errors import InvalidArgumentError
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
 
@@ -219,24 +220,12 @@ def _export_options(resource, path, format, filter, expand, by_access_package, c
             "concurrency": concurrency, "perPackageFiles": bool(per_package_files), "pageSize": page_size}
 
 
-def _run_export(native, options, progress):
-    """Drives the native "export" job; returns its summary (the done event
-    without its type). Stopping early (an exception in ``progress``, Ctrl-C)
-    cancels the job."""
-    job = native.job("export", options)
-    try:
-        for event in job:
-            kind = event.get("type")
-            if kind == "progress":
-                if progress is not None:
-                    progress(event)
-            elif kind == "done":
-                event.pop("type", None)
-                return event
-    except BaseException:
-        job.cancel()
-        raise
-    raise RuntimeError("the export job ended without a summary")
+def _summary(event):
+    if event is None:
+        raise RuntimeError("the export job ended without a summary")
+    event = dict(event)
+    event.pop("type", None)
+    return event
 
 
 class _Export:
@@ -257,8 +246,10 @@ class _Export:
         ...}``; e.g. update a tqdm bar with ``count``). Returns the summary
         ``{"count", "bytes", "seconds"[, "packages"]}``.
         """
-        return _run_export(self._native, _export_options(resource, path, format, filter, expand, by_access_package,
-                                                          concurrency, per_package_files, page_size), progress)
+        options = _export_options(resource, path, format, filter, expand, by_access_package, concurrency,
+                                  per_package_files, page_size)
+        with self._start_job("export", options) as job:
+            return _summary(job.wait(progress))
 
 
 class BetaClient(_BetaOps):
@@ -355,6 +346,11 @@ class Client(_ClientBase, _Lifecycle, _Export, _Ops):
         deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
         return self._native.wait_for_request(request_id, _wait_args(timeout, poll_interval))
 
+    def _start_job(self, kind, options):
+        """A :class:`~entitlement._jobs.Job` of core's ``kind`` (the batch, bulk
+        and export methods are built on it)."""
+        return Job(self, kind, options)
+
     def close(self):
         """Nothing to release (connections close when the client is dropped); for symmetry."""
 
@@ -383,14 +379,17 @@ class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncOps):
     async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
         return await self._native.wait_for_request_async(request_id, _wait_args(timeout, poll_interval))
 
+    def _start_job(self, kind, options):
+        return AsyncJob(self, kind, options)
+
     async def export(self, resource="assignments", *, path, format="jsonl", filter=None, expand=None,
                      by_access_package=False, concurrency=None, per_package_files=False, page_size=None,
                      progress=None):
-        """:meth:`Client.export`, run on a worker thread (``progress`` is called there)."""
-        import asyncio
+        """:meth:`Client.export` for asyncio."""
         options = _export_options(resource, path, format, filter, expand, by_access_package, concurrency,
                                   per_package_files, page_size)
-        return await asyncio.to_thread(_run_export, self._native, options, progress)
+        async with self._start_job("export", options) as job:
+            return _summary(await job.wait(progress))
 
     async def close(self):
         """Nothing to release; for symmetry with other async clients."""
