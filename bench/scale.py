@@ -6,7 +6,8 @@
 summary against the targets of issue 9:
 
   startup_s            process start to "listening" (the seed loaded), wall
-  startup_cpu_s        the emulator's CPU time until then (wall on an idle machine)
+  startup_cpu_s        the emulator's CPU time until then (wall on an idle machine; the
+                       seed file is read in two streaming passes, never held parsed)
   rss_mb / rss_peak_mb VmRSS after the queries / VmHWM, from /proc
   page_ms              GET assignments (a page of 100)
   page_deep_ms         the page after one near the end ($skip=N-150, then its nextLink)
@@ -46,7 +47,7 @@ TARGETS = [  # figure, limit, unit
     ("page_ms", 20, "ms"), ("page_deep_ms", 20, "ms"), ("expand_ms", 20, "ms"),
     ("filter_target_ms", 20, "ms"), ("filter_package_ms", 20, "ms"), ("filter_state_ms", 20, "ms"),
     ("count_ms", 50, "ms"), ("count_filtered_ms", 50, "ms"),
-    ("startup_s", 15, "s"), ("rss_mb", 500, "MB"), ("rss_peak_mb", 500, "MB"),
+    ("startup_s", 15, "s"), ("startup_cpu_s", 15, "s"), ("rss_mb", 500, "MB"), ("rss_peak_mb", 500, "MB"),
 ]
 
 
