@@ -39,7 +39,12 @@ type KindFuture = Pin<Box<dyn Future<Output = Result<Value>> + Send>>;
 type KindFn = fn(JobContext, Value) -> KindFuture;
 
 /// The job kinds, by the name every binding passes.
-const KINDS: &[(&str, KindFn)] = &[("echo", |ctx, options| Box::pin(echo(ctx, options)))];
+const KINDS: &[(&str, KindFn)] = &[
+    ("echo", |ctx, options| Box::pin(echo(ctx, options))),
+    ("bulkAssign", |ctx, options| Box::pin(crate::bulk::job::bulk_assign(ctx, options))),
+    ("bulkRemove", |ctx, options| Box::pin(crate::bulk::job::bulk_remove(ctx, options))),
+    ("bulkRun", |ctx, options| Box::pin(crate::bulk::job::bulk_run(ctx, options))),
+];
 
 /// What a running kind uses: the client, and the way to report.
 #[derive(Clone)]
