@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The entitlement authors
-from typing import Any, Callable, List, Mapping, NamedTuple, Optional, Union
+import os
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Union
+
+from ._bulk import BulkRun
 
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
 from .models import AccessPackageAssignmentRequest
@@ -58,6 +61,20 @@ class Client(_Ops):
     def deny_assignment_request(self, request_id: str, justification: str = "") -> None: ...
     def extend_assignment(self, assignment_id: str, expiration: Union[str, Mapping[str, Any]], *,
                           as_user: bool = False) -> AccessPackageAssignmentRequest: ...
+    def bulk_assign(self, access_package_id: str, policy_id: str, targets: Iterable[Union[str, Mapping[str, str]]], *,
+                    journal: Optional[Union[str, "os.PathLike[str]"]] = None, max_concurrency: Optional[int] = None,
+                    initial_concurrency: Optional[int] = None, precheck: Optional[str] = None,
+                    max_attempts: Optional[int] = None,
+                    progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> BulkRun: ...
+    def bulk_remove(self, assignment_ids: Optional[Iterable[str]] = None, *, access_package_id: Optional[str] = None,
+                    filter: Optional[str] = None, journal: Optional[Union[str, "os.PathLike[str]"]] = None,
+                    max_concurrency: Optional[int] = None, initial_concurrency: Optional[int] = None,
+                    precheck: Optional[str] = None, max_attempts: Optional[int] = None,
+                    progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> BulkRun: ...
+    def bulk_run(self, operations: Iterable[Mapping[str, Any]], *, journal: Optional[Union[str, "os.PathLike[str]"]] = None,
+                 max_concurrency: Optional[int] = None, initial_concurrency: Optional[int] = None,
+                 precheck: Optional[str] = None, max_attempts: Optional[int] = None,
+                 progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> BulkRun: ...
     def close(self) -> None: ...
     def __enter__(self) -> "Client": ...
     def __exit__(self, *exc: object) -> None: ...

@@ -420,16 +420,15 @@ fn target_keys(obj: &Value) -> Vec<String> {
     keys
 }
 
-fn is_open_add(req: &Value) -> bool {
-    lower(req, "requesttype").ends_with("add") && OPEN.contains(&lower(req, "state").as_str())
-}
-
 fn holds(asg: &Value) -> bool {
     HELD.contains(&lower(asg, "state").as_str())
 }
 
-/// The package's (or, with `extra`, one target's) assignments held and
-/// open add requests, by subject key.
+/// The package's (or, with `extra`, one target's) assignments held, by
+/// subject key. Open requests are not read: a v1.0 request names its target
+/// only through its assignment, which exists once delivery starts; a create
+/// for a target with an open request is refused by the service
+/// (`ExistingOpenRequestOrAssignment`), which the engine takes as a skip.
 async fn read_existing(sh: &Shared, package: &str, extra: Option<Filter>) -> Result<Existing> {
     let mut filter = Filter::eq("accessPackage/id", package)?;
     if let Some(f) = extra {
@@ -450,15 +449,6 @@ async fn read_existing(sh: &Shared, package: &str, extra: Option<Filter>) -> Res
             found.insert(k, lower(asg, "id"));
         }
     }
-    for req in list_all(sh, "list_assignment_requests", &query)
-        .await?
-        .iter()
-        .filter(|r| is_open_add(r))
-    {
-        for k in target_keys(req) {
-            found.entry(k).or_insert_with(|| lower(req, "id"));
-        }
-    }
     Ok(found)
 }
 
@@ -466,11 +456,11 @@ async fn read_package(sh: &Shared, package: &str) -> Result<Existing> {
     read_existing(sh, package, None).await
 }
 
-/// Whether reading the package's assignments and requests costs fewer pages
-/// than two reads per target (`$count` of each decides).
+/// Whether reading the package's assignments costs fewer pages than one
+/// read per target (a `$count` decides).
 async fn package_is_small(sh: &Shared, package: &str, targets: usize) -> Result<bool> {
     let mut rows = 0u64;
-    for name in ["list_assignments", "list_assignment_requests"] {
+    for name in ["list_assignments"] {
         let query = QueryOptions {
             filter: Some(Filter::eq("accessPackage/id", package)?.to_string()),
             top: Some(1),
@@ -494,7 +484,7 @@ async fn package_is_small(sh: &Shared, package: &str, targets: usize) -> Result<
             .and_then(Value::as_u64)
             .unwrap_or(0);
     }
-    Ok(rows.div_ceil(100) <= 2 * targets as u64)
+    Ok(rows.div_ceil(100) <= targets as u64)
 }
 
 /// The existing request or assignment of one target for a package.
@@ -553,6 +543,7 @@ async fn assign(
     });
     let body = serde_json::to_vec(&body).map_err(|e| Error::internal(e.to_string()))?;
     let query = QueryOptions::default();
+    let mut unknown = in_flight_at_crash;
     for _ in 0..RECONCILE_ROUNDS {
         journal_sent(sh, key)?;
         let e = match send(
@@ -570,13 +561,19 @@ async fn assign(
             Err(e) => e,
         };
         if e.code.as_deref() == Some(EXISTS) {
-            // The service refused a duplicate: what we wanted is there.
+            // The service refused a duplicate: what we wanted is there (an
+            // open request not yet delivered, or an earlier send of ours).
             let id = lookup(sh, package, subject).await.ok().flatten();
-            return Ok((Outcome::Skipped, id, Some("exists")));
+            return Ok(if unknown {
+                (Outcome::Reconciled, id, None)
+            } else {
+                (Outcome::Skipped, id, Some("exists"))
+            });
         }
         if !e.outcome_unknown {
             return Err(e);
         }
+        unknown = true;
         if let Some(id) = lookup(sh, package, subject).await? {
             return Ok((Outcome::Reconciled, Some(id), None));
         }
@@ -592,7 +589,7 @@ async fn assign(
 /// it is gone (404) or no longer held.
 async fn held_assignment(sh: &Shared, id: &str) -> Result<Option<(String, String)>> {
     let query = QueryOptions {
-        expand: vec!["target".into()],
+        expand: vec!["target".into(), "accessPackage".into()],
         ..Default::default()
     };
     match send(
@@ -629,21 +626,25 @@ async fn held_assignment(sh: &Shared, id: &str) -> Result<Option<(String, String
     }
 }
 
-/// An open `adminRemove` (or `userRemove`) request for the assignment's target and package.
-async fn open_removal(sh: &Shared, package: &str, target: &str) -> Result<Option<String>> {
-    if package.is_empty() || target.is_empty() {
+/// An open removal request for the assignment (the package's requests are
+/// read: only when reconciling an unknown outcome).
+async fn open_removal(sh: &Shared, package: &str, assignment: &str) -> Result<Option<String>> {
+    if package.is_empty() {
         return Ok(None);
     }
-    let filter =
-        Filter::eq("accessPackage/id", package)?.and(Filter::eq("target/objectId", target)?);
     let query = QueryOptions {
-        filter: Some(filter.to_string()),
-        expand: vec!["target".into()],
+        filter: Some(Filter::eq("accessPackage/id", package)?.to_string()),
+        expand: vec!["assignment".into()],
         ..Default::default()
     };
     let reqs = list_all(sh, "list_assignment_requests", &query).await?;
+    let mine = |r: &&Value| {
+        r.get("assignment")
+            .is_some_and(|a| lower(a, "id") == assignment.to_ascii_lowercase())
+    };
     Ok(reqs
         .iter()
+        .filter(mine)
         .find(|r| {
             lower(r, "requesttype").ends_with("remove")
                 && OPEN.contains(&lower(r, "state").as_str())
@@ -656,7 +657,7 @@ async fn open_removal(sh: &Shared, package: &str, target: &str) -> Result<Option
 async fn removal_state(sh: &Shared, assignment: &str) -> Result<Option<Option<String>>> {
     match held_assignment(sh, assignment).await? {
         None => Ok(Some(None)),
-        Some((package, target)) => Ok(open_removal(sh, &package, &target).await?.map(Some)),
+        Some((package, _)) => Ok(open_removal(sh, &package, assignment).await?.map(Some)),
     }
 }
 
@@ -670,6 +671,10 @@ async fn remove(
         if let Some(id) = removal_state(sh, assignment).await? {
             return Ok((Outcome::Reconciled, id, None));
         }
+    } else if sh.options.precheck != Precheck::None
+        && held_assignment(sh, assignment).await?.is_none()
+    {
+        return Ok((Outcome::Skipped, None, Some("gone")));
     }
     let body = json!({"requestType": "adminRemove", "assignment": {"id": assignment}});
     let body = serde_json::to_vec(&body).map_err(|e| Error::internal(e.to_string()))?;
