@@ -177,7 +177,7 @@ def check(emu, package, users, label, out):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--profile", default="graph,app=400/200,tenant=100000/100000,read=1,write=1")
+    ap.add_argument("--profile", default="graph,app=100/50,tenant=100000/100000,read=1,write=1")
     ap.add_argument("--max-concurrency", type=int, default=16)
     ap.add_argument("--kill-at", type=float, default=0.4, help="share of the ideal time after which the second run is killed")
     args = ap.parse_args()
