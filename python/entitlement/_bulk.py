@@ -14,6 +14,7 @@ When the iteration ends, ``run.report`` is the :class:`BulkReport`;
 
 from __future__ import annotations
 
+from . import _native
 from .errors import InvalidArgumentError
 
 
@@ -125,7 +126,7 @@ class _Bulk:
         targets = [_target(t) for t in targets]
         options = {"accessPackageId": access_package_id, "policyId": policy_id, "targets": targets,
                    **_options(journal, max_concurrency, initial_concurrency, precheck, max_attempts)}
-        return BulkRun(self._native.job("bulkAssign", options), len(targets), progress)
+        return BulkRun(_native.start_job(self._native, "bulkAssign", options), len(targets), progress)
 
     def bulk_remove(self, assignment_ids=None, *, access_package_id=None, filter=None, journal=None,
                     max_concurrency=None, initial_concurrency=None, precheck=None, max_attempts=None, progress=None):
@@ -141,7 +142,7 @@ class _Bulk:
             if filter is not None:
                 options["filter"] = str(filter)
             total = None
-        return BulkRun(self._native.job("bulkRemove", options), total, progress)
+        return BulkRun(_native.start_job(self._native, "bulkRemove", options), total, progress)
 
     def bulk_run(self, operations, *, journal=None, max_concurrency=None, initial_concurrency=None,
                  precheck=None, max_attempts=None, progress=None):
@@ -149,4 +150,4 @@ class _Bulk:
         ``{"op": "remove", "assignmentId"}`` or ``{"operation": "create_catalog", "args", "query", "body"}``."""
         operations = list(operations)
         options = {"operations": operations, **_options(journal, max_concurrency, initial_concurrency, precheck, max_attempts)}
-        return BulkRun(self._native.job("bulkRun", options), len(operations), progress)
+        return BulkRun(_native.start_job(self._native, "bulkRun", options), len(operations), progress)
