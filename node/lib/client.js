@@ -12,6 +12,7 @@ const { fromNative, invalidArgument, NotFoundError } = require('./errors');
 const rt = require('./runtime');
 const identity = require('./identity');
 const bulk = require('./bulk');
+const { Job } = require('./jobs');
 
 // Options are checked by core's ClientConfig (errors name the option); only
 // the token provider is taken out here, since it crosses as a function.
@@ -129,6 +130,11 @@ class Client extends Operations {
   /** Polls a v1.0 assignment request until it is delivered, failed, denied or canceled. */
   waitForAssignmentRequest(id, options) {
     return waitFor(this, id, options, false);
+  }
+
+  /** A Job of core's `kind` (the batch, bulk and export methods are built on it). */
+  _startJob(kind, options) {
+    return new Job(Promise.resolve().then(() => this.#handle.job(kind, options ?? null)));
   }
 
   /** The same, resolving to `{request, states}`: the states the request was seen in, in order. */

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from . import _native
+from ._jobs import AsyncJob, Job
 from .errors import InvalidArgumentError
 from ._bulk import _Bulk
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
@@ -302,6 +303,11 @@ class Client(_ClientBase, _Lifecycle, _Bulk, _Ops):
         deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
         return self._native.wait_for_request(request_id, _wait_args(timeout, poll_interval))
 
+    def _start_job(self, kind, options):
+        """A :class:`~entitlement._jobs.Job` of core's ``kind`` (the batch, bulk
+        and export methods are built on it)."""
+        return Job(self, kind, options)
+
     def close(self):
         """Nothing to release (connections close when the client is dropped); for symmetry."""
 
@@ -329,6 +335,9 @@ class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncOps):
 
     async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
         return await self._native.wait_for_request_async(request_id, _wait_args(timeout, poll_interval))
+
+    def _start_job(self, kind, options):
+        return AsyncJob(self, kind, options)
 
     async def close(self):
         """Nothing to release; for symmetry with other async clients."""
