@@ -24,17 +24,18 @@
 # page, $expand, $filter by target / package / state, $count. Then bench/export.py
 # exports --scale-n assignments to JSONL and CSV (Rust CLI, Python client):
 # peak RSS and objects/s.
-#   bash bench/run.sh [--n 2000] [--rounds R] [--proc-runs K] [--page-size 100] [--scale-n 30000]
+#   bash bench/run.sh [--n 2000] [--rounds R] [--proc-runs K] [--page-size 100] [--scale-n 30000] [--bulk-n 2000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu
-N=2000 ROUNDS= PROC_RUNS= PAGE_SIZE=100 SCALE_N=30000
+N=2000 ROUNDS= PROC_RUNS= PAGE_SIZE=100 SCALE_N=30000 BULK_N=2000
 while [ $# -gt 0 ]; do case $1 in
   --n) N=$2; shift 2;;
   --rounds) ROUNDS=$2; shift 2;;
   --proc-runs) PROC_RUNS=$2; shift 2;;
   --page-size) PAGE_SIZE=$2; shift 2;;
   --scale-n) SCALE_N=$2; shift 2;;
+  --bulk-n) BULK_N=$2; shift 2;;
   *) echo "unknown option $1" >&2; exit 2;;
 esac; done
 if [ "$N" -le 5000 ]; then ROUNDS=${ROUNDS:-5} PROC_RUNS=${PROC_RUNS:-3}; else ROUNDS=${ROUNDS:-3} PROC_RUNS=${PROC_RUNS:-1}; fi
@@ -161,6 +162,8 @@ print(f"         {fig['python_import_and_construct_nocache_ms']:6.1f} ms without
 print(f"  Node   {fig['node_import_and_construct_ms']:6.1f} ms over `node -e 0` ({fig['node_import_and_construct_bare_ms']:.1f} ms); "
       f"CPU {fig['node_import_and_construct_cpu_ms']:.1f} ms (no target)")
 PY
+echo "== bulk assignment through the throttled emulator: N=$BULK_N (bench/bulk.py; the issue's figure is N=10000: --bulk-n 10000)"
+python3 bench/bulk.py --n "$BULK_N"
 echo "== the emulator at scale: $SCALE_N assignments (bench/scale.py)"
 python3 bench/scale.py --n "$SCALE_N" --bin "$BIN/entitlement" --repeat 5
 echo "== export at scale: $SCALE_N assignments (bench/export.py; the targets are set for 300,000)"

@@ -4,6 +4,7 @@
 //! `entitlement`: runs the tutorial scenario and the local emulator.
 
 mod export;
+mod bulk;
 mod tutorial;
 
 use std::path::PathBuf;
@@ -24,6 +25,11 @@ enum Command {
     Tutorial(tutorial::Args),
     /// Export every assignment or assignment request to JSONL or CSV (embedded emulator by default).
     Export(export::Args),
+    /// Assign many targets to an access package (admin requests), under
+    /// throttling, resumable with --journal.
+    Assign(bulk::AssignArgs),
+    /// Remove many assignments (admin requests), resumable with --journal.
+    Remove(bulk::RemoveArgs),
     /// The local emulator of the service.
     Emulator {
         #[command(subcommand)]
@@ -96,6 +102,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Tutorial(args) => rt.block_on(tutorial::run(args)),
         Command::Export(args) => rt.block_on(export::run(args)),
+        Command::Assign(args) => rt.block_on(bulk::assign(args)),
+        Command::Remove(args) => rt.block_on(bulk::remove(args)),
         Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts, clock, tls, throttle, quotas, fault_rate, fault_seed } } => {
             let buckets = match throttle.as_deref().map(entitlement_emulator::BucketProfile::parse).transpose() {
                 Ok(b) => b,

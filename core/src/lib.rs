@@ -23,6 +23,7 @@
 pub mod api;
 pub mod auth;
 pub mod bridge;
+pub mod bulk;
 pub mod client;
 pub mod credential;
 pub mod cloud;

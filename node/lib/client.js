@@ -11,6 +11,7 @@ const { Operations, BetaOperations } = require('./operations');
 const { fromNative, invalidArgument, NotFoundError } = require('./errors');
 const rt = require('./runtime');
 const identity = require('./identity');
+const bulk = require('./bulk');
 const { Job } = require('./jobs');
 
 // Options are checked by core's ClientConfig (errors name the option); only
@@ -201,6 +202,25 @@ class Client extends Operations {
     const out = { ...summary };
     delete out.type;
     return out;
+  }
+
+  /**
+   * Assigns `targets` (object ids, emails, `{objectId}`/`{email}`) to an access package under a
+   * policy with adminAdd requests; existing assignments are skipped, a `journal` file makes a
+   * rerun continue a crashed run. Returns a BulkRun (async iterator of item events; EventEmitter).
+   */
+  bulkAssign(accessPackageId, policyId, targets, options) {
+    return bulk.bulkAssign(this.#handle, accessPackageId, policyId, targets, options);
+  }
+
+  /** Removes assignments: `{assignmentIds}` or `{accessPackageId, filter?}`. Returns a BulkRun. */
+  bulkRemove(options) {
+    return bulk.bulkRemove(this.#handle, options);
+  }
+
+  /** Runs `[{op: 'assign'|'remove', ...} | {operation, args, query, body}]`. Returns a BulkRun. */
+  bulkRun(operations, options) {
+    return bulk.bulkRun(this.#handle, operations, options);
   }
 
   /** Fetches the page an `@odata.nextLink` points at. */

@@ -12,6 +12,7 @@ import time
 from . import _native
 from ._jobs import AsyncJob, Job
 from .errors import InvalidArgumentError
+from ._bulk import _Bulk
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
 
 _DEFAULT_WAIT = 300.0
@@ -306,7 +307,7 @@ class _ClientBase:
         return f"{type(self).__name__}(base_url={n.base_url!r}, api_version={n.api_version!r}, credential={n.credential!r})"
 
 
-class Client(_ClientBase, _Lifecycle, _Export, _Ops):
+class Client(_ClientBase, _Lifecycle, _Export, _Bulk, _Ops):
     """Blocking client. The GIL is released while requests are in flight.
 
     Credentials (give one): ``credential=`` (an azure-identity credential, or

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The entitlement authors
 import os
-from typing import Any, Callable, List, Literal, Mapping, NamedTuple, Optional, TypedDict, Union
+from typing import Any, Callable, Dict, Iterable, List, Literal, Mapping, NamedTuple, Optional, TypedDict, Union
+
+from ._bulk import BulkRun
 
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
 from .models import AccessPackageAssignmentRequest
@@ -71,6 +73,20 @@ class Client(_Ops):
                by_access_package: bool = False, concurrency: Optional[int] = None, per_package_files: bool = False,
                page_size: Optional[int] = None,
                progress: Optional[Callable[[Mapping[str, Any]], None]] = None) -> ExportSummary: ...
+    def bulk_assign(self, access_package_id: str, policy_id: str, targets: Iterable[Union[str, Mapping[str, str]]], *,
+                    journal: Optional[Union[str, "os.PathLike[str]"]] = None, max_concurrency: Optional[int] = None,
+                    initial_concurrency: Optional[int] = None, precheck: Optional[str] = None,
+                    max_attempts: Optional[int] = None,
+                    progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> BulkRun: ...
+    def bulk_remove(self, assignment_ids: Optional[Iterable[str]] = None, *, access_package_id: Optional[str] = None,
+                    filter: Optional[str] = None, journal: Optional[Union[str, "os.PathLike[str]"]] = None,
+                    max_concurrency: Optional[int] = None, initial_concurrency: Optional[int] = None,
+                    precheck: Optional[str] = None, max_attempts: Optional[int] = None,
+                    progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> BulkRun: ...
+    def bulk_run(self, operations: Iterable[Mapping[str, Any]], *, journal: Optional[Union[str, "os.PathLike[str]"]] = None,
+                 max_concurrency: Optional[int] = None, initial_concurrency: Optional[int] = None,
+                 precheck: Optional[str] = None, max_attempts: Optional[int] = None,
+                 progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> BulkRun: ...
     def close(self) -> None: ...
     def __enter__(self) -> "Client": ...
     def __exit__(self, *exc: object) -> None: ...

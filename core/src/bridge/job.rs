@@ -39,6 +39,9 @@ type KindFn = fn(JobContext, Value) -> KindFuture;
 const KINDS: &[(&str, KindFn)] = &[
     ("echo", |ctx, options| Box::pin(echo(ctx, options))),
     ("export", |ctx, options| Box::pin(crate::export::job(ctx, options))),
+    ("bulkAssign", |ctx, options| Box::pin(crate::bulk::job::bulk_assign(ctx, options))),
+    ("bulkRemove", |ctx, options| Box::pin(crate::bulk::job::bulk_remove(ctx, options))),
+    ("bulkRun", |ctx, options| Box::pin(crate::bulk::job::bulk_run(ctx, options))),
 ];
 
 /// What a running kind uses: the client, and the way to report.

@@ -170,6 +170,7 @@ impl ClientBuilder {
     }
 }
 
+#[derive(Clone)]
 struct Inner {
     base: String,
     timeout: Duration,
@@ -269,6 +270,21 @@ impl Client {
     /// The beta operations (older model: accessPackageAssignmentPolicies, ...).
     pub fn beta(&self) -> BetaClient {
         BetaClient { client: self.clone() }
+    }
+
+    /// The same client (connection pool, credential and its token cache)
+    /// with another retry policy. Bulk work (`crate::bulk`) sends with one
+    /// attempt per call and retries itself, so that every worker sees a
+    /// `Retry-After` and waits behind one shared gate.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Client {
+        let mut inner = (*self.inner).clone();
+        inner.retry = policy;
+        Client { inner: Arc::new(inner) }
+    }
+
+    /// The retry policy calls of this client follow.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// Graph root URL.
