@@ -39,7 +39,10 @@ type KindFuture = Pin<Box<dyn Future<Output = Result<Value>> + Send>>;
 type KindFn = fn(JobContext, Value) -> KindFuture;
 
 /// The job kinds, by the name every binding passes.
-const KINDS: &[(&str, KindFn)] = &[("echo", |ctx, options| Box::pin(echo(ctx, options)))];
+const KINDS: &[(&str, KindFn)] = &[
+    ("echo", |ctx, options| Box::pin(echo(ctx, options))),
+    ("batch", |ctx, options| Box::pin(crate::batch::job(ctx, options))),
+];
 
 /// What a running kind uses: the client, and the way to report.
 #[derive(Clone)]
