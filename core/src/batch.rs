@@ -800,11 +800,15 @@ pub(crate) async fn job(ctx: crate::bridge::JobContext, options: Value) -> Resul
         }
         batch.push(item);
     }
+    let ops: Vec<&'static crate::api::Operation> = batch.items.iter().map(|i| i.call.op).collect();
     let results = batch.send(&ctx.client).await?;
     let summary = json!({"succeeded": results.succeeded(), "failed": results.failed(), "retried": results.retried()});
     for (index, item) in results.items.into_iter().enumerate() {
-        let mut ev =
-            json!({"type": "item", "index": index, "id": item.id, "attempts": item.attempts});
+        let op = ops[index];
+        // What the body decodes as, so a facade can build typed models.
+        let mut ev = json!({"type": "item", "index": index, "id": item.id, "attempts": item.attempts,
+            "operation": op.name, "apiVersion": op.version.as_str(), "model": op.response,
+            "page": op.kind == crate::api::OpKind::List || op.collection});
         match item.result.and_then(|r| {
             let status = r.raw().status;
             Ok((status, r.json()?))

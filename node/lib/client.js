@@ -11,6 +11,7 @@ const { Operations, BetaOperations } = require('./operations');
 const { fromNative, invalidArgument, NotFoundError } = require('./errors');
 const rt = require('./runtime');
 const identity = require('./identity');
+const { runBatch } = require('./batch');
 
 // Options are checked by core's ClientConfig (errors name the option); only
 // the token provider is taken out here, since it crosses as a function.
@@ -163,6 +164,16 @@ class Client extends Operations {
       assignment: { id: assignmentId },
       schedule: { expiration: exp },
     });
+  }
+
+  /**
+   * Sends many operations in `$batch` round trips (20 per request; each item
+   * retried after its own Retry-After). `requests`: `{operation, args, query, body,
+   * id, dependsOn}` or `[operation, ...args]`; resolves to `[{id, status, ok, value |
+   * error, attempts}]` in the same order (a failed item is a result, not a rejection).
+   */
+  batch(requests, options) {
+    return runBatch(this.#handle, requests, options);
   }
 
   /** Fetches the page an `@odata.nextLink` points at. */

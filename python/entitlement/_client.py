@@ -301,6 +301,16 @@ class Client(_ClientBase, _Lifecycle, _Ops):
         deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
         return self._native.wait_for_request(request_id, _wait_args(timeout, poll_interval))
 
+    def batch(self, requests, *, api_version=None):
+        """Sends many operations in ``$batch`` round trips (20 per request, each
+        item retried after its own ``Retry-After``, a create never sent twice).
+        ``requests``: :class:`BatchRequest` objects or ``(operation, *args)``
+        tuples. Returns one :class:`BatchResult` per request, in order; a failed
+        item is a result with ``error``, not an exception."""
+        from . import _batch
+
+        return _batch.run(self._native, requests, api_version)
+
     def close(self):
         """Nothing to release (connections close when the client is dropped); for symmetry."""
 
@@ -328,6 +338,14 @@ class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncOps):
 
     async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
         return await self._native.wait_for_request_async(request_id, _wait_args(timeout, poll_interval))
+
+    async def batch(self, requests, *, api_version=None):
+        """The same as :meth:`Client.batch`, awaited (the job runs in a worker thread)."""
+        import asyncio
+
+        from . import _batch
+
+        return await asyncio.to_thread(_batch.run, self._native, requests, api_version)
 
     async def close(self):
         """Nothing to release; for symmetry with other async clients."""
