@@ -138,6 +138,13 @@ typedef struct ent_emulator ent_emulator;
 typedef struct ent_error ent_error;
 
 /**
+ * A running job. Created by ent_client_job_start(), read with
+ * ent_job_next(), released with ent_job_free() (which cancels it if it
+ * still runs). ent_job_cancel() may be called from any thread.
+ */
+typedef struct ent_job ent_job;
+
+/**
  * The pages of one list operation. Created by ent_client_list(), read with
  * ent_pager_next(), released with ent_pager_free(). Not for concurrent use:
  * one thread at a time (it may move between threads). It holds its own
@@ -150,6 +157,12 @@ typedef struct ent_pager ent_pager;
  * Valid only during the callback.
  */
 typedef struct ent_token_sink ent_token_sink;
+
+/**
+ * Called with each event of ent_client_job_run() (NUL-terminated JSON,
+ * valid during the call). Return 0 to go on, non-zero to cancel the job.
+ */
+typedef int (*ent_job_callback)(void *user_data, const char *event_json);
 
 /**
  * Supplies an access token for `scope` (e.g.
@@ -369,6 +382,43 @@ void ent_string_free(char *s);
  * The library version (e.g. "0.1.0"). Static: do not free. Thread-safe.
  */
 const char *ent_version(void);
+
+/**
+ * Starts a job of `kind` ("batch", "bulkAssign", "bulkRemove", "bulkRun",
+ * "export"; see the README for each kind's options) with `options_json`
+ * (a JSON object, camelCase keys; may be NULL). Nothing blocks: the work
+ * runs on the library's threads and buffers a bounded number of events
+ * until ent_job_next() takes them. An unknown kind or bad options is
+ * ENT_INVALID_ARGUMENT. On success `*out` receives the job.
+ */
+enum ent_status ent_client_job_start(const struct ent_client *client, const char *kind, const char *options_json, struct ent_job **out, struct ent_error **err);
+
+/**
+ * Waits for the job's next event and returns it as a JSON object in
+ * `*out_event_json` (release with ent_string_free()). The last event is
+ * `{"type":"done",...}` with the job's summary; after it `*out_event_json`
+ * is set to NULL with ENT_OK. A failed job returns its error status once.
+ * Blocks; one thread at a time per job.
+ */
+enum ent_status ent_job_next(const struct ent_job *job, char **out_event_json, struct ent_error **err);
+
+/**
+ * Asks the job to stop (from any thread); ent_job_next() then ends with
+ * the summary so far. NULL is a no-op.
+ */
+void ent_job_cancel(const struct ent_job *job);
+
+/**
+ * Cancels the job if it still runs and releases it. NULL is a no-op.
+ */
+void ent_job_free(struct ent_job *job);
+
+/**
+ * Runs a job to its end on the calling thread: `callback` (may be NULL)
+ * receives every event except the last, whose summary object is returned in
+ * `*out_summary_json` (may be NULL; release with ent_string_free()).
+ */
+enum ent_status ent_client_job_run(const struct ent_client *client, const char *kind, const char *options_json, ent_job_callback callback, void *user_data, char **out_summary_json, struct ent_error **err);
 
 /**
  * Reads one value out of a JSON document by JSON Pointer (RFC 6901), e.g.

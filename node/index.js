@@ -10,6 +10,7 @@ const { Client, BetaClient } = require('./lib/client');
 const { Emulator } = require('./lib/emulator');
 const { PageIterator } = require('./lib/runtime');
 const { Filter } = require('./lib/filter');
+const { Job } = require('./lib/jobs');
 
 const identity = require('./lib/identity');
 
@@ -20,6 +21,7 @@ module.exports = {
   Emulator,
   PageIterator,
   Filter,
+  Job,
   EntitlementError: errors.EntitlementError,
   InvalidArgumentError: errors.InvalidArgumentError,
   BadRequestError: errors.BadRequestError,

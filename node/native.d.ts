@@ -29,6 +29,11 @@ export declare class NativeClient {
    * `{timeoutMs, pollIntervalMs, apiVersion}`.
    */
   waitForAssignmentRequest(id: string, options?: any | undefined | null): Promise<string>
+  /**
+   * Starts a job of `kind` (core's `bridge::Job`) with `options`
+   * (camelCase JSON values).
+   */
+  job(kind: string, options?: any | undefined | null): Promise<NativeJob>
 }
 
 export declare class NativeEmulator {
@@ -63,6 +68,16 @@ export declare class NativeEmulator {
   stop(): Promise<void>
   /** The fixed ids of the built-in tenant, as `[name, value]` pairs. */
   static ids(): Array<Array<string>>
+}
+
+export declare class NativeJob {
+  /**
+   * The next event as JSON text; null after the last (`{"type":"done"}`).
+   * A failed job rejects with its error.
+   */
+  next(): Promise<string | null>
+  /** Stops the job; `next()` then ends with the summary so far. */
+  cancel(): void
 }
 
 /** A checked call, sent with `send` / `page` (pagers keep one). */

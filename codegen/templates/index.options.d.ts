@@ -168,3 +168,22 @@ export interface ClientOptions {
    * the service said it did not process it (429, 503 with Retry-After) or the connection was refused. */
   maxRetries?: number;
 }
+
+/** One event of a Job: `type` is 'progress', 'item', ... and finally 'done' (with the summary). */
+export interface JobEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** Long-running work (a $batch, a bulk operation, an export) as a stream of events. */
+export declare class Job<E extends JobEvent = JobEvent, S extends JobEvent = JobEvent> implements AsyncIterable<E | S> {
+  /** The last event (`type: 'done'`), once it was read. */
+  summary: S | null;
+  /** The next event, or null after the last. A failed job rejects with its error. */
+  next(): Promise<E | S | null>;
+  [Symbol.asyncIterator](): AsyncIterator<E | S>;
+  /** Runs the job to its end; `progress` receives every event but the last. Resolves to the summary. */
+  wait(progress?: (event: E) => void): Promise<S | null>;
+  /** Stops the job; the events then end with the summary so far. */
+  cancel(): void;
+}

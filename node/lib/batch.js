@@ -42,43 +42,25 @@ function itemError(e) {
   });
 }
 
-/** Runs the "batch" job on a native client; resolves to one result per request, in order. */
-async function runBatch(handle, requests, options = {}) {
+/** Runs the "batch" job through `client._startJob`; resolves to one result per request, in order. */
+async function runBatch(client, requests, options) {
   if (!Array.isArray(requests)) throw errors.invalidArgument(`requests must be an array, got ${rt.describe(requests)}`);
   if (options !== undefined && options !== null && !rt.isPlainObject(options)) {
     throw errors.invalidArgument(`options must be an object, got ${rt.describe(options)}`);
   }
   const opts = { requests: requests.map(item) };
   if (options?.apiVersion) opts.apiVersion = options.apiVersion;
-  let job;
-  try {
-    job = handle.job('batch', opts);
-  } catch (e) {
-    throw errors.fromNative(e);
-  }
   const results = new Array(requests.length);
   let summary = null;
-  try {
-    for (;;) {
-      let text;
-      try {
-        text = await job.next();
-      } catch (e) {
-        throw errors.fromNative(e);
-      }
-      if (text === null || text === undefined) break;
-      const ev = JSON.parse(text);
-      if (ev.type === 'item') {
-        const r = { id: ev.id, status: ev.status ?? null, ok: !ev.error, attempts: ev.attempts };
-        if (ev.error) r.error = itemError(ev.error);
-        else r.value = ev.body ?? null;
-        results[ev.index] = r;
-      } else if (ev.type === 'done') {
-        summary = { succeeded: ev.succeeded, failed: ev.failed, retried: ev.retried };
-      }
+  for await (const ev of client._startJob('batch', opts)) {
+    if (ev.type === 'item') {
+      const r = { id: ev.id, status: ev.status ?? null, ok: !ev.error, attempts: ev.attempts };
+      if (ev.error) r.error = itemError(ev.error);
+      else r.value = ev.body ?? null;
+      results[ev.index] = r;
+    } else if (ev.type === 'done') {
+      summary = { succeeded: ev.succeeded, failed: ev.failed, retried: ev.retried };
     }
-  } finally {
-    if (typeof job.cancel === 'function') job.cancel();
   }
   Object.defineProperty(results, 'summary', { value: summary, enumerable: false });
   return results;

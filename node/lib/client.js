@@ -11,7 +11,11 @@ const { Operations, BetaOperations } = require('./operations');
 const { fromNative, invalidArgument, NotFoundError } = require('./errors');
 const rt = require('./runtime');
 const identity = require('./identity');
+<<<<<<< HEAD
 const { runBatch } = require('./batch');
+=======
+const { Job } = require('./jobs');
+>>>>>>> main
 
 // Options are checked by core's ClientConfig (errors name the option); only
 // the token provider is taken out here, since it crosses as a function.
@@ -131,6 +135,11 @@ class Client extends Operations {
     return waitFor(this, id, options, false);
   }
 
+  /** A Job of core's `kind` (the batch, bulk and export methods are built on it). */
+  _startJob(kind, options) {
+    return new Job(Promise.resolve().then(() => this.#handle.job(kind, options ?? null)));
+  }
+
   /** The same, resolving to `{request, states}`: the states the request was seen in, in order. */
   followAssignmentRequest(id, options) {
     if (options !== undefined && options !== null && !rt.isPlainObject(options)) {
@@ -173,7 +182,7 @@ class Client extends Operations {
    * error, attempts}]` in the same order (a failed item is a result, not a rejection).
    */
   batch(requests, options) {
-    return runBatch(this.#handle, requests, options);
+    return runBatch(this, requests, options);
   }
 
   /** Fetches the page an `@odata.nextLink` points at. */

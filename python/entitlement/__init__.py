@@ -33,6 +33,8 @@ _LAZY = {
     "AsyncClient": "_client",
     "BetaClient": "_client",
     "AsyncBetaClient": "_client",
+    "Job": "_jobs",
+    "AsyncJob": "_jobs",
     "Page": "_paging",
     "Pager": "_paging",
     "AsyncPager": "_paging",

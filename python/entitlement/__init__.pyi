@@ -8,6 +8,8 @@ from ._client import AsyncBetaClient as AsyncBetaClient
 from ._client import AsyncClient as AsyncClient
 from ._client import BetaClient as BetaClient
 from ._client import Client as Client
+from ._jobs import AsyncJob as AsyncJob
+from ._jobs import Job as Job
 from ._filter import Filter as Filter
 from ._models import GraphModel as GraphModel
 from ._native import Model as Model

@@ -90,7 +90,7 @@ def _request(r, i):
         f"batch request {i} must be a BatchRequest or a tuple (operation, *args), not {type(r).__name__}")
 
 
-def _options(requests, api_version):
+def options(requests, api_version):
     if isinstance(requests, (str, bytes)) or not hasattr(requests, "__iter__"):
         raise InvalidArgumentError(f"requests must be a list, not {type(requests).__name__}")
     options = {"requests": [_request(r, i) for i, r in enumerate(requests)]}
@@ -121,12 +121,18 @@ def _result(ev):
     return BatchResult(ev.get("id"), ev.get("status"), _value(ev), None, ev.get("attempts", 0))
 
 
-def run(native, requests, api_version=None):
-    """Runs the job (blocking; the native iterator releases the GIL while it waits)."""
-    options = _options(requests, api_version)
-    results = [None] * len(options["requests"])
-    job = native.job("batch", options)
+def collect(job):
+    """One result per item from a ``"batch"`` job's events (blocking, GIL released while waiting)."""
+    results = {}
     for ev in job:
         if ev.get("type") == "item":
             results[ev["index"]] = _result(ev)
-    return results
+    return [results[i] for i in sorted(results)]
+
+
+async def collect_async(job):
+    results = {}
+    async for ev in job:
+        if ev.get("type") == "item":
+            results[ev["index"]] = _result(ev)
+    return [results[i] for i in sorted(results)]

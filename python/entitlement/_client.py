@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from . import _native
+from ._jobs import AsyncJob, Job
 from .errors import InvalidArgumentError
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
 
@@ -309,7 +310,12 @@ class Client(_ClientBase, _Lifecycle, _Ops):
         item is a result with ``error``, not an exception."""
         from . import _batch
 
-        return _batch.run(self._native, requests, api_version)
+        return _batch.collect(self._start_job("batch", _batch.options(requests, api_version)))
+
+    def _start_job(self, kind, options):
+        """A :class:`~entitlement._jobs.Job` of core's ``kind`` (the batch, bulk
+        and export methods are built on it)."""
+        return Job(self, kind, options)
 
     def close(self):
         """Nothing to release (connections close when the client is dropped); for symmetry."""
@@ -340,12 +346,13 @@ class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncOps):
         return await self._native.wait_for_request_async(request_id, _wait_args(timeout, poll_interval))
 
     async def batch(self, requests, *, api_version=None):
-        """The same as :meth:`Client.batch`, awaited (the job runs in a worker thread)."""
-        import asyncio
-
+        """The same as :meth:`Client.batch`, awaited."""
         from . import _batch
 
-        return await asyncio.to_thread(_batch.run, self._native, requests, api_version)
+        return await _batch.collect_async(self._start_job("batch", _batch.options(requests, api_version)))
+
+    def _start_job(self, kind, options):
+        return AsyncJob(self, kind, options)
 
     async def close(self):
         """Nothing to release; for symmetry with other async clients."""

@@ -64,14 +64,14 @@ static void print_error(const char *what, ent_status st, const ent_error *err) {
 #define MERR (&must_err_)
 
 /* The value at a JSON Pointer (a library string), or NULL. */
-static char *jget(const char *json, const char *pointer) {
+static inline char *jget(const char *json, const char *pointer) {
     char *out = NULL;
     if (json == NULL || ent_json_get(json, pointer, &out, NULL) != ENT_OK) return NULL;
     return out;
 }
 
 /* Copies the value at a JSON Pointer into buf; exits when it is missing. */
-static void jcopy(const char *json, const char *pointer, char *buf, size_t n) {
+static inline void jcopy(const char *json, const char *pointer, char *buf, size_t n) {
     char *v = jget(json, pointer);
     if (v == NULL) {
         fprintf(stderr, "FAIL: no %s in %s\n", pointer, json ? json : "(null)");

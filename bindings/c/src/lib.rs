@@ -25,6 +25,7 @@ pub mod error;
 mod ffi;
 #[cfg(test)]
 mod fuzz_regressions;
+pub mod job;
 pub mod json;
 pub mod lifecycle;
 pub mod pager;

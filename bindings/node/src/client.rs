@@ -50,7 +50,7 @@ impl ToNapiValue for JsonText {
 }
 
 /// Runs a future, turning a panic into an `Internal` error.
-async fn guarded<T>(f: impl std::future::Future<Output = napi::Result<T>>) -> napi::Result<T> {
+pub(crate) async fn guarded<T>(f: impl std::future::Future<Output = napi::Result<T>>) -> napi::Result<T> {
     AssertUnwindSafe(f).catch_unwind().await.map_err(from_panic)?
 }
 
@@ -64,6 +64,13 @@ pub struct NativeClient {
 #[napi]
 pub struct PreparedCall {
     call: Arc<Call>,
+}
+
+impl NativeClient {
+    /// The connection, for the other native classes (jobs).
+    pub(crate) fn session(&self) -> Arc<Session> {
+        self.session.clone()
+    }
 }
 
 #[napi]

@@ -20,3 +20,4 @@ mod client;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod error;
+mod job;

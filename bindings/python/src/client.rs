@@ -93,6 +93,12 @@ impl NativeClient {
     fn check_pid(&self, py: Python<'_>) -> PyResult<()> {
         check_pid(self.pid).map_err(|e| to_py_err(py, e))
     }
+
+    /// The connection, for the other native classes (jobs).
+    pub(crate) fn session(&self, py: Python<'_>) -> PyResult<Arc<Session>> {
+        self.check_pid(py)?;
+        Ok(self.session.clone())
+    }
 }
 
 #[pymethods]

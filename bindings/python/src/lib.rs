@@ -16,6 +16,7 @@ mod convert;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod error;
+mod job;
 mod model;
 mod runtime;
 
@@ -34,6 +35,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model::model_fields, m)?)?;
     m.add_function(wrap_pyfunction!(client::operations, m)?)?;
     m.add_function(wrap_pyfunction!(client::filter_compare, m)?)?;
+    m.add_class::<job::NativeJob>()?;
+    m.add_function(wrap_pyfunction!(job::start_job, m)?)?;
     #[cfg(feature = "emulator")]
     m.add_class::<emulator::NativeEmulator>()?;
     Ok(())

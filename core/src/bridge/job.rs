@@ -21,13 +21,10 @@
 //! or calling [`Job::cancel`] cancels it: the kind sees
 //! [`JobContext::is_cancelled`] and [`JobContext::emit`] returns `false`.
 
+use serde_json::{json, Value};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-
-use serde_json::{json, Value};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::{Client, Error, Result};
@@ -49,7 +46,7 @@ const KINDS: &[(&str, KindFn)] = &[
 pub struct JobContext {
     pub client: Client,
     events: mpsc::Sender<Value>,
-    cancelled: Arc<AtomicBool>,
+    cancelled: watch::Receiver<bool>,
 }
 
 impl JobContext {
@@ -57,20 +54,41 @@ impl JobContext {
     /// consumer is behind. Returns `false` when nobody listens any more (the
     /// job was cancelled or dropped): the kind should stop.
     pub async fn emit(&self, event: Value) -> bool {
-        !self.is_cancelled() && self.events.send(event).await.is_ok()
+        if self.is_cancelled() {
+            return false;
+        }
+        tokio::select! {
+            sent = self.events.send(event) => sent.is_ok(),
+            _ = self.cancelled() => false,
+        }
     }
 
     /// True once the consumer cancelled or dropped the job.
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Relaxed) || self.events.is_closed()
+        *self.cancelled.borrow() || self.events.is_closed()
+    }
+
+    /// Completes when the job is cancelled or dropped: `select!` it against
+    /// a long wait (a `Retry-After`, a poll interval).
+    pub async fn cancelled(&self) {
+        let mut rx = self.cancelled.clone();
+        tokio::select! {
+            _ = rx.wait_for(|c| *c) => {}
+            _ = self.events.closed() => {}
+        }
     }
 }
 
-/// A started job: pull its events with [`Job::next`].
-pub struct Job {
+struct Stream {
     events: mpsc::Receiver<Value>,
     task: Option<JoinHandle<Result<Value>>>,
-    cancelled: Arc<AtomicBool>,
+}
+
+/// A started job: pull its events with [`Job::next`]. `Send + Sync`, so a
+/// binding can share it behind an `Arc` with the host's objects.
+pub struct Job {
+    stream: tokio::sync::Mutex<Stream>,
+    cancel: watch::Sender<bool>,
 }
 
 impl Job {
@@ -85,35 +103,58 @@ impl Job {
     pub fn start(client: &Client, kind: &str, options: Value) -> Result<Job> {
         let Some((_, run)) = KINDS.iter().find(|(name, _)| *name == kind) else {
             let known: Vec<_> = Job::kinds().collect();
-            return Err(Error::invalid_argument(format!("unknown job kind {kind:?} (known: {})", known.join(", "))));
+            return Err(Error::invalid_argument(format!(
+                "unknown job kind {kind:?} (known: {})",
+                known.join(", ")
+            )));
         };
+        let rt = tokio::runtime::Handle::try_current()
+            .map_err(|_| Error::internal("a job was started outside the binding's runtime"))?;
         let (tx, rx) = mpsc::channel(BUFFER);
-        let cancelled = Arc::new(AtomicBool::new(false));
-        let ctx = JobContext { client: client.clone(), events: tx, cancelled: cancelled.clone() };
-        let task = tokio::spawn(run(ctx, options));
-        Ok(Job { events: rx, task: Some(task), cancelled })
+        let (cancel, cancelled) = watch::channel(false);
+        let ctx = JobContext {
+            client: client.clone(),
+            events: tx,
+            cancelled,
+        };
+        let task = rt.spawn(run(ctx, options));
+        Ok(Job {
+            stream: tokio::sync::Mutex::new(Stream {
+                events: rx,
+                task: Some(task),
+            }),
+            cancel,
+        })
     }
 
     /// The next event; after the last one, `{"type": "done", ...}` with the
     /// kind's summary (its keys merged in), then `None`. An error ends the
-    /// stream (the following call returns `None`).
-    pub async fn next(&mut self) -> Option<Result<Value>> {
-        if let Some(event) = self.events.recv().await {
+    /// stream (the following call returns `None`). Concurrent callers take
+    /// turns.
+    pub async fn next(&self) -> Option<Result<Value>> {
+        let mut stream = self.stream.lock().await;
+        if let Some(event) = stream.events.recv().await {
             return Some(Ok(event));
         }
-        let task = self.task.take()?;
+        let task = stream.task.take()?;
         Some(match task.await {
             Ok(Ok(summary)) => Ok(done_event(summary)),
             Ok(Err(e)) => Err(e),
             Err(e) if e.is_panic() => Err(crate::bridge::panic_error(e.into_panic())),
-            Err(_) => Err(Error::new(crate::ErrorKind::Internal, "the job was cancelled")),
+            Err(_) => Err(Error::internal("the job's task was aborted")),
         })
     }
 
-    /// Asks the job to stop; [`Job::next`] then drains what was already
+    /// [`Job::next`] as JSON text, for the bindings that hand text to the host.
+    pub async fn next_json(&self) -> Option<Result<String>> {
+        Some(self.next().await?.map(|v| v.to_string()))
+    }
+
+    /// Asks the job to stop, from any thread, even while another thread
+    /// waits in [`Job::next`]: that call then drains what was already
     /// reported and ends with the kind's summary so far.
     pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Relaxed);
+        self.cancel.send_replace(true);
     }
 }
 
@@ -172,12 +213,16 @@ mod tests {
     use super::*;
 
     fn client() -> Client {
-        Client::builder().base_url("http://127.0.0.1:9").token("t").build().unwrap()
+        Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .token("t")
+            .build()
+            .unwrap()
     }
 
     #[tokio::test]
     async fn events_then_done() {
-        let mut job = Job::start(&client(), "echo", json!({"count": 300})).unwrap();
+        let job = Job::start(&client(), "echo", json!({"count": 300})).unwrap();
         let mut items = 0;
         let mut last = None;
         while let Some(ev) = job.next().await {
@@ -195,7 +240,7 @@ mod tests {
 
     #[tokio::test]
     async fn failure_ends_the_stream() {
-        let mut job = Job::start(&client(), "echo", json!({"count": 1, "fail": true})).unwrap();
+        let job = Job::start(&client(), "echo", json!({"count": 1, "fail": true})).unwrap();
         assert!(job.next().await.unwrap().is_ok());
         let err = job.next().await.unwrap().unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
@@ -211,7 +256,7 @@ mod tests {
 
     #[tokio::test]
     async fn cancel_stops_the_kind() {
-        let mut job = Job::start(&client(), "echo", json!({"count": 100000})).unwrap();
+        let job = Job::start(&client(), "echo", json!({"count": 100000})).unwrap();
         job.next().await.unwrap().unwrap();
         job.cancel();
         let mut n = 0;
