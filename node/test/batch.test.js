@@ -8,13 +8,13 @@
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { Client, Emulator, NotFoundError, InvalidArgumentError } = require('..');
+const { Emulator, NotFoundError, InvalidArgumentError } = require('..');
 const { ids } = require('./helpers');
 
 async function withEmulator(options, fn) {
   const em = await Emulator.start({ deliveryDelayMs: 10, ...options });
   try {
-    await fn(em, new Client({ baseUrl: em.baseUrl, token: em.appToken() }));
+    await fn(em, em.client());
   } finally {
     await em.stop();
   }
