@@ -320,7 +320,7 @@ async fn the_batch_job_reports_every_item_and_a_summary() {
         {"operation": "get_catalog", "args": ["nope"]},
         {"operation": "create_catalog", "body": {"displayName": "Job"}, "dependsOn": ["a"]},
     ]});
-    let mut job = Job::start(&client, "batch", options).unwrap();
+    let job = Job::start(&client, "batch", options).unwrap();
     let mut events = Vec::new();
     while let Some(ev) = job.next().await {
         events.push(ev.unwrap());
@@ -338,7 +338,7 @@ async fn the_batch_job_reports_every_item_and_a_summary() {
         json!({"type": "done", "succeeded": 3, "failed": 1, "retried": 0})
     );
     // A bad item fails the job before anything is sent.
-    let mut job = Job::start(
+    let job = Job::start(
         &client,
         "batch",
         json!({"requests": [{"operation": "nope"}]}),
