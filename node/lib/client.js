@@ -11,11 +11,8 @@ const { Operations, BetaOperations } = require('./operations');
 const { fromNative, invalidArgument, NotFoundError } = require('./errors');
 const rt = require('./runtime');
 const identity = require('./identity');
-<<<<<<< HEAD
 const { runBatch } = require('./batch');
-=======
 const { Job } = require('./jobs');
->>>>>>> main
 
 // Options are checked by core's ClientConfig (errors name the option); only
 // the token provider is taken out here, since it crosses as a function.
