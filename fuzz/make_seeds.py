@@ -73,6 +73,19 @@ def main():
         write(t, bytes([0x10]) + f"/{tenant}/v2.0/.well-known/openid-configuration\n".encode())
         for who in range(4):
             write(t, bytes([who << 5]) + b"/identityGovernance/entitlementManagement/accessPackages?$top=2&$expand=catalog\n")
+    # $batch envelopes (POST, as the admin): dependsOn, relative URL forms, hostile shapes.
+    em = "/identityGovernance/entitlementManagement"
+    for reqs in [
+        [{"id": "1", "method": "GET", "url": f"{em}/catalogs?$top=1"},
+         {"id": "2", "method": "POST", "url": f"v1.0{em}/catalogs", "headers": {"Content-Type": "application/json"},
+          "body": {"displayName": "b"}},
+         {"id": "3", "method": "GET", "url": f"{em}/catalogs/x", "dependsOn": ["2"]},
+         {"id": "4", "method": "DELETE", "url": f"{em}/catalogs/x", "dependsOn": ["3"]}],
+        [{"id": "a", "method": "GET", "url": "/$batch"}],
+        [{"id": "a", "method": "GET", "url": "x", "dependsOn": ["a"]}],
+        [{"id": "a", "method": "GET", "url": "https://evil.example/v1.0/me"}],
+    ]:
+        write("server", bytes([METHODS.index("POST") << 1]) + b"/$batch\n" + compact({"requests": reqs}))
     # C ABI: selector, NULL/out/err bits, fields separated by 0x1f.
     S = b"\x1f"
     for sel, fields in [

@@ -780,7 +780,38 @@ export declare class Client {
   /** Fetches the page a `nextLink` points at. */
   /** The page at a nextLink this client fetched, or, for a stored link, of the list operation it continues (`'listAssignments'`). */
   nextPage<T = unknown>(nextLink: string, operation?: string): Promise<Page<T>>;
+  /** Sends many operations in `$batch` round trips (20 per request, each item retried after its own Retry-After); one result per request, in order. */
+  batch(requests: Array<BatchRequest | [string, ...string[]]>, options?: BatchOptions): Promise<BatchResults>;
 }
+
+/** One request of `client.batch`: an operation (`'getCatalog'`, `'beta.listAccessPackages'`) and its inputs. */
+export interface BatchRequest {
+  operation: string;
+  /** Path arguments, in the order of the operation's parameters. */
+  args?: string[];
+  /** OData options (`filter`, `select`, `expand`, `top`, `orderby`, `count`, `search`). */
+  query?: Record<string, unknown>;
+  body?: object;
+  /** The item's id in the envelope (default: its position from '1'). */
+  id?: string;
+  /** Ids of earlier requests that must succeed first (otherwise this one fails with 424). */
+  dependsOn?: string[];
+}
+export interface BatchOptions {
+  /** Where v1.0 operations go (default: the client's apiVersion). */
+  apiVersion?: 'v1.0' | 'beta';
+}
+/** One item's outcome: `value` (the response body, a page for lists) or `error`. */
+export interface BatchResult<T = any> {
+  id: string;
+  status: number | null;
+  ok: boolean;
+  value?: T;
+  error?: EntitlementError;
+  /** Times the item was sent (0 when a dependency failed). */
+  attempts: number;
+}
+export type BatchResults = BatchResult[] & { readonly summary: { succeeded: number; failed: number; retried: number } | null };
 
 // ---------------------------------------------------------------- emulator
 

@@ -22,6 +22,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod batch;
 pub mod bridge;
 pub mod bulk;
 pub mod client;

@@ -11,6 +11,7 @@
 //! (bindings, CLI).
 
 mod auth;
+mod batch;
 pub mod clock;
 pub mod identity;
 mod error;

@@ -317,6 +317,13 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
         };
         return fail(GraphError::new(f.status, code, "Injected fault."), &mut extra_headers);
     }
+    // JSON batching: each item comes back through this function (batch.rs).
+    if let Some(version) = crate::batch::endpoint(&path) {
+        return match crate::batch::serve(&st, version, &parts, body).await {
+            Ok(v) => respond(200, Some(v), &request_id, &client_request_id, &extra_headers),
+            Err(e) => fail(e, &mut extra_headers),
+        };
+    }
     let routed = match route(&st, &parts) {
         Ok(r) => r,
         Err(e) => return fail(e, &mut extra_headers),

@@ -12,6 +12,7 @@ const { fromNative, invalidArgument, NotFoundError } = require('./errors');
 const rt = require('./runtime');
 const identity = require('./identity');
 const bulk = require('./bulk');
+const { runBatch } = require('./batch');
 const { Job } = require('./jobs');
 
 // Options are checked by core's ClientConfig (errors name the option); only
@@ -221,6 +222,16 @@ class Client extends Operations {
   /** Runs `[{op: 'assign'|'remove', ...} | {operation, args, query, body}]`. Returns a BulkRun. */
   bulkRun(operations, options) {
     return bulk.bulkRun(this.#handle, operations, options);
+  }
+
+  /**
+   * Sends many operations in `$batch` round trips (20 per request; each item
+   * retried after its own Retry-After). `requests`: `{operation, args, query, body,
+   * id, dependsOn}` or `[operation, ...args]`; resolves to `[{id, status, ok, value |
+   * error, attempts}]` in the same order (a failed item is a result, not a rejection).
+   */
+  batch(requests, options) {
+    return runBatch(this, requests, options);
   }
 
   /** Fetches the page an `@odata.nextLink` points at. */

@@ -41,13 +41,15 @@ _LAZY = {
     "Model": "_models",
     "GraphModel": "_models",
     "Filter": "_filter",
+    "BatchRequest": "_batch",
+    "BatchResult": "_batch",
 }
 
 __all__ = [
     "Client", "AsyncClient", "BetaClient", "AsyncBetaClient", "Page", "Pager", "AsyncPager", "Model",
     "GraphModel", "Filter", "EntitlementError", "InvalidArgumentError", "BadRequestError", "AuthenticationError",
     "PermissionDeniedError", "NotFoundError", "ConflictError", "ThrottledError", "ServiceError", "TimeoutError",
-    "NetworkError", "DecodeError", "InternalError", "models", "testing",
+    "NetworkError", "DecodeError", "InternalError", "BatchRequest", "BatchResult", "models", "testing",
 ]
 
 

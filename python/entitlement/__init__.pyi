@@ -2,6 +2,8 @@
 # Copyright (c) 2026 The entitlement authors
 from . import models as models
 from . import testing as testing
+from ._batch import BatchRequest as BatchRequest
+from ._batch import BatchResult as BatchResult
 from ._client import AsyncBetaClient as AsyncBetaClient
 from ._client import AsyncClient as AsyncClient
 from ._client import BetaClient as BetaClient

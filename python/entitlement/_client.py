@@ -347,6 +347,16 @@ class Client(_ClientBase, _Lifecycle, _Export, _Bulk, _Ops):
         deliveryFailed, denied, canceled, ...); raises TimeoutError after ``timeout`` seconds."""
         return self._native.wait_for_request(request_id, _wait_args(timeout, poll_interval))
 
+    def batch(self, requests, *, api_version=None):
+        """Sends many operations in ``$batch`` round trips (20 per request, each
+        item retried after its own ``Retry-After``, a create never sent twice).
+        ``requests``: :class:`BatchRequest` objects or ``(operation, *args)``
+        tuples. Returns one :class:`BatchResult` per request, in order; a failed
+        item is a result with ``error``, not an exception."""
+        from . import _batch
+
+        return _batch.collect(self._start_job("batch", _batch.options(requests, api_version)))
+
     def _start_job(self, kind, options):
         """A :class:`~entitlement._jobs.Job` of core's ``kind`` (the batch, bulk
         and export methods are built on it)."""
@@ -379,6 +389,12 @@ class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncOps):
 
     async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
         return await self._native.wait_for_request_async(request_id, _wait_args(timeout, poll_interval))
+
+    async def batch(self, requests, *, api_version=None):
+        """The same as :meth:`Client.batch`, awaited."""
+        from . import _batch
+
+        return await _batch.collect_async(self._start_job("batch", _batch.options(requests, api_version)))
 
     def _start_job(self, kind, options):
         return AsyncJob(self, kind, options)

@@ -42,6 +42,7 @@ const KINDS: &[(&str, KindFn)] = &[
     ("bulkAssign", |ctx, options| Box::pin(crate::bulk::job::bulk_assign(ctx, options))),
     ("bulkRemove", |ctx, options| Box::pin(crate::bulk::job::bulk_remove(ctx, options))),
     ("bulkRun", |ctx, options| Box::pin(crate::bulk::job::bulk_run(ctx, options))),
+    ("batch", |ctx, options| Box::pin(crate::batch::job(ctx, options))),
 ];
 
 /// What a running kind uses: the client, and the way to report.

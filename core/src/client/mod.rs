@@ -335,6 +335,25 @@ impl Client {
         self.execute(op.method, &url, body, op.is_idempotent()).await
     }
 
+    /// The retry policy (with its deadline) every call of this client follows.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The version the flat (v1.0) operations are sent to.
+    pub fn api_version(&self) -> ApiVersion {
+        self.inner.version
+    }
+
+    /// POSTs a `$batch` envelope to `{base}/{version}/$batch` as a
+    /// non-idempotent request: retried only when the service did not take
+    /// it (429, 503 with `Retry-After`, refused connection); otherwise a
+    /// lost answer is `outcome_unknown` (see [`crate::batch`]).
+    pub(crate) async fn post_batch(&self, version: ApiVersion, body: Body) -> Result<RawResponse> {
+        let url = format!("{}/{}/$batch", self.inner.base, version.as_str());
+        self.execute("POST", &url, Some(body), false).await
+    }
+
     /// Fetches an `@odata.nextLink`. The link must point under this
     /// client's Graph root (same scheme, host and port), so a tampered
     /// response cannot send the token to another host.

@@ -57,6 +57,12 @@ impl<R> Request<R> {
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         self.client.request_url(self.op, &args, &self.query)
     }
+    /// What this request sends: operation, path arguments, query, body (a
+    /// [`crate::batch::Batch`] item is exactly this).
+    pub(crate) fn into_parts(self) -> Result<(&'static Operation, Vec<String>, QueryOptions, Option<Body>)> {
+        let body = self.body.transpose()?;
+        Ok((self.op, self.args, self.query, body))
+    }
     async fn send_raw(self) -> Result<RawResponse> {
         let body = self.body.transpose()?;
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
@@ -83,6 +89,13 @@ pub struct ListRequest<T> {
     args: Vec<String>,
     query: QueryOptions,
     _t: PhantomData<fn() -> T>,
+}
+
+impl<T> ListRequest<T> {
+    /// What the first page's request sends (a [`crate::batch::Batch`] item).
+    pub(crate) fn into_parts(self) -> (&'static Operation, Vec<String>, QueryOptions) {
+        (self.op, self.args, self.query)
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
