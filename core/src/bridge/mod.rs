@@ -17,13 +17,20 @@
 //!   ([`Response::json`], [`Response::items_json`]). Both are checked by the
 //!   same rule: the body must decode as the operation's documented type.
 //! - [`WaitRequest`]: waiting for an assignment request, in either version.
+//! - [`Pages`]: a list call's pages with one page of read-ahead (Python, C).
+//! - [`model`]: models built and described by name (Python's `Model`).
+//! - [`runtime`]: the fork-aware tokio runtime of hosts without one (Python, C).
 
 mod call;
 mod config;
+pub mod model;
+mod pages;
 mod response;
+pub mod runtime;
 
 pub use call::{fetch_next, Call, RawBody};
 pub use config::{ClientConfig, Credential, Session};
+pub use pages::{PageTask, Pages};
 pub use response::{Output, Response, WaitRequest};
 
 pub use response::{filter_literal, ItemsJson};
