@@ -149,6 +149,8 @@ typedef struct ent_job ent_job;
  * ent_pager_next(), released with ent_pager_free(). Not for concurrent use:
  * one thread at a time (it may move between threads). It holds its own
  * reference to the connection, so it outlives the ent_client it came from.
+ * From the second page on, the next page is requested while the caller
+ * works through the current one.
  */
 typedef struct ent_pager ent_pager;
 

@@ -23,10 +23,20 @@ use crate::status::ent_status;
 /// it with ent_client_free() once no call is using it.
 pub struct ent_client {
     pub(crate) session: Arc<Session>,
+    /// The process that made it: its connections are no use after fork().
+    pub(crate) pid: u32,
 }
 
 impl ent_client {
+    pub(crate) fn new(session: Arc<Session>) -> ent_client {
+        ent_client {
+            session,
+            pid: std::process::id(),
+        }
+    }
+
     pub(crate) fn client(&self) -> Result<Client> {
+        entitlement::bridge::runtime::check_pid(self.pid)?;
         self.session.client()
     }
 }
@@ -35,17 +45,23 @@ impl ent_client {
 pub(crate) fn json_arg(text: Option<&str>, name: &str) -> Result<Value> {
     match text {
         None => Ok(Value::Null),
-        Some(t) => serde_json::from_str(t).map_err(|e| invalid(format!("{name} is not valid JSON: {e}"))),
+        Some(t) => {
+            serde_json::from_str(t).map_err(|e| invalid(format!("{name} is not valid JSON: {e}")))
+        }
     }
 }
 
 /// A session from `options_json` (NULL: defaults) and an optional host
 /// credential; errors name the parameter.
-pub(crate) fn session(options_json: Option<&str>, host: Option<Arc<dyn TokenProvider>>) -> Result<Arc<Session>> {
-    let config = ClientConfig::from_value(json_arg(options_json, "options_json")?).map_err(|mut e| {
-        e.message = format!("options_json: {}", e.message);
-        e
-    })?;
+pub(crate) fn session(
+    options_json: Option<&str>,
+    host: Option<Arc<dyn TokenProvider>>,
+) -> Result<Arc<Session>> {
+    let config =
+        ClientConfig::from_value(json_arg(options_json, "options_json")?).map_err(|mut e| {
+            e.message = format!("options_json: {}", e.message);
+            e
+        })?;
     Ok(Arc::new(Session::new(config, host)?))
 }
 
@@ -77,7 +93,7 @@ pub unsafe extern "C" fn ent_client_new(
     guard(err, || {
         let out = out_arg(out, "out")?;
         let session = session(opt_str_arg(options_json, "options_json")?, None)?;
-        *out = Box::into_raw(Box::new(ent_client { session }));
+        *out = Box::into_raw(Box::new(ent_client::new(session)));
         Ok(())
     })
 }
@@ -99,7 +115,8 @@ pub(crate) unsafe fn call_args(
     let op = str_arg(operation, "operation")?;
     let args = json_arg(opt_str_arg(args_json, "args_json")?, "args_json")?;
     let query = json_arg(opt_str_arg(query_json, "query_json")?, "query_json")?;
-    let body = opt_str_arg(body_json, "body_json")?.map_or(RawBody::None, |b| RawBody::Text(b.as_bytes()));
+    let body =
+        opt_str_arg(body_json, "body_json")?.map_or(RawBody::None, |b| RawBody::Text(b.as_bytes()));
     Call::new(op, args, query, body)
 }
 

@@ -21,7 +21,10 @@ pub(crate) fn guard(err: *mut *mut ent_error, body: impl FnOnce() -> Result<()>)
     let (status, error) = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return ent_status::ENT_OK,
         Ok(Err(e)) => (ent_status::from_kind(e.kind), e),
-        Err(payload) => (ent_status::ENT_PANIC, entitlement::bridge::panic_error(payload)),
+        Err(payload) => (
+            ent_status::ENT_PANIC,
+            entitlement::bridge::panic_error(payload),
+        ),
     };
     if !err.is_null() {
         // Building the error cannot panic in practice; if it did, the status still reports the failure.

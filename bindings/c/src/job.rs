@@ -13,7 +13,8 @@ use entitlement::bridge::Job;
 use crate::client::{ent_client, json_arg};
 use crate::error::ent_error;
 use crate::ffi::{c_string, free_box, guard, handle, opt_str_arg, out_arg, str_arg, Result};
-use crate::runtime::{block_on, runtime};
+use crate::runtime::block_on;
+use entitlement::bridge::runtime::runtime;
 use crate::status::ent_status;
 
 /// A running job. Created by ent_client_job_start(), read with

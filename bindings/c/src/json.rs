@@ -73,7 +73,8 @@ pub unsafe extern "C" fn ent_filter_compare(
         let op = str_arg(op, "op")?;
         let value = str_arg(value_json, "value_json")?;
         let out = out_arg(out, "out")?;
-        let value: Value = serde_json::from_str(value).map_err(|e| invalid(format!("value_json is not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_str(value)
+            .map_err(|e| invalid(format!("value_json is not valid JSON: {e}")))?;
         let text = entitlement::bridge::filter_compare(property, op, value)?;
         *out = c_string(text).map_err(|_| invalid("the filter contains a NUL character"))?;
         Ok(())

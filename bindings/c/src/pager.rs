@@ -8,7 +8,7 @@
 use std::os::raw::c_char;
 use std::sync::Arc;
 
-use entitlement::bridge::{Call, ItemsJson, Session};
+use entitlement::bridge::{Call, ItemsJson, Pages};
 
 use crate::client::{ent_client, json_arg};
 use crate::error::ent_error;
@@ -16,34 +16,27 @@ use crate::ffi::{c_string, guard, handle, invalid, opt_str_arg, out_arg, str_arg
 use crate::runtime::block_on;
 use crate::status::ent_status;
 
-enum Next {
-    First,
-    Link(String),
-    Done,
-}
-
 /// The pages of one list operation. Created by ent_client_list(), read with
 /// ent_pager_next(), released with ent_pager_free(). Not for concurrent use:
 /// one thread at a time (it may move between threads). It holds its own
 /// reference to the connection, so it outlives the ent_client it came from.
+/// From the second page on, the next page is requested while the caller
+/// works through the current one.
 pub struct ent_pager {
-    session: Arc<Session>,
-    call: Call,
-    next: Next,
+    pages: Pages,
 }
 
 impl ent_pager {
-    /// One page's items (None once the last page was read).
+    /// One page's items (None once the last page was read). A failed page
+    /// is fetched again by the next call.
     fn fetch(&mut self) -> Result<Option<ItemsJson>> {
-        let client = self.session.client()?;
-        let resp = match &self.next {
-            Next::Done => return Ok(None),
-            Next::First => block_on(self.call.send(&client))??,
-            Next::Link(link) => block_on(self.call.next_page(&client, link))??,
+        let Some(mut task) = self.pages.next()? else {
+            return Ok(None);
         };
-        let page = resp.items_json()?;
-        self.next = page.next_link.clone().map_or(Next::Done, Next::Link);
-        Ok(Some(page))
+        let page = block_on(task.response()).and_then(|r| r?.items_json());
+        let next = page.as_ref().map(|p| p.next_link.clone()).map_err(drop);
+        self.pages.advance(task, next);
+        page.map(Some)
     }
 }
 
@@ -53,12 +46,16 @@ unsafe fn new_pager(
     args_json: *const c_char,
     query_json: *const c_char,
 ) -> Result<ent_pager> {
-    let session = handle(client, "client")?.session.clone();
+    let client = handle(client, "client")?;
+    entitlement::bridge::runtime::check_pid(client.pid)?;
     let op = str_arg(operation, "operation")?;
     let args = json_arg(opt_str_arg(args_json, "args_json")?, "args_json")?;
     let query = json_arg(opt_str_arg(query_json, "query_json")?, "query_json")?;
-    let call = Call::list(op, args, query)?;
-    Ok(ent_pager { session, call, next: Next::First })
+    let call = Arc::new(Call::list(op, args, query)?);
+    let rt = entitlement::bridge::runtime::runtime()?.handle().clone();
+    Ok(ent_pager {
+        pages: Pages::new(client.session.clone(), call, rt),
+    })
 }
 
 /// Starts reading a list operation (e.g. "list_access_packages",
@@ -98,7 +95,9 @@ pub unsafe extern "C" fn ent_pager_next(
     err: *mut *mut ent_error,
 ) -> ent_status {
     guard(err, || {
-        let pager = pager.as_mut().ok_or_else(|| invalid("pager must not be NULL"))?;
+        let pager = pager
+            .as_mut()
+            .ok_or_else(|| invalid("pager must not be NULL"))?;
         let out = out_arg(page_items_json, "page_items_json")?;
         let done_out = out_arg(done, "done")?;
         let (text, last) = match pager.fetch()? {

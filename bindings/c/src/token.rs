@@ -190,7 +190,7 @@ pub unsafe extern "C" fn ent_client_new_with_token_callback(
             cached: Mutex::new(None),
         };
         let session = crate::client::session(options, Some(Arc::new(provider)))?;
-        *out = Box::into_raw(Box::new(ent_client { session }));
+        *out = Box::into_raw(Box::new(ent_client::new(session)));
         Ok(())
     })
 }

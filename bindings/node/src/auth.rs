@@ -34,18 +34,31 @@ impl fmt::Debug for JsTokenProvider {
 }
 
 fn auth_error(what: &str, e: napi::Error) -> Error {
-    Error::new(ErrorKind::Authentication, format!("tokenProvider {what}: {}", e.reason))
+    Error::new(
+        ErrorKind::Authentication,
+        format!("tokenProvider {what}: {}", e.reason),
+    )
 }
 
 impl TokenProvider for JsTokenProvider {
     fn token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken>> {
         Box::pin(async move {
-            let promise = self.f.call_async_catch(scope.to_string()).await.map_err(|e| auth_error("failed", e))?;
+            let promise = self
+                .f
+                .call_async_catch(scope.to_string())
+                .await
+                .map_err(|e| auth_error("failed", e))?;
             let token = promise.await.map_err(|e| auth_error("rejected", e))?;
             if token.is_empty() {
-                return Err(Error::new(ErrorKind::Authentication, "tokenProvider returned an empty token"));
+                return Err(Error::new(
+                    ErrorKind::Authentication,
+                    "tokenProvider returned an empty token",
+                ));
             }
-            Ok(AccessToken { token: Secret::new(token), expires_at: None })
+            Ok(AccessToken {
+                token: Secret::new(token),
+                expires_at: None,
+            })
         })
     }
 }

@@ -7,9 +7,10 @@
 //! go back as the service's JSON text, checked against the operation's type
 //! by the same rule as in every language, and JS parses them.
 
+use std::ffi::{c_char, c_void};
 use std::panic::AssertUnwindSafe;
 use std::ptr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use entitlement::api::{Operation, OPERATIONS};
 use entitlement::bridge::{Call, ClientConfig, RawBody, Session, WaitRequest};
@@ -23,7 +24,10 @@ use crate::auth::JsTokenProvider;
 use crate::error::{from_panic, IntoNapi};
 
 /// Response JSON handed to JS as a string. Graph's JSON is almost always
-/// ASCII, which V8 takes as a one-byte string without decoding UTF-8.
+/// ASCII, which V8 takes as a one-byte string without decoding UTF-8; where
+/// Node has external strings, V8 reads the response buffer itself: a page
+/// (~300 KB) copied into V8 would be a fresh large-object allocation per
+/// page, page faults and all (a sixth of the paging CPU, measured).
 pub struct JsonText(pub bytes::Bytes);
 
 impl TypeName for JsonText {
@@ -35,23 +39,85 @@ impl TypeName for JsonText {
     }
 }
 
+type Finalize = unsafe extern "C" fn(sys::napi_env, *mut c_void, *mut c_void);
+type CreateExternal = unsafe extern "C" fn(
+    sys::napi_env,
+    *const c_char,
+    isize,
+    Option<Finalize>,
+    *mut c_void,
+    *mut sys::napi_value,
+    *mut bool,
+) -> sys::napi_status;
+
+extern "C" {
+    fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+}
+
+/// `node_api_create_external_string_latin1` (Node >= 20.4), looked up in the
+/// process: an addon that linked it would not load on older Node.
+fn create_external() -> Option<CreateExternal> {
+    static F: OnceLock<Option<CreateExternal>> = OnceLock::new();
+    *F.get_or_init(|| {
+        let name = c"node_api_create_external_string_latin1";
+        // SAFETY: RTLD_DEFAULT (null on Linux) searches the process's symbols.
+        let p = unsafe { dlsym(ptr::null_mut(), name.as_ptr()) };
+        // SAFETY: Node-API declares the function with this signature.
+        (cfg!(target_os = "linux") && !p.is_null())
+            .then(|| unsafe { std::mem::transmute::<*mut c_void, CreateExternal>(p) })
+    })
+}
+
+unsafe extern "C" fn drop_bytes(_env: sys::napi_env, _data: *mut c_void, hint: *mut c_void) {
+    // SAFETY: `hint` is the box made in `to_napi_value`, finalized once.
+    drop(unsafe { Box::from_raw(hint.cast::<bytes::Bytes>()) });
+}
+
 impl ToNapiValue for JsonText {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
         let mut out = ptr::null_mut();
-        let bytes = &val.0;
-        let len = bytes.len() as isize;
-        if bytes.is_ascii() {
-            check_status!(unsafe { sys::napi_create_string_latin1(env, bytes.as_ptr().cast(), len, &mut out) })?;
-        } else {
-            check_status!(unsafe { sys::napi_create_string_utf8(env, bytes.as_ptr().cast(), len, &mut out) })?;
+        let (data, len) = (val.0.as_ptr().cast::<c_char>(), val.0.len() as isize);
+        if !val.0.is_ascii() {
+            check_status!(unsafe { sys::napi_create_string_utf8(env, data, len, &mut out) })?;
+            return Ok(out);
         }
+        if let Some(create) = create_external() {
+            let hint = Box::into_raw(Box::new(val.0)).cast::<c_void>();
+            let mut copied = false;
+            // SAFETY: `data` stays valid until V8 calls `drop_bytes` (which
+            // owns `hint` from here on, also when V8 copied the text).
+            let status = unsafe {
+                create(
+                    env,
+                    data,
+                    len,
+                    Some(drop_bytes),
+                    hint,
+                    &mut out,
+                    &mut copied,
+                )
+            };
+            if status == sys::Status::napi_ok {
+                return Ok(out);
+            }
+            // Not taken: the text is still ours.
+            let bytes = unsafe { Box::from_raw(hint.cast::<bytes::Bytes>()) };
+            check_status!(unsafe {
+                sys::napi_create_string_latin1(env, bytes.as_ptr().cast(), len, &mut out)
+            })?;
+            return Ok(out);
+        }
+        check_status!(unsafe { sys::napi_create_string_latin1(env, data, len, &mut out) })?;
         Ok(out)
     }
 }
 
 /// Runs a future, turning a panic into an `Internal` error.
 pub(crate) async fn guarded<T>(f: impl std::future::Future<Output = napi::Result<T>>) -> napi::Result<T> {
-    AssertUnwindSafe(f).catch_unwind().await.map_err(from_panic)?
+    AssertUnwindSafe(f)
+        .catch_unwind()
+        .await
+        .map_err(from_panic)?
 }
 
 /// A Graph connection. Holds no JS state; cheap to share.
@@ -78,16 +144,26 @@ impl NativeClient {
     /// `options`: core's `ClientConfig` (camelCase keys); `tokenProvider`:
     /// `async (scope) => token`.
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<Value>, token_provider: Option<Function<String, Promise<String>>>) -> napi::Result<Self> {
+    pub fn new(
+        options: Option<Value>,
+        token_provider: Option<Function<String, Promise<String>>>,
+    ) -> napi::Result<Self> {
         let config = ClientConfig::from_value(options.unwrap_or(Value::Null)).napi()?;
         let host = match token_provider {
             Some(f) => {
-                let tsfn = f.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;
-                Some(Arc::new(JsTokenProvider::new(tsfn)) as Arc<dyn entitlement::auth::TokenProvider>)
+                let tsfn = f
+                    .build_threadsafe_function()
+                    .callee_handled::<false>()
+                    .weak::<true>()
+                    .build()?;
+                Some(Arc::new(JsTokenProvider::new(tsfn))
+                    as Arc<dyn entitlement::auth::TokenProvider>)
             }
             None => None,
         };
-        Ok(NativeClient { session: Arc::new(Session::new(config, host).napi()?) })
+        Ok(NativeClient {
+            session: Arc::new(Session::new(config, host).napi()?),
+        })
     }
 
     #[napi(getter)]
@@ -98,10 +174,26 @@ impl NativeClient {
     /// Checks a call (operation, path arguments, query options, body text)
     /// without sending it; throws at once on bad input.
     #[napi(catch_unwind)]
-    pub fn prepare(&self, op: String, args: Option<Value>, query: Option<Value>, body: Option<String>) -> napi::Result<PreparedCall> {
-        let body = body.as_deref().map_or(RawBody::None, |b| RawBody::Text(b.as_bytes()));
-        let call = Call::new(&op, args.unwrap_or(Value::Null), query.unwrap_or(Value::Null), body).napi()?;
-        Ok(PreparedCall { call: Arc::new(call) })
+    pub fn prepare(
+        &self,
+        op: String,
+        args: Option<Value>,
+        query: Option<Value>,
+        body: Option<String>,
+    ) -> napi::Result<PreparedCall> {
+        let body = body
+            .as_deref()
+            .map_or(RawBody::None, |b| RawBody::Text(b.as_bytes()));
+        let call = Call::new(
+            &op,
+            args.unwrap_or(Value::Null),
+            query.unwrap_or(Value::Null),
+            body,
+        )
+        .napi()?;
+        Ok(PreparedCall {
+            call: Arc::new(call),
+        })
     }
 
     /// Sends a prepared call; resolves to the response JSON text, or null
@@ -111,7 +203,12 @@ impl NativeClient {
         let (session, call) = (self.session.clone(), prepared.call.clone());
         guarded(async move {
             let client = session.client().napi()?;
-            call.send(&client).await.napi()?.json().napi().map(|b| b.map(JsonText))
+            call.send(&client)
+                .await
+                .napi()?
+                .json()
+                .napi()
+                .map(|b| b.map(JsonText))
         })
         .await
     }
@@ -119,7 +216,11 @@ impl NativeClient {
     /// A page of a prepared list call: the first (`nextLink` absent) or the
     /// one at `nextLink`, as the page's JSON text.
     #[napi(ts_return_type = "Promise<string>")]
-    pub async fn page(&self, prepared: &PreparedCall, next_link: Option<String>) -> napi::Result<JsonText> {
+    pub async fn page(
+        &self,
+        prepared: &PreparedCall,
+        next_link: Option<String>,
+    ) -> napi::Result<JsonText> {
         let (session, call) = (self.session.clone(), prepared.call.clone());
         guarded(async move {
             let client = session.client().napi()?;
@@ -136,7 +237,11 @@ impl NativeClient {
     /// Polls an assignment request until its state is final. `options`:
     /// `{timeoutMs, pollIntervalMs, apiVersion}`.
     #[napi(ts_return_type = "Promise<string>")]
-    pub async fn wait_for_assignment_request(&self, id: String, options: Option<Value>) -> napi::Result<JsonText> {
+    pub async fn wait_for_assignment_request(
+        &self,
+        id: String,
+        options: Option<Value>,
+    ) -> napi::Result<JsonText> {
         let session = self.session.clone();
         guarded(async move {
             let w = WaitRequest::new(id, options.unwrap_or(Value::Null)).napi()?;

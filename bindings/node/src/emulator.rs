@@ -29,7 +29,9 @@ impl NativeEmulator {
     #[napi(factory, catch_unwind)]
     pub fn start(options: Option<Value>) -> napi::Result<Self> {
         let inner = HostedEmulator::start(options.unwrap_or(Value::Null)).napi()?;
-        Ok(NativeEmulator { inner: std::sync::Arc::new(inner) })
+        Ok(NativeEmulator {
+            inner: std::sync::Arc::new(inner),
+        })
     }
 
     #[napi(getter)]
@@ -51,7 +53,10 @@ impl NativeEmulator {
     #[napi(getter)]
     pub fn app_credentials(&self) -> AppCredentials {
         let (id, secret) = self.inner.app_credentials();
-        AppCredentials { client_id: id.to_string(), client_secret: secret.to_string() }
+        AppCredentials {
+            client_id: id.to_string(),
+            client_secret: secret.to_string(),
+        }
     }
 
     /// A delegated token for a seeded user, by id or UPN.
@@ -95,12 +100,17 @@ impl NativeEmulator {
     #[napi]
     pub async fn stop(&self) -> napi::Result<()> {
         let inner = self.inner.clone();
-        napi::tokio::task::spawn_blocking(move || inner.stop()).await.map_err(|e| crate::error::to_napi(entitlement::Error::internal(e.to_string())))
+        napi::tokio::task::spawn_blocking(move || inner.stop())
+            .await
+            .map_err(|e| crate::error::to_napi(entitlement::Error::internal(e.to_string())))
     }
 
     /// The fixed ids of the built-in tenant, as `[name, value]` pairs.
     #[napi]
     pub fn ids() -> Vec<Vec<String>> {
-        fixture_ids().iter().map(|(k, v)| vec![k.to_string(), v.to_string()]).collect()
+        fixture_ids()
+            .iter()
+            .map(|(k, v)| vec![k.to_string(), v.to_string()])
+            .collect()
     }
 }

@@ -7,37 +7,50 @@
 //! them, and the request and the decoding into typed models run on the
 //! runtime without the GIL. Only the Python objects are made with it.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use entitlement::api::OPERATIONS;
-use entitlement::bridge::{Call, ClientConfig, Output, RawBody, Response, Session, WaitRequest};
+use entitlement::bridge::runtime::{check_pid, runtime};
+use entitlement::bridge::{
+    self, Call, ClientConfig, Output, PageTask, RawBody, Response, Session, WaitRequest,
+};
 use entitlement::{ApiVersion, Error};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
-use tokio::task::JoinHandle;
 
 use crate::auth::PyTokenProvider;
 use crate::convert::{from_py, value_of};
 use crate::error::{invalid, to_py_err};
 use crate::model::{body_value, Model};
-use crate::runtime::{block_on, check_pid, future_into_py, runtime};
+use crate::runtime::{block_on, future_into_py};
 
 /// Turns a typed result into Python objects: a model, None, or for
 /// collections `(items, next_link, count)`.
 fn into_py(py: Python<'_>, out: Output, version: ApiVersion) -> PyResult<Py<PyAny>> {
     match out {
         Output::Nothing => Ok(py.None()),
-        Output::One(m) => Ok(Py::new(py, Model::new(m, version))?.into_any()),
+        Output::One(m) => Ok(Py::new(py, Model::new(Arc::from(m), version))?.into_any()),
         Output::Page(p) => {
-            let items = p.items.into_iter().map(|m| Py::new(py, Model::new(m, version))).collect::<PyResult<Vec<_>>>()?;
+            let items = p
+                .items
+                .into_iter()
+                .map(|m| Py::new(py, Model::new(m, version)))
+                .collect::<PyResult<Vec<_>>>()?;
             let list = PyList::new(py, items)?;
-            Ok((list, p.next_link, p.count).into_pyobject(py)?.into_any().unbind())
+            Ok((list, p.next_link, p.count)
+                .into_pyobject(py)?
+                .into_any()
+                .unbind())
         }
     }
 }
 
 /// Sends a call (or fetches a next link of it).
-async fn send(session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> Result<Response, Error> {
+async fn send(
+    session: Arc<Session>,
+    call: Arc<Call>,
+    link: Option<String>,
+) -> Result<Response, Error> {
     let client = session.client()?;
     match &link {
         None => call.send(&client).await,
@@ -46,13 +59,22 @@ async fn send(session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> R
 }
 
 /// The same, decoded (for asyncio: on the runtime, the loop must not block).
-async fn fetch(session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> Result<Output, Error> {
+async fn fetch(
+    session: Arc<Session>,
+    call: Arc<Call>,
+    link: Option<String>,
+) -> Result<Output, Error> {
     send(session, call, link).await?.typed()
 }
 
 /// Blocking: sends with the GIL released, then decodes on this thread (the
 /// one that will free the models) with the GIL still released.
-fn fetch_blocking(py: Python<'_>, session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> PyResult<Py<PyAny>> {
+fn fetch_blocking(
+    py: Python<'_>,
+    session: Arc<Session>,
+    call: Arc<Call>,
+    link: Option<String>,
+) -> PyResult<Py<PyAny>> {
     let version = call.op.version;
     let resp = block_on(py, send(session, call, link))?;
     let out = py.detach(|| resp.typed()).map_err(|e| to_py_err(py, e))?;
@@ -87,7 +109,9 @@ impl NativeClient {
             None => RawBody::None,
             Some(b) => RawBody::Json(body_value(b, "body")?),
         };
-        Call::new(op, args, query, body).map(Arc::new).map_err(|e| to_py_err(py, e))
+        Call::new(op, args, query, body)
+            .map(Arc::new)
+            .map_err(|e| to_py_err(py, e))
     }
 
     fn check_pid(&self, py: Python<'_>) -> PyResult<()> {
@@ -107,17 +131,31 @@ impl NativeClient {
     /// core's `ClientConfig`); `token_provider`: a callable returning a token.
     #[new]
     #[pyo3(signature = (options=None, token_provider=None))]
-    fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>, token_provider: Option<Bound<'_, PyAny>>) -> PyResult<Self> {
-        let config = ClientConfig::from_value(value_of(options.map(|o| o.as_any()), "options")?).map_err(|e| to_py_err(py, e))?;
+    fn new(
+        py: Python<'_>,
+        options: Option<&Bound<'_, PyDict>>,
+        token_provider: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let config = ClientConfig::from_value(value_of(options.map(|o| o.as_any()), "options")?)
+            .map_err(|e| to_py_err(py, e))?;
         let host = match token_provider.filter(|p| !p.is_none()) {
             None => None,
             Some(cb) if cb.is_callable() || cb.hasattr("get_token").unwrap_or(false) => {
-                Some(Arc::new(PyTokenProvider::new(py, cb.unbind())) as Arc<dyn entitlement::auth::TokenProvider>)
+                Some(Arc::new(PyTokenProvider::new(py, cb.unbind()))
+                    as Arc<dyn entitlement::auth::TokenProvider>)
             }
-            Some(_) => return Err(invalid(py, "token_provider must be callable (or a credential with get_token)")),
+            Some(_) => {
+                return Err(invalid(
+                    py,
+                    "token_provider must be callable (or a credential with get_token)",
+                ))
+            }
         };
         let session = Session::new(config, host).map_err(|e| to_py_err(py, e))?;
-        Ok(NativeClient { session: Arc::new(session), pid: std::process::id() })
+        Ok(NativeClient {
+            session: Arc::new(session),
+            pid: std::process::id(),
+        })
     }
 
     #[getter]
@@ -163,49 +201,84 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let call = self.prepare(py, op, args, query, body)?;
         let version = call.op.version;
-        future_into_py(py, fetch(self.session.clone(), call, None), move |py, out| into_py(py, out, version))
+        future_into_py(
+            py,
+            fetch(self.session.clone(), call, None),
+            move |py, out| into_py(py, out, version),
+        )
     }
 
     /// Checks a list call without sending it; pagers keep the result.
     #[pyo3(signature = (op, args, query=None))]
-    fn prepare_list(&self, py: Python<'_>, op: &str, args: &Bound<'_, PyTuple>, query: Option<&Bound<'_, PyDict>>) -> PyResult<PreparedCall> {
+    fn prepare_list(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        args: &Bound<'_, PyTuple>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PreparedCall> {
         self.check_pid(py)?;
         let args = from_py(args.as_any(), "args")?;
         let query = value_of(query.map(|q| q.as_any()), "query")?;
         let call = Call::list(op, args, query).map_err(|e| to_py_err(py, e))?;
-        Ok(PreparedCall { call: Arc::new(call) })
+        Ok(PreparedCall {
+            call: Arc::new(call),
+        })
     }
 
     /// One page of a prepared list call: the first (`next_link` None) or
     /// the one at `next_link`: `(items, next_link, count)`.
     #[pyo3(signature = (prepared, next_link=None))]
-    fn page(&self, py: Python<'_>, prepared: &PreparedCall, next_link: Option<String>) -> PyResult<Py<PyAny>> {
+    fn page(
+        &self,
+        py: Python<'_>,
+        prepared: &PreparedCall,
+        next_link: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
         self.check_pid(py)?;
         fetch_blocking(py, self.session.clone(), prepared.call.clone(), next_link)
     }
 
     #[pyo3(signature = (prepared, next_link=None))]
-    fn page_async<'py>(&self, py: Python<'py>, prepared: &PreparedCall, next_link: Option<String>) -> PyResult<Bound<'py, PyAny>> {
+    fn page_async<'py>(
+        &self,
+        py: Python<'py>,
+        prepared: &PreparedCall,
+        next_link: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         self.check_pid(py)?;
         let version = prepared.call.op.version;
-        future_into_py(py, fetch(self.session.clone(), prepared.call.clone(), next_link), move |py, out| into_py(py, out, version))
+        future_into_py(
+            py,
+            fetch(self.session.clone(), prepared.call.clone(), next_link),
+            move |py, out| into_py(py, out, version),
+        )
     }
 
     /// Every page of a prepared list call, the next one fetched and decoded
     /// in the background while the caller works through the current one.
     fn pages(&self, py: Python<'_>, prepared: &PreparedCall) -> PyResult<Pages> {
         self.check_pid(py)?;
-        Ok(Pages { session: self.session.clone(), call: prepared.call.clone(), state: Arc::new(Mutex::new(State::First)) })
+        let rt = runtime().map_err(|e| to_py_err(py, e))?.handle().clone();
+        let pages = bridge::Pages::new(self.session.clone(), prepared.call.clone(), rt);
+        Ok(Pages {
+            pages: Arc::new(pages),
+        })
     }
 
     /// Polls an assignment request until its state is final. `options`:
     /// `timeout`, `poll_interval` (seconds), `api_version`.
     #[pyo3(signature = (request_id, options=None))]
-    fn wait_for_request(&self, py: Python<'_>, request_id: &Bound<'_, PyAny>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Py<PyAny>> {
+    fn wait_for_request(
+        &self,
+        py: Python<'_>,
+        request_id: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
         let (w, session) = self.waiter(py, request_id, options)?;
         let version = w.version;
         let m = block_on(py, async move { w.run(&session.client()?).await })?;
-        Ok(Py::new(py, Model::new(m, version))?.into_any())
+        Ok(Py::new(py, Model::new(Arc::from(m), version))?.into_any())
     }
 
     #[pyo3(signature = (request_id, options=None))]
@@ -217,9 +290,11 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (w, session) = self.waiter(py, request_id, options)?;
         let version = w.version;
-        future_into_py(py, async move { w.run(&session.client()?).await }, move |py, m| {
-            Ok(Py::new(py, Model::new(m, version))?.into_any())
-        })
+        future_into_py(
+            py,
+            async move { w.run(&session.client()?).await },
+            move |py, m| Ok(Py::new(py, Model::new(Arc::from(m), version))?.into_any()),
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -228,126 +303,93 @@ impl NativeClient {
 }
 
 impl NativeClient {
-    fn waiter(&self, py: Python<'_>, id: &Bound<'_, PyAny>, options: Option<&Bound<'_, PyDict>>) -> PyResult<(WaitRequest, Arc<Session>)> {
+    fn waiter(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<(WaitRequest, Arc<Session>)> {
         self.check_pid(py)?;
         let id = match from_py(id, "request_id")? {
             serde_json::Value::String(s) => s,
-            _ => return Err(invalid(py, format!("request id must be str, not {}", crate::convert::type_name(id)))),
+            _ => {
+                return Err(invalid(
+                    py,
+                    format!(
+                        "request id must be str, not {}",
+                        crate::convert::type_name(id)
+                    ),
+                ))
+            }
         };
-        let w = WaitRequest::new(id, value_of(options.map(|o| o.as_any()), "options")?).map_err(|e| to_py_err(py, e))?;
+        let w = WaitRequest::new(id, value_of(options.map(|o| o.as_any()), "options")?)
+            .map_err(|e| to_py_err(py, e))?;
         Ok((w, self.session.clone()))
     }
 }
 
-/// A page's response, fetched but not decoded.
-type RawTask = JoinHandle<Result<Response, Error>>;
-
-enum State {
-    First,
-    /// The second page, not requested yet: a caller that stops after the
-    /// first page (`first()`, `next(iter(...))`) costs no extra request.
-    Link(String),
-    Pending(RawTask),
-    Busy,
-    Done,
-}
-
-/// The pages of one list call with one page of read-ahead: while the caller
-/// works through page k, page k+1 is requested and received in the
-/// background. Decoding happens on the thread that will free the models
-/// (glibc frees memory of its own thread markedly faster), with the GIL
-/// released for blocking calls.
+/// The pages of one list call, the next one requested while the caller
+/// works through the current one (core's [`bridge::Pages`]). Decoding
+/// happens on the thread that will free the models (glibc frees memory of
+/// its own thread markedly faster), with the GIL released for blocking calls.
 #[pyclass(module = "entitlement._native", frozen)]
 pub struct Pages {
-    session: Arc<Session>,
-    call: Arc<Call>,
-    state: Arc<Mutex<State>>,
+    pages: Arc<bridge::Pages>,
 }
 
-fn spawn_raw(session: Arc<Session>, call: Arc<Call>, link: Option<String>) -> RawTask {
-    runtime().spawn(send(session, call, link))
-}
-
-impl Pages {
-    /// The task of the page to return now (and whether it is the first), or
-    /// None after the last page.
-    fn take(&self, py: Python<'_>) -> PyResult<Option<(RawTask, bool)>> {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let (s, c) = (self.session.clone(), self.call.clone());
-        match std::mem::replace(&mut *st, State::Busy) {
-            State::First => Ok(Some((spawn_raw(s, c, None), true))),
-            State::Link(l) => Ok(Some((spawn_raw(s, c, Some(l)), false))),
-            State::Pending(h) => Ok(Some((h, false))),
-            State::Done => {
-                *st = State::Done;
-                Ok(None)
-            }
-            State::Busy => Err(invalid(py, "a page of this pager is already being fetched")),
-        }
-    }
-
-    /// Records where the pages go on after `out`, starting the read-ahead
-    /// from the second page on. A failed page ends the iteration.
-    fn advance(session: Arc<Session>, call: Arc<Call>, state: &Mutex<State>, out: &Result<Output, Error>, first: bool) {
-        let next = match out {
-            Ok(Output::Page(p)) => p.next_link.clone(),
-            _ => None,
-        };
-        *state.lock().unwrap_or_else(|p| p.into_inner()) = match next {
-            Some(link) if first => State::Link(link),
-            Some(link) => State::Pending(spawn_raw(session, call, Some(link))),
-            None => State::Done,
-        };
-    }
-}
-
-async fn joined(h: RawTask) -> Result<Response, Error> {
-    h.await.map_err(|e| Error::internal(format!("page task failed: {e}")))?
+/// Decodes a page's response and lets the pager go on past it.
+fn decoded(
+    pages: &bridge::Pages,
+    task: PageTask,
+    resp: Result<Response, Error>,
+) -> Result<Output, Error> {
+    let out = resp.and_then(Response::typed);
+    let next = match &out {
+        Ok(Output::Page(p)) => Ok(p.next_link.clone()),
+        Ok(_) => Ok(None),
+        Err(_) => Err(()),
+    };
+    pages.advance(task, next);
+    out
 }
 
 #[pymethods]
 impl Pages {
     /// The next page as `(items, next_link, count)`, or None after the last.
     fn next_page(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let Some((h, first)) = self.take(py)? else { return Ok(py.None()) };
-        let raw = block_on(py, joined(h));
-        let out = match raw {
-            Ok(resp) => py.detach(|| resp.typed()),
+        let Some(mut task) = self.pages.next().map_err(|e| to_py_err(py, e))? else {
+            return Ok(py.None());
+        };
+        let (resp, task) = match block_on(py, async move { Ok((task.response().await, task)) }) {
+            Ok(got) => got,
             Err(e) => {
-                *self.state.lock().unwrap_or_else(|p| p.into_inner()) = State::Done;
+                self.pages.stop();
                 return Err(e);
             }
         };
-        Pages::advance(self.session.clone(), self.call.clone(), &self.state, &out, first);
-        into_py(py, out.map_err(|e| to_py_err(py, e))?, self.call.op.version)
+        let out = py.detach(|| decoded(&self.pages, task, resp));
+        into_py(
+            py,
+            out.map_err(|e| to_py_err(py, e))?,
+            self.pages.call().op.version,
+        )
     }
 
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let version = self.call.op.version;
-        let task = self.take(py)?;
-        let (session, call, state) = (self.session.clone(), self.call.clone(), self.state.clone());
+        let (pages, version) = (self.pages.clone(), self.pages.call().op.version);
+        let task = pages.next().map_err(|e| to_py_err(py, e))?;
         // asyncio: decoded on the runtime (the loop thread must not block).
         let fut = async move {
-            let Some((h, first)) = task else { return Ok(None) };
-            let out = match joined(h).await {
-                Ok(resp) => resp.typed(),
-                Err(e) => Err(e),
+            let Some(mut task) = task else {
+                return Ok(None);
             };
-            Pages::advance(session, call, &state, &out, first);
-            out.map(Some)
+            let resp = task.response().await;
+            decoded(&pages, task, resp).map(Some)
         };
         future_into_py(py, fut, move |py, out| match out {
             Some(out) => into_py(py, out, version),
             None => Ok(py.None()),
         })
-    }
-}
-
-impl Drop for Pages {
-    fn drop(&mut self) {
-        if let State::Pending(h) = &*self.state.lock().unwrap_or_else(|p| p.into_inner()) {
-            h.abort();
-        }
     }
 }
 
@@ -359,10 +401,23 @@ pub fn operations() -> Vec<String> {
 
 /// `entitlement.Filter.eq(...)` and friends: core's builder.
 #[pyfunction]
-pub fn filter_compare(py: Python<'_>, prop: &Bound<'_, PyAny>, op: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+pub fn filter_compare(
+    py: Python<'_>,
+    prop: &Bound<'_, PyAny>,
+    op: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<String> {
     let prop = match from_py(prop, "property")? {
         serde_json::Value::String(s) => s,
-        _ => return Err(invalid(py, format!("property must be str, not {}", crate::convert::type_name(prop)))),
+        _ => {
+            return Err(invalid(
+                py,
+                format!(
+                    "property must be str, not {}",
+                    crate::convert::type_name(prop)
+                ),
+            ))
+        }
     };
     let value = from_py(value, "value")?;
     entitlement::bridge::filter_compare(&prop, op, value).map_err(|e| to_py_err(py, e))

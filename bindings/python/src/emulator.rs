@@ -25,7 +25,9 @@ impl NativeEmulator {
     #[pyo3(signature = (options=None))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let options = value_of(options.map(|o| o.as_any()), "options")?;
-        let inner = py.detach(|| HostedEmulator::start(options)).map_err(|e| to_py_err(py, e))?;
+        let inner = py
+            .detach(|| HostedEmulator::start(options))
+            .map_err(|e| to_py_err(py, e))?;
         Ok(NativeEmulator { inner })
     }
 
@@ -74,7 +76,8 @@ impl NativeEmulator {
     /// webhook served by this interpreter can answer the callouts).
     fn advance(&self, py: Python<'_>, by: &str) -> PyResult<String> {
         let by = by.to_string();
-        py.detach(|| self.inner.advance(&by)).map_err(|e| to_py_err(py, e))
+        py.detach(|| self.inner.advance(&by))
+            .map_err(|e| to_py_err(py, e))
     }
 
     /// Stops serving; later calls fail. Idempotent.
@@ -94,6 +97,10 @@ impl NativeEmulator {
     }
 
     fn __repr__(&self) -> String {
-        format!("Emulator(base_url={:?}, tenant_id={:?})", self.inner.base_url(), self.inner.tenant_id())
+        format!(
+            "Emulator(base_url={:?}, tenant_id={:?})",
+            self.inner.base_url(),
+            self.inner.tenant_id()
+        )
     }
 }

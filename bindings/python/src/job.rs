@@ -14,7 +14,8 @@ use pyo3::prelude::*;
 use crate::client::NativeClient;
 use crate::convert::{to_py, value_of};
 use crate::error::to_py_err;
-use crate::runtime::{block_on, future_into_py, runtime};
+use crate::runtime::{block_on, future_into_py};
+use entitlement::bridge::runtime::runtime;
 
 #[pyclass(module = "entitlement._native", frozen)]
 pub struct NativeJob {
@@ -33,7 +34,8 @@ pub fn start_job(
 ) -> PyResult<NativeJob> {
     let options = value_of(options, "options")?;
     let session = client.session(py)?;
-    let _rt = runtime().enter();
+    let rt = runtime().map_err(|e| to_py_err(py, e))?;
+    let _rt = rt.enter();
     let job = session
         .client()
         .and_then(|c| Job::start(&c, kind, options))

@@ -22,6 +22,13 @@ mod runtime;
 
 use pyo3::prelude::*;
 
+/// Decoded pages are thousands of small allocations made and freed on
+/// different threads; glibc's malloc spent a quarter of the paging CPU on
+/// them (`malloc_consolidate` on every large buffer). Rust's allocations
+/// only: Python objects keep Python's allocator.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

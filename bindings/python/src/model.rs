@@ -6,18 +6,22 @@
 //! [`DynModel`]; nothing is converted to Python until it is asked for, and a
 //! nested model (`assignment.target`) is a view into the same struct, not a
 //! copy. `to_dict()` is Graph's JSON (camelCase, unknown properties kept).
+//! Construction, names and `repr` are core's (`bridge::model`).
 
-use entitlement::models::{decoder, Decoder, DynModel, Got};
+use std::collections::HashMap;
+use std::ptr::NonNull;
+use std::sync::{Arc, Mutex};
+
+use entitlement::bridge::model;
+use entitlement::models::{DynModel, FieldName, Got};
 use entitlement::ApiVersion;
 use pyo3::exceptions::{PyAttributeError, PyKeyError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
 use serde_json::Value;
-use std::ptr::NonNull;
-use std::sync::Arc;
 
 use crate::convert::{from_py, to_py, type_name};
-use crate::error::invalid;
+use crate::error::{invalid, to_py_err};
 
 #[pyclass(module = "entitlement._native", name = "Model", frozen)]
 pub struct Model {
@@ -35,15 +39,22 @@ unsafe impl Send for Model {}
 unsafe impl Sync for Model {}
 
 impl Model {
-    pub fn new(inner: Box<dyn DynModel>, version: ApiVersion) -> Self {
-        let root: Arc<dyn DynModel> = Arc::from(inner);
+    pub fn new(root: Arc<dyn DynModel>, version: ApiVersion) -> Self {
         let this = NonNull::from(&*root);
-        Model { root, this, version }
+        Model {
+            root,
+            this,
+            version,
+        }
     }
 
     /// A view of a model nested in this one.
     fn child(&self, m: &(dyn DynModel + 'static)) -> Model {
-        Model { root: self.root.clone(), this: NonNull::from(m), version: self.version }
+        Model {
+            root: self.root.clone(),
+            this: NonNull::from(m),
+            version: self.version,
+        }
     }
 
     fn inner(&self) -> &dyn DynModel {
@@ -60,82 +71,67 @@ impl Model {
             Got::Missing => return Ok(None),
             Got::Null => py.None(),
             Got::Str(s) => PyString::new(py, s).into_any().unbind(),
-            Got::Bool(b) => pyo3::types::PyBool::new(py, b).to_owned().into_any().unbind(),
+            Got::Bool(b) => PyBool::new(py, b).to_owned().into_any().unbind(),
             Got::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
             Got::Json(v) => to_py(py, &v)?,
             Got::Model(m) => Py::new(py, self.child(m))?.into_any(),
             Got::Models(ms) => {
-                let items = ms.into_iter().map(|m| Py::new(py, self.child(m))).collect::<PyResult<Vec<_>>>()?;
-                PyList::new(py, items)?.into_any().unbind()
+                let items = ms.into_iter().map(|m| Py::new(py, self.child(m)));
+                PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?
+                    .into_any()
+                    .unbind()
             }
         }))
     }
 
-    fn json_name(&self, attr: &str) -> String {
-        if let Some(f) = self.inner().fields().iter().find(|f| f.snake == attr) {
-            return f.json.to_string();
-        }
-        if attr == "odata_type" {
-            return "@odata.type".into();
-        }
-        snake_to_camel(attr)
+    fn get_or_none(&self, py: Python<'_>, got: Got<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.got(py, got)?.unwrap_or_else(|| py.None()))
     }
 }
 
-pub fn snake_to_camel(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut upper = false;
-    for c in s.chars() {
-        if c == '_' && !out.is_empty() {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn parse_version(py: Python<'_>, v: &str) -> PyResult<ApiVersion> {
-    ApiVersion::parse(v).ok_or_else(|| {
-        invalid(
-            py,
-            format!("unknown API version {v:?} (use \"v1.0\" or \"beta\")"),
-        )
-    })
-}
-
-pub fn find_decoder(
+/// Per type, attribute name → index of the declared property. Attribute
+/// names are interned `str`s, so the lookup is a pointer match with no
+/// UTF-8 conversion (under abi3 for 3.9 every conversion allocates).
+fn field_of(
     py: Python<'_>,
-    version: ApiVersion,
-    type_name: &str,
-) -> PyResult<&'static Decoder> {
-    decoder(version, type_name).ok_or_else(|| {
-        invalid(
-            py,
-            format!("unknown {} type {type_name:?}", version.as_str()),
-        )
-    })
+    fields: &'static [FieldName],
+    name: &Bound<'_, PyString>,
+) -> PyResult<Option<&'static FieldName>> {
+    static NAMES: Mutex<Option<HashMap<usize, Py<PyDict>>>> = Mutex::new(None);
+    let dict = {
+        let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+        let names = names.get_or_insert_with(HashMap::new);
+        match names.get(&(fields.as_ptr() as usize)) {
+            Some(d) => d.clone_ref(py),
+            None => {
+                let d = PyDict::new(py);
+                for (i, f) in fields.iter().enumerate() {
+                    d.set_item(PyString::intern(py, f.snake), i)?;
+                }
+                names.insert(fields.as_ptr() as usize, d.clone().unbind());
+                d.unbind()
+            }
+        }
+    };
+    match dict.bind(py).get_item(name)? {
+        Some(i) => Ok(fields.get(i.extract::<usize>()?)),
+        None => Ok(None),
+    }
 }
 
 /// Checks a JSON value against a Graph type (wrong property types are
-/// argument errors) and returns the typed model.
-pub fn validate(
+/// argument errors) and returns the model.
+fn built(
     py: Python<'_>,
-    version: ApiVersion,
-    type_name: &str,
-    value: Value,
-) -> PyResult<Box<dyn DynModel>> {
-    if !value.is_object() {
-        return Err(invalid(
-            py,
-            format!("a {type_name} must be a JSON object, got {value}"),
-        ));
-    }
-    let dec = find_decoder(py, version, type_name)?;
-    (dec.from_value)(value).map_err(|e| invalid(py, format!("invalid {type_name}: {e}")))
+    version: &str,
+    ty: &str,
+    data: Value,
+    props: Vec<(String, Value)>,
+    odata: Option<&str>,
+) -> PyResult<Model> {
+    let (v, dec) = model::find(version, ty).map_err(|e| to_py_err(py, e))?;
+    let m = model::build(dec, ty, data, props, odata).map_err(|e| to_py_err(py, e))?;
+    Ok(Model::new(Arc::from(m), v))
 }
 
 #[pymethods]
@@ -146,13 +142,8 @@ impl Model {
     fn __getattribute__(slf: &Bound<'_, Self>, name: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let me = slf.get();
-        let n = name.to_cow()?;
-        if !n.starts_with('_') {
-            if let Some(f) = me.inner().fields().iter().find(|f| f.snake == n) {
-                return Ok(me
-                    .got(py, me.inner().get(f.json))?
-                    .unwrap_or_else(|| py.None()));
-            }
+        if let Some(f) = field_of(py, me.inner().fields(), name)? {
+            return me.get_or_none(py, me.inner().get(f.json));
         }
         // SAFETY: both pointers are live objects borrowed for the call; the
         // result is a new reference or NULL with an exception set.
@@ -162,17 +153,15 @@ impl Model {
                 pyo3::ffi::PyObject_GenericGetAttr(slf.as_ptr(), name.as_ptr()),
             )
         };
+        let n = name.to_cow()?;
         match generic {
             Ok(v) => Ok(v.unbind()),
             Err(e) if !n.starts_with('_') && e.is_instance_of::<PyAttributeError>(py) => {
-                let json = me.json_name(&n);
-                match me.got(py, me.inner().get(&json))? {
-                    Some(v) => Ok(v),
-                    None => Err(PyAttributeError::new_err(format!(
-                        "'{}' object has no attribute '{n}'",
-                        upper_first(me.inner().type_name())
-                    ))),
-                }
+                let json = model::json_name(me.inner().fields(), &n);
+                me.got(py, me.inner().get(&json))?.ok_or_else(|| {
+                    let class = model::class_name(me.inner());
+                    PyAttributeError::new_err(format!("'{class}' object has no attribute '{n}'"))
+                })
             }
             Err(e) => Err(e),
         }
@@ -185,7 +174,7 @@ impl Model {
                 None => Err(PyKeyError::new_err(key.to_string())),
                 Some(v) => to_py(py, v),
             },
-            got => Ok(self.got(py, got)?.unwrap_or_else(|| py.None())),
+            got => self.get_or_none(py, got),
         }
     }
 
@@ -203,7 +192,7 @@ impl Model {
     fn get(&self, py: Python<'_>, key: &str, default: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         match self.inner().get(key) {
             Got::Missing => Ok(default.unwrap_or_else(|| py.None())),
-            got => Ok(self.got(py, got)?.unwrap_or_else(|| py.None())),
+            got => self.get_or_none(py, got),
         }
     }
 
@@ -231,54 +220,32 @@ impl Model {
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let py = other.py();
-        if let Ok(o) = other.cast::<Model>() {
+        let same = if let Ok(o) = other.cast::<Model>() {
             let o = o.get();
-            let same = self.inner().type_name() == o.inner().type_name() && self.json() == o.json();
-            return Ok(same.into_pyobject(py)?.to_owned().into_any().unbind());
-        }
-        if other.cast::<PyDict>().is_ok() {
-            let same = from_py(other, "other")
-                .map(|v| v == self.json())
-                .unwrap_or(false);
-            return Ok(same.into_pyobject(py)?.to_owned().into_any().unbind());
-        }
-        Ok(py.NotImplemented())
+            self.inner().type_name() == o.inner().type_name() && self.json() == o.json()
+        } else if other.cast::<PyDict>().is_ok() {
+            from_py(other, "other").is_ok_and(|v| v == self.json())
+        } else {
+            return Ok(py.NotImplemented());
+        };
+        Ok(PyBool::new(py, same).to_owned().into_any().unbind())
     }
 
     fn __hash__(&self) -> PyResult<isize> {
+        let t = self.inner().type_name();
         Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "unhashable type: '{}'",
-            self.inner().type_name()
+            "unhashable type: '{t}'"
         )))
     }
 
     fn __repr__(&self) -> String {
-        let json = self.json();
-        let mut parts = Vec::new();
-        for f in self.inner().fields() {
-            if let Some(v) = json.get(f.json) {
-                parts.push(format!("{}={}", f.snake, short_repr(v)));
-            }
-        }
-        if let Value::Object(m) = &json {
-            let declared = self.inner().fields();
-            for (k, v) in m {
-                if !declared.iter().any(|f| f.json == k) && !v.is_null() && k != "@odata.type" {
-                    parts.push(format!("{k}={}", short_repr(v)));
-                }
-            }
-        }
-        format!(
-            "{}({})",
-            upper_first(self.inner().type_name()),
-            parts.join(", ")
-        )
+        model::repr(self.inner())
     }
 
-    fn __dir__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+    fn __dir__(&self) -> Vec<&'static str> {
         let mut names: Vec<&str> = self.inner().fields().iter().map(|f| f.snake).collect();
         names.extend(["to_dict", "to_json", "get", "_graph_type", "_api_version"]);
-        Ok(PyList::new(py, names)?.into_any().unbind())
+        names
     }
 
     fn __reduce__<'py>(
@@ -288,15 +255,12 @@ impl Model {
         let f = py
             .import("entitlement._native")?
             .getattr("model_from_json")?;
-        let args = PyTuple::new(
-            py,
-            [
-                self.version.as_str(),
-                self.inner().type_name(),
-                &self.to_json(),
-            ],
-        )?;
-        Ok((f, args))
+        let args = [
+            self.version.as_str(),
+            self.inner().type_name(),
+            &self.to_json(),
+        ];
+        Ok((f, PyTuple::new(py, args)?))
     }
 
     fn __copy__(slf: Py<Self>) -> Py<Self> {
@@ -304,45 +268,8 @@ impl Model {
     }
 }
 
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-fn short_repr(v: &Value) -> String {
-    match v {
-        Value::String(s) => {
-            let mut o = String::with_capacity(s.len() + 2);
-            o.push('\'');
-            for c in s.chars() {
-                match c {
-                    '\'' => o.push_str("\\'"),
-                    '\\' => o.push_str("\\\\"),
-                    '\n' => o.push_str("\\n"),
-                    c => o.push(c),
-                }
-            }
-            o.push('\'');
-            o
-        }
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Array(a) if a.is_empty() => "[]".into(),
-        Value::Array(a) => format!("[...{} items]", a.len()),
-        Value::Object(m) if m.is_empty() => "{}".into(),
-        Value::Object(_) => "{...}".into(),
-        other => other.to_string(),
-    }
-}
-
 /// The `data` (Graph JSON: dict, JSON text or a model) merged with
 /// snake_case keyword arguments, checked against the type.
-/// `odata_type` is added when absent: a subtype built on its own (a
-/// `singleUser` in `allowedRequestors`) must say what it is on the wire.
 #[pyfunction]
 #[pyo3(signature = (version, type_name, data=None, kwargs=None, odata_type=None))]
 pub fn model_from_dict(
@@ -353,65 +280,36 @@ pub fn model_from_dict(
     kwargs: Option<&Bound<'_, PyDict>>,
     odata_type: Option<&str>,
 ) -> PyResult<Model> {
-    let version = parse_version(py, version)?;
-    let dec = find_decoder(py, version, type_name)?;
-    let mut value = match data {
-        None => Value::Object(Default::default()),
-        Some(d) if d.is_none() => Value::Object(Default::default()),
+    let data = match data.filter(|d| !d.is_none()) {
+        None => Value::Null,
         Some(d) => body_value(d, type_name)?,
     };
-    if let Some(kw) = kwargs {
-        let empty = (dec.from_value)(Value::Object(Default::default()))
-            .map_err(|e| invalid(py, e.to_string()))?;
-        let probe = Model::new(empty, version);
-        let obj = value
-            .as_object_mut()
-            .ok_or_else(|| invalid(py, format!("a {type_name} must be a JSON object")))?;
-        for (k, v) in kw.iter() {
-            let k: String = k.extract()?;
-            let json = probe.json_name(&k);
-            let v = from_py(&v, &k)?;
-            obj.insert(json, v);
-        }
+    let mut props = Vec::new();
+    for (k, v) in kwargs.iter().flat_map(|kw| kw.iter()) {
+        let k: String = k.extract()?;
+        let v = from_py(&v, &k)?;
+        props.push((k, v));
     }
-    if let (Some(t), Value::Object(obj)) = (odata_type, &mut value) {
-        if !obj.contains_key("@odata.type") {
-            let mut tagged = serde_json::Map::with_capacity(obj.len() + 1);
-            tagged.insert("@odata.type".into(), Value::String(t.into()));
-            tagged.extend(std::mem::take(obj));
-            *obj = tagged;
-        }
-    }
-    Ok(Model::new(
-        validate(py, version, type_name, value)?,
-        version,
-    ))
+    built(py, version, type_name, data, props, odata_type)
 }
 
 /// A body argument as JSON: a dict, a model, or JSON text.
 pub fn body_value(d: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
     let py = d.py();
-    if let Ok(s) = d.cast::<PyString>() {
-        let text = s.to_cow()?;
-        return serde_json::from_str(&text)
-            .map_err(|e| invalid(py, format!("{what}: not valid JSON: {e}")));
-    }
-    if let Ok(b) = d.extract::<Vec<u8>>() {
-        if d.cast::<pyo3::types::PyBytes>().is_ok() {
-            return serde_json::from_slice(&b)
-                .map_err(|e| invalid(py, format!("{what}: not valid JSON: {e}")));
-        }
-    }
-    if d.cast::<PyDict>().is_ok() || d.cast::<Model>().is_ok() {
+    let text = if let Ok(s) = d.cast::<PyString>() {
+        s.to_cow()?.into_owned().into_bytes()
+    } else if let Ok(b) = d.cast::<pyo3::types::PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if d.cast::<PyDict>().is_ok() || d.cast::<Model>().is_ok() {
         return from_py(d, what);
-    }
-    Err(invalid(
-        py,
-        format!(
-            "{what} must be a dict, a model or JSON text, not {}",
-            type_name(d)
-        ),
-    ))
+    } else {
+        let t = type_name(d);
+        return Err(invalid(
+            py,
+            format!("{what} must be a dict, a model or JSON text, not {t}"),
+        ));
+    };
+    serde_json::from_slice(&text).map_err(|e| invalid(py, format!("{what}: not valid JSON: {e}")))
 }
 
 #[pyfunction]
@@ -421,11 +319,10 @@ pub fn model_from_json(
     type_name: &str,
     text: &str,
 ) -> PyResult<Model> {
-    let version = parse_version(py, version)?;
-    let dec = find_decoder(py, version, type_name)?;
+    let (v, dec) = model::find(version, type_name).map_err(|e| to_py_err(py, e))?;
     let m =
         (dec.one)(text.as_bytes()).map_err(|e| invalid(py, format!("invalid {type_name}: {e}")))?;
-    Ok(Model::new(m, version))
+    Ok(Model::new(Arc::from(m), v))
 }
 
 /// `[(snake, json), ...]` of a type's declared properties.
@@ -435,9 +332,10 @@ pub fn model_fields(
     version: &str,
     type_name: &str,
 ) -> PyResult<Vec<(&'static str, &'static str)>> {
-    let version = parse_version(py, version)?;
-    let dec = find_decoder(py, version, type_name)?;
-    let empty = (dec.from_value)(Value::Object(Default::default()))
-        .map_err(|e| invalid(py, e.to_string()))?;
-    Ok(empty.fields().iter().map(|f| (f.snake, f.json)).collect())
+    let fields = model::find(version, type_name).and_then(|(_, dec)| model::fields(dec));
+    Ok(fields
+        .map_err(|e| to_py_err(py, e))?
+        .iter()
+        .map(|f| (f.snake, f.json))
+        .collect())
 }

@@ -10,72 +10,21 @@
 //! `Runtime::block_on` keeps blocking calls legal from any thread, even one
 //! of the runtime's own (a token provider that uses a blocking `Client`).
 //!
-//! Fork: a runtime's threads do not survive `fork()`. A child process gets a
-//! runtime of its own on first use; a client created before the fork refuses
-//! to run in the child with a clear error (its connections belong to the
-//! parent), see [`check_pid`].
+//! The runtime itself, and the fork rules, are core's
+//! (`bridge::runtime`).
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
-use std::sync::Mutex;
 use std::time::Duration;
 
-use entitlement::{Error, ErrorKind};
+use entitlement::bridge::runtime::runtime;
+use entitlement::Error;
 use futures_util::FutureExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use tokio::runtime::Runtime;
 
 use crate::error::to_py_err;
-
-/// Worker threads of the runtime (`ENTITLEMENT_RUNTIME_THREADS` overrides).
-/// Few: Python holds the GIL for everything but I/O and decoding.
-const DEFAULT_WORKERS: usize = 2;
-
-static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
-
-/// The runtime of this process (a new one in a forked child).
-pub fn runtime() -> &'static Runtime {
-    let pid = std::process::id();
-    let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
-    match *slot {
-        Some((p, rt)) if p == pid => rt,
-        _ => {
-            // The parent's runtime (if any) is leaked in the child: its
-            // threads are gone and dropping it would wait for them.
-            let workers = std::env::var("ENTITLEMENT_RUNTIME_THREADS")
-                .ok()
-                .and_then(|v| v.parse::<usize>().ok())
-                .filter(|n| *n > 0)
-                .unwrap_or(DEFAULT_WORKERS);
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(workers)
-                .thread_name("entitlement")
-                .enable_all()
-                .build()
-                .expect("cannot start the tokio runtime");
-            let rt: &'static Runtime = Box::leak(Box::new(rt));
-            *slot = Some((pid, rt));
-            rt
-        }
-    }
-}
-
-/// Refuses to use a client in a process other than the one that made it.
-pub fn check_pid(created_in: u32) -> Result<(), Error> {
-    let pid = std::process::id();
-    if pid == created_in {
-        return Ok(());
-    }
-    Err(Error::new(
-        ErrorKind::Internal,
-        format!(
-            "this client was created in process {created_in} and cannot be used after fork() \
-             (in process {pid}); create a new Client in the child process"
-        ),
-    ))
-}
 
 /// Runs `fut` on the runtime and waits for it with the GIL released.
 pub fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
@@ -84,7 +33,7 @@ where
     F: Future<Output = Result<T, Error>> + Send + 'static,
 {
     let (tx, rx) = mpsc::sync_channel(1);
-    let handle = runtime().spawn(async move {
+    let handle = runtime().map_err(|e| to_py_err(py, e))?.spawn(async move {
         let r = AssertUnwindSafe(fut)
             .catch_unwind()
             .await
@@ -137,7 +86,7 @@ where
     let py_fut = event_loop.call_method0("create_future")?;
     let loop_ref = event_loop.unbind();
     let fut_ref = py_fut.clone().unbind();
-    let handle = runtime().spawn(async move {
+    let handle = runtime().map_err(|e| to_py_err(py, e))?.spawn(async move {
         let r = AssertUnwindSafe(fut)
             .catch_unwind()
             .await

@@ -19,15 +19,22 @@
 //! - [`WaitRequest`]: waiting for an assignment request, in either version.
 //! - [`Job`]: long-running work (batches, bulk operations, exports) as a
 //!   stream of JSON events, one glue per binding for every kind.
+//! - [`Pages`]: a list call's pages with one page of read-ahead (Python, C).
+//! - [`model`]: models built and described by name (Python's `Model`).
+//! - [`runtime`]: the fork-aware tokio runtime of hosts without one (Python, C).
 
 mod call;
 mod config;
 mod job;
+pub mod model;
+mod pages;
 mod response;
+pub mod runtime;
 
 pub use call::{fetch_next, Call, RawBody};
 pub use config::{ClientConfig, Credential, Session};
 pub use job::{error_json, Job, JobContext};
+pub use pages::{PageTask, Pages};
 pub use response::{Output, Response, WaitRequest};
 
 pub use response::{filter_literal, ItemsJson};

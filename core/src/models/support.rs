@@ -112,7 +112,8 @@ pub trait DynModel: Send + Sync + fmt::Debug {
 
 /// One page of a collection, decoded without knowing the item type statically.
 pub struct DynPage {
-    pub items: Vec<Box<dyn DynModel>>,
+    /// Shared: a binding's object for an item and its nested views keep it alive.
+    pub items: Vec<std::sync::Arc<dyn DynModel>>,
     pub next_link: Option<String>,
     pub count: Option<i64>,
 }
@@ -572,7 +573,7 @@ fn decode_page<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json
         items: page
             .value
             .into_iter()
-            .map(|x| Box::new(x) as Box<dyn DynModel>)
+            .map(|x| std::sync::Arc::new(x) as std::sync::Arc<dyn DynModel>)
             .collect(),
         next_link: page.next_link,
         count: page.count,
