@@ -333,6 +333,10 @@ pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Opti
             }
             app_token(st, &app)
         }
+        "authorization_code" => {
+            return crate::identity::authorize::redeem(st, client_id, get("code"), get("redirect_uri"), get("code_verifier"))
+        }
+        "refresh_token" => return crate::identity::authorize::refresh(st, client_id, get("refresh_token")),
         "urn:ietf:params:oauth:grant-type:device_code" => {
             return crate::identity::device::poll(st, client_id, get("device_code"))
         }
