@@ -83,6 +83,8 @@ pub enum CredentialConfig {
         client_id: String,
         certificate_path: Option<String>,
         certificate_pem: Option<Secret>,
+        /// The file's bytes in base64: PEM or PKCS#12 (hosts holding bytes).
+        certificate_data: Option<Secret>,
         certificate_password: Option<Secret>,
         #[serde(default)]
         send_certificate_chain: bool,
@@ -260,13 +262,25 @@ impl CredentialConfig {
                 client_id,
                 certificate_path,
                 certificate_pem,
+                certificate_data,
                 certificate_password,
                 send_certificate_chain,
             } => {
-                let cert = match (non_empty(certificate_path), certificate_pem) {
-                    (Some(p), None) => ClientCertificate::from_path(p, certificate_password.as_ref())?,
-                    (None, Some(pem)) => ClientCertificate::from_pem(pem.expose().as_bytes())?,
-                    _ => return Err(invalid("credential clientCertificate needs one of certificatePath or certificatePem")),
+                let cert = match (non_empty(certificate_path), certificate_pem, certificate_data) {
+                    (Some(p), None, None) => ClientCertificate::from_path(p, certificate_password.as_ref())?,
+                    (None, Some(pem), None) => ClientCertificate::from_pem(pem.expose().as_bytes())?,
+                    (None, None, Some(data)) => {
+                        use base64::Engine as _;
+                        let bytes = base64::engine::general_purpose::STANDARD
+                            .decode(data.expose().trim())
+                            .map_err(|e| invalid(format!("credential clientCertificate: certificateData is not base64: {e}")))?;
+                        ClientCertificate::from_bytes(&bytes, certificate_password.as_ref())?
+                    }
+                    _ => {
+                        return Err(invalid(
+                            "credential clientCertificate needs one of certificatePath, certificatePem or certificateData",
+                        ))
+                    }
                 };
                 Credential::ClientCertificate {
                     tenant_id,
