@@ -25,6 +25,7 @@ from entitlement.testing import ids  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEV_PEM = ROOT / "emulator" / "src" / "identity" / "dev-app.pem"
+DEV_PFX = DEV_PEM.with_name("dev-app.pfx")
 SCOPE = "https://graph.microsoft.com/.default"
 
 
@@ -95,3 +96,13 @@ def test_certificate_credential(tls_emulator):
         tok = cred.get_token(SCOPE)
         assert _claims(tok.token)["roles"] == ["EntitlementManagement.ReadWrite.All"]
         assert _catalogs(root, cert, tok.token)
+
+
+def test_certificate_credential_from_pkcs12(tls_emulator):
+    root, cert = tls_emulator
+    cred = azure_identity.CertificateCredential(
+        ids.TENANT_ID, ids.APP_CLIENT_ID, str(DEV_PFX), password="emulator", authority=root,
+        disable_instance_discovery=True, connection_verify=cert)
+    tok = cred.get_token(SCOPE)
+    assert _claims(tok.token)["appid"] == ids.APP_CLIENT_ID
+    assert _catalogs(root, cert, tok.token)
