@@ -789,9 +789,9 @@ export declare class Emulator {
   advance(by: ClockStep): Promise<string>;
   /** A client with the seeded application's credentials. */
   client(options?: ClientOptions): Client;
-  /** A delegated client for a seeded user (password grant). */
   /** A delegated sign-in for a seeded user: the authorization code flow with PKCE (no browser). */
   userCredential(user: string): identity.InteractiveBrowserCredential;
+  /** A delegated client for a seeded user (authorization code flow, see userCredential). */
   userClient(user: string, options?: ClientOptions): Client;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -969,6 +969,8 @@ export interface AccessPackageAssignmentApprovalSettings {
   isApprovalRequiredForAdd?: boolean | null;
   /** If `false`, then approval isn't required for updates to requests in this policy. */
   isApprovalRequiredForUpdate?: boolean | null;
+  /** If `false`, then requestors don't need to supply a justification with a request. */
+  isRequestorJustificationRequired?: boolean | null;
   /** If approval is required, the one, two or three elements of this collection define each of the stages of approval. */
   stages?: AccessPackageApprovalStage[] | null;
   [property: string]: unknown;

@@ -336,7 +336,7 @@ pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Opti
         "authorization_code" => {
             return crate::identity::authorize::redeem(st, client_id, get("code"), get("redirect_uri"), get("code_verifier"))
         }
-        "refresh_token" => return crate::identity::authorize::refresh(st, client_id, get("refresh_token")),
+        "refresh_token" => return crate::identity::authorize::refresh(st, client_id, get("refresh_token"), scope),
         "urn:ietf:params:oauth:grant-type:device_code" => {
             return crate::identity::device::poll(st, client_id, get("device_code"))
         }

@@ -32,7 +32,8 @@ from kiota_authentication_azure.azure_identity_authentication_provider import ( 
     AzureIdentityAuthenticationProvider)
 from msgraph import GraphRequestAdapter, GraphServiceClient  # noqa: E402
 from msgraph.generated.models import (  # noqa: E402
-    access_package, access_package_assignment, access_package_assignment_policy, access_package_assignment_request,
+    access_package, access_package_assignment, access_package_assignment_approval_settings,
+    access_package_assignment_policy, access_package_assignment_request, access_package_assignment_requestor_settings,
     access_package_catalog, access_package_request_type, access_package_resource, access_package_resource_request,
     access_package_resource_role, access_package_resource_role_scope, access_package_resource_scope,
     allowed_target_scope, expiration_pattern, expiration_pattern_type, single_user)
@@ -105,7 +106,9 @@ def _graph(root, cert, credential):
 
 
 def _query(cls, **params):
-    return RequestConfiguration(query_parameters=cls.get_query_parameters_class()(**params))
+    """A GET's query options, in the builder's own typed query-parameter class."""
+    qp = getattr(cls, f"{cls.__name__}GetQueryParameters")
+    return RequestConfiguration(query_parameters=qp(**params))
 
 
 def test_tutorial_with_msgraph_sdk(tls_emulator):
@@ -181,10 +184,20 @@ async def _tutorial(root, cert):
             allowed_target_scope=allowed_target_scope.AllowedTargetScope.SpecificDirectoryUsers,
             specific_allowed_targets=[single_user.SingleUser(odata_type="#microsoft.graph.singleUser",
                                                              user_id=ids.REQUESTOR1_ID, description="Requestor1")],
+            # kiota-serialization-json writes a timedelta as str() ("30 days, 0:00:00"), which
+            # Graph refuses as an Edm.Duration (the emulator too): the ISO form goes in additional_data.
             expiration=expiration_pattern.ExpirationPattern(
-                type=expiration_pattern_type.ExpirationPatternType.AfterDuration, duration=dt.timedelta(days=30)),
+                type=expiration_pattern_type.ExpirationPatternType.AfterDuration, additional_data={"duration": "P30D"}),
+            requestor_settings=access_package_assignment_requestor_settings.AccessPackageAssignmentRequestorSettings(
+                enable_targets_to_self_add_access=True, enable_targets_to_self_remove_access=True,
+                enable_targets_to_self_update_access=False, enable_on_behalf_requestors_to_add_access=False,
+                allow_custom_assignment_schedule=True),
+            request_approval_settings=access_package_assignment_approval_settings.AccessPackageAssignmentApprovalSettings(
+                is_approval_required_for_add=False, is_approval_required_for_update=False,
+                is_requestor_justification_required=False, stages=[]),
             access_package=access_package.AccessPackage(id=pkg.id)))
         assert policy.id
+        assert policy.requestor_settings.enable_targets_to_self_add_access is True
         assert policy.expiration.duration == dt.timedelta(days=30)
 
         # 2 Requestor1 (delegated) asks for the package

@@ -34,6 +34,7 @@ pub(crate) struct AuthCode {
     client_id: String,
     user_id: String,
     redirect_uri: String,
+    scope: String,
     /// `(challenge, method)` when the request carried one.
     challenge: Option<(String, String)>,
     expires_at: i64,
@@ -133,6 +134,7 @@ pub(crate) fn authorize(st: &State, tenant: &str, query: &str) -> (u16, Value) {
         client_id: client_id.to_string(),
         user_id: s(&user, "id").to_string(),
         redirect_uri: redirect_uri.to_string(),
+        scope: get("scope").to_string(),
         challenge,
         expires_at: now + CODE_LIFETIME,
     });
@@ -187,11 +189,11 @@ pub(crate) fn redeem(st: &State, client_id: &str, code: &str, redirect_uri: &str
             );
         }
     }
-    issue(st, &c.user_id, client_id)
+    issue(st, &c.user_id, client_id, &c.scope)
 }
 
 /// The token endpoint's `refresh_token` grant (the old token is spent).
-pub(crate) fn refresh(st: &State, client_id: &str, token: &str) -> (u16, Value) {
+pub(crate) fn refresh(st: &State, client_id: &str, token: &str, scope: &str) -> (u16, Value) {
     let now = chrono::Utc::now().timestamp();
     let mut g = st.keys.idp.grants.lock().unwrap_or_else(|p| p.into_inner());
     let Some(r) = g.refresh.remove(token) else {
@@ -209,10 +211,31 @@ pub(crate) fn refresh(st: &State, client_id: &str, token: &str) -> (u16, Value) 
     if r.expires_at <= now {
         return aad_error(400, "invalid_grant", 700082, "The refresh token has expired due to inactivity.");
     }
-    issue(st, &r.user_id, client_id)
+    issue(st, &r.user_id, client_id, scope)
 }
 
-fn issue(st: &State, user_id: &str, client_id: &str) -> (u16, Value) {
+/// The sign-in's ID token (when `openid` was asked for, as Entra does) and
+/// `client_info`: MSAL and azure-identity build the signed-in account from
+/// them (`home_account_id`, `preferred_username`).
+pub(crate) fn id_token_fields(st: &State, user: &Value, client_id: &str, scope: &str, out: &mut Value) {
+    if !scope.split_whitespace().any(|s| s == "openid") {
+        return;
+    }
+    let now = chrono::Utc::now().timestamp();
+    let (oid, tid) = (s(user, "id"), st.tenant_id.as_str());
+    let claims = json!({
+        "aud": client_id, "iss": format!("https://login.microsoftonline.com/{tid}/v2.0"),
+        "iat": now, "nbf": now, "exp": now + LIFETIME_SECS,
+        "sub": oid, "oid": oid, "tid": tid, "ver": "2.0",
+        "preferred_username": s(user, "userPrincipalName"), "name": s(user, "displayName"),
+    });
+    if let Ok(t) = crate::auth::sign_value(st, &claims) {
+        out["id_token"] = json!(t);
+        out["client_info"] = json!(URL_SAFE_NO_PAD.encode(json!({"uid": oid, "utid": tid}).to_string()));
+    }
+}
+
+fn issue(st: &State, user_id: &str, client_id: &str, scope: &str) -> (u16, Value) {
     let Some(user) = find_user(st, user_id) else {
         return aad_error(400, "invalid_grant", 50034, "The user account does not exist in this directory.");
     };
@@ -230,12 +253,11 @@ fn issue(st: &State, user_id: &str, client_id: &str) -> (u16, Value) {
             expires_at: chrono::Utc::now().timestamp() + REFRESH_LIFETIME,
         },
     );
-    (
-        200,
-        json!({
-            "token_type": "Bearer", "scope": "https://graph.microsoft.com/.default offline_access",
-            "expires_in": LIFETIME_SECS, "ext_expires_in": LIFETIME_SECS,
-            "access_token": access, "refresh_token": refresh_token,
-        }),
-    )
+    let mut body = json!({
+        "token_type": "Bearer", "scope": "https://graph.microsoft.com/.default offline_access",
+        "expires_in": LIFETIME_SECS, "ext_expires_in": LIFETIME_SECS,
+        "access_token": access, "refresh_token": refresh_token,
+    });
+    id_token_fields(st, &user, client_id, scope, &mut body);
+    (200, body)
 }
