@@ -79,6 +79,17 @@ int main(void) {
              "dev-app.pfx\",\"certificatePassword\":\"emulator\",\"sendCertificateChain\":true}",
              g_tenant, g_client);
     EXPECT(cred, "list_catalogs", NULL, ENT_OK);
+    {
+        ent_status st;
+        ent_error *err = NULL;
+        ent_client *c = client_with(cred, &st, &err);
+        char *out = NULL, name[64];
+        MUST(ent_client_call(c, "list_catalogs", NULL, "{\"filter\":\"displayName eq 'General'\"}", NULL, &out, MERR));
+        jcopy(out, "/value/0/displayName", name, sizeof name);
+        CHECK_STR(name, "General");
+        ent_string_free(out);
+        ent_client_free(c);
+    }
     /* A wrong PKCS#12 password is refused when the client is made, naming the cause. */
     snprintf(cred, sizeof cred,
              "{\"kind\":\"clientCertificate\",\"tenantId\":\"%s\",\"clientId\":\"%s\",\"certificatePath\":\"" CERT_DIR

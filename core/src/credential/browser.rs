@@ -187,7 +187,7 @@ impl InteractiveBrowserCredential {
             }
         }
         let url = url.to_string();
-        let opened = self.open(&url);
+        let opened = self.open(&url, port);
         let code = tokio::time::timeout(SIGN_IN_TIMEOUT, async {
             tokio::select! {
                 r = receive(&listener, &state) => r,
@@ -216,7 +216,7 @@ impl InteractiveBrowserCredential {
     /// Opens `url` as the mode says. `Ok(())` once handed to a browser; in
     /// [`BrowserMode::Http`], an error if the redirects did not end at the
     /// redirect URI (the listener answers the last hop itself).
-    async fn open(&self, url: &str) -> Result<()> {
+    async fn open(&self, url: &str, port: u16) -> Result<()> {
         match self.mode {
             BrowserMode::Print => {
                 eprintln!("To sign in, open this page in a browser on this machine:\n{url}");
@@ -255,10 +255,17 @@ impl InteractiveBrowserCredential {
                         Some(next) if (300..400).contains(&status) => {
                             let base =
                                 url::Url::parse(&at).map_err(|e| auth_error(format!("sign-in redirect: {e}")))?;
-                            at =
-                                base.join(&next).map_err(|e| auth_error(format!("sign-in redirect: {e}")))?.to_string();
+                            let mut to =
+                                base.join(&next).map_err(|e| auth_error(format!("sign-in redirect: {e}")))?;
+                            // Our own listener: reach it on 127.0.0.1 without a name lookup
+                            // (glibc keeps per-thread resolver state that leaks when a pool
+                            // thread exits).
+                            if to.host_str() == Some("localhost") && to.port() == Some(port) {
+                                let _ = to.set_host(Some("127.0.0.1"));
+                            }
+                            at = to.to_string();
                         }
-                        _ if status == 200 && at.starts_with("http://localhost:") => {
+                        _ if status == 200 && at.starts_with(&format!("http://127.0.0.1:{port}/")) => {
                             // The listener answered: the code is in hand.
                             return std::future::pending().await;
                         }
