@@ -129,5 +129,9 @@ def test_device_code_credential_approved_at_the_emulator(tls_emulator):
     assert shown and shown[0][1]
     claims = _claims(tok.token)
     assert claims["upn"] == ids.REQUESTOR1_UPN and claims["idtyp"] == "user"
-    # A delegated user reads the catalogs the requestor may see.
-    assert isinstance(_catalogs(root, cert, tok.token), list)
+    # A delegated call as Requestor1: their own assignments.
+    req = urllib.request.Request(
+        f"{root}/v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='target')",
+        headers={"Authorization": f"Bearer {tok.token}"})
+    with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=cert)) as r:
+        assert isinstance(json.load(r)["value"], list)

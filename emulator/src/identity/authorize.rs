@@ -143,7 +143,14 @@ pub(crate) fn authorize(st: &State, tenant: &str, query: &str) -> (u16, Value) {
 }
 
 /// The token endpoint's `authorization_code` grant.
-pub(crate) fn redeem(st: &State, client_id: &str, code: &str, redirect_uri: &str, verifier: &str) -> (u16, Value) {
+pub(crate) fn redeem(
+    st: &State,
+    client_id: &str,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+    client_info: bool,
+) -> (u16, Value) {
     let now = chrono::Utc::now().timestamp();
     let mut g = st.keys.idp.grants.lock().unwrap_or_else(|p| p.into_inner());
     let Some(i) = g.codes.iter().position(|c| c.code == code) else {
@@ -189,11 +196,11 @@ pub(crate) fn redeem(st: &State, client_id: &str, code: &str, redirect_uri: &str
             );
         }
     }
-    issue(st, &c.user_id, client_id, &c.scope)
+    issue(st, &c.user_id, client_id, &c.scope, client_info)
 }
 
 /// The token endpoint's `refresh_token` grant (the old token is spent).
-pub(crate) fn refresh(st: &State, client_id: &str, token: &str, scope: &str) -> (u16, Value) {
+pub(crate) fn refresh(st: &State, client_id: &str, token: &str, scope: &str, client_info: bool) -> (u16, Value) {
     let now = chrono::Utc::now().timestamp();
     let mut g = st.keys.idp.grants.lock().unwrap_or_else(|p| p.into_inner());
     let Some(r) = g.refresh.remove(token) else {
@@ -211,18 +218,29 @@ pub(crate) fn refresh(st: &State, client_id: &str, token: &str, scope: &str) -> 
     if r.expires_at <= now {
         return aad_error(400, "invalid_grant", 700082, "The refresh token has expired due to inactivity.");
     }
-    issue(st, &r.user_id, client_id, scope)
+    issue(st, &r.user_id, client_id, scope, client_info)
 }
 
 /// The sign-in's ID token (when `openid` was asked for, as Entra does) and
-/// `client_info`: MSAL and azure-identity build the signed-in account from
-/// them (`home_account_id`, `preferred_username`).
-pub(crate) fn id_token_fields(st: &State, user: &Value, client_id: &str, scope: &str, out: &mut Value) {
+/// `client_info` (when the request carried `client_info=1`): MSAL and
+/// azure-identity build the signed-in account from them (`home_account_id`,
+/// `preferred_username`) and find cached tokens by it.
+pub(crate) fn id_token_fields(
+    st: &State,
+    user: &Value,
+    client_id: &str,
+    scope: &str,
+    client_info: bool,
+    out: &mut Value,
+) {
+    let (oid, tid) = (s(user, "id"), st.tenant_id.as_str());
+    if client_info {
+        out["client_info"] = json!(URL_SAFE_NO_PAD.encode(json!({"uid": oid, "utid": tid}).to_string()));
+    }
     if !scope.split_whitespace().any(|s| s == "openid") {
         return;
     }
     let now = chrono::Utc::now().timestamp();
-    let (oid, tid) = (s(user, "id"), st.tenant_id.as_str());
     let claims = json!({
         "aud": client_id, "iss": format!("https://login.microsoftonline.com/{tid}/v2.0"),
         "iat": now, "nbf": now, "exp": now + LIFETIME_SECS,
@@ -231,11 +249,10 @@ pub(crate) fn id_token_fields(st: &State, user: &Value, client_id: &str, scope: 
     });
     if let Ok(t) = crate::auth::sign_value(st, &claims) {
         out["id_token"] = json!(t);
-        out["client_info"] = json!(URL_SAFE_NO_PAD.encode(json!({"uid": oid, "utid": tid}).to_string()));
     }
 }
 
-fn issue(st: &State, user_id: &str, client_id: &str, scope: &str) -> (u16, Value) {
+fn issue(st: &State, user_id: &str, client_id: &str, scope: &str, client_info: bool) -> (u16, Value) {
     let Some(user) = find_user(st, user_id) else {
         return aad_error(400, "invalid_grant", 50034, "The user account does not exist in this directory.");
     };
@@ -258,6 +275,6 @@ fn issue(st: &State, user_id: &str, client_id: &str, scope: &str) -> (u16, Value
         "expires_in": LIFETIME_SECS, "ext_expires_in": LIFETIME_SECS,
         "access_token": access, "refresh_token": refresh_token,
     });
-    id_token_fields(st, &user, client_id, scope, &mut body);
+    id_token_fields(st, &user, client_id, scope, client_info, &mut body);
     (200, body)
 }

@@ -87,7 +87,7 @@ pub(crate) fn start(st: &State, tenant: &str, body: &[u8], _authz: Option<&str>)
 }
 
 /// The token endpoint's `device_code` grant.
-pub(crate) fn poll(st: &State, client_id: &str, device_code: &str) -> (u16, Value) {
+pub(crate) fn poll(st: &State, client_id: &str, device_code: &str, client_info: bool) -> (u16, Value) {
     let now = chrono::Utc::now();
     let mut codes = st.keys.idp.device_codes.lock().unwrap_or_else(|p| p.into_inner());
     let Some(i) = codes.iter().position(|c| c.device_code == device_code && c.client_id == client_id) else {
@@ -131,7 +131,7 @@ pub(crate) fn poll(st: &State, client_id: &str, device_code: &str) -> (u16, Valu
                         "token_type": "Bearer", "scope": "https://graph.microsoft.com/.default",
                         "expires_in": crate::auth::LIFETIME_SECS, "ext_expires_in": crate::auth::LIFETIME_SECS, "access_token": token,
                     });
-                    super::authorize::id_token_fields(st, &user, &client, &scope, &mut body);
+                    super::authorize::id_token_fields(st, &user, &client, &scope, client_info, &mut body);
                     (200, body)
                 }
                 Err(e) => aad_error(500, "server_error", 90000, &e.to_string()),
