@@ -158,7 +158,7 @@ export declare namespace identity {
   class ClientSecretCredential extends BuiltinCredential {
     constructor(tenantId: string, clientId: string, clientSecret: string);
   }
-  /** `certificate`: a PEM file's path, `{ certificatePath }` or `{ certificate: PEM text }` (PKCS#12 is not read yet). */
+  /** `certificate`: a PEM or PKCS#12 (`.pfx`, with `certificatePassword`) file's path, `{ certificatePath }` or `{ certificate: PEM text }`. */
   class ClientCertificateCredential extends BuiltinCredential {
     constructor(
       tenantId: string,
@@ -182,6 +182,13 @@ export declare namespace identity {
   /** Prints the sign-in instructions to stderr and polls. */
   class DeviceCodeCredential extends BuiltinCredential {
     constructor(options?: { tenantId?: string; clientId?: string });
+  }
+  /** The authorization code flow with PKCE: the user signs in in a browser (MFA included), the redirect
+   * comes back to a listener on `http://localhost:PORT`; later tokens come from the refresh token.
+   * `browser`: `system` (default), `print` (print the URL), or `http` (no browser, for the emulator,
+   * which signs `loginHint` in at once). */
+  class InteractiveBrowserCredential extends BuiltinCredential {
+    constructor(options: { tenantId: string; clientId: string; loginHint?: string; redirectPort?: number; browser?: 'system' | 'print' | 'http' });
   }
   /** `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` with `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` or `AZURE_FEDERATED_TOKEN_FILE`. */
   class EnvironmentCredential extends BuiltinCredential {
@@ -872,7 +879,9 @@ export declare class Emulator {
   advance(by: ClockStep): Promise<string>;
   /** A client with the seeded application's credentials. */
   client(options?: ClientOptions): Client;
-  /** A delegated client for a seeded user (password grant). */
+  /** A delegated sign-in for a seeded user: the authorization code flow with PKCE (no browser). */
+  userCredential(user: string): identity.InteractiveBrowserCredential;
+  /** A delegated client for a seeded user (authorization code flow, see userCredential). */
   userClient(user: string, options?: ClientOptions): Client;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -1050,6 +1059,8 @@ export interface AccessPackageAssignmentApprovalSettings {
   isApprovalRequiredForAdd?: boolean | null;
   /** If `false`, then approval isn't required for updates to requests in this policy. */
   isApprovalRequiredForUpdate?: boolean | null;
+  /** If `false`, then requestors don't need to supply a justification with a request. */
+  isRequestorJustificationRequired?: boolean | null;
   /** If approval is required, the one, two or three elements of this collection define each of the stages of approval. */
   stages?: AccessPackageApprovalStage[] | null;
   [property: string]: unknown;

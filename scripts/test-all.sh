@@ -47,6 +47,8 @@ python_tests() {
   pip install -q 'maturin>=1.9.4,<2' 'pytest>=8' &&
   # The sign-in proof (python/tests/test_azure_identity.py) uses Microsoft's own client; it skips, saying so, without it.
   { pip install -q azure-identity || echo "azure-identity could not be installed: test_azure_identity.py will skip"; } &&
+  # The official Graph SDK runs the tutorial against the emulator (python/tests/test_msgraph_sdk.py).
+  { pip install -q msgraph-sdk || echo "msgraph-sdk could not be installed: test_msgraph_sdk.py will skip"; } &&
   (cd python && maturin develop --release -q) &&
   pytest -q python/tests
   local rc=$?; deactivate; return $rc

@@ -5,8 +5,10 @@
 //! APIs", step by step, checking each outcome against the tutorial's.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
+use entitlement::credential::{DeviceCodeCredential, DeviceCodePrompt};
 use entitlement::lifecycle::WaitOptions;
 use entitlement::models::{beta, v1};
 use entitlement::{Client, Filter};
@@ -27,11 +29,11 @@ pub struct Args {
     client_id: Option<String>,
     #[arg(long, env = "ENTITLEMENT_CLIENT_SECRET", hide_env_values = true)]
     client_secret: Option<String>,
-    /// The requestor's user principal name (delegated sign-in with the password grant).
-    #[arg(long, env = "ENTITLEMENT_REQUESTOR_USERNAME")]
-    requestor_username: Option<String>,
-    #[arg(long, env = "ENTITLEMENT_REQUESTOR_PASSWORD", hide_env_values = true)]
-    requestor_password: Option<String>,
+    /// Application (client) id the requestor signs in with, by the device code
+    /// flow (an app that allows public client flows; default: --client-id).
+    /// The instructions are printed; sign in as the requestor in a browser.
+    #[arg(long, env = "ENTITLEMENT_REQUESTOR_CLIENT_ID")]
+    requestor_client_id: Option<String>,
     /// Object id of the requestor (Requestor1 in the tutorial).
     #[arg(long, default_value = ids::REQUESTOR1_ID)]
     requestor_id: String,
@@ -70,7 +72,7 @@ fn step(n: &str, title: &str) {
 
 pub async fn run(args: Args) -> ExitCode {
     let mut embedded = None;
-    let (endpoint, authority, tenant, client_id, secret, user, password) = match &args.endpoint {
+    let (endpoint, authority, tenant, client_id, secret, requestor_client, approve) = match &args.endpoint {
         None => {
             let emu = match Emulator::start(EmulatorConfig { delivery_delay: Duration::from_millis(200), ..Default::default() }).await {
                 Ok(e) => e,
@@ -81,29 +83,25 @@ pub async fn run(args: Args) -> ExitCode {
             };
             let (cid, csecret) = emu.app_credentials();
             println!("Embedded emulator at {} (tenant {})", emu.base_url(), emu.tenant_id());
-            let t = (
-                emu.base_url(),
-                emu.authority(),
-                emu.tenant_id().to_string(),
-                cid,
-                csecret,
-                "requestor1@contoso.com".to_string(),
-                ids::USER_PASSWORD.to_string(),
-            );
+            // Requestor1 approves the device code at the emulator's approval
+            // call, as a person would at the verification page.
+            let approve = Some(format!("{}/_emulator/devicecode/approve", emu.base_url()));
+            let t = (emu.base_url(), emu.authority(), emu.tenant_id().to_string(), cid.clone(), csecret, cid, approve);
             embedded = Some(emu);
             t
         }
         Some(endpoint) => {
             let need = |v: &Option<String>, name: &str| v.clone().ok_or_else(|| format!("--{name} is required with --endpoint"));
             let r = (|| -> Result<_, String> {
+                let client_id = need(&args.client_id, "client-id")?;
                 Ok((
                     endpoint.clone(),
                     args.authority.clone().unwrap_or_else(|| "https://login.microsoftonline.com".into()),
                     need(&args.tenant_id, "tenant-id")?,
-                    need(&args.client_id, "client-id")?,
+                    client_id.clone(),
                     need(&args.client_secret, "client-secret")?,
-                    need(&args.requestor_username, "requestor-username")?,
-                    need(&args.requestor_password, "requestor-password")?,
+                    args.requestor_client_id.clone().unwrap_or(client_id),
+                    None,
                 ))
             })();
             match r {
@@ -116,8 +114,11 @@ pub async fn run(args: Args) -> ExitCode {
         }
     };
     let admin = Client::builder().base_url(&endpoint).authority(&authority).client_secret(&tenant, &client_id, secret).build();
-    let requestor =
-        Client::builder().base_url(&endpoint).authority(&authority).username_password(&tenant, &client_id, &user, password).build();
+    let requestor = Client::builder()
+        .base_url(&endpoint)
+        .authority(&authority)
+        .credential(Arc::new(DeviceCodeCredential::new(&authority, &tenant, &requestor_client, Some(prompt(approve)))))
+        .build();
     let result = match (admin, requestor) {
         (Ok(a), Ok(r)) => scenario(&a, &r, &args).await,
         (Err(e), _) | (_, Err(e)) => Err(Failed(e.to_string())),
@@ -135,6 +136,26 @@ pub async fn run(args: Args) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Shows the device code instructions; at the embedded emulator, also
+/// approves the code as Requestor1 (the emulator's stand-in for the person
+/// who opens the page and signs in).
+fn prompt(approve: Option<String>) -> Arc<dyn Fn(&DeviceCodePrompt) + Send + Sync> {
+    Arc::new(move |p: &DeviceCodePrompt| {
+        println!("requestor sign-in (device code): {}", p.message);
+        if let Some(url) = approve.clone() {
+            let body = serde_json::json!({"user": ids::REQUESTOR1_UPN, "userCode": p.user_code}).to_string();
+            tokio::spawn(async move {
+                let sent = reqwest::Client::new().post(&url).header("content-type", "application/json").body(body).send().await;
+                match sent {
+                    Ok(r) if r.status().is_success() => println!("(the emulator approved the code for {})", ids::REQUESTOR1_UPN),
+                    Ok(r) => eprintln!("the emulator refused the device code approval: HTTP {}", r.status()),
+                    Err(e) => eprintln!("cannot approve the device code at the emulator: {e}"),
+                }
+            });
+        }
+    })
 }
 
 async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(), Failed> {

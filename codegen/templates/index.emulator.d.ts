@@ -57,7 +57,9 @@ export declare class Emulator {
   advance(by: ClockStep): Promise<string>;
   /** A client with the seeded application's credentials. */
   client(options?: ClientOptions): Client;
-  /** A delegated client for a seeded user (password grant). */
+  /** A delegated sign-in for a seeded user: the authorization code flow with PKCE (no browser). */
+  userCredential(user: string): identity.InteractiveBrowserCredential;
+  /** A delegated client for a seeded user (authorization code flow, see userCredential). */
   userClient(user: string, options?: ClientOptions): Client;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;

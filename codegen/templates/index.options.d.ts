@@ -100,7 +100,7 @@ export declare namespace identity {
   class ClientSecretCredential extends BuiltinCredential {
     constructor(tenantId: string, clientId: string, clientSecret: string);
   }
-  /** `certificate`: a PEM file's path, `{ certificatePath }` or `{ certificate: PEM text }` (PKCS#12 is not read yet). */
+  /** `certificate`: a PEM or PKCS#12 (`.pfx`, with `certificatePassword`) file's path, `{ certificatePath }` or `{ certificate: PEM text }`. */
   class ClientCertificateCredential extends BuiltinCredential {
     constructor(
       tenantId: string,
@@ -124,6 +124,13 @@ export declare namespace identity {
   /** Prints the sign-in instructions to stderr and polls. */
   class DeviceCodeCredential extends BuiltinCredential {
     constructor(options?: { tenantId?: string; clientId?: string });
+  }
+  /** The authorization code flow with PKCE: the user signs in in a browser (MFA included), the redirect
+   * comes back to a listener on `http://localhost:PORT`; later tokens come from the refresh token.
+   * `browser`: `system` (default), `print` (print the URL), or `http` (no browser, for the emulator,
+   * which signs `loginHint` in at once). */
+  class InteractiveBrowserCredential extends BuiltinCredential {
+    constructor(options: { tenantId: string; clientId: string; loginHint?: string; redirectPort?: number; browser?: 'system' | 'print' | 'http' });
   }
   /** `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` with `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH` or `AZURE_FEDERATED_TOKEN_FILE`. */
   class EnvironmentCredential extends BuiltinCredential {

@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use entitlement::models::v1;
+use entitlement::credential::{BrowserMode, InteractiveBrowserCredential};
 use entitlement::{Client, ErrorKind, Filter, RetryPolicy};
 mod common;
 
@@ -70,7 +71,14 @@ async fn delegated_user_cannot_create_packages() {
     let user = Client::builder()
         .base_url(emu.base_url())
         .authority(emu.authority())
-        .username_password(emu.tenant_id(), &id, ids::REQUESTOR1_UPN, ids::USER_PASSWORD)
+        .credential(std::sync::Arc::new(InteractiveBrowserCredential::new(
+            &emu.authority(),
+            emu.tenant_id(),
+            &id,
+            Some(ids::REQUESTOR1_UPN.into()),
+            0,
+            BrowserMode::Http,
+        )))
         .build()
         .unwrap();
     let body = v1::AccessPackage {

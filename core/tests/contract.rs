@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use entitlement::api::OpKind;
 use entitlement::bridge::{Call, ClientConfig, RawBody, Session};
 use entitlement::Error;
-use entitlement_emulator::{ids, HostedEmulator};
+use entitlement_emulator::HostedEmulator;
 use serde_json::{json, Value};
 
 const LANG: &str = "rust";
@@ -102,8 +102,10 @@ fn make_client(emu: &HostedEmulator, spec: &Value) -> Result<Session, Error> {
     match spec.get("credential").and_then(Value::as_str).unwrap_or("app") {
         "app" => (o["clientId"], o["clientSecret"]) = (json!(id), json!(secret)),
         "bad_secret" => (o["clientId"], o["clientSecret"]) = (json!(id), json!(format!("{secret}-wrong"))),
-        "user_password" => {
-            (o["clientId"], o["username"], o["password"]) = (json!(id), json!(user()), json!(ids::USER_PASSWORD))
+        "user_signin" => {
+            o["credential"] = json!({"kind": "interactiveBrowser", "tenantId": emu.tenant_id(), "clientId": id,
+                                     "loginHint": user(), "browser": "http"});
+            o.as_object_mut().expect("object").remove("tenantId");
         }
         "user_token" => o["token"] = json!(emu.user_token(&user())?),
         "token" => o["token"] = spec["token"].clone(),

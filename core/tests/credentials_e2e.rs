@@ -410,3 +410,98 @@ async fn environment_azure_cli_and_the_default_chain() {
     std::env::set_var("PATH", path);
     std::env::remove_var("IMDS_ENDPOINT");
 }
+
+/// The one test of the password grant (Entra blocks it under MFA; every
+/// other delegated sign-in in the tests is the authorization code flow or
+/// device code): the flat `username`/`password` options sign in, and a
+/// wrong password is Entra's AADSTS50126.
+#[tokio::test]
+async fn password_grant_signs_in_and_a_wrong_password_is_refused() {
+    let emu = emulator().await;
+    let flat = |password: &str| {
+        let c = ClientConfig::from_value(json!({"baseUrl": emu.base_url(), "authority": emu.authority(),
+            "tenantId": emu.tenant_id(), "clientId": ids::APP_CLIENT_ID, "username": ids::REQUESTOR1_UPN, "password": password}))
+        .unwrap();
+        Session::new(c, None).unwrap()
+    };
+    let s = flat(ids::USER_PASSWORD);
+    assert_eq!(s.credential_kind(), "password");
+    let mine = s.client().unwrap().filter_assignments_by_current_user("target").send().await;
+    assert!(mine.is_ok(), "{mine:?}");
+    let e = lists(&flat("wrong")).await.unwrap_err();
+    assert_eq!((e.kind, e.code.as_deref()), (ErrorKind::Authentication, Some("invalid_grant")));
+    assert!(e.message.contains("AADSTS50126"), "{}", e.message);
+}
+
+/// The authorization code flow with PKCE through a loopback redirect
+/// listener, the emulator's authorize endpoint standing in for the browser
+/// page; later tokens come from the refresh token, not a new sign-in.
+#[tokio::test]
+async fn interactive_browser_signs_the_user_in_and_refreshes() {
+    let emu = emulator().await;
+    let cred = json!({"kind": "interactiveBrowser", "tenantId": emu.tenant_id(), "clientId": ids::APP_CLIENT_ID,
+                      "loginHint": ids::REQUESTOR1_UPN, "browser": "http"});
+    let s = session(&emu, cred.clone());
+    assert_eq!(s.credential_kind(), "interactive_browser");
+    let p = Credential::InteractiveBrowser {
+        tenant_id: emu.tenant_id().into(),
+        client_id: ids::APP_CLIENT_ID.into(),
+        login_hint: Some(ids::ADMIN_UPN.into()),
+        redirect_port: 0,
+        browser: entitlement::credential::BrowserMode::Http,
+    }
+    .provider(&emu.authority())
+    .unwrap()
+    .unwrap();
+    let t = p.token(SCOPE).await.unwrap();
+    assert_eq!(claims(t.token.expose())["upn"], ids::ADMIN_UPN);
+    // A new token after invalidation: one request to the token endpoint
+    // (the refresh grant), none to authorize.
+    p.invalidate();
+    let before = emu.token_requests();
+    let t2 = p.token(SCOPE).await.unwrap();
+    assert_eq!(emu.token_requests() - before, 1);
+    assert_ne!(t.token.expose(), t2.token.expose());
+    // Through a client: a delegated call as Requestor1.
+    let mine = s.client().unwrap().filter_assignments_by_current_user("target").send().await;
+    assert!(mine.is_ok(), "{mine:?}");
+    // No login hint: the emulator has no page, and says so.
+    let mut none = cred.clone();
+    none.as_object_mut().unwrap().remove("loginHint");
+    let e = lists(&session(&emu, none)).await.unwrap_err();
+    assert_eq!((e.kind, e.code.as_deref()), (ErrorKind::Authentication, Some("login_required")));
+    assert!(e.message.contains("AADSTS50058"), "{}", e.message);
+    // A bad browser mode is refused when the client is made.
+    let mut bad = cred;
+    bad["browser"] = json!("lynx");
+    let c = ClientConfig::from_value(json!({"baseUrl": emu.base_url(), "credential": bad})).unwrap();
+    assert_eq!(Session::new(c, None).unwrap_err().kind, ErrorKind::InvalidArgument);
+}
+
+/// A PKCS#12 file with its password (the emulator app's dev-app.pfx):
+/// signs in like the PEM; a wrong password says so at construction.
+#[tokio::test]
+async fn pkcs12_certificate_signs_in_and_a_wrong_password_is_named() {
+    let emu = emulator().await;
+    let dir = tempdir();
+    let pfx = dir.join("app.pfx");
+    std::fs::write(&pfx, ids::APP_CERTIFICATE_PFX).unwrap();
+    let cred = |password: &str| {
+        json!({"kind": "clientCertificate", "tenantId": emu.tenant_id(), "clientId": ids::APP_CLIENT_ID,
+               "certificatePath": pfx.to_str().unwrap(), "certificatePassword": password})
+    };
+    let s = session(&emu, cred(ids::APP_CERTIFICATE_PASSWORD));
+    assert!(lists(&s).await.unwrap() > 0);
+    // The same thumbprint as the PEM's.
+    let from_pfx = ClientCertificate::from_path(&pfx, Some(&ids::APP_CERTIFICATE_PASSWORD.into())).unwrap();
+    let from_pem = ClientCertificate::from_pem(ids::APP_CERTIFICATE_PEM.as_bytes()).unwrap();
+    assert_eq!(from_pfx.thumbprint(), from_pem.thumbprint());
+    let c = ClientConfig::from_value(json!({"baseUrl": emu.base_url(), "credential": cred("wrong")})).unwrap();
+    let e = Session::new(c, None).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+    assert!(e.message.contains("wrong password"), "{}", e.message);
+    // Not PKCS#12 at all.
+    std::fs::write(&pfx, b"\x30\x03\x02\x01\x03garbage").unwrap();
+    let c = ClientConfig::from_value(json!({"baseUrl": emu.base_url(), "credential": cred("x")})).unwrap();
+    assert_eq!(Session::new(c, None).unwrap_err().kind, ErrorKind::InvalidArgument);
+}

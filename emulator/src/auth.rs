@@ -333,8 +333,15 @@ pub fn token_endpoint(st: &State, tenant: &str, body: &[u8], authorization: Opti
             }
             app_token(st, &app)
         }
+        "authorization_code" => {
+            let info = get("client_info") == "1";
+            return crate::identity::authorize::redeem(st, client_id, get("code"), get("redirect_uri"), get("code_verifier"), info);
+        }
+        "refresh_token" => {
+            return crate::identity::authorize::refresh(st, client_id, get("refresh_token"), scope, get("client_info") == "1")
+        }
         "urn:ietf:params:oauth:grant-type:device_code" => {
-            return crate::identity::device::poll(st, client_id, get("device_code"))
+            return crate::identity::device::poll(st, client_id, get("device_code"), get("client_info") == "1")
         }
         "client_credentials" => {
             if get("client_secret").is_empty() {

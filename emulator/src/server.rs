@@ -279,6 +279,10 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
     // identity): never faulted, never authenticated.
     if let Some(r) = crate::identity::IdRoute::of(&segs) {
         let (status, body) = crate::identity::serve(&st, r, &parts.method, &parts.headers, parts.uri.query(), body).await;
+        if status == 302 {
+            let location = body.get("location").and_then(Value::as_str).unwrap_or("/").to_string();
+            return respond(302, None, &request_id, &client_request_id, &[("location", location)]);
+        }
         return respond(status, Some(body), &request_id, &client_request_id, &[]);
     }
 

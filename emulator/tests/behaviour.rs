@@ -32,7 +32,8 @@ async fn auth_failures() {
     assert_eq!(r.body["error"], "invalid_client");
     assert!(r.body["error_description"].as_str().unwrap().starts_with("AADSTS"));
     assert!(r.body["error_codes"].is_array());
-    let r = token(&c, &emu, &[("grant_type", "password"), ("client_id", &id), ("username", ids::REQUESTOR1_UPN), ("password", "nope"), ("scope", "https://graph.microsoft.com/.default")]).await;
+    // A code that was never issued (the password grant's refusal is tested in core's credentials_e2e).
+    let r = token(&c, &emu, &[("grant_type", "authorization_code"), ("client_id", &id), ("code", "nope"), ("redirect_uri", "http://localhost"), ("scope", "https://graph.microsoft.com/.default")]).await;
     assert_eq!(r.status, 400);
     assert_eq!(r.body["error"], "invalid_grant");
     let ok = app_token_via_endpoint(&c, &emu).await;
@@ -263,5 +264,75 @@ async fn generic_update_and_delete() {
     assert_eq!(r.status, 204);
     let r = call(&c, "DELETE", &format!("{v1}/accessPackages/{id}"), Some(&t), None).await;
     assert_eq!(r.status, 404);
+    emu.shutdown().await;
+}
+
+/// The authorization code flow: PKCE checked, a code redeemed once, the
+/// redirect URI matched, a refresh token rotated, and no sign-in page (no
+/// `login_hint` is `login_required` at the redirect URI).
+#[tokio::test]
+async fn authorization_code_flow_checks_pkce_single_use_and_refresh() {
+    let emu = start().await;
+    let (id, _) = emu.app_credentials();
+    let no_follow = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let authorize = |extra: &[(&str, &str)]| {
+        let mut p = vec![("client_id", id.as_str()), ("response_type", "code"), ("redirect_uri", "http://localhost:7/cb"), ("state", "xyz")];
+        p.extend_from_slice(extra);
+        reqwest::Url::parse_with_params(&format!("{}/{}/oauth2/v2.0/authorize", emu.authority(), emu.tenant_id()), &p).unwrap()
+    };
+    let query = |r: &reqwest::Response| -> std::collections::HashMap<String, String> {
+        reqwest::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap().query_pairs().into_owned().collect()
+    };
+    // No login_hint: no page to show.
+    let r = no_follow.get(authorize(&[])).send().await.unwrap();
+    assert_eq!(r.status(), 302);
+    let q = query(&r);
+    assert_eq!(q["error"], "login_required");
+    assert!(q["error_description"].starts_with("AADSTS50058"), "{}", q["error_description"]);
+    assert_eq!(q["state"], "xyz");
+    // An unknown client is not redirected anywhere.
+    let url = format!("{}/{}/oauth2/v2.0/authorize?client_id=nope&response_type=code&redirect_uri=http://localhost", emu.authority(), emu.tenant_id());
+    assert_eq!(no_follow.get(url).send().await.unwrap().status(), 400);
+
+    let code_for = |challenge: &'static str| {
+        let no_follow = no_follow.clone();
+        let url = authorize(&[("login_hint", ids::REQUESTOR1_UPN), ("code_challenge", challenge), ("code_challenge_method", "plain")]);
+        async move {
+            let r = no_follow.get(url).send().await.unwrap();
+            assert_eq!(r.status(), 302);
+            query(&r)["code"].clone()
+        }
+    };
+    let c = http();
+    let redeem = |code: String, verifier: &'static str, redirect: &'static str| {
+        let (c, id) = (c.clone(), id.clone());
+        let emu = &emu;
+        async move {
+            token(&c, emu, &[("grant_type", "authorization_code"), ("client_id", &id), ("code", &code), ("redirect_uri", redirect), ("code_verifier", verifier)]).await
+        }
+    };
+    // The wrong verifier, then the right one: the code is already spent.
+    let code = code_for("verifier-one-1234567890-1234567890-1234567890").await;
+    let r = redeem(code.clone(), "another-verifier", "http://localhost:7/cb").await;
+    assert_eq!((r.status, r.body["error"].as_str()), (400, Some("invalid_grant")));
+    assert!(r.body["error_description"].as_str().unwrap().starts_with("AADSTS501481"));
+    let r = redeem(code, "verifier-one-1234567890-1234567890-1234567890", "http://localhost:7/cb").await;
+    assert_eq!(r.status, 400, "single use: {}", r.body);
+    // Another redirect URI than the authorize request's.
+    let code = code_for("verifier-two-1234567890-1234567890-1234567890").await;
+    let r = redeem(code, "verifier-two-1234567890-1234567890-1234567890", "http://localhost:8/cb").await;
+    assert!(r.body["error_description"].as_str().unwrap().starts_with("AADSTS500117"), "{}", r.body);
+    // Right: a user token and a refresh token, which rotates.
+    let code = code_for("verifier-three-123456789-1234567890-1234567890").await;
+    let r = redeem(code, "verifier-three-123456789-1234567890-1234567890", "http://localhost:7/cb").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rt = r.body["refresh_token"].as_str().unwrap().to_string();
+    let me = call(&c, "GET", &format!("{}/v1.0{EM}/assignments/filterByCurrentUser(on='target')", emu.base_url()), r.body["access_token"].as_str(), None).await;
+    assert_eq!(me.status, 200, "{}", me.body);
+    let r = token(&c, &emu, &[("grant_type", "refresh_token"), ("client_id", &id), ("refresh_token", &rt)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_ne!(r.body["refresh_token"].as_str().unwrap(), rt);
+    let r = token(&c, &emu, &[("grant_type", "refresh_token"), ("client_id", &id), ("refresh_token", &rt)]).await;
+    assert_eq!(r.status, 400, "a spent refresh token: {}", r.body);
     emu.shutdown().await;
 }

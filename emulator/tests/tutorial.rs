@@ -19,9 +19,8 @@ async fn tutorial_flow() {
     let beta = format!("{base}/beta{EM}");
     let admin = app_token_via_endpoint(&c, &emu).await;
     let (client_id, _) = emu.app_credentials();
-    let ropc = token(&c, &emu, &[("grant_type", "password"), ("client_id", &client_id), ("username", ids::REQUESTOR1_UPN), ("password", ids::USER_PASSWORD), ("scope", "https://graph.microsoft.com/.default")]).await;
-    assert_eq!(ropc.status, 200, "{}", ropc.body);
-    let requestor = ropc.body["access_token"].as_str().unwrap().to_string();
+    // Requestor1 signs in as a browser would: the authorization code flow with PKCE.
+    let requestor = user_token_via_authorize(&emu, &client_id, ids::REQUESTOR1_UPN).await;
     let group = ids::MARKETING_GROUP_ID;
 
     // 1.1 General catalog

@@ -115,18 +115,17 @@ class Emulator {
     return new Client({ baseUrl: this.baseUrl, authority: this.authority, tenantId: this.tenantId, clientId, clientSecret, ...extra });
   }
 
-  /** A delegated client for a seeded user (password grant), by id or UPN. */
-  userClient(user, extra = {}) {
+  /** A delegated sign-in for a seeded user (id or UPN): the authorization code flow with PKCE, the
+   * emulator's authorize endpoint signing the user in at once (no browser). */
+  userCredential(user) {
     if (typeof user !== 'string' || !user) throw invalidArgument(`user must be a non-empty string, got ${rt.describe(user)}`);
-    return new Client({
-      baseUrl: this.baseUrl,
-      authority: this.authority,
-      tenantId: this.tenantId,
-      clientId: this.appCredentials.clientId,
-      username: user,
-      password: Emulator.ids.USER_PASSWORD,
-      ...extra,
-    });
+    const { InteractiveBrowserCredential } = require('./identity');
+    return new InteractiveBrowserCredential({ tenantId: this.tenantId, clientId: this.appCredentials.clientId, loginHint: user, browser: 'http' });
+  }
+
+  /** A delegated client for a seeded user (authorization code flow, see userCredential), by id or UPN. */
+  userClient(user, extra = {}) {
+    return new Client({ baseUrl: this.baseUrl, authority: this.authority, credential: this.userCredential(user), ...extra });
   }
 
   /** Stops the server; later calls are no-ops. */

@@ -40,6 +40,14 @@ class AzureCliCredential extends BuiltinCredential {
 class DeviceCodeCredential extends BuiltinCredential {
   constructor(options = {}) { super({ kind: 'deviceCode', tenantId: options.tenantId ?? 'organizations', clientId: options.clientId }); }
 }
+// The authorization code flow with PKCE through a loopback redirect listener;
+// browser 'system' | 'print' | 'http' (no browser: the emulator signs loginHint in at once).
+class InteractiveBrowserCredential extends BuiltinCredential {
+  constructor(options = {}) {
+    super({ kind: 'interactiveBrowser', tenantId: options.tenantId, clientId: options.clientId, loginHint: options.loginHint,
+      redirectPort: options.redirectPort, browser: options.browser });
+  }
+}
 class EnvironmentCredential extends BuiltinCredential {
   constructor() { super({ kind: 'environment' }); }
 }
@@ -78,6 +86,6 @@ function hostCredential(cred) {
 
 module.exports = {
   BuiltinCredential, ClientSecretCredential, ClientCertificateCredential, WorkloadIdentityCredential,
-  ManagedIdentityCredential, AzureCliCredential, DeviceCodeCredential, EnvironmentCredential,
+  ManagedIdentityCredential, AzureCliCredential, DeviceCodeCredential, InteractiveBrowserCredential, EnvironmentCredential,
   DefaultAzureCredential, hostCredential,
 };

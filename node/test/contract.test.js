@@ -129,7 +129,7 @@ function makeClient(emu, spec = {}) {
       return new Client({ ...app, clientSecret, ...extra });
     case 'bad_secret':
       return new Client({ ...app, clientSecret: `${clientSecret}-wrong`, ...extra });
-    case 'user_password':
+    case 'user_signin':
       return emu.userClient(spec.user, { baseUrl, ...extra });
     case 'user_token':
       return new Client({ baseUrl, token: emu.userToken(spec.user), ...extra });

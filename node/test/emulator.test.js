@@ -55,9 +55,13 @@ test('tokens and credentials the emulator hands out work', async () => {
     for (const c of [byCreds, byToken, asUser, em.userClient(ids.ADMIN_ID)]) {
       assert.equal((await c.getCatalog(ids.GENERAL_CATALOG_ID)).displayName, 'General');
     }
-    // A wrong password is an Authentication error from the token endpoint.
-    const wrong = em.userClient(ids.REQUESTOR1_UPN, { password: 'nope' });
-    await assert.rejects(wrong.getCatalog(ids.GENERAL_CATALOG_ID), { code: 'Authentication' });
+    // The one test of the password grant (MFA blocks it; the other tests sign users in by the
+    // authorization code flow): the right password signs in, a wrong one is AADSTS50126.
+    const pw = { baseUrl: em.baseUrl, authority: em.authority, tenantId: em.tenantId, clientId, username: ids.REQUESTOR1_UPN };
+    const right = new E.Client({ ...pw, password: E.Emulator.ids.USER_PASSWORD });
+    assert.ok(Array.isArray((await right.filterAssignmentsByCurrentUserPage('target')).value));
+    const wrong = new E.Client({ ...pw, password: 'nope' });
+    await assert.rejects(wrong.getCatalog(ids.GENERAL_CATALOG_ID), (e) => e.code === 'Authentication' && /AADSTS50126/.test(e.message));
   } finally {
     await em.stop();
   }

@@ -113,7 +113,7 @@ test('tutorial: package a group, request it as Requestor1, clean up', async () =
   const v1policy = await admin.getAssignmentPolicy(policy.id);
   assert.equal(v1policy.allowedTargetScope, 'specificDirectoryUsers');
 
-  // 2 Requestor1 asks for it (delegated, password grant)
+  // 2 Requestor1 asks for it (delegated: authorization code flow with PKCE)
   const request = await requestor.beta.createAccessPackageAssignmentRequest({
     requestType: 'UserAdd',
     accessPackageAssignment: { targetId: ids.REQUESTOR1_ID, assignmentPolicyId: policy.id, accessPackageId: pkg.id },

@@ -3,7 +3,7 @@
 
 // Smoke test of the PowerShell module's P/Invoke layer under mono: starts the
 // emulator through the C ABI, lists catalogs, pages, has Requestor1 sign in
-// with a password and get a package delivered, hits NotFound and other
+// interactively (authorization code + PKCE) and get a package delivered, hits NotFound and other
 // errors, and round-trips non-ASCII text. Prints "N passed, M failed".
 //
 //   mcs -out:Smoke.exe tests/Smoke.cs src/Entitlement.Native.cs && mono Smoke.exe [path/to/libentitlement.so]
@@ -136,7 +136,7 @@ static class Smoke
                 Check(gw != null && gw.HttpStatus == 504 && gw.OutcomeUnknown, "504 create: outcome unknown");
             }
 
-            // Requestor1 signs in with a password and asks for a package the app set up.
+            // Requestor1 signs in and asks for a package the app set up.
             using (var admin = EntClient.Create(options))
             {
                 string catalog = EntJson.Get(admin.Call("list_catalogs", null, "{\"filter\":\"displayName eq 'General'\"}", null),
@@ -148,9 +148,11 @@ static class Smoke
                     "\"requestorSettings\":{\"scopeType\":\"SpecificDirectorySubjects\",\"acceptRequests\":true," +
                     "\"allowedRequestors\":[{\"@odata.type\":\"#microsoft.graph.singleUser\",\"id\":\"" + Requestor1 + "\"}]}," +
                     "\"requestApprovalSettings\":{\"isApprovalRequired\":false}}"), "/id");
+                // Interactive sign-in (authorization code + PKCE); the emulator signs the login hint in without a page.
                 string userOptions = "{\"baseUrl\":\"" + emu.BaseUrl + "\",\"authority\":\"" + emu.Authority +
-                                     "\",\"tenantId\":\"" + emu.TenantId + "\",\"clientId\":\"" + emu.ClientId +
-                                     "\",\"username\":\"requestor1@contoso.com\",\"password\":\"Emulator!Passw0rd\"}";
+                                     "\",\"credential\":{\"kind\":\"interactiveBrowser\",\"tenantId\":\"" + emu.TenantId +
+                                     "\",\"clientId\":\"" + emu.ClientId +
+                                     "\",\"loginHint\":\"requestor1@contoso.com\",\"browser\":\"http\"}}";
                 using (var user = EntClient.Create(userOptions))
                 {
                     string req = EntJson.Get(user.Call("beta.create_access_package_assignment_request", null, null,
@@ -163,6 +165,7 @@ static class Smoke
                            () => user.Call("create_access_package", null, null, "{\"displayName\":\"nope\"}"), "not an admin");
                 }
             }
+            // The one PowerShell-layer test of the password grant: a wrong password is refused.
             using (var wrong = EntClient.Create("{\"baseUrl\":\"" + emu.BaseUrl + "\",\"authority\":\"" + emu.Authority +
                                                 "\",\"tenantId\":\"" + emu.TenantId + "\",\"clientId\":\"" + emu.ClientId +
                                                 "\",\"username\":\"requestor1@contoso.com\",\"password\":\"wrong\"}"))

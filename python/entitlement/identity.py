@@ -12,7 +12,8 @@ import os
 
 __all__ = [
     "AzureCliCredential", "CertificateCredential", "ClientSecretCredential", "DefaultAzureCredential",
-    "DeviceCodeCredential", "EnvironmentCredential", "ManagedIdentityCredential", "WorkloadIdentityCredential",
+    "DeviceCodeCredential", "EnvironmentCredential", "InteractiveBrowserCredential", "ManagedIdentityCredential",
+    "WorkloadIdentityCredential",
 ]
 
 
@@ -35,15 +36,18 @@ class ClientSecretCredential(_BuiltinCredential):
 
 
 class CertificateCredential(_BuiltinCredential):
-    """A PEM file (certificate + RSA key) by path, or its text as ``certificate_data``."""
+    """A PEM (certificate + RSA key) or PKCS#12 (``.pfx``, with ``password``) file by path,
+    or its content as ``certificate_data`` (PEM text, or the bytes of either)."""
 
     def __init__(self, tenant_id, client_id, certificate_path=None, *, password=None, certificate_data=None,
                  send_certificate_chain=False):
-        if isinstance(certificate_data, bytes):
-            certificate_data = certificate_data.decode()
+        data = None
+        if isinstance(certificate_data, (bytes, bytearray)):
+            import base64
+            data, certificate_data = base64.b64encode(bytes(certificate_data)).decode(), None
         super().__init__(kind="clientCertificate", tenantId=tenant_id, clientId=client_id,
                          certificatePath=os.fspath(certificate_path) if certificate_path is not None else None,
-                         certificatePem=certificate_data,
+                         certificatePem=certificate_data, certificateData=data,
                          certificatePassword=password.decode() if isinstance(password, bytes) else password,
                          sendCertificateChain=bool(send_certificate_chain))
 
@@ -74,6 +78,18 @@ class DeviceCodeCredential(_BuiltinCredential):
 
     def __init__(self, client_id, *, tenant_id="organizations"):
         super().__init__(kind="deviceCode", tenantId=tenant_id, clientId=client_id)
+
+
+class InteractiveBrowserCredential(_BuiltinCredential):
+    """The authorization code flow with PKCE: the user signs in in a browser (MFA
+    included) and the redirect comes back to a listener on ``http://localhost:PORT``;
+    later tokens come from the refresh token. ``browser``: ``"system"`` (open the
+    system browser), ``"print"`` (print the URL), or ``"http"`` (no browser: fetch the
+    page, for the emulator, which signs ``login_hint`` in at once)."""
+
+    def __init__(self, *, tenant_id, client_id, login_hint=None, redirect_port=None, browser=None):
+        super().__init__(kind="interactiveBrowser", tenantId=tenant_id, clientId=client_id, loginHint=login_hint,
+                         redirectPort=redirect_port, browser=browser)
 
 
 class EnvironmentCredential(_BuiltinCredential):

@@ -27,6 +27,10 @@ class AzureCliCredential(_BuiltinCredential):
 class DeviceCodeCredential(_BuiltinCredential):
     def __init__(self, client_id: str, *, tenant_id: str = "organizations") -> None: ...
 
+class InteractiveBrowserCredential(_BuiltinCredential):
+    def __init__(self, *, tenant_id: str, client_id: str, login_hint: Optional[str] = None,
+                 redirect_port: Optional[int] = None, browser: Optional[str] = None) -> None: ...
+
 class EnvironmentCredential(_BuiltinCredential):
     def __init__(self) -> None: ...
 

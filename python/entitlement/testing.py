@@ -5,7 +5,7 @@
     from entitlement.testing import Emulator, ids
     with Emulator(page_size=5) as emu:
         client = emu.client()                    # the seeded app, client credentials
-        requestor = emu.user_client(ids.REQUESTOR1_UPN)   # delegated, password grant
+        requestor = emu.user_client(ids.REQUESTOR1_UPN)   # delegated: authorization code + PKCE
         print(client.get_catalog(ids.GENERAL_CATALOG_ID).display_name)
 
 It serves real HTTP on 127.0.0.1 from its own thread and runtime.
@@ -134,10 +134,17 @@ class Emulator:
         out.update(kw)
         return out
 
-    def _user_kwargs(self, user, password, kw):
+    def user_credential(self, user):
+        """A delegated sign-in for a seeded user (UPN or id): the authorization code
+        flow with PKCE, the emulator's authorize endpoint signing ``user`` in at once
+        (no browser; see :class:`~entitlement.identity.InteractiveBrowserCredential`)."""
+        from .identity import InteractiveBrowserCredential
         client_id, _ = self.app_credentials
-        out = dict(tenant_id=self.tenant_id, client_id=client_id, username=user,
-                   password=ids.USER_PASSWORD if password is None else password, authority=self.authority)
+        return InteractiveBrowserCredential(tenant_id=self.tenant_id, client_id=client_id, login_hint=user,
+                                            browser="http")
+
+    def _user_kwargs(self, user, kw):
+        out = dict(credential=self.user_credential(user), authority=self.authority)
         out.update(kw)
         return out
 
@@ -150,14 +157,15 @@ class Emulator:
         from ._client import AsyncClient
         return AsyncClient(self.base_url, **self._app_kwargs(kw))
 
-    def user_client(self, user, *, password=None, **kw):
-        """A :class:`~entitlement.Client` signed in as a seeded user (password grant; UPN or id)."""
+    def user_client(self, user, **kw):
+        """A :class:`~entitlement.Client` signed in as a seeded user (UPN or id) by the
+        authorization code flow (see :meth:`user_credential`)."""
         from ._client import Client
-        return Client(self.base_url, **self._user_kwargs(user, password, kw))
+        return Client(self.base_url, **self._user_kwargs(user, kw))
 
-    def user_async_client(self, user, *, password=None, **kw):
+    def user_async_client(self, user, **kw):
         from ._client import AsyncClient
-        return AsyncClient(self.base_url, **self._user_kwargs(user, password, kw))
+        return AsyncClient(self.base_url, **self._user_kwargs(user, kw))
 
     def stop(self):
         """Stops serving (idempotent)."""

@@ -25,6 +25,7 @@ from entitlement.testing import ids  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEV_PEM = ROOT / "emulator" / "src" / "identity" / "dev-app.pem"
+DEV_PFX = DEV_PEM.with_name("dev-app.pfx")
 SCOPE = "https://graph.microsoft.com/.default"
 
 
@@ -95,3 +96,42 @@ def test_certificate_credential(tls_emulator):
         tok = cred.get_token(SCOPE)
         assert _claims(tok.token)["roles"] == ["EntitlementManagement.ReadWrite.All"]
         assert _catalogs(root, cert, tok.token)
+
+
+def test_certificate_credential_from_pkcs12(tls_emulator):
+    root, cert = tls_emulator
+    cred = azure_identity.CertificateCredential(
+        ids.TENANT_ID, ids.APP_CLIENT_ID, str(DEV_PFX), password="emulator", authority=root,
+        disable_instance_discovery=True, connection_verify=cert)
+    tok = cred.get_token(SCOPE)
+    assert _claims(tok.token)["appid"] == ids.APP_CLIENT_ID
+    assert _catalogs(root, cert, tok.token)
+
+
+def test_device_code_credential_approved_at_the_emulator(tls_emulator):
+    """azure-identity's DeviceCodeCredential (MSAL's device flow): the prompt callback is
+    the person at the verification page, who approves the code as Requestor1."""
+    root, cert = tls_emulator
+    shown = []
+
+    def approve(verification_uri, user_code, expires_on):
+        shown.append((verification_uri, user_code))
+        req = urllib.request.Request(f"{root}/_emulator/devicecode/approve", method="POST",
+                                     data=json.dumps({"user": ids.REQUESTOR1_UPN, "userCode": user_code}).encode(),
+                                     headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=cert)) as r:
+            assert r.status == 200
+
+    cred = azure_identity.DeviceCodeCredential(
+        ids.APP_CLIENT_ID, tenant_id=ids.TENANT_ID, authority=root, disable_instance_discovery=True,
+        connection_verify=cert, prompt_callback=approve)
+    tok = cred.get_token(SCOPE)
+    assert shown and shown[0][1]
+    claims = _claims(tok.token)
+    assert claims["upn"] == ids.REQUESTOR1_UPN and claims["idtyp"] == "user"
+    # A delegated call as Requestor1: their own assignments.
+    req = urllib.request.Request(
+        f"{root}/v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='target')",
+        headers={"Authorization": f"Bearer {tok.token}"})
+    with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=cert)) as r:
+        assert isinstance(json.load(r)["value"], list)

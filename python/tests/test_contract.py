@@ -157,9 +157,8 @@ def make_client(cls, emu, spec):
         return cls(base, client_secret=secret, **app, **extra)
     if cred == "bad_secret":
         return cls(base, client_secret=secret + "-wrong", **app, **extra)
-    if cred == "user_password":
-        from entitlement.testing import ids
-        return cls(base, username=spec["user"], password=ids.USER_PASSWORD, **app, **extra)
+    if cred == "user_signin":
+        return cls(base, credential=emu.user_credential(spec["user"]), authority=emu.authority, **extra)
     if cred == "user_token":
         return cls(base, token=emu.user_token(spec["user"]), **extra)
     if cred == "token":

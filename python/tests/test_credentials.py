@@ -141,3 +141,123 @@ def test_builtin_credentials_in_async_client(emu):
                         credential=identity.CertificateCredential(emu.tenant_id, client_id, DEV_PEM))
         assert (await c.get_catalog(ids.GENERAL_CATALOG_ID)).id == ids.GENERAL_CATALOG_ID
     asyncio.run(main())
+
+
+DEV_PFX = DEV_PEM.with_name("dev-app.pfx")
+PFX_PASSWORD = "emulator"  # the emulator's public dev certificate
+
+
+def test_builtin_pkcs12_certificate_sync_and_async(emu):
+    client_id, _ = emu.app_credentials
+    creds = (identity.CertificateCredential(emu.tenant_id, client_id, DEV_PFX, password=PFX_PASSWORD),
+             identity.CertificateCredential(emu.tenant_id, client_id, certificate_data=DEV_PFX.read_bytes(),
+                                            password=PFX_PASSWORD.encode()))
+    for cred in creds:
+        c = Client(emu.base_url, authority=emu.authority, credential=cred)
+        assert c.get_catalog(ids.GENERAL_CATALOG_ID).id == ids.GENERAL_CATALOG_ID
+    assert PFX_PASSWORD not in repr(creds[0])
+
+    async def main():
+        c = AsyncClient(emu.base_url, authority=emu.authority, credential=creds[0])
+        assert (await c.get_catalog(ids.GENERAL_CATALOG_ID)).id == ids.GENERAL_CATALOG_ID
+    asyncio.run(main())
+    with pytest.raises(InvalidArgumentError, match="wrong password"):
+        Client(emu.base_url, authority=emu.authority,
+               credential=identity.CertificateCredential(emu.tenant_id, client_id, DEV_PFX, password="nope"))
+
+
+def test_interactive_browser_signs_a_user_in_sync_and_async(emu):
+    cred = emu.user_credential(ids.REQUESTOR1_UPN)
+    assert isinstance(cred, identity.InteractiveBrowserCredential)
+    c = Client(emu.base_url, authority=emu.authority, credential=cred)
+    assert isinstance(list(c.filter_assignments_by_current_user("target")), list)
+    assert "interactive_browser" in repr(c)
+    from entitlement.errors import PermissionDeniedError
+    with pytest.raises(PermissionDeniedError):
+        list(c.list_assignment_requests())
+
+    async def main():
+        a = emu.user_async_client(ids.ADMIN_UPN)
+        assert (await a.get_catalog(ids.GENERAL_CATALOG_ID)).id == ids.GENERAL_CATALOG_ID
+    asyncio.run(main())
+    nobody = identity.InteractiveBrowserCredential(tenant_id=emu.tenant_id, client_id=emu.app_credentials[0],
+                                                   login_hint="nobody@contoso.com", browser="http")
+    with pytest.raises(AuthenticationError, match="AADSTS50034"):
+        Client(emu.base_url, authority=emu.authority, credential=nobody).get_catalog(ids.GENERAL_CATALOG_ID)
+
+
+def _approve_when_pending(emu, user, stop):
+    """The person at the verification page: approves the newest pending code as ``user``."""
+    import json
+    import urllib.error
+    import urllib.request
+    while not stop.is_set():
+        req = urllib.request.Request(emu.base_url + "/_emulator/devicecode/approve", method="POST",
+                                     data=json.dumps({"user": user}).encode(),
+                                     headers={"content-type": "application/json"})
+        try:
+            with urllib.request.urlopen(req) as r:
+                if r.status == 200:
+                    return
+        except urllib.error.HTTPError:
+            pass
+        time.sleep(0.05)
+
+
+def _device_code_signs_in(emu, make_and_call):
+    stop = threading.Event()
+    approver = threading.Thread(target=_approve_when_pending, args=(emu, ids.REQUESTOR1_UPN, stop), daemon=True)
+    approver.start()
+    try:
+        return make_and_call(identity.DeviceCodeCredential(emu.app_credentials[0], tenant_id=emu.tenant_id))
+    finally:
+        stop.set()
+        approver.join(5)
+
+
+def test_builtin_device_code_sync_and_async(emu, capfd):
+    got = _device_code_signs_in(emu, lambda cred: list(
+        Client(emu.base_url, authority=emu.authority, credential=cred).filter_assignments_by_current_user("target")))
+    assert isinstance(got, list)
+    assert "enter the code" in capfd.readouterr().err, "the instructions are printed"
+
+    async def main(cred):
+        a = AsyncClient(emu.base_url, authority=emu.authority, credential=cred)
+        return [x async for x in a.filter_assignments_by_current_user("target")]
+    assert isinstance(_device_code_signs_in(emu, lambda cred: asyncio.run(main(cred))), list)
+
+
+def test_builtin_environment_and_default_chain_sync_and_async(emu, monkeypatch):
+    client_id, _ = emu.app_credentials
+    for k in ("AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "IDENTITY_HEADER"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("AZURE_AUTHORITY_HOST", emu.authority)
+    monkeypatch.setenv("AZURE_TENANT_ID", emu.tenant_id)
+    monkeypatch.setenv("AZURE_CLIENT_ID", client_id)
+    monkeypatch.setenv("AZURE_CLIENT_CERTIFICATE_PATH", str(DEV_PFX))
+    monkeypatch.setenv("AZURE_CLIENT_CERTIFICATE_PASSWORD", PFX_PASSWORD)
+    for cred in (identity.EnvironmentCredential(), identity.DefaultAzureCredential()):
+        assert Client(emu.base_url, credential=cred).get_catalog(ids.GENERAL_CATALOG_ID).id == ids.GENERAL_CATALOG_ID
+
+        async def main():
+            a = AsyncClient(emu.base_url, credential=cred)
+            return (await a.get_catalog(ids.GENERAL_CATALOG_ID)).id
+        assert asyncio.run(main()) == ids.GENERAL_CATALOG_ID
+    # Managed identity next in the chain (App Service variables), once the environment says nothing.
+    monkeypatch.delenv("AZURE_CLIENT_CERTIFICATE_PATH")
+    monkeypatch.delenv("AZURE_CLIENT_ID")
+    monkeypatch.setenv("IDENTITY_ENDPOINT", emu.base_url + "/msi/token")
+    monkeypatch.setenv("IDENTITY_HEADER", "entitlement-emulator-identity-header")
+    assert Client(emu.base_url, credential=identity.DefaultAzureCredential()).get_catalog(ids.GENERAL_CATALOG_ID)
+    with pytest.raises(AuthenticationError):
+        Client(emu.base_url, credential=identity.EnvironmentCredential()).get_catalog(ids.GENERAL_CATALOG_ID)
+
+
+def test_builtin_managed_identity_async(emu):
+    async def main():
+        for cred in (identity.ManagedIdentityCredential(endpoint=emu.base_url + "/metadata/identity/oauth2/token"),
+                     identity.ManagedIdentityCredential(endpoint=emu.base_url + "/msi/token",
+                                                        identity_header="entitlement-emulator-identity-header")):
+            a = AsyncClient(emu.base_url, credential=cred)
+            assert (await a.get_catalog(ids.GENERAL_CATALOG_ID)).id == ids.GENERAL_CATALOG_ID
+    asyncio.run(main())

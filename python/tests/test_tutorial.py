@@ -125,7 +125,7 @@ def test_tutorial_sync(fresh):
     assert policy.requestor_settings.allowed_requestors[0].id == ids.REQUESTOR1_ID
     assert policy.requestor_settings.allowed_requestors[0].odata_type == "#microsoft.graph.singleUser"
 
-    # 2 Requestor1 asks (delegated client, password grant)
+    # 2 Requestor1 asks (delegated client: authorization code flow with PKCE)
     request = requestor.beta.create_access_package_assignment_request({
         "requestType": "UserAdd",
         "accessPackageAssignment": {"targetId": ids.REQUESTOR1_ID, "assignmentPolicyId": policy.id,

@@ -19,8 +19,6 @@
 #include "entitlement.h"
 
 #define LANG "c"
-/* The emulator's seeded users all sign in with this password. */
-#define USER_PASSWORD "Emulator!Passw0rd"
 
 static char *table;  /* cases.json */
 
@@ -311,9 +309,10 @@ static char *client_options(const ent_emulator *emu, int c, outcome *o) {
         opts = xprintf("{\"baseUrl\":\"%s\",\"authority\":\"%s\",\"tenantId\":\"%s\",\"clientId\":\"%s\","
                        "\"clientSecret\":\"%s%s\"%s}",
                        b, auth, tenant, id, secret, strcmp(kind, "app") == 0 ? "" : "-wrong", extra);
-    } else if (strcmp(kind, "user_password") == 0) {
-        opts = xprintf("{\"baseUrl\":\"%s\",\"authority\":\"%s\",\"tenantId\":\"%s\",\"clientId\":\"%s\","
-                       "\"username\":\"%s\",\"password\":\"" USER_PASSWORD "\"%s}",
+    } else if (strcmp(kind, "user_signin") == 0) {
+        /* The authorization code flow with PKCE; the emulator signs loginHint in without a page. */
+        opts = xprintf("{\"baseUrl\":\"%s\",\"authority\":\"%s\",\"credential\":{\"kind\":\"interactiveBrowser\","
+                       "\"tenantId\":\"%s\",\"clientId\":\"%s\",\"loginHint\":\"%s\",\"browser\":\"http\"}%s}",
                        b, auth, tenant, id, user, extra);
     } else if (strcmp(kind, "user_token") == 0) {
         char *t = NULL;

@@ -327,7 +327,8 @@ int main(void) {
     ent_error_free(err);
     ent_client_free(bad);
 
-    /* A wrong password: the token endpoint refuses. */
+    /* The one C test of the password grant (MFA blocks it; the other tests sign users in by the
+     * authorization code flow): a wrong password, and the token endpoint refuses. */
     char *authority = NULL, *tenant = NULL, *cid = NULL, *secret = NULL;
     MUST(ent_emulator_authority(emu, &authority, MERR));
     MUST(ent_emulator_tenant_id(emu, &tenant, MERR));

@@ -12,8 +12,6 @@
 #define REQUESTOR1_ID "007d1c7e-7fa8-4e33-b678-5e437acdcddc"
 #define REQUESTOR1_UPN "requestor1@contoso.com"
 #define GENERAL_CATALOG_ID "cec5d6ab-c75d-47c0-9c1c-92e89f66e384"
-/* The emulator's seeded users all sign in with this password. */
-#define USER_PASSWORD "Emulator!Passw0rd"
 
 static const char *WAIT_BETA = "{\"apiVersion\":\"beta\",\"pollIntervalMs\":50,\"timeoutMs\":30000}";
 
@@ -126,11 +124,12 @@ int main(void) {
     jcopy(out, "/id", policy_id, sizeof policy_id);
     ent_string_free(out);
 
-    /* Step 3.1: Requestor1 signs in with a password and asks for the package. */
+    /* Step 3.1: Requestor1 signs in (the authorization code flow with PKCE; the emulator's
+     * authorize endpoint signs the login hint in without a page) and asks for the package. */
     ent_client *requestor = NULL;
     snprintf(buf, sizeof buf,
-             "{\"baseUrl\":\"%s\",\"authority\":\"%s\",\"tenantId\":\"%s\",\"clientId\":\"%s\","
-             "\"username\":\"" REQUESTOR1_UPN "\",\"password\":\"" USER_PASSWORD "\"}",
+             "{\"baseUrl\":\"%s\",\"authority\":\"%s\",\"credential\":{\"kind\":\"interactiveBrowser\","
+             "\"tenantId\":\"%s\",\"clientId\":\"%s\",\"loginHint\":\"" REQUESTOR1_UPN "\",\"browser\":\"http\"}}",
              base_url, authority, tenant, client_id);
     MUST(ent_client_new(buf, &requestor, MERR));
     snprintf(buf, sizeof buf,

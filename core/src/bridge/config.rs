@@ -16,7 +16,8 @@ use crate::client::{Client, ClientBuilder};
 use crate::cloud::NationalCloud;
 use crate::credential::{
     AssertionSource, AzureCliCredential, ClientCertificate, DefaultCredential, DeviceCodeCredential, DeviceCodePrompt,
-    EnvironmentCredential, ManagedIdentityCredential, ManagedIdentityEndpoint, OAuthCredential,
+    BrowserMode, EnvironmentCredential, InteractiveBrowserCredential, ManagedIdentityCredential, ManagedIdentityEndpoint,
+    OAuthCredential,
 };
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
@@ -82,6 +83,8 @@ pub enum CredentialConfig {
         client_id: String,
         certificate_path: Option<String>,
         certificate_pem: Option<Secret>,
+        /// The file's bytes in base64: PEM or PKCS#12 (hosts holding bytes).
+        certificate_data: Option<Secret>,
         certificate_password: Option<Secret>,
         #[serde(default)]
         send_certificate_chain: bool,
@@ -107,6 +110,16 @@ pub enum CredentialConfig {
     DeviceCode {
         tenant_id: String,
         client_id: String,
+    },
+    /// The authorization code flow with PKCE: the user signs in in a
+    /// browser (`browser`: `system`, the default; `print`; or `http`, no
+    /// browser, for the emulator, which signs `loginHint` in at once).
+    InteractiveBrowser {
+        tenant_id: String,
+        client_id: String,
+        login_hint: Option<String>,
+        redirect_port: Option<u16>,
+        browser: Option<String>,
     },
     Environment {},
     Default {},
@@ -153,6 +166,13 @@ pub enum Credential {
         client_id: String,
         prompt: Option<Arc<dyn Fn(&DeviceCodePrompt) + Send + Sync>>,
     },
+    InteractiveBrowser {
+        tenant_id: String,
+        client_id: String,
+        login_hint: Option<String>,
+        redirect_port: u16,
+        browser: BrowserMode,
+    },
     /// `AZURE_*` variables (secret or certificate), read at construction.
     Environment,
     /// Environment, workload identity, managed identity, Azure CLI.
@@ -170,7 +190,7 @@ impl std::fmt::Debug for Credential {
 impl Credential {
     /// The kind's name, never the secret: `none`, `token`, `client_secret`,
     /// `password`, `client_certificate`, `client_assertion`,
-    /// `managed_identity`, `azure_cli`, `device_code`, `environment`,
+    /// `managed_identity`, `azure_cli`, `device_code`, `interactive_browser`, `environment`,
     /// `default`, `token_provider`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -183,6 +203,7 @@ impl Credential {
             Credential::ManagedIdentity { .. } => "managed_identity",
             Credential::AzureCli { .. } => "azure_cli",
             Credential::DeviceCode { .. } => "device_code",
+            Credential::InteractiveBrowser { .. } => "interactive_browser",
             Credential::Environment => "environment",
             Credential::Default => "default",
             Credential::Provider(_) => "token_provider",
@@ -213,6 +234,9 @@ impl Credential {
             Credential::DeviceCode { tenant_id, client_id, prompt } => {
                 Arc::new(DeviceCodeCredential::new(a, &tenant_id, &client_id, prompt))
             }
+            Credential::InteractiveBrowser { tenant_id, client_id, login_hint, redirect_port, browser } => Arc::new(
+                InteractiveBrowserCredential::new(a, &tenant_id, &client_id, login_hint, redirect_port, browser),
+            ),
             Credential::Environment => Arc::new(EnvironmentCredential::from_env(a)?),
             Credential::Default => Arc::new(DefaultCredential::from_env(a)),
             Credential::Provider(p) => p,
@@ -238,13 +262,25 @@ impl CredentialConfig {
                 client_id,
                 certificate_path,
                 certificate_pem,
+                certificate_data,
                 certificate_password,
                 send_certificate_chain,
             } => {
-                let cert = match (non_empty(certificate_path), certificate_pem) {
-                    (Some(p), None) => ClientCertificate::from_path(p, certificate_password.as_ref())?,
-                    (None, Some(pem)) => ClientCertificate::from_pem(pem.expose().as_bytes())?,
-                    _ => return Err(invalid("credential clientCertificate needs one of certificatePath or certificatePem")),
+                let cert = match (non_empty(certificate_path), certificate_pem, certificate_data) {
+                    (Some(p), None, None) => ClientCertificate::from_path(p, certificate_password.as_ref())?,
+                    (None, Some(pem), None) => ClientCertificate::from_pem(pem.expose().as_bytes())?,
+                    (None, None, Some(data)) => {
+                        use base64::Engine as _;
+                        let bytes = base64::engine::general_purpose::STANDARD
+                            .decode(data.expose().trim())
+                            .map_err(|e| invalid(format!("credential clientCertificate: certificateData is not base64: {e}")))?;
+                        ClientCertificate::from_bytes(&bytes, certificate_password.as_ref())?
+                    }
+                    _ => {
+                        return Err(invalid(
+                            "credential clientCertificate needs one of certificatePath, certificatePem or certificateData",
+                        ))
+                    }
                 };
                 Credential::ClientCertificate {
                     tenant_id,
@@ -271,6 +307,21 @@ impl CredentialConfig {
             CredentialConfig::AzureCli { tenant_id } => Credential::AzureCli { tenant_id: non_empty(tenant_id) },
             CredentialConfig::DeviceCode { tenant_id, client_id } => {
                 Credential::DeviceCode { tenant_id, client_id, prompt: None }
+            }
+            CredentialConfig::InteractiveBrowser { tenant_id, client_id, login_hint, redirect_port, browser } => {
+                let browser = match browser.as_deref().filter(|b| !b.is_empty()) {
+                    None => BrowserMode::System,
+                    Some(b) => BrowserMode::parse(b).ok_or_else(|| {
+                        invalid(format!("credential interactiveBrowser: browser must be system, print or http, not {b:?}"))
+                    })?,
+                };
+                Credential::InteractiveBrowser {
+                    tenant_id,
+                    client_id,
+                    login_hint: non_empty(login_hint),
+                    redirect_port: redirect_port.unwrap_or(0),
+                    browser,
+                }
             }
             CredentialConfig::Environment {} => Credential::Environment,
             CredentialConfig::Default {} => Credential::Default,

@@ -4,7 +4,7 @@
 //! Device code flow (delegated, for the CLI and PowerShell on machines
 //! without a browser): ask `/devicecode` for a code, show the user the
 //! service's message ("To sign in, use a web browser to open … and enter the
-//! code …"), then poll `/token` every `interval` seconds: `authorization_pending`
+//! code …"), then poll `/token` at once and every `interval` seconds: `authorization_pending`
 //! waits, `slow_down` adds five seconds to the interval (RFC 8628 §3.5),
 //! `expired_token` and `authorization_declined` end the attempt.
 
@@ -113,8 +113,14 @@ impl DeviceCodeCredential {
             ("client_id", self.client_id.as_str()),
             ("device_code", code.device_code.as_str()),
         ];
+        // Poll at once, then every `interval` (as MSAL does): a code approved
+        // while the instructions were shown signs in without a wait.
+        let mut first = true;
         loop {
-            tokio::time::sleep(interval).await;
+            if !first {
+                tokio::time::sleep(interval).await;
+            }
+            first = false;
             let req = self.http.post(format!("{base}/token")).form(&poll);
             match super::send_token_request("device code sign-in", req).await {
                 Ok(t) => return Ok(t),

@@ -6,11 +6,13 @@
 //! certificate, a client assertion (workload identity) or a password
 //! ([`OAuthCredential`]); managed identity ([`ManagedIdentityCredential`]);
 //! the Azure CLI ([`AzureCliCredential`]); device code
-//! ([`DeviceCodeCredential`]); the environment and the default chain in
+//! ([`DeviceCodeCredential`]); interactive sign-in, the authorization code
+//! flow with PKCE ([`InteractiveBrowserCredential`]); the environment and the default chain in
 //! azure-identity's order ([`EnvironmentCredential`], [`DefaultCredential`]).
 //! Every kind caches through [`crate::auth::TokenCache`]: one fetch in flight
 //! per authority, tenant, client and scope, refreshed before expiry.
 
+mod browser;
 mod certificate;
 mod certificate_pkcs12;
 mod chain;
@@ -21,6 +23,7 @@ mod oauth;
 
 use std::time::{Duration, Instant};
 
+pub use browser::{BrowserMode, InteractiveBrowserCredential};
 pub use certificate::ClientCertificate;
 pub use chain::{DefaultCredential, EnvironmentCredential};
 pub use cli::AzureCliCredential;

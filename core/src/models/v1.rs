@@ -435,6 +435,8 @@ model! {
         is_approval_required_for_add: bool = "isApprovalRequiredForAdd",
         /// If `false`, then approval isn't required for updates to requests in this policy.
         is_approval_required_for_update: bool = "isApprovalRequiredForUpdate",
+        /// If `false`, then requestors don't need to supply a justification with a request.
+        is_requestor_justification_required: bool = "isRequestorJustificationRequired",
         /// If approval is required, the one, two or three elements of this collection define each
         /// of the stages of approval.
         stages: Vec<AccessPackageApprovalStage> = "stages" as models,

@@ -25,6 +25,7 @@ pub(crate) struct DeviceCode {
     device_code: String,
     user_code: String,
     client_id: String,
+    scope: String,
     expires_at: i64,
     last_poll_ms: i64,
     /// `Some(Ok(user id))` approved, `Some(Err(()))` declined.
@@ -71,6 +72,7 @@ pub(crate) fn start(st: &State, tenant: &str, body: &[u8], _authz: Option<&str>)
         device_code: device_code.clone(),
         user_code: user_code.clone(),
         client_id: client_id.into(),
+        scope: f.get("scope").cloned().unwrap_or_default(),
         expires_at: now.timestamp() + EXPIRES_IN,
         last_poll_ms: 0,
         outcome: None,
@@ -85,7 +87,7 @@ pub(crate) fn start(st: &State, tenant: &str, body: &[u8], _authz: Option<&str>)
 }
 
 /// The token endpoint's `device_code` grant.
-pub(crate) fn poll(st: &State, client_id: &str, device_code: &str) -> (u16, Value) {
+pub(crate) fn poll(st: &State, client_id: &str, device_code: &str, client_info: bool) -> (u16, Value) {
     let now = chrono::Utc::now();
     let mut codes = st.keys.idp.device_codes.lock().unwrap_or_else(|p| p.into_inner());
     let Some(i) = codes.iter().position(|c| c.device_code == device_code && c.client_id == client_id) else {
@@ -117,20 +119,21 @@ pub(crate) fn poll(st: &State, client_id: &str, device_code: &str) -> (u16, Valu
             aad_error(400, "authorization_declined", 70000, "The user declined the sign-in request.")
         }
         Some(Ok(user)) => {
-            let client = c.client_id.clone();
+            let (client, scope) = (c.client_id.clone(), c.scope.clone());
             codes.remove(i);
             drop(codes);
             let Some(user) = find_user(st, &user) else {
                 return aad_error(400, "invalid_grant", 50034, "The user account does not exist in this directory.");
             };
             match user_token(st, &user, &client) {
-                Ok(token) => (
-                    200,
-                    json!({
+                Ok(token) => {
+                    let mut body = json!({
                         "token_type": "Bearer", "scope": "https://graph.microsoft.com/.default",
                         "expires_in": crate::auth::LIFETIME_SECS, "ext_expires_in": crate::auth::LIFETIME_SECS, "access_token": token,
-                    }),
-                ),
+                    });
+                    super::authorize::id_token_fields(st, &user, &client, &scope, client_info, &mut body);
+                    (200, body)
+                }
                 Err(e) => aad_error(500, "server_error", 90000, &e.to_string()),
             }
         }

@@ -5,10 +5,13 @@
 //! [`crate::auth`]: OpenID discovery and the signing keys as Entra serves
 //! them, client assertions signed with an app registration's certificate
 //! and federated credentials (workload identity), the device code flow with
-//! an approval call for tests, and managed identity endpoints (IMDS and App
+//! an approval call for tests, the authorization code flow with PKCE (an
+//! authorize endpoint that signs in the `login_hint` user without a page),
+//! and managed identity endpoints (IMDS and App
 //! Service shaped). Every refusal is an AADSTS error as Entra words it.
 
 pub(crate) mod assertion;
+pub(crate) mod authorize;
 pub(crate) mod device;
 pub mod keys;
 pub mod managed;
@@ -31,11 +34,14 @@ pub struct IdpState {
     /// assertion is refused until it would have expired anyway.
     pub(crate) seen_jti: Mutex<HashMap<String, i64>>,
     pub(crate) device_codes: Mutex<Vec<device::DeviceCode>>,
+    /// Authorization codes and refresh tokens handed out.
+    pub(crate) grants: Mutex<authorize::Grants>,
 }
 
 /// The identity routes (answered before authentication and faults).
 pub(crate) enum IdRoute {
     Token(String),
+    Authorize(String),
     DeviceCode(String),
     Discovery(String),
     Keys(String),
@@ -49,6 +55,7 @@ impl IdRoute {
         let t = || segs[1].to_string();
         Some(match segs {
             ["", _, "oauth2", "v2.0", "token"] => IdRoute::Token(t()),
+            ["", _, "oauth2", "v2.0", "authorize"] => IdRoute::Authorize(t()),
             ["", _, "oauth2", "v2.0", "devicecode"] => IdRoute::DeviceCode(t()),
             ["", _, "v2.0", ".well-known", "openid-configuration"] => IdRoute::Discovery(t()),
             ["", _, "discovery", "v2.0", "keys"] => IdRoute::Keys(t()),
@@ -70,7 +77,8 @@ fn public_root(st: &State, headers: &HeaderMap) -> String {
     }
 }
 
-/// Answers an identity route: `(status, JSON body)`.
+/// Answers an identity route: `(status, JSON body)`; a 302's body is
+/// `{"location": …}`, sent as the `Location` header.
 pub(crate) async fn serve(
     st: &std::sync::Arc<State>,
     route: IdRoute,
@@ -100,6 +108,12 @@ pub(crate) async fn serve(
     };
     match route {
         IdRoute::Token(t) => post(st, auth::token_endpoint, t).await,
+        IdRoute::Authorize(t) => {
+            if method != Method::GET && method != Method::POST {
+                return (405, json!({"error": "invalid_request", "error_description": "AADSTS900561: The endpoint only accepts GET and POST requests."}));
+            }
+            authorize::authorize(st, &t, query.unwrap_or(""))
+        }
         IdRoute::DeviceCode(t) => post(st, device::start, t).await,
         IdRoute::Approve => post(st, device::approve, String::new()).await,
         IdRoute::Discovery(t) => discovery(st, &t, &public_root(st, headers)),

@@ -70,6 +70,35 @@ pub async fn app_token_via_endpoint(c: &reqwest::Client, emu: &Emulator) -> Stri
     r.body["access_token"].as_str().expect("access_token").to_string()
 }
 
+/// A delegated token by the authorization code flow with PKCE (S256): the
+/// authorize endpoint signs `upn` in at once and redirects with the code,
+/// which the token endpoint redeems with the verifier.
+pub async fn user_token_via_authorize(emu: &Emulator, client_id: &str, upn: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let verifier = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let redirect = "http://localhost:1/callback";
+    let url = reqwest::Url::parse_with_params(
+        &format!("{}/{}/oauth2/v2.0/authorize", emu.authority(), emu.tenant_id()),
+        &[("client_id", client_id), ("response_type", "code"), ("redirect_uri", redirect), ("scope", "https://graph.microsoft.com/.default offline_access"),
+          ("code_challenge", &challenge), ("code_challenge_method", "S256"), ("state", "s1"), ("login_hint", upn)],
+    )
+    .expect("authorize url");
+    let no_follow = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let r = no_follow.get(url).send().await.expect("authorize");
+    assert_eq!(r.status(), 302, "authorize redirects");
+    let location = reqwest::Url::parse(r.headers()["location"].to_str().expect("location")).expect("location url");
+    assert!(location.as_str().starts_with(redirect), "{location}");
+    let q: std::collections::HashMap<String, String> = location.query_pairs().into_owned().collect();
+    assert_eq!(q.get("state").map(String::as_str), Some("s1"));
+    let code = q.get("code").expect("code");
+    let r = token(&http(), emu, &[("grant_type", "authorization_code"), ("client_id", client_id), ("code", code), ("redirect_uri", redirect), ("code_verifier", &verifier), ("scope", "https://graph.microsoft.com/.default offline_access")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body["refresh_token"].is_string());
+    r.body["access_token"].as_str().expect("access_token").to_string()
+}
+
 /// Polls `url` until `pred` holds (at most ~5 s).
 pub async fn wait_for(c: &reqwest::Client, url: &str, token: &str, pred: impl Fn(&Value) -> bool) -> Value {
     for _ in 0..250 {

@@ -113,9 +113,11 @@ class AccessPackageAssignmentApprovalSettings(GraphModel):
     """If `false,` then approval isn't required for new requests in this policy."""
     is_approval_required_for_update: Optional[bool]
     """If `false`, then approval isn't required for updates to requests in this policy."""
+    is_requestor_justification_required: Optional[bool]
+    """If `false`, then requestors don't need to supply a justification with a request."""
     stages: Optional[List[AccessPackageApprovalStage]]
     """If approval is required, the one, two or three elements of this collection define each of the stages of approval."""
-    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, is_approval_required_for_add: Optional[bool] = ..., is_approval_required_for_update: Optional[bool] = ..., stages: Optional[List[AccessPackageApprovalStage]] = ..., **extra: Any) -> None: ...
+    def __init__(self, _data: Union[Mapping[str, Any], str, None] = None, *, is_approval_required_for_add: Optional[bool] = ..., is_approval_required_for_update: Optional[bool] = ..., is_requestor_justification_required: Optional[bool] = ..., stages: Optional[List[AccessPackageApprovalStage]] = ..., **extra: Any) -> None: ...
 
 class AccessPackageAssignmentCalloutData(GraphModel):
     """Graph type ``accessPackageAssignmentCalloutData`` (v1.0)."""
