@@ -407,7 +407,7 @@ async fn a_journal_resumes_without_requests_for_settled_items_and_reconciles_the
 
 /// Pulls every event of a job.
 async fn job_events(client: &Client, kind: &str, options: Value) -> Vec<Value> {
-    let mut job = Job::start(client, kind, options).unwrap();
+    let job = Job::start(client, kind, options).unwrap();
     let mut out = Vec::new();
     while let Some(ev) = job.next().await {
         out.push(ev.unwrap());
@@ -495,7 +495,7 @@ async fn the_job_kinds_assign_then_remove_a_package() {
     );
     assert_few_early(&throttling_report(&emu).await, 4);
     // Bad options fail the job before any request.
-    let mut job = Job::start(
+    let job = Job::start(
         &client,
         "bulkAssign",
         json!({"accessPackageId": PACKAGE, "policyId": POLICY, "targets": [], "bogus": 1}),

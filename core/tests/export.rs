@@ -349,7 +349,7 @@ async fn service_errors_end_the_export_with_their_kind() {
 async fn the_export_job_reports_progress_and_a_summary() {
     let (_emu, client) = start().await;
     let path = tmp("job.csv");
-    let mut job = Job::start(
+    let job = Job::start(
         &client,
         "export",
         json!({"resource": "assignments", "format": "csv", "path": path.to_str().unwrap()}),
@@ -389,7 +389,7 @@ async fn the_export_job_reports_progress_and_a_summary() {
     );
 
     // Cancelled after the first progress event: it stops early and says so.
-    let mut job = Job::start(
+    let job = Job::start(
         &client,
         "export",
         json!({"path": tmp("cancel.jsonl").to_str().unwrap(), "pageSize": 10}),
