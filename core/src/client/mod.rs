@@ -335,11 +335,6 @@ impl Client {
         self.execute(op.method, &url, body, op.is_idempotent()).await
     }
 
-    /// The retry policy (with its deadline) every call of this client follows.
-    pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
-    }
-
     /// The version the flat (v1.0) operations are sent to.
     pub fn api_version(&self) -> ApiVersion {
         self.inner.version
