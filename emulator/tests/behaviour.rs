@@ -211,8 +211,9 @@ async fn seed_objects_preload() {
     let path = std::env::temp_dir().join(format!("entitlement-seed-{}.json", uuid::Uuid::new_v4()));
     std::fs::write(&path, text).unwrap();
     let seed = Seed::from_file(&path).unwrap();
-    let _ = std::fs::remove_file(&path);
+    // The big arrays of a seed file are streamed from it at start.
     let emu = Emulator::start(EmulatorConfig { seed, ..config() }).await.unwrap();
+    let _ = std::fs::remove_file(&path);
     let c = http();
     let t = emu.app_token();
     let r = call(&c, "GET", &format!("{}/v1.0{EM}/assignments?$filter=accessPackage/id eq '11111111-1111-4111-8111-111111111111'&$count=true&$top=10", emu.base_url()), Some(&t), None).await;
