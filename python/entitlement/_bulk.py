@@ -92,6 +92,37 @@ class BulkRun:
         self._job.cancel()
 
 
+class AsyncBulkRun(BulkRun):
+    """The same for :class:`entitlement.AsyncClient`: ``async for event in run`` or
+    ``await run.wait()``; the loop is never blocked."""
+
+    __slots__ = ()
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        while True:
+            event = await self._job.next_async()
+            if event is None:
+                raise StopAsyncIteration
+            kind = event.get("type")
+            if kind == "item":
+                self._items.append(event)
+                return event
+            if kind == "progress":
+                if self._progress is not None:
+                    self._progress(event)
+            elif kind == "done":
+                self.report = BulkReport(event, self._items)
+
+    async def wait(self):
+        """Runs to the end; returns the :class:`BulkReport`."""
+        async for _ in self:
+            pass
+        return self.report
+
+
 def _options(journal, max_concurrency, initial_concurrency, precheck, max_attempts):
     o = {}
     if journal is not None:
@@ -117,6 +148,7 @@ class _Bulk:
     """Mixed into :class:`entitlement.Client`."""
 
     __slots__ = ()
+    _RUN = BulkRun
 
     def bulk_assign(self, access_package_id, policy_id, targets, *, journal=None, max_concurrency=None,
                     initial_concurrency=None, precheck=None, max_attempts=None, progress=None):
@@ -126,7 +158,7 @@ class _Bulk:
         targets = [_target(t) for t in targets]
         options = {"accessPackageId": access_package_id, "policyId": policy_id, "targets": targets,
                    **_options(journal, max_concurrency, initial_concurrency, precheck, max_attempts)}
-        return BulkRun(_native.start_job(self._native, "bulkAssign", options), len(targets), progress)
+        return self._RUN(_native.start_job(self._native, "bulkAssign", options), len(targets), progress)
 
     def bulk_remove(self, assignment_ids=None, *, access_package_id=None, filter=None, journal=None,
                     max_concurrency=None, initial_concurrency=None, precheck=None, max_attempts=None, progress=None):
@@ -142,7 +174,7 @@ class _Bulk:
             if filter is not None:
                 options["filter"] = str(filter)
             total = None
-        return BulkRun(_native.start_job(self._native, "bulkRemove", options), total, progress)
+        return self._RUN(_native.start_job(self._native, "bulkRemove", options), total, progress)
 
     def bulk_run(self, operations, *, journal=None, max_concurrency=None, initial_concurrency=None,
                  precheck=None, max_attempts=None, progress=None):
@@ -150,4 +182,12 @@ class _Bulk:
         ``{"op": "remove", "assignmentId"}`` or ``{"operation": "create_catalog", "args", "query", "body"}``."""
         operations = list(operations)
         options = {"operations": operations, **_options(journal, max_concurrency, initial_concurrency, precheck, max_attempts)}
-        return BulkRun(_native.start_job(self._native, "bulkRun", options), len(operations), progress)
+        return self._RUN(_native.start_job(self._native, "bulkRun", options), len(operations), progress)
+
+
+class _AsyncBulk(_Bulk):
+    """Mixed into :class:`entitlement.AsyncClient`: the same methods, returning an
+    :class:`AsyncBulkRun`."""
+
+    __slots__ = ()
+    _RUN = AsyncBulkRun

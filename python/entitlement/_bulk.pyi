@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The entitlement authors
-from typing import Any, Dict, Iterator, List
+from typing import Any, AsyncIterator, Dict, Iterator, List
 
 class BulkReport:
     total: int
@@ -25,3 +25,8 @@ class BulkRun(Iterator[Dict[str, Any]]):
     def __len__(self) -> int: ...
     def wait(self) -> BulkReport: ...
     def cancel(self) -> None: ...
+
+class AsyncBulkRun(BulkRun, AsyncIterator[Dict[str, Any]]):
+    def __aiter__(self) -> "AsyncBulkRun": ...
+    async def __anext__(self) -> Dict[str, Any]: ...
+    async def wait(self) -> BulkReport: ...  # type: ignore[override]

@@ -12,7 +12,7 @@ import time
 from . import _native
 from ._jobs import AsyncJob, Job
 from .errors import InvalidArgumentError
-from ._bulk import _Bulk
+from ._bulk import _AsyncBulk, _Bulk
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
 
 _DEFAULT_WAIT = 300.0
@@ -372,7 +372,7 @@ class Client(_ClientBase, _Lifecycle, _Export, _Bulk, _Ops):
         self.close()
 
 
-class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncOps):
+class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncBulk, _AsyncOps):
     """asyncio client: the same operations as :class:`Client`, as coroutines;
     list operations return an :class:`AsyncPager` (``async for``)."""
 

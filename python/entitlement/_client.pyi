@@ -3,7 +3,7 @@
 import os
 from typing import Any, Callable, Dict, Iterable, List, Literal, Mapping, NamedTuple, Optional, TypedDict, Union
 
-from ._bulk import BulkRun
+from ._bulk import AsyncBulkRun, BulkRun
 
 from ._batch import BatchRequest, BatchResult
 from ._generated import _AsyncBetaOps, _AsyncOps, _BetaOps, _Ops
@@ -133,6 +133,20 @@ class AsyncClient(_AsyncOps):
                      concurrency: Optional[int] = None, per_package_files: bool = False, page_size: Optional[int] = None,
                      progress: Optional[Callable[[Mapping[str, Any]], None]] = None) -> ExportSummary: ...
     async def batch(self, requests: List[Union[BatchRequest, tuple]], *, api_version: Optional[str] = None) -> List[BatchResult]: ...
+    def bulk_assign(self, access_package_id: str, policy_id: str, targets: Iterable[Union[str, Mapping[str, str]]], *,
+                    journal: Optional[Union[str, "os.PathLike[str]"]] = None, max_concurrency: Optional[int] = None,
+                    initial_concurrency: Optional[int] = None, precheck: Optional[str] = None,
+                    max_attempts: Optional[int] = None,
+                    progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> AsyncBulkRun: ...
+    def bulk_remove(self, assignment_ids: Optional[Iterable[str]] = None, *, access_package_id: Optional[str] = None,
+                    filter: Optional[str] = None, journal: Optional[Union[str, "os.PathLike[str]"]] = None,
+                    max_concurrency: Optional[int] = None, initial_concurrency: Optional[int] = None,
+                    precheck: Optional[str] = None, max_attempts: Optional[int] = None,
+                    progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> AsyncBulkRun: ...
+    def bulk_run(self, operations: Iterable[Mapping[str, Any]], *, journal: Optional[Union[str, "os.PathLike[str]"]] = None,
+                 max_concurrency: Optional[int] = None, initial_concurrency: Optional[int] = None,
+                 precheck: Optional[str] = None, max_attempts: Optional[int] = None,
+                 progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> AsyncBulkRun: ...
     async def close(self) -> None: ...
     async def __aenter__(self) -> "AsyncClient": ...
     async def __aexit__(self, *exc: object) -> None: ...
