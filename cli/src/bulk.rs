@@ -12,31 +12,10 @@ use std::time::Duration;
 
 use entitlement::bulk::{self, BulkOptions, Event, Item, Outcome, Precheck, Summary};
 use entitlement::Client;
-use entitlement_emulator::{Emulator, EmulatorConfig, Seed};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-/// Where to connect: a real tenant or running emulator (`--endpoint`), or an
-/// emulator started for the command.
-#[derive(clap::Args)]
-pub struct Connection {
-    /// Graph root of a real tenant or a running emulator (default: start an embedded emulator).
-    #[arg(long)]
-    endpoint: Option<String>,
-    /// Sign-in authority (default: login.microsoftonline.com).
-    #[arg(long)]
-    authority: Option<String>,
-    #[arg(long, env = "ENTITLEMENT_TENANT_ID")]
-    tenant_id: Option<String>,
-    /// Application (client) id of an app with EntitlementManagement.ReadWrite.All.
-    #[arg(long, env = "ENTITLEMENT_CLIENT_ID")]
-    client_id: Option<String>,
-    #[arg(long, env = "ENTITLEMENT_CLIENT_SECRET", hide_env_values = true)]
-    client_secret: Option<String>,
-    /// Seed of the embedded emulator (without --endpoint).
-    #[arg(long)]
-    seed: Option<PathBuf>,
-}
+use crate::connect::{connect, Connection};
 
 /// How the run goes.
 #[derive(clap::Args)]
@@ -122,57 +101,6 @@ fn read_list(source: &str) -> Result<Vec<Value>, String> {
         }
     }
     Ok(out)
-}
-
-async fn connect(conn: &Connection) -> Result<(Client, Option<Emulator>), String> {
-    match &conn.endpoint {
-        None => {
-            let seed = match &conn.seed {
-                Some(path) => Seed::from_file(path)
-                    .map_err(|e| format!("seed file {}: {e}", path.display()))?,
-                None => Seed::default(),
-            };
-            let emu = Emulator::start(EmulatorConfig {
-                seed,
-                ..Default::default()
-            })
-            .await
-            .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
-            eprintln!(
-                "Embedded emulator at {} (tenant {})",
-                emu.base_url(),
-                emu.tenant_id()
-            );
-            let (id, secret) = emu.app_credentials();
-            let client = Client::builder()
-                .base_url(emu.base_url())
-                .authority(emu.authority())
-                .client_secret(emu.tenant_id(), &id, secret)
-                .build();
-            Ok((client.map_err(|e| e.to_string())?, Some(emu)))
-        }
-        Some(endpoint) => {
-            let need = |v: &Option<String>, name: &str| {
-                v.clone()
-                    .ok_or_else(|| format!("--{name} is required with --endpoint"))
-            };
-            let authority = conn
-                .authority
-                .clone()
-                .unwrap_or_else(|| "https://login.microsoftonline.com".into());
-            let client = Client::builder()
-                .base_url(endpoint)
-                .authority(authority)
-                .client_secret(
-                    &need(&conn.tenant_id, "tenant-id")?,
-                    &need(&conn.client_id, "client-id")?,
-                    need(&conn.client_secret, "client-secret")?,
-                )
-                .build()
-                .map_err(|e| e.to_string())?;
-            Ok((client, None))
-        }
-    }
 }
 
 fn options(run: &RunArgs) -> Result<BulkOptions, String> {

@@ -6,13 +6,13 @@
 //! on stderr when it is a terminal and a summary at the end.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use entitlement::export::{export, Destination, ExportOptions, Format, Progress, Resource};
 use entitlement::Client;
-use entitlement_emulator::{Emulator, EmulatorConfig, Seed};
+
+use crate::connect::{connect, Connection};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum What {
@@ -55,83 +55,17 @@ pub struct Args {
     /// $top of each page (default: the service's page size).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=999))]
     page_size: Option<u32>,
-    /// Graph root of a real tenant or a running emulator (default: start an embedded emulator).
-    #[arg(long)]
-    endpoint: Option<String>,
-    /// Sign-in authority (default: login.microsoftonline.com).
-    #[arg(long)]
-    authority: Option<String>,
-    #[arg(long, env = "ENTITLEMENT_TENANT_ID")]
-    tenant_id: Option<String>,
-    /// Application (client) id of an app with EntitlementManagement.Read.All.
-    #[arg(long, env = "ENTITLEMENT_CLIENT_ID")]
-    client_id: Option<String>,
-    #[arg(long, env = "ENTITLEMENT_CLIENT_SECRET", hide_env_values = true)]
-    client_secret: Option<String>,
-    /// A bearer token to send as is (instead of a client secret).
-    #[arg(long, env = "ENTITLEMENT_TOKEN", hide_env_values = true)]
-    token: Option<String>,
-    /// Seed file of the embedded emulator (default: the built-in tenant).
-    #[arg(long, conflicts_with = "endpoint")]
-    seed: Option<PathBuf>,
+    #[command(flatten)]
+    conn: Connection,
 }
 
 pub async fn run(args: Args) -> ExitCode {
-    let mut embedded = None;
-    let client = match &args.endpoint {
-        None => {
-            let seed = match &args.seed {
-                Some(p) => match Seed::from_file(p) {
-                    Ok(s) => s,
-                    Err(e) => return fail(format!("seed file {}: {e}", p.display())),
-                },
-                None => Seed::default(),
-            };
-            let emu = match Emulator::start(EmulatorConfig {
-                seed,
-                ..Default::default()
-            })
-            .await
-            {
-                Ok(e) => e,
-                Err(e) => return fail(format!("cannot start the embedded emulator: {e}")),
-            };
-            let (id, secret) = emu.app_credentials();
-            let c = Client::builder()
-                .base_url(emu.base_url())
-                .authority(emu.authority())
-                .client_secret(emu.tenant_id(), &id, secret)
-                .build();
-            embedded = Some(emu);
-            c
-        }
-        Some(endpoint) => {
-            let b = Client::builder().base_url(endpoint);
-            match (
-                &args.token,
-                &args.tenant_id,
-                &args.client_id,
-                &args.client_secret,
-            ) {
-                (Some(t), ..) => b.token(t.clone()).build(),
-                (None, Some(tenant), Some(id), Some(secret)) => b
-                    .authority(
-                        args.authority
-                            .clone()
-                            .unwrap_or_else(|| "https://login.microsoftonline.com".into()),
-                    )
-                    .client_secret(tenant, id, secret.clone())
-                    .build(),
-                _ => {
-                    eprintln!("error: --endpoint needs --token, or --tenant-id, --client-id and --client-secret");
-                    return ExitCode::from(2);
-                }
-            }
-        }
-    };
-    let client = match client {
+    let (client, embedded) = match connect(&args.conn).await {
         Ok(c) => c,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
     let result = exec(&client, &args).await;
     if let Some(emu) = embedded {

@@ -3,6 +3,7 @@
 
 //! `entitlement`: runs the tutorial scenario and the local emulator.
 
+mod connect;
 mod export;
 mod bulk;
 mod tutorial;
