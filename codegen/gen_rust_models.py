@@ -8,6 +8,7 @@ only lists the fields."""
 from __future__ import annotations
 
 import json
+import re
 
 from emit import doc_comment
 from model import BANNER, pascal
@@ -55,6 +56,8 @@ def rust_type(api, version, p):
 
 
 def doc(text, indent=""):
+    # Bare URLs in Graph's descriptions become rustdoc autolinks (`<...>`).
+    text = re.sub(r"(?<![<(`])\b(https?://[^\s<>`]+?)([.,;:)]?)(?=\s|$)", r"<\1>\2", text or "")
     return doc_comment(text, f"{indent}/// ")
 
 

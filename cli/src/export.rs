@@ -49,7 +49,7 @@ pub struct Args {
     /// Packages exported at once with --by-access-package.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     concurrency: u16,
-    /// With --by-access-package: one <packageId>.<format> per package in the --out folder.
+    /// With --by-access-package: one `<packageId>.<format>` per package in the --out folder.
     #[arg(long, requires = "by_access_package")]
     per_package_files: bool,
     /// $top of each page (default: the service's page size).

@@ -55,7 +55,7 @@ enum EmulatorCommand {
         #[arg(long, default_value_t = 100)]
         page_size: usize,
         /// Another name the emulator answers to in the Host header besides
-        /// 127.0.0.1/localhost/[::1] (repeatable; "*" = any name). Other names
+        /// `127.0.0.1`/`localhost`/`[::1]` (repeatable; "*" = any name). Other names
         /// get 400, which keeps web pages out through DNS rebinding.
         #[arg(long = "allowed-host", value_name = "NAME")]
         allowed_hosts: Vec<String>,

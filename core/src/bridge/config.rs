@@ -60,7 +60,7 @@ pub struct ClientConfig {
     pub username: Option<String>,
     pub password: Option<Secret>,
     /// A sign-in kind other than the flat keys above, as an object with a
-    /// `kind` (see [`CredentialConfig`]); C passes it in the options JSON,
+    /// `kind` (see `CredentialConfig`); C passes it in the options JSON,
     /// Python's and Node's credential classes build it.
     pub credential: Option<CredentialConfig>,
 }

@@ -1712,7 +1712,7 @@ model! {
 model! {
     /// Graph type `referenceCreate` (complex).
     ReferenceCreate = "referenceCreate" {
-        /// URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+        /// URL of the object to reference, e.g. <https://graph.microsoft.com/v1.0/groups/{id}>.
         odata_id: String = "@odata.id",
     }
 }

@@ -1003,7 +1003,9 @@ macro_rules! model_family {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
         pub enum $name {
-            $( $variant($sub), )*
+            $( #[doc = concat!("`@odata.type` `#microsoft.graph.", $tn, "`.")] $variant($sub), )*
+            /// The base type, or a subtype this client does not know yet
+            /// (its `@odata.type` and properties are kept and written back).
             Other($base),
         }
 
@@ -1135,12 +1137,13 @@ macro_rules! graph_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum $name {
-            $( $variant, )*
+            $( #[doc = concat!("`", $wire, "` on the wire.")] $variant, )*
             /// A value this client does not know yet, kept as sent.
             Unknown(String),
         }
 
         impl $name {
+            /// The value as Graph spells it (an unknown one as it was sent).
             pub fn as_str(&self) -> &str {
                 match self {
                     $( $name::$variant => $wire, )*
@@ -1148,6 +1151,8 @@ macro_rules! graph_enum {
                 }
             }
 
+            /// The variant for a value as Graph sent it; never fails (an
+            /// unknown value becomes `Unknown`).
             pub fn from_wire(s: &str) -> Self {
                 match s {
                     $( $wire => $name::$variant, )*

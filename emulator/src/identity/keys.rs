@@ -4,7 +4,7 @@
 //! The emulator's token-signing key: RSA 2048, drawn once per process (a
 //! 2048-bit key takes a fraction of a second to generate; tests start many
 //! emulators in one process), published at `/{tenant}/discovery/v2.0/keys`
-//! under each emulator's own `kid` (see [`crate::auth::Keys`]), as Entra
+//! under each emulator's own `kid` (see `crate::auth::Keys`), as Entra
 //! publishes its keys. Tokens from another process fail the signature check.
 
 use std::sync::OnceLock;

@@ -2,7 +2,7 @@
 // Copyright (c) 2026 The entitlement authors
 
 //! The emulator as an identity provider, beside the token endpoint in
-//! [`crate::auth`]: OpenID discovery and the signing keys as Entra serves
+//! `crate::auth`: OpenID discovery and the signing keys as Entra serves
 //! them, client assertions signed with an app registration's certificate
 //! and federated credentials (workload identity), the device code flow with
 //! an approval call for tests, the authorization code flow with PKCE (an

@@ -7,7 +7,7 @@
 //! [`filter`]), `$expand` by [`MAX_EXPAND_DEPTH`] and [`MAX_EXPAND_ITEMS`]
 //! (checked before the nested text is looked at, so a 4,000-level
 //! `a($expand=a($expand=…))` costs one scan), `$orderby` by [`MAX_ORDERBY_ITEMS`].
-//! Whether the names exist on the type queried is checked by [`super::check`],
+//! Whether the names exist on the type queried is checked by `super::check`,
 //! which knows the type.
 
 use super::filter::{self, Expr};
