@@ -209,7 +209,7 @@ function Invoke-EntPaged {
     $options.Top = $Top
     $options.PageSize = $PageSize
     $options.All = [bool]$All
-    $options.Count = [bool]$CountVariable
+    $options.IncludeCount = [bool]$CountVariable
     $list = Invoke-EntNative -Target $Operation -Call { [Entitlement.Native.EntList]::Start($client, $Operation, $argsJson, $options) }
     try {
         while (-not $list.Done) {
@@ -221,7 +221,7 @@ function Invoke-EntPaged {
         if ($CountVariable) {
             # The caller's scope, as Graph PowerShell sets it ($PSCmdlet.SessionState is the caller's).
             $state = if ($Cmdlet) { $Cmdlet.SessionState } else { $PSCmdlet.SessionState }
-            $state.PSVariable.Set($CountVariable.TrimStart('$'), $list.Count)
+            $state.PSVariable.Set($CountVariable.TrimStart('$'), $list.TotalCount)
         }
     }
 }

@@ -495,8 +495,8 @@ namespace Entitlement.Native
         public int PageSize { get; set; }
         /// <summary>Follow every page. Without it (and without Top) only the first page is read, as Graph PowerShell does.</summary>
         public bool All { get; set; }
-        /// <summary>Ask for @odata.count.</summary>
-        public bool Count { get; set; }
+        /// <summary>Ask for @odata.count (-CountVariable). Not "Count": PowerShell gives every object a Count.</summary>
+        public bool IncludeCount { get; set; }
 
         internal string Query(bool count, int top, bool itemsQuery)
         {
@@ -525,7 +525,7 @@ namespace Entitlement.Native
     /// <summary>
     /// Reads a list operation the way a Graph PowerShell list cmdlet does: the first page only,
     /// every page with All, at most Top items, PageSize items per request, and @odata.count
-    /// with Count. One thread at a time; dispose when done.
+    /// with IncludeCount. One thread at a time; dispose when done.
     /// </summary>
     public sealed class EntList : IDisposable
     {
@@ -536,8 +536,8 @@ namespace Entitlement.Native
         bool started;
         int emitted;
 
-        /// <summary>@odata.count when Count was asked for (known after the first NextPage()).</summary>
-        public long? Count { get; private set; }
+        /// <summary>@odata.count when IncludeCount asked for it (known after the first NextPage()).</summary>
+        public long? TotalCount { get; private set; }
         public bool Done { get; private set; }
         /// <summary>Requests sent so far.</summary>
         public int Requests { get; private set; }
@@ -572,7 +572,7 @@ namespace Entitlement.Native
                 // One request answers both the items and the count.
                 started = true;
                 Requests++;
-                var page = Json.Parse(client.Call(operation, argsJson, options.Query(options.Count, RequestTop, true), null)) as JsonObject;
+                var page = Json.Parse(client.Call(operation, argsJson, options.Query(options.IncludeCount, RequestTop, true), null)) as JsonObject;
                 if (page == null) throw new EntitlementException(EntStatus.Decode, "Decode", operation + ": the answer is not a page", 0, null, null, null, null);
                 ReadCount(page);
                 items = page.Get("value") as List<object> ?? new List<object>();
@@ -583,7 +583,7 @@ namespace Entitlement.Native
                 if (!started)
                 {
                     started = true;
-                    if (options.Count)
+                    if (options.IncludeCount)
                     {
                         // The pager hands out items only: the count comes from a one-item request.
                         Requests++;
@@ -610,7 +610,7 @@ namespace Entitlement.Native
         {
             var n = page.Get("@odata.count") as JsonNumber;
             long c;
-            if (n != null && long.TryParse(n.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out c)) Count = c;
+            if (n != null && long.TryParse(n.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out c)) TotalCount = c;
         }
 
         void Close()

@@ -148,6 +148,13 @@ static class Cmdlets
         Equal("true", Get(body, "/isHidden"), "switch is a boolean");
         Equal("cat-1", Get(body, "/catalog/id"), "hashtable for a nested type");
         Check(Get(body, "/Verbose") == null && Get(body, "/WhatIf") == null, "common parameters left out: " + body);
+        // $PSBoundParameters is a Dictionary<string, object> (case-insensitive), not a Hashtable.
+        var psBound = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+        psBound["displayname"] = "From a dictionary";
+        psBound["Catalog"] = new System.Management.Automation.PSObject(H("id", "cat-3"));
+        body = EntBody.Build("create_access_package", null, psBound);
+        Equal("From a dictionary", Get(body, "/displayName"), "bound parameters as a Dictionary");
+        Equal("cat-3", Get(body, "/catalog/id"), "PSObject-wrapped hashtable parameter");
 
         // -IsHidden:$false sends false; parameters win over -BodyParameter, the rest of it stays.
         body = EntBody.Build("update_access_package", H("displayName", "Old", "description", "kept", "isHidden", true),
@@ -257,19 +264,19 @@ static class Cmdlets
         Equal(5, all.Count, "-All -PageSize 2: every item");
         Equal(3, list.Requests, "-All -PageSize 2: three requests");
         Equal(5, new HashSet<string>(all).Count, "no item twice");
-        Check(list.Count == null, "no count unless asked");
+        Check(list.TotalCount == null, "no count unless asked");
 
         var first = ReadAll(client, new ListOptions { Filter = filter, PageSize = 2 }, out list);
         Equal(2, first.Count, "-PageSize 2 without -All: the first page");
         Equal(1, list.Requests, "one request");
 
-        var counted = ReadAll(client, new ListOptions { Filter = filter, PageSize = 2, All = true, Count = true }, out list);
+        var counted = ReadAll(client, new ListOptions { Filter = filter, PageSize = 2, All = true, IncludeCount = true }, out list);
         Equal(5, counted.Count, "-All -CountVariable: items");
-        Equal((long?)5, list.Count, "-All -CountVariable: @odata.count");
+        Equal((long?)5, list.TotalCount, "-All -CountVariable: @odata.count");
 
-        var firstCounted = ReadAll(client, new ListOptions { Filter = filter, Count = true }, out list);
+        var firstCounted = ReadAll(client, new ListOptions { Filter = filter, IncludeCount = true }, out list);
         Equal(4, firstCounted.Count, "first page (the service's page size 4)");
-        Equal((long?)5, list.Count, "count of the first page's query");
+        Equal((long?)5, list.TotalCount, "count of the first page's query");
         Equal(1, list.Requests, "count and first page in one request");
 
         var service = ReadAll(client, new ListOptions { Filter = filter, All = true }, out list);

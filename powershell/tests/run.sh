@@ -131,8 +131,9 @@ powershell_syntax() {
         powershell/Entitlement.Generated.ps1 powershell/Entitlement.psd1 powershell/tests/Entitlement.Tests.ps1
 }
 
+# -langversion:5: Windows PowerShell 5.1 compiles the sources (when no dll ships) with C# 5.
 compile_shim() {
-    mcs -nologo -warnaserror -target:library -out:"$OUT/Entitlement.Native.dll" powershell/src/*.cs &&
+    mcs -nologo -warnaserror -langversion:5 -target:library -out:"$OUT/Entitlement.Native.dll" powershell/src/*.cs &&
         mcs -nologo -warnaserror -out:"$OUT/Smoke.exe" powershell/tests/Smoke.cs powershell/src/*.cs &&
         mcs -nologo -warnaserror -r:"$OUT/Entitlement.Native.dll" -out:"$OUT/Cmdlets.exe" powershell/tests/Cmdlets.cs &&
         cp emulator/src/identity/dev-app.pem "$OUT/"  # the emulator app's development certificate (certificate sign-in)
