@@ -275,7 +275,9 @@ LIST_HELP = {
 
 
 def _path_help(p):
-    return f"The id of the {words(p)} (path parameter)."
+    if p.endswith("Id"):
+        return f"The id of the {words(p)} (path parameter)."
+    return f"The {p} path parameter."
 
 
 def _field_help(f):

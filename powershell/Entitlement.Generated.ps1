@@ -3826,7 +3826,7 @@ function Invoke-EntBetaFilterAccessPackageAssignmentApprovalByCurrentUser {
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -3897,7 +3897,7 @@ function Invoke-EntBetaFilterAccessPackageAssignmentByCurrentUser {
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -3968,7 +3968,7 @@ function Invoke-EntBetaFilterAccessPackageAssignmentRequestByCurrentUser {
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -4039,7 +4039,7 @@ function Invoke-EntBetaFilterAccessPackageByCurrentUser {
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -4110,7 +4110,7 @@ function Invoke-EntBetaFilterAccessPackageSuggestionByCurrentUser {
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -4181,7 +4181,7 @@ function Invoke-EntBetaFilterAssignmentRequestByCurrentUser {
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAssignmentRequestByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -4372,7 +4372,7 @@ function Invoke-EntFilterAccessPackageAssignmentApprovalByCurrentUser {
     Corresponds to Invoke-MgFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -4443,7 +4443,7 @@ function Invoke-EntFilterAccessPackageByCurrentUser {
     Corresponds to Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -4514,7 +4514,7 @@ function Invoke-EntFilterAccessPackageSuggestionByCurrentUser {
     Corresponds to Invoke-MgFilterEntitlementManagementAccessPackageSuggestionByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -4585,7 +4585,7 @@ function Invoke-EntFilterAssignmentByCurrentUser {
     Corresponds to Invoke-MgFilterEntitlementManagementAssignmentByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
@@ -4656,7 +4656,7 @@ function Invoke-EntFilterAssignmentRequestByCurrentUser {
     Corresponds to Invoke-MgFilterEntitlementManagementAssignmentRequestByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
     .PARAMETER On
-    The id of the on (path parameter).
+    The on path parameter.
     .PARAMETER Filter
     An OData $filter expression, e.g. "displayName eq 'Marketing'".
     .PARAMETER Search
