@@ -247,6 +247,42 @@ function Connect-EntGraph {
     User sign-in with a password (discouraged; MFA blocks it): -TenantId, -ClientId and -Credential.
     A token you already have: -AccessToken. Against a local emulator: -Emulator (signs in as its app).
     Tokens are fetched, cached per scope and refreshed before they expire by the native library.
+    .PARAMETER TenantId
+    The directory (tenant) id or domain.
+    .PARAMETER ClientSecretCredential
+    The app's client id (user name) and secret (password).
+    .PARAMETER ClientId
+    The app (client) id; with -Identity, a user-assigned identity's client id.
+    .PARAMETER CertificatePath
+    A PEM file with the certificate and its RSA key, or a PKCS#12 (.pfx) file.
+    .PARAMETER CertificatePassword
+    The password of an encrypted key or .pfx file.
+    .PARAMETER SendCertificateChain
+    Sends the certificate (x5c) for subject name / issuer sign-in.
+    .PARAMETER Identity
+    Signs in as the managed identity of the Azure resource this runs on.
+    .PARAMETER UseDeviceCode
+    Prints a code and where to enter it, then waits for the user to sign in.
+    .PARAMETER Credential
+    A user's name and password (discouraged: MFA blocks it).
+    .PARAMETER AccessToken
+    A token you already have.
+    .PARAMETER Emulator
+    An emulator from Start-EntEmulator; signs in as its app.
+    .PARAMETER Environment
+    The national cloud: Global, USGov, USGovDoD or China.
+    .PARAMETER BaseUrl
+    The Graph endpoint, overriding -Environment's.
+    .PARAMETER Authority
+    The sign-in endpoint, overriding -Environment's.
+    .PARAMETER ApiVersion
+    v1.0 (default) or beta: the version of Invoke-EntOperation's unqualified names.
+    .PARAMETER TimeoutSec
+    Limit of one HTTP attempt, in seconds (default 100).
+    .PARAMETER DeadlineSec
+    Limit of a whole call with its retries and waits, in seconds (default 300).
+    .PARAMETER MaxRetries
+    Retries of throttled (429) and failed (5xx) calls.
     .EXAMPLE
     Connect-EntGraph -TenantId $tenant -ClientId $app -CertificatePath ./app.pem
     .EXAMPLE
@@ -359,6 +395,8 @@ function Disconnect-EntGraph {
     <#
     .SYNOPSIS
     Forgets the session's connection.
+    .EXAMPLE
+    Disconnect-EntGraph
     #>
     [CmdletBinding()]
     param()
@@ -373,6 +411,8 @@ function Get-EntContext {
     <#
     .SYNOPSIS
     Shows how the session is connected (no secrets).
+    .EXAMPLE
+    (Get-EntContext).TenantId
     #>
     [CmdletBinding()]
     param()
@@ -391,8 +431,20 @@ function Invoke-EntOperation {
     The path parameters in path order.
     .PARAMETER Body
     The request body: a hashtable, an object or JSON text.
+    .PARAMETER Filter
+    An OData $filter expression (list operations).
+    .PARAMETER Search
+    A $search expression (list operations).
+    .PARAMETER Sort
+    Properties to order by ($orderby).
+    .PARAMETER Top
+    Emit at most this many items of a list operation.
     .PARAMETER PageSize
     Items per request of a list operation ($top).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
     .EXAMPLE
     Invoke-EntOperation list_catalogs -Filter "displayName eq 'General'"
     .EXAMPLE
@@ -425,8 +477,16 @@ function Wait-EntAssignmentRequest {
     <#
     .SYNOPSIS
     Waits until an assignment request is delivered, failed, denied or canceled, and emits it.
+    .PARAMETER RequestId
+    The assignment request's id (or pipe the request in).
     .PARAMETER Beta
     The request was made with New-EntBetaAccessPackageAssignmentRequest.
+    .PARAMETER TimeoutSec
+    How long to wait before an EntTimeout error (default 300).
+    .PARAMETER PollIntervalMs
+    Time between reads of the request (default 2000).
+    .EXAMPLE
+    New-EntAssignmentRequest -RequestType adminAdd -Assignment @{ targetId = $user; assignmentPolicyId = $policy; accessPackageId = $pkg } | Wait-EntAssignmentRequest
     #>
     [CmdletBinding()]
     param(
@@ -450,6 +510,18 @@ function Start-EntEmulator {
     .SYNOPSIS
     Starts the entitlement management emulator in this process and returns it (connect with -Emulator).
     With -Clock Manual time stands still until $emu.Advance('P3D').
+    .PARAMETER Port
+    The port on 127.0.0.1 (0: any free one).
+    .PARAMETER DbPath
+    A SQLite file to keep the data in (default: in memory).
+    .PARAMETER PageSize
+    The largest page the emulator answers (default 100).
+    .PARAMETER DeliveryDelayMs
+    How long the emulator takes to deliver an assignment request.
+    .PARAMETER Clock
+    Real, or Manual (advanced with $emu.Advance('P3D')).
+    .EXAMPLE
+    $emu = Start-EntEmulator -PageSize 2; Connect-EntGraph -Emulator $emu
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
     param([int] $Port = 0, [string] $DbPath, [int] $PageSize = 0, [int] $DeliveryDelayMs = -1,
@@ -467,6 +539,10 @@ function Stop-EntEmulator {
     <#
     .SYNOPSIS
     Stops an emulator started with Start-EntEmulator.
+    .PARAMETER Emulator
+    The emulator (or pipe it in).
+    .EXAMPLE
+    Stop-EntEmulator $emu
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
     param([Parameter(Mandatory, ValueFromPipeline)] [Entitlement.Native.EntEmulator] $Emulator)

@@ -166,6 +166,16 @@ Describe 'Graph PowerShell parameters' {
         @(Get-EntAccessPackage -Filter "displayName eq 'Never'").Count | Should -Be 0
         [Entitlement.Native.EntTarget]::Describe('delete_catalog', [string[]] @('c1'), $null) | Should -Be 'catalog c1'
     }
+    It 'loads the C# layer as a compiled assembly, not compiled per import' {
+        $location = [Entitlement.Native.EntClient].Assembly.Location
+        $shipped = Join-Path $PSScriptRoot '../bin/Entitlement.Native.dll'
+        if (Test-Path $shipped) {
+            $location | Should -Be (Resolve-Path $shipped).ProviderPath
+        } else {
+            # From a checkout: the per-user cache, keyed by the sources' hash.
+            $location | Should -BeLike '*Entitlement.PowerShell*Entitlement.Native-*.dll'
+        }
+    }
     It 'has help, type names and format views' {
         $help = Get-Help New-EntAccessPackage -Full
         @($help.examples.example).Count | Should -BeGreaterThan 0

@@ -92,9 +92,20 @@ from pathlib import Path
 bad = []
 text = Path("powershell/Entitlement.Generated.ps1").read_text()
 funcs = re.findall(r"^function ([A-Za-z-]+) \{\n(.*?)^\}", text, re.M | re.S)
-for name, body in funcs:
+hand = [(n, b) for n, b in re.findall(r"^function ([A-Za-z]+-Ent[A-Za-z]+) \{\n(.*?)^\}",
+                                      Path("powershell/Entitlement.psm1").read_text(), re.M | re.S) if "<#" in b]
+for name, body in funcs + hand:
     help_text = body.split("#>", 1)[0]
-    params = re.findall(r"^        \[[A-Za-z\[\]]+\] \$(\w+)", body.split("    param(", 1)[1], re.M)
+    block, depth = "", 1
+    for ch in body.split("param(", 1)[1]:  # up to the parenthesis that closes param(
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            break
+        block += ch
+    while re.search(r"\[[^\[\]]*\]", block):  # attributes and types, innermost first
+        block = re.sub(r"\[[^\[\]]*\]", " ", block)
+    block = re.sub(r"'[^']*'", "''", block)
+    params = [p for p in re.findall(r"\$(\w+)", block) if p.lower() not in ("true", "false", "null")]
     documented = set(re.findall(r"^    \.PARAMETER (\w+)", help_text, re.M))
     missing = [p for p in params if p not in documented]
     for section in (".SYNOPSIS", ".EXAMPLE"):
@@ -115,7 +126,7 @@ if "FormatsToProcess     = @('Entitlement.Format.ps1xml')" not in Path("powershe
     bad.append("manifest does not list Entitlement.Format.ps1xml")
 for b in bad:
     print(b, file=sys.stderr)
-print(f"{len(funcs)} generated cmdlets with full help, {len(views)} format views")
+print(f"{len(funcs)} generated and {len(hand)} hand-written functions with full help, {len(views)} format views")
 sys.exit(1 if bad or not funcs or not views else 0)
 PY
 }
