@@ -33,9 +33,9 @@ PS_OUTPUTS = ["powershell/Entitlement.Generated.ps1", "powershell/Entitlement.ps
 KIND_VERB = {"list": "Get", "get": "Get", "create": "New", "update": "Update", "replace": "Set",
              "delete": "Remove", "action": "Invoke", "function": "Get", "ref_add": "Add", "ref_remove": "Remove"}
 
-# The -WhatIf action of each kind (actions and functions use their summary).
+# The -WhatIf action of each kind (actions, functions and reference adds use their summary).
 KIND_ACTION = {"create": "Create", "update": "Update", "replace": "Replace", "delete": "Remove",
-               "ref_add": "Add reference", "ref_remove": "Remove reference"}
+               "ref_remove": "Remove reference"}
 
 # Functions written by hand in Entitlement.psm1.
 HAND_WRITTEN = ["Connect-EntGraph", "Disconnect-EntGraph", "Get-EntContext", "Invoke-EntOperation",
@@ -136,8 +136,6 @@ def action(op) -> str:
 
 def noun(op) -> str:
     """What a create works on, or what an operation without path parameters names."""
-    if op.kind == "ref_add":
-        return words(op.params[-1]) if op.params else "reference"
     for tn in (op.body, op.response):
         if tn and not tn.endswith("PostRequestBody") and tn != "referenceCreate":
             return words(tn)
@@ -511,9 +509,10 @@ def gen_operations_cs(api) -> str:
            "            {"]
     ops = sorted(api.ops, key=lambda o: o.qualified)
     for op in ops:
-        name = ps_cmdlet(op)
         fields = op_fields(api, op)
-        nouns = "new string[] {" + ", ".join(_cs(words(p)) for p in op.params) + "}"
+        # A path parameter named only "objectId" says less than the operation's type does.
+        nouns = "new string[] {" + ", ".join(_cs(noun(op) if words(p) == "object" else words(p))
+                                             for p in op.params) + "}"
         if op.body:
             items = []
             for f in fields:

@@ -5037,7 +5037,7 @@ function New-EntAccessPackageIncompatibleAccessPackageByRef {
     process {
         $body = ConvertTo-EntBody -Operation 'add_incompatible_access_package' -BodyParameter $BodyParameter -Bound $PSBoundParameters
         $target = Get-EntTarget -Operation 'add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $body
-        if ($PSCmdlet.ShouldProcess($target, 'Add reference')) {
+        if ($PSCmdlet.ShouldProcess($target, 'Mark an access package as incompatible with this one')) {
             Invoke-EntCall -Operation 'add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $body
         }
     }
@@ -5075,7 +5075,7 @@ function New-EntAccessPackageIncompatibleGroupByRef {
     process {
         $body = ConvertTo-EntBody -Operation 'add_incompatible_group' -BodyParameter $BodyParameter -Bound $PSBoundParameters
         $target = Get-EntTarget -Operation 'add_incompatible_group' -PathArgs @($AccessPackageId) -Body $body
-        if ($PSCmdlet.ShouldProcess($target, 'Add reference')) {
+        if ($PSCmdlet.ShouldProcess($target, 'Mark a group as incompatible with this access package')) {
             Invoke-EntCall -Operation 'add_incompatible_group' -PathArgs @($AccessPackageId) -Body $body
         }
     }
@@ -5899,7 +5899,7 @@ function New-EntBetaAccessPackageIncompatibleAccessPackageByRef {
     process {
         $body = ConvertTo-EntBody -Operation 'beta.add_incompatible_access_package' -BodyParameter $BodyParameter -Bound $PSBoundParameters
         $target = Get-EntTarget -Operation 'beta.add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $body
-        if ($PSCmdlet.ShouldProcess($target, 'Add reference')) {
+        if ($PSCmdlet.ShouldProcess($target, 'Mark an access package as incompatible with this one')) {
             Invoke-EntCall -Operation 'beta.add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $body
         }
     }
@@ -5937,7 +5937,7 @@ function New-EntBetaAccessPackageIncompatibleGroupByRef {
     process {
         $body = ConvertTo-EntBody -Operation 'beta.add_incompatible_group' -BodyParameter $BodyParameter -Bound $PSBoundParameters
         $target = Get-EntTarget -Operation 'beta.add_incompatible_group' -PathArgs @($AccessPackageId) -Body $body
-        if ($PSCmdlet.ShouldProcess($target, 'Add reference')) {
+        if ($PSCmdlet.ShouldProcess($target, 'Mark a group as incompatible with this access package')) {
             Invoke-EntCall -Operation 'beta.add_incompatible_group' -PathArgs @($AccessPackageId) -Body $body
         }
     }
@@ -6305,7 +6305,7 @@ function New-EntBetaConnectedOrganizationExternalSponsorByRef {
     process {
         $body = ConvertTo-EntBody -Operation 'beta.add_connected_organization_external_sponsor' -BodyParameter $BodyParameter -Bound $PSBoundParameters
         $target = Get-EntTarget -Operation 'beta.add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
-        if ($PSCmdlet.ShouldProcess($target, 'Add reference')) {
+        if ($PSCmdlet.ShouldProcess($target, 'Add a user or group as external sponsor')) {
             Invoke-EntCall -Operation 'beta.add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
         }
     }
@@ -6343,7 +6343,7 @@ function New-EntBetaConnectedOrganizationInternalSponsorByRef {
     process {
         $body = ConvertTo-EntBody -Operation 'beta.add_connected_organization_internal_sponsor' -BodyParameter $BodyParameter -Bound $PSBoundParameters
         $target = Get-EntTarget -Operation 'beta.add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
-        if ($PSCmdlet.ShouldProcess($target, 'Add reference')) {
+        if ($PSCmdlet.ShouldProcess($target, 'Add a user or group as internal sponsor')) {
             Invoke-EntCall -Operation 'beta.add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
         }
     }
@@ -6651,7 +6651,7 @@ function New-EntConnectedOrganizationExternalSponsorByRef {
     process {
         $body = ConvertTo-EntBody -Operation 'add_connected_organization_external_sponsor' -BodyParameter $BodyParameter -Bound $PSBoundParameters
         $target = Get-EntTarget -Operation 'add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
-        if ($PSCmdlet.ShouldProcess($target, 'Add reference')) {
+        if ($PSCmdlet.ShouldProcess($target, 'Add a user or group as external sponsor')) {
             Invoke-EntCall -Operation 'add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
         }
     }
@@ -6689,7 +6689,7 @@ function New-EntConnectedOrganizationInternalSponsorByRef {
     process {
         $body = ConvertTo-EntBody -Operation 'add_connected_organization_internal_sponsor' -BodyParameter $BodyParameter -Bound $PSBoundParameters
         $target = Get-EntTarget -Operation 'add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
-        if ($PSCmdlet.ShouldProcess($target, 'Add reference')) {
+        if ($PSCmdlet.ShouldProcess($target, 'Add a user or group as internal sponsor')) {
             Invoke-EntCall -Operation 'add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
         }
     }

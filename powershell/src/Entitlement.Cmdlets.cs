@@ -462,7 +462,7 @@ namespace Entitlement.Native
             string named = name != null ? " '" + name + "'" : "";
             var sb = new StringBuilder();
             int parents = pathArgs.Length;
-            if (info.Kind == "create" || info.Kind == "ref_add" || pathArgs.Length == 0)
+            if (info.Kind == "create" || pathArgs.Length == 0)
             {
                 sb.Append(info.Noun).Append(named);
             }

@@ -18,28 +18,28 @@ namespace Entitlement.Native
         {
             return new[]
             {
-                new OperationInfo("add_connected_organization_external_sponsor", "ref_add", "Add reference", new string[] {"connected organization"}, "connected organization", new BodyField[] {
+                new OperationInfo("add_connected_organization_external_sponsor", "ref_add", "Add a user or group as external sponsor", new string[] {"connected organization"}, "add_connected_organization_external_sponsor", new BodyField[] {
                     F("OdataId", "@odata.id", FieldKind.String, false, "String"),
                 }),
-                new OperationInfo("add_connected_organization_internal_sponsor", "ref_add", "Add reference", new string[] {"connected organization"}, "connected organization", new BodyField[] {
+                new OperationInfo("add_connected_organization_internal_sponsor", "ref_add", "Add a user or group as internal sponsor", new string[] {"connected organization"}, "add_connected_organization_internal_sponsor", new BodyField[] {
                     F("OdataId", "@odata.id", FieldKind.String, false, "String"),
                 }),
-                new OperationInfo("add_incompatible_access_package", "ref_add", "Add reference", new string[] {"access package"}, "access package", new BodyField[] {
+                new OperationInfo("add_incompatible_access_package", "ref_add", "Mark an access package as incompatible with this one", new string[] {"access package"}, "add_incompatible_access_package", new BodyField[] {
                     F("OdataId", "@odata.id", FieldKind.String, false, "String"),
                 }),
-                new OperationInfo("add_incompatible_group", "ref_add", "Add reference", new string[] {"access package"}, "access package", new BodyField[] {
+                new OperationInfo("add_incompatible_group", "ref_add", "Mark a group as incompatible with this access package", new string[] {"access package"}, "add_incompatible_group", new BodyField[] {
                     F("OdataId", "@odata.id", FieldKind.String, false, "String"),
                 }),
-                new OperationInfo("beta.add_connected_organization_external_sponsor", "ref_add", "Add reference", new string[] {"connected organization"}, "connected organization", new BodyField[] {
+                new OperationInfo("beta.add_connected_organization_external_sponsor", "ref_add", "Add a user or group as external sponsor", new string[] {"connected organization"}, "add_connected_organization_external_sponsor", new BodyField[] {
                     F("OdataId", "@odata.id", FieldKind.String, false, "String"),
                 }),
-                new OperationInfo("beta.add_connected_organization_internal_sponsor", "ref_add", "Add reference", new string[] {"connected organization"}, "connected organization", new BodyField[] {
+                new OperationInfo("beta.add_connected_organization_internal_sponsor", "ref_add", "Add a user or group as internal sponsor", new string[] {"connected organization"}, "add_connected_organization_internal_sponsor", new BodyField[] {
                     F("OdataId", "@odata.id", FieldKind.String, false, "String"),
                 }),
-                new OperationInfo("beta.add_incompatible_access_package", "ref_add", "Add reference", new string[] {"access package"}, "access package", new BodyField[] {
+                new OperationInfo("beta.add_incompatible_access_package", "ref_add", "Mark an access package as incompatible with this one", new string[] {"access package"}, "add_incompatible_access_package", new BodyField[] {
                     F("OdataId", "@odata.id", FieldKind.String, false, "String"),
                 }),
-                new OperationInfo("beta.add_incompatible_group", "ref_add", "Add reference", new string[] {"access package"}, "access package", new BodyField[] {
+                new OperationInfo("beta.add_incompatible_group", "ref_add", "Mark a group as incompatible with this access package", new string[] {"access package"}, "add_incompatible_group", new BodyField[] {
                     F("OdataId", "@odata.id", FieldKind.String, false, "String"),
                 }),
                 new OperationInfo("beta.cancel_access_package_assignment_request", "action", "Cancel a pending request", new string[] {"access package assignment request"}, "access package assignment request", new BodyField[] {
@@ -250,7 +250,7 @@ namespace Entitlement.Native
                 new OperationInfo("beta.get_connected_organization", "get", "Get one connected organization", new string[] {"connected organization"}, "connected organization", null),
                 new OperationInfo("beta.get_custom_access_package_workflow_extension", "get", "Get one deprecated custom access package workflow extension", new string[] {"access package catalog", "custom access package workflow extension"}, "custom access package workflow extension", null),
                 new OperationInfo("beta.get_settings", "get", "Get the tenant's entitlement management settings", new string[] {}, "entitlement management settings", null),
-                new OperationInfo("beta.get_subject", "get", "Get the access package subject of a directory object", new string[] {"object"}, "access package subject", null),
+                new OperationInfo("beta.get_subject", "get", "Get the access package subject of a directory object", new string[] {"access package subject"}, "access package subject", null),
                 new OperationInfo("beta.list_access_package_assignment_approval_steps", "list", "List the steps of an approval", new string[] {"approval"}, "approval step", null),
                 new OperationInfo("beta.list_access_package_assignment_policies", "list", "List the assignment policies", new string[] {}, "access package assignment policy", null),
                 new OperationInfo("beta.list_access_package_assignment_requests", "list", "List the assignment requests", new string[] {}, "access package assignment request", null),
@@ -394,7 +394,7 @@ namespace Entitlement.Native
                     F("ExternalUserLifecycleAction", "externalUserLifecycleAction", FieldKind.String, false, "String"),
                     F("DaysUntilExternalUserDeletedAfterBlocked", "daysUntilExternalUserDeletedAfterBlocked", FieldKind.Integer, false, "Int64"),
                 }),
-                new OperationInfo("beta.update_subject", "update", "Update", new string[] {"object"}, "access package subject", new BodyField[] {
+                new OperationInfo("beta.update_subject", "update", "Update", new string[] {"access package subject"}, "access package subject", new BodyField[] {
                     F("DisplayName", "displayName", FieldKind.String, false, "String"),
                     F("Email", "email", FieldKind.String, false, "String"),
                     F("PrincipalName", "principalName", FieldKind.String, false, "String"),
@@ -547,7 +547,7 @@ namespace Entitlement.Native
                 new OperationInfo("get_end_user_settings", "get", "Get the end-user settings", new string[] {}, "end user settings", null),
                 new OperationInfo("get_external_origin_resource_connector", "get", "Get one connector", new string[] {"external origin resource connector"}, "external origin resource connector", null),
                 new OperationInfo("get_settings", "get", "Get the tenant's entitlement management settings", new string[] {}, "entitlement management settings", null),
-                new OperationInfo("get_subject", "get", "Get the access package subject of a directory object", new string[] {"object"}, "access package subject", null),
+                new OperationInfo("get_subject", "get", "Get the access package subject of a directory object", new string[] {"access package subject"}, "access package subject", null),
                 new OperationInfo("list_access_packages", "list", "List the access packages", new string[] {}, "access package", null),
                 new OperationInfo("list_access_packages_incompatible_with", "list", "List the access packages that name this one as incompatible", new string[] {"access package"}, "access package", null),
                 new OperationInfo("list_additional_access", "list", "Assignments of an access package whose targets also hold an incompatible one", new string[] {"access package", "incompatible access package"}, "access package assignment", null),
@@ -689,7 +689,7 @@ namespace Entitlement.Native
                     F("DurationUntilExternalUserDeletedAfterBlocked", "durationUntilExternalUserDeletedAfterBlocked", FieldKind.Duration, false, "Duration"),
                     F("ExternalUserLifecycleAction", "externalUserLifecycleAction", FieldKind.Enum, false, "accessPackageExternalUserLifecycleAction", new[] {"none", "blockSignIn", "blockSignInAndDelete", "unknownFutureValue"}),
                 }),
-                new OperationInfo("update_subject", "update", "Update", new string[] {"object"}, "access package subject", new BodyField[] {
+                new OperationInfo("update_subject", "update", "Update", new string[] {"access package subject"}, "access package subject", new BodyField[] {
                     F("DisplayName", "displayName", FieldKind.String, false, "String"),
                     F("Email", "email", FieldKind.String, false, "String"),
                     F("OnPremisesSecurityIdentifier", "onPremisesSecurityIdentifier", FieldKind.String, false, "String"),

@@ -233,6 +233,11 @@ static class Cmdlets
         Equal("assignment request r1", EntTarget.Describe("cancel_assignment_request", new[] { "r1" }, null), "action target");
         Equal("Cancel a request that is not yet delivered", EntTarget.Action("cancel_assignment_request"), "action text");
         Equal("Create", EntTarget.Action("beta.createAccessPackage"), "camelCase operation name");
+        Equal("access package p1", EntTarget.Describe("add_incompatible_group", new[] { "p1" },
+                                                      "{\"@odata.id\":\"https://graph.microsoft.com/v1.0/groups/g1\"}"), "reference add target");
+        Equal("Mark a group as incompatible with this access package", EntTarget.Action("add_incompatible_group"), "reference add action");
+        Equal("Remove reference", EntTarget.Action("remove_incompatible_group"), "reference remove action");
+        Equal("entitlement management settings", EntTarget.Describe("update_settings", new string[0], "{}"), "target without path");
         // The operation's name is not the target (it was printed twice before).
         Check(!EntTarget.Describe("delete_catalog", new[] { "c1" }, null).Contains("delete_catalog"), "no operation name in target");
     }
