@@ -63,8 +63,13 @@ Import-EntAssembly
 $onWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
 $onMac = (-not $onWindows) -and (Test-Path -LiteralPath '/System/Library/CoreServices')
 $libFile = if ($onWindows) { 'entitlement.dll' } elseif ($onMac) { 'libentitlement.dylib' } else { 'libentitlement.so' }
-$arch = try { [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant() }
-        catch { if ([System.Environment]::Is64BitProcess) { 'x64' } else { 'x86' } }
+$arch = if ([System.Environment]::Is64BitProcess) { 'x64' } else { 'x86' }
+try {
+    # .NET Framework 4.7.1+ and .NET Core: x64, arm64, x86, arm.
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+} catch {
+    Write-Verbose "Entitlement: no RuntimeInformation; assuming $arch"
+}
 $rid = "$(if ($onWindows) { 'win' } elseif ($onMac) { 'osx' } else { 'linux' })-$arch"
 $binDir = Join-Path $PSScriptRoot 'bin'
 $libPath = @($env:ENTITLEMENT_LIBRARY, (Join-Path (Join-Path $binDir $rid) $libFile), (Join-Path $binDir $libFile)) |
