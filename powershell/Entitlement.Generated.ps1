@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # One function per Microsoft Graph cmdlet of api/operations.toml; dot-sourced by
-# Entitlement.psm1, whose Invoke-EntCall / Invoke-EntPaged do the work.
+# Entitlement.psm1. Each is a thin wrapper: Invoke-EntCall / Invoke-EntPaged /
+# ConvertTo-EntBody / Get-EntTarget call the C# layer (src/Entitlement.Cmdlets.cs).
 Set-StrictMode -Version 3.0
 
 function Get-EntAccessPackage {
@@ -15,8 +16,37 @@ function Get-EntAccessPackage {
     GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} (operation get_access_package).
     Corresponds to Get-MgEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAccessPackage -All -PageSize 50
+    .EXAMPLE
+    Get-EntAccessPackage -AccessPackageId $accessPackageId
+    .OUTPUTS
+    Entitlement.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementaccesspackage
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.AccessPackage')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -26,19 +56,32 @@ function Get-EntAccessPackage {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_access_package' -PathArgs @($AccessPackageId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_access_package' -PathArgs @($AccessPackageId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackage'
         } else {
-            Invoke-EntPaged -Operation 'list_access_packages' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_access_packages' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackage'
         }
     }
 }
@@ -51,18 +94,34 @@ function Get-EntAccessPackageApplicablePolicyRequirement {
     POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements (operation get_applicable_policy_requirements).
     Corresponds to Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Subject
+    Body property subject. The subject to evaluate for (beta; defaults to the caller). A hashtable (or object) for accessPackageSubject.
+    .EXAMPLE
+    Get-EntAccessPackageApplicablePolicyRequirement -AccessPackageId $accessPackageId
+    .OUTPUTS
+    Entitlement.AccessPackageAssignmentRequestRequirements
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementaccesspackageapplicablepolicyrequirement
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $Subject
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'get_applicable_policy_requirements')) {
-            Invoke-EntCall -Operation 'get_applicable_policy_requirements' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'get_applicable_policy_requirements' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'get_applicable_policy_requirements' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'What the caller must supply to request this access package, per policy')) {
+            Invoke-EntCall -Operation 'get_applicable_policy_requirements' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -75,19 +134,34 @@ function Get-EntAccessPackageAssignmentApproval {
     GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId} (operation get_assignment_approval).
     Corresponds to Get-MgEntitlementManagementAccessPackageAssignmentApproval of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ApprovalId
+    The id of the approval (path parameter).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAccessPackageAssignmentApproval -ApprovalId $approvalId
+    .OUTPUTS
+    Entitlement.Approval
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementaccesspackageassignmentapproval
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Approval')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ApprovalId,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntCall -Operation 'get_assignment_approval' -PathArgs @($ApprovalId) -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntCall -Operation 'get_assignment_approval' -PathArgs @($ApprovalId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Approval'
     }
 }
 
@@ -101,8 +175,39 @@ function Get-EntAccessPackageAssignmentApprovalStage {
     GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId} (operation get_assignment_approval_stage).
     Corresponds to Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ApprovalId
+    The id of the approval (path parameter).
+    .PARAMETER ApprovalStageId
+    The id of the approval stage (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAccessPackageAssignmentApprovalStage -ApprovalId $approvalId -All -PageSize 50
+    .EXAMPLE
+    Get-EntAccessPackageAssignmentApprovalStage -ApprovalId $approvalId -ApprovalStageId $approvalStageId
+    .OUTPUTS
+    Entitlement.ApprovalStage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementaccesspackageassignmentapprovalstage
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.ApprovalStage')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
@@ -115,19 +220,32 @@ function Get-EntAccessPackageAssignmentApprovalStage {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_assignment_approval_stage' -PathArgs @($ApprovalId, $ApprovalStageId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_assignment_approval_stage' -PathArgs @($ApprovalId, $ApprovalStageId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.ApprovalStage'
         } else {
-            Invoke-EntPaged -Operation 'list_assignment_approval_stages' -PathArgs @($ApprovalId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_assignment_approval_stages' -PathArgs @($ApprovalId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.ApprovalStage'
         }
     }
 }
@@ -140,8 +258,35 @@ function Get-EntAccessPackageIncompatibleAccessPackage {
     GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages (operation list_incompatible_access_packages).
     Corresponds to Get-MgEntitlementManagementAccessPackageIncompatibleAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAccessPackageIncompatibleAccessPackage -AccessPackageId $accessPackageId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementaccesspackageincompatibleaccesspackage
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackage')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageId,
@@ -150,16 +295,29 @@ function Get-EntAccessPackageIncompatibleAccessPackage {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_incompatible_access_packages' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_incompatible_access_packages' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackage'
     }
 }
 
@@ -171,8 +329,35 @@ function Get-EntAccessPackageIncompatibleGroup {
     GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups (operation list_incompatible_groups).
     Corresponds to Get-MgEntitlementManagementAccessPackageIncompatibleGroup of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAccessPackageIncompatibleGroup -AccessPackageId $accessPackageId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Group
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementaccesspackageincompatiblegroup
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Group')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageId,
@@ -181,16 +366,29 @@ function Get-EntAccessPackageIncompatibleGroup {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_incompatible_groups' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_incompatible_groups' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Group'
     }
 }
 
@@ -202,8 +400,35 @@ function Get-EntAccessPackageIncompatibleWith {
     GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith (operation list_access_packages_incompatible_with).
     Corresponds to Get-MgEntitlementManagementAccessPackageIncompatibleWith of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAccessPackageIncompatibleWith -AccessPackageId $accessPackageId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementaccesspackageincompatiblewith
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackage')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageId,
@@ -212,16 +437,29 @@ function Get-EntAccessPackageIncompatibleWith {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_access_packages_incompatible_with' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_access_packages_incompatible_with' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackage'
     }
 }
 
@@ -235,8 +473,37 @@ function Get-EntAssignment {
     GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId} (operation get_assignment).
     Corresponds to Get-MgEntitlementManagementAssignment of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentId
+    The id of the assignment (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAssignment -All -PageSize 50
+    .EXAMPLE
+    Get-EntAssignment -AssignmentId $assignmentId
+    .OUTPUTS
+    Entitlement.AccessPackageAssignment
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementassignment
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.AccessPackageAssignment')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -246,19 +513,32 @@ function Get-EntAssignment {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_assignment' -PathArgs @($AssignmentId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_assignment' -PathArgs @($AssignmentId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageAssignment'
         } else {
-            Invoke-EntPaged -Operation 'list_assignments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_assignments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageAssignment'
         }
     }
 }
@@ -271,8 +551,37 @@ function Get-EntAssignmentAdditional {
     GET /v1.0/identityGovernance/entitlementManagement/assignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}') (operation list_additional_access).
     Corresponds to Get-MgEntitlementManagementAssignmentAdditional of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER IncompatibleAccessPackageId
+    The id of the incompatible access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAssignmentAdditional -AccessPackageId $accessPackageId -IncompatibleAccessPackageId $incompatibleAccessPackageId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackageAssignment
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementassignmentadditional
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageAssignment')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageId,
@@ -283,16 +592,29 @@ function Get-EntAssignmentAdditional {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_additional_access' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_additional_access' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageAssignment'
     }
 }
 
@@ -306,8 +628,37 @@ function Get-EntAssignmentPolicy {
     GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId} (operation get_assignment_policy).
     Corresponds to Get-MgEntitlementManagementAssignmentPolicy of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentPolicyId
+    The id of the assignment policy (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAssignmentPolicy -All -PageSize 50
+    .EXAMPLE
+    Get-EntAssignmentPolicy -AssignmentPolicyId $assignmentPolicyId
+    .OUTPUTS
+    Entitlement.AccessPackageAssignmentPolicy
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementassignmentpolicy
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.AccessPackageAssignmentPolicy')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -317,19 +668,32 @@ function Get-EntAssignmentPolicy {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_assignment_policy' -PathArgs @($AssignmentPolicyId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_assignment_policy' -PathArgs @($AssignmentPolicyId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageAssignmentPolicy'
         } else {
-            Invoke-EntPaged -Operation 'list_assignment_policies' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_assignment_policies' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageAssignmentPolicy'
         }
     }
 }
@@ -344,8 +708,37 @@ function Get-EntAssignmentRequest {
     GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId} (operation get_assignment_request).
     Corresponds to Get-MgEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentRequestId
+    The id of the assignment request (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAssignmentRequest -All -PageSize 50
+    .EXAMPLE
+    Get-EntAssignmentRequest -AssignmentRequestId $assignmentRequestId
+    .OUTPUTS
+    Entitlement.AccessPackageAssignmentRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.AccessPackageAssignmentRequest')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -355,19 +748,32 @@ function Get-EntAssignmentRequest {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_assignment_request' -PathArgs @($AssignmentRequestId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_assignment_request' -PathArgs @($AssignmentRequestId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageAssignmentRequest'
         } else {
-            Invoke-EntPaged -Operation 'list_assignment_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_assignment_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageAssignmentRequest'
         }
     }
 }
@@ -380,8 +786,35 @@ function Get-EntAssignmentTargetConnectedOrganizationExternalSponsor {
     GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/externalSponsors (operation list_assignment_target_external_sponsors).
     Corresponds to Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationExternalSponsor of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentId
+    The id of the assignment (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAssignmentTargetConnectedOrganizationExternalSponsor -AssignmentId $assignmentId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.DirectoryObject
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementassignmenttargetconnectedorganizationexternalsponsor
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.DirectoryObject')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AssignmentId,
@@ -390,16 +823,29 @@ function Get-EntAssignmentTargetConnectedOrganizationExternalSponsor {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_assignment_target_external_sponsors' -PathArgs @($AssignmentId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_assignment_target_external_sponsors' -PathArgs @($AssignmentId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.DirectoryObject'
     }
 }
 
@@ -411,8 +857,35 @@ function Get-EntAssignmentTargetConnectedOrganizationInternalSponsor {
     GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/target/connectedOrganization/internalSponsors (operation list_assignment_target_internal_sponsors).
     Corresponds to Get-MgEntitlementManagementAssignmentTargetConnectedOrganizationInternalSponsor of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentId
+    The id of the assignment (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAssignmentTargetConnectedOrganizationInternalSponsor -AssignmentId $assignmentId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.DirectoryObject
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementassignmenttargetconnectedorganizationinternalsponsor
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.DirectoryObject')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AssignmentId,
@@ -421,16 +894,29 @@ function Get-EntAssignmentTargetConnectedOrganizationInternalSponsor {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_assignment_target_internal_sponsors' -PathArgs @($AssignmentId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_assignment_target_internal_sponsors' -PathArgs @($AssignmentId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.DirectoryObject'
     }
 }
 
@@ -442,8 +928,35 @@ function Get-EntAvailableAccessPackageResourceRoleScope {
     GET /v1.0/identityGovernance/entitlementManagement/availableAccessPackages/{availableAccessPackageId}/resourceRoleScopes (operation list_available_access_package_resource_role_scopes).
     Corresponds to Get-MgEntitlementManagementAvailableAccessPackageResourceRoleScope of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AvailableAccessPackageId
+    The id of the available access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntAvailableAccessPackageResourceRoleScope -AvailableAccessPackageId $availableAccessPackageId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackageResourceRoleScope
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementavailableaccesspackageresourcerolescope
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageResourceRoleScope')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AvailableAccessPackageId,
@@ -452,16 +965,29 @@ function Get-EntAvailableAccessPackageResourceRoleScope {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_available_access_package_resource_role_scopes' -PathArgs @($AvailableAccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_available_access_package_resource_role_scopes' -PathArgs @($AvailableAccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageResourceRoleScope'
     }
 }
 
@@ -475,8 +1001,37 @@ function Get-EntBetaAccessPackage {
     GET /beta/identityGovernance/entitlementManagement/accessPackages (operation beta.list_access_packages).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackage -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaAccessPackage -AccessPackageId $accessPackageId
+    .OUTPUTS
+    Entitlement.Beta.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackage
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.AccessPackage')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -486,19 +1041,32 @@ function Get-EntBetaAccessPackage {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_access_package' -PathArgs @($AccessPackageId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_access_package' -PathArgs @($AccessPackageId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackage'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_access_packages' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_packages' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackage'
         }
     }
 }
@@ -511,18 +1079,34 @@ function Get-EntBetaAccessPackageApplicablePolicyRequirement {
     POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements (operation beta.get_applicable_policy_requirements).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Subject
+    Body property subject. The subject to evaluate for (beta; defaults to the caller). A hashtable (or object) for accessPackageSubject.
+    .EXAMPLE
+    Get-EntBetaAccessPackageApplicablePolicyRequirement -AccessPackageId $accessPackageId
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentRequestRequirements
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageapplicablepolicyrequirement
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $Subject
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.get_applicable_policy_requirements')) {
-            Invoke-EntCall -Operation 'beta.get_applicable_policy_requirements' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.get_applicable_policy_requirements' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.get_applicable_policy_requirements' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'What the caller must supply to request this access package, per policy')) {
+            Invoke-EntCall -Operation 'beta.get_applicable_policy_requirements' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -535,24 +1119,62 @@ function Get-EntBetaAccessPackageAssignment {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments (operation beta.list_access_package_assignments).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignment of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignment -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignment
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageassignment
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageAssignment')]
     param(
         [Parameter()]
         [string] $Filter,
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_access_package_assignments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_assignments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignment'
     }
 }
 
@@ -564,8 +1186,37 @@ function Get-EntBetaAccessPackageAssignmentAdditional {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/additionalAccess(accessPackageId='{accessPackageId}',incompatibleAccessPackageId='{incompatibleAccessPackageId}') (operation beta.list_access_package_assignments_additional_access).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentAdditional of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER IncompatibleAccessPackageId
+    The id of the incompatible access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentAdditional -AccessPackageId $accessPackageId -IncompatibleAccessPackageId $incompatibleAccessPackageId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignment
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageassignmentadditional
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageAssignment')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageId,
@@ -576,16 +1227,29 @@ function Get-EntBetaAccessPackageAssignmentAdditional {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_access_package_assignments_additional_access' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_assignments_additional_access' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignment'
     }
 }
 
@@ -597,19 +1261,34 @@ function Get-EntBetaAccessPackageAssignmentApproval {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId} (operation beta.get_access_package_assignment_approval).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentApproval of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ApprovalId
+    The id of the approval (path parameter).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentApproval -ApprovalId $approvalId
+    .OUTPUTS
+    Entitlement.Beta.Approval
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageassignmentapproval
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.Approval')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ApprovalId,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntCall -Operation 'beta.get_access_package_assignment_approval' -PathArgs @($ApprovalId) -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntCall -Operation 'beta.get_access_package_assignment_approval' -PathArgs @($ApprovalId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.Approval'
     }
 }
 
@@ -623,8 +1302,39 @@ function Get-EntBetaAccessPackageAssignmentApprovalStep {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId} (operation beta.get_access_package_assignment_approval_step).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ApprovalId
+    The id of the approval (path parameter).
+    .PARAMETER ApprovalStepId
+    The id of the approval step (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentApprovalStep -ApprovalId $approvalId -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentApprovalStep -ApprovalId $approvalId -ApprovalStepId $approvalStepId
+    .OUTPUTS
+    Entitlement.Beta.ApprovalStep
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageassignmentapprovalstep
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.ApprovalStep')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
@@ -637,19 +1347,32 @@ function Get-EntBetaAccessPackageAssignmentApprovalStep {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_access_package_assignment_approval_step' -PathArgs @($ApprovalId, $ApprovalStepId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_access_package_assignment_approval_step' -PathArgs @($ApprovalId, $ApprovalStepId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.ApprovalStep'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_access_package_assignment_approval_steps' -PathArgs @($ApprovalId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_assignment_approval_steps' -PathArgs @($ApprovalId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.ApprovalStep'
         }
     }
 }
@@ -664,8 +1387,37 @@ function Get-EntBetaAccessPackageAssignmentPolicy {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId} (operation beta.get_access_package_assignment_policy).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentPolicy of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentPolicyId
+    The id of the access package assignment policy (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentPolicy -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentPolicy -AccessPackageAssignmentPolicyId $accessPackageAssignmentPolicyId
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentPolicy
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageassignmentpolicy
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentPolicy')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -675,19 +1427,32 @@ function Get-EntBetaAccessPackageAssignmentPolicy {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_access_package_assignment_policy' -PathArgs @($AccessPackageAssignmentPolicyId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_access_package_assignment_policy' -PathArgs @($AccessPackageAssignmentPolicyId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignmentPolicy'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_access_package_assignment_policies' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_assignment_policies' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignmentPolicy'
         }
     }
 }
@@ -702,8 +1467,37 @@ function Get-EntBetaAccessPackageAssignmentRequest {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId} (operation beta.get_access_package_assignment_request).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentRequestId
+    The id of the access package assignment request (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentRequest -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentRequest -AccessPackageAssignmentRequestId $accessPackageAssignmentRequestId
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageassignmentrequest
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentRequest')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -713,19 +1507,32 @@ function Get-EntBetaAccessPackageAssignmentRequest {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignmentRequest'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_access_package_assignment_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_assignment_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignmentRequest'
         }
     }
 }
@@ -740,8 +1547,37 @@ function Get-EntBetaAccessPackageAssignmentResourceRole {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId} (operation beta.get_access_package_assignment_resource_role).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentResourceRoleId
+    The id of the access package assignment resource role (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentResourceRole -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaAccessPackageAssignmentResourceRole -AccessPackageAssignmentResourceRoleId $accessPackageAssignmentResourceRoleId
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentResourceRole
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageassignmentresourcerole
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentResourceRole')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -751,19 +1587,32 @@ function Get-EntBetaAccessPackageAssignmentResourceRole {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_access_package_assignment_resource_role' -PathArgs @($AccessPackageAssignmentResourceRoleId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_access_package_assignment_resource_role' -PathArgs @($AccessPackageAssignmentResourceRoleId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignmentResourceRole'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_access_package_assignment_resource_roles' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_assignment_resource_roles' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignmentResourceRole'
         }
     }
 }
@@ -778,8 +1627,37 @@ function Get-EntBetaAccessPackageCatalog {
     GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} (operation beta.get_access_package_catalog).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageCatalog -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaAccessPackageCatalog -AccessPackageCatalogId $accessPackageCatalogId
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageCatalog
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackagecatalog
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.AccessPackageCatalog')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -789,19 +1667,32 @@ function Get-EntBetaAccessPackageCatalog {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_access_package_catalog' -PathArgs @($AccessPackageCatalogId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_access_package_catalog' -PathArgs @($AccessPackageCatalogId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageCatalog'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_access_package_catalogs' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_catalogs' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageCatalog'
         }
     }
 }
@@ -816,8 +1707,39 @@ function Get-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension {
     GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} (operation beta.get_access_package_catalog_custom_workflow_extension).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER CustomCalloutExtensionId
+    The id of the custom callout extension (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -CustomCalloutExtensionId $customCalloutExtensionId
+    .OUTPUTS
+    Entitlement.Beta.CustomCalloutExtension
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackagecatalogaccesspackagecustomworkflowextension
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.CustomCalloutExtension')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
@@ -830,19 +1752,32 @@ function Get-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.CustomCalloutExtension'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_access_package_catalog_custom_workflow_extensions' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_catalog_custom_workflow_extensions' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.CustomCalloutExtension'
         }
     }
 }
@@ -855,8 +1790,35 @@ function Get-EntBetaAccessPackageCatalogAccessPackageResource {
     GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources (operation beta.list_access_package_catalog_resources).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResource of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageCatalogAccessPackageResource -AccessPackageCatalogId $accessPackageCatalogId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageResource
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackagecatalogaccesspackageresource
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageResource')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageCatalogId,
@@ -865,16 +1827,29 @@ function Get-EntBetaAccessPackageCatalogAccessPackageResource {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_access_package_catalog_resources' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_catalog_resources' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageResource'
     }
 }
 
@@ -886,8 +1861,35 @@ function Get-EntBetaAccessPackageCatalogAccessPackageResourceRole {
     GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResourceRoles (operation beta.list_access_package_catalog_resource_roles).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceRole of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageCatalogAccessPackageResourceRole -AccessPackageCatalogId $accessPackageCatalogId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageResourceRole
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackagecatalogaccesspackageresourcerole
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageResourceRole')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageCatalogId,
@@ -896,16 +1898,29 @@ function Get-EntBetaAccessPackageCatalogAccessPackageResourceRole {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_access_package_catalog_resource_roles' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_catalog_resource_roles' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageResourceRole'
     }
 }
 
@@ -917,8 +1932,37 @@ function Get-EntBetaAccessPackageCatalogAccessPackageResourceUploadSession {
     GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/uploadSessions (operation beta.list_access_package_catalog_resource_upload_sessions).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageResourceUploadSession of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER AccessPackageResourceId
+    The id of the access package resource (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageCatalogAccessPackageResourceUploadSession -AccessPackageCatalogId $accessPackageCatalogId -AccessPackageResourceId $accessPackageResourceId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.CustomDataProvidedResourceUploadSession
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackagecatalogaccesspackageresourceuploadsession
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.CustomDataProvidedResourceUploadSession')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageCatalogId,
@@ -929,16 +1973,29 @@ function Get-EntBetaAccessPackageCatalogAccessPackageResourceUploadSession {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_access_package_catalog_resource_upload_sessions' -PathArgs @($AccessPackageCatalogId, $AccessPackageResourceId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_catalog_resource_upload_sessions' -PathArgs @($AccessPackageCatalogId, $AccessPackageResourceId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.CustomDataProvidedResourceUploadSession'
     }
 }
 
@@ -952,8 +2009,39 @@ function Get-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension {
     GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} (operation beta.get_custom_access_package_workflow_extension).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER CustomAccessPackageWorkflowExtensionId
+    The id of the custom access package workflow extension (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -CustomAccessPackageWorkflowExtensionId $customAccessPackageWorkflowExtensionId
+    .OUTPUTS
+    Entitlement.Beta.CustomAccessPackageWorkflowExtension
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackagecatalogcustomaccesspackageworkflowextension
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.CustomAccessPackageWorkflowExtension')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
@@ -966,19 +2054,32 @@ function Get-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.CustomAccessPackageWorkflowExtension'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_custom_access_package_workflow_extensions' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_custom_access_package_workflow_extensions' -PathArgs @($AccessPackageCatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.CustomAccessPackageWorkflowExtension'
         }
     }
 }
@@ -991,8 +2092,35 @@ function Get-EntBetaAccessPackageIncompatibleAccessPackage {
     GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages (operation beta.list_incompatible_access_packages).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageIncompatibleAccessPackage -AccessPackageId $accessPackageId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageincompatibleaccesspackage
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackage')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageId,
@@ -1001,16 +2129,29 @@ function Get-EntBetaAccessPackageIncompatibleAccessPackage {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_incompatible_access_packages' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_incompatible_access_packages' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackage'
     }
 }
 
@@ -1022,8 +2163,35 @@ function Get-EntBetaAccessPackageIncompatibleGroup {
     GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups (operation beta.list_incompatible_groups).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageIncompatibleGroup of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageIncompatibleGroup -AccessPackageId $accessPackageId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.Group
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageincompatiblegroup
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.Group')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageId,
@@ -1032,16 +2200,29 @@ function Get-EntBetaAccessPackageIncompatibleGroup {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_incompatible_groups' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_incompatible_groups' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.Group'
     }
 }
 
@@ -1053,8 +2234,35 @@ function Get-EntBetaAccessPackageIncompatibleWith {
     GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackagesIncompatibleWith (operation beta.list_access_packages_incompatible_with).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageIncompatibleWith of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageIncompatibleWith -AccessPackageId $accessPackageId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageincompatiblewith
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackage')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageId,
@@ -1063,16 +2271,29 @@ function Get-EntBetaAccessPackageIncompatibleWith {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_access_packages_incompatible_with' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_packages_incompatible_with' -PathArgs @($AccessPackageId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackage'
     }
 }
 
@@ -1086,8 +2307,37 @@ function Get-EntBetaAccessPackageResourceEnvironment {
     GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId} (operation beta.get_access_package_resource_environment).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageResourceEnvironmentId
+    The id of the access package resource environment (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageResourceEnvironment -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaAccessPackageResourceEnvironment -AccessPackageResourceEnvironmentId $accessPackageResourceEnvironmentId
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageResourceEnvironment
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageresourceenvironment
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.AccessPackageResourceEnvironment')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -1097,19 +2347,32 @@ function Get-EntBetaAccessPackageResourceEnvironment {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_access_package_resource_environment' -PathArgs @($AccessPackageResourceEnvironmentId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_access_package_resource_environment' -PathArgs @($AccessPackageResourceEnvironmentId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageResourceEnvironment'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_access_package_resource_environments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_resource_environments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageResourceEnvironment'
         }
     }
 }
@@ -1122,24 +2385,62 @@ function Get-EntBetaAccessPackageResourceRequest {
     GET /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests (operation beta.list_access_package_resource_requests).
     Corresponds to Get-MgBetaEntitlementManagementAccessPackageResourceRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAccessPackageResourceRequest -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageResourceRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementaccesspackageresourcerequest
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageResourceRequest')]
     param(
         [Parameter()]
         [string] $Filter,
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_access_package_resource_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_access_package_resource_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageResourceRequest'
     }
 }
 
@@ -1151,24 +2452,62 @@ function Get-EntBetaAssignmentRequest {
     GET /beta/identityGovernance/entitlementManagement/assignmentRequests (operation beta.list_assignment_requests).
     Corresponds to Get-MgBetaEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaAssignmentRequest -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementassignmentrequest
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentRequest')]
     param(
         [Parameter()]
         [string] $Filter,
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_assignment_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_assignment_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignmentRequest'
     }
 }
 
@@ -1182,8 +2521,37 @@ function Get-EntBetaConnectedOrganization {
     GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation beta.get_connected_organization).
     Corresponds to Get-MgBetaEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaConnectedOrganization -All -PageSize 50
+    .EXAMPLE
+    Get-EntBetaConnectedOrganization -ConnectedOrganizationId $connectedOrganizationId
+    .OUTPUTS
+    Entitlement.Beta.ConnectedOrganization
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementconnectedorganization
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.Beta.ConnectedOrganization')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -1193,19 +2561,32 @@ function Get-EntBetaConnectedOrganization {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'beta.get_connected_organization' -PathArgs @($ConnectedOrganizationId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'beta.get_connected_organization' -PathArgs @($ConnectedOrganizationId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.ConnectedOrganization'
         } else {
-            Invoke-EntPaged -Operation 'beta.list_connected_organizations' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_connected_organizations' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.ConnectedOrganization'
         }
     }
 }
@@ -1218,8 +2599,35 @@ function Get-EntBetaConnectedOrganizationExternalSponsor {
     GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors (operation beta.list_connected_organization_external_sponsors).
     Corresponds to Get-MgBetaEntitlementManagementConnectedOrganizationExternalSponsor of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaConnectedOrganizationExternalSponsor -ConnectedOrganizationId $connectedOrganizationId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.DirectoryObject
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementconnectedorganizationexternalsponsor
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.DirectoryObject')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $ConnectedOrganizationId,
@@ -1228,16 +2636,29 @@ function Get-EntBetaConnectedOrganizationExternalSponsor {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_connected_organization_external_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_connected_organization_external_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.DirectoryObject'
     }
 }
 
@@ -1249,8 +2670,35 @@ function Get-EntBetaConnectedOrganizationInternalSponsor {
     GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors (operation beta.list_connected_organization_internal_sponsors).
     Corresponds to Get-MgBetaEntitlementManagementConnectedOrganizationInternalSponsor of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaConnectedOrganizationInternalSponsor -ConnectedOrganizationId $connectedOrganizationId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.DirectoryObject
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementconnectedorganizationinternalsponsor
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.DirectoryObject')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $ConnectedOrganizationId,
@@ -1259,16 +2707,29 @@ function Get-EntBetaConnectedOrganizationInternalSponsor {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.list_connected_organization_internal_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.list_connected_organization_internal_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.DirectoryObject'
     }
 }
 
@@ -1280,16 +2741,29 @@ function Get-EntBetaSetting {
     GET /beta/identityGovernance/entitlementManagement/settings (operation beta.get_settings).
     Corresponds to Get-MgBetaEntitlementManagementSetting of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaSetting
+    .OUTPUTS
+    Entitlement.Beta.EntitlementManagementSettings
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementsetting
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.EntitlementManagementSettings')]
     param(
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntCall -Operation 'beta.get_settings' -PathArgs @() -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntCall -Operation 'beta.get_settings' -PathArgs @() -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.EntitlementManagementSettings'
     }
 }
 
@@ -1301,19 +2775,34 @@ function Get-EntBetaSubject {
     GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') (operation beta.get_subject).
     Corresponds to Get-MgBetaEntitlementManagementSubject of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ObjectId
+    The id of the object (path parameter).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntBetaSubject -ObjectId $objectId
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageSubject
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/get-mgbetaentitlementmanagementsubject
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageSubject')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ObjectId,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntCall -Operation 'beta.get_subject' -PathArgs @($ObjectId) -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntCall -Operation 'beta.get_subject' -PathArgs @($ObjectId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageSubject'
     }
 }
 
@@ -1327,8 +2816,37 @@ function Get-EntCatalog {
     GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId} (operation get_catalog).
     Corresponds to Get-MgEntitlementManagementCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntCatalog -All -PageSize 50
+    .EXAMPLE
+    Get-EntCatalog -CatalogId $catalogId
+    .OUTPUTS
+    Entitlement.AccessPackageCatalog
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementcatalog
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.AccessPackageCatalog')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -1338,19 +2856,32 @@ function Get-EntCatalog {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_catalog' -PathArgs @($CatalogId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_catalog' -PathArgs @($CatalogId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageCatalog'
         } else {
-            Invoke-EntPaged -Operation 'list_catalogs' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_catalogs' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageCatalog'
         }
     }
 }
@@ -1365,8 +2896,39 @@ function Get-EntCatalogCustomWorkflowExtension {
     GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} (operation get_catalog_custom_workflow_extension).
     Corresponds to Get-MgEntitlementManagementCatalogCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER CustomWorkflowExtensionId
+    The id of the custom workflow extension (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntCatalogCustomWorkflowExtension -CatalogId $catalogId -All -PageSize 50
+    .EXAMPLE
+    Get-EntCatalogCustomWorkflowExtension -CatalogId $catalogId -CustomWorkflowExtensionId $customWorkflowExtensionId
+    .OUTPUTS
+    Entitlement.CustomCalloutExtension
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementcatalogcustomworkflowextension
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.CustomCalloutExtension')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
@@ -1379,19 +2941,32 @@ function Get-EntCatalogCustomWorkflowExtension {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.CustomCalloutExtension'
         } else {
-            Invoke-EntPaged -Operation 'list_catalog_custom_workflow_extensions' -PathArgs @($CatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_catalog_custom_workflow_extensions' -PathArgs @($CatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.CustomCalloutExtension'
         }
     }
 }
@@ -1404,8 +2979,35 @@ function Get-EntCatalogResource {
     GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources (operation list_catalog_resources).
     Corresponds to Get-MgEntitlementManagementCatalogResource of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntCatalogResource -CatalogId $catalogId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackageResource
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementcatalogresource
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageResource')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $CatalogId,
@@ -1414,16 +3016,29 @@ function Get-EntCatalogResource {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_catalog_resources' -PathArgs @($CatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_catalog_resources' -PathArgs @($CatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageResource'
     }
 }
 
@@ -1435,8 +3050,35 @@ function Get-EntCatalogResourceRole {
     GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resourceRoles (operation list_catalog_resource_roles).
     Corresponds to Get-MgEntitlementManagementCatalogResourceRole of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntCatalogResourceRole -CatalogId $catalogId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackageResourceRole
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementcatalogresourcerole
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageResourceRole')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $CatalogId,
@@ -1445,16 +3087,29 @@ function Get-EntCatalogResourceRole {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_catalog_resource_roles' -PathArgs @($CatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_catalog_resource_roles' -PathArgs @($CatalogId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageResourceRole'
     }
 }
 
@@ -1468,8 +3123,41 @@ function Get-EntCatalogResourceUploadSession {
     GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} (operation get_catalog_resource_upload_session).
     Corresponds to Get-MgEntitlementManagementCatalogResourceUploadSession of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER ResourceId
+    The id of the resource (path parameter).
+    .PARAMETER UploadSessionId
+    The id of the upload session (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntCatalogResourceUploadSession -CatalogId $catalogId -ResourceId $resourceId -All -PageSize 50
+    .EXAMPLE
+    Get-EntCatalogResourceUploadSession -CatalogId $catalogId -ResourceId $resourceId -UploadSessionId $uploadSessionId
+    .OUTPUTS
+    Entitlement.CustomDataProvidedResourceUploadSession
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementcatalogresourceuploadsession
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.CustomDataProvidedResourceUploadSession')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'List', ValueFromPipelineByPropertyName)]
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
@@ -1485,19 +3173,32 @@ function Get-EntCatalogResourceUploadSession {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.CustomDataProvidedResourceUploadSession'
         } else {
-            Invoke-EntPaged -Operation 'list_catalog_resource_upload_sessions' -PathArgs @($CatalogId, $ResourceId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_catalog_resource_upload_sessions' -PathArgs @($CatalogId, $ResourceId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.CustomDataProvidedResourceUploadSession'
         }
     }
 }
@@ -1512,8 +3213,37 @@ function Get-EntConnectedOrganization {
     GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation get_connected_organization).
     Corresponds to Get-MgEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntConnectedOrganization -All -PageSize 50
+    .EXAMPLE
+    Get-EntConnectedOrganization -ConnectedOrganizationId $connectedOrganizationId
+    .OUTPUTS
+    Entitlement.ConnectedOrganization
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementconnectedorganization
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.ConnectedOrganization')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -1523,19 +3253,32 @@ function Get-EntConnectedOrganization {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_connected_organization' -PathArgs @($ConnectedOrganizationId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_connected_organization' -PathArgs @($ConnectedOrganizationId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.ConnectedOrganization'
         } else {
-            Invoke-EntPaged -Operation 'list_connected_organizations' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_connected_organizations' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.ConnectedOrganization'
         }
     }
 }
@@ -1548,8 +3291,35 @@ function Get-EntConnectedOrganizationExternalSponsor {
     GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors (operation list_connected_organization_external_sponsors).
     Corresponds to Get-MgEntitlementManagementConnectedOrganizationExternalSponsor of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntConnectedOrganizationExternalSponsor -ConnectedOrganizationId $connectedOrganizationId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.DirectoryObject
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementconnectedorganizationexternalsponsor
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.DirectoryObject')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $ConnectedOrganizationId,
@@ -1558,16 +3328,29 @@ function Get-EntConnectedOrganizationExternalSponsor {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_connected_organization_external_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_connected_organization_external_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.DirectoryObject'
     }
 }
 
@@ -1579,8 +3362,35 @@ function Get-EntConnectedOrganizationInternalSponsor {
     GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors (operation list_connected_organization_internal_sponsors).
     Corresponds to Get-MgEntitlementManagementConnectedOrganizationInternalSponsor of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntConnectedOrganizationInternalSponsor -ConnectedOrganizationId $connectedOrganizationId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.DirectoryObject
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementconnectedorganizationinternalsponsor
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.DirectoryObject')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $ConnectedOrganizationId,
@@ -1589,16 +3399,29 @@ function Get-EntConnectedOrganizationInternalSponsor {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_connected_organization_internal_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_connected_organization_internal_sponsors' -PathArgs @($ConnectedOrganizationId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.DirectoryObject'
     }
 }
 
@@ -1610,16 +3433,29 @@ function Get-EntControlConfigurationEndUserSetting {
     GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings (operation get_end_user_settings).
     Corresponds to Get-MgEntitlementManagementControlConfigurationEndUserSetting of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntControlConfigurationEndUserSetting
+    .OUTPUTS
+    Entitlement.EndUserSettings
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementcontrolconfigurationendusersetting
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.EndUserSettings')]
     param(
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntCall -Operation 'get_end_user_settings' -PathArgs @() -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntCall -Operation 'get_end_user_settings' -PathArgs @() -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.EndUserSettings'
     }
 }
 
@@ -1633,8 +3469,37 @@ function Get-EntExternalOriginResourceConnector {
     GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} (operation get_external_origin_resource_connector).
     Corresponds to Get-MgEntitlementManagementExternalOriginResourceConnector of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ExternalOriginResourceConnectorId
+    The id of the external origin resource connector (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntExternalOriginResourceConnector -All -PageSize 50
+    .EXAMPLE
+    Get-EntExternalOriginResourceConnector -ExternalOriginResourceConnectorId $externalOriginResourceConnectorId
+    .OUTPUTS
+    Entitlement.ExternalOriginResourceConnector
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementexternaloriginresourceconnector
     #>
     [CmdletBinding(DefaultParameterSetName = 'List')]
+    [OutputType('Entitlement.ExternalOriginResourceConnector')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Get', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -1644,19 +3509,32 @@ function Get-EntExternalOriginResourceConnector {
         [Parameter(ParameterSetName = 'List')]
         [string] $Search,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter(ParameterSetName = 'List')]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
+        [Parameter(ParameterSetName = 'List')]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter(ParameterSetName = 'List')]
+        [switch] $All,
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('CV')]
+        [string] $CountVariable,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
         if ($PSCmdlet.ParameterSetName -eq 'Get') {
-            Invoke-EntCall -Operation 'get_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId) -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntCall -Operation 'get_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.ExternalOriginResourceConnector'
         } else {
-            Invoke-EntPaged -Operation 'list_external_origin_resource_connectors' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_external_origin_resource_connectors' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.ExternalOriginResourceConnector'
         }
     }
 }
@@ -1669,8 +3547,35 @@ function Get-EntGroupMember {
     GET /v1.0/groups/{groupId}/members (operation list_group_members).
     Corresponds to Get-MgGroupMember of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER GroupId
+    The id of the group (path parameter).
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntGroupMember -GroupId $groupId -All -PageSize 50
+    .OUTPUTS
+    Entitlement.DirectoryObject
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.groups/get-mggroupmember
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.DirectoryObject')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $GroupId,
@@ -1679,16 +3584,29 @@ function Get-EntGroupMember {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_group_members' -PathArgs @($GroupId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_group_members' -PathArgs @($GroupId) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.DirectoryObject'
     }
 }
 
@@ -1700,24 +3618,62 @@ function Get-EntResourceEnvironment {
     GET /v1.0/identityGovernance/entitlementManagement/resourceEnvironments (operation list_resource_environments).
     Corresponds to Get-MgEntitlementManagementResourceEnvironment of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntResourceEnvironment -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackageResourceEnvironment
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementresourceenvironment
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageResourceEnvironment')]
     param(
         [Parameter()]
         [string] $Filter,
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_resource_environments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_resource_environments' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageResourceEnvironment'
     }
 }
 
@@ -1729,24 +3685,62 @@ function Get-EntResourceRequest {
     GET /v1.0/identityGovernance/entitlementManagement/resourceRequests (operation list_resource_requests).
     Corresponds to Get-MgEntitlementManagementResourceRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntResourceRequest -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackageResourceRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementresourcerequest
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageResourceRequest')]
     param(
         [Parameter()]
         [string] $Filter,
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'list_resource_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'list_resource_requests' -PathArgs @() -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageResourceRequest'
     }
 }
 
@@ -1758,16 +3752,29 @@ function Get-EntSetting {
     GET /v1.0/identityGovernance/entitlementManagement/settings (operation get_settings).
     Corresponds to Get-MgEntitlementManagementSetting of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntSetting
+    .OUTPUTS
+    Entitlement.EntitlementManagementSettings
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementsetting
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.EntitlementManagementSettings')]
     param(
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntCall -Operation 'get_settings' -PathArgs @() -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntCall -Operation 'get_settings' -PathArgs @() -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.EntitlementManagementSettings'
     }
 }
 
@@ -1779,19 +3786,34 @@ function Get-EntSubject {
     GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') (operation get_subject).
     Corresponds to Get-MgEntitlementManagementSubject of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ObjectId
+    The id of the object (path parameter).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Get-EntSubject -ObjectId $objectId
+    .OUTPUTS
+    Entitlement.AccessPackageSubject
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/get-mgentitlementmanagementsubject
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageSubject')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ObjectId,
         [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntCall -Operation 'get_subject' -PathArgs @($ObjectId) -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntCall -Operation 'get_subject' -PathArgs @($ObjectId) -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageSubject'
     }
 }
 
@@ -1803,8 +3825,35 @@ function Invoke-EntBetaFilterAccessPackageAssignmentApprovalByCurrentUser {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}') (operation beta.filter_access_package_assignment_approvals_by_current_user).
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntBetaFilterAccessPackageAssignmentApprovalByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.Approval
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetafilterentitlementmanagementaccesspackageassignmentapprovalbycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.Approval')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -1813,16 +3862,29 @@ function Invoke-EntBetaFilterAccessPackageAssignmentApprovalByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.filter_access_package_assignment_approvals_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.filter_access_package_assignment_approvals_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.Approval'
     }
 }
 
@@ -1834,8 +3896,35 @@ function Invoke-EntBetaFilterAccessPackageAssignmentByCurrentUser {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignments/filterByCurrentUser(on='{on}') (operation beta.filter_access_package_assignments_by_current_user).
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntBetaFilterAccessPackageAssignmentByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignment
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetafilterentitlementmanagementaccesspackageassignmentbycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageAssignment')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -1844,16 +3933,29 @@ function Invoke-EntBetaFilterAccessPackageAssignmentByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.filter_access_package_assignments_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.filter_access_package_assignments_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignment'
     }
 }
 
@@ -1865,8 +3967,35 @@ function Invoke-EntBetaFilterAccessPackageAssignmentRequestByCurrentUser {
     GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/filterByCurrentUser(on='{on}') (operation beta.filter_access_package_assignment_requests_by_current_user).
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageAssignmentRequestByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntBetaFilterAccessPackageAssignmentRequestByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetafilterentitlementmanagementaccesspackageassignmentrequestbycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentRequest')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -1875,16 +4004,29 @@ function Invoke-EntBetaFilterAccessPackageAssignmentRequestByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.filter_access_package_assignment_requests_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.filter_access_package_assignment_requests_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignmentRequest'
     }
 }
 
@@ -1896,8 +4038,35 @@ function Invoke-EntBetaFilterAccessPackageByCurrentUser {
     GET /beta/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}') (operation beta.filter_access_packages_by_current_user).
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntBetaFilterAccessPackageByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetafilterentitlementmanagementaccesspackagebycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackage')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -1906,16 +4075,29 @@ function Invoke-EntBetaFilterAccessPackageByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.filter_access_packages_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.filter_access_packages_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackage'
     }
 }
 
@@ -1927,8 +4109,35 @@ function Invoke-EntBetaFilterAccessPackageSuggestionByCurrentUser {
     GET /beta/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}') (operation beta.filter_access_package_suggestions_by_current_user).
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAccessPackageSuggestionByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntBetaFilterAccessPackageSuggestionByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageSuggestion
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetafilterentitlementmanagementaccesspackagesuggestionbycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageSuggestion')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -1937,16 +4146,29 @@ function Invoke-EntBetaFilterAccessPackageSuggestionByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.filter_access_package_suggestions_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.filter_access_package_suggestions_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageSuggestion'
     }
 }
 
@@ -1958,8 +4180,35 @@ function Invoke-EntBetaFilterAssignmentRequestByCurrentUser {
     GET /beta/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}') (operation beta.filter_assignment_requests_by_current_user).
     Corresponds to Invoke-MgBetaFilterEntitlementManagementAssignmentRequestByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntBetaFilterAssignmentRequestByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetafilterentitlementmanagementassignmentrequestbycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentRequest')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -1968,16 +4217,29 @@ function Invoke-EntBetaFilterAssignmentRequestByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'beta.filter_assignment_requests_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'beta.filter_assignment_requests_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Beta.AccessPackageAssignmentRequest'
     }
 }
 
@@ -1989,6 +4251,14 @@ function Invoke-EntBetaRefreshAccessPackageCatalogAccessPackageResource {
     POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh (operation beta.refresh_access_package_catalog_resource).
     Corresponds to Invoke-MgBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER AccessPackageResourceId
+    The id of the access package resource (path parameter).
+    .EXAMPLE
+    Invoke-EntBetaRefreshAccessPackageCatalogAccessPackageResource -AccessPackageCatalogId $accessPackageCatalogId -AccessPackageResourceId $accessPackageResourceId
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetarefreshentitlementmanagementaccesspackagecatalogaccesspackageresource
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -1999,7 +4269,8 @@ function Invoke-EntBetaRefreshAccessPackageCatalogAccessPackageResource {
         [string] $AccessPackageResourceId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $AccessPackageResourceId, 'beta.refresh_access_package_catalog_resource')) {
+        $target = Get-EntTarget -Operation 'beta.refresh_access_package_catalog_resource' -PathArgs @($AccessPackageCatalogId, $AccessPackageResourceId)
+        if ($PSCmdlet.ShouldProcess($target, 'Refresh a catalog resource')) {
             Invoke-EntCall -Operation 'beta.refresh_access_package_catalog_resource' -PathArgs @($AccessPackageCatalogId, $AccessPackageResourceId)
         }
     }
@@ -2013,6 +4284,12 @@ function Invoke-EntBetaReprocessAccessPackageAssignment {
     POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess (operation beta.reprocess_access_package_assignment).
     Corresponds to Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignment of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentId
+    The id of the access package assignment (path parameter).
+    .EXAMPLE
+    Invoke-EntBetaReprocessAccessPackageAssignment -AccessPackageAssignmentId $accessPackageAssignmentId
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetareprocessentitlementmanagementaccesspackageassignment
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -2021,7 +4298,8 @@ function Invoke-EntBetaReprocessAccessPackageAssignment {
         [string] $AccessPackageAssignmentId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentId, 'beta.reprocess_access_package_assignment')) {
+        $target = Get-EntTarget -Operation 'beta.reprocess_access_package_assignment' -PathArgs @($AccessPackageAssignmentId)
+        if ($PSCmdlet.ShouldProcess($target, 'Re-evaluate and re-apply an assignment')) {
             Invoke-EntCall -Operation 'beta.reprocess_access_package_assignment' -PathArgs @($AccessPackageAssignmentId)
         }
     }
@@ -2035,6 +4313,12 @@ function Invoke-EntBetaReprocessAccessPackageAssignmentRequest {
     POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess (operation beta.reprocess_access_package_assignment_request).
     Corresponds to Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentRequestId
+    The id of the access package assignment request (path parameter).
+    .EXAMPLE
+    Invoke-EntBetaReprocessAccessPackageAssignmentRequest -AccessPackageAssignmentRequestId $accessPackageAssignmentRequestId
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetareprocessentitlementmanagementaccesspackageassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -2043,7 +4327,8 @@ function Invoke-EntBetaReprocessAccessPackageAssignmentRequest {
         [string] $AccessPackageAssignmentRequestId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentRequestId, 'beta.reprocess_access_package_assignment_request')) {
+        $target = Get-EntTarget -Operation 'beta.reprocess_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId)
+        if ($PSCmdlet.ShouldProcess($target, 'Retry a failed request')) {
             Invoke-EntCall -Operation 'beta.reprocess_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId)
         }
     }
@@ -2057,6 +4342,12 @@ function Invoke-EntBetaReprocessAssignmentRequest {
     POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess (operation beta.reprocess_assignment_request).
     Corresponds to Invoke-MgBetaReprocessEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentRequestId
+    The id of the assignment request (path parameter).
+    .EXAMPLE
+    Invoke-EntBetaReprocessAssignmentRequest -AssignmentRequestId $assignmentRequestId
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/invoke-mgbetareprocessentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -2065,7 +4356,8 @@ function Invoke-EntBetaReprocessAssignmentRequest {
         [string] $AssignmentRequestId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'beta.reprocess_assignment_request')) {
+        $target = Get-EntTarget -Operation 'beta.reprocess_assignment_request' -PathArgs @($AssignmentRequestId)
+        if ($PSCmdlet.ShouldProcess($target, 'Retry a failed request')) {
             Invoke-EntCall -Operation 'beta.reprocess_assignment_request' -PathArgs @($AssignmentRequestId)
         }
     }
@@ -2079,8 +4371,35 @@ function Invoke-EntFilterAccessPackageAssignmentApprovalByCurrentUser {
     GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/filterByCurrentUser(on='{on}') (operation filter_assignment_approvals_by_current_user).
     Corresponds to Invoke-MgFilterEntitlementManagementAccessPackageAssignmentApprovalByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntFilterAccessPackageAssignmentApprovalByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.Approval
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/invoke-mgfilterentitlementmanagementaccesspackageassignmentapprovalbycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.Approval')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -2089,16 +4408,29 @@ function Invoke-EntFilterAccessPackageAssignmentApprovalByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'filter_assignment_approvals_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'filter_assignment_approvals_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.Approval'
     }
 }
 
@@ -2110,8 +4442,35 @@ function Invoke-EntFilterAccessPackageByCurrentUser {
     GET /v1.0/identityGovernance/entitlementManagement/accessPackages/filterByCurrentUser(on='{on}') (operation filter_access_packages_by_current_user).
     Corresponds to Invoke-MgFilterEntitlementManagementAccessPackageByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntFilterAccessPackageByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/invoke-mgfilterentitlementmanagementaccesspackagebycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackage')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -2120,16 +4479,29 @@ function Invoke-EntFilterAccessPackageByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'filter_access_packages_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'filter_access_packages_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackage'
     }
 }
 
@@ -2141,8 +4513,35 @@ function Invoke-EntFilterAccessPackageSuggestionByCurrentUser {
     GET /v1.0/identityGovernance/entitlementManagement/accessPackageSuggestions/filterByCurrentUser(on='{on}') (operation filter_access_package_suggestions_by_current_user).
     Corresponds to Invoke-MgFilterEntitlementManagementAccessPackageSuggestionByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntFilterAccessPackageSuggestionByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackageSuggestion
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/invoke-mgfilterentitlementmanagementaccesspackagesuggestionbycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageSuggestion')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -2151,16 +4550,29 @@ function Invoke-EntFilterAccessPackageSuggestionByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'filter_access_package_suggestions_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'filter_access_package_suggestions_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageSuggestion'
     }
 }
 
@@ -2172,8 +4584,35 @@ function Invoke-EntFilterAssignmentByCurrentUser {
     GET /v1.0/identityGovernance/entitlementManagement/assignments/filterByCurrentUser(on='{on}') (operation filter_assignments_by_current_user).
     Corresponds to Invoke-MgFilterEntitlementManagementAssignmentByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntFilterAssignmentByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackageAssignment
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/invoke-mgfilterentitlementmanagementassignmentbycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageAssignment')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -2182,16 +4621,29 @@ function Invoke-EntFilterAssignmentByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'filter_assignments_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'filter_assignments_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageAssignment'
     }
 }
 
@@ -2203,8 +4655,35 @@ function Invoke-EntFilterAssignmentRequestByCurrentUser {
     GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/filterByCurrentUser(on='{on}') (operation filter_assignment_requests_by_current_user).
     Corresponds to Invoke-MgFilterEntitlementManagementAssignmentRequestByCurrentUser of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER On
+    The on path parameter.
+    .PARAMETER Filter
+    An OData $filter expression, e.g. "displayName eq 'Marketing'".
+    .PARAMETER Search
+    A $search expression.
+    .PARAMETER Sort
+    Properties to order by ($orderby), e.g. 'displayName desc'.
+    .PARAMETER Top
+    Emit at most this many items in all, following pages as needed.
+    .PARAMETER PageSize
+    Items per request ($top, 1-999). Without -All only the first page is read.
+    .PARAMETER All
+    Follow every page. Without -All (or -Top) only the first page is read, as in Microsoft Graph PowerShell.
+    .PARAMETER CountVariable
+    The name of a variable (without '$') that receives the total count the service reports (@odata.count, requested with $count=true).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntFilterAssignmentRequestByCurrentUser -On $on -All -PageSize 50
+    .OUTPUTS
+    Entitlement.AccessPackageAssignmentRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/invoke-mgfilterentitlementmanagementassignmentrequestbycurrentuser
     #>
     [CmdletBinding()]
+    [OutputType('Entitlement.AccessPackageAssignmentRequest')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $On,
@@ -2213,16 +4692,29 @@ function Invoke-EntFilterAssignmentRequestByCurrentUser {
         [Parameter()]
         [string] $Search,
         [Parameter()]
+        [Alias('OrderBy')]
         [string[]] $Sort,
         [Parameter()]
+        [Alias('Limit')]
+        [ValidateRange(0, 2147483647)]
         [int] $Top,
         [Parameter()]
+        [ValidateRange(1, 999)]
+        [int] $PageSize,
+        [Parameter()]
+        [switch] $All,
+        [Parameter()]
+        [Alias('CV')]
+        [string] $CountVariable,
+        [Parameter()]
+        [Alias('Select')]
         [string[]] $Property,
         [Parameter()]
+        [Alias('Expand')]
         [string[]] $ExpandProperty
     )
     process {
-        Invoke-EntPaged -Operation 'filter_assignment_requests_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+        Invoke-EntPaged -Cmdlet $PSCmdlet -Operation 'filter_assignment_requests_by_current_user' -PathArgs @($On) -Filter $Filter -Search $Search -Sort $Sort -Top $Top -PageSize $PageSize -All:$All -CountVariable $CountVariable -Property $Property -ExpandProperty $ExpandProperty -TypeName 'Entitlement.AccessPackageAssignmentRequest'
     }
 }
 
@@ -2234,6 +4726,14 @@ function Invoke-EntRefreshCatalogResource {
     POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh (operation refresh_catalog_resource).
     Corresponds to Invoke-MgRefreshEntitlementManagementCatalogResource of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER ResourceId
+    The id of the resource (path parameter).
+    .EXAMPLE
+    Invoke-EntRefreshCatalogResource -CatalogId $catalogId -ResourceId $resourceId
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/invoke-mgrefreshentitlementmanagementcatalogresource
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -2244,7 +4744,8 @@ function Invoke-EntRefreshCatalogResource {
         [string] $ResourceId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId, 'refresh_catalog_resource')) {
+        $target = Get-EntTarget -Operation 'refresh_catalog_resource' -PathArgs @($CatalogId, $ResourceId)
+        if ($PSCmdlet.ShouldProcess($target, 'Refresh a catalog resource''s roles and attributes from its origin')) {
             Invoke-EntCall -Operation 'refresh_catalog_resource' -PathArgs @($CatalogId, $ResourceId)
         }
     }
@@ -2258,6 +4759,12 @@ function Invoke-EntReprocessAssignment {
     POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess (operation reprocess_assignment).
     Corresponds to Invoke-MgReprocessEntitlementManagementAssignment of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentId
+    The id of the assignment (path parameter).
+    .EXAMPLE
+    Invoke-EntReprocessAssignment -AssignmentId $assignmentId
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/invoke-mgreprocessentitlementmanagementassignment
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -2266,7 +4773,8 @@ function Invoke-EntReprocessAssignment {
         [string] $AssignmentId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentId, 'reprocess_assignment')) {
+        $target = Get-EntTarget -Operation 'reprocess_assignment' -PathArgs @($AssignmentId)
+        if ($PSCmdlet.ShouldProcess($target, 'Re-evaluate and re-apply an assignment')) {
             Invoke-EntCall -Operation 'reprocess_assignment' -PathArgs @($AssignmentId)
         }
     }
@@ -2280,6 +4788,12 @@ function Invoke-EntReprocessAssignmentRequest {
     POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess (operation reprocess_assignment_request).
     Corresponds to Invoke-MgReprocessEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentRequestId
+    The id of the assignment request (path parameter).
+    .EXAMPLE
+    Invoke-EntReprocessAssignmentRequest -AssignmentRequestId $assignmentRequestId
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/invoke-mgreprocessentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -2288,7 +4802,8 @@ function Invoke-EntReprocessAssignmentRequest {
         [string] $AssignmentRequestId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'reprocess_assignment_request')) {
+        $target = Get-EntTarget -Operation 'reprocess_assignment_request' -PathArgs @($AssignmentRequestId)
+        if ($PSCmdlet.ShouldProcess($target, 'Retry a failed request')) {
             Invoke-EntCall -Operation 'reprocess_assignment_request' -PathArgs @($AssignmentRequestId)
         }
     }
@@ -2302,8 +4817,21 @@ function Invoke-EntUploadCatalogResourceUploadSessionFile {
     POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile (operation upload_catalog_resource_upload_session_file).
     Corresponds to Invoke-MgUploadEntitlementManagementCatalogResourceUploadSessionFile of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER ResourceId
+    The id of the resource (path parameter).
+    .PARAMETER UploadSessionId
+    The id of the upload session (path parameter).
+    .EXAMPLE
+    Invoke-EntUploadCatalogResourceUploadSessionFile -CatalogId $catalogId -ResourceId $resourceId -UploadSessionId $uploadSessionId
+    .OUTPUTS
+    Entitlement.CustomDataProvidedResourceUploadSession
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/invoke-mguploadentitlementmanagementcatalogresourceuploadsessionfile
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.CustomDataProvidedResourceUploadSession')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $CatalogId,
@@ -2314,8 +4842,9 @@ function Invoke-EntUploadCatalogResourceUploadSessionFile {
         [string] $UploadSessionId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId + '/' + $UploadSessionId, 'upload_catalog_resource_upload_session_file')) {
-            Invoke-EntCall -Operation 'upload_catalog_resource_upload_session_file' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId)
+        $target = Get-EntTarget -Operation 'upload_catalog_resource_upload_session_file' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId)
+        if ($PSCmdlet.ShouldProcess($target, 'Upload a data file into an upload session')) {
+            Invoke-EntCall -Operation 'upload_catalog_resource_upload_session_file' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId) -TypeName 'Entitlement.CustomDataProvidedResourceUploadSession'
         }
     }
 }
@@ -2328,18 +4857,32 @@ function Move-EntAccessPackageToCatalog {
     POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog (operation move_access_package_to_catalog).
     Corresponds to Move-MgEntitlementManagementAccessPackageToCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CatalogId
+    Body property catalogId. The catalog to move the access package to.
+    .EXAMPLE
+    Move-EntAccessPackageToCatalog -AccessPackageId $accessPackageId -CatalogId 'Example catalog'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/move-mgentitlementmanagementaccesspackagetocatalog
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $CatalogId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'move_access_package_to_catalog')) {
-            Invoke-EntCall -Operation 'move_access_package_to_catalog' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'move_access_package_to_catalog' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'move_access_package_to_catalog' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Move an access package to another catalog')) {
+            Invoke-EntCall -Operation 'move_access_package_to_catalog' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -2352,18 +4895,32 @@ function Move-EntBetaAccessPackageToCatalog {
     POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog (operation beta.move_access_package_to_catalog).
     Corresponds to Move-MgBetaEntitlementManagementAccessPackageToCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CatalogId
+    Body property catalogId. The catalog to move the access package to.
+    .EXAMPLE
+    Move-EntBetaAccessPackageToCatalog -AccessPackageId $accessPackageId -CatalogId 'Example catalog'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/move-mgbetaentitlementmanagementaccesspackagetocatalog
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $CatalogId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.move_access_package_to_catalog')) {
-            Invoke-EntCall -Operation 'beta.move_access_package_to_catalog' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.move_access_package_to_catalog' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.move_access_package_to_catalog' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Move an access package to another catalog')) {
+            Invoke-EntCall -Operation 'beta.move_access_package_to_catalog' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -2376,15 +4933,74 @@ function New-EntAccessPackage {
     POST /v1.0/identityGovernance/entitlementManagement/accessPackages (operation create_access_package).
     Corresponds to New-MgEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the access package.
+    .PARAMETER DisplayName
+    Body property displayName. Required.
+    .PARAMETER IsHidden
+    Body property isHidden. Indicates whether the access package is hidden from the requestor. A switch (-Name:$false sends false).
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER AccessPackagesIncompatibleWith
+    Body property accessPackagesIncompatibleWith. The access packages that are incompatible with this package. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER AssignmentPolicies
+    Body property assignmentPolicies. Read-only. A list. A hashtable (or object) for accessPackageAssignmentPolicy.
+    .PARAMETER Catalog
+    Body property catalog. Required when creating the access package. A hashtable (or object) for accessPackageCatalog.
+    .PARAMETER IncompatibleAccessPackages
+    Body property incompatibleAccessPackages. The access packages whose assigned users are ineligible to be assigned this access package. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER IncompatibleGroups
+    Body property incompatibleGroups. The groups whose members are ineligible to be assigned this access package. A list. A hashtable (or object) for group.
+    .PARAMETER ResourceRoleScopes
+    Body property resourceRoleScopes. The resource roles and scopes in this access package. A list. A hashtable (or object) for accessPackageResourceRoleScope.
+    .EXAMPLE
+    New-EntAccessPackage -Description 'Example description' -DisplayName 'Example display name' -Catalog @{ id = $catalogId }
+    .OUTPUTS
+    Entitlement.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementaccesspackage
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.AccessPackage')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [switch] $IsHidden,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object[]] $AccessPackagesIncompatibleWith,
+        [Parameter()]
+        [object[]] $AssignmentPolicies,
+        [Parameter()]
+        [object] $Catalog,
+        [Parameter()]
+        [object[]] $IncompatibleAccessPackages,
+        [Parameter()]
+        [object[]] $IncompatibleGroups,
+        [Parameter()]
+        [object[]] $ResourceRoleScopes
     )
     process {
-        if ($PSCmdlet.ShouldProcess('create_access_package', 'create_access_package')) {
-            Invoke-EntCall -Operation 'create_access_package' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_access_package' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_access_package' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_access_package' -PathArgs @() -Body $body -TypeName 'Entitlement.AccessPackage'
         }
     }
 }
@@ -2397,18 +5013,32 @@ function New-EntAccessPackageIncompatibleAccessPackageByRef {
     POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref (operation add_incompatible_access_package).
     Corresponds to New-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER OdataId
+    Body property @odata.id. URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    .EXAMPLE
+    New-EntAccessPackageIncompatibleAccessPackageByRef -AccessPackageId $accessPackageId -OdataId 'https://graph.microsoft.com/v1.0/groups/{id}'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementaccesspackageincompatibleaccesspackagebyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $OdataId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'add_incompatible_access_package')) {
-            Invoke-EntCall -Operation 'add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'add_incompatible_access_package' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Mark an access package as incompatible with this one')) {
+            Invoke-EntCall -Operation 'add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -2421,18 +5051,32 @@ function New-EntAccessPackageIncompatibleGroupByRef {
     POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref (operation add_incompatible_group).
     Corresponds to New-MgEntitlementManagementAccessPackageIncompatibleGroupByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER OdataId
+    Body property @odata.id. URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    .EXAMPLE
+    New-EntAccessPackageIncompatibleGroupByRef -AccessPackageId $accessPackageId -OdataId 'https://graph.microsoft.com/v1.0/groups/{id}'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementaccesspackageincompatiblegroupbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $OdataId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'add_incompatible_group')) {
-            Invoke-EntCall -Operation 'add_incompatible_group' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'add_incompatible_group' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'add_incompatible_group' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Mark a group as incompatible with this access package')) {
+            Invoke-EntCall -Operation 'add_incompatible_group' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -2445,18 +5089,43 @@ function New-EntAccessPackageResourceRoleScope {
     POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes (operation create_access_package_resource_role_scope).
     Corresponds to New-MgEntitlementManagementAccessPackageResourceRoleScope of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Role
+    Body property role. Read-only. A hashtable (or object) for accessPackageResourceRole.
+    .PARAMETER Scope
+    Body property scope. Read-only. A hashtable (or object) for accessPackageResourceScope.
+    .EXAMPLE
+    New-EntAccessPackageResourceRoleScope -AccessPackageId $accessPackageId
+    .OUTPUTS
+    Entitlement.AccessPackageResourceRoleScope
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementaccesspackageresourcerolescope
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.AccessPackageResourceRoleScope')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [object] $Role,
+        [Parameter()]
+        [object] $Scope
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'create_access_package_resource_role_scope')) {
-            Invoke-EntCall -Operation 'create_access_package_resource_role_scope' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_access_package_resource_role_scope' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_access_package_resource_role_scope' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_access_package_resource_role_scope' -PathArgs @($AccessPackageId) -Body $body -TypeName 'Entitlement.AccessPackageResourceRoleScope'
         }
     }
 }
@@ -2469,15 +5138,95 @@ function New-EntAssignmentPolicy {
     POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies (operation create_assignment_policy).
     Corresponds to New-MgEntitlementManagementAssignmentPolicy of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER AccessPackageNotificationSettings
+    Body property accessPackageNotificationSettings. Represents the settings for email notifications for requests to an access package. A hashtable (or object) for accessPackageNotificationSettings.
+    .PARAMETER AllowedTargetScope
+    Body property allowedTargetScope. Principals that can be assigned the access package through this policy. One of: notSpecified, specificDirectoryUsers, specificConnectedOrganizationUsers, specificDirectoryServicePrincipals, allMemberUsers, allDirectoryUsers, allDirectoryServicePrincipals, allConfiguredConnectedOrganizationUsers, allExternalUsers, allDirectoryAgentIdentities, unknownFutureValue.
+    .PARAMETER AutomaticRequestSettings
+    Body property automaticRequestSettings. This property is only present for an auto assignment policy; if absent, this is a request-based policy. A hashtable (or object) for accessPackageAutomaticRequestSettings.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the policy.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the policy.
+    .PARAMETER Expiration
+    Body property expiration. The expiration date for assignments created in this policy. A hashtable (or object) for expirationPattern.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER RequestApprovalSettings
+    Body property requestApprovalSettings. Specifies the settings for approval of requests for an access package assignment through this policy. A hashtable (or object) for accessPackageAssignmentApprovalSettings.
+    .PARAMETER RequestorSettings
+    Body property requestorSettings. Provides additional settings to select who can create a request for an access package assignment through this policy, and what they can include in their request. A hashtable (or object) for accessPackageAssignmentRequestorSettings.
+    .PARAMETER ReviewSettings
+    Body property reviewSettings. Settings for access reviews of assignments through this policy. A hashtable (or object) for accessPackageAssignmentReviewSettings.
+    .PARAMETER SpecificAllowedTargets
+    Body property specificAllowedTargets. The principals that can be assigned access from an access package through this policy. A list. A hashtable (or object) for subjectSet.
+    .PARAMETER AccessPackage
+    Body property accessPackage. Access package containing this policy. A hashtable (or object) for accessPackage.
+    .PARAMETER Catalog
+    Body property catalog. Catalog of the access package containing this policy. A hashtable (or object) for accessPackageCatalog.
+    .PARAMETER CustomExtensionStageSettings
+    Body property customExtensionStageSettings. The collection of stages when to execute one or more custom access package workflow extensions. A list. A hashtable (or object) for customExtensionStageSetting.
+    .PARAMETER Questions
+    Body property questions. Questions that are posed to the requestor. A list. A hashtable (or object) for accessPackageQuestion.
+    .EXAMPLE
+    New-EntAssignmentPolicy -Description 'Example description' -DisplayName 'Example display name' -AccessPackage @{ id = $accessPackageId }
+    .OUTPUTS
+    Entitlement.AccessPackageAssignmentPolicy
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementassignmentpolicy
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.AccessPackageAssignmentPolicy')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [object] $AccessPackageNotificationSettings,
+        [Parameter()]
+        [ValidateSet('notSpecified', 'specificDirectoryUsers', 'specificConnectedOrganizationUsers', 'specificDirectoryServicePrincipals', 'allMemberUsers', 'allDirectoryUsers', 'allDirectoryServicePrincipals', 'allConfiguredConnectedOrganizationUsers', 'allExternalUsers', 'allDirectoryAgentIdentities', 'unknownFutureValue')]
+        [string] $AllowedTargetScope,
+        [Parameter()]
+        [object] $AutomaticRequestSettings,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object] $Expiration,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object] $RequestApprovalSettings,
+        [Parameter()]
+        [object] $RequestorSettings,
+        [Parameter()]
+        [object] $ReviewSettings,
+        [Parameter()]
+        [object[]] $SpecificAllowedTargets,
+        [Parameter()]
+        [object] $AccessPackage,
+        [Parameter()]
+        [object] $Catalog,
+        [Parameter()]
+        [object[]] $CustomExtensionStageSettings,
+        [Parameter()]
+        [object[]] $Questions
     )
     process {
-        if ($PSCmdlet.ShouldProcess('create_assignment_policy', 'create_assignment_policy')) {
-            Invoke-EntCall -Operation 'create_assignment_policy' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_assignment_policy' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_assignment_policy' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_assignment_policy' -PathArgs @() -Body $body -TypeName 'Entitlement.AccessPackageAssignmentPolicy'
         }
     }
 }
@@ -2490,15 +5239,80 @@ function New-EntAssignmentRequest {
     POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests (operation create_assignment_request).
     Corresponds to New-MgEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER Answers
+    Body property answers. Answers provided by the requestor to accessPackageQuestions asked of them at the time of request. A list. A hashtable (or object) for accessPackageAnswer.
+    .PARAMETER CompletedDateTime
+    Body property completedDateTime. The date of the end of processing, either successful or failure, of a request. A DateTime, sent in UTC.
+    .PARAMETER CustomExtensionCalloutInstances
+    Body property customExtensionCalloutInstances. Information about all the custom extension calls that were made during the access package assignment workflow. A list. A hashtable (or object) for customExtensionCalloutInstance.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Justification
+    Body property justification. The requestor's supplied justification.
+    .PARAMETER RequestType
+    Body property requestType. The type of the request. One of: notSpecified, userAdd, userUpdate, userRemove, adminAdd, adminUpdate, adminRemove, systemAdd, systemUpdate, systemRemove, onBehalfAdd, unknownFutureValue, approverRemove.
+    .PARAMETER Schedule
+    Body property schedule. The range of dates that access is to be assigned to the requestor. A hashtable (or object) for entitlementManagementSchedule.
+    .PARAMETER State
+    Body property state. The state of the request. One of: submitted, pendingApproval, delivering, delivered, deliveryFailed, denied, scheduled, canceled, partiallyDelivered, unknownFutureValue.
+    .PARAMETER Status
+    Body property status. More information on the request processing status.
+    .PARAMETER AccessPackage
+    Body property accessPackage. The access package associated with the accessPackageAssignmentRequest. A hashtable (or object) for accessPackage.
+    .PARAMETER Assignment
+    Body property assignment. For a **requestType** of `userAdd` or `adminAdd`, this is an access package assignment requested to be created. A hashtable (or object) for accessPackageAssignment.
+    .PARAMETER Requestor
+    Body property requestor. The subject who requested or, if a direct assignment, was assigned. A hashtable (or object) for accessPackageSubject.
+    .EXAMPLE
+    New-EntAssignmentRequest -Justification 'Example justification' -RequestType 'notSpecified' -AccessPackage @{ id = $accessPackageId }
+    .OUTPUTS
+    Entitlement.AccessPackageAssignmentRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.AccessPackageAssignmentRequest')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [object[]] $Answers,
+        [Parameter()]
+        [DateTime] $CompletedDateTime,
+        [Parameter()]
+        [object[]] $CustomExtensionCalloutInstances,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Justification,
+        [Parameter()]
+        [ValidateSet('notSpecified', 'userAdd', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove', 'systemAdd', 'systemUpdate', 'systemRemove', 'onBehalfAdd', 'unknownFutureValue', 'approverRemove')]
+        [string] $RequestType,
+        [Parameter()]
+        [object] $Schedule,
+        [Parameter()]
+        [ValidateSet('submitted', 'pendingApproval', 'delivering', 'delivered', 'deliveryFailed', 'denied', 'scheduled', 'canceled', 'partiallyDelivered', 'unknownFutureValue')]
+        [string] $State,
+        [Parameter()]
+        [string] $Status,
+        [Parameter()]
+        [object] $AccessPackage,
+        [Parameter()]
+        [object] $Assignment,
+        [Parameter()]
+        [object] $Requestor
     )
     process {
-        if ($PSCmdlet.ShouldProcess('create_assignment_request', 'create_assignment_request')) {
-            Invoke-EntCall -Operation 'create_assignment_request' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_assignment_request' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_assignment_request' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_assignment_request' -PathArgs @() -Body $body -TypeName 'Entitlement.AccessPackageAssignmentRequest'
         }
     }
 }
@@ -2511,15 +5325,90 @@ function New-EntBetaAccessPackage {
     POST /beta/identityGovernance/entitlementManagement/accessPackages (operation beta.create_access_package).
     Corresponds to New-MgBetaEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CatalogId
+    Body property catalogId. Identifier of the access package catalog referencing this access package.
+    .PARAMETER CreatedBy
+    Body property createdBy. The userPrincipalName of the user or identity of the subject who created this resource.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the access package.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the access package.
+    .PARAMETER IsHidden
+    Body property isHidden. Indicates whether the access package is hidden from the requestor. A switch (-Name:$false sends false).
+    .PARAMETER IsRoleScopesVisible
+    Body property isRoleScopesVisible. Indicates whether role scopes are visible. A switch (-Name:$false sends false).
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. The userPrincipalName of the user who last modified this resource.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER AccessPackageAssignmentPolicies
+    Body property accessPackageAssignmentPolicies. Read-only. A list. A hashtable (or object) for accessPackageAssignmentPolicy.
+    .PARAMETER AccessPackageCatalog
+    Body property accessPackageCatalog. Read-only. A hashtable (or object) for accessPackageCatalog.
+    .PARAMETER AccessPackageResourceRoleScopes
+    Body property accessPackageResourceRoleScopes. Nullable. A list. A hashtable (or object) for accessPackageResourceRoleScope.
+    .PARAMETER IncompatibleAccessPackages
+    Body property incompatibleAccessPackages. The access packages whose assigned users are ineligible to be assigned this access package. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER AccessPackagesIncompatibleWith
+    Body property accessPackagesIncompatibleWith. The access packages that are incompatible with this package. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER IncompatibleGroups
+    Body property incompatibleGroups. The groups whose members are ineligible to be assigned this access package. A list. A hashtable (or object) for group.
+    .EXAMPLE
+    New-EntBetaAccessPackage -CatalogId 'Example catalog' -Description 'Example description'
+    .OUTPUTS
+    Entitlement.Beta.AccessPackage
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackage
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.AccessPackage')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [string] $CatalogId,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [switch] $IsHidden,
+        [Parameter()]
+        [switch] $IsRoleScopesVisible,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object[]] $AccessPackageAssignmentPolicies,
+        [Parameter()]
+        [object] $AccessPackageCatalog,
+        [Parameter()]
+        [object[]] $AccessPackageResourceRoleScopes,
+        [Parameter()]
+        [object[]] $IncompatibleAccessPackages,
+        [Parameter()]
+        [object[]] $AccessPackagesIncompatibleWith,
+        [Parameter()]
+        [object[]] $IncompatibleGroups
     )
     process {
-        if ($PSCmdlet.ShouldProcess('beta.create_access_package', 'beta.create_access_package')) {
-            Invoke-EntCall -Operation 'beta.create_access_package' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_access_package' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_access_package' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_access_package' -PathArgs @() -Body $body -TypeName 'Entitlement.Beta.AccessPackage'
         }
     }
 }
@@ -2532,15 +5421,106 @@ function New-EntBetaAccessPackageAssignmentPolicy {
     POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies (operation beta.create_access_package_assignment_policy).
     Corresponds to New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER AccessPackageId
+    Body property accessPackageId. Identifier of the access package.
+    .PARAMETER AccessReviewSettings
+    Body property accessReviewSettings. Who must review, and how often, the assignments to the access package from this policy. A hashtable (or object) for assignmentReviewSettings.
+    .PARAMETER CanExtend
+    Body property canExtend. Indicates whether a user can extend the access package assignment duration after approval. A switch (-Name:$false sends false).
+    .PARAMETER CreatedBy
+    Body property createdBy. Read-only.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the policy.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the policy.
+    .PARAMETER DurationInDays
+    Body property durationInDays. The number of days in which assignments from this policy last until they are expired.
+    .PARAMETER ExpirationDateTime
+    Body property expirationDateTime. The expiration date for assignments created in this policy. A DateTime, sent in UTC.
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. Read-only.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER RequestApprovalSettings
+    Body property requestApprovalSettings. Who must approve requests for access package in this policy. A hashtable (or object) for approvalSettings.
+    .PARAMETER RequestorSettings
+    Body property requestorSettings. Who can request this access package from this policy. A hashtable (or object) for requestorSettings.
+    .PARAMETER Questions
+    Body property questions. Questions that are posed to the requestor. A list. A hashtable (or object) for accessPackageQuestion.
+    .PARAMETER AccessPackage
+    Body property accessPackage. The access package with this policy. A hashtable (or object) for accessPackage.
+    .PARAMETER CustomExtensionHandlers
+    Body property customExtensionHandlers. The collection of stages when to execute one or more custom access package workflow extensions. A list. A hashtable (or object) for customExtensionHandler.
+    .PARAMETER CustomExtensionStageSettings
+    Body property customExtensionStageSettings. The collection of stages when to execute one or more custom access package workflow extensions. A list. A hashtable (or object) for customExtensionStageSetting.
+    .PARAMETER Expiration
+    Body property expiration. The expiration date for assignments created in this policy. A hashtable (or object) for expirationPattern.
+    .PARAMETER VerifiableCredentialSettings
+    Body property verifiableCredentialSettings. Settings for verifiable credentials set up through the Microsoft Entra Verified ID service. A hashtable (or object) for verifiableCredentialSettings.
+    .EXAMPLE
+    New-EntBetaAccessPackageAssignmentPolicy -Description 'Example description' -DisplayName 'Example display name' -AccessPackage @{ id = $accessPackageId }
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentPolicy
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackageassignmentpolicy
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentPolicy')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [string] $AccessPackageId,
+        [Parameter()]
+        [object] $AccessReviewSettings,
+        [Parameter()]
+        [switch] $CanExtend,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [int] $DurationInDays,
+        [Parameter()]
+        [DateTime] $ExpirationDateTime,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object] $RequestApprovalSettings,
+        [Parameter()]
+        [object] $RequestorSettings,
+        [Parameter()]
+        [object[]] $Questions,
+        [Parameter()]
+        [object] $AccessPackage,
+        [Parameter()]
+        [object[]] $CustomExtensionHandlers,
+        [Parameter()]
+        [object[]] $CustomExtensionStageSettings,
+        [Parameter()]
+        [object] $Expiration,
+        [Parameter()]
+        [object] $VerifiableCredentialSettings
     )
     process {
-        if ($PSCmdlet.ShouldProcess('beta.create_access_package_assignment_policy', 'beta.create_access_package_assignment_policy')) {
-            Invoke-EntCall -Operation 'beta.create_access_package_assignment_policy' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_access_package_assignment_policy' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_access_package_assignment_policy' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_assignment_policy' -PathArgs @() -Body $body -TypeName 'Entitlement.Beta.AccessPackageAssignmentPolicy'
         }
     }
 }
@@ -2553,15 +5533,110 @@ function New-EntBetaAccessPackageAssignmentRequest {
     POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests (operation beta.create_access_package_assignment_request).
     Corresponds to New-MgBetaEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CompletedDate
+    Body property completedDate. The date of the end of processing, either successful or failure, of a request. A DateTime, sent in UTC.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER IsValidationOnly
+    Body property isValidationOnly. True if the request is not to be processed for assignment. A switch (-Name:$false sends false).
+    .PARAMETER Justification
+    Body property justification. The requestor's supplied justification.
+    .PARAMETER RequestState
+    Body property requestState. One of `PendingApproval`, `Canceled`, `Denied`, `Delivering`, `Delivered`, `PartiallyDelivered`, `DeliveryFailed` `Submitted` or `Scheduled`.
+    .PARAMETER RequestStatus
+    Body property requestStatus. More information on the request processing status.
+    .PARAMETER RequestType
+    Body property requestType. One of `UserAdd`, `UserRemove`, `AdminAdd`, `AdminRemove` or `SystemRemove`.
+    .PARAMETER Schedule
+    Body property schedule. The range of dates that access is to be assigned to the requestor. A hashtable (or object) for requestSchedule.
+    .PARAMETER AccessPackageAssignment
+    Body property accessPackageAssignment. For a requestType of `UserAdd` or `AdminAdd`, this is an access package assignment requested to be created. A hashtable (or object) for accessPackageAssignment.
+    .PARAMETER Answers
+    Body property answers. Answers provided by the requestor to accessPackageQuestions asked of them at the time of request. A list. A hashtable (or object) for accessPackageAnswer.
+    .PARAMETER AccessPackage
+    Body property accessPackage. The access package associated with the accessPackageAssignmentRequest. A hashtable (or object) for accessPackage.
+    .PARAMETER Requestor
+    Body property requestor. The subject who requested or, if a direct assignment, was assigned. A hashtable (or object) for accessPackageSubject.
+    .PARAMETER Assignment
+    Body property assignment. For a requestType of userAdd or adminAdd, an access package assignment requested to be created. A hashtable (or object) for accessPackageAssignment.
+    .PARAMETER CompletedDateTime
+    Body property completedDateTime. The date of the end of processing, either successful or failure, of a request. A DateTime, sent in UTC.
+    .PARAMETER CustomExtensionCalloutInstances
+    Body property customExtensionCalloutInstances. Information about all the custom extension calls that were made during the access package assignment workflow. A list. A hashtable (or object) for customExtensionCalloutInstance.
+    .PARAMETER CustomExtensionHandlerInstances
+    Body property customExtensionHandlerInstances. A collection of custom workflow extension instances being run on an assignment request. A list. A hashtable (or object) for customExtensionHandlerInstance.
+    .PARAMETER ExpirationDateTime
+    Body property expirationDateTime. The time at which the access expires. A DateTime, sent in UTC.
+    .PARAMETER State
+    Body property state. The state of the request (submitted, pendingApproval, delivering, delivered, denied, ...).
+    .PARAMETER Status
+    Body property status. More information on the request processing status.
+    .PARAMETER VerifiedCredentialsData
+    Body property verifiedCredentialsData. The details of the verifiable credential that the requestor presented. A list. A hashtable (or object) for verifiedCredentialData.
+    .EXAMPLE
+    New-EntBetaAccessPackageAssignmentRequest -Justification 'Example justification' -RequestType 'Example request type' -AccessPackageAssignment @{ id = $accessPackageAssignmentId }
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackageassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentRequest')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [DateTime] $CompletedDate,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [switch] $IsValidationOnly,
+        [Parameter()]
+        [string] $Justification,
+        [Parameter()]
+        [string] $RequestState,
+        [Parameter()]
+        [string] $RequestStatus,
+        [Parameter()]
+        [string] $RequestType,
+        [Parameter()]
+        [object] $Schedule,
+        [Parameter()]
+        [object] $AccessPackageAssignment,
+        [Parameter()]
+        [object[]] $Answers,
+        [Parameter()]
+        [object] $AccessPackage,
+        [Parameter()]
+        [object] $Requestor,
+        [Parameter()]
+        [object] $Assignment,
+        [Parameter()]
+        [DateTime] $CompletedDateTime,
+        [Parameter()]
+        [object[]] $CustomExtensionCalloutInstances,
+        [Parameter()]
+        [object[]] $CustomExtensionHandlerInstances,
+        [Parameter()]
+        [DateTime] $ExpirationDateTime,
+        [Parameter()]
+        [string] $State,
+        [Parameter()]
+        [string] $Status,
+        [Parameter()]
+        [object[]] $VerifiedCredentialsData
     )
     process {
-        if ($PSCmdlet.ShouldProcess('beta.create_access_package_assignment_request', 'beta.create_access_package_assignment_request')) {
-            Invoke-EntCall -Operation 'beta.create_access_package_assignment_request' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_access_package_assignment_request' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_access_package_assignment_request' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_assignment_request' -PathArgs @() -Body $body -TypeName 'Entitlement.Beta.AccessPackageAssignmentRequest'
         }
     }
 }
@@ -2574,15 +5649,90 @@ function New-EntBetaAccessPackageCatalog {
     POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs (operation beta.create_access_package_catalog).
     Corresponds to New-MgBetaEntitlementManagementAccessPackageCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CatalogStatus
+    Body property catalogStatus. Has the value `Published` if the access packages are available for management.
+    .PARAMETER CatalogType
+    Body property catalogType. One of `UserManaged` or `ServiceDefault`.
+    .PARAMETER CreatedBy
+    Body property createdBy. UPN of the user who created this resource.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the access package catalog.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the access package catalog.
+    .PARAMETER IsExternallyVisible
+    Body property isExternallyVisible. Whether the access packages in this catalog can be requested by users outside of the tenant. A switch (-Name:$false sends false).
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. The UPN of the user who last modified this resource.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER AccessPackages
+    Body property accessPackages. The access packages in this catalog. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER AccessPackageCustomWorkflowExtensions
+    Body property accessPackageCustomWorkflowExtensions. The attributes of a logic app, which can be called at various stages of an access package request and assignment cycle. A list. A hashtable (or object) for customCalloutExtension.
+    .PARAMETER AccessPackageResources
+    Body property accessPackageResources. Read-only. A list. A hashtable (or object) for accessPackageResource.
+    .PARAMETER AccessPackageResourceRoles
+    Body property accessPackageResourceRoles. The roles in each resource in a catalog. A list. A hashtable (or object) for accessPackageResourceRole.
+    .PARAMETER AccessPackageResourceScopes
+    Body property accessPackageResourceScopes. Read-only. A list. A hashtable (or object) for accessPackageResourceScope.
+    .PARAMETER CustomAccessPackageWorkflowExtension
+    Body property customAccessPackageWorkflowExtension. The attributes of a logic app, which can be called at various stages of an access package request and assignment cycle. A list. A hashtable (or object) for customAccessPackageWorkflowExtension.
+    .EXAMPLE
+    New-EntBetaAccessPackageCatalog -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageCatalog
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackagecatalog
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.AccessPackageCatalog')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [string] $CatalogStatus,
+        [Parameter()]
+        [string] $CatalogType,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [switch] $IsExternallyVisible,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object[]] $AccessPackages,
+        [Parameter()]
+        [object[]] $AccessPackageCustomWorkflowExtensions,
+        [Parameter()]
+        [object[]] $AccessPackageResources,
+        [Parameter()]
+        [object[]] $AccessPackageResourceRoles,
+        [Parameter()]
+        [object[]] $AccessPackageResourceScopes,
+        [Parameter()]
+        [object[]] $CustomAccessPackageWorkflowExtension
     )
     process {
-        if ($PSCmdlet.ShouldProcess('beta.create_access_package_catalog', 'beta.create_access_package_catalog')) {
-            Invoke-EntCall -Operation 'beta.create_access_package_catalog' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_access_package_catalog' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_access_package_catalog' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_catalog' -PathArgs @() -Body $body -TypeName 'Entitlement.Beta.AccessPackageCatalog'
         }
     }
 }
@@ -2595,18 +5745,55 @@ function New-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension {
     POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions (operation beta.create_access_package_catalog_custom_workflow_extension).
     Corresponds to New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AuthenticationConfiguration
+    Body property authenticationConfiguration. Configuration for securing the API call to the logic app. A hashtable (or object) for customExtensionAuthenticationConfiguration.
+    .PARAMETER ClientConfiguration
+    Body property clientConfiguration. HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. A hashtable (or object) for customExtensionClientConfiguration.
+    .PARAMETER CallbackConfiguration
+    Body property callbackConfiguration. The callback configuration for a custom extension. A hashtable (or object) for customExtensionCallbackConfiguration.
+    .PARAMETER Description
+    Body property description. Description for the customCalloutExtension object.
+    .PARAMETER DisplayName
+    Body property displayName. Display name for the customCalloutExtension object.
+    .PARAMETER EndpointConfiguration
+    Body property endpointConfiguration. The type and details for configuring the endpoint to call the logic app's workflow. A hashtable (or object) for customExtensionEndpointConfiguration.
+    .EXAMPLE
+    New-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.Beta.CustomCalloutExtension
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackagecatalogaccesspackagecustomworkflowextension
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.CustomCalloutExtension')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageCatalogId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $AuthenticationConfiguration,
+        [Parameter()]
+        [object] $ClientConfiguration,
+        [Parameter()]
+        [object] $CallbackConfiguration,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object] $EndpointConfiguration
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId, 'beta.create_access_package_catalog_custom_workflow_extension')) {
-            Invoke-EntCall -Operation 'beta.create_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_access_package_catalog_custom_workflow_extension' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId) -Body $body -TypeName 'Entitlement.Beta.CustomCalloutExtension'
         }
     }
 }
@@ -2619,18 +5806,63 @@ function New-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension {
     POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions (operation beta.create_custom_access_package_workflow_extension).
     Corresponds to New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AuthenticationConfiguration
+    Body property authenticationConfiguration. Configuration for securing the API call to the logic app. A hashtable (or object) for customExtensionAuthenticationConfiguration.
+    .PARAMETER ClientConfiguration
+    Body property clientConfiguration. HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. A hashtable (or object) for customExtensionClientConfiguration.
+    .PARAMETER CallbackConfiguration
+    Body property callbackConfiguration. The callback configuration for a custom extension. A hashtable (or object) for customExtensionCallbackConfiguration.
+    .PARAMETER Description
+    Body property description. Description for the customCalloutExtension object.
+    .PARAMETER DisplayName
+    Body property displayName. Display name for the customCalloutExtension object.
+    .PARAMETER EndpointConfiguration
+    Body property endpointConfiguration. The type and details for configuring the endpoint to call the logic app's workflow. A hashtable (or object) for customExtensionEndpointConfiguration.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. Represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER LastModifiedDateTime
+    Body property lastModifiedDateTime. Represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .EXAMPLE
+    New-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.Beta.CustomAccessPackageWorkflowExtension
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackagecatalogcustomaccesspackageworkflowextension
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.CustomAccessPackageWorkflowExtension')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageCatalogId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $AuthenticationConfiguration,
+        [Parameter()]
+        [object] $ClientConfiguration,
+        [Parameter()]
+        [object] $CallbackConfiguration,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object] $EndpointConfiguration,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [DateTime] $LastModifiedDateTime
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId, 'beta.create_custom_access_package_workflow_extension')) {
-            Invoke-EntCall -Operation 'beta.create_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_custom_access_package_workflow_extension' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId) -Body $body -TypeName 'Entitlement.Beta.CustomAccessPackageWorkflowExtension'
         }
     }
 }
@@ -2643,18 +5875,32 @@ function New-EntBetaAccessPackageIncompatibleAccessPackageByRef {
     POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref (operation beta.add_incompatible_access_package).
     Corresponds to New-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER OdataId
+    Body property @odata.id. URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    .EXAMPLE
+    New-EntBetaAccessPackageIncompatibleAccessPackageByRef -AccessPackageId $accessPackageId -OdataId 'https://graph.microsoft.com/v1.0/groups/{id}'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackageincompatibleaccesspackagebyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $OdataId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.add_incompatible_access_package')) {
-            Invoke-EntCall -Operation 'beta.add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.add_incompatible_access_package' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Mark an access package as incompatible with this one')) {
+            Invoke-EntCall -Operation 'beta.add_incompatible_access_package' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -2667,18 +5913,32 @@ function New-EntBetaAccessPackageIncompatibleGroupByRef {
     POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref (operation beta.add_incompatible_group).
     Corresponds to New-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER OdataId
+    Body property @odata.id. URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    .EXAMPLE
+    New-EntBetaAccessPackageIncompatibleGroupByRef -AccessPackageId $accessPackageId -OdataId 'https://graph.microsoft.com/v1.0/groups/{id}'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackageincompatiblegroupbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $OdataId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.add_incompatible_group')) {
-            Invoke-EntCall -Operation 'beta.add_incompatible_group' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.add_incompatible_group' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.add_incompatible_group' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Mark a group as incompatible with this access package')) {
+            Invoke-EntCall -Operation 'beta.add_incompatible_group' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -2691,15 +5951,70 @@ function New-EntBetaAccessPackageResourceRequest {
     POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests (operation beta.create_access_package_resource_request).
     Corresponds to New-MgBetaEntitlementManagementAccessPackageResourceRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CatalogId
+    Body property catalogId. The unique ID of the access package catalog.
+    .PARAMETER ExpirationDateTime
+    Body property expirationDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER IsValidationOnly
+    Body property isValidationOnly. If set, does not add the resource. A switch (-Name:$false sends false).
+    .PARAMETER Justification
+    Body property justification. The requestor's justification for adding or removing the resource.
+    .PARAMETER RequestState
+    Body property requestState. The outcome of whether the service was able to add the resource to the catalog.
+    .PARAMETER RequestStatus
+    Body property requestStatus. Read-only.
+    .PARAMETER RequestType
+    Body property requestType. Use `AdminAdd` to add a resource, if the caller is an administrator or resource owner, `AdminUpdate` to update a resource, or `AdminRemove` to remove a resource.
+    .PARAMETER AccessPackageResource
+    Body property accessPackageResource. Nullable. A hashtable (or object) for accessPackageResource.
+    .PARAMETER Requestor
+    Body property requestor. Read-only. A hashtable (or object) for accessPackageSubject.
+    .PARAMETER ExecuteImmediately
+    Body property executeImmediately. If set, the request is processed immediately. A switch (-Name:$false sends false).
+    .EXAMPLE
+    New-EntBetaAccessPackageResourceRequest -CatalogId 'Example catalog' -Justification 'Example justification'
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageResourceRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackageresourcerequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.AccessPackageResourceRequest')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [string] $CatalogId,
+        [Parameter()]
+        [DateTime] $ExpirationDateTime,
+        [Parameter()]
+        [switch] $IsValidationOnly,
+        [Parameter()]
+        [string] $Justification,
+        [Parameter()]
+        [string] $RequestState,
+        [Parameter()]
+        [string] $RequestStatus,
+        [Parameter()]
+        [string] $RequestType,
+        [Parameter()]
+        [object] $AccessPackageResource,
+        [Parameter()]
+        [object] $Requestor,
+        [Parameter()]
+        [switch] $ExecuteImmediately
     )
     process {
-        if ($PSCmdlet.ShouldProcess('beta.create_access_package_resource_request', 'beta.create_access_package_resource_request')) {
-            Invoke-EntCall -Operation 'beta.create_access_package_resource_request' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_access_package_resource_request' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_access_package_resource_request' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_resource_request' -PathArgs @() -Body $body -TypeName 'Entitlement.Beta.AccessPackageResourceRequest'
         }
     }
 }
@@ -2712,18 +6027,55 @@ function New-EntBetaAccessPackageResourceRoleScope {
     POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes (operation beta.create_access_package_resource_role_scope).
     Corresponds to New-MgBetaEntitlementManagementAccessPackageResourceRoleScope of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CreatedBy
+    Body property createdBy. Read-only.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. Read-only.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER AccessPackageResourceRole
+    Body property accessPackageResourceRole. Read-only. A hashtable (or object) for accessPackageResourceRole.
+    .PARAMETER AccessPackageResourceScope
+    Body property accessPackageResourceScope. Read-only. A hashtable (or object) for accessPackageResourceScope.
+    .EXAMPLE
+    New-EntBetaAccessPackageResourceRoleScope -AccessPackageId $accessPackageId -CreatedBy 'Example created by' -ModifiedBy 'Example modified by'
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageResourceRoleScope
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementaccesspackageresourcerolescope
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.AccessPackageResourceRoleScope')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object] $AccessPackageResourceRole,
+        [Parameter()]
+        [object] $AccessPackageResourceScope
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.create_access_package_resource_role_scope')) {
-            Invoke-EntCall -Operation 'beta.create_access_package_resource_role_scope' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_access_package_resource_role_scope' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_access_package_resource_role_scope' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_access_package_resource_role_scope' -PathArgs @($AccessPackageId) -Body $body -TypeName 'Entitlement.Beta.AccessPackageResourceRoleScope'
         }
     }
 }
@@ -2736,15 +6088,110 @@ function New-EntBetaAssignmentRequest {
     POST /beta/identityGovernance/entitlementManagement/assignmentRequests (operation beta.create_assignment_request).
     Corresponds to New-MgBetaEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CompletedDate
+    Body property completedDate. The date of the end of processing, either successful or failure, of a request. A DateTime, sent in UTC.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER IsValidationOnly
+    Body property isValidationOnly. True if the request is not to be processed for assignment. A switch (-Name:$false sends false).
+    .PARAMETER Justification
+    Body property justification. The requestor's supplied justification.
+    .PARAMETER RequestState
+    Body property requestState. One of `PendingApproval`, `Canceled`, `Denied`, `Delivering`, `Delivered`, `PartiallyDelivered`, `DeliveryFailed` `Submitted` or `Scheduled`.
+    .PARAMETER RequestStatus
+    Body property requestStatus. More information on the request processing status.
+    .PARAMETER RequestType
+    Body property requestType. One of `UserAdd`, `UserRemove`, `AdminAdd`, `AdminRemove` or `SystemRemove`.
+    .PARAMETER Schedule
+    Body property schedule. The range of dates that access is to be assigned to the requestor. A hashtable (or object) for requestSchedule.
+    .PARAMETER AccessPackageAssignment
+    Body property accessPackageAssignment. For a requestType of `UserAdd` or `AdminAdd`, this is an access package assignment requested to be created. A hashtable (or object) for accessPackageAssignment.
+    .PARAMETER Answers
+    Body property answers. Answers provided by the requestor to accessPackageQuestions asked of them at the time of request. A list. A hashtable (or object) for accessPackageAnswer.
+    .PARAMETER AccessPackage
+    Body property accessPackage. The access package associated with the accessPackageAssignmentRequest. A hashtable (or object) for accessPackage.
+    .PARAMETER Requestor
+    Body property requestor. The subject who requested or, if a direct assignment, was assigned. A hashtable (or object) for accessPackageSubject.
+    .PARAMETER Assignment
+    Body property assignment. For a requestType of userAdd or adminAdd, an access package assignment requested to be created. A hashtable (or object) for accessPackageAssignment.
+    .PARAMETER CompletedDateTime
+    Body property completedDateTime. The date of the end of processing, either successful or failure, of a request. A DateTime, sent in UTC.
+    .PARAMETER CustomExtensionCalloutInstances
+    Body property customExtensionCalloutInstances. Information about all the custom extension calls that were made during the access package assignment workflow. A list. A hashtable (or object) for customExtensionCalloutInstance.
+    .PARAMETER CustomExtensionHandlerInstances
+    Body property customExtensionHandlerInstances. A collection of custom workflow extension instances being run on an assignment request. A list. A hashtable (or object) for customExtensionHandlerInstance.
+    .PARAMETER ExpirationDateTime
+    Body property expirationDateTime. The time at which the access expires. A DateTime, sent in UTC.
+    .PARAMETER State
+    Body property state. The state of the request (submitted, pendingApproval, delivering, delivered, denied, ...).
+    .PARAMETER Status
+    Body property status. More information on the request processing status.
+    .PARAMETER VerifiedCredentialsData
+    Body property verifiedCredentialsData. The details of the verifiable credential that the requestor presented. A list. A hashtable (or object) for verifiedCredentialData.
+    .EXAMPLE
+    New-EntBetaAssignmentRequest -Justification 'Example justification' -RequestType 'Example request type' -AccessPackageAssignment @{ id = $accessPackageAssignmentId }
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentRequest')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [DateTime] $CompletedDate,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [switch] $IsValidationOnly,
+        [Parameter()]
+        [string] $Justification,
+        [Parameter()]
+        [string] $RequestState,
+        [Parameter()]
+        [string] $RequestStatus,
+        [Parameter()]
+        [string] $RequestType,
+        [Parameter()]
+        [object] $Schedule,
+        [Parameter()]
+        [object] $AccessPackageAssignment,
+        [Parameter()]
+        [object[]] $Answers,
+        [Parameter()]
+        [object] $AccessPackage,
+        [Parameter()]
+        [object] $Requestor,
+        [Parameter()]
+        [object] $Assignment,
+        [Parameter()]
+        [DateTime] $CompletedDateTime,
+        [Parameter()]
+        [object[]] $CustomExtensionCalloutInstances,
+        [Parameter()]
+        [object[]] $CustomExtensionHandlerInstances,
+        [Parameter()]
+        [DateTime] $ExpirationDateTime,
+        [Parameter()]
+        [string] $State,
+        [Parameter()]
+        [string] $Status,
+        [Parameter()]
+        [object[]] $VerifiedCredentialsData
     )
     process {
-        if ($PSCmdlet.ShouldProcess('beta.create_assignment_request', 'beta.create_assignment_request')) {
-            Invoke-EntCall -Operation 'beta.create_assignment_request' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_assignment_request' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_assignment_request' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_assignment_request' -PathArgs @() -Body $body -TypeName 'Entitlement.Beta.AccessPackageAssignmentRequest'
         }
     }
 }
@@ -2757,15 +6204,71 @@ function New-EntBetaConnectedOrganization {
     POST /beta/identityGovernance/entitlementManagement/connectedOrganizations (operation beta.create_connected_organization).
     Corresponds to New-MgBetaEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CreatedBy
+    Body property createdBy. UPN of the user who created this resource.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the connected organization.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the connected organization.
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. UPN of the user who last modified this resource.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER State
+    Body property state. The state of a connected organization defines whether assignment policies with requestor scope type `AllConfiguredConnectedOrganizationSubjects` are applicable or not. One of: configured, proposed.
+    .PARAMETER IdentitySources
+    Body property identitySources. The identity sources in this connected organization, one of azureActiveDirectoryTenant, crossCloudAzureActiveDirectoryTenant, domainIdentitySource, externalDomainFederation, or socialIdentitySource. A list. A hashtable (or object) for identitySource.
+    .PARAMETER InternalSponsors
+    Body property internalSponsors. Nullable. A list. A hashtable (or object) for directoryObject.
+    .PARAMETER ExternalSponsors
+    Body property externalSponsors. Nullable. A list. A hashtable (or object) for directoryObject.
+    .EXAMPLE
+    New-EntBetaConnectedOrganization -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.Beta.ConnectedOrganization
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementconnectedorganization
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.ConnectedOrganization')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [ValidateSet('configured', 'proposed')]
+        [string] $State,
+        [Parameter()]
+        [object[]] $IdentitySources,
+        [Parameter()]
+        [object[]] $InternalSponsors,
+        [Parameter()]
+        [object[]] $ExternalSponsors
     )
     process {
-        if ($PSCmdlet.ShouldProcess('beta.create_connected_organization', 'beta.create_connected_organization')) {
-            Invoke-EntCall -Operation 'beta.create_connected_organization' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.create_connected_organization' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.create_connected_organization' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'beta.create_connected_organization' -PathArgs @() -Body $body -TypeName 'Entitlement.Beta.ConnectedOrganization'
         }
     }
 }
@@ -2778,18 +6281,32 @@ function New-EntBetaConnectedOrganizationExternalSponsorByRef {
     POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref (operation beta.add_connected_organization_external_sponsor).
     Corresponds to New-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER OdataId
+    Body property @odata.id. URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    .EXAMPLE
+    New-EntBetaConnectedOrganizationExternalSponsorByRef -ConnectedOrganizationId $connectedOrganizationId -OdataId 'https://graph.microsoft.com/v1.0/groups/{id}'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementconnectedorganizationexternalsponsorbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ConnectedOrganizationId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $OdataId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'beta.add_connected_organization_external_sponsor')) {
-            Invoke-EntCall -Operation 'beta.add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.add_connected_organization_external_sponsor' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Add a user or group as external sponsor')) {
+            Invoke-EntCall -Operation 'beta.add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
         }
     }
 }
@@ -2802,18 +6319,32 @@ function New-EntBetaConnectedOrganizationInternalSponsorByRef {
     POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref (operation beta.add_connected_organization_internal_sponsor).
     Corresponds to New-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER OdataId
+    Body property @odata.id. URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    .EXAMPLE
+    New-EntBetaConnectedOrganizationInternalSponsorByRef -ConnectedOrganizationId $connectedOrganizationId -OdataId 'https://graph.microsoft.com/v1.0/groups/{id}'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/new-mgbetaentitlementmanagementconnectedorganizationinternalsponsorbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ConnectedOrganizationId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $OdataId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'beta.add_connected_organization_internal_sponsor')) {
-            Invoke-EntCall -Operation 'beta.add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.add_connected_organization_internal_sponsor' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Add a user or group as internal sponsor')) {
+            Invoke-EntCall -Operation 'beta.add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
         }
     }
 }
@@ -2826,15 +6357,68 @@ function New-EntCatalog {
     POST /v1.0/identityGovernance/entitlementManagement/catalogs (operation create_catalog).
     Corresponds to New-MgEntitlementManagementCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CatalogType
+    Body property catalogType. Whether the catalog is created by a user or entitlement management. One of: userManaged, serviceDefault, serviceManaged, unknownFutureValue.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the access package catalog.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the access package catalog.
+    .PARAMETER IsExternallyVisible
+    Body property isExternallyVisible. Whether the access packages in this catalog can be requested by users outside of the tenant. A switch (-Name:$false sends false).
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER State
+    Body property state. Has the value `published` if the access packages are available for management. One of: unpublished, published, unknownFutureValue.
+    .PARAMETER AccessPackages
+    Body property accessPackages. The access packages in this catalog. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER Resources
+    Body property resources. Access package resources in this catalog. A list. A hashtable (or object) for accessPackageResource.
+    .EXAMPLE
+    New-EntCatalog -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.AccessPackageCatalog
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementcatalog
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.AccessPackageCatalog')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [ValidateSet('userManaged', 'serviceDefault', 'serviceManaged', 'unknownFutureValue')]
+        [string] $CatalogType,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [switch] $IsExternallyVisible,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [ValidateSet('unpublished', 'published', 'unknownFutureValue')]
+        [string] $State,
+        [Parameter()]
+        [object[]] $AccessPackages,
+        [Parameter()]
+        [object[]] $Resources
     )
     process {
-        if ($PSCmdlet.ShouldProcess('create_catalog', 'create_catalog')) {
-            Invoke-EntCall -Operation 'create_catalog' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_catalog' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_catalog' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_catalog' -PathArgs @() -Body $body -TypeName 'Entitlement.AccessPackageCatalog'
         }
     }
 }
@@ -2847,18 +6431,51 @@ function New-EntCatalogCustomWorkflowExtension {
     POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions (operation create_catalog_custom_workflow_extension).
     Corresponds to New-MgEntitlementManagementCatalogCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AuthenticationConfiguration
+    Body property authenticationConfiguration. Configuration for securing the API call to the logic app. A hashtable (or object) for customExtensionAuthenticationConfiguration.
+    .PARAMETER ClientConfiguration
+    Body property clientConfiguration. HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. A hashtable (or object) for customExtensionClientConfiguration.
+    .PARAMETER Description
+    Body property description. Description for the customCalloutExtension object.
+    .PARAMETER DisplayName
+    Body property displayName. Display name for the customCalloutExtension object.
+    .PARAMETER EndpointConfiguration
+    Body property endpointConfiguration. The type and details for configuring the endpoint to call the logic app's workflow. A hashtable (or object) for customExtensionEndpointConfiguration.
+    .EXAMPLE
+    New-EntCatalogCustomWorkflowExtension -CatalogId $catalogId -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.CustomCalloutExtension
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementcatalogcustomworkflowextension
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.CustomCalloutExtension')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $CatalogId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $AuthenticationConfiguration,
+        [Parameter()]
+        [object] $ClientConfiguration,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object] $EndpointConfiguration
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId, 'create_catalog_custom_workflow_extension')) {
-            Invoke-EntCall -Operation 'create_catalog_custom_workflow_extension' -PathArgs @($CatalogId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_catalog_custom_workflow_extension' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_catalog_custom_workflow_extension' -PathArgs @($CatalogId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_catalog_custom_workflow_extension' -PathArgs @($CatalogId) -Body $body -TypeName 'Entitlement.CustomCalloutExtension'
         }
     }
 }
@@ -2871,20 +6488,64 @@ function New-EntCatalogResourceUploadSession {
     POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions (operation create_catalog_resource_upload_session).
     Corresponds to New-MgEntitlementManagementCatalogResourceUploadSession of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER ResourceId
+    The id of the resource (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. DateTime when the upload session was created. A DateTime, sent in UTC.
+    .PARAMETER Data
+    Body property data. An object containing the context for which this data is being uploaded. A hashtable (or object) for customDataProvidedResourcePayloads.data.
+    .PARAMETER IsUploadDone
+    Body property isUploadDone. Indicates if all the necessary files have been uploaded to this session. A switch (-Name:$false sends false).
+    .PARAMETER ReferenceId
+    Body property referenceId. The ID of the context for which data is being uploaded, for example, the Access Review instance ID.
+    .PARAMETER Stats
+    Body property stats. Metadata about the files uploaded in this upload session thus far. A hashtable (or object) for customDataProvidedResourceUploadStats.
+    .PARAMETER Status
+    Body property status. Status of the upload session. One of: active, complete, expired, unknownFutureValue.
+    .PARAMETER Files
+    Body property files. The files uploaded during this upload session. A list. A hashtable (or object) for customDataProvidedResourceFile.
+    .EXAMPLE
+    New-EntCatalogResourceUploadSession -CatalogId $catalogId -ResourceId $resourceId -ReferenceId 'Example reference' -Status 'active'
+    .OUTPUTS
+    Entitlement.CustomDataProvidedResourceUploadSession
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementcatalogresourceuploadsession
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.CustomDataProvidedResourceUploadSession')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $CatalogId,
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ResourceId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [object] $Data,
+        [Parameter()]
+        [switch] $IsUploadDone,
+        [Parameter()]
+        [string] $ReferenceId,
+        [Parameter()]
+        [object] $Stats,
+        [Parameter()]
+        [ValidateSet('active', 'complete', 'expired', 'unknownFutureValue')]
+        [string] $Status,
+        [Parameter()]
+        [object[]] $Files
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId, 'create_catalog_resource_upload_session')) {
-            Invoke-EntCall -Operation 'create_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_catalog_resource_upload_session' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId) -Body $body -TypeName 'Entitlement.CustomDataProvidedResourceUploadSession'
         }
     }
 }
@@ -2897,15 +6558,63 @@ function New-EntConnectedOrganization {
     POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations (operation create_connected_organization).
     Corresponds to New-MgEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the connected organization.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the connected organization.
+    .PARAMETER IdentitySources
+    Body property identitySources. The identity sources in this connected organization, one of azureActiveDirectoryTenant, crossCloudAzureActiveDirectoryTenant, domainIdentitySource, externalDomainFederation, or socialIdentitySource. A list. A hashtable (or object) for identitySource.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER State
+    Body property state. The state of a connected organization defines whether assignment policies with requestor scope type `AllConfiguredConnectedOrganizationSubjects` are applicable or not. One of: configured, proposed, unknownFutureValue.
+    .PARAMETER ExternalSponsors
+    Body property externalSponsors. Nullable. A list. A hashtable (or object) for directoryObject.
+    .PARAMETER InternalSponsors
+    Body property internalSponsors. Nullable. A list. A hashtable (or object) for directoryObject.
+    .EXAMPLE
+    New-EntConnectedOrganization -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.ConnectedOrganization
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementconnectedorganization
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.ConnectedOrganization')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object[]] $IdentitySources,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [ValidateSet('configured', 'proposed', 'unknownFutureValue')]
+        [string] $State,
+        [Parameter()]
+        [object[]] $ExternalSponsors,
+        [Parameter()]
+        [object[]] $InternalSponsors
     )
     process {
-        if ($PSCmdlet.ShouldProcess('create_connected_organization', 'create_connected_organization')) {
-            Invoke-EntCall -Operation 'create_connected_organization' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_connected_organization' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_connected_organization' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_connected_organization' -PathArgs @() -Body $body -TypeName 'Entitlement.ConnectedOrganization'
         }
     }
 }
@@ -2918,18 +6627,32 @@ function New-EntConnectedOrganizationExternalSponsorByRef {
     POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref (operation add_connected_organization_external_sponsor).
     Corresponds to New-MgEntitlementManagementConnectedOrganizationExternalSponsorByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER OdataId
+    Body property @odata.id. URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    .EXAMPLE
+    New-EntConnectedOrganizationExternalSponsorByRef -ConnectedOrganizationId $connectedOrganizationId -OdataId 'https://graph.microsoft.com/v1.0/groups/{id}'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementconnectedorganizationexternalsponsorbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ConnectedOrganizationId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $OdataId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'add_connected_organization_external_sponsor')) {
-            Invoke-EntCall -Operation 'add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'add_connected_organization_external_sponsor' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Add a user or group as external sponsor')) {
+            Invoke-EntCall -Operation 'add_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
         }
     }
 }
@@ -2942,18 +6665,32 @@ function New-EntConnectedOrganizationInternalSponsorByRef {
     POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref (operation add_connected_organization_internal_sponsor).
     Corresponds to New-MgEntitlementManagementConnectedOrganizationInternalSponsorByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER OdataId
+    Body property @odata.id. URL of the object to reference, e.g. https://graph.microsoft.com/v1.0/groups/{id}.
+    .EXAMPLE
+    New-EntConnectedOrganizationInternalSponsorByRef -ConnectedOrganizationId $connectedOrganizationId -OdataId 'https://graph.microsoft.com/v1.0/groups/{id}'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementconnectedorganizationinternalsponsorbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ConnectedOrganizationId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $OdataId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'add_connected_organization_internal_sponsor')) {
-            Invoke-EntCall -Operation 'add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'add_connected_organization_internal_sponsor' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Add a user or group as internal sponsor')) {
+            Invoke-EntCall -Operation 'add_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId) -Body $body
         }
     }
 }
@@ -2966,15 +6703,63 @@ function New-EntExternalOriginResourceConnector {
     POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors (operation create_external_origin_resource_connector).
     Corresponds to New-MgEntitlementManagementExternalOriginResourceConnector of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER ConnectionInfo
+    Body property connectionInfo. The connection information used to communicate with the external resource system. A hashtable (or object) for connectionInfo.
+    .PARAMETER ConnectorType
+    Body property connectorType. The type of connector to SAP being used. One of: sapIag, unknownFutureValue.
+    .PARAMETER CreatedBy
+    Body property createdBy. The identifier of the user or application that created the connector.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The date and time when the connector was created. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. A description of the connector.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the connector.
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. The identifier of the user or application that last modified the connector.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The date and time when the connector was last modified. A DateTime, sent in UTC.
+    .EXAMPLE
+    New-EntExternalOriginResourceConnector -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.ExternalOriginResourceConnector
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementexternaloriginresourceconnector
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.ExternalOriginResourceConnector')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [object] $ConnectionInfo,
+        [Parameter()]
+        [ValidateSet('sapIag', 'unknownFutureValue')]
+        [string] $ConnectorType,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime
     )
     process {
-        if ($PSCmdlet.ShouldProcess('create_external_origin_resource_connector', 'create_external_origin_resource_connector')) {
-            Invoke-EntCall -Operation 'create_external_origin_resource_connector' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_external_origin_resource_connector' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_external_origin_resource_connector' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_external_origin_resource_connector' -PathArgs @() -Body $body -TypeName 'Entitlement.ExternalOriginResourceConnector'
         }
     }
 }
@@ -2987,15 +6772,52 @@ function New-EntResourceRequest {
     POST /v1.0/identityGovernance/entitlementManagement/resourceRequests (operation create_resource_request).
     Corresponds to New-MgEntitlementManagementResourceRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER RequestType
+    Body property requestType. The type of the request. One of: notSpecified, userAdd, userUpdate, userRemove, adminAdd, adminUpdate, adminRemove, systemAdd, systemUpdate, systemRemove, onBehalfAdd, unknownFutureValue, approverRemove.
+    .PARAMETER State
+    Body property state. The outcome of whether the service was able to add the resource to the catalog. One of: submitted, pendingApproval, delivering, delivered, deliveryFailed, denied, scheduled, canceled, partiallyDelivered, unknownFutureValue.
+    .PARAMETER Catalog
+    Body property catalog. Read-only. A hashtable (or object) for accessPackageCatalog.
+    .PARAMETER Resource
+    Body property resource. Nullable. A hashtable (or object) for accessPackageResource.
+    .EXAMPLE
+    New-EntResourceRequest -RequestType 'notSpecified' -State 'submitted' -Catalog @{ id = $catalogId }
+    .OUTPUTS
+    Entitlement.AccessPackageResourceRequest
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/new-mgentitlementmanagementresourcerequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.AccessPackageResourceRequest')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [ValidateSet('notSpecified', 'userAdd', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove', 'systemAdd', 'systemUpdate', 'systemRemove', 'onBehalfAdd', 'unknownFutureValue', 'approverRemove')]
+        [string] $RequestType,
+        [Parameter()]
+        [ValidateSet('submitted', 'pendingApproval', 'delivering', 'delivered', 'deliveryFailed', 'denied', 'scheduled', 'canceled', 'partiallyDelivered', 'unknownFutureValue')]
+        [string] $State,
+        [Parameter()]
+        [object] $Catalog,
+        [Parameter()]
+        [object] $Resource
     )
     process {
-        if ($PSCmdlet.ShouldProcess('create_resource_request', 'create_resource_request')) {
-            Invoke-EntCall -Operation 'create_resource_request' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'create_resource_request' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'create_resource_request' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Create')) {
+            Invoke-EntCall -Operation 'create_resource_request' -PathArgs @() -Body $body -TypeName 'Entitlement.AccessPackageResourceRequest'
         }
     }
 }
@@ -3008,6 +6830,12 @@ function Remove-EntAccessPackage {
     DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} (operation delete_access_package).
     Corresponds to Remove-MgEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .EXAMPLE
+    Remove-EntAccessPackage -AccessPackageId $accessPackageId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementaccesspackage
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3016,7 +6844,8 @@ function Remove-EntAccessPackage {
         [string] $AccessPackageId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'delete_access_package')) {
+        $target = Get-EntTarget -Operation 'delete_access_package' -PathArgs @($AccessPackageId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'delete_access_package' -PathArgs @($AccessPackageId)
         }
     }
@@ -3030,6 +6859,14 @@ function Remove-EntAccessPackageIncompatibleAccessPackageByRef {
     DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref (operation remove_incompatible_access_package).
     Corresponds to Remove-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER IncompatibleAccessPackageId
+    The id of the incompatible access package (path parameter).
+    .EXAMPLE
+    Remove-EntAccessPackageIncompatibleAccessPackageByRef -AccessPackageId $accessPackageId -IncompatibleAccessPackageId $incompatibleAccessPackageId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementaccesspackageincompatibleaccesspackagebyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3040,7 +6877,8 @@ function Remove-EntAccessPackageIncompatibleAccessPackageByRef {
         [string] $IncompatibleAccessPackageId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $IncompatibleAccessPackageId, 'remove_incompatible_access_package')) {
+        $target = Get-EntTarget -Operation 'remove_incompatible_access_package' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove reference')) {
             Invoke-EntCall -Operation 'remove_incompatible_access_package' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId)
         }
     }
@@ -3054,6 +6892,14 @@ function Remove-EntAccessPackageIncompatibleGroupByRef {
     DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref (operation remove_incompatible_group).
     Corresponds to Remove-MgEntitlementManagementAccessPackageIncompatibleGroupByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER GroupId
+    The id of the group (path parameter).
+    .EXAMPLE
+    Remove-EntAccessPackageIncompatibleGroupByRef -AccessPackageId $accessPackageId -GroupId $groupId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementaccesspackageincompatiblegroupbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3064,7 +6910,8 @@ function Remove-EntAccessPackageIncompatibleGroupByRef {
         [string] $GroupId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $GroupId, 'remove_incompatible_group')) {
+        $target = Get-EntTarget -Operation 'remove_incompatible_group' -PathArgs @($AccessPackageId, $GroupId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove reference')) {
             Invoke-EntCall -Operation 'remove_incompatible_group' -PathArgs @($AccessPackageId, $GroupId)
         }
     }
@@ -3078,6 +6925,14 @@ function Remove-EntAccessPackageResourceRoleScope {
     DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes/{resourceRoleScopeId} (operation delete_access_package_resource_role_scope).
     Corresponds to Remove-MgEntitlementManagementAccessPackageResourceRoleScope of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER ResourceRoleScopeId
+    The id of the resource role scope (path parameter).
+    .EXAMPLE
+    Remove-EntAccessPackageResourceRoleScope -AccessPackageId $accessPackageId -ResourceRoleScopeId $resourceRoleScopeId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementaccesspackageresourcerolescope
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3088,7 +6943,8 @@ function Remove-EntAccessPackageResourceRoleScope {
         [string] $ResourceRoleScopeId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $ResourceRoleScopeId, 'delete_access_package_resource_role_scope')) {
+        $target = Get-EntTarget -Operation 'delete_access_package_resource_role_scope' -PathArgs @($AccessPackageId, $ResourceRoleScopeId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'delete_access_package_resource_role_scope' -PathArgs @($AccessPackageId, $ResourceRoleScopeId)
         }
     }
@@ -3102,6 +6958,12 @@ function Remove-EntAssignmentPolicy {
     DELETE /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId} (operation delete_assignment_policy).
     Corresponds to Remove-MgEntitlementManagementAssignmentPolicy of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentPolicyId
+    The id of the assignment policy (path parameter).
+    .EXAMPLE
+    Remove-EntAssignmentPolicy -AssignmentPolicyId $assignmentPolicyId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementassignmentpolicy
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3110,7 +6972,8 @@ function Remove-EntAssignmentPolicy {
         [string] $AssignmentPolicyId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentPolicyId, 'delete_assignment_policy')) {
+        $target = Get-EntTarget -Operation 'delete_assignment_policy' -PathArgs @($AssignmentPolicyId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'delete_assignment_policy' -PathArgs @($AssignmentPolicyId)
         }
     }
@@ -3124,6 +6987,12 @@ function Remove-EntAssignmentRequest {
     DELETE /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId} (operation delete_assignment_request).
     Corresponds to Remove-MgEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentRequestId
+    The id of the assignment request (path parameter).
+    .EXAMPLE
+    Remove-EntAssignmentRequest -AssignmentRequestId $assignmentRequestId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3132,7 +7001,8 @@ function Remove-EntAssignmentRequest {
         [string] $AssignmentRequestId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'delete_assignment_request')) {
+        $target = Get-EntTarget -Operation 'delete_assignment_request' -PathArgs @($AssignmentRequestId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'delete_assignment_request' -PathArgs @($AssignmentRequestId)
         }
     }
@@ -3146,6 +7016,12 @@ function Remove-EntBetaAccessPackage {
     DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} (operation beta.delete_access_package).
     Corresponds to Remove-MgBetaEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .EXAMPLE
+    Remove-EntBetaAccessPackage -AccessPackageId $accessPackageId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementaccesspackage
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3154,7 +7030,8 @@ function Remove-EntBetaAccessPackage {
         [string] $AccessPackageId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.delete_access_package')) {
+        $target = Get-EntTarget -Operation 'beta.delete_access_package' -PathArgs @($AccessPackageId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'beta.delete_access_package' -PathArgs @($AccessPackageId)
         }
     }
@@ -3168,6 +7045,12 @@ function Remove-EntBetaAccessPackageAssignmentPolicy {
     DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId} (operation beta.delete_access_package_assignment_policy).
     Corresponds to Remove-MgBetaEntitlementManagementAccessPackageAssignmentPolicy of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentPolicyId
+    The id of the access package assignment policy (path parameter).
+    .EXAMPLE
+    Remove-EntBetaAccessPackageAssignmentPolicy -AccessPackageAssignmentPolicyId $accessPackageAssignmentPolicyId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementaccesspackageassignmentpolicy
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3176,7 +7059,8 @@ function Remove-EntBetaAccessPackageAssignmentPolicy {
         [string] $AccessPackageAssignmentPolicyId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentPolicyId, 'beta.delete_access_package_assignment_policy')) {
+        $target = Get-EntTarget -Operation 'beta.delete_access_package_assignment_policy' -PathArgs @($AccessPackageAssignmentPolicyId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'beta.delete_access_package_assignment_policy' -PathArgs @($AccessPackageAssignmentPolicyId)
         }
     }
@@ -3190,6 +7074,12 @@ function Remove-EntBetaAccessPackageAssignmentRequest {
     DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId} (operation beta.delete_access_package_assignment_request).
     Corresponds to Remove-MgBetaEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentRequestId
+    The id of the access package assignment request (path parameter).
+    .EXAMPLE
+    Remove-EntBetaAccessPackageAssignmentRequest -AccessPackageAssignmentRequestId $accessPackageAssignmentRequestId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementaccesspackageassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3198,7 +7088,8 @@ function Remove-EntBetaAccessPackageAssignmentRequest {
         [string] $AccessPackageAssignmentRequestId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentRequestId, 'beta.delete_access_package_assignment_request')) {
+        $target = Get-EntTarget -Operation 'beta.delete_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'beta.delete_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId)
         }
     }
@@ -3212,6 +7103,12 @@ function Remove-EntBetaAccessPackageCatalog {
     DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} (operation beta.delete_access_package_catalog).
     Corresponds to Remove-MgBetaEntitlementManagementAccessPackageCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .EXAMPLE
+    Remove-EntBetaAccessPackageCatalog -AccessPackageCatalogId $accessPackageCatalogId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementaccesspackagecatalog
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3220,7 +7117,8 @@ function Remove-EntBetaAccessPackageCatalog {
         [string] $AccessPackageCatalogId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId, 'beta.delete_access_package_catalog')) {
+        $target = Get-EntTarget -Operation 'beta.delete_access_package_catalog' -PathArgs @($AccessPackageCatalogId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'beta.delete_access_package_catalog' -PathArgs @($AccessPackageCatalogId)
         }
     }
@@ -3234,6 +7132,14 @@ function Remove-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension 
     DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} (operation beta.delete_access_package_catalog_custom_workflow_extension).
     Corresponds to Remove-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER CustomCalloutExtensionId
+    The id of the custom callout extension (path parameter).
+    .EXAMPLE
+    Remove-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -CustomCalloutExtensionId $customCalloutExtensionId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementaccesspackagecatalogaccesspackagecustomworkflowextension
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3244,7 +7150,8 @@ function Remove-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension 
         [string] $CustomCalloutExtensionId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $CustomCalloutExtensionId, 'beta.delete_access_package_catalog_custom_workflow_extension')) {
+        $target = Get-EntTarget -Operation 'beta.delete_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'beta.delete_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId)
         }
     }
@@ -3258,6 +7165,14 @@ function Remove-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension 
     DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} (operation beta.delete_custom_access_package_workflow_extension).
     Corresponds to Remove-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER CustomAccessPackageWorkflowExtensionId
+    The id of the custom access package workflow extension (path parameter).
+    .EXAMPLE
+    Remove-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -CustomAccessPackageWorkflowExtensionId $customAccessPackageWorkflowExtensionId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementaccesspackagecatalogcustomaccesspackageworkflowextension
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3268,7 +7183,8 @@ function Remove-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension 
         [string] $CustomAccessPackageWorkflowExtensionId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $CustomAccessPackageWorkflowExtensionId, 'beta.delete_custom_access_package_workflow_extension')) {
+        $target = Get-EntTarget -Operation 'beta.delete_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'beta.delete_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId)
         }
     }
@@ -3282,6 +7198,14 @@ function Remove-EntBetaAccessPackageIncompatibleAccessPackageByRef {
     DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref (operation beta.remove_incompatible_access_package).
     Corresponds to Remove-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER IncompatibleAccessPackageId
+    The id of the incompatible access package (path parameter).
+    .EXAMPLE
+    Remove-EntBetaAccessPackageIncompatibleAccessPackageByRef -AccessPackageId $accessPackageId -IncompatibleAccessPackageId $incompatibleAccessPackageId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementaccesspackageincompatibleaccesspackagebyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3292,7 +7216,8 @@ function Remove-EntBetaAccessPackageIncompatibleAccessPackageByRef {
         [string] $IncompatibleAccessPackageId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $IncompatibleAccessPackageId, 'beta.remove_incompatible_access_package')) {
+        $target = Get-EntTarget -Operation 'beta.remove_incompatible_access_package' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove reference')) {
             Invoke-EntCall -Operation 'beta.remove_incompatible_access_package' -PathArgs @($AccessPackageId, $IncompatibleAccessPackageId)
         }
     }
@@ -3306,6 +7231,14 @@ function Remove-EntBetaAccessPackageIncompatibleGroupByRef {
     DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref (operation beta.remove_incompatible_group).
     Corresponds to Remove-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER GroupId
+    The id of the group (path parameter).
+    .EXAMPLE
+    Remove-EntBetaAccessPackageIncompatibleGroupByRef -AccessPackageId $accessPackageId -GroupId $groupId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementaccesspackageincompatiblegroupbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3316,7 +7249,8 @@ function Remove-EntBetaAccessPackageIncompatibleGroupByRef {
         [string] $GroupId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $GroupId, 'beta.remove_incompatible_group')) {
+        $target = Get-EntTarget -Operation 'beta.remove_incompatible_group' -PathArgs @($AccessPackageId, $GroupId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove reference')) {
             Invoke-EntCall -Operation 'beta.remove_incompatible_group' -PathArgs @($AccessPackageId, $GroupId)
         }
     }
@@ -3330,6 +7264,14 @@ function Remove-EntBetaAccessPackageResourceRoleScope {
     DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId} (operation beta.delete_access_package_resource_role_scope).
     Corresponds to Remove-MgBetaEntitlementManagementAccessPackageResourceRoleScope of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER AccessPackageResourceRoleScopeId
+    The id of the access package resource role scope (path parameter).
+    .EXAMPLE
+    Remove-EntBetaAccessPackageResourceRoleScope -AccessPackageId $accessPackageId -AccessPackageResourceRoleScopeId $accessPackageResourceRoleScopeId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementaccesspackageresourcerolescope
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3340,7 +7282,8 @@ function Remove-EntBetaAccessPackageResourceRoleScope {
         [string] $AccessPackageResourceRoleScopeId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId + '/' + $AccessPackageResourceRoleScopeId, 'beta.delete_access_package_resource_role_scope')) {
+        $target = Get-EntTarget -Operation 'beta.delete_access_package_resource_role_scope' -PathArgs @($AccessPackageId, $AccessPackageResourceRoleScopeId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'beta.delete_access_package_resource_role_scope' -PathArgs @($AccessPackageId, $AccessPackageResourceRoleScopeId)
         }
     }
@@ -3354,6 +7297,12 @@ function Remove-EntBetaConnectedOrganization {
     DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation beta.delete_connected_organization).
     Corresponds to Remove-MgBetaEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .EXAMPLE
+    Remove-EntBetaConnectedOrganization -ConnectedOrganizationId $connectedOrganizationId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementconnectedorganization
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3362,7 +7311,8 @@ function Remove-EntBetaConnectedOrganization {
         [string] $ConnectedOrganizationId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'beta.delete_connected_organization')) {
+        $target = Get-EntTarget -Operation 'beta.delete_connected_organization' -PathArgs @($ConnectedOrganizationId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'beta.delete_connected_organization' -PathArgs @($ConnectedOrganizationId)
         }
     }
@@ -3376,6 +7326,14 @@ function Remove-EntBetaConnectedOrganizationExternalSponsorDirectoryObjectByRef 
     DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref (operation beta.remove_connected_organization_external_sponsor).
     Corresponds to Remove-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER DirectoryObjectId
+    The id of the directory object (path parameter).
+    .EXAMPLE
+    Remove-EntBetaConnectedOrganizationExternalSponsorDirectoryObjectByRef -ConnectedOrganizationId $connectedOrganizationId -DirectoryObjectId $directoryObjectId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementconnectedorganizationexternalsponsordirectoryobjectbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3386,7 +7344,8 @@ function Remove-EntBetaConnectedOrganizationExternalSponsorDirectoryObjectByRef 
         [string] $DirectoryObjectId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId + '/' + $DirectoryObjectId, 'beta.remove_connected_organization_external_sponsor')) {
+        $target = Get-EntTarget -Operation 'beta.remove_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove reference')) {
             Invoke-EntCall -Operation 'beta.remove_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
         }
     }
@@ -3400,6 +7359,14 @@ function Remove-EntBetaConnectedOrganizationInternalSponsorDirectoryObjectByRef 
     DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref (operation beta.remove_connected_organization_internal_sponsor).
     Corresponds to Remove-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER DirectoryObjectId
+    The id of the directory object (path parameter).
+    .EXAMPLE
+    Remove-EntBetaConnectedOrganizationInternalSponsorDirectoryObjectByRef -ConnectedOrganizationId $connectedOrganizationId -DirectoryObjectId $directoryObjectId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/remove-mgbetaentitlementmanagementconnectedorganizationinternalsponsordirectoryobjectbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3410,7 +7377,8 @@ function Remove-EntBetaConnectedOrganizationInternalSponsorDirectoryObjectByRef 
         [string] $DirectoryObjectId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId + '/' + $DirectoryObjectId, 'beta.remove_connected_organization_internal_sponsor')) {
+        $target = Get-EntTarget -Operation 'beta.remove_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove reference')) {
             Invoke-EntCall -Operation 'beta.remove_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
         }
     }
@@ -3424,6 +7392,12 @@ function Remove-EntCatalog {
     DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId} (operation delete_catalog).
     Corresponds to Remove-MgEntitlementManagementCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .EXAMPLE
+    Remove-EntCatalog -CatalogId $catalogId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementcatalog
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3432,7 +7406,8 @@ function Remove-EntCatalog {
         [string] $CatalogId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId, 'delete_catalog')) {
+        $target = Get-EntTarget -Operation 'delete_catalog' -PathArgs @($CatalogId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'delete_catalog' -PathArgs @($CatalogId)
         }
     }
@@ -3446,6 +7421,14 @@ function Remove-EntCatalogCustomWorkflowExtension {
     DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} (operation delete_catalog_custom_workflow_extension).
     Corresponds to Remove-MgEntitlementManagementCatalogCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER CustomWorkflowExtensionId
+    The id of the custom workflow extension (path parameter).
+    .EXAMPLE
+    Remove-EntCatalogCustomWorkflowExtension -CatalogId $catalogId -CustomWorkflowExtensionId $customWorkflowExtensionId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementcatalogcustomworkflowextension
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3456,7 +7439,8 @@ function Remove-EntCatalogCustomWorkflowExtension {
         [string] $CustomWorkflowExtensionId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $CustomWorkflowExtensionId, 'delete_catalog_custom_workflow_extension')) {
+        $target = Get-EntTarget -Operation 'delete_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'delete_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId)
         }
     }
@@ -3470,6 +7454,16 @@ function Remove-EntCatalogResourceUploadSession {
     DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} (operation delete_catalog_resource_upload_session).
     Corresponds to Remove-MgEntitlementManagementCatalogResourceUploadSession of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER ResourceId
+    The id of the resource (path parameter).
+    .PARAMETER UploadSessionId
+    The id of the upload session (path parameter).
+    .EXAMPLE
+    Remove-EntCatalogResourceUploadSession -CatalogId $catalogId -ResourceId $resourceId -UploadSessionId $uploadSessionId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementcatalogresourceuploadsession
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3482,7 +7476,8 @@ function Remove-EntCatalogResourceUploadSession {
         [string] $UploadSessionId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId + '/' + $UploadSessionId, 'delete_catalog_resource_upload_session')) {
+        $target = Get-EntTarget -Operation 'delete_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'delete_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId)
         }
     }
@@ -3496,6 +7491,12 @@ function Remove-EntConnectedOrganization {
     DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation delete_connected_organization).
     Corresponds to Remove-MgEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .EXAMPLE
+    Remove-EntConnectedOrganization -ConnectedOrganizationId $connectedOrganizationId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementconnectedorganization
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3504,7 +7505,8 @@ function Remove-EntConnectedOrganization {
         [string] $ConnectedOrganizationId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'delete_connected_organization')) {
+        $target = Get-EntTarget -Operation 'delete_connected_organization' -PathArgs @($ConnectedOrganizationId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'delete_connected_organization' -PathArgs @($ConnectedOrganizationId)
         }
     }
@@ -3518,6 +7520,14 @@ function Remove-EntConnectedOrganizationExternalSponsorDirectoryObjectByRef {
     DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref (operation remove_connected_organization_external_sponsor).
     Corresponds to Remove-MgEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER DirectoryObjectId
+    The id of the directory object (path parameter).
+    .EXAMPLE
+    Remove-EntConnectedOrganizationExternalSponsorDirectoryObjectByRef -ConnectedOrganizationId $connectedOrganizationId -DirectoryObjectId $directoryObjectId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementconnectedorganizationexternalsponsordirectoryobjectbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3528,7 +7538,8 @@ function Remove-EntConnectedOrganizationExternalSponsorDirectoryObjectByRef {
         [string] $DirectoryObjectId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId + '/' + $DirectoryObjectId, 'remove_connected_organization_external_sponsor')) {
+        $target = Get-EntTarget -Operation 'remove_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove reference')) {
             Invoke-EntCall -Operation 'remove_connected_organization_external_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
         }
     }
@@ -3542,6 +7553,14 @@ function Remove-EntConnectedOrganizationInternalSponsorDirectoryObjectByRef {
     DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref (operation remove_connected_organization_internal_sponsor).
     Corresponds to Remove-MgEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER DirectoryObjectId
+    The id of the directory object (path parameter).
+    .EXAMPLE
+    Remove-EntConnectedOrganizationInternalSponsorDirectoryObjectByRef -ConnectedOrganizationId $connectedOrganizationId -DirectoryObjectId $directoryObjectId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementconnectedorganizationinternalsponsordirectoryobjectbyref
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3552,7 +7571,8 @@ function Remove-EntConnectedOrganizationInternalSponsorDirectoryObjectByRef {
         [string] $DirectoryObjectId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId + '/' + $DirectoryObjectId, 'remove_connected_organization_internal_sponsor')) {
+        $target = Get-EntTarget -Operation 'remove_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove reference')) {
             Invoke-EntCall -Operation 'remove_connected_organization_internal_sponsor' -PathArgs @($ConnectedOrganizationId, $DirectoryObjectId)
         }
     }
@@ -3566,6 +7586,12 @@ function Remove-EntExternalOriginResourceConnector {
     DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} (operation delete_external_origin_resource_connector).
     Corresponds to Remove-MgEntitlementManagementExternalOriginResourceConnector of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ExternalOriginResourceConnectorId
+    The id of the external origin resource connector (path parameter).
+    .EXAMPLE
+    Remove-EntExternalOriginResourceConnector -ExternalOriginResourceConnectorId $externalOriginResourceConnectorId -WhatIf
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/remove-mgentitlementmanagementexternaloriginresourceconnector
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3574,7 +7600,8 @@ function Remove-EntExternalOriginResourceConnector {
         [string] $ExternalOriginResourceConnectorId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ExternalOriginResourceConnectorId, 'delete_external_origin_resource_connector')) {
+        $target = Get-EntTarget -Operation 'delete_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId)
+        if ($PSCmdlet.ShouldProcess($target, 'Remove')) {
             Invoke-EntCall -Operation 'delete_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId)
         }
     }
@@ -3588,18 +7615,40 @@ function Resume-EntAssignmentRequest {
     POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume (operation resume_assignment_request).
     Corresponds to Resume-MgEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentRequestId
+    The id of the assignment request (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Source
+    Body property source. Who resumes the request (the custom extension's source).
+    .PARAMETER Type
+    Body property type. The callback type, e.g. microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated.
+    .PARAMETER Data
+    Body property data. The callback data. A hashtable (or object) for customExtensionData.
+    .EXAMPLE
+    Resume-EntAssignmentRequest -AssignmentRequestId $assignmentRequestId -Source 'Example source' -Type 'Example type'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/resume-mgentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AssignmentRequestId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Source,
+        [Parameter()]
+        [string] $Type,
+        [Parameter()]
+        [object] $Data
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'resume_assignment_request')) {
-            Invoke-EntCall -Operation 'resume_assignment_request' -PathArgs @($AssignmentRequestId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'resume_assignment_request' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'resume_assignment_request' -PathArgs @($AssignmentRequestId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Resume a request waiting on a custom extension callback')) {
+            Invoke-EntCall -Operation 'resume_assignment_request' -PathArgs @($AssignmentRequestId) -Body $body
         }
     }
 }
@@ -3612,18 +7661,40 @@ function Resume-EntBetaAccessPackageAssignmentRequest {
     POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume (operation beta.resume_access_package_assignment_request).
     Corresponds to Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentRequestId
+    The id of the access package assignment request (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Source
+    Body property source. Who resumes the request (the custom extension's source).
+    .PARAMETER Type
+    Body property type. The callback type, e.g. microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated.
+    .PARAMETER Data
+    Body property data. The callback data. A hashtable (or object) for customExtensionData.
+    .EXAMPLE
+    Resume-EntBetaAccessPackageAssignmentRequest -AccessPackageAssignmentRequestId $accessPackageAssignmentRequestId -Source 'Example source' -Type 'Example type'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/resume-mgbetaentitlementmanagementaccesspackageassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageAssignmentRequestId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Source,
+        [Parameter()]
+        [string] $Type,
+        [Parameter()]
+        [object] $Data
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentRequestId, 'beta.resume_access_package_assignment_request')) {
-            Invoke-EntCall -Operation 'beta.resume_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.resume_access_package_assignment_request' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.resume_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Resume a request')) {
+            Invoke-EntCall -Operation 'beta.resume_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Body $body
         }
     }
 }
@@ -3636,18 +7707,40 @@ function Resume-EntBetaAssignmentRequest {
     POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume (operation beta.resume_assignment_request).
     Corresponds to Resume-MgBetaEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentRequestId
+    The id of the assignment request (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Source
+    Body property source. Who resumes the request (the custom extension's source).
+    .PARAMETER Type
+    Body property type. The callback type, e.g. microsoft.graph.accessPackageCustomExtensionStage.assignmentRequestCreated.
+    .PARAMETER Data
+    Body property data. The callback data. A hashtable (or object) for customExtensionData.
+    .EXAMPLE
+    Resume-EntBetaAssignmentRequest -AssignmentRequestId $assignmentRequestId -Source 'Example source' -Type 'Example type'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/resume-mgbetaentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AssignmentRequestId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Source,
+        [Parameter()]
+        [string] $Type,
+        [Parameter()]
+        [object] $Data
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'beta.resume_assignment_request')) {
-            Invoke-EntCall -Operation 'beta.resume_assignment_request' -PathArgs @($AssignmentRequestId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.resume_assignment_request' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.resume_assignment_request' -PathArgs @($AssignmentRequestId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Resume a request')) {
+            Invoke-EntCall -Operation 'beta.resume_assignment_request' -PathArgs @($AssignmentRequestId) -Body $body
         }
     }
 }
@@ -3660,18 +7753,96 @@ function Set-EntAssignmentPolicy {
     PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId} (operation replace_assignment_policy).
     Corresponds to Set-MgEntitlementManagementAssignmentPolicy of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentPolicyId
+    The id of the assignment policy (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AccessPackageNotificationSettings
+    Body property accessPackageNotificationSettings. Represents the settings for email notifications for requests to an access package. A hashtable (or object) for accessPackageNotificationSettings.
+    .PARAMETER AllowedTargetScope
+    Body property allowedTargetScope. Principals that can be assigned the access package through this policy. One of: notSpecified, specificDirectoryUsers, specificConnectedOrganizationUsers, specificDirectoryServicePrincipals, allMemberUsers, allDirectoryUsers, allDirectoryServicePrincipals, allConfiguredConnectedOrganizationUsers, allExternalUsers, allDirectoryAgentIdentities, unknownFutureValue.
+    .PARAMETER AutomaticRequestSettings
+    Body property automaticRequestSettings. This property is only present for an auto assignment policy; if absent, this is a request-based policy. A hashtable (or object) for accessPackageAutomaticRequestSettings.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the policy.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the policy.
+    .PARAMETER Expiration
+    Body property expiration. The expiration date for assignments created in this policy. A hashtable (or object) for expirationPattern.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER RequestApprovalSettings
+    Body property requestApprovalSettings. Specifies the settings for approval of requests for an access package assignment through this policy. A hashtable (or object) for accessPackageAssignmentApprovalSettings.
+    .PARAMETER RequestorSettings
+    Body property requestorSettings. Provides additional settings to select who can create a request for an access package assignment through this policy, and what they can include in their request. A hashtable (or object) for accessPackageAssignmentRequestorSettings.
+    .PARAMETER ReviewSettings
+    Body property reviewSettings. Settings for access reviews of assignments through this policy. A hashtable (or object) for accessPackageAssignmentReviewSettings.
+    .PARAMETER SpecificAllowedTargets
+    Body property specificAllowedTargets. The principals that can be assigned access from an access package through this policy. A list. A hashtable (or object) for subjectSet.
+    .PARAMETER AccessPackage
+    Body property accessPackage. Access package containing this policy. A hashtable (or object) for accessPackage.
+    .PARAMETER Catalog
+    Body property catalog. Catalog of the access package containing this policy. A hashtable (or object) for accessPackageCatalog.
+    .PARAMETER CustomExtensionStageSettings
+    Body property customExtensionStageSettings. The collection of stages when to execute one or more custom access package workflow extensions. A list. A hashtable (or object) for customExtensionStageSetting.
+    .PARAMETER Questions
+    Body property questions. Questions that are posed to the requestor. A list. A hashtable (or object) for accessPackageQuestion.
+    .EXAMPLE
+    Set-EntAssignmentPolicy -AssignmentPolicyId $assignmentPolicyId -Description 'Example description' -DisplayName 'Example display name' -AccessPackage @{ id = $accessPackageId }
+    .OUTPUTS
+    Entitlement.AccessPackageAssignmentPolicy
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/set-mgentitlementmanagementassignmentpolicy
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.AccessPackageAssignmentPolicy')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AssignmentPolicyId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $AccessPackageNotificationSettings,
+        [Parameter()]
+        [ValidateSet('notSpecified', 'specificDirectoryUsers', 'specificConnectedOrganizationUsers', 'specificDirectoryServicePrincipals', 'allMemberUsers', 'allDirectoryUsers', 'allDirectoryServicePrincipals', 'allConfiguredConnectedOrganizationUsers', 'allExternalUsers', 'allDirectoryAgentIdentities', 'unknownFutureValue')]
+        [string] $AllowedTargetScope,
+        [Parameter()]
+        [object] $AutomaticRequestSettings,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object] $Expiration,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object] $RequestApprovalSettings,
+        [Parameter()]
+        [object] $RequestorSettings,
+        [Parameter()]
+        [object] $ReviewSettings,
+        [Parameter()]
+        [object[]] $SpecificAllowedTargets,
+        [Parameter()]
+        [object] $AccessPackage,
+        [Parameter()]
+        [object] $Catalog,
+        [Parameter()]
+        [object[]] $CustomExtensionStageSettings,
+        [Parameter()]
+        [object[]] $Questions
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentPolicyId, 'replace_assignment_policy')) {
-            Invoke-EntCall -Operation 'replace_assignment_policy' -PathArgs @($AssignmentPolicyId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'replace_assignment_policy' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'replace_assignment_policy' -PathArgs @($AssignmentPolicyId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Replace')) {
+            Invoke-EntCall -Operation 'replace_assignment_policy' -PathArgs @($AssignmentPolicyId) -Body $body -TypeName 'Entitlement.AccessPackageAssignmentPolicy'
         }
     }
 }
@@ -3684,18 +7855,107 @@ function Set-EntBetaAccessPackageAssignmentPolicy {
     PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId} (operation beta.replace_access_package_assignment_policy).
     Corresponds to Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentPolicyId
+    The id of the access package assignment policy (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AccessPackageId
+    Body property accessPackageId. Identifier of the access package.
+    .PARAMETER AccessReviewSettings
+    Body property accessReviewSettings. Who must review, and how often, the assignments to the access package from this policy. A hashtable (or object) for assignmentReviewSettings.
+    .PARAMETER CanExtend
+    Body property canExtend. Indicates whether a user can extend the access package assignment duration after approval. A switch (-Name:$false sends false).
+    .PARAMETER CreatedBy
+    Body property createdBy. Read-only.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the policy.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the policy.
+    .PARAMETER DurationInDays
+    Body property durationInDays. The number of days in which assignments from this policy last until they are expired.
+    .PARAMETER ExpirationDateTime
+    Body property expirationDateTime. The expiration date for assignments created in this policy. A DateTime, sent in UTC.
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. Read-only.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER RequestApprovalSettings
+    Body property requestApprovalSettings. Who must approve requests for access package in this policy. A hashtable (or object) for approvalSettings.
+    .PARAMETER RequestorSettings
+    Body property requestorSettings. Who can request this access package from this policy. A hashtable (or object) for requestorSettings.
+    .PARAMETER Questions
+    Body property questions. Questions that are posed to the requestor. A list. A hashtable (or object) for accessPackageQuestion.
+    .PARAMETER AccessPackage
+    Body property accessPackage. The access package with this policy. A hashtable (or object) for accessPackage.
+    .PARAMETER CustomExtensionHandlers
+    Body property customExtensionHandlers. The collection of stages when to execute one or more custom access package workflow extensions. A list. A hashtable (or object) for customExtensionHandler.
+    .PARAMETER CustomExtensionStageSettings
+    Body property customExtensionStageSettings. The collection of stages when to execute one or more custom access package workflow extensions. A list. A hashtable (or object) for customExtensionStageSetting.
+    .PARAMETER Expiration
+    Body property expiration. The expiration date for assignments created in this policy. A hashtable (or object) for expirationPattern.
+    .PARAMETER VerifiableCredentialSettings
+    Body property verifiableCredentialSettings. Settings for verifiable credentials set up through the Microsoft Entra Verified ID service. A hashtable (or object) for verifiableCredentialSettings.
+    .EXAMPLE
+    Set-EntBetaAccessPackageAssignmentPolicy -AccessPackageAssignmentPolicyId $accessPackageAssignmentPolicyId -Description 'Example description' -DisplayName 'Example display name' -AccessPackage @{ id = $accessPackageId }
+    .OUTPUTS
+    Entitlement.Beta.AccessPackageAssignmentPolicy
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/set-mgbetaentitlementmanagementaccesspackageassignmentpolicy
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.AccessPackageAssignmentPolicy')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageAssignmentPolicyId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $AccessPackageId,
+        [Parameter()]
+        [object] $AccessReviewSettings,
+        [Parameter()]
+        [switch] $CanExtend,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [int] $DurationInDays,
+        [Parameter()]
+        [DateTime] $ExpirationDateTime,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object] $RequestApprovalSettings,
+        [Parameter()]
+        [object] $RequestorSettings,
+        [Parameter()]
+        [object[]] $Questions,
+        [Parameter()]
+        [object] $AccessPackage,
+        [Parameter()]
+        [object[]] $CustomExtensionHandlers,
+        [Parameter()]
+        [object[]] $CustomExtensionStageSettings,
+        [Parameter()]
+        [object] $Expiration,
+        [Parameter()]
+        [object] $VerifiableCredentialSettings
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentPolicyId, 'beta.replace_access_package_assignment_policy')) {
-            Invoke-EntCall -Operation 'beta.replace_access_package_assignment_policy' -PathArgs @($AccessPackageAssignmentPolicyId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.replace_access_package_assignment_policy' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.replace_access_package_assignment_policy' -PathArgs @($AccessPackageAssignmentPolicyId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Replace')) {
+            Invoke-EntCall -Operation 'beta.replace_access_package_assignment_policy' -PathArgs @($AccessPackageAssignmentPolicyId) -Body $body -TypeName 'Entitlement.Beta.AccessPackageAssignmentPolicy'
         }
     }
 }
@@ -3708,20 +7968,59 @@ function Set-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension {
     PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId} (operation beta.replace_access_package_catalog_custom_workflow_extension).
     Corresponds to Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER CustomCalloutExtensionId
+    The id of the custom callout extension (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AuthenticationConfiguration
+    Body property authenticationConfiguration. Configuration for securing the API call to the logic app. A hashtable (or object) for customExtensionAuthenticationConfiguration.
+    .PARAMETER ClientConfiguration
+    Body property clientConfiguration. HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. A hashtable (or object) for customExtensionClientConfiguration.
+    .PARAMETER CallbackConfiguration
+    Body property callbackConfiguration. The callback configuration for a custom extension. A hashtable (or object) for customExtensionCallbackConfiguration.
+    .PARAMETER Description
+    Body property description. Description for the customCalloutExtension object.
+    .PARAMETER DisplayName
+    Body property displayName. Display name for the customCalloutExtension object.
+    .PARAMETER EndpointConfiguration
+    Body property endpointConfiguration. The type and details for configuring the endpoint to call the logic app's workflow. A hashtable (or object) for customExtensionEndpointConfiguration.
+    .EXAMPLE
+    Set-EntBetaAccessPackageCatalogAccessPackageCustomWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -CustomCalloutExtensionId $customCalloutExtensionId -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.Beta.CustomCalloutExtension
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/set-mgbetaentitlementmanagementaccesspackagecatalogaccesspackagecustomworkflowextension
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.CustomCalloutExtension')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageCatalogId,
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $CustomCalloutExtensionId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $AuthenticationConfiguration,
+        [Parameter()]
+        [object] $ClientConfiguration,
+        [Parameter()]
+        [object] $CallbackConfiguration,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object] $EndpointConfiguration
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $CustomCalloutExtensionId, 'beta.replace_access_package_catalog_custom_workflow_extension')) {
-            Invoke-EntCall -Operation 'beta.replace_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.replace_access_package_catalog_custom_workflow_extension' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.replace_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Replace')) {
+            Invoke-EntCall -Operation 'beta.replace_access_package_catalog_custom_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomCalloutExtensionId) -Body $body -TypeName 'Entitlement.Beta.CustomCalloutExtension'
         }
     }
 }
@@ -3734,20 +8033,67 @@ function Set-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension {
     PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId} (operation beta.replace_custom_access_package_workflow_extension).
     Corresponds to Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER CustomAccessPackageWorkflowExtensionId
+    The id of the custom access package workflow extension (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AuthenticationConfiguration
+    Body property authenticationConfiguration. Configuration for securing the API call to the logic app. A hashtable (or object) for customExtensionAuthenticationConfiguration.
+    .PARAMETER ClientConfiguration
+    Body property clientConfiguration. HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. A hashtable (or object) for customExtensionClientConfiguration.
+    .PARAMETER CallbackConfiguration
+    Body property callbackConfiguration. The callback configuration for a custom extension. A hashtable (or object) for customExtensionCallbackConfiguration.
+    .PARAMETER Description
+    Body property description. Description for the customCalloutExtension object.
+    .PARAMETER DisplayName
+    Body property displayName. Display name for the customCalloutExtension object.
+    .PARAMETER EndpointConfiguration
+    Body property endpointConfiguration. The type and details for configuring the endpoint to call the logic app's workflow. A hashtable (or object) for customExtensionEndpointConfiguration.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. Represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER LastModifiedDateTime
+    Body property lastModifiedDateTime. Represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .EXAMPLE
+    Set-EntBetaAccessPackageCatalogCustomAccessPackageWorkflowExtension -AccessPackageCatalogId $accessPackageCatalogId -CustomAccessPackageWorkflowExtensionId $customAccessPackageWorkflowExtensionId -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.Beta.CustomAccessPackageWorkflowExtension
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/set-mgbetaentitlementmanagementaccesspackagecatalogcustomaccesspackageworkflowextension
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.Beta.CustomAccessPackageWorkflowExtension')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $AccessPackageCatalogId,
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $CustomAccessPackageWorkflowExtensionId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $AuthenticationConfiguration,
+        [Parameter()]
+        [object] $ClientConfiguration,
+        [Parameter()]
+        [object] $CallbackConfiguration,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object] $EndpointConfiguration,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [DateTime] $LastModifiedDateTime
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId + '/' + $CustomAccessPackageWorkflowExtensionId, 'beta.replace_custom_access_package_workflow_extension')) {
-            Invoke-EntCall -Operation 'beta.replace_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.replace_custom_access_package_workflow_extension' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.replace_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Replace')) {
+            Invoke-EntCall -Operation 'beta.replace_custom_access_package_workflow_extension' -PathArgs @($AccessPackageCatalogId, $CustomAccessPackageWorkflowExtensionId) -Body $body -TypeName 'Entitlement.Beta.CustomAccessPackageWorkflowExtension'
         }
     }
 }
@@ -3760,20 +8106,55 @@ function Set-EntCatalogCustomWorkflowExtension {
     PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId} (operation replace_catalog_custom_workflow_extension).
     Corresponds to Set-MgEntitlementManagementCatalogCustomWorkflowExtension of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER CustomWorkflowExtensionId
+    The id of the custom workflow extension (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AuthenticationConfiguration
+    Body property authenticationConfiguration. Configuration for securing the API call to the logic app. A hashtable (or object) for customExtensionAuthenticationConfiguration.
+    .PARAMETER ClientConfiguration
+    Body property clientConfiguration. HTTP connection settings that define how long Azure AD can wait for a connection to a logic app, how many times you can retry a timed-out connection and the exception scenarios when retries are allowed. A hashtable (or object) for customExtensionClientConfiguration.
+    .PARAMETER Description
+    Body property description. Description for the customCalloutExtension object.
+    .PARAMETER DisplayName
+    Body property displayName. Display name for the customCalloutExtension object.
+    .PARAMETER EndpointConfiguration
+    Body property endpointConfiguration. The type and details for configuring the endpoint to call the logic app's workflow. A hashtable (or object) for customExtensionEndpointConfiguration.
+    .EXAMPLE
+    Set-EntCatalogCustomWorkflowExtension -CatalogId $catalogId -CustomWorkflowExtensionId $customWorkflowExtensionId -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.CustomCalloutExtension
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/set-mgentitlementmanagementcatalogcustomworkflowextension
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.CustomCalloutExtension')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $CatalogId,
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $CustomWorkflowExtensionId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $AuthenticationConfiguration,
+        [Parameter()]
+        [object] $ClientConfiguration,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object] $EndpointConfiguration
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $CustomWorkflowExtensionId, 'replace_catalog_custom_workflow_extension')) {
-            Invoke-EntCall -Operation 'replace_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'replace_catalog_custom_workflow_extension' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'replace_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Replace')) {
+            Invoke-EntCall -Operation 'replace_catalog_custom_workflow_extension' -PathArgs @($CatalogId, $CustomWorkflowExtensionId) -Body $body -TypeName 'Entitlement.CustomCalloutExtension'
         }
     }
 }
@@ -3786,15 +8167,59 @@ function Set-EntControlConfigurationEndUserSetting {
     PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings (operation replace_end_user_settings).
     Corresponds to Set-MgEntitlementManagementControlConfigurationEndUserSetting of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER CreatedBy
+    Body property createdBy. The userPrincipalName of the user or identity that created the control configuration.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The date and time the control configuration was created. A DateTime, sent in UTC.
+    .PARAMETER IsEnabled
+    Body property isEnabled. Determines whether or not the control configuration is enabled. A switch (-Name:$false sends false).
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. The userPrincipalName of the user or identity that modified the control configuration.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The date and time the control configuration was modified. A DateTime, sent in UTC.
+    .PARAMETER RelatedPeopleInsightLevel
+    Body property relatedPeopleInsightLevel. The level of related people insights to show in access package suggestions. One of: disabled, count, countAndNames, unknownFutureValue.
+    .PARAMETER ShowApproverDetailsToMembers
+    Body property showApproverDetailsToMembers. Indicates whether approver details are shown to end users. A switch (-Name:$false sends false).
+    .EXAMPLE
+    Set-EntControlConfigurationEndUserSetting -CreatedBy 'Example created by' -ModifiedBy 'Example modified by'
+    .OUTPUTS
+    Entitlement.EndUserSettings
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/set-mgentitlementmanagementcontrolconfigurationendusersetting
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.EndUserSettings')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [switch] $IsEnabled,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [ValidateSet('disabled', 'count', 'countAndNames', 'unknownFutureValue')]
+        [string] $RelatedPeopleInsightLevel,
+        [Parameter()]
+        [switch] $ShowApproverDetailsToMembers
     )
     process {
-        if ($PSCmdlet.ShouldProcess('replace_end_user_settings', 'replace_end_user_settings')) {
-            Invoke-EntCall -Operation 'replace_end_user_settings' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'replace_end_user_settings' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'replace_end_user_settings' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Replace')) {
+            Invoke-EntCall -Operation 'replace_end_user_settings' -PathArgs @() -Body $body -TypeName 'Entitlement.EndUserSettings'
         }
     }
 }
@@ -3807,6 +8232,12 @@ function Stop-EntAssignmentRequest {
     POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel (operation cancel_assignment_request).
     Corresponds to Stop-MgEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentRequestId
+    The id of the assignment request (path parameter).
+    .EXAMPLE
+    Stop-EntAssignmentRequest -AssignmentRequestId $assignmentRequestId
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/stop-mgentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3815,7 +8246,8 @@ function Stop-EntAssignmentRequest {
         [string] $AssignmentRequestId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'cancel_assignment_request')) {
+        $target = Get-EntTarget -Operation 'cancel_assignment_request' -PathArgs @($AssignmentRequestId)
+        if ($PSCmdlet.ShouldProcess($target, 'Cancel a request that is not yet delivered')) {
             Invoke-EntCall -Operation 'cancel_assignment_request' -PathArgs @($AssignmentRequestId)
         }
     }
@@ -3829,18 +8261,108 @@ function Stop-EntBetaAccessPackageAssignmentRequest {
     POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel (operation beta.cancel_access_package_assignment_request).
     Corresponds to Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageAssignmentRequestId
+    The id of the access package assignment request (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CompletedDate
+    Body property completedDate. The date of the end of processing, either successful or failure, of a request. A DateTime, sent in UTC.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER IsValidationOnly
+    Body property isValidationOnly. True if the request is not to be processed for assignment. A switch (-Name:$false sends false).
+    .PARAMETER Justification
+    Body property justification. The requestor's supplied justification.
+    .PARAMETER RequestState
+    Body property requestState. One of `PendingApproval`, `Canceled`, `Denied`, `Delivering`, `Delivered`, `PartiallyDelivered`, `DeliveryFailed` `Submitted` or `Scheduled`.
+    .PARAMETER RequestStatus
+    Body property requestStatus. More information on the request processing status.
+    .PARAMETER RequestType
+    Body property requestType. One of `UserAdd`, `UserRemove`, `AdminAdd`, `AdminRemove` or `SystemRemove`.
+    .PARAMETER Schedule
+    Body property schedule. The range of dates that access is to be assigned to the requestor. A hashtable (or object) for requestSchedule.
+    .PARAMETER AccessPackageAssignment
+    Body property accessPackageAssignment. For a requestType of `UserAdd` or `AdminAdd`, this is an access package assignment requested to be created. A hashtable (or object) for accessPackageAssignment.
+    .PARAMETER Answers
+    Body property answers. Answers provided by the requestor to accessPackageQuestions asked of them at the time of request. A list. A hashtable (or object) for accessPackageAnswer.
+    .PARAMETER AccessPackage
+    Body property accessPackage. The access package associated with the accessPackageAssignmentRequest. A hashtable (or object) for accessPackage.
+    .PARAMETER Requestor
+    Body property requestor. The subject who requested or, if a direct assignment, was assigned. A hashtable (or object) for accessPackageSubject.
+    .PARAMETER Assignment
+    Body property assignment. For a requestType of userAdd or adminAdd, an access package assignment requested to be created. A hashtable (or object) for accessPackageAssignment.
+    .PARAMETER CompletedDateTime
+    Body property completedDateTime. The date of the end of processing, either successful or failure, of a request. A DateTime, sent in UTC.
+    .PARAMETER CustomExtensionCalloutInstances
+    Body property customExtensionCalloutInstances. Information about all the custom extension calls that were made during the access package assignment workflow. A list. A hashtable (or object) for customExtensionCalloutInstance.
+    .PARAMETER CustomExtensionHandlerInstances
+    Body property customExtensionHandlerInstances. A collection of custom workflow extension instances being run on an assignment request. A list. A hashtable (or object) for customExtensionHandlerInstance.
+    .PARAMETER ExpirationDateTime
+    Body property expirationDateTime. The time at which the access expires. A DateTime, sent in UTC.
+    .PARAMETER State
+    Body property state. The state of the request (submitted, pendingApproval, delivering, delivered, denied, ...).
+    .PARAMETER Status
+    Body property status. More information on the request processing status.
+    .PARAMETER VerifiedCredentialsData
+    Body property verifiedCredentialsData. The details of the verifiable credential that the requestor presented. A list. A hashtable (or object) for verifiedCredentialData.
+    .EXAMPLE
+    Stop-EntBetaAccessPackageAssignmentRequest -AccessPackageAssignmentRequestId $accessPackageAssignmentRequestId -Justification 'Example justification' -RequestType 'Example request type' -AccessPackageAssignment @{ id = $accessPackageAssignmentId }
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/stop-mgbetaentitlementmanagementaccesspackageassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageAssignmentRequestId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [DateTime] $CompletedDate,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [switch] $IsValidationOnly,
+        [Parameter()]
+        [string] $Justification,
+        [Parameter()]
+        [string] $RequestState,
+        [Parameter()]
+        [string] $RequestStatus,
+        [Parameter()]
+        [string] $RequestType,
+        [Parameter()]
+        [object] $Schedule,
+        [Parameter()]
+        [object] $AccessPackageAssignment,
+        [Parameter()]
+        [object[]] $Answers,
+        [Parameter()]
+        [object] $AccessPackage,
+        [Parameter()]
+        [object] $Requestor,
+        [Parameter()]
+        [object] $Assignment,
+        [Parameter()]
+        [DateTime] $CompletedDateTime,
+        [Parameter()]
+        [object[]] $CustomExtensionCalloutInstances,
+        [Parameter()]
+        [object[]] $CustomExtensionHandlerInstances,
+        [Parameter()]
+        [DateTime] $ExpirationDateTime,
+        [Parameter()]
+        [string] $State,
+        [Parameter()]
+        [string] $Status,
+        [Parameter()]
+        [object[]] $VerifiedCredentialsData
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageAssignmentRequestId, 'beta.cancel_access_package_assignment_request')) {
-            Invoke-EntCall -Operation 'beta.cancel_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.cancel_access_package_assignment_request' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.cancel_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Cancel a pending request')) {
+            Invoke-EntCall -Operation 'beta.cancel_access_package_assignment_request' -PathArgs @($AccessPackageAssignmentRequestId) -Body $body
         }
     }
 }
@@ -3853,6 +8375,12 @@ function Stop-EntBetaAssignmentRequest {
     POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel (operation beta.cancel_assignment_request).
     Corresponds to Stop-MgBetaEntitlementManagementAssignmentRequest of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AssignmentRequestId
+    The id of the assignment request (path parameter).
+    .EXAMPLE
+    Stop-EntBetaAssignmentRequest -AssignmentRequestId $assignmentRequestId
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/stop-mgbetaentitlementmanagementassignmentrequest
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3861,7 +8389,8 @@ function Stop-EntBetaAssignmentRequest {
         [string] $AssignmentRequestId
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AssignmentRequestId, 'beta.cancel_assignment_request')) {
+        $target = Get-EntTarget -Operation 'beta.cancel_assignment_request' -PathArgs @($AssignmentRequestId)
+        if ($PSCmdlet.ShouldProcess($target, 'Cancel a request')) {
             Invoke-EntCall -Operation 'beta.cancel_assignment_request' -PathArgs @($AssignmentRequestId)
         }
     }
@@ -3875,18 +8404,72 @@ function Update-EntAccessPackage {
     PATCH /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} (operation update_access_package).
     Corresponds to Update-MgEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the access package.
+    .PARAMETER DisplayName
+    Body property displayName. Required.
+    .PARAMETER IsHidden
+    Body property isHidden. Indicates whether the access package is hidden from the requestor. A switch (-Name:$false sends false).
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER AccessPackagesIncompatibleWith
+    Body property accessPackagesIncompatibleWith. The access packages that are incompatible with this package. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER AssignmentPolicies
+    Body property assignmentPolicies. Read-only. A list. A hashtable (or object) for accessPackageAssignmentPolicy.
+    .PARAMETER Catalog
+    Body property catalog. Required when creating the access package. A hashtable (or object) for accessPackageCatalog.
+    .PARAMETER IncompatibleAccessPackages
+    Body property incompatibleAccessPackages. The access packages whose assigned users are ineligible to be assigned this access package. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER IncompatibleGroups
+    Body property incompatibleGroups. The groups whose members are ineligible to be assigned this access package. A list. A hashtable (or object) for group.
+    .PARAMETER ResourceRoleScopes
+    Body property resourceRoleScopes. The resource roles and scopes in this access package. A list. A hashtable (or object) for accessPackageResourceRoleScope.
+    .EXAMPLE
+    Update-EntAccessPackage -AccessPackageId $accessPackageId -Description 'Example description' -DisplayName 'Example display name' -Catalog @{ id = $catalogId }
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/update-mgentitlementmanagementaccesspackage
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [switch] $IsHidden,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object[]] $AccessPackagesIncompatibleWith,
+        [Parameter()]
+        [object[]] $AssignmentPolicies,
+        [Parameter()]
+        [object] $Catalog,
+        [Parameter()]
+        [object[]] $IncompatibleAccessPackages,
+        [Parameter()]
+        [object[]] $IncompatibleGroups,
+        [Parameter()]
+        [object[]] $ResourceRoleScopes
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'update_access_package')) {
-            Invoke-EntCall -Operation 'update_access_package' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'update_access_package' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'update_access_package' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'update_access_package' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -3899,6 +8482,30 @@ function Update-EntAccessPackageAssignmentApprovalStage {
     PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId} (operation update_assignment_approval_stage).
     Corresponds to Update-MgEntitlementManagementAccessPackageAssignmentApprovalStage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ApprovalId
+    The id of the approval (path parameter).
+    .PARAMETER ApprovalStageId
+    The id of the approval stage (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AssignedToMe
+    Body property assignedToMe. Indicates whether the stage is assigned to the calling user to review. A switch (-Name:$false sends false).
+    .PARAMETER DisplayName
+    Body property displayName. The label provided by the policy creator to identify an approval stage.
+    .PARAMETER Justification
+    Body property justification. The justification associated with the approval stage decision.
+    .PARAMETER ReviewResult
+    Body property reviewResult. The result of this approval record.
+    .PARAMETER ReviewedBy
+    Body property reviewedBy. The identifier of the reviewer. A hashtable (or object) for identity.
+    .PARAMETER ReviewedDateTime
+    Body property reviewedDateTime. The date and time when a decision was recorded. A DateTime, sent in UTC.
+    .PARAMETER Status
+    Body property status. The stage status.
+    .EXAMPLE
+    Update-EntAccessPackageAssignmentApprovalStage -ApprovalId $approvalId -ApprovalStageId $approvalStageId -DisplayName 'Example display name' -Justification 'Example justification'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/update-mgentitlementmanagementaccesspackageassignmentapprovalstage
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3907,12 +8514,28 @@ function Update-EntAccessPackageAssignmentApprovalStage {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ApprovalStageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [switch] $AssignedToMe,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [string] $Justification,
+        [Parameter()]
+        [string] $ReviewResult,
+        [Parameter()]
+        [object] $ReviewedBy,
+        [Parameter()]
+        [DateTime] $ReviewedDateTime,
+        [Parameter()]
+        [string] $Status
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ApprovalId + '/' + $ApprovalStageId, 'update_assignment_approval_stage')) {
-            Invoke-EntCall -Operation 'update_assignment_approval_stage' -PathArgs @($ApprovalId, $ApprovalStageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'update_assignment_approval_stage' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'update_assignment_approval_stage' -PathArgs @($ApprovalId, $ApprovalStageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'update_assignment_approval_stage' -PathArgs @($ApprovalId, $ApprovalStageId) -Body $body
         }
     }
 }
@@ -3925,18 +8548,88 @@ function Update-EntBetaAccessPackage {
     PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId} (operation beta.update_access_package).
     Corresponds to Update-MgBetaEntitlementManagementAccessPackage of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageId
+    The id of the access package (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CatalogId
+    Body property catalogId. Identifier of the access package catalog referencing this access package.
+    .PARAMETER CreatedBy
+    Body property createdBy. The userPrincipalName of the user or identity of the subject who created this resource.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the access package.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the access package.
+    .PARAMETER IsHidden
+    Body property isHidden. Indicates whether the access package is hidden from the requestor. A switch (-Name:$false sends false).
+    .PARAMETER IsRoleScopesVisible
+    Body property isRoleScopesVisible. Indicates whether role scopes are visible. A switch (-Name:$false sends false).
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. The userPrincipalName of the user who last modified this resource.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER AccessPackageAssignmentPolicies
+    Body property accessPackageAssignmentPolicies. Read-only. A list. A hashtable (or object) for accessPackageAssignmentPolicy.
+    .PARAMETER AccessPackageCatalog
+    Body property accessPackageCatalog. Read-only. A hashtable (or object) for accessPackageCatalog.
+    .PARAMETER AccessPackageResourceRoleScopes
+    Body property accessPackageResourceRoleScopes. Nullable. A list. A hashtable (or object) for accessPackageResourceRoleScope.
+    .PARAMETER IncompatibleAccessPackages
+    Body property incompatibleAccessPackages. The access packages whose assigned users are ineligible to be assigned this access package. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER AccessPackagesIncompatibleWith
+    Body property accessPackagesIncompatibleWith. The access packages that are incompatible with this package. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER IncompatibleGroups
+    Body property incompatibleGroups. The groups whose members are ineligible to be assigned this access package. A list. A hashtable (or object) for group.
+    .EXAMPLE
+    Update-EntBetaAccessPackage -AccessPackageId $accessPackageId -CatalogId 'Example catalog' -Description 'Example description'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/update-mgbetaentitlementmanagementaccesspackage
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $CatalogId,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [switch] $IsHidden,
+        [Parameter()]
+        [switch] $IsRoleScopesVisible,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object[]] $AccessPackageAssignmentPolicies,
+        [Parameter()]
+        [object] $AccessPackageCatalog,
+        [Parameter()]
+        [object[]] $AccessPackageResourceRoleScopes,
+        [Parameter()]
+        [object[]] $IncompatibleAccessPackages,
+        [Parameter()]
+        [object[]] $AccessPackagesIncompatibleWith,
+        [Parameter()]
+        [object[]] $IncompatibleGroups
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageId, 'beta.update_access_package')) {
-            Invoke-EntCall -Operation 'beta.update_access_package' -PathArgs @($AccessPackageId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.update_access_package' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.update_access_package' -PathArgs @($AccessPackageId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'beta.update_access_package' -PathArgs @($AccessPackageId) -Body $body
         }
     }
 }
@@ -3949,6 +8642,32 @@ function Update-EntBetaAccessPackageAssignmentApprovalStep {
     PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId} (operation beta.update_access_package_assignment_approval_step).
     Corresponds to Update-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ApprovalId
+    The id of the approval (path parameter).
+    .PARAMETER ApprovalStepId
+    The id of the approval step (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER AssignedToMe
+    Body property assignedToMe. Indicates whether the step is assigned to the calling user to review. A switch (-Name:$false sends false).
+    .PARAMETER DisplayName
+    Body property displayName. The label provided by the policy creator to identify an approval step.
+    .PARAMETER Justification
+    Body property justification. The justification associated with the approval step decision.
+    .PARAMETER ReviewResult
+    Body property reviewResult. The result of this approval record.
+    .PARAMETER ReviewedBy
+    Body property reviewedBy. The identifier of the reviewer. A list. A hashtable (or object) for userIdentity.
+    .PARAMETER ReviewedDateTime
+    Body property reviewedDateTime. The date and time when a decision was recorded. A DateTime, sent in UTC.
+    .PARAMETER Status
+    Body property status. The step status.
+    .PARAMETER Approval
+    Body property approval. The approval object for decisions associated with the `accessPackageAssignmentRequest` in entitlement management, the `roleAssignmentScheduleRequest` in PIM for Microsoft Entra roles, or the `assignmentScheduleRequest` in PIM for groups. A list. A hashtable (or object) for approval.
+    .EXAMPLE
+    Update-EntBetaAccessPackageAssignmentApprovalStep -ApprovalId $approvalId -ApprovalStepId $approvalStepId -DisplayName 'Example display name' -Justification 'Example justification'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/update-mgbetaentitlementmanagementaccesspackageassignmentapprovalstep
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
@@ -3957,12 +8676,30 @@ function Update-EntBetaAccessPackageAssignmentApprovalStep {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ApprovalStepId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [switch] $AssignedToMe,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [string] $Justification,
+        [Parameter()]
+        [string] $ReviewResult,
+        [Parameter()]
+        [object[]] $ReviewedBy,
+        [Parameter()]
+        [DateTime] $ReviewedDateTime,
+        [Parameter()]
+        [string] $Status,
+        [Parameter()]
+        [object[]] $Approval
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ApprovalId + '/' + $ApprovalStepId, 'beta.update_access_package_assignment_approval_step')) {
-            Invoke-EntCall -Operation 'beta.update_access_package_assignment_approval_step' -PathArgs @($ApprovalId, $ApprovalStepId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.update_access_package_assignment_approval_step' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.update_access_package_assignment_approval_step' -PathArgs @($ApprovalId, $ApprovalStepId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'beta.update_access_package_assignment_approval_step' -PathArgs @($ApprovalId, $ApprovalStepId) -Body $body
         }
     }
 }
@@ -3975,18 +8712,88 @@ function Update-EntBetaAccessPackageCatalog {
     PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId} (operation beta.update_access_package_catalog).
     Corresponds to Update-MgBetaEntitlementManagementAccessPackageCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER AccessPackageCatalogId
+    The id of the access package catalog (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CatalogStatus
+    Body property catalogStatus. Has the value `Published` if the access packages are available for management.
+    .PARAMETER CatalogType
+    Body property catalogType. One of `UserManaged` or `ServiceDefault`.
+    .PARAMETER CreatedBy
+    Body property createdBy. UPN of the user who created this resource.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the access package catalog.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the access package catalog.
+    .PARAMETER IsExternallyVisible
+    Body property isExternallyVisible. Whether the access packages in this catalog can be requested by users outside of the tenant. A switch (-Name:$false sends false).
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. The UPN of the user who last modified this resource.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER AccessPackages
+    Body property accessPackages. The access packages in this catalog. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER AccessPackageCustomWorkflowExtensions
+    Body property accessPackageCustomWorkflowExtensions. The attributes of a logic app, which can be called at various stages of an access package request and assignment cycle. A list. A hashtable (or object) for customCalloutExtension.
+    .PARAMETER AccessPackageResources
+    Body property accessPackageResources. Read-only. A list. A hashtable (or object) for accessPackageResource.
+    .PARAMETER AccessPackageResourceRoles
+    Body property accessPackageResourceRoles. The roles in each resource in a catalog. A list. A hashtable (or object) for accessPackageResourceRole.
+    .PARAMETER AccessPackageResourceScopes
+    Body property accessPackageResourceScopes. Read-only. A list. A hashtable (or object) for accessPackageResourceScope.
+    .PARAMETER CustomAccessPackageWorkflowExtension
+    Body property customAccessPackageWorkflowExtension. The attributes of a logic app, which can be called at various stages of an access package request and assignment cycle. A list. A hashtable (or object) for customAccessPackageWorkflowExtension.
+    .EXAMPLE
+    Update-EntBetaAccessPackageCatalog -AccessPackageCatalogId $accessPackageCatalogId -Description 'Example description' -DisplayName 'Example display name'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/update-mgbetaentitlementmanagementaccesspackagecatalog
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $AccessPackageCatalogId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $CatalogStatus,
+        [Parameter()]
+        [string] $CatalogType,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [switch] $IsExternallyVisible,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [object[]] $AccessPackages,
+        [Parameter()]
+        [object[]] $AccessPackageCustomWorkflowExtensions,
+        [Parameter()]
+        [object[]] $AccessPackageResources,
+        [Parameter()]
+        [object[]] $AccessPackageResourceRoles,
+        [Parameter()]
+        [object[]] $AccessPackageResourceScopes,
+        [Parameter()]
+        [object[]] $CustomAccessPackageWorkflowExtension
     )
     process {
-        if ($PSCmdlet.ShouldProcess($AccessPackageCatalogId, 'beta.update_access_package_catalog')) {
-            Invoke-EntCall -Operation 'beta.update_access_package_catalog' -PathArgs @($AccessPackageCatalogId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.update_access_package_catalog' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.update_access_package_catalog' -PathArgs @($AccessPackageCatalogId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'beta.update_access_package_catalog' -PathArgs @($AccessPackageCatalogId) -Body $body
         }
     }
 }
@@ -3999,18 +8806,69 @@ function Update-EntBetaConnectedOrganization {
     PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation beta.update_connected_organization).
     Corresponds to Update-MgBetaEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CreatedBy
+    Body property createdBy. UPN of the user who created this resource.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the connected organization.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the connected organization.
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. UPN of the user who last modified this resource.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER State
+    Body property state. The state of a connected organization defines whether assignment policies with requestor scope type `AllConfiguredConnectedOrganizationSubjects` are applicable or not. One of: configured, proposed.
+    .PARAMETER IdentitySources
+    Body property identitySources. The identity sources in this connected organization, one of azureActiveDirectoryTenant, crossCloudAzureActiveDirectoryTenant, domainIdentitySource, externalDomainFederation, or socialIdentitySource. A list. A hashtable (or object) for identitySource.
+    .PARAMETER InternalSponsors
+    Body property internalSponsors. Nullable. A list. A hashtable (or object) for directoryObject.
+    .PARAMETER ExternalSponsors
+    Body property externalSponsors. Nullable. A list. A hashtable (or object) for directoryObject.
+    .EXAMPLE
+    Update-EntBetaConnectedOrganization -ConnectedOrganizationId $connectedOrganizationId -Description 'Example description' -DisplayName 'Example display name'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/update-mgbetaentitlementmanagementconnectedorganization
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ConnectedOrganizationId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [ValidateSet('configured', 'proposed')]
+        [string] $State,
+        [Parameter()]
+        [object[]] $IdentitySources,
+        [Parameter()]
+        [object[]] $InternalSponsors,
+        [Parameter()]
+        [object[]] $ExternalSponsors
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'beta.update_connected_organization')) {
-            Invoke-EntCall -Operation 'beta.update_connected_organization' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.update_connected_organization' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.update_connected_organization' -PathArgs @($ConnectedOrganizationId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'beta.update_connected_organization' -PathArgs @($ConnectedOrganizationId) -Body $body
         }
     }
 }
@@ -4023,15 +8881,35 @@ function Update-EntBetaSetting {
     PATCH /beta/identityGovernance/entitlementManagement/settings (operation beta.update_settings).
     Corresponds to Update-MgBetaEntitlementManagementSetting of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER ExternalUserLifecycleAction
+    Body property externalUserLifecycleAction. One of `None`, `BlockSignIn`, or `BlockSignInAndDelete`.
+    .PARAMETER DaysUntilExternalUserDeletedAfterBlocked
+    Body property daysUntilExternalUserDeletedAfterBlocked. If **externalUserLifecycleAction** is `BlockSignInAndDelete`, the number of days after an external user is blocked from sign in before their account is deleted.
+    .EXAMPLE
+    Update-EntBetaSetting -ExternalUserLifecycleAction 'Example external user lifecycle action'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/update-mgbetaentitlementmanagementsetting
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [string] $ExternalUserLifecycleAction,
+        [Parameter()]
+        [long] $DaysUntilExternalUserDeletedAfterBlocked
     )
     process {
-        if ($PSCmdlet.ShouldProcess('beta.update_settings', 'beta.update_settings')) {
-            Invoke-EntCall -Operation 'beta.update_settings' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.update_settings' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.update_settings' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'beta.update_settings' -PathArgs @() -Body $body
         }
     }
 }
@@ -4044,18 +8922,64 @@ function Update-EntBetaSubject {
     PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') (operation beta.update_subject).
     Corresponds to Update-MgBetaEntitlementManagementSubject of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ObjectId
+    The id of the object (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the subject.
+    .PARAMETER Email
+    Body property email. The email address of the subject.
+    .PARAMETER PrincipalName
+    Body property principalName. The principal name, if known, of the subject.
+    .PARAMETER Type
+    Body property type. The resource type of the subject.
+    .PARAMETER ConnectedOrganizationId
+    Body property connectedOrganizationId. The ID of the connected organization of the subject.
+    .PARAMETER ConnectedOrganization
+    Body property connectedOrganization. The connected organization of the subject. A hashtable (or object) for connectedOrganization.
+    .PARAMETER AltSecId
+    Body property altSecId. Not supported.
+    .PARAMETER OnPremisesSecurityIdentifier
+    Body property onPremisesSecurityIdentifier. A string representation of the principal's security identifier, if known.
+    .PARAMETER SubjectLifecycle
+    Body property subjectLifecycle. The lifecycle of the subject user, if a guest (notDefined, notGoverned, governed, unknownFutureValue).
+    .EXAMPLE
+    Update-EntBetaSubject -ObjectId $objectId -DisplayName 'Example display name' -Email 'Example email'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.beta.identity.governance/update-mgbetaentitlementmanagementsubject
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ObjectId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [string] $Email,
+        [Parameter()]
+        [string] $PrincipalName,
+        [Parameter()]
+        [string] $Type,
+        [Parameter()]
+        [string] $ConnectedOrganizationId,
+        [Parameter()]
+        [object] $ConnectedOrganization,
+        [Parameter()]
+        [string] $AltSecId,
+        [Parameter()]
+        [string] $OnPremisesSecurityIdentifier,
+        [Parameter()]
+        [string] $SubjectLifecycle
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ObjectId, 'beta.update_subject')) {
-            Invoke-EntCall -Operation 'beta.update_subject' -PathArgs @($ObjectId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'beta.update_subject' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'beta.update_subject' -PathArgs @($ObjectId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'beta.update_subject' -PathArgs @($ObjectId) -Body $body
         }
     }
 }
@@ -4068,18 +8992,66 @@ function Update-EntCatalog {
     PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId} (operation update_catalog).
     Corresponds to Update-MgEntitlementManagementCatalog of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CatalogType
+    Body property catalogType. Whether the catalog is created by a user or entitlement management. One of: userManaged, serviceDefault, serviceManaged, unknownFutureValue.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the access package catalog.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the access package catalog.
+    .PARAMETER IsExternallyVisible
+    Body property isExternallyVisible. Whether the access packages in this catalog can be requested by users outside of the tenant. A switch (-Name:$false sends false).
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER State
+    Body property state. Has the value `published` if the access packages are available for management. One of: unpublished, published, unknownFutureValue.
+    .PARAMETER AccessPackages
+    Body property accessPackages. The access packages in this catalog. A list. A hashtable (or object) for accessPackage.
+    .PARAMETER Resources
+    Body property resources. Access package resources in this catalog. A list. A hashtable (or object) for accessPackageResource.
+    .EXAMPLE
+    Update-EntCatalog -CatalogId $catalogId -Description 'Example description' -DisplayName 'Example display name'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/update-mgentitlementmanagementcatalog
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $CatalogId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [ValidateSet('userManaged', 'serviceDefault', 'serviceManaged', 'unknownFutureValue')]
+        [string] $CatalogType,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [switch] $IsExternallyVisible,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [ValidateSet('unpublished', 'published', 'unknownFutureValue')]
+        [string] $State,
+        [Parameter()]
+        [object[]] $AccessPackages,
+        [Parameter()]
+        [object[]] $Resources
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId, 'update_catalog')) {
-            Invoke-EntCall -Operation 'update_catalog' -PathArgs @($CatalogId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'update_catalog' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'update_catalog' -PathArgs @($CatalogId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'update_catalog' -PathArgs @($CatalogId) -Body $body
         }
     }
 }
@@ -4092,8 +9064,37 @@ function Update-EntCatalogResourceUploadSession {
     PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId} (operation update_catalog_resource_upload_session).
     Corresponds to Update-MgEntitlementManagementCatalogResourceUploadSession of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER CatalogId
+    The id of the catalog (path parameter).
+    .PARAMETER ResourceId
+    The id of the resource (path parameter).
+    .PARAMETER UploadSessionId
+    The id of the upload session (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. DateTime when the upload session was created. A DateTime, sent in UTC.
+    .PARAMETER Data
+    Body property data. An object containing the context for which this data is being uploaded. A hashtable (or object) for customDataProvidedResourcePayloads.data.
+    .PARAMETER IsUploadDone
+    Body property isUploadDone. Indicates if all the necessary files have been uploaded to this session. A switch (-Name:$false sends false).
+    .PARAMETER ReferenceId
+    Body property referenceId. The ID of the context for which data is being uploaded, for example, the Access Review instance ID.
+    .PARAMETER Stats
+    Body property stats. Metadata about the files uploaded in this upload session thus far. A hashtable (or object) for customDataProvidedResourceUploadStats.
+    .PARAMETER Status
+    Body property status. Status of the upload session. One of: active, complete, expired, unknownFutureValue.
+    .PARAMETER Files
+    Body property files. The files uploaded during this upload session. A list. A hashtable (or object) for customDataProvidedResourceFile.
+    .EXAMPLE
+    Update-EntCatalogResourceUploadSession -CatalogId $catalogId -ResourceId $resourceId -UploadSessionId $uploadSessionId -ReferenceId 'Example reference' -Status 'active'
+    .OUTPUTS
+    Entitlement.CustomDataProvidedResourceUploadSession
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/update-mgentitlementmanagementcatalogresourceuploadsession
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.CustomDataProvidedResourceUploadSession')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $CatalogId,
@@ -4102,12 +9103,29 @@ function Update-EntCatalogResourceUploadSession {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $UploadSessionId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [object] $Data,
+        [Parameter()]
+        [switch] $IsUploadDone,
+        [Parameter()]
+        [string] $ReferenceId,
+        [Parameter()]
+        [object] $Stats,
+        [Parameter()]
+        [ValidateSet('active', 'complete', 'expired', 'unknownFutureValue')]
+        [string] $Status,
+        [Parameter()]
+        [object[]] $Files
     )
     process {
-        if ($PSCmdlet.ShouldProcess($CatalogId + '/' + $ResourceId + '/' + $UploadSessionId, 'update_catalog_resource_upload_session')) {
-            Invoke-EntCall -Operation 'update_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'update_catalog_resource_upload_session' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'update_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'update_catalog_resource_upload_session' -PathArgs @($CatalogId, $ResourceId, $UploadSessionId) -Body $body -TypeName 'Entitlement.CustomDataProvidedResourceUploadSession'
         }
     }
 }
@@ -4120,18 +9138,64 @@ function Update-EntConnectedOrganization {
     PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId} (operation update_connected_organization).
     Corresponds to Update-MgEntitlementManagementConnectedOrganization of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ConnectedOrganizationId
+    The id of the connected organization (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. The description of the connected organization.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the connected organization.
+    .PARAMETER IdentitySources
+    Body property identitySources. The identity sources in this connected organization, one of azureActiveDirectoryTenant, crossCloudAzureActiveDirectoryTenant, domainIdentitySource, externalDomainFederation, or socialIdentitySource. A list. A hashtable (or object) for identitySource.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. A DateTime, sent in UTC.
+    .PARAMETER State
+    Body property state. The state of a connected organization defines whether assignment policies with requestor scope type `AllConfiguredConnectedOrganizationSubjects` are applicable or not. One of: configured, proposed, unknownFutureValue.
+    .PARAMETER ExternalSponsors
+    Body property externalSponsors. Nullable. A list. A hashtable (or object) for directoryObject.
+    .PARAMETER InternalSponsors
+    Body property internalSponsors. Nullable. A list. A hashtable (or object) for directoryObject.
+    .EXAMPLE
+    Update-EntConnectedOrganization -ConnectedOrganizationId $connectedOrganizationId -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.ConnectedOrganization
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/update-mgentitlementmanagementconnectedorganization
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.ConnectedOrganization')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ConnectedOrganizationId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [object[]] $IdentitySources,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime,
+        [Parameter()]
+        [ValidateSet('configured', 'proposed', 'unknownFutureValue')]
+        [string] $State,
+        [Parameter()]
+        [object[]] $ExternalSponsors,
+        [Parameter()]
+        [object[]] $InternalSponsors
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ConnectedOrganizationId, 'update_connected_organization')) {
-            Invoke-EntCall -Operation 'update_connected_organization' -PathArgs @($ConnectedOrganizationId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'update_connected_organization' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'update_connected_organization' -PathArgs @($ConnectedOrganizationId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'update_connected_organization' -PathArgs @($ConnectedOrganizationId) -Body $body -TypeName 'Entitlement.ConnectedOrganization'
         }
     }
 }
@@ -4144,18 +9208,64 @@ function Update-EntExternalOriginResourceConnector {
     PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId} (operation update_external_origin_resource_connector).
     Corresponds to Update-MgEntitlementManagementExternalOriginResourceConnector of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ExternalOriginResourceConnectorId
+    The id of the external origin resource connector (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER ConnectionInfo
+    Body property connectionInfo. The connection information used to communicate with the external resource system. A hashtable (or object) for connectionInfo.
+    .PARAMETER ConnectorType
+    Body property connectorType. The type of connector to SAP being used. One of: sapIag, unknownFutureValue.
+    .PARAMETER CreatedBy
+    Body property createdBy. The identifier of the user or application that created the connector.
+    .PARAMETER CreatedDateTime
+    Body property createdDateTime. The date and time when the connector was created. A DateTime, sent in UTC.
+    .PARAMETER Description
+    Body property description. A description of the connector.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the connector.
+    .PARAMETER ModifiedBy
+    Body property modifiedBy. The identifier of the user or application that last modified the connector.
+    .PARAMETER ModifiedDateTime
+    Body property modifiedDateTime. The date and time when the connector was last modified. A DateTime, sent in UTC.
+    .EXAMPLE
+    Update-EntExternalOriginResourceConnector -ExternalOriginResourceConnectorId $externalOriginResourceConnectorId -Description 'Example description' -DisplayName 'Example display name'
+    .OUTPUTS
+    Entitlement.ExternalOriginResourceConnector
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/update-mgentitlementmanagementexternaloriginresourceconnector
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [OutputType('Entitlement.ExternalOriginResourceConnector')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ExternalOriginResourceConnectorId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [object] $ConnectionInfo,
+        [Parameter()]
+        [ValidateSet('sapIag', 'unknownFutureValue')]
+        [string] $ConnectorType,
+        [Parameter()]
+        [string] $CreatedBy,
+        [Parameter()]
+        [DateTime] $CreatedDateTime,
+        [Parameter()]
+        [string] $Description,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [string] $ModifiedBy,
+        [Parameter()]
+        [DateTime] $ModifiedDateTime
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ExternalOriginResourceConnectorId, 'update_external_origin_resource_connector')) {
-            Invoke-EntCall -Operation 'update_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'update_external_origin_resource_connector' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'update_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'update_external_origin_resource_connector' -PathArgs @($ExternalOriginResourceConnectorId) -Body $body -TypeName 'Entitlement.ExternalOriginResourceConnector'
         }
     }
 }
@@ -4168,15 +9278,36 @@ function Update-EntSetting {
     PATCH /v1.0/identityGovernance/entitlementManagement/settings (operation update_settings).
     Corresponds to Update-MgEntitlementManagementSetting of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER Id
+    Body property id. Identifier. Read-only.
+    .PARAMETER DurationUntilExternalUserDeletedAfterBlocked
+    Body property durationUntilExternalUserDeletedAfterBlocked. If **externalUserLifecycleAction** is `blockSignInAndDelete`, the duration, typically many days, after an external user is blocked from sign in before their account is deleted. A TimeSpan, sent as an ISO 8601 duration (P2D).
+    .PARAMETER ExternalUserLifecycleAction
+    Body property externalUserLifecycleAction. Automatic action that the service should take when an external user's last access package assignment is removed. One of: none, blockSignIn, blockSignInAndDelete, unknownFutureValue.
+    .EXAMPLE
+    Update-EntSetting -ExternalUserLifecycleAction 'none'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/update-mgentitlementmanagementsetting
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter(ValueFromPipeline)]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $Id,
+        [Parameter()]
+        [TimeSpan] $DurationUntilExternalUserDeletedAfterBlocked,
+        [Parameter()]
+        [ValidateSet('none', 'blockSignIn', 'blockSignInAndDelete', 'unknownFutureValue')]
+        [string] $ExternalUserLifecycleAction
     )
     process {
-        if ($PSCmdlet.ShouldProcess('update_settings', 'update_settings')) {
-            Invoke-EntCall -Operation 'update_settings' -PathArgs @() -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'update_settings' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'update_settings' -PathArgs @() -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'update_settings' -PathArgs @() -Body $body
         }
     }
 }
@@ -4189,18 +9320,58 @@ function Update-EntSubject {
     PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}') (operation update_subject).
     Corresponds to Update-MgEntitlementManagementSubject of the Microsoft Graph PowerShell SDK.
     Connect first with Connect-EntGraph.
+    .PARAMETER ObjectId
+    The id of the object (path parameter).
+    .PARAMETER BodyParameter
+    The whole request body: a hashtable, an object or JSON text. Parameters given beside it are set over it.
+    .PARAMETER DisplayName
+    Body property displayName. The display name of the subject.
+    .PARAMETER Email
+    Body property email. The email address of the subject.
+    .PARAMETER OnPremisesSecurityIdentifier
+    Body property onPremisesSecurityIdentifier. A string representation of the principal's security identifier, if known, or `null` if the subject doesn't have a security identifier.
+    .PARAMETER PrincipalName
+    Body property principalName. The principal name, if known, of the subject.
+    .PARAMETER SubjectLifecycle
+    Body property subjectLifecycle. The lifecycle of the subject user, if a guest. One of: notDefined, notGoverned, governed, unknownFutureValue.
+    .PARAMETER SubjectType
+    Body property subjectType. The resource type of the subject. One of: notSpecified, user, servicePrincipal, unknownFutureValue.
+    .PARAMETER ConnectedOrganization
+    Body property connectedOrganization. The connected organization of the subject. A hashtable (or object) for connectedOrganization.
+    .EXAMPLE
+    Update-EntSubject -ObjectId $objectId -DisplayName 'Example display name' -Email 'Example email'
+    .LINK
+    https://learn.microsoft.com/powershell/module/microsoft.graph.identity.governance/update-mgentitlementmanagementsubject
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $ObjectId,
-        [Parameter(Mandatory, ValueFromPipeline)]
-        [object] $BodyParameter
+        [Parameter()]
+        [object] $BodyParameter,
+        [Parameter()]
+        [string] $DisplayName,
+        [Parameter()]
+        [string] $Email,
+        [Parameter()]
+        [string] $OnPremisesSecurityIdentifier,
+        [Parameter()]
+        [string] $PrincipalName,
+        [Parameter()]
+        [ValidateSet('notDefined', 'notGoverned', 'governed', 'unknownFutureValue')]
+        [string] $SubjectLifecycle,
+        [Parameter()]
+        [ValidateSet('notSpecified', 'user', 'servicePrincipal', 'unknownFutureValue')]
+        [string] $SubjectType,
+        [Parameter()]
+        [object] $ConnectedOrganization
     )
     process {
-        if ($PSCmdlet.ShouldProcess($ObjectId, 'update_subject')) {
-            Invoke-EntCall -Operation 'update_subject' -PathArgs @($ObjectId) -Body $BodyParameter
+        $body = ConvertTo-EntBody -Operation 'update_subject' -BodyParameter $BodyParameter -Bound $PSBoundParameters
+        $target = Get-EntTarget -Operation 'update_subject' -PathArgs @($ObjectId) -Body $body
+        if ($PSCmdlet.ShouldProcess($target, 'Update')) {
+            Invoke-EntCall -Operation 'update_subject' -PathArgs @($ObjectId) -Body $body
         }
     }
 }

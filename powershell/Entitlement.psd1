@@ -176,7 +176,11 @@
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
-    FileList             = @('Entitlement.psd1', 'Entitlement.psm1', 'Entitlement.Generated.ps1', 'src/Entitlement.Native.cs')
+    FormatsToProcess     = @('Entitlement.Format.ps1xml')
+    # A packaged module (powershell/package.sh) adds bin/Entitlement.Native.dll and bin/<rid>/libentitlement.*.
+    FileList             = @('Entitlement.psd1', 'Entitlement.psm1', 'Entitlement.Generated.ps1', 'Entitlement.Format.ps1xml',
+                             'src/Entitlement.Native.cs', 'src/Entitlement.Json.cs', 'src/Entitlement.Cmdlets.cs',
+                             'src/Entitlement.Operations.Generated.cs')
     PrivateData          = @{
         PSData = @{
             Tags       = @('MicrosoftGraph', 'EntitlementManagement', 'IdentityGovernance', 'AccessPackages')

@@ -12,15 +12,67 @@ Set-StrictMode -Version 3.0
 
 # --- native library --------------------------------------------------------
 
-if (-not ('Entitlement.Native.EntClient' -as [type])) {
-    Add-Type -Path (Join-Path $PSScriptRoot 'src/Entitlement.Native.cs')
+# The C# layer (src/*.cs) as an assembly: bin/Entitlement.Native.dll when the module is
+# packaged (powershell/package.sh), else compiled once into a per-user cache keyed by a hash
+# of the sources and the PowerShell edition, so an import does not run the compiler again.
+function Import-EntAssembly {
+    if ('Entitlement.Native.EntClient' -as [type]) { return }
+    $shipped = Join-Path (Join-Path $PSScriptRoot 'bin') 'Entitlement.Native.dll'
+    if (Test-Path -LiteralPath $shipped) {
+        Add-Type -Path $shipped
+        return
+    }
+    $sources = @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'src') -Filter '*.cs' | Sort-Object Name)
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try {
+        $text = ($sources | ForEach-Object { [System.IO.File]::ReadAllText($_.FullName) }) -join "`n"
+        $text += "`n$($PSVersionTable.PSEdition) $($PSVersionTable.PSVersion.Major)"
+        $hash = -join ($sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($text)) |
+            Select-Object -First 12 | ForEach-Object { $_.ToString('x2') })
+    } finally {
+        $sha.Dispose()
+    }
+    $base = if ($env:LOCALAPPDATA) { $env:LOCALAPPDATA }
+            elseif ($env:XDG_CACHE_HOME) { $env:XDG_CACHE_HOME }
+            else { Join-Path ([System.Environment]::GetFolderPath('UserProfile')) '.cache' }
+    $cacheDir = Join-Path $base 'Entitlement.PowerShell'
+    $cached = Join-Path $cacheDir "Entitlement.Native-$hash.dll"
+    if (-not (Test-Path -LiteralPath $cached)) {
+        $null = New-Item -ItemType Directory -Force -Path $cacheDir
+        # Compile beside the final name and rename: a concurrent import never loads half a file.
+        $partial = Join-Path $cacheDir "Entitlement.Native-$hash.$PID.tmp.dll"
+        try {
+            Add-Type -Path ($sources | ForEach-Object { $_.FullName }) -OutputAssembly $partial -OutputType Library
+            Move-Item -LiteralPath $partial -Destination $cached -Force
+        } catch {
+            Write-Verbose "Entitlement: could not cache the compiled shim ($_); compiling in memory"
+            Remove-Item -LiteralPath $partial -ErrorAction SilentlyContinue
+            if (-not ('Entitlement.Native.EntClient' -as [type])) {
+                Add-Type -Path ($sources | ForEach-Object { $_.FullName })
+            }
+            return
+        }
+    }
+    if (-not ('Entitlement.Native.EntClient' -as [type])) { Add-Type -Path $cached }
 }
+Import-EntAssembly
 
-# Preload libentitlement by full path when the module ships one (bin/) or
-# ENTITLEMENT_LIBRARY names one; otherwise the platform's search path applies.
+# Preload libentitlement by full path when ENTITLEMENT_LIBRARY names one or the module ships
+# one (bin/<rid>/ as powershell/package.sh lays it out, or bin/); otherwise the platform's
+# search path applies.
 $onWindows = [System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT
-$libFile = if ($onWindows) { 'entitlement.dll' } else { 'libentitlement.so' }
-$libPath = @($env:ENTITLEMENT_LIBRARY, (Join-Path (Join-Path $PSScriptRoot 'bin') $libFile)) |
+$onMac = (-not $onWindows) -and (Test-Path -LiteralPath '/System/Library/CoreServices')
+$libFile = if ($onWindows) { 'entitlement.dll' } elseif ($onMac) { 'libentitlement.dylib' } else { 'libentitlement.so' }
+$arch = if ([System.Environment]::Is64BitProcess) { 'x64' } else { 'x86' }
+try {
+    # .NET Framework 4.7.1+ and .NET Core: x64, arm64, x86, arm.
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+} catch {
+    Write-Verbose "Entitlement: no RuntimeInformation; assuming $arch"
+}
+$rid = "$(if ($onWindows) { 'win' } elseif ($onMac) { 'osx' } else { 'linux' })-$arch"
+$binDir = Join-Path $PSScriptRoot 'bin'
+$libPath = @($env:ENTITLEMENT_LIBRARY, (Join-Path (Join-Path $binDir $rid) $libFile), (Join-Path $binDir $libFile)) |
     Where-Object { $_ -and (Test-Path -LiteralPath $_) } |
     Select-Object -First 1
 if ($libPath) {
@@ -74,11 +126,13 @@ function Get-EntClientOrThrow {
     $script:EntClient
 }
 
+# JSON text of a body: strings pass through; other values are written by the C# layer,
+# the same on every PowerShell (dates in UTC ISO 8601, TimeSpans as ISO durations).
 function ConvertTo-EntJson {
     param($Value)
     if ($null -eq $Value) { return $null }
     if ($Value -is [string]) { return $Value }
-    ConvertTo-Json -InputObject $Value -Depth 32 -Compress
+    Invoke-EntNative -Target 'body' -Call { [Entitlement.Native.EntBody]::Serialize($Value) }
 }
 
 function ConvertFrom-EntJson {
@@ -90,13 +144,8 @@ function ConvertFrom-EntJson {
 }
 
 function New-EntQueryJson {
-    param([string] $Filter, [string] $Search, [string[]] $Sort, [int] $Top, [string[]] $Property,
-        [string[]] $ExpandProperty)
+    param([string[]] $Property, [string[]] $ExpandProperty)
     $q = @{}
-    if ($Filter) { $q.filter = $Filter }
-    if ($Search) { $q.search = $Search }
-    if ($Sort) { $q.orderby = @($Sort) }
-    if ($Top -gt 0) { $q.top = $Top }
     if ($Property) { $q.select = @($Property) }
     if ($ExpandProperty) { $q.expand = @($ExpandProperty) }
     if ($q.Count -eq 0) { return $null }
@@ -109,39 +158,76 @@ function ConvertTo-EntArgsJson {
     ConvertTo-Json -InputObject @($PathArgs) -Compress
 }
 
+# Emits JSON items as objects, each tagged with the module's type name (format views).
+function Write-EntItems {
+    param([string] $Json, [string] $TypeName)
+    foreach ($item in (ConvertFrom-EntJson $Json)) {
+        if ($TypeName -and $item -is [System.Management.Automation.PSCustomObject]) {
+            $item.PSObject.TypeNames.Insert(0, $TypeName)
+        }
+        $item
+    }
+}
+
+# The request body of a cmdlet: -BodyParameter with the cmdlet's body parameters set over it
+# (typed by api/types in the C# layer; a wrong type is an EntInvalidArgument error).
+function ConvertTo-EntBody {
+    param([Parameter(Mandatory)] [string] $Operation, $BodyParameter, [System.Collections.IDictionary] $Bound)
+    Invoke-EntNative -Target $Operation -Call { [Entitlement.Native.EntBody]::Build($Operation, $BodyParameter, $Bound) }
+}
+
+# What -WhatIf / -Confirm name as the target ("access package 'Marketing' (id ...)").
+function Get-EntTarget {
+    param([Parameter(Mandatory)] [string] $Operation, [string[]] $PathArgs, [string] $Body)
+    $pathArray = [string[]] @($PathArgs | Where-Object { $null -ne $_ })
+    $bodyText = if ($Body) { $Body } else { $null }
+    Invoke-EntNative -Target $Operation -Call { [Entitlement.Native.EntTarget]::Describe($Operation, $pathArray, $bodyText) }
+}
+
 # One call; emits the response as objects (nothing for 204).
 function Invoke-EntCall {
     param([Parameter(Mandatory)] [string] $Operation, [string[]] $PathArgs, [string[]] $Property,
-        [string[]] $ExpandProperty, $Body)
+        [string[]] $ExpandProperty, $Body, [string] $TypeName)
     $client = Get-EntClientOrThrow
     $argsJson = ConvertTo-EntArgsJson $PathArgs
     $queryJson = New-EntQueryJson -Property $Property -ExpandProperty $ExpandProperty
     $bodyJson = ConvertTo-EntJson $Body
     $json = Invoke-EntNative -Target $Operation -Call { $client.Call($Operation, $argsJson, $queryJson, $bodyJson) }
-    ConvertFrom-EntJson $json
+    Write-EntItems -Json $json -TypeName $TypeName
 }
 
-# A list operation: emits items page by page; -Top stops after that many.
+# A list operation, as Graph PowerShell reads one: the first page; every page with -All;
+# at most -Top items; -PageSize per request; -CountVariable set in the caller's scope.
 function Invoke-EntPaged {
     param([Parameter(Mandatory)] [string] $Operation, [string[]] $PathArgs, [string] $Filter, [string] $Search,
-        [string[]] $Sort, [int] $Top, [string[]] $Property, [string[]] $ExpandProperty)
+        [string[]] $Sort, [int] $Top, [int] $PageSize, [switch] $All, [string] $CountVariable,
+        [string[]] $Property, [string[]] $ExpandProperty, [string] $TypeName,
+        [System.Management.Automation.PSCmdlet] $Cmdlet)
     $client = Get-EntClientOrThrow
     $argsJson = ConvertTo-EntArgsJson $PathArgs
-    $queryJson = New-EntQueryJson -Filter $Filter -Search $Search -Sort $Sort -Top $Top -Property $Property `
-        -ExpandProperty $ExpandProperty
-    $pager = Invoke-EntNative -Target $Operation -Call { $client.List($Operation, $argsJson, $queryJson) }
+    $options = New-Object Entitlement.Native.ListOptions
+    $options.Filter = $Filter
+    $options.Search = $Search
+    $options.Sort = $Sort
+    $options.Property = $Property
+    $options.ExpandProperty = $ExpandProperty
+    $options.Top = $Top
+    $options.PageSize = $PageSize
+    $options.All = [bool]$All
+    $options.IncludeCount = [bool]$CountVariable
+    $list = Invoke-EntNative -Target $Operation -Call { [Entitlement.Native.EntList]::Start($client, $Operation, $argsJson, $options) }
     try {
-        $emitted = 0
-        while (-not $pager.Done) {
-            $page = Invoke-EntNative -Target $Operation -Call { $pager.Next() }
-            foreach ($item in (ConvertFrom-EntJson $page)) {
-                $item
-                $emitted++
-                if ($Top -gt 0 -and $emitted -ge $Top) { return }
-            }
+        while (-not $list.Done) {
+            $page = Invoke-EntNative -Target $Operation -Call { $list.NextPage() }
+            Write-EntItems -Json $page -TypeName $TypeName
         }
     } finally {
-        $pager.Dispose()
+        $list.Dispose()
+        if ($CountVariable) {
+            # The caller's scope, as Graph PowerShell sets it ($PSCmdlet.SessionState is the caller's).
+            $state = if ($Cmdlet) { $Cmdlet.SessionState } else { $PSCmdlet.SessionState }
+            $state.PSVariable.Set($CountVariable.TrimStart('$'), $list.TotalCount)
+        }
     }
 }
 
@@ -166,6 +252,42 @@ function Connect-EntGraph {
     User sign-in with a password (discouraged; MFA blocks it): -TenantId, -ClientId and -Credential.
     A token you already have: -AccessToken. Against a local emulator: -Emulator (signs in as its app).
     Tokens are fetched, cached per scope and refreshed before they expire by the native library.
+    .PARAMETER TenantId
+    The directory (tenant) id or domain.
+    .PARAMETER ClientSecretCredential
+    The app's client id (user name) and secret (password).
+    .PARAMETER ClientId
+    The app (client) id; with -Identity, a user-assigned identity's client id.
+    .PARAMETER CertificatePath
+    A PEM file with the certificate and its RSA key, or a PKCS#12 (.pfx) file.
+    .PARAMETER CertificatePassword
+    The password of an encrypted key or .pfx file.
+    .PARAMETER SendCertificateChain
+    Sends the certificate (x5c) for subject name / issuer sign-in.
+    .PARAMETER Identity
+    Signs in as the managed identity of the Azure resource this runs on.
+    .PARAMETER UseDeviceCode
+    Prints a code and where to enter it, then waits for the user to sign in.
+    .PARAMETER Credential
+    A user's name and password (discouraged: MFA blocks it).
+    .PARAMETER AccessToken
+    A token you already have.
+    .PARAMETER Emulator
+    An emulator from Start-EntEmulator; signs in as its app.
+    .PARAMETER Environment
+    The national cloud: Global, USGov, USGovDoD or China.
+    .PARAMETER BaseUrl
+    The Graph endpoint, overriding -Environment's.
+    .PARAMETER Authority
+    The sign-in endpoint, overriding -Environment's.
+    .PARAMETER ApiVersion
+    v1.0 (default) or beta: the version of Invoke-EntOperation's unqualified names.
+    .PARAMETER TimeoutSec
+    Limit of one HTTP attempt, in seconds (default 100).
+    .PARAMETER DeadlineSec
+    Limit of a whole call with its retries and waits, in seconds (default 300).
+    .PARAMETER MaxRetries
+    Retries of throttled (429) and failed (5xx) calls.
     .EXAMPLE
     Connect-EntGraph -TenantId $tenant -ClientId $app -CertificatePath ./app.pem
     .EXAMPLE
@@ -278,6 +400,8 @@ function Disconnect-EntGraph {
     <#
     .SYNOPSIS
     Forgets the session's connection.
+    .EXAMPLE
+    Disconnect-EntGraph
     #>
     [CmdletBinding()]
     param()
@@ -292,6 +416,8 @@ function Get-EntContext {
     <#
     .SYNOPSIS
     Shows how the session is connected (no secrets).
+    .EXAMPLE
+    (Get-EntContext).TenantId
     #>
     [CmdletBinding()]
     param()
@@ -303,24 +429,51 @@ function Invoke-EntOperation {
     .SYNOPSIS
     Calls any operation of the API by name ("list_catalogs", "beta.create_access_package_assignment_request").
     .DESCRIPTION
-    List operations emit their items, following pages; others emit the response (nothing for 204).
+    List operations emit every item, following pages; others emit the response (nothing for 204).
+    .PARAMETER Operation
+    The operation's name as in api/operations.toml (snake_case or camelCase; "beta." for beta ones).
+    .PARAMETER PathArgs
+    The path parameters in path order.
+    .PARAMETER Body
+    The request body: a hashtable, an object or JSON text.
+    .PARAMETER Filter
+    An OData $filter expression (list operations).
+    .PARAMETER Search
+    A $search expression (list operations).
+    .PARAMETER Sort
+    Properties to order by ($orderby).
+    .PARAMETER Top
+    Emit at most this many items of a list operation.
+    .PARAMETER PageSize
+    Items per request of a list operation ($top).
+    .PARAMETER Property
+    Properties to return ($select).
+    .PARAMETER ExpandProperty
+    Related objects to include ($expand).
+    .EXAMPLE
+    Invoke-EntOperation list_catalogs -Filter "displayName eq 'General'"
+    .EXAMPLE
+    Invoke-EntOperation delete_access_package -PathArgs $packageId -WhatIf
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
     param(
         [Parameter(Mandatory, Position = 0)] [string] $Operation,
         [string[]] $PathArgs,
-        [string] $Filter, [string] $Search, [string[]] $Sort, [int] $Top,
+        [string] $Filter, [string] $Search, [string[]] $Sort, [int] $Top, [int] $PageSize,
         [string[]] $Property, [string[]] $ExpandProperty,
         [Parameter(ValueFromPipeline)] $Body
     )
     process {
-        if (-not $PSCmdlet.ShouldProcess(($PathArgs -join '/'), $Operation)) { return }
+        $bodyJson = ConvertTo-EntJson $Body
+        $target = Get-EntTarget -Operation $Operation -PathArgs $PathArgs -Body $bodyJson
+        $action = Invoke-EntNative -Target $Operation -Call { [Entitlement.Native.EntTarget]::Action($Operation) }
+        if (-not $PSCmdlet.ShouldProcess($target, $action)) { return }
         if ($Operation -cmatch '(^|\.)list_|(^|\.)list[A-Z]') {
-            Invoke-EntPaged -Operation $Operation -PathArgs $PathArgs -Filter $Filter -Search $Search -Sort $Sort `
-                -Top $Top -Property $Property -ExpandProperty $ExpandProperty
+            Invoke-EntPaged -Cmdlet $PSCmdlet -Operation $Operation -PathArgs $PathArgs -Filter $Filter -Search $Search `
+                -Sort $Sort -Top $Top -PageSize $PageSize -All -Property $Property -ExpandProperty $ExpandProperty
         } else {
             Invoke-EntCall -Operation $Operation -PathArgs $PathArgs -Property $Property `
-                -ExpandProperty $ExpandProperty -Body $Body
+                -ExpandProperty $ExpandProperty -Body $bodyJson
         }
     }
 }
@@ -329,8 +482,16 @@ function Wait-EntAssignmentRequest {
     <#
     .SYNOPSIS
     Waits until an assignment request is delivered, failed, denied or canceled, and emits it.
+    .PARAMETER RequestId
+    The assignment request's id (or pipe the request in).
     .PARAMETER Beta
     The request was made with New-EntBetaAccessPackageAssignmentRequest.
+    .PARAMETER TimeoutSec
+    How long to wait before an EntTimeout error (default 300).
+    .PARAMETER PollIntervalMs
+    Time between reads of the request (default 2000).
+    .EXAMPLE
+    New-EntAssignmentRequest -RequestType adminAdd -Assignment @{ targetId = $user; assignmentPolicyId = $policy; accessPackageId = $pkg } | Wait-EntAssignmentRequest
     #>
     [CmdletBinding()]
     param(
@@ -354,6 +515,18 @@ function Start-EntEmulator {
     .SYNOPSIS
     Starts the entitlement management emulator in this process and returns it (connect with -Emulator).
     With -Clock Manual time stands still until $emu.Advance('P3D').
+    .PARAMETER Port
+    The port on 127.0.0.1 (0: any free one).
+    .PARAMETER DbPath
+    A SQLite file to keep the data in (default: in memory).
+    .PARAMETER PageSize
+    The largest page the emulator answers (default 100).
+    .PARAMETER DeliveryDelayMs
+    How long the emulator takes to deliver an assignment request.
+    .PARAMETER Clock
+    Real, or Manual (advanced with $emu.Advance('P3D')).
+    .EXAMPLE
+    $emu = Start-EntEmulator -PageSize 2; Connect-EntGraph -Emulator $emu
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
     param([int] $Port = 0, [string] $DbPath, [int] $PageSize = 0, [int] $DeliveryDelayMs = -1,
@@ -371,6 +544,10 @@ function Stop-EntEmulator {
     <#
     .SYNOPSIS
     Stops an emulator started with Start-EntEmulator.
+    .PARAMETER Emulator
+    The emulator (or pipe it in).
+    .EXAMPLE
+    Stop-EntEmulator $emu
     #>
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low')]
     param([Parameter(Mandatory, ValueFromPipeline)] [Entitlement.Native.EntEmulator] $Emulator)

@@ -99,6 +99,91 @@ Describe 'errors' {
         @(Get-EntCatalog -Filter "startswith(displayName,'Pester')" -Top 2).Count | Should -Be 2
         $names | ForEach-Object { Remove-EntCatalog -CatalogId $_ -Confirm:$false }
     }
+    It 'refuses a parameter value of the wrong type before sending' {
+        { New-EntAccessPackage -DisplayName 'Typed' -Catalog 42 } | Should -Throw -ErrorId 'EntInvalidArgument*'
+        { Update-EntSetting -BodyParameter @{ durationUntilExternalUserDeletedAfterBlocked = 'soon' } `
+            -DurationUntilExternalUserDeletedAfterBlocked 'four days' } | Should -Throw
+    }
+}
+
+# Scripts written for Microsoft Graph PowerShell: the same parameters, the same paging.
+Describe 'Graph PowerShell parameters' {
+    BeforeAll {
+        Connect-EntGraph -Emulator $script:emu
+        $script:catalogId = (Get-EntCatalog -Filter "displayName eq 'General'").id
+        $script:paged = 1..5 | ForEach-Object { (New-EntCatalog -DisplayName "Paged $_" -Description 'Pester').id }
+    }
+    AfterAll {
+        $script:paged | ForEach-Object { Remove-EntCatalog -CatalogId $_ -Confirm:$false }
+    }
+
+    It 'reads the first page, or every page with -All' {
+        $filter = "startswith(displayName,'Paged')"
+        @(Get-EntCatalog -Filter $filter -PageSize 2).Count | Should -Be 2
+        @(Get-EntCatalog -Filter $filter -PageSize 2 -All).Count | Should -Be 5
+        @(Get-EntCatalog -Filter $filter -PageSize 2 -Top 3).Count | Should -Be 3
+        (Get-EntCatalog -Filter $filter -All -PageSize 2 -Sort 'displayName desc' | Select-Object -First 1).displayName |
+            Should -Be 'Paged 5'
+    }
+    It 'sets -CountVariable in the caller''s scope' {
+        $null = Get-EntCatalog -Filter "startswith(displayName,'Paged')" -PageSize 2 -All -CountVariable pagedCount
+        $pagedCount | Should -Be 5
+        $null = Get-EntCatalog -Filter "startswith(displayName,'Paged')" -PageSize 1 -CountVariable firstCount
+        $firstCount | Should -Be 5
+    }
+    It 'creates and updates from expanded body parameters' {
+        $pkg = New-EntAccessPackage -DisplayName 'Expanded' -Description 'From parameters' -IsHidden -Catalog @{ id = $catalogId }
+        $pkg.displayName | Should -Be 'Expanded'
+        $pkg.isHidden | Should -BeTrue
+        $pkg.PSObject.TypeNames[0] | Should -Be 'Entitlement.AccessPackage'
+        Update-EntAccessPackage -AccessPackageId $pkg.id -Description 'Changed' -IsHidden:$false -Confirm:$false
+        $got = Get-EntAccessPackage -AccessPackageId $pkg.id -ExpandProperty catalog
+        $got.description | Should -Be 'Changed'
+        $got.isHidden | Should -BeFalse
+        $got.catalog.id | Should -Be $catalogId
+        # Explicit parameters win over -BodyParameter.
+        $other = New-EntAccessPackage -BodyParameter @{ displayName = 'Body'; description = 'kept'; catalog = @{ id = $catalogId } } `
+            -DisplayName 'Parameter'
+        $other.displayName | Should -Be 'Parameter'
+        $other.description | Should -Be 'kept'
+        Remove-EntAccessPackage -AccessPackageId $other.id -Confirm:$false
+        Remove-EntAccessPackage -AccessPackageId $pkg.id -Confirm:$false
+    }
+    It 'sends DateTime in UTC and TimeSpan as an ISO 8601 duration' {
+        Update-EntSetting -DurationUntilExternalUserDeletedAfterBlocked (New-TimeSpan -Days 2) -Confirm:$false
+        (Get-EntSetting).durationUntilExternalUserDeletedAfterBlocked | Should -Be 'P2D'
+        $pkg = New-EntAccessPackage -DisplayName 'Dated' -Catalog @{ id = $catalogId }
+        $when = [datetime]::SpecifyKind([datetime]'2027-01-02T03:04:05', 'Utc')
+        $policy = New-EntBetaAccessPackageAssignmentPolicy -AccessPackageId $pkg.id -DisplayName 'Until 2027' `
+            -ExpirationDateTime $when -RequestorSettings @{ scopeType = 'NoSubjects'; acceptRequests = $false } `
+            -RequestApprovalSettings @{ isApprovalRequired = $false }
+        (Get-EntAssignmentPolicy -AssignmentPolicyId $policy.id).expiration.endDateTime | Should -BeLike '2027-01-02T03:04:05*'
+        Remove-EntBetaAccessPackageAssignmentPolicy -AccessPackageAssignmentPolicyId $policy.id -Confirm:$false
+        Remove-EntAccessPackage -AccessPackageId $pkg.id -Confirm:$false
+    }
+    It '-WhatIf describes the target once and changes nothing' {
+        New-EntAccessPackage -DisplayName 'Never' -Catalog @{ id = $catalogId } -WhatIf | Should -BeNullOrEmpty
+        @(Get-EntAccessPackage -Filter "displayName eq 'Never'").Count | Should -Be 0
+        [Entitlement.Native.EntTarget]::Describe('delete_catalog', [string[]] @('c1'), $null) | Should -Be 'catalog c1'
+    }
+    It 'loads the C# layer as a compiled assembly, not compiled per import' {
+        $location = [Entitlement.Native.EntClient].Assembly.Location
+        $shipped = Join-Path $PSScriptRoot '../bin/Entitlement.Native.dll'
+        if (Test-Path $shipped) {
+            $location | Should -Be (Resolve-Path $shipped).ProviderPath
+        } else {
+            # From a checkout: the per-user cache, keyed by the sources' hash.
+            $location | Should -BeLike '*Entitlement.PowerShell*Entitlement.Native-*.dll'
+        }
+    }
+    It 'has help, type names and format views' {
+        $help = Get-Help New-EntAccessPackage -Full
+        @($help.examples.example).Count | Should -BeGreaterThan 0
+        (Get-Help New-EntAccessPackage -Parameter DisplayName).description | Should -Not -BeNullOrEmpty
+        (Get-Help Get-EntCatalog -Parameter All) | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'Entitlement.AccessPackage' | Should -Not -BeNullOrEmpty
+        (Get-EntCatalog -CatalogId $catalogId).PSObject.TypeNames[0] | Should -Be 'Entitlement.AccessPackageCatalog'
+    }
 }
 
 Describe 'sign-in' {

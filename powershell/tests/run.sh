@@ -3,10 +3,14 @@
 # Copyright (c) 2026 The entitlement authors
 #
 # Tests the PowerShell module's layers that run here (no pwsh on this
-# platform): the generated cmdlets and manifest are fresh, the C# P/Invoke
-# shim compiles with mcs, and Smoke.cs drives libentitlement through it under
-# mono, once found through LD_LIBRARY_PATH and once preloaded by full path
-# (the way Entitlement.psm1 loads a bundled library).
+# platform): the generated cmdlets, manifest, format views and C# operation
+# table are fresh; every generated cmdlet has full help; the format file is
+# valid; the C# layer compiles with mcs; Smoke.cs drives libentitlement through
+# it under mono, once found through LD_LIBRARY_PATH and once preloaded by full
+# path (the way Entitlement.psm1 loads a bundled library); Cmdlets.cs tests the
+# cmdlet logic (bodies from parameters, -WhatIf text, -All/-PageSize/-Top/
+# -CountVariable) against the emulator, both as built here and from the packaged
+# module (powershell/package.sh: bin/Entitlement.Native.dll, bin/<rid>/libentitlement.so).
 #
 #   bash powershell/tests/run.sh [debug|release]
 set -uo pipefail
@@ -78,6 +82,55 @@ print(f"{len(exported)} functions exported")
 PY
 }
 
+# Every generated cmdlet has .SYNOPSIS, an .EXAMPLE and a .PARAMETER for each of its parameters;
+# output types have format views that the manifest lists; the format file is well-formed XML.
+help_and_formats() {
+    python3 - <<'PY'
+import re, sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+bad = []
+text = Path("powershell/Entitlement.Generated.ps1").read_text()
+funcs = re.findall(r"^function ([A-Za-z-]+) \{\n(.*?)^\}", text, re.M | re.S)
+hand = [(n, b) for n, b in re.findall(r"^function ([A-Za-z]+-Ent[A-Za-z]+) \{\n(.*?)^\}",
+                                      Path("powershell/Entitlement.psm1").read_text(), re.M | re.S) if "<#" in b]
+for name, body in funcs + hand:
+    help_text = body.split("#>", 1)[0]
+    block, depth = "", 1
+    for ch in body.split("param(", 1)[1]:  # up to the parenthesis that closes param(
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            break
+        block += ch
+    while re.search(r"\[[^\[\]]*\]", block):  # attributes and types, innermost first
+        block = re.sub(r"\[[^\[\]]*\]", " ", block)
+    block = re.sub(r"'[^']*'", "''", block)
+    params = [p for p in re.findall(r"\$(\w+)", block) if p.lower() not in ("true", "false", "null")]
+    documented = set(re.findall(r"^    \.PARAMETER (\w+)", help_text, re.M))
+    missing = [p for p in params if p not in documented]
+    for section in (".SYNOPSIS", ".EXAMPLE"):
+        if section not in help_text:
+            bad.append(f"{name}: no {section}")
+    if missing:
+        bad.append(f"{name}: no .PARAMETER for {missing}")
+    if re.search(r"ShouldProcess\(\$target, '[a-z_.]+'\)", body):
+        bad.append(f"{name}: -WhatIf action is an operation name")
+root = ET.parse("powershell/Entitlement.Format.ps1xml").getroot()
+views = [v.findtext("ViewSelectedBy/TypeName") for v in root.iter("View")]
+used = set(re.findall(r"-TypeName '([\w.]+)'", text))
+bad += [f"format view for {v}, which no cmdlet emits" for v in views if v not in used]
+for v in root.iter("View"):
+    if len(v.findall(".//TableColumnHeader")) != len(v.findall(".//TableColumnItem")):
+        bad.append(f"view {v.findtext('Name')}: headers and columns differ")
+if "FormatsToProcess     = @('Entitlement.Format.ps1xml')" not in Path("powershell/Entitlement.psd1").read_text():
+    bad.append("manifest does not list Entitlement.Format.ps1xml")
+for b in bad:
+    print(b, file=sys.stderr)
+print(f"{len(funcs)} generated and {len(hand)} hand-written functions with full help, {len(views)} format views")
+sys.exit(1 if bad or not funcs or not views else 0)
+PY
+}
+
 # The .ps1/.psm1/.psd1 files parse (tree-sitter's PowerShell grammar, from PyPI).
 powershell_syntax() {
     local venv="$OUT/venv"
@@ -89,19 +142,40 @@ powershell_syntax() {
         powershell/Entitlement.Generated.ps1 powershell/Entitlement.psd1 powershell/tests/Entitlement.Tests.ps1
 }
 
+# -langversion:5: Windows PowerShell 5.1 compiles the sources (when no dll ships) with C# 5.
 compile_shim() {
-    mcs -nologo -warnaserror -target:library -out:"$OUT/Entitlement.Native.dll" powershell/src/Entitlement.Native.cs &&
-        mcs -nologo -warnaserror -out:"$OUT/Smoke.exe" powershell/tests/Smoke.cs powershell/src/Entitlement.Native.cs &&
+    mcs -nologo -warnaserror -langversion:5 -target:library -out:"$OUT/Entitlement.Native.dll" powershell/src/*.cs &&
+        mcs -nologo -warnaserror -out:"$OUT/Smoke.exe" powershell/tests/Smoke.cs powershell/src/*.cs &&
+        mcs -nologo -warnaserror -r:"$OUT/Entitlement.Native.dll" -out:"$OUT/Cmdlets.exe" powershell/tests/Cmdlets.cs &&
         cp emulator/src/identity/dev-app.pem "$OUT/"  # the emulator app's development certificate (certificate sign-in)
+}
+
+# The packaged module: the compiled shim and the native library where Entitlement.psm1 looks.
+package_module() {
+    local mod
+    mod=$(bash powershell/package.sh "$OUT/package" "$LIBDIR") || return 1
+    local missing=0
+    for f in Entitlement.psd1 Entitlement.psm1 Entitlement.Generated.ps1 Entitlement.Format.ps1xml LICENSE \
+        bin/Entitlement.Native.dll bin/linux-x64/libentitlement.so; do
+        [ -f "$mod/$f" ] || { echo "packaged module lacks $f" >&2; missing=1; }
+    done
+    [ "$missing" -eq 0 ] || return 1
+    ls -l "$mod/bin/Entitlement.Native.dll" "$mod/bin/linux-x64/libentitlement.so" | awk '{print $5, $9}'
 }
 
 step "build libentitlement ($PROFILE)" build
 step "generated cmdlets and manifest up to date" generated_fresh
 step "manifest exports approved Ent* functions" manifest_consistent
+step "generated help (.SYNOPSIS, .PARAMETER, .EXAMPLE) and format views" help_and_formats
 step "PowerShell files parse" powershell_syntax
 if step "mono available" ensure_mono && step "compile the C# shim and Smoke.cs with mcs" compile_shim; then
     step "smoke (library on LD_LIBRARY_PATH)" env LD_LIBRARY_PATH="$LIBDIR" mono "$OUT/Smoke.exe"
     step "smoke (library preloaded by path)" env -u LD_LIBRARY_PATH mono "$OUT/Smoke.exe" "$LIBDIR/libentitlement.so"
+    step "cmdlet layer: bodies, -WhatIf, paging" env LD_LIBRARY_PATH="$LIBDIR" mono "$OUT/Cmdlets.exe"
+    if step "package the module (powershell/package.sh)" package_module; then
+        step "cmdlet layer from the packaged module" env -u LD_LIBRARY_PATH MONO_PATH="$OUT/package/Entitlement/bin" \
+            mono "$OUT/Cmdlets.exe" "$OUT/package/Entitlement/bin/linux-x64/libentitlement.so"
+    fi
 fi
 
 # The cmdlets themselves, where PowerShell 7 and Pester 5 exist.
