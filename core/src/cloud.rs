@@ -6,8 +6,8 @@
 /// Where the tenant lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NationalCloud {
-    #[default]
     /// Microsoft's worldwide cloud (`graph.microsoft.com`); the default.
+    #[default]
     Global,
     /// US Government L4 / GCC High (`graph.microsoft.us`).
     UsGov,

@@ -208,8 +208,8 @@ impl Filter {
     pub fn or(self, other: Filter) -> Filter {
         Filter(format!("({}) or ({})", self.0, other.0))
     }
-    #[allow(clippy::should_implement_trait)]
     /// The negation, parenthesised.
+    #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Filter {
         Filter(format!("not ({})", self.0))
     }

@@ -12,12 +12,12 @@ pub struct Page<T> {
     /// The items of this page, in the service's order (may be empty on any
     /// page, not only the last).
     pub value: Vec<T>,
-    #[serde(rename = "@odata.nextLink", default)]
     /// `@odata.nextLink`: the absolute URL of the next page, to be requested as
     /// is; `None` on the last page.
+    #[serde(rename = "@odata.nextLink", default)]
     pub next_link: Option<String>,
-    #[serde(rename = "@odata.count", default)]
     /// `@odata.count`: the total number of items across all pages, present
     /// when `$count=true` was asked.
+    #[serde(rename = "@odata.count", default)]
     pub count: Option<i64>,
 }

@@ -245,8 +245,8 @@ thread_local! {
 pub struct Level(());
 
 impl Level {
-    #[inline]
     /// Counts one more enclosing container until the guard is dropped.
+    #[inline]
     pub fn enter() -> Level {
         LEVEL.with(|l| l.set(l.get() + 1));
         Level(())
