@@ -37,8 +37,8 @@ impl Timestamp {
         Ok(Timestamp { utc: dt.with_timezone(&Utc), frac_digits, offset })
     }
 
-    /// The current time, written in UTC (`Z`) with nanosecond digits
-    /// (e.g. for `schedule.startDateTime`).
+    /// The current time, written in UTC (`Z`) with seven fractional digits
+    /// as Graph writes them (e.g. for `schedule.startDateTime`).
     pub fn now() -> Self {
         Self::from(Utc::now())
     }
