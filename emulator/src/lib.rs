@@ -84,8 +84,8 @@ pub mod ids {
     pub const APP_CERTIFICATE_PFX: &[u8] = include_bytes!("identity/dev-app.pfx");
     /// The password of [`APP_CERTIFICATE_PFX`].
     pub const APP_CERTIFICATE_PASSWORD: &str = "emulator";
-    /// Every seeded user's password (password grant, browser sign-in) unless the
-    /// seed gives one.
+    /// Every seeded user's password for the password grant, unless the seed
+    /// gives one.
     pub const USER_PASSWORD: &str = "Emulator!Passw0rd";
 }
 

@@ -47,11 +47,11 @@ impl ApiVersion {
 /// response is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpKind {
-    /// `GET` of a collection: takes `$filter`, `$select`, `$expand`,
-    /// `$orderby`, `$top`, `$skip`, `$count`, `$search`; answers a page with
-    /// `@odata.nextLink`.
+    /// `GET` of a collection: takes the OData query options (`$filter`,
+    /// `$top`, `$count`, …) and answers one page of items, with
+    /// `@odata.nextLink` when there are more.
     List,
-    /// `GET` of one entity: takes `$select` and `$expand` only.
+    /// `GET` of one entity or singleton: `$select` and `$expand` apply.
     Get,
     /// `POST` to a collection: makes a new entity and answers it (201).
     Create,

@@ -116,9 +116,9 @@ impl ClientBuilder {
         self.timeout = t;
         self
     }
-    /// Time limit of opening a connection, TCP and TLS (default 10 s); a
-    /// refused or silent host fails the attempt with
-    /// [`ErrorKind::Network`] sooner than [`timeout`](Self::timeout) would.
+    /// Time limit of opening a connection, TCP and TLS (default 10 s), so a
+    /// silent host fails the attempt long before [`timeout`](Self::timeout)
+    /// would (and the attempt is retried where that is safe).
     /// A client with a non-default value gets its own connection pool
     /// instead of the process-wide one.
     pub fn connect_timeout(mut self, t: Duration) -> Self {

@@ -127,8 +127,8 @@ pub trait DynModel: Send + Sync + fmt::Debug {
     /// The Graph type name of the concrete model (`accessPackage`; a family
     /// answers its subtype's).
     fn type_name(&self) -> &'static str;
-    /// The declared properties in declaration order (what `dir()` and
-    /// completions list in the bindings).
+    /// The declared properties in declaration order (Python's `dir()` of a
+    /// model lists their snake_case names).
     fn fields(&self) -> &'static [FieldName];
     /// Field by JSON name; unknown names fall back to the extra properties.
     fn get(&self, json_name: &str) -> Got<'_>;
@@ -156,8 +156,8 @@ pub struct Decoder {
     /// Decodes one page (`{"value": [...], "@odata.nextLink": ...}`) of a
     /// collection from a response body.
     pub page: fn(&[u8]) -> serde_json::Result<DynPage>,
-    /// Decodes one entity from JSON already parsed (a `$batch` response item,
-    /// a binding's dict or object).
+    /// Decodes one entity from JSON already parsed (a model a binding builds
+    /// from keyword arguments or a dict).
     pub from_value: fn(Value) -> serde_json::Result<Box<dyn DynModel>>,
     /// Whether `one` would accept the body, without building the model ([`Check`]).
     pub check_one: fn(&[u8]) -> serde_json::Result<()>,

@@ -38,7 +38,8 @@ impl Timestamp {
     }
 
     /// The current time, written in UTC (`Z`) with seven fractional digits
-    /// as Graph writes them (e.g. for `schedule.startDateTime`).
+    /// as Graph writes them (three on a whole millisecond), e.g. for
+    /// `schedule.startDateTime`.
     pub fn now() -> Self {
         Self::from(Utc::now())
     }
