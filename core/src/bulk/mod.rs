@@ -123,7 +123,10 @@ pub enum Item {
         policy_id: String,
     },
     /// An `adminRemove` request for an assignment.
-    Remove { assignment_id: String },
+    Remove {
+        /// The assignment to remove.
+        assignment_id: String,
+    },
     /// Any operation by its qualified name, as the bindings call them
     /// (`"create_catalog"`, `"beta.delete_access_package"`). Idempotent
     /// operations are retried freely; a create or action whose outcome is
