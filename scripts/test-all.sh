@@ -34,6 +34,11 @@ generated_current() { python3 codegen/generate.py --check; }
 
 rust_build() { cargo build --release --workspace --all-targets --exclude entitlement-python --exclude entitlement-node; }
 
+# Rustdoc with warnings denied: broken intra-doc links, and (through
+# `#![warn(missing_docs)]` in core and the emulator) any public item without
+# a doc comment.
+docs_check() { RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --exclude entitlement-python --exclude entitlement-node; }
+
 rust_tests() { cargo test --release --workspace --exclude entitlement-python --exclude entitlement-node -- --nocapture 2>&1 | tee target/rust-tests.log | grep -E "^(test result|model conformance|replay |surface|  exception|  note|  docs|running|error|failures:|---- )|panicked" ; test "${PIPESTATUS[0]}" -eq 0; }
 
 header_current() { git diff --exit-code -- include/entitlement.h; }
@@ -68,6 +73,7 @@ bench() { bash bench/run.sh --n "${BENCH_N:-2000}"; }
 
 suite generated-files generated_current
 suite rust-build rust_build
+suite docs docs_check
 suite rust rust_tests
 suite c-header header_current
 suite tutorial tutorial

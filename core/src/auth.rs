@@ -20,6 +20,8 @@ use crate::error::Result;
 pub struct Secret(Arc<secrecy::SecretString>);
 
 impl Secret {
+    /// Takes ownership of the string; from here on only [`Secret::expose`]
+    /// reads it.
     pub fn new(s: impl Into<String>) -> Self {
         Secret(Arc::new(secrecy::SecretString::from(s.into())))
     }
@@ -63,7 +65,11 @@ impl From<String> for Secret {
 /// A bearer token and when it stops being valid.
 #[derive(Clone, Debug)]
 pub struct AccessToken {
+    /// The token sent as `Authorization: Bearer …`.
     pub token: Secret,
+    /// When the issuer says it expires (on the monotonic clock, so a wall
+    /// clock change does not matter); `None` when unknown (a token given as
+    /// is), which counts as fresh until the service rejects it.
     pub expires_at: Option<Instant>,
 }
 

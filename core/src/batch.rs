@@ -56,6 +56,7 @@ pub struct BatchItem {
 }
 
 impl BatchItem {
+    /// An item for `call`, with the default id and no dependencies.
     pub fn new(call: Call) -> Self {
         BatchItem {
             call,
@@ -84,7 +85,10 @@ impl From<Call> for BatchItem {
 /// A typed request that can be a batch item: its [`Call`], and what its
 /// result decodes as.
 pub trait Batchable {
+    /// What the item's response decodes as (a list request's first page is a
+    /// [`Page`]).
     type Output;
+    /// The request as a prepared call (the body serialized).
     fn into_call(self) -> Result<Call>;
 }
 
@@ -156,6 +160,7 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// An empty batch, sent to the client's version.
     pub fn new() -> Self {
         Batch::default()
     }
@@ -184,10 +189,13 @@ impl Batch {
         })
     }
 
+    /// Items added so far (a batch of more than 20 is sent as several
+    /// envelopes).
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// No item added: sending it sends nothing.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -221,6 +229,7 @@ pub struct BatchItemResult {
 /// Every item's outcome, in the order the items were added.
 #[derive(Debug)]
 pub struct BatchResults {
+    /// One result per item, at the index [`Batch::push`] returned.
     pub items: Vec<BatchItemResult>,
 }
 

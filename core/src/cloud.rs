@@ -6,14 +6,21 @@
 /// Where the tenant lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NationalCloud {
+    /// Microsoft's worldwide cloud (`graph.microsoft.com`); the default.
     #[default]
     Global,
+    /// US Government L4 / GCC High (`graph.microsoft.us`).
     UsGov,
+    /// US Government L5, DoD (`dod-graph.microsoft.us`); signs in at the same
+    /// authority as [`UsGov`](Self::UsGov).
     UsGovDod,
+    /// Azure China, operated by 21Vianet (`microsoftgraph.chinacloudapi.cn`).
     China,
 }
 
 impl NationalCloud {
+    /// Graph's root URL in this cloud, without a version segment or trailing
+    /// slash.
     pub const fn graph_url(self) -> &'static str {
         match self {
             NationalCloud::Global => "https://graph.microsoft.com",
@@ -23,6 +30,8 @@ impl NationalCloud {
         }
     }
 
+    /// The Entra ID sign-in authority in this cloud, without the tenant
+    /// segment or trailing slash.
     pub const fn authority_url(self) -> &'static str {
         match self {
             NationalCloud::Global => "https://login.microsoftonline.com",
@@ -36,6 +45,9 @@ impl NationalCloud {
         format!("{}/.default", self.graph_url())
     }
 
+    /// Reads a cloud name as users write it in settings and environment
+    /// variables: case, `-`, `_` and spaces are ignored, and the common aliases
+    /// are accepted (`public`, `gcchigh`, `dod`, `cn`). `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         match s.to_ascii_lowercase().replace(['-', '_', ' '], "").as_str() {
             "global" | "public" => Some(NationalCloud::Global),

@@ -41,6 +41,9 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in the order of the C status numbers and the bindings'
+    /// tables (a test checks it against `api/errors.toml`), for code that maps
+    /// or lists them all.
     pub const ALL: [ErrorKind; 12] = [
         ErrorKind::InvalidArgument,
         ErrorKind::BadRequest,
@@ -101,7 +104,10 @@ impl fmt::Display for ErrorKind {
 /// The error of every fallible call.
 #[derive(Debug, Clone)]
 pub struct Error {
+    /// What went wrong, for programs to branch on; stable across versions.
     pub kind: ErrorKind,
+    /// For humans: the service's message or ours, with context; its wording may
+    /// change between versions, so do not match on it.
     pub message: String,
     /// HTTP status, when a response was received.
     pub status: Option<u16>,
@@ -123,6 +129,8 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error of `kind` with no response details; set the public fields for
+    /// more.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
             kind,
@@ -137,18 +145,22 @@ impl Error {
         }
     }
 
+    /// The caller's input was rejected before anything was sent.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidArgument, message)
     }
 
+    /// A bug or broken invariant in this library (never the caller's fault).
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, message)
     }
 
+    /// The service answered 2xx with a body that is not what the API documents.
     pub fn decode(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Decode, message)
     }
 
+    /// The same as the public `kind` field, for use in closures and generic code.
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
@@ -237,6 +249,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The result of every fallible call in this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]

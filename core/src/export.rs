@@ -131,6 +131,8 @@ pub enum Format {
 }
 
 impl Format {
+    /// Reads a format name as the CLI and the bindings pass it: `jsonl` or
+    /// `csv`.
     pub fn parse(name: &str) -> Result<Format> {
         match name {
             "jsonl" => Ok(Format::Jsonl),
@@ -152,7 +154,9 @@ impl Format {
 /// What to export and how.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
+    /// Which collection to export.
     pub resource: Resource,
+    /// How each object is written.
     pub format: Format,
     /// `$filter`, ANDed with the package's when segmenting.
     pub filter: Option<String>,
@@ -167,6 +171,8 @@ pub struct ExportOptions {
 }
 
 impl ExportOptions {
+    /// Defaults: no filter or expand, not segmented, 4 packages at once when
+    /// segmenting, the service's page size.
     pub fn new(resource: Resource, format: Format) -> ExportOptions {
         ExportOptions {
             resource,
@@ -202,10 +208,13 @@ pub struct Progress {
     pub seconds: f64,
     /// Packages finished and listed (segmented exports only).
     pub packages_done: usize,
+    /// Packages to export in all, once they are listed (segmented exports
+    /// only; 0 otherwise).
     pub packages_total: usize,
 }
 
 impl Progress {
+    /// Average rate since the start (0 before any time has passed).
     pub fn objects_per_second(&self) -> f64 {
         if self.seconds > 0.0 {
             self.count as f64 / self.seconds
@@ -234,15 +243,23 @@ impl Progress {
 /// The outcome: what was written, and whether the caller stopped it early.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportSummary {
+    /// Objects written.
     pub count: u64,
+    /// Bytes written.
     pub bytes: u64,
+    /// How long the export took.
     pub seconds: f64,
     /// Access packages exported (segmented exports only).
     pub packages: Option<usize>,
+    /// The caller stopped the export (its progress callback answered
+    /// `false`) before the last page; the pages written until then are
+    /// complete and flushed.
     pub cancelled: bool,
 }
 
 impl ExportSummary {
+    /// The summary as the job's result object: `count`, `bytes`, `seconds`,
+    /// and `packages` / `cancelled` only when they apply.
     pub fn to_json(&self) -> Value {
         let mut v = json!({"count": self.count, "bytes": self.bytes, "seconds": self.seconds});
         if let Some(p) = self.packages {

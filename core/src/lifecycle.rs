@@ -22,7 +22,11 @@ fn is_final(state: &str) -> bool {
 /// How to wait.
 #[derive(Debug, Clone, Copy)]
 pub struct WaitOptions {
+    /// Give up with [`ErrorKind::Timeout`] (the last state in the message) when
+    /// the next poll would start after this much time (default 300 s).
     pub timeout: Duration,
+    /// Pause between two reads of the request (default 2 s); each read is a
+    /// Graph call and counts against throttling.
     pub poll_interval: Duration,
 }
 
@@ -38,7 +42,10 @@ impl Default for WaitOptions {
 /// and went between two polls is not in the list.
 #[derive(Debug, Clone)]
 pub struct Followed<T> {
+    /// The request as last read, in a final state.
     pub request: T,
+    /// The states seen, oldest first, without repeats; the last is the final
+    /// state.
     pub states: Vec<String>,
 }
 

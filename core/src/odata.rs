@@ -12,16 +12,24 @@ use crate::error::{Error, Result};
 /// `$filter`, `$select`, `$expand`, `$top`, `$orderby`, `$count`, `$search`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueryOptions {
+    /// `$filter` expression, as sent (build it with [`Filter`] to escape input).
     pub filter: Option<String>,
+    /// `$select` properties (JSON names), joined with `,`.
     pub select: Vec<String>,
+    /// `$expand` navigation properties, joined with `,`.
     pub expand: Vec<String>,
+    /// `$top`: the page size asked for (the service may send fewer).
     pub top: Option<u32>,
+    /// `$orderby` keys (`displayName desc`), most significant first.
     pub orderby: Vec<String>,
+    /// `$count=true`: ask for `@odata.count`, the total across pages.
     pub count: bool,
+    /// `$search` text, as sent.
     pub search: Option<String>,
 }
 
 impl QueryOptions {
+    /// No option set: the URL has no query string.
     pub fn is_empty(&self) -> bool {
         *self == QueryOptions::default()
     }
@@ -83,9 +91,13 @@ pub struct Filter(String);
 /// A literal in a filter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
+    /// A string, written quoted with `'` doubled (`'O''Brien'`).
     Str(String),
+    /// `true` or `false`.
     Bool(bool),
+    /// An integer, written as is.
     Int(i64),
+    /// `null` (e.g. `endDateTime eq null`).
     Null,
 }
 
@@ -146,21 +158,27 @@ impl Filter {
         check_property(prop)?;
         Ok(Filter(format!("{prop} {op} {}", value.into())))
     }
+    /// `prop eq value`.
     pub fn eq(prop: &str, value: impl Into<Literal>) -> Result<Filter> {
         Self::cmp(prop, "eq", value)
     }
+    /// `prop ne value`; errors as [`Filter::eq`].
     pub fn ne(prop: &str, value: impl Into<Literal>) -> Result<Filter> {
         Self::cmp(prop, "ne", value)
     }
+    /// `prop gt value`; errors as [`Filter::eq`].
     pub fn gt(prop: &str, value: impl Into<Literal>) -> Result<Filter> {
         Self::cmp(prop, "gt", value)
     }
+    /// `prop lt value`; errors as [`Filter::eq`].
     pub fn lt(prop: &str, value: impl Into<Literal>) -> Result<Filter> {
         Self::cmp(prop, "lt", value)
     }
+    /// `prop ge value`; errors as [`Filter::eq`].
     pub fn ge(prop: &str, value: impl Into<Literal>) -> Result<Filter> {
         Self::cmp(prop, "ge", value)
     }
+    /// `prop le value`; errors as [`Filter::eq`].
     pub fn le(prop: &str, value: impl Into<Literal>) -> Result<Filter> {
         Self::cmp(prop, "le", value)
     }
@@ -176,16 +194,21 @@ impl Filter {
             _ => Err(Error::invalid_argument(format!("unknown filter operator {op:?}"))),
         }
     }
+    /// `startswith(prop, 'value')`, for prefix search on names; errors as
+    /// [`Filter::eq`].
     pub fn startswith(prop: &str, value: &str) -> Result<Filter> {
         check_property(prop)?;
         Ok(Filter(format!("startswith({prop}, {})", Literal::from(value))))
     }
+    /// Both must hold; each side is parenthesised, so precedence is as written.
     pub fn and(self, other: Filter) -> Filter {
         Filter(format!("({}) and ({})", self.0, other.0))
     }
+    /// Either may hold; each side is parenthesised, so precedence is as written.
     pub fn or(self, other: Filter) -> Filter {
         Filter(format!("({}) or ({})", self.0, other.0))
     }
+    /// The negation, parenthesised.
     #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Filter {
         Filter(format!("not ({})", self.0))
@@ -198,6 +221,7 @@ impl Filter {
     pub fn raw(text: impl Into<String>) -> Filter {
         Filter(text.into())
     }
+    /// The expression as it goes into `$filter` (before percent-encoding).
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -56,6 +56,8 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// One attempt, no retries (the default deadline still applies): for
+    /// callers that retry themselves or must see the first failure.
     pub fn none() -> Self {
         RetryPolicy { max_attempts: 1, ..Default::default() }
     }

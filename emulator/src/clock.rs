@@ -83,12 +83,16 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// A clock in `mode`; a manual one starts at `start` (see [`start_time`]),
+    /// a real one ignores it.
     pub fn new(mode: ClockMode, start: DateTime<Utc>) -> Clock {
         Clock { mode, manual: Mutex::new(start), advancing: tokio::sync::Mutex::new(()), wake: tokio::sync::Notify::new() }
     }
+    /// Whether this clock is the system time or a stored instant.
     pub fn mode(&self) -> ClockMode {
         self.mode
     }
+    /// This clock's time: the system time, or the manual instant.
     pub fn now(&self) -> DateTime<Utc> {
         match self.mode {
             ClockMode::Real => Utc::now(),
@@ -117,6 +121,8 @@ pub fn enter(clock: &Arc<Clock>) -> Scope {
     Scope(prev)
 }
 
+/// Keeps a clock current on this thread (see [`enter`]); dropping it
+/// restores the clock that was current before.
 pub struct Scope(Option<Arc<Clock>>);
 
 impl Drop for Scope {
@@ -139,10 +145,17 @@ pub fn start_time(store: &crate::store::Store) -> DateTime<Utc> {
 /// One due action (a row of the `timers` table).
 #[derive(Debug, Clone)]
 pub struct Timer {
+    /// Row id: the order timers were set in, which breaks ties of equal `due`.
     pub seq: i64,
+    /// When it fires, in [`format()`]'s text (which sorts as time).
     pub due: String,
+    /// What to do: one of the lifecycle's timer actions
+    /// (`request.start`, `assignment.expire`, `approval.escalate`, …).
     pub action: String,
+    /// The id of the object it acts on (a request, assignment or approval).
     pub target: String,
+    /// Action-specific detail (an approval stage index, a callout id, a
+    /// notice's stage); empty when unused.
     pub arg: String,
 }
 

@@ -8,16 +8,27 @@ use serde_json::{json, Value};
 /// Failure to start or configure the emulator.
 #[derive(Debug, thiserror::Error)]
 pub enum EmulatorError {
+    /// Binding the port, reading the seed or TLS files, or starting the
+    /// emulator's thread failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// The SQLite store failed (unreadable or incompatible `db_path`, disk full).
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
+    /// The seed file or value is not a valid tenant (bad JSON, duplicate or
+    /// missing ids); the message names the file and the problem.
     #[error("invalid seed: {0}")]
     Seed(String),
+    /// No seeded user has this id or UPN (a token was asked for someone who is
+    /// not in the tenant).
     #[error("unknown user: {0}")]
     UnknownUser(String),
+    /// A token could not be signed or its claims built (a bad override in a
+    /// test hook, a signing key that failed to generate).
     #[error("token error: {0}")]
     Token(String),
+    /// The emulator's own thread or runtime stopped before answering
+    /// ([`EmulatorHandle`](crate::EmulatorHandle)).
     #[error("emulator runtime error: {0}")]
     Runtime(String),
     /// A clock request that cannot be done (a real clock, a bad duration).

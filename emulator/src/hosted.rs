@@ -163,6 +163,8 @@ impl HostedEmulator {
         }
     }
 
+    /// The Graph root (`http://127.0.0.1:PORT`); clients append `/v1.0` or
+    /// `/beta`. Still answers after [`stop`](Self::stop), though nothing listens.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -172,6 +174,7 @@ impl HostedEmulator {
         &self.base_url
     }
 
+    /// The seeded tenant's id.
     pub fn tenant_id(&self) -> &str {
         &self.tenant_id
     }
@@ -237,6 +240,7 @@ impl HostedEmulator {
         }
     }
 
+    /// Whether [`stop`](Self::stop) has not been called yet.
     pub fn running(&self) -> bool {
         self.handle.lock().map(|g| g.is_some()).unwrap_or(false)
     }

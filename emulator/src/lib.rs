@@ -10,6 +10,10 @@
 //! [`EmulatorHandle`] owns a thread with its own runtime for hosts without one
 //! (bindings, CLI).
 
+// Every public item says what it is for; the `docs` suite of
+// scripts/test-all.sh denies warnings, so a new undocumented item fails CI.
+#![warn(missing_docs)]
+
 mod auth;
 mod batch;
 pub mod clock;
@@ -43,33 +47,60 @@ use store::kind;
 
 /// Fixed identifiers of the built-in tenant (`Seed::default()`).
 pub mod ids {
+    /// The tenant's id (`tid` in tokens, the `{tenant}` segment of the token
+    /// endpoint).
     pub const TENANT_ID: &str = "a1b2c3d4-0000-4000-8000-00000000e1a1";
+    /// The tenant's verified domain; seeded users' UPNs end with it.
     pub const TENANT_DOMAIN: &str = "contoso.com";
+    /// The built-in "General" catalog (`catalogType: serviceDefault`), present
+    /// in every tenant as in Entra.
     pub const GENERAL_CATALOG_ID: &str = "cec5d6ab-c75d-47c0-9c1c-92e89f66e384";
+    /// Object id of "Requestor1", a plain user with no directory role (the
+    /// requestor in the tutorial).
     pub const REQUESTOR1_ID: &str = "007d1c7e-7fa8-4e33-b678-5e437acdcddc";
+    /// Sign-in name of [`REQUESTOR1_ID`].
     pub const REQUESTOR1_UPN: &str = "requestor1@contoso.com";
+    /// Object id of "Admin", an Identity Governance Administrator (may manage
+    /// catalogs, packages and policies with a delegated token).
     pub const ADMIN_ID: &str = "5c0f3a7e-2d1b-4c8a-9e6f-0a1b2c3d4e5f";
+    /// Sign-in name (and mail) of [`ADMIN_ID`].
     pub const ADMIN_UPN: &str = "admin@contoso.com";
+    /// A seeded security group with no members, to add as a catalog resource.
     pub const GROUP_ID: &str = "e93e24d1-2b65-4a6c-a1dd-654a12225487";
+    /// A second seeded group with no members, for tests that need two resources.
     pub const MARKETING_GROUP_ID: &str = "f4892fac-e81c-4712-bdf2-a4450008a4b0";
+    /// The seeded application's client id, with the
+    /// `EntitlementManagement.ReadWrite.All` application permission.
     pub const APP_CLIENT_ID: &str = "3f6d2b8e-9a41-4c07-b1e5-7d8c9e0f1a2b";
+    /// The seeded application's client secret (client-credentials grant).
     pub const APP_CLIENT_SECRET: &str = "emulator-app-secret~0123456789";
     /// The seeded app's well-known development certificate and its private
     /// key (PEM; the same pair as PKCS#12 in `dev-app.pfx`, password
     /// [`APP_CERTIFICATE_PASSWORD`]). Public like Azurite's account key: it
     /// proves nothing anywhere but in the emulator.
     pub const APP_CERTIFICATE_PEM: &str = include_str!("identity/dev-app.pem");
+    /// [`APP_CERTIFICATE_PEM`] as PKCS#12, protected by
+    /// [`APP_CERTIFICATE_PASSWORD`].
     pub const APP_CERTIFICATE_PFX: &[u8] = include_bytes!("identity/dev-app.pfx");
+    /// The password of [`APP_CERTIFICATE_PFX`].
     pub const APP_CERTIFICATE_PASSWORD: &str = "emulator";
+    /// Every seeded user's password for the password grant, unless the seed
+    /// gives one.
     pub const USER_PASSWORD: &str = "Emulator!Passw0rd";
 }
 
+/// How an emulator starts: where it listens and keeps state, who is in the
+/// tenant, and how it behaves (paging, delivery speed, clock, TLS,
+/// throttling). `Default` is an in-memory tenant from [`Seed::default`] on
+/// an ephemeral loopback port.
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
     /// 0 = an ephemeral port.
     pub port: u16,
     /// `None` = in-memory SQLite; a path keeps state across restarts.
     pub db_path: Option<PathBuf>,
+    /// The tenant to create on first start: users, groups, applications,
+    /// catalogs and other objects. Ignored when `db_path` already holds a tenant.
     pub seed: Seed,
     /// Default page size of lists (`$top` may ask for less).
     pub page_size: usize,
@@ -110,9 +141,12 @@ impl Default for EmulatorConfig {
 /// A fault answered instead of the next `count` matching requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
+    /// The HTTP status to answer (429, 500, 503, 504 get Graph's error code for
+    /// them; others `UnknownError`).
     pub status: u16,
     /// `Retry-After` header text.
     pub retry_after: Option<String>,
+    /// How many matching requests to fail; the fault is dropped after that.
     pub count: u32,
     /// Only requests whose path contains this (None = any). The token endpoint is never faulted.
     pub path_contains: Option<String>,
@@ -144,6 +178,9 @@ impl Shared {
     }
 }
 
+/// A running emulator on the caller's tokio runtime: bound to 127.0.0.1,
+/// serving until [`shutdown`](Self::shutdown) or drop. Use
+/// [`EmulatorHandle`] from code without a runtime.
 pub struct Emulator {
     shared: Shared,
     addr: SocketAddr,
@@ -208,6 +245,7 @@ impl Emulator {
     pub fn authority(&self) -> String {
         self.base_url()
     }
+    /// The seeded tenant's id, for the token endpoint path and the `tid` claim.
     pub fn tenant_id(&self) -> &str {
         &self.shared.st.tenant_id
     }
@@ -223,6 +261,9 @@ impl Emulator {
     pub fn app_token(&self) -> String {
         self.shared.app_token()
     }
+    /// Queues a fault: the next `fault.count` Graph requests matching it are
+    /// answered with its status (and `Retry-After`) instead of being served, to
+    /// test a client's retries. Faults are consumed in the order queued.
     pub fn inject_fault(&self, fault: Fault) {
         self.shared.inject_fault(fault)
     }
@@ -250,6 +291,8 @@ impl Emulator {
     pub async fn advance(&self, by: &str) -> Result<String, EmulatorError> {
         clock::advance(&self.shared.st, by).await.map(clock::format)
     }
+    /// Stops accepting connections, lets requests in flight finish, and waits
+    /// for the server task. Dropping the emulator stops it without waiting.
     pub async fn shutdown(mut self) {
         if let Some(t) = self.ticker.take() {
             t.abort();
@@ -314,6 +357,8 @@ pub struct EmulatorHandle {
 }
 
 impl EmulatorHandle {
+    /// Starts an emulator on a new thread with its own two-worker runtime and
+    /// returns once it is listening.
     pub fn spawn(config: EmulatorConfig) -> Result<EmulatorHandle, EmulatorError> {
         type Ready = (Shared, String, tokio::runtime::Handle);
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<Ready, EmulatorError>>();
@@ -343,24 +388,31 @@ impl EmulatorHandle {
         let (shared, base_url, rt) = ready_rx.recv().map_err(|_| EmulatorError::Runtime("emulator thread exited".into()))??;
         Ok(EmulatorHandle { shared, rt, base_url, stop: Some(stop_tx), thread: Some(thread) })
     }
+    /// See [`Emulator::base_url`].
     pub fn base_url(&self) -> String {
         self.base_url.clone()
     }
+    /// See [`Emulator::authority`].
     pub fn authority(&self) -> String {
         self.base_url.clone()
     }
+    /// See [`Emulator::tenant_id`].
     pub fn tenant_id(&self) -> &str {
         &self.shared.st.tenant_id
     }
+    /// See [`Emulator::app_credentials`].
     pub fn app_credentials(&self) -> (String, String) {
         self.shared.app.clone()
     }
+    /// See [`Emulator::user_token`].
     pub fn user_token(&self, user_id_or_upn: &str) -> Result<String, EmulatorError> {
         self.shared.user_token(user_id_or_upn)
     }
+    /// See [`Emulator::app_token`].
     pub fn app_token(&self) -> String {
         self.shared.app_token()
     }
+    /// See [`Emulator::inject_fault`].
     pub fn inject_fault(&self, fault: Fault) {
         self.shared.inject_fault(fault)
     }

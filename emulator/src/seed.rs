@@ -20,18 +20,27 @@ use crate::resources::render::{camel, s};
 use crate::resources::settings::{environment_record, SHAREPOINT_ENVIRONMENTS};
 use crate::store::{kind, Store};
 
+/// The tenant an emulator starts with: its id and domains, directory
+/// objects (users, groups, applications) and entitlement management
+/// objects. `Default` is the built-in tenant of [`crate::ids`]; a seed file
+/// is the same shape in JSON (camelCase keys).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Seed {
+    /// The tenant id (default [`crate::ids::TENANT_ID`]).
     #[serde(default = "default_tenant")]
     pub tenant_id: String,
     /// Domain names accepted in place of the tenant id in token URLs.
     #[serde(default)]
     pub domains: Vec<String>,
+    /// Users who can sign in and be assigned.
     #[serde(default)]
     pub users: Vec<SeedUser>,
+    /// Groups, to add to catalogs as resources.
     #[serde(default)]
     pub groups: Vec<SeedGroup>,
+    /// App registrations that can sign in (client credentials and the other
+    /// app flows).
     #[serde(default)]
     pub applications: Vec<SeedApplication>,
     /// Catalog objects (v1.0 shape; `id` kept when given).
@@ -64,11 +73,15 @@ fn default_tenant() -> String {
     ids::TENANT_ID.to_string()
 }
 
+/// A user of the seeded directory.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SeedUser {
+    /// Object id (a GUID), the `oid` of the user's tokens.
     pub id: String,
+    /// Name shown in responses (`requestor.displayName`).
     pub display_name: String,
+    /// Sign-in name (`name@domain`), accepted wherever the id is.
     pub user_principal_name: String,
     /// Password for the ROPC grant; `ids::USER_PASSWORD` when absent.
     #[serde(default)]
@@ -76,15 +89,20 @@ pub struct SeedUser {
     /// Directory roles, by name ("Identity Governance Administrator") or template id.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// Email address, matched by assignments to a target by email.
     #[serde(default)]
     pub mail: Option<String>,
 }
 
+/// A group of the seeded directory.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SeedGroup {
+    /// Object id (a GUID); a catalog resource's `originId`.
     pub id: String,
+    /// Name shown in responses.
     pub display_name: String,
+    /// Description shown in responses.
     #[serde(default)]
     pub description: Option<String>,
     /// Member user ids.
@@ -92,14 +110,17 @@ pub struct SeedGroup {
     pub members: Vec<String>,
 }
 
+/// An app registration (and its service principal) that can sign in.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SeedApplication {
+    /// Application (client) id, `appid` in its tokens (`appId` accepted).
     #[serde(alias = "appId")]
     pub client_id: String,
     /// Empty: the app signs in only with a certificate or federated credential.
     #[serde(default)]
     pub client_secret: String,
+    /// Name shown in responses and sign-in pages.
     #[serde(default)]
     pub display_name: String,
     /// Application permissions (app roles on Microsoft Graph).
@@ -123,11 +144,14 @@ pub struct SeedApplication {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct SeedFederatedCredential {
+    /// The external token issuer (`iss`), e.g. a Kubernetes cluster's OIDC URL.
     pub issuer: String,
+    /// The subject (`sub`) the app trusts from that issuer.
     pub subject: String,
     /// Default `["api://AzureADTokenExchange"]`.
     #[serde(default)]
     pub audiences: Vec<String>,
+    /// The issuer's signing keys as a JWKS document (`{"keys": [...]}`).
     pub jwks: serde_json::Value,
 }
 

@@ -47,12 +47,15 @@ pub struct BucketProfile {
     pub app_capacity: f64,
     /// Tokens added to an app's bucket per second (its sustained rate).
     pub app_refill_per_sec: f64,
+    /// Tokens the tenant's bucket holds, shared by every caller.
     pub tenant_capacity: f64,
+    /// Tokens added to the tenant's bucket per second.
     pub tenant_refill_per_sec: f64,
     /// Cost of a GET (or HEAD).
     pub cost_read: f64,
     /// Cost of a POST, PATCH, PUT or DELETE.
     pub cost_write: f64,
+    /// How a 429 from the buckets writes its `Retry-After`.
     pub retry_after: RetryAfterStyle,
 }
 
@@ -136,6 +139,8 @@ pub struct Quotas {
 }
 
 impl Quotas {
+    /// Graph's documented limits: 300,000 assignments, 20,000 access
+    /// packages, 200,000 assignment requests.
     pub fn graph() -> Self {
         Quotas {
             assignments: 300_000,
@@ -151,15 +156,20 @@ impl Quotas {
 /// meet the same faults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RandomFaults {
+    /// Probability that a request fails, from 0 (never) to 1 (always).
     pub rate: f64,
+    /// Seed of the generator, for reproducible runs.
     pub seed: u64,
 }
 
 /// What [`crate::EmulatorConfig::throttle`] turns on. The default is all off.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ThrottleConfig {
+    /// Token buckets per app and per tenant; `None`: no 429 from rate.
     pub buckets: Option<BucketProfile>,
+    /// Object quotas checked on create; `None`: unlimited.
     pub quotas: Option<Quotas>,
+    /// Random 429/503/504 answers; `None`: none.
     pub faults: Option<RandomFaults>,
 }
 

@@ -14,7 +14,10 @@ use crate::error::EmulatorError;
 
 /// The acceptor and the PEM file a client should trust.
 pub struct Tls {
+    /// Accepts TLS connections with the generated certificate and key.
     pub acceptor: tokio_rustls::TlsAcceptor,
+    /// The certificate's PEM file (`tls-certificate.pem` in the configured
+    /// directory), for clients to trust.
     pub cert_path: PathBuf,
 }
 

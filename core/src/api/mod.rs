@@ -14,11 +14,16 @@ pub use operations::{OpId, OPERATIONS};
 /// Graph API version segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApiVersion {
+    /// `v1.0`: the generally available surface, under a support contract.
     V1,
+    /// `beta`: preview operations and the older model (policies as
+    /// `accessPackageAssignmentPolicies`, requests as
+    /// `accessPackageAssignmentRequests`); may change without notice.
     Beta,
 }
 
 impl ApiVersion {
+    /// The URL segment after the host (`v1.0`, `beta`), as Graph spells it.
     pub const fn as_str(self) -> &'static str {
         match self {
             ApiVersion::V1 => "v1.0",
@@ -26,6 +31,9 @@ impl ApiVersion {
         }
     }
 
+    /// Reads a version as users write it: `v1.0` or `v1`, and `beta`.
+    /// `None` for anything else (callers turn it into their own
+    /// invalid-argument error).
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "v1.0" | "v1" => Some(ApiVersion::V1),
@@ -39,15 +47,30 @@ impl ApiVersion {
 /// response is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpKind {
+    /// `GET` of a collection: takes the OData query options (`$filter`,
+    /// `$top`, `$count`, …) and answers one page of items, with
+    /// `@odata.nextLink` when there are more.
     List,
+    /// `GET` of one entity or singleton: `$select` and `$expand` apply.
     Get,
+    /// `POST` to a collection: makes a new entity and answers it (201).
     Create,
+    /// `PATCH`: sets the properties given, leaves the others as they are.
     Update,
+    /// `PUT`: replaces the entity (or singleton) as a whole.
     Replace,
+    /// `DELETE` of one entity.
     Delete,
+    /// `POST` of an OData action (`.../reprocess`, `.../cancel`): may change
+    /// state, so it is not retried after an unknown outcome unless it only
+    /// answers a collection (see [`Operation::is_idempotent`]).
     Action,
+    /// `GET` of an OData function (`.../filterByCurrentUser(on='target')`):
+    /// changes nothing; may answer a collection.
     Function,
+    /// `POST .../$ref`: links an existing entity into a navigation collection.
     RefAdd,
+    /// `DELETE .../{id}/$ref`: removes a link, not the linked entity.
     RefRemove,
 }
 
@@ -78,8 +101,12 @@ pub struct Operation {
     pub id: OpId,
     /// snake_case name, unique within a version.
     pub name: &'static str,
+    /// The version prefix the path lives under (`/v1.0` or `/beta`).
     pub version: ApiVersion,
+    /// What the operation does, which decides the OData options it takes,
+    /// whether it is retried, and how its response is read.
     pub kind: OpKind,
+    /// HTTP method in upper case (`GET`, `POST`, `PATCH`, `PUT`, `DELETE`).
     pub method: &'static str,
     /// Path template under the version prefix, e.g. `/identityGovernance/entitlementManagement/catalogs/{catalogId}`.
     pub path: &'static str,
@@ -93,7 +120,13 @@ pub struct Operation {
     pub response: Option<&'static str>,
     /// Documented success status.
     pub status: u16,
+    /// The Microsoft Graph PowerShell cmdlet this operation corresponds to
+    /// (`Get-MgEntitlementManagementCatalog`); the generated PowerShell
+    /// module derives its own `Ent` cmdlet name from it and the docs map one
+    /// to the other for users porting scripts.
     pub cmdlet: &'static str,
+    /// One line for humans, used by the generated docs, stubs and help
+    /// texts of every binding.
     pub summary: &'static str,
     /// A non-list operation that answers `{"value": [...]}` of `response`.
     pub collection: bool,

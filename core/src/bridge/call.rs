@@ -19,6 +19,7 @@ fn invalid(msg: impl Into<String>) -> Error {
 
 /// A request body as the host gave it.
 pub enum RawBody<'a> {
+    /// No body (operations that take none, or an action sent without one).
     None,
     /// A host value already converted (Python dict or model).
     Json(Value),
@@ -30,9 +31,14 @@ pub enum RawBody<'a> {
 /// times (pagers keep one for their first page).
 #[derive(Debug, Clone)]
 pub struct Call {
+    /// The operation, looked up by name once.
     pub op: &'static Operation,
+    /// Path arguments, in the operation's path order.
     pub args: Vec<String>,
+    /// OData options (list operations take them all, gets `$select` and
+    /// `$expand`).
     pub query: QueryOptions,
+    /// The JSON body, checked and serialized once.
     pub body: Option<Vec<u8>>,
 }
 

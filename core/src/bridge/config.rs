@@ -54,10 +54,18 @@ pub struct ClientConfig {
     pub max_retries: Option<u32>,
     /// A bearer token you already have.
     pub token: Option<Secret>,
+    /// Directory (tenant) id or domain, for `clientSecret` and
+    /// `username`/`password` sign-in.
     pub tenant_id: Option<String>,
+    /// Application (client) id of the app registration that signs in, for
+    /// `clientSecret` and `username`/`password`.
     pub client_id: Option<String>,
+    /// Client credentials sign-in (needs `tenantId` and `clientId`).
     pub client_secret: Option<Secret>,
+    /// Password grant (ROPC) sign-in as this user; needs `password`,
+    /// `tenantId` and `clientId`.
     pub username: Option<String>,
+    /// The user's password for [`username`](Self::username).
     pub password: Option<Secret>,
     /// A sign-in kind other than the flat keys above, as an object with a
     /// `kind` (see `CredentialConfig`); C passes it in the options JSON,
@@ -132,45 +140,84 @@ pub enum CredentialConfig {
 pub enum Credential {
     /// No token: calls go out unauthenticated (the service answers 401).
     None,
+    /// A bearer token given as is, never refreshed.
     Token(Secret),
+    /// Client credentials grant: an app registration's secret.
     ClientSecret {
+        /// Directory (tenant) id or domain.
         tenant_id: String,
+        /// Application (client) id.
         client_id: String,
+        /// The client secret.
         secret: Secret,
     },
+    /// Password grant (ROPC) for one user: a delegated token.
     Password {
+        /// Directory (tenant) id or domain.
         tenant_id: String,
+        /// Application (client) id of a public client that allows the grant.
         client_id: String,
+        /// The user's sign-in name (UPN).
         username: String,
+        /// The user's password.
         password: Secret,
     },
+    /// Client credentials grant with a certificate: a signed JWT assertion
+    /// instead of a secret.
     ClientCertificate {
+        /// Directory (tenant) id or domain.
         tenant_id: String,
+        /// Application (client) id.
         client_id: String,
+        /// The certificate and its private key, already read and checked.
         certificate: Arc<ClientCertificate>,
     },
+    /// Client credentials grant with an assertion another issuer signed
+    /// (workload identity federation).
     ClientAssertion {
+        /// Directory (tenant) id or domain.
         tenant_id: String,
+        /// Application (client) id that trusts the other issuer.
         client_id: String,
+        /// Where each fetch reads the assertion from.
         source: AssertionSource,
     },
+    /// The Azure host's managed identity (IMDS or App Service).
     ManagedIdentity {
+        /// A user-assigned identity's client id; `None` for the system-assigned one.
         client_id: Option<String>,
+        /// The local token service to ask.
         endpoint: ManagedIdentityEndpoint,
     },
+    /// The account signed in to the Azure CLI (`az account get-access-token`).
     AzureCli {
+        /// Ask `az` for a token in this tenant instead of its default one.
         tenant_id: Option<String>,
     },
+    /// Device code flow: the user signs in on another device with a code.
     DeviceCode {
+        /// Directory (tenant) id or domain.
         tenant_id: String,
+        /// Application (client) id of a public client.
         client_id: String,
+        /// Shows the code and page to the user; `None` prints the service's
+        /// message on stderr.
         prompt: Option<Arc<dyn Fn(&DeviceCodePrompt) + Send + Sync>>,
     },
+    /// Authorization code flow with PKCE: the user signs in in a browser and
+    /// is redirected to a loopback listener.
     InteractiveBrowser {
+        /// Directory (tenant) id or domain.
         tenant_id: String,
+        /// Application (client) id of a public client with a
+        /// `http://localhost` redirect URI.
         client_id: String,
+        /// Pre-fills the sign-in name (the emulator signs this user in at once).
         login_hint: Option<String>,
+        /// Port of the loopback redirect listener on 127.0.0.1; 0 picks a free one.
         redirect_port: u16,
+        /// How the authorize URL is opened (system browser, printed, or followed
+        /// over HTTP for the emulator).
         browser: BrowserMode,
     },
     /// `AZURE_*` variables (secret or certificate), read at construction.
@@ -488,6 +535,9 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
+    /// Checks the options and picks the credential now (so a mistake fails the
+    /// host's constructor), without building the HTTP client yet; `host` is a
+    /// token callback given beside the options.
     pub fn new(mut config: ClientConfig, host: Option<Arc<dyn TokenProvider>>) -> Result<Session> {
         let credential = config.credential(host)?;
         let (builder, base_url, version, authority) = config.builder()?;
@@ -508,10 +558,13 @@ impl Session {
             .clone()
     }
 
+    /// The Graph root calls go to (the cloud's, or `baseUrl`), without a
+    /// version segment.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
+    /// The version the unprefixed operations are sent to.
     pub fn api_version(&self) -> ApiVersion {
         self.version
     }

@@ -48,6 +48,7 @@ const KINDS: &[(&str, KindFn)] = &[
 /// What a running kind uses: the client, and the way to report.
 #[derive(Clone)]
 pub struct JobContext {
+    /// The session's client, to make the kind's Graph calls with.
     pub client: Client,
     events: mpsc::Sender<Value>,
     cancelled: watch::Receiver<bool>,

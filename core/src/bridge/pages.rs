@@ -40,6 +40,10 @@ enum State {
     Done,
 }
 
+/// A list call's pager as the bindings hold it: one page at a time through
+/// [`next`](Self::next) and [`advance`](Self::advance), the next page
+/// already under way while the caller reads the current one. Dropping it
+/// aborts a read-ahead in flight.
 pub struct Pages {
     session: Arc<Session>,
     call: Arc<Call>,
@@ -58,6 +62,7 @@ impl Pages {
         }
     }
 
+    /// The list call this pager follows (its first page's request).
     pub fn call(&self) -> &Call {
         &self.call
     }

@@ -22,14 +22,19 @@ use crate::models::{decoder, DynModel, DynPage};
 pub enum Output {
     /// 204, or an operation without a response type.
     Nothing,
+    /// One entity, decoded as the operation's response type.
     One(Box<dyn DynModel>),
+    /// A page of a list (or a collection answered by an action or function).
     Page(DynPage),
 }
 
 /// A page's items as the service's JSON text, split without re-encoding (C).
 pub struct ItemsJson {
+    /// The `value` array's text, `[` to `]`, sharing the response's buffer.
     pub items: Bytes,
+    /// `@odata.nextLink`, absent on the last page.
     pub next_link: Option<String>,
+    /// `@odata.count`, when `$count=true` was asked.
     pub count: Option<i64>,
 }
 
@@ -50,14 +55,18 @@ struct Envelope<'a> {
 }
 
 impl Response {
+    /// Pairs a response with the operation that asked for it, which decides how
+    /// it is decoded.
     pub fn new(op: &'static Operation, raw: RawResponse) -> Response {
         Response { op, raw }
     }
 
+    /// The operation this answers.
     pub fn operation(&self) -> &'static Operation {
         self.op
     }
 
+    /// Status, body, and request ids as received.
     pub fn raw(&self) -> &RawResponse {
         &self.raw
     }
@@ -149,8 +158,12 @@ impl Response {
 /// Waiting for an assignment request (v1.0 or beta) to reach a final state.
 #[derive(Debug, Clone)]
 pub struct WaitRequest {
+    /// The assignment request's id.
     pub id: String,
+    /// Which API the request lives in (v1.0 `assignmentRequests` or beta
+    /// `accessPackageAssignmentRequests`).
     pub version: ApiVersion,
+    /// How long to wait and how often to poll.
     pub options: WaitOptions,
     /// Answer `{"request": …, "states": [...]}` from [`WaitRequest::run_json`].
     pub states: bool,

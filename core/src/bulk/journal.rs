@@ -34,13 +34,17 @@ pub enum Recorded {
     Sent,
     /// Settled with this outcome (`created`, `skipped`, `reconciled`) and request id.
     Done {
+        /// `created`, `skipped` or `reconciled`.
         outcome: String,
+        /// The assignment request (or existing object) the item mapped to.
         request_id: Option<String>,
     },
     /// Failed: try again.
     Failed,
 }
 
+/// An open journal: what earlier runs recorded, read once at open, and the
+/// file new records are appended to (see the module docs for the format).
 pub struct Journal {
     file: Mutex<File>,
     earlier: HashMap<String, Recorded>,
@@ -119,6 +123,7 @@ impl Journal {
         self.earlier.len()
     }
 
+    /// No earlier run recorded anything (a new journal).
     pub fn is_empty(&self) -> bool {
         self.earlier.is_empty()
     }

@@ -51,7 +51,10 @@ use crate::Error;
 /// service invites when nobody in the directory has the address).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Subject {
+    /// A user's (or service principal's) object id in the directory.
     ObjectId(String),
+    /// An email address: a user with that address, or a guest the service
+    /// invites.
     Email(String),
 }
 
@@ -112,20 +115,31 @@ impl Subject {
 pub enum Item {
     /// An `adminAdd` assignment request.
     Assign {
+        /// Whom to assign.
         target: Subject,
+        /// The access package to assign.
         access_package_id: String,
+        /// The assignment policy of that package the assignment is made under.
         policy_id: String,
     },
     /// An `adminRemove` request for an assignment.
-    Remove { assignment_id: String },
+    Remove {
+        /// The assignment to remove.
+        assignment_id: String,
+    },
     /// Any operation by its qualified name, as the bindings call them
     /// (`"create_catalog"`, `"beta.delete_access_package"`). Idempotent
     /// operations are retried freely; a create or action whose outcome is
     /// unknown is reported failed with `outcomeUnknown`, never sent twice.
     Call {
+        /// The qualified operation name.
         operation: String,
+        /// Path arguments: an array of strings in path order.
         args: Value,
+        /// OData options as the bindings give them (`{"filter": …, "top": …}`),
+        /// `null` for none.
         query: Value,
+        /// The request body, for operations that take one.
         body: Option<Value>,
     },
 }
@@ -196,6 +210,9 @@ pub struct BulkOptions {
     pub max_attempts: u32,
     /// The JSONL journal to resume from and append to.
     pub journal: Option<PathBuf>,
+    /// How existing assignments and open requests are looked up, so an item
+    /// already applied is skipped without a request (default
+    /// [`Precheck::Auto`]).
     pub precheck: Precheck,
     /// How often a progress event is sent (also after every 100 items).
     pub progress_interval: Duration,
@@ -228,10 +245,14 @@ pub enum Outcome {
     /// The outcome was unknown (here or in an interrupted run) and reading
     /// found the item applied.
     Reconciled,
+    /// Not applied: the service refused it, or the attempts ran out, or its
+    /// outcome stayed unknown; [`ItemReport::error`] says why.
     Failed,
 }
 
 impl Outcome {
+    /// The outcome's name in events, reports and the journal (`created`,
+    /// `skipped`, `reconciled`, `failed`).
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Created => "created",
@@ -247,16 +268,23 @@ impl Outcome {
 pub struct ItemReport {
     /// Position in the input.
     pub index: usize,
+    /// The item as reports name it ([`Item::target`]): an id, an address, or
+    /// an operation with its arguments.
     pub target: String,
+    /// How the item ended.
     pub outcome: Outcome,
     /// The assignment request (or the existing object) the item maps to.
     pub request_id: Option<String>,
     /// Why it was skipped (`exists`, `journal`, `gone`).
     pub reason: Option<&'static str>,
+    /// The error of a failed item (with `outcome_unknown` when it may have
+    /// been applied).
     pub error: Option<Error>,
 }
 
 impl ItemReport {
+    /// The report as an `{"type": "item", …}` event, camelCase keys as every
+    /// binding shows them.
     pub fn to_json(&self) -> Value {
         let mut v = json!({"type": "item", "index": self.index, "target": self.target, "outcome": self.outcome.as_str()});
         if let Some(id) = &self.request_id {
@@ -275,23 +303,35 @@ impl ItemReport {
 /// Counts so far (a progress event) or at the end (the summary).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
+    /// Items in the input.
     pub total: usize,
+    /// Items settled so far, whatever their outcome.
     pub done: usize,
+    /// Items with [`Outcome::Created`].
     pub created: usize,
+    /// Items with [`Outcome::Skipped`].
     pub skipped: usize,
+    /// Items with [`Outcome::Reconciled`].
     pub reconciled: usize,
+    /// Items with [`Outcome::Failed`].
     pub failed: usize,
     /// Throttled answers (429, 503 with `Retry-After`) met on the way.
     pub throttled: u64,
     /// Requests sent (reads included).
     pub requests: u64,
+    /// Requests allowed in flight right now: the limiter starts at
+    /// `initial_concurrency`, halves it on throttling (never below 1) and
+    /// raises it again up to `max_concurrency`.
     pub concurrency: usize,
+    /// Time since the run started.
     pub elapsed: Duration,
     /// The run stopped before every item was settled (cancelled).
     pub cancelled: bool,
 }
 
 impl Summary {
+    /// The counts as a JSON object (camelCase keys, `elapsedMs`), the summary
+    /// every binding returns.
     pub fn to_json(&self) -> Value {
         json!({
             "total": self.total,
@@ -322,11 +362,14 @@ impl Summary {
 /// What [`run`] reports as it goes.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// One item settled.
     Item(ItemReport),
+    /// Counts so far, sent every `progress_interval` and after every 100 items.
     Progress(Summary),
 }
 
 impl Event {
+    /// The event as its JSON object (`"type": "item"` or `"progress"`).
     pub fn to_json(&self) -> Value {
         match self {
             Event::Item(r) => r.to_json(),

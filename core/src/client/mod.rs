@@ -116,10 +116,18 @@ impl ClientBuilder {
         self.timeout = t;
         self
     }
+    /// Time limit of opening a connection, TCP and TLS (default 10 s), so a
+    /// silent host fails the attempt long before [`timeout`](Self::timeout)
+    /// would (and the attempt is retried where that is safe).
+    /// A client with a non-default value gets its own connection pool
+    /// instead of the process-wide one.
     pub fn connect_timeout(mut self, t: Duration) -> Self {
         self.connect_timeout = t;
         self
     }
+    /// `User-Agent` header of every request (default
+    /// `entitlement/<crate version>`), so service-side logs can tell this
+    /// application's traffic apart.
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = ua.into();
         self
@@ -144,6 +152,12 @@ impl ClientBuilder {
         self.authority.clone().unwrap_or_else(|| self.cloud.authority_url().to_string())
     }
 
+    /// Checks the settings and makes the client (no network traffic yet).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] when the base URL is not an absolute
+    /// `http`/`https` URL; [`ErrorKind::Internal`] when the HTTP stack
+    /// cannot be set up (TLS roots).
     pub fn build(self) -> Result<Client> {
         let base = self.base_url.clone().unwrap_or_else(|| self.cloud.graph_url().to_string());
         let parsed = url::Url::parse(&base).map_err(|e| Error::invalid_argument(format!("invalid base URL {base:?}: {e}")))?;
@@ -201,9 +215,14 @@ impl std::fmt::Debug for Client {
 /// A successful response, before decoding.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
+    /// The HTTP status (2xx; other statuses become an [`Error`]).
     pub status: u16,
+    /// The body as received (empty for 204 No Content).
     pub body: Bytes,
+    /// The service's `request-id` response header, for support requests.
     pub request_id: Option<String>,
+    /// The `client-request-id` this client generated and sent (the same on
+    /// every retry of the call), so logs on both sides can be joined.
     pub client_request_id: String,
 }
 
@@ -263,6 +282,9 @@ pub(crate) fn transport_error(e: &reqwest::Error) -> Error {
 }
 
 impl Client {
+    /// Starts configuring a client: global cloud, v1.0, no credential
+    /// (set one with [`ClientBuilder::token`], [`ClientBuilder::client_secret`]
+    /// or [`ClientBuilder::credential`]).
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }

@@ -71,6 +71,9 @@ impl<R> Request<R> {
 }
 
 impl<R: DeserializeOwned> Request<R> {
+    /// Sends the request (with the client's retries and deadline) and decodes
+    /// the answer into `R`; a 204 or an empty body decodes as JSON `null`, which
+    /// `()` and `Option<_>` accept.
     pub async fn send(self) -> Result<R> {
         let raw = self.send_raw().await?;
         if raw.body.is_empty() || raw.status == 204 {
@@ -107,13 +110,20 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         self.query.filter = Some(f.into());
         self
     }
+    /// `$filter` from the [`Filter`] builder, whose literals are escaped (the
+    /// same as [`filter`](Self::filter), which takes a `Filter` too; this one
+    /// says so at the call site).
     pub fn filter_by(self, f: Filter) -> Self {
         self.filter(f)
     }
+    /// `$select`: only these properties in each item (JSON names such as
+    /// `displayName`); added to any given before.
     pub fn select<I: IntoIterator<Item = S>, S: Into<String>>(mut self, props: I) -> Self {
         self.query.select.extend(props.into_iter().map(Into::into));
         self
     }
+    /// `$expand`: inline these navigation properties in each item (`target`,
+    /// `accessPackage`); added to any given before.
     pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, props: I) -> Self {
         self.query.expand.extend(props.into_iter().map(Into::into));
         self
@@ -123,6 +133,8 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         self.query.top = Some(n);
         self
     }
+    /// `$orderby`: one sort key such as `displayName desc`; call again for
+    /// secondary keys, in order of precedence.
     pub fn orderby(mut self, expr: impl Into<String>) -> Self {
         self.query.orderby.push(expr.into());
         self
@@ -132,13 +144,18 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         self.query.count = yes;
         self
     }
+    /// `$search`: the service's free-text search, passed on as given (Graph
+    /// expects the terms in double quotes).
     pub fn search(mut self, s: impl Into<String>) -> Self {
         self.query.search = Some(s.into());
         self
     }
+    /// The OData options set so far (bindings and tests read them without
+    /// sending anything).
     pub fn query(&self) -> &QueryOptions {
         &self.query
     }
+    /// The first page's full URL as it would be sent; nothing is sent.
     pub fn url(&self) -> Result<String> {
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         self.client.request_url(self.op, &args, &self.query)

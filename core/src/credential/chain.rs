@@ -89,6 +89,11 @@ impl fmt::Debug for DefaultCredential {
 }
 
 impl DefaultCredential {
+    /// Reads the environment once and lines up the chain: environment,
+    /// workload identity, managed identity, Azure CLI. Never fails: a kind whose
+    /// variables are missing is kept as the reason it was skipped, reported if
+    /// no kind signs in. `default_authority` is used unless
+    /// `AZURE_AUTHORITY_HOST` is set.
     pub fn from_env(default_authority: &str) -> Self {
         let mi_client = var("AZURE_CLIENT_ID");
         let chain: Vec<(&'static str, std::result::Result<Arc<dyn TokenProvider>, Error>)> = vec![

@@ -20,9 +20,16 @@ use crate::error::{Error, ErrorKind, Result};
 /// What the user must do, as the service said it.
 #[derive(Debug, Clone)]
 pub struct DeviceCodePrompt {
+    /// The short code the user types at [`verification_uri`](Self::verification_uri).
     pub user_code: String,
+    /// The page where the user signs in (e.g. `https://microsoft.com/devicelogin`),
+    /// opened on any device with a browser.
     pub verification_uri: String,
+    /// The service's ready-to-show instructions (code and page in the user's
+    /// language); show this when the prompt is plain text.
     pub message: String,
+    /// How long the code stays valid; polling stops with an `Authentication`
+    /// error once it has passed.
     pub expires_in: Duration,
 }
 

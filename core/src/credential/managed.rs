@@ -24,7 +24,13 @@ pub enum ManagedIdentityEndpoint {
     /// IMDS (VMs, scale sets, AKS). The URL is overridable for tests.
     Imds(String),
     /// App Service / Functions: `IDENTITY_ENDPOINT` and `IDENTITY_HEADER`.
-    AppService { endpoint: String, header: Secret },
+    AppService {
+        /// `IDENTITY_ENDPOINT`: the local token service's URL.
+        endpoint: String,
+        /// `IDENTITY_HEADER`: sent as `X-IDENTITY-HEADER` to prove the
+        /// request comes from inside the app (guards against SSRF).
+        header: Secret,
+    },
 }
 
 impl fmt::Debug for ManagedIdentityEndpoint {

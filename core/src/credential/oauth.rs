@@ -21,7 +21,11 @@ use crate::error::{Error, ErrorKind, Result};
 /// `AZURE_FEDERATED_TOKEN_FILE` before the old token lapses).
 #[derive(Clone)]
 pub enum AssertionSource {
+    /// A file holding the assertion, read again on every fetch (AKS's
+    /// `AZURE_FEDERATED_TOKEN_FILE`).
     File(PathBuf),
+    /// A function that returns a current assertion (a host-language callback in
+    /// the bindings); its error fails the token fetch as it is.
     Callback(Arc<dyn Fn() -> Result<Secret> + Send + Sync>),
 }
 

@@ -28,15 +28,21 @@ pub struct Extra {
 static NULL: Value = Value::Null;
 
 impl Extra {
+    /// The value sent for `key` (a JSON property name); `Some(&Value::Null)`
+    /// for a declared property that arrived as `null`.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.map
             .get(key)
             .or_else(|| self.nulls.contains(&key).then_some(&NULL))
     }
+    /// Sets a property to send as given (an unknown one, or `null` to clear a
+    /// declared one); answers the value it replaces.
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
         self.nulls.retain(|n| *n != key);
         self.map.insert(key, value)
     }
+    /// Stops sending `key`; answers what was there (`Value::Null` for a
+    /// remembered explicit null).
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let was_null = self.nulls.contains(&key);
         self.nulls.retain(|n| *n != key);
@@ -55,9 +61,12 @@ impl Extra {
             .map(|(k, v)| (k.as_str(), v))
             .chain(self.nulls.iter().map(|k| (*k, &NULL)))
     }
+    /// No unknown properties and no explicit nulls: the model writes back only
+    /// its declared fields.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty() && self.nulls.is_empty()
     }
+    /// Unknown properties plus explicit nulls, as [`iter`](Self::iter) yields them.
     pub fn len(&self) -> usize {
         self.map.len() + self.nulls.len()
     }
@@ -69,7 +78,10 @@ pub trait Model: Serialize + DeserializeOwned + Clone + fmt::Debug + Send + Sync
     const TYPE_NAME: &'static str;
     /// `#microsoft.graph.accessPackage`.
     const ODATA_TYPE: &'static str;
+    /// The properties this model keeps besides its declared fields.
     fn extra(&self) -> &Extra;
+    /// Mutable [`extra`](Self::extra): add a property the model does not
+    /// declare (a preview property) or clear one with `null`.
     fn extra_mut(&mut self) -> &mut Extra;
     /// Sends `name` as an explicit JSON `null` (to clear it in a PATCH).
     fn set_null(&mut self, json_name: &str) {
@@ -80,7 +92,10 @@ pub trait Model: Serialize + DeserializeOwned + Clone + fmt::Debug + Send + Sync
 /// A declared property: its JSON (camelCase) and snake_case names.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldName {
+    /// The name on the wire, `accessPackageId`.
     pub json: &'static str,
+    /// The Rust field name, `access_package_id` (`type` for `r#type`), which
+    /// Python uses too.
     pub snake: &'static str,
 }
 
@@ -91,22 +106,36 @@ pub enum Got<'a> {
     Missing,
     /// Declared but absent or `null`.
     Null,
+    /// A string property, borrowed.
     Str(&'a str),
+    /// A boolean property.
     Bool(bool),
+    /// An integer property (32-bit ones widened).
     Int(i64),
+    /// Any other value (enums, timestamps, durations, lists of scalars, an
+    /// unknown property) as JSON, which the binding converts.
     Json(Value),
+    /// A nested model, borrowed.
     Model(&'a (dyn DynModel + 'static)),
+    /// A list of nested models, borrowed.
     Models(Vec<&'a (dyn DynModel + 'static)>),
 }
 
 /// Object-safe view of any model, for bindings that read fields by name
 /// without knowing the Rust type.
 pub trait DynModel: Send + Sync + fmt::Debug {
+    /// The Graph type name of the concrete model (`accessPackage`; a family
+    /// answers its subtype's).
     fn type_name(&self) -> &'static str;
+    /// The declared properties in declaration order (Python's `dir()` of a
+    /// model lists their snake_case names).
     fn fields(&self) -> &'static [FieldName];
     /// Field by JSON name; unknown names fall back to the extra properties.
     fn get(&self, json_name: &str) -> Got<'_>;
+    /// The model as the JSON it would be sent as, unknown properties and
+    /// explicit nulls included.
     fn to_json(&self) -> Value;
+    /// A boxed copy (`Clone` is not object-safe).
     fn clone_dyn(&self) -> Box<dyn DynModel>;
 }
 
@@ -114,14 +143,21 @@ pub trait DynModel: Send + Sync + fmt::Debug {
 pub struct DynPage {
     /// Shared: a binding's object for an item and its nested views keep it alive.
     pub items: Vec<std::sync::Arc<dyn DynModel>>,
+    /// `@odata.nextLink`: the URL of the next page, absent on the last.
     pub next_link: Option<String>,
+    /// `@odata.count`: the total across pages, when `$count=true` was asked.
     pub count: Option<i64>,
 }
 
 /// Decoding functions for one type, looked up by name (see [`crate::models::decoder`]).
 pub struct Decoder {
+    /// Decodes one entity from a response body.
     pub one: fn(&[u8]) -> serde_json::Result<Box<dyn DynModel>>,
+    /// Decodes one page (`{"value": [...], "@odata.nextLink": ...}`) of a
+    /// collection from a response body.
     pub page: fn(&[u8]) -> serde_json::Result<DynPage>,
+    /// Decodes one entity from JSON already parsed (a model a binding builds
+    /// from keyword arguments or a dict).
     pub from_value: fn(Value) -> serde_json::Result<Box<dyn DynModel>>,
     /// Whether `one` would accept the body, without building the model ([`Check`]).
     pub check_one: fn(&[u8]) -> serde_json::Result<()>,
@@ -130,6 +166,7 @@ pub struct Decoder {
 }
 
 impl Decoder {
+    /// The decoders of model type `T` (one per type, in the generated table).
     pub const fn of<T: DynModel + DeserializeOwned + Check + 'static>() -> Decoder {
         Decoder {
             one: decode_one::<T>,
@@ -167,6 +204,8 @@ fn check_page<T: Check>(b: &[u8]) -> serde_json::Result<()> {
 /// `Deserializer` method (a JSON parser reports the same errors whatever the
 /// visitor) and a visitor that accepts the same callbacks.
 pub trait Check {
+    /// Succeeds exactly when `Self::deserialize(d)` would, and fails with the
+    /// same error.
     fn check<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error>;
 }
 
@@ -206,6 +245,7 @@ thread_local! {
 pub struct Level(());
 
 impl Level {
+    /// Counts one more enclosing container until the guard is dropped.
     #[inline]
     pub fn enter() -> Level {
         LEVEL.with(|l| l.set(l.get() + 1));
@@ -582,17 +622,21 @@ fn decode_page<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json
 
 /// A map key that borrows from the input when it can.
 pub enum Key<'de> {
+    /// Borrowed from the input (no escapes in the key).
     Borrowed(&'de str),
+    /// Copied (the key had escapes, or the input was a reader).
     Owned(String),
 }
 
 impl Key<'_> {
+    /// The key's text, either way.
     pub fn as_str(&self) -> &str {
         match self {
             Key::Borrowed(s) => s,
             Key::Owned(s) => s,
         }
     }
+    /// The key as an owned string (copied only when borrowed).
     pub fn into_string(self) -> String {
         match self {
             Key::Borrowed(s) => s.to_string(),
@@ -639,6 +683,11 @@ pub fn take<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
+/// [`DynModel::get`] for a scalar or JSON-valued field: strings, booleans
+/// and integers without a JSON detour, anything else serialized; an absent
+/// field falls back to `extra` (an explicit `null`, or the value of a
+/// property the service sent that this version does not declare). Used by
+/// the `model!` macro.
 pub fn got_json<'a, T: Serialize + 'static>(
     f: &'a Option<T>,
     extra: &'a Extra,
@@ -669,6 +718,8 @@ pub fn got_json<'a, T: Serialize + 'static>(
     }
 }
 
+/// [`DynModel::get`] for a nested model field, borrowed (`as model` in
+/// `model!`); absent: the `extra` fallback of [`got_json`].
 pub fn got_model<'a, T: DynModel + 'static>(
     f: &'a Option<Box<T>>,
     extra: &'a Extra,
@@ -680,6 +731,8 @@ pub fn got_model<'a, T: DynModel + 'static>(
     }
 }
 
+/// [`DynModel::get`] for a list of nested models, borrowed (`as models` in
+/// `model!`); absent: the `extra` fallback of [`got_json`].
 pub fn got_models<'a, T: DynModel + 'static>(
     f: &'a Option<Vec<T>>,
     extra: &'a Extra,
@@ -691,6 +744,8 @@ pub fn got_models<'a, T: DynModel + 'static>(
     }
 }
 
+/// A property read from `extra` only: `Null` for an explicit null,
+/// `Missing` when the service did not send it.
 pub fn got_extra<'a>(extra: &'a Extra, name: &str) -> Got<'a> {
     match extra.get(name) {
         Some(Value::Null) => Got::Null,

@@ -37,10 +37,14 @@ impl Timestamp {
         Ok(Timestamp { utc: dt.with_timezone(&Utc), frac_digits, offset })
     }
 
+    /// The current time, written in UTC (`Z`) with seven fractional digits
+    /// as Graph writes them (three on a whole millisecond), e.g. for
+    /// `schedule.startDateTime`.
     pub fn now() -> Self {
         Self::from(Utc::now())
     }
 
+    /// The instant in UTC, whatever offset it was written with.
     pub fn as_datetime(&self) -> DateTime<Utc> {
         self.utc
     }
@@ -118,6 +122,9 @@ struct Parts {
 }
 
 impl IsoDuration {
+    /// Parses an ISO-8601 duration: `P`, then years, months, weeks, days,
+    /// then `T` and hours, minutes, seconds (fractional seconds allowed, to
+    /// nanoseconds); a leading `-` for a negative one. The text is kept as given.
     pub fn parse(s: &str) -> Result<Self, String> {
         let err = || format!("invalid ISO-8601 duration {s:?} (expected e.g. P30D or PT8H)");
         let (negative, rest) = match s.strip_prefix('-') {
@@ -208,10 +215,12 @@ impl IsoDuration {
         Ok(IsoDuration { text: s.into(), parts: p })
     }
 
+    /// `P{days}D`, e.g. an assignment's duration in a policy's expiration.
     pub fn from_days(days: u64) -> Self {
         Self::parse(&format!("P{days}D")).expect("valid")
     }
 
+    /// `PT{hours}H`, e.g. an approval stage's escalation time.
     pub fn from_hours(hours: u64) -> Self {
         Self::parse(&format!("PT{hours}H")).expect("valid")
     }
@@ -264,6 +273,7 @@ impl IsoDuration {
         Some(std::time::Duration::new(secs, p.nanos))
     }
 
+    /// The text as written or as built (`P2D`), which is what is sent.
     pub fn as_str(&self) -> &str {
         &self.text
     }

@@ -16,9 +16,15 @@ use rsa::traits::PublicKeyParts;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+/// The RSA key pair tokens are signed (RS256) and checked with.
 pub struct SigningKey {
+    /// The key's own id (a hash of its modulus); each emulator publishes the
+    /// key under its own `kid` instead (see the module docs).
     pub kid: String,
+    /// The private half, for signing tokens.
     pub enc: EncodingKey,
+    /// The public half, for checking the signature of tokens presented to the
+    /// emulator.
     pub dec: DecodingKey,
     n: String,
     e: String,

@@ -29,35 +29,66 @@ pub const MAX_DEPTH: usize = 32;
 /// for a few hundred `id eq '…' or …` terms, while a 5,000-term chain is refused.
 pub const MAX_NODES: usize = 1000;
 
+/// A parsed `$filter`, evaluated against each JSON object of a list (see
+/// [`matches()`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
+    /// A string, number, boolean, GUID (as a string) or `null`.
     Literal(Value),
+    /// A property path split at `/` (`resource/id`); segments match property
+    /// names case-insensitively, and a segment with a `.` is a type cast that
+    /// holds only when the object's `@odata.type` is that type.
     Path(Vec<String>),
+    /// `not e`: true when `e` is not true (a missing property included).
     Not(Box<Expr>),
     /// All operands of a chain `a and b and c` (two or more).
     And(Vec<Expr>),
     /// All operands of a chain `a or b or c` (two or more).
     Or(Vec<Expr>),
+    /// `a op b`. Strings compare case-insensitively; values of different JSON
+    /// types are never equal (so `ne` holds).
     Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// A function call by lower-case name (`startswith`, `endswith`,
+    /// `contains`, `tolower`, `toupper`); the three tests ignore case.
     Call(String, Vec<Expr>),
     /// `path/any(var: body)`, `path/all(var: body)`, `path/any()`. Paths in
     /// `body` that start with `var` read the collection's item.
-    Lambda { path: Vec<String>, op: LambdaOp, var: String, body: Option<Box<Expr>> },
+    Lambda {
+        /// The collection, as for [`Expr::Path`].
+        path: Vec<String>,
+        /// `any` or `all`.
+        op: LambdaOp,
+        /// The range variable (`is` in `any(is: …)`); empty for `any()`.
+        var: String,
+        /// The condition on each item; `None` for `any()` (true when the
+        /// collection is not empty).
+        body: Option<Box<Expr>>,
+    },
 }
 
+/// The quantifier of a lambda.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LambdaOp {
+    /// At least one item satisfies the body.
     Any,
+    /// Every item satisfies the body (true for an empty collection).
     All,
 }
 
+/// A comparison operator; see [`Expr::Cmp`] for how values compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
+    /// `eq`: equal.
     Eq,
+    /// `ne`: not equal (true for values of different types).
     Ne,
+    /// `gt`: greater than.
     Gt,
+    /// `ge`: greater than or equal.
     Ge,
+    /// `lt`: less than.
     Lt,
+    /// `le`: less than or equal.
     Le,
 }
 
@@ -470,6 +501,9 @@ fn walk<'a>(e: &'a Expr, bound: &mut Vec<&'a str>, f: &mut dyn FnMut(&'a [String
     }
 }
 
+/// Whether `obj` passes the filter: the expression evaluates to `true`.
+/// A missing property reads as `null` (so `x eq null` holds for it), never
+/// as an error.
 pub fn matches(e: &Expr, obj: &Value) -> bool {
     eval(e, obj, &mut Vec::new()) == Value::Bool(true)
 }

@@ -26,24 +26,40 @@ pub const MAX_EXPAND_ITEMS: usize = 16;
 /// Most `$orderby` keys (each is compared for every pair of rows sorted).
 pub const MAX_ORDERBY_ITEMS: usize = 32;
 
+/// One navigation property of `$expand`, with its nested options
+/// (`role($expand=…;$select=…)`).
 #[derive(Debug, Clone, Default)]
 pub struct ExpandItem {
+    /// The navigation property's name as written.
     pub name: String,
+    /// Nested `$expand` inside the parentheses; empty when none.
     pub expand: Vec<ExpandItem>,
+    /// Nested `$select` inside the parentheses; `None` when absent (all
+    /// properties).
     pub select: Option<Vec<String>>,
 }
 
+/// The system query options of one request, parsed and bounded; names are
+/// checked against the type later (`super::check`).
 #[derive(Debug, Clone, Default)]
 pub struct QueryOptions {
+    /// `$filter`, parsed.
     pub filter: Option<Expr>,
+    /// `$select` items, each once; `None` when absent (all properties).
     pub select: Option<Vec<String>>,
+    /// `$expand` items, with their nested options.
     pub expand: Vec<ExpandItem>,
+    /// `$top`, capped at 999 as Graph caps it.
     pub top: Option<usize>,
+    /// Items to skip: `$skip`, or the offset of an offset `$skiptoken`.
     pub skip: usize,
     /// A keyset `$skiptoken` ([`encode_keyset`]): the page starts after the
     /// object with this position in creation order.
     pub after: Option<i64>,
+    /// `$orderby` keys, most significant first: a property path and whether
+    /// the order is descending.
     pub orderby: Vec<(Vec<String>, bool)>,
+    /// `$count=true`: answer `@odata.count`.
     pub count: bool,
     /// Non-system parameters and the raw pairs, kept to build nextLink.
     pub raw: Vec<(String, String)>,
@@ -97,6 +113,8 @@ pub fn parse(query: Option<&str>) -> Result<QueryOptions, String> {
     Ok(q)
 }
 
+/// The `$skiptoken` of a page read by offset (`X` and the offset in hex):
+/// opaque to clients, who follow `@odata.nextLink` as given.
 pub fn encode_skiptoken(offset: usize) -> String {
     format!("X{offset:x}")
 }
