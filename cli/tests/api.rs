@@ -525,3 +525,213 @@ fn completions_embedded_emulator_beta_and_approve_shortcut() {
         assert!(help.contains(name), "{name} in --help: {help}");
     }
 }
+
+/// `POST path` with a JSON body to the emulator; the HTTP status.
+fn post_json(base: &str, path: &str, body: &str) -> u16 {
+    use std::io::Read;
+    let addr = base.trim_start_matches("http://");
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return 0;
+    };
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut resp = String::new();
+    if s.write_all(request.as_bytes()).is_err() || s.read_to_string(&mut resp).is_err() {
+        return 0;
+    }
+    resp.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `entitlement --use-device-code login` as `upn`: the emulator's approval
+/// call stands in for the person at the verification page.
+fn device_login(emu: &Served, dir: &Path, upn: &str) {
+    let child = Command::new(BIN)
+        .args([
+            "--endpoint",
+            &emu.url,
+            "--tenant-id",
+            &emu.tenant,
+            "--client-id",
+            &emu.client,
+            "--use-device-code",
+            "login",
+        ])
+        .env("ENTITLEMENT_CACHE_DIR", dir)
+        .env_remove("ENTITLEMENT_CLIENT_SECRET")
+        .env_remove("AZURE_CLIENT_SECRET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let status = post_json(
+            &emu.url,
+            "/_emulator/devicecode/approve",
+            &json!({"user": upn}).to_string(),
+        );
+        if (200..300).contains(&status) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < give_up,
+            "no device code to approve (HTTP {status})"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("device_code") && err.contains("enter the code"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_request_approved_from_the_command_line_with_device_code_sign_in() {
+    use entitlement_emulator::ids;
+    let emu = serve(100);
+    let dir = workdir("approve");
+    let file = |name: &str, v: Value| {
+        let p = dir.join(name);
+        std::fs::write(&p, v.to_string()).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    // the administrator's app sets up a package whose policy needs the admin's approval
+    let pkg = file(
+        "pkg.json",
+        json!({"catalog": {"id": ids::GENERAL_CATALOG_ID}, "displayName": "CLI approvals"}),
+    );
+    let pkg = ok(emu.run(
+        &dir,
+        &["access-packages", "create", "--body", &pkg, "--query", "id"],
+    ))
+    .json();
+    let policy = file(
+        "policy.json",
+        json!({
+            "accessPackage": {"id": pkg}, "displayName": "self", "description": "self-service",
+            "allowedTargetScope": "specificDirectoryUsers",
+            "specificAllowedTargets": [{"@odata.type": "#microsoft.graph.singleUser", "userId": ids::REQUESTOR1_ID}],
+            "requestorSettings": {"enableTargetsToSelfAddAccess": true},
+            "requestApprovalSettings": {"isApprovalRequiredForAdd": true, "isApprovalRequiredForUpdate": false, "stages": [{
+                "durationBeforeAutomaticDenial": "P2D", "isApproverJustificationRequired": false, "isEscalationEnabled": false,
+                "primaryApprovers": [{"@odata.type": "#microsoft.graph.singleUser", "userId": ids::ADMIN_ID}],
+                "fallbackPrimaryApprovers": []}]}
+        }),
+    );
+    let policy = ok(emu.run(
+        &dir,
+        &[
+            "assignment-policies",
+            "create",
+            "--body",
+            &policy,
+            "--query",
+            "id",
+        ],
+    ))
+    .json();
+
+    // the requestor signs in by device code and asks, with no secret on the command line
+    let base = [
+        "--endpoint",
+        emu.url.as_str(),
+        "--tenant-id",
+        emu.tenant.as_str(),
+        "--client-id",
+        emu.client.as_str(),
+    ];
+    device_login(&emu, &dir, ids::REQUESTOR1_UPN);
+    let req = file(
+        "req.json",
+        json!({"requestType": "userAdd",
+        "assignment": {"targetId": ids::REQUESTOR1_ID, "assignmentPolicyId": policy, "accessPackageId": pkg}}),
+    );
+    let created = ok(run_in(
+        &dir,
+        &[
+            &base[..],
+            &["assignment-requests", "create", "--body", &req],
+        ]
+        .concat(),
+        None,
+    ))
+    .json();
+    let request_id = created["id"].as_str().expect("request id").to_string();
+    ok(run_in(&dir, &[&base[..], &["logout"]].concat(), None));
+
+    // the approver signs in the same way, finds the stage and approves it
+    device_login(&emu, &dir, ids::ADMIN_UPN);
+    let find = [
+        &base[..],
+        &[
+            "approvals",
+            "filter-by-current-user",
+            "--on",
+            "approver",
+            "--query",
+            "[0].stages[0].id",
+        ],
+    ]
+    .concat();
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let stage = loop {
+        let v = ok(run_in(&dir, &find, None)).json();
+        if let Some(s) = v.as_str() {
+            break s.to_string();
+        }
+        assert!(
+            std::time::Instant::now() < give_up,
+            "the approval never appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let approve = [
+        &base[..],
+        &[
+            "approvals",
+            "approve",
+            "--approval-id",
+            &request_id,
+            "--approval-stage-id",
+            &stage,
+            "--justification",
+            "fine by me",
+        ],
+    ]
+    .concat();
+    assert_eq!(ok(run_in(&dir, &approve, None)).stdout, "");
+    let get = [
+        &base[..],
+        &[
+            "approval-stages",
+            "get",
+            "--approval-id",
+            &request_id,
+            "--approval-stage-id",
+            &stage,
+            "--query",
+            "{result: reviewResult, why: justification}",
+        ],
+    ]
+    .concat();
+    assert_eq!(
+        ok(run_in(&dir, &get, None)).json(),
+        json!({"result": "Approve", "why": "fine by me"})
+    );
+    // approving twice is the service's Conflict (16)
+    let again = run_in(&dir, &approve, None);
+    assert_eq!(again.code, 16, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("ApprovalStageAlreadyReviewed"),
+        "{}",
+        again.stderr
+    );
+}
