@@ -147,6 +147,7 @@ fn leaf(spec: &'static CommandSpec) -> Command {
         Arg::new("output")
             .long("output")
             .short('o')
+            .value_name("FORMAT")
             .value_parser(["json", "table", "yaml"])
             .default_value("json")
             .help("Output format"),

@@ -23,6 +23,7 @@ use crate::cache::{CachedProvider, TokenFile};
 
 /// The global connection and sign-in options.
 #[derive(clap::Args, Debug)]
+#[command(next_help_heading = "Connection and sign-in (before or after the subcommand)")]
 pub struct Connection {
     /// Graph root of a real tenant (https://graph.microsoft.com) or a running
     /// emulator (default: start an embedded emulator for this command).
