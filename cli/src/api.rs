@@ -303,15 +303,21 @@ fn prepare(spec: &CommandSpec, m: &ArgMatches) -> Result<Call, Error> {
     Call::new(spec.operation, Value::Array(args), query, body)
 }
 
-/// A live item counter on stderr, shown only on a terminal.
+/// A live item counter on stderr, shown only on a terminal and at most
+/// five times a second (as `assign`'s and `export`'s progress lines).
 struct Progress {
     tty: bool,
     shown: bool,
+    last: Option<std::time::Instant>,
 }
 
 impl Progress {
     fn update(&mut self, items: usize, pages: usize) {
-        if self.tty {
+        let due = self
+            .last
+            .is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(200));
+        if self.tty && due {
+            self.last = Some(std::time::Instant::now());
             eprint!("\r\x1b[K{items} items, {pages} pages…");
             let _ = std::io::stderr().flush();
             self.shown = true;
@@ -351,6 +357,7 @@ async fn execute(
         let mut progress = Progress {
             tty: std::io::stderr().is_terminal(),
             shown: false,
+            last: None,
         };
         let mut items: Vec<Value> = Vec::new();
         let mut page = first;
