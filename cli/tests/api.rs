@@ -452,6 +452,56 @@ fn login_caches_the_token_for_commands_without_a_secret_and_logout_forgets_it() 
     assert_eq!(out.code, 13, "{}", out.stderr);
     std::fs::write(&file, cached.to_string()).unwrap();
 
+    // a token given as is is sent as is, and never written to the file
+    let other = workdir("login-token");
+    let out = ok(run_in(
+        &other,
+        &[
+            "--endpoint",
+            &emu.url,
+            "--token",
+            token,
+            "catalogs",
+            "list",
+            "--query",
+            "[].displayName",
+        ],
+        None,
+    ));
+    assert_eq!(out.json(), json!(["General"]));
+    assert!(!other.join("tokens.json").exists());
+    // a certificate instead of a secret (the emulator's app trusts its development certificate)
+    let pem = Path::new(env!("CARGO_MANIFEST_DIR")).join("../emulator/src/identity/dev-app.pem");
+    let out = ok(run_in(
+        &other,
+        &[
+            &base[..],
+            &["--certificate", pem.to_str().unwrap(), "catalogs", "list"],
+        ]
+        .concat(),
+        None,
+    ));
+    assert_eq!(out.json()[0]["displayName"], "General");
+    // two ways to sign in at once is a usage mistake (InvalidArgument, 11), with no secret echoed
+    let out = run_in(
+        &other,
+        &[
+            &base[..],
+            &[
+                "--certificate",
+                pem.to_str().unwrap(),
+                "--client-secret",
+                "hunter2",
+                "catalogs",
+                "list",
+            ],
+        ]
+        .concat(),
+        None,
+    );
+    assert_eq!(out.code, 11, "{}", out.stderr);
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+
     let out = ok(run_in(&dir, &[&base[..], &["logout"]].concat(), None));
     assert!(out.stderr.contains("Removed 1"), "{}", out.stderr);
     let out = run_in(&dir, &[&base[..], &["catalogs", "list"]].concat(), None);
