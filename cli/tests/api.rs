@@ -482,6 +482,37 @@ fn login_caches_the_token_for_commands_without_a_secret_and_logout_forgets_it() 
         None,
     ));
     assert_eq!(out.json()[0]["displayName"], "General");
+    // the machine's managed identity (the emulator answers as IMDS): no tenant, client or secret
+    let mut mi = Command::new(BIN);
+    mi.args([
+        "--endpoint",
+        &emu.url,
+        "--managed-identity",
+        "catalogs",
+        "list",
+        "--query",
+        "length(@)",
+    ])
+    .env("ENTITLEMENT_CACHE_DIR", &other)
+    .env("IMDS_ENDPOINT", &emu.url);
+    for var in [
+        "ENTITLEMENT_CLIENT_SECRET",
+        "AZURE_CLIENT_SECRET",
+        "IDENTITY_ENDPOINT",
+        "IDENTITY_HEADER",
+        "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+        "ENTITLEMENT_TENANT_ID",
+        "ENTITLEMENT_CLIENT_ID",
+    ] {
+        mi.env_remove(var);
+    }
+    let out = mi.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
     // two ways to sign in at once is a usage mistake (InvalidArgument, 11), with no secret echoed
     let out = run_in(
         &other,
