@@ -157,7 +157,7 @@ def gen_commands(api) -> str:
              "//! Every API command of the command line: one row per operation of",
              "//! api/operations.toml (and per shortcut of codegen/gen_cli.py).", "",
              "use super::{CommandSpec, Query, Shortcut};", "",
-             "pub const COMMANDS: &[CommandSpec] = &["]
+             "pub static COMMANDS: &[CommandSpec] = &["]
     for op, resource, action, shortcut in rows(api):
         params = ", ".join(f"({_s(kebab(p))}, {_s(p)})" for p in op.params)
         body = _s(op.body) if op.body and not shortcut else None

@@ -426,3 +426,61 @@ pub async fn run(spec: &'static CommandSpec, m: &ArgMatches, conn: &Connection) 
         Err(e) => fail(&e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entitlement::api::OPERATIONS;
+
+    /// The generated table and core's operation table agree: every
+    /// operation has one command, with its path parameters as options.
+    #[test]
+    fn every_operation_has_one_command() {
+        for op in OPERATIONS {
+            let name = op.qualified_name();
+            let specs: Vec<_> = COMMANDS
+                .iter()
+                .filter(|s| s.operation == name && s.shortcut.is_none())
+                .collect();
+            assert_eq!(specs.len(), 1, "{name}");
+            let spec = specs[0];
+            let params: Vec<&str> = spec.params.iter().map(|(_, p)| *p).collect();
+            assert_eq!(params, op.params, "{name}");
+            assert_eq!(spec.beta, name.starts_with("beta."), "{name}");
+        }
+        for spec in COMMANDS {
+            assert!(
+                Call::operation(spec.operation).is_ok(),
+                "{}",
+                spec.operation
+            );
+        }
+    }
+
+    #[test]
+    fn the_tree_finds_every_command_by_its_words() {
+        let root = add_commands(Command::new("entitlement"));
+        for spec in COMMANDS {
+            let mut words = vec!["entitlement"];
+            if spec.beta {
+                words.push("beta");
+            }
+            words.extend([spec.resource, spec.action]);
+            let flags: Vec<String> = spec
+                .params
+                .iter()
+                .map(|(f, _)| format!("--{f}=x"))
+                .collect();
+            words.extend(flags.iter().map(String::as_str));
+            if spec.body_required {
+                words.extend(["--body", "-"]);
+            }
+            let m = root
+                .clone()
+                .try_get_matches_from(&words)
+                .unwrap_or_else(|e| panic!("{words:?}: {e}"));
+            let (found, _) = find(&m).unwrap_or_else(|| panic!("{words:?}"));
+            assert!(std::ptr::eq(found, spec), "{words:?}");
+        }
+    }
+}
