@@ -347,9 +347,15 @@ async fn execute(
         let first = call.send(&client).await?;
         if !spec.pages {
             return match first.json()? {
-                Some(bytes) => serde_json::from_slice(&bytes)
-                    .map(Some)
-                    .map_err(|e| Error::decode(format!("the response is not JSON: {e}"))),
+                Some(bytes) => {
+                    let mut v: Value = serde_json::from_slice(&bytes)
+                        .map_err(|e| Error::decode(format!("the response is not JSON: {e}")))?;
+                    // The object, as a list's items are: without the response's metadata URL.
+                    if let Value::Object(o) = &mut v {
+                        o.shift_remove("@odata.context");
+                    }
+                    Ok(Some(v))
+                }
                 None => Ok(None),
             };
         }
@@ -364,6 +370,9 @@ async fn execute(
         let mut pages = 0;
         let outcome = loop {
             let chunk = page.items_json()?;
+            if let (0, Some(n)) = (pages, chunk.count) {
+                eprintln!("@odata.count: {n}");
+            }
             let values: Vec<Value> = serde_json::from_slice(&chunk.items)
                 .map_err(|e| Error::decode(format!("the page's items are not JSON: {e}")))?;
             items.extend(values);

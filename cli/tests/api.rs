@@ -214,6 +214,13 @@ fn create_get_update_delete_round_trip_and_the_not_found_exit_code() {
     assert_eq!(out.stdout, "");
     let got = ok(emu.run(&dir, &["catalogs", "get", "--catalog-id", &id])).json();
     assert_eq!(got["description"], "changed");
+    assert!(got.get("@odata.context").is_none(), "{got}");
+    let counted = ok(emu.run(&dir, &["catalogs", "list", "--count", "--top", "1"]));
+    assert!(
+        counted.stderr.contains("@odata.count: 2"),
+        "{}",
+        counted.stderr
+    );
 
     ok(emu.run(&dir, &["catalogs", "delete", "--catalog-id", &id]));
     let gone = emu.run(&dir, &["catalogs", "get", "--catalog-id", &id]);
