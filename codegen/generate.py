@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from emit import rustfmt  # noqa: E402
 from model import load_api  # noqa: E402
 import gen_c  # noqa: E402
+import gen_cli  # noqa: E402
 import gen_errors  # noqa: E402
 import gen_misc  # noqa: E402
 import gen_node  # noqa: E402
@@ -34,7 +35,7 @@ import gen_rust  # noqa: E402
 import gen_rust_models  # noqa: E402
 import gen_types  # noqa: E402
 
-GENERATORS = [gen_types, gen_rust, gen_rust_models, gen_python, gen_node, gen_c, gen_errors, gen_misc]
+GENERATORS = [gen_types, gen_rust, gen_rust_models, gen_python, gen_node, gen_c, gen_cli, gen_errors, gen_misc]
 
 
 def declared_outputs() -> list[str]:

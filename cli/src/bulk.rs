@@ -50,8 +50,6 @@ pub struct AssignArgs {
     target: Vec<String>,
     #[command(flatten)]
     run: RunArgs,
-    #[command(flatten)]
-    conn: Connection,
 }
 
 #[derive(clap::Args)]
@@ -67,8 +65,6 @@ pub struct RemoveArgs {
     filter: Option<String>,
     #[command(flatten)]
     run: RunArgs,
-    #[command(flatten)]
-    conn: Connection,
 }
 
 /// Reads entries: one per line (blank lines and `#` comments skipped), or a JSON array.
@@ -224,7 +220,7 @@ fn usage(e: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-pub async fn assign(args: AssignArgs) -> ExitCode {
+pub async fn assign(args: AssignArgs, conn: &Connection) -> ExitCode {
     let targets = match &args.targets {
         Some(src) => match read_list(src) {
             Ok(t) => t,
@@ -243,19 +239,19 @@ pub async fn assign(args: AssignArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => return usage(e),
     };
-    let (client, _emulator) = match connect(&args.conn).await {
+    let (client, _emulator) = match connect(conn).await {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
     execute(client, items, &args.run, options).await
 }
 
-pub async fn remove(args: RemoveArgs) -> ExitCode {
+pub async fn remove(args: RemoveArgs, conn: &Connection) -> ExitCode {
     let options = match options(&args.run) {
         Ok(o) => o,
         Err(e) => return usage(e),
     };
-    let (client, _emulator) = match connect(&args.conn).await {
+    let (client, _emulator) = match connect(conn).await {
         Ok(c) => c,
         Err(e) => return usage(e),
     };

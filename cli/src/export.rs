@@ -55,12 +55,10 @@ pub struct Args {
     /// $top of each page (default: the service's page size).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=999))]
     page_size: Option<u32>,
-    #[command(flatten)]
-    conn: Connection,
 }
 
-pub async fn run(args: Args) -> ExitCode {
-    let (client, embedded) = match connect(&args.conn).await {
+pub async fn run(args: Args, conn: &Connection) -> ExitCode {
+    let (client, embedded) = match connect(conn).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

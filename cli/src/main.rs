@@ -1,27 +1,50 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The entitlement authors
 
-//! `entitlement`: runs the tutorial scenario and the local emulator.
+//! `entitlement`: every operation of the API as `entitlement [beta]
+//! <resource> <action>` (generated from api/operations.toml, see
+//! `api.rs`), sign-in with a token cache, the tutorial scenario, bulk jobs,
+//! exports and the local emulator.
 
+mod api;
+mod bulk;
+mod cache;
 mod connect;
 mod export;
-mod bulk;
+mod generated;
+mod login;
+mod output;
 mod tutorial;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+/// Microsoft Graph entitlement management from the command line.
+///
+/// `entitlement [OPTIONS] <resource> <action>` runs one API operation, e.g.
+/// `entitlement --endpoint https://graph.microsoft.com --tenant-id T --client-id C
+/// --client-secret S catalogs list --output table`; `entitlement beta …` the
+/// beta API's. Without --endpoint, each command runs against an emulator started
+/// for it.
 #[derive(Parser)]
-#[command(name = "entitlement", version, about = "Microsoft Graph entitlement management: tutorial and local emulator")]
+#[command(name = "entitlement", version)]
 struct Cli {
+    #[command(flatten)]
+    conn: connect::Connection,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Sign in with the given credential and cache the token for later commands.
+    Login(login::LoginArgs),
+    /// Forget the cached token of this endpoint's tenant and client (or all with --all).
+    Logout(login::LogoutArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions { shell: clap_complete::Shell },
     /// Run the entitlement management tutorial end to end (embedded emulator by default).
     Tutorial(tutorial::Args),
     /// Export every assignment or assignment request to JSONL or CSV (embedded emulator by default).
@@ -92,21 +115,61 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("ENTITLEMENT_LOG"))
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let matches = api::add_commands(Cli::command()).get_matches();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
+    if let Some((spec, leaf)) = api::find(&matches) {
+        return match connect::Connection::from_arg_matches(&matches) {
+            Ok(conn) => rt.block_on(api::run(spec, leaf, &conn)),
+            Err(e) => e.exit(),
+        };
+    }
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let conn = &cli.conn;
     match cli.command {
-        Command::Tutorial(args) => rt.block_on(tutorial::run(args)),
-        Command::Export(args) => rt.block_on(export::run(args)),
-        Command::Assign(args) => rt.block_on(bulk::assign(args)),
-        Command::Remove(args) => rt.block_on(bulk::remove(args)),
-        Command::Emulator { command: EmulatorCommand::Serve { port, db, seed, page_size, allowed_hosts, clock, tls, throttle, quotas, fault_rate, fault_seed } } => {
-            let buckets = match throttle.as_deref().map(entitlement_emulator::BucketProfile::parse).transpose() {
+        Command::Login(args) => rt.block_on(login::login(args, conn)),
+        Command::Logout(args) => login::logout(args, conn),
+        Command::Completions { shell } => {
+            let mut cmd = api::add_commands(Cli::command());
+            clap_complete::generate(shell, &mut cmd, "entitlement", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Tutorial(args) => rt.block_on(tutorial::run(args, conn)),
+        Command::Export(args) => rt.block_on(export::run(args, conn)),
+        Command::Assign(args) => rt.block_on(bulk::assign(args, conn)),
+        Command::Remove(args) => rt.block_on(bulk::remove(args, conn)),
+        Command::Emulator {
+            command:
+                EmulatorCommand::Serve {
+                    port,
+                    db,
+                    seed,
+                    page_size,
+                    allowed_hosts,
+                    clock,
+                    tls,
+                    throttle,
+                    quotas,
+                    fault_rate,
+                    fault_seed,
+                },
+        } => {
+            let buckets = match throttle
+                .as_deref()
+                .map(entitlement_emulator::BucketProfile::parse)
+                .transpose()
+            {
                 Ok(b) => b,
                 Err(e) => {
                     eprintln!("error: --throttle: {e}");
@@ -120,7 +183,10 @@ fn main() -> ExitCode {
             let throttle = entitlement_emulator::ThrottleConfig {
                 buckets,
                 quotas: quotas.then(entitlement_emulator::Quotas::graph),
-                faults: fault_rate.map(|rate| entitlement_emulator::RandomFaults { rate, seed: fault_seed }),
+                faults: fault_rate.map(|rate| entitlement_emulator::RandomFaults {
+                    rate,
+                    seed: fault_seed,
+                }),
             };
             let seed = match seed {
                 Some(path) => match entitlement_emulator::Seed::from_file(&path) {
@@ -132,7 +198,9 @@ fn main() -> ExitCode {
                 },
                 None => entitlement_emulator::Seed::default(),
             };
-            let tls_dir = tls.then(|| std::env::temp_dir().join(format!("entitlement-emulator-{}", std::process::id())));
+            let tls_dir = tls.then(|| {
+                std::env::temp_dir().join(format!("entitlement-emulator-{}", std::process::id()))
+            });
             let config = entitlement_emulator::EmulatorConfig {
                 port,
                 db_path: db,

@@ -14,21 +14,10 @@ use entitlement::models::{beta, v1};
 use entitlement::{Client, Filter};
 use entitlement_emulator::{ids, Emulator, EmulatorConfig};
 
+use crate::connect::Connection;
+
 #[derive(clap::Args)]
 pub struct Args {
-    /// Graph root of a real tenant or a running emulator (default: start an embedded emulator).
-    #[arg(long)]
-    endpoint: Option<String>,
-    /// Sign-in authority (default: the endpoint for an emulator, else login.microsoftonline.com).
-    #[arg(long)]
-    authority: Option<String>,
-    #[arg(long, env = "ENTITLEMENT_TENANT_ID")]
-    tenant_id: Option<String>,
-    /// Application (client) id of an app with EntitlementManagement.ReadWrite.All.
-    #[arg(long, env = "ENTITLEMENT_CLIENT_ID")]
-    client_id: Option<String>,
-    #[arg(long, env = "ENTITLEMENT_CLIENT_SECRET", hide_env_values = true)]
-    client_secret: Option<String>,
     /// Application (client) id the requestor signs in with, by the device code
     /// flow (an app that allows public client flows; default: --client-id).
     /// The instructions are printed; sign in as the requestor in a browser.
@@ -63,61 +52,92 @@ fn check(ok: bool, what: impl Into<String>) -> Result<(), Failed> {
 
 /// `value` or `-` for an absent property.
 fn show<T: std::fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref().map_or_else(|| "-".to_string(), |x| x.to_string())
+    v.as_ref()
+        .map_or_else(|| "-".to_string(), |x| x.to_string())
 }
 
 fn step(n: &str, title: &str) {
     println!("\n== Step {n}: {title}");
 }
 
-pub async fn run(args: Args) -> ExitCode {
+pub async fn run(args: Args, conn: &Connection) -> ExitCode {
     let mut embedded = None;
-    let (endpoint, authority, tenant, client_id, secret, requestor_client, approve) = match &args.endpoint {
-        None => {
-            let emu = match Emulator::start(EmulatorConfig { delivery_delay: Duration::from_millis(200), ..Default::default() }).await {
-                Ok(e) => e,
-                Err(e) => {
-                    eprintln!("error: cannot start the embedded emulator: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let (cid, csecret) = emu.app_credentials();
-            println!("Embedded emulator at {} (tenant {})", emu.base_url(), emu.tenant_id());
-            // Requestor1 approves the device code at the emulator's approval
-            // call, as a person would at the verification page.
-            let approve = Some(format!("{}/_emulator/devicecode/approve", emu.base_url()));
-            let t = (emu.base_url(), emu.authority(), emu.tenant_id().to_string(), cid.clone(), csecret, cid, approve);
-            embedded = Some(emu);
-            t
-        }
-        Some(endpoint) => {
-            let need = |v: &Option<String>, name: &str| v.clone().ok_or_else(|| format!("--{name} is required with --endpoint"));
-            let r = (|| -> Result<_, String> {
-                let client_id = need(&args.client_id, "client-id")?;
-                Ok((
-                    endpoint.clone(),
-                    args.authority.clone().unwrap_or_else(|| "https://login.microsoftonline.com".into()),
-                    need(&args.tenant_id, "tenant-id")?,
-                    client_id.clone(),
-                    need(&args.client_secret, "client-secret")?,
-                    args.requestor_client_id.clone().unwrap_or(client_id),
-                    None,
-                ))
-            })();
-            match r {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
+    let (endpoint, authority, tenant, client_id, secret, requestor_client, approve) =
+        match conn.endpoint.as_ref().filter(|e| !e.is_empty()) {
+            None => {
+                let emu = match Emulator::start(EmulatorConfig {
+                    delivery_delay: Duration::from_millis(200),
+                    ..Default::default()
+                })
+                .await
+                {
+                    Ok(e) => e,
+                    Err(e) => {
+                        eprintln!("error: cannot start the embedded emulator: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                };
+                let (cid, csecret) = emu.app_credentials();
+                println!(
+                    "Embedded emulator at {} (tenant {})",
+                    emu.base_url(),
+                    emu.tenant_id()
+                );
+                // Requestor1 approves the device code at the emulator's approval
+                // call, as a person would at the verification page.
+                let approve = Some(format!("{}/_emulator/devicecode/approve", emu.base_url()));
+                let t = (
+                    emu.base_url(),
+                    emu.authority(),
+                    emu.tenant_id().to_string(),
+                    cid.clone(),
+                    csecret,
+                    cid,
+                    approve,
+                );
+                embedded = Some(emu);
+                t
+            }
+            Some(endpoint) => {
+                let need = |v: &Option<String>, name: &str| {
+                    v.clone()
+                        .ok_or_else(|| format!("--{name} is required with --endpoint"))
+                };
+                let r = (|| -> Result<_, String> {
+                    let client_id = need(&conn.client_id, "client-id")?;
+                    Ok((
+                        endpoint.clone(),
+                        conn.authority(),
+                        need(&conn.tenant_id, "tenant-id")?,
+                        client_id.clone(),
+                        need(&conn.client_secret, "client-secret")?,
+                        args.requestor_client_id.clone().unwrap_or(client_id),
+                        None,
+                    ))
+                })();
+                match r {
+                    Ok(t) => t,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
                 }
             }
-        }
-    };
-    let admin = Client::builder().base_url(&endpoint).authority(&authority).client_secret(&tenant, &client_id, secret).build();
+        };
+    let admin = Client::builder()
+        .base_url(&endpoint)
+        .authority(&authority)
+        .client_secret(&tenant, &client_id, secret)
+        .build();
     let requestor = Client::builder()
         .base_url(&endpoint)
         .authority(&authority)
-        .credential(Arc::new(DeviceCodeCredential::new(&authority, &tenant, &requestor_client, Some(prompt(approve)))))
+        .credential(Arc::new(DeviceCodeCredential::new(
+            &authority,
+            &tenant,
+            &requestor_client,
+            Some(prompt(approve)),
+        )))
         .build();
     let result = match (admin, requestor) {
         (Ok(a), Ok(r)) => scenario(&a, &r, &args).await,
@@ -145,12 +165,24 @@ fn prompt(approve: Option<String>) -> Arc<dyn Fn(&DeviceCodePrompt) + Send + Syn
     Arc::new(move |p: &DeviceCodePrompt| {
         println!("requestor sign-in (device code): {}", p.message);
         if let Some(url) = approve.clone() {
-            let body = serde_json::json!({"user": ids::REQUESTOR1_UPN, "userCode": p.user_code}).to_string();
+            let body = serde_json::json!({"user": ids::REQUESTOR1_UPN, "userCode": p.user_code})
+                .to_string();
             tokio::spawn(async move {
-                let sent = reqwest::Client::new().post(&url).header("content-type", "application/json").body(body).send().await;
+                let sent = reqwest::Client::new()
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await;
                 match sent {
-                    Ok(r) if r.status().is_success() => println!("(the emulator approved the code for {})", ids::REQUESTOR1_UPN),
-                    Ok(r) => eprintln!("the emulator refused the device code approval: HTTP {}", r.status()),
+                    Ok(r) if r.status().is_success() => println!(
+                        "(the emulator approved the code for {})",
+                        ids::REQUESTOR1_UPN
+                    ),
+                    Ok(r) => eprintln!(
+                        "the emulator refused the device code approval: HTTP {}",
+                        r.status()
+                    ),
                     Err(e) => eprintln!("cannot approve the device code at the emulator: {e}"),
                 }
             });
@@ -159,18 +191,32 @@ fn prompt(approve: Option<String>) -> Arc<dyn Fn(&DeviceCodePrompt) + Send + Syn
 }
 
 async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(), Failed> {
-    let wait = WaitOptions { timeout: Duration::from_secs(args.wait_seconds), poll_interval: Duration::from_millis(250) };
+    let wait = WaitOptions {
+        timeout: Duration::from_secs(args.wait_seconds),
+        poll_interval: Duration::from_millis(250),
+    };
 
     step("1.1", "Get the identifier for the General catalog");
-    let catalogs = admin.list_catalogs().filter_by(Filter::eq("displayName", "General")?).send().await?;
+    let catalogs = admin
+        .list_catalogs()
+        .filter_by(Filter::eq("displayName", "General")?)
+        .send()
+        .await?;
     let catalog = catalogs.value.first().ok_or("no catalog named General")?;
     let catalog_id = catalog.id.clone().ok_or("catalog without id")?;
-    println!("catalog id: {catalog_id} (catalogType {}, state {})", show(&catalog.catalog_type), show(&catalog.state));
+    println!(
+        "catalog id: {catalog_id} (catalogType {}, state {})",
+        show(&catalog.catalog_type),
+        show(&catalog.state)
+    );
 
     step("1.2", "Add the group to the catalog");
     let request = v1::AccessPackageResourceRequest {
         request_type: Some(v1::AccessPackageRequestType::AdminAdd),
-        catalog: Some(Box::new(v1::AccessPackageCatalog { id: Some(catalog_id.clone()), ..Default::default() })),
+        catalog: Some(Box::new(v1::AccessPackageCatalog {
+            id: Some(catalog_id.clone()),
+            ..Default::default()
+        })),
         resource: Some(Box::new(v1::AccessPackageResource {
             origin_id: Some(args.group_id.clone()),
             origin_system: Some("AadGroup".into()),
@@ -179,7 +225,11 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         ..Default::default()
     };
     let rr = admin.create_resource_request(&request).send().await?;
-    println!("resource request id: {} (state {})", show(&rr.id), show(&rr.state));
+    println!(
+        "resource request id: {} (state {})",
+        show(&rr.id),
+        show(&rr.state)
+    );
 
     step("1.3", "Get catalog resources");
     let resources = admin
@@ -187,9 +237,15 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         .filter_by(Filter::eq("originId", args.group_id.as_str())?)
         .send()
         .await?;
-    let resource = resources.value.first().ok_or("the group is not a resource of the catalog")?;
+    let resource = resources
+        .value
+        .first()
+        .ok_or("the group is not a resource of the catalog")?;
     let resource_id = resource.id.clone().ok_or("resource without id")?;
-    println!("resource id: {resource_id} ({})", resource.display_name.clone().unwrap_or_default());
+    println!(
+        "resource id: {resource_id} ({})",
+        resource.display_name.clone().unwrap_or_default()
+    );
 
     step("1.4", "Get resource roles");
     let roles = admin
@@ -202,10 +258,16 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         .expand(["resource"])
         .send()
         .await?;
-    check(roles.value.len() == 1, format!("expected one Member role, got {}", roles.value.len()))?;
+    check(
+        roles.value.len() == 1,
+        format!("expected one Member role, got {}", roles.value.len()),
+    )?;
     let role = &roles.value[0];
     let role_origin = role.origin_id.clone().ok_or("role without originId")?;
-    check(role.resource.as_ref().and_then(|r| r.id.as_deref()) == Some(resource_id.as_str()), "$expand=resource did not return the resource")?;
+    check(
+        role.resource.as_ref().and_then(|r| r.id.as_deref()) == Some(resource_id.as_str()),
+        "$expand=resource did not return the resource",
+    )?;
     println!("member role originId: {role_origin}");
 
     step("1.5", "Create the access package");
@@ -213,7 +275,10 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         .create_access_package(&v1::AccessPackage {
             display_name: Some("Marketing Campaign".into()),
             description: Some("Access to resources for the campaign".into()),
-            catalog: Some(Box::new(v1::AccessPackageCatalog { id: Some(catalog_id.clone()), ..Default::default() })),
+            catalog: Some(Box::new(v1::AccessPackageCatalog {
+                id: Some(catalog_id.clone()),
+                ..Default::default()
+            })),
             ..Default::default()
         })
         .send()
@@ -267,7 +332,7 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
                     is_backup: Some(false),
                     ..Default::default()
                 })]),
-            ..Default::default()
+                ..Default::default()
             })),
             request_approval_settings: Some(Box::new(beta::ApprovalSettings {
                 is_approval_required: Some(false),
@@ -282,7 +347,10 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         .send()
         .await?;
     let policy_id = policy.id.clone().ok_or("policy without id")?;
-    check(policy.duration_in_days == Some(30), "policy durationInDays is not 30")?;
+    check(
+        policy.duration_in_days == Some(30),
+        "policy durationInDays is not 30",
+    )?;
     println!("policy id: {policy_id}");
 
     step("2", "Request access (signed in as the requestor)");
@@ -301,23 +369,46 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         .send()
         .await?;
     let request_id = request.id.clone().ok_or("request without id")?;
-    println!("request id: {request_id} (requestState {}, requestStatus {})", show(&request.request_state), show(&request.request_status));
-    check(request.request_state.as_deref() == Some("Submitted"), format!("expected Submitted, got {:?}", request.request_state))?;
+    println!(
+        "request id: {request_id} (requestState {}, requestStatus {})",
+        show(&request.request_state),
+        show(&request.request_status)
+    );
+    check(
+        request.request_state.as_deref() == Some("Submitted"),
+        format!("expected Submitted, got {:?}", request.request_state),
+    )?;
 
     step("3.1", "Get the status of the request");
-    let done = admin.beta().wait_for_access_package_assignment_request(&request_id, wait).await?;
-    println!("requestState {}, requestStatus {}", show(&done.request_state), show(&done.request_status));
-    check(done.request_state.as_deref() == Some("Delivered"), format!("expected Delivered, got {:?}", done.request_state))?;
+    let done = admin
+        .beta()
+        .wait_for_access_package_assignment_request(&request_id, wait)
+        .await?;
+    println!(
+        "requestState {}, requestStatus {}",
+        show(&done.request_state),
+        show(&done.request_status)
+    );
+    check(
+        done.request_state.as_deref() == Some("Delivered"),
+        format!("expected Delivered, got {:?}", done.request_state),
+    )?;
 
     step("3.2", "Get access package assignments");
     let assignments = admin
         .beta()
         .list_access_package_assignments()
-        .filter_by(Filter::eq("accessPackageAssignmentPolicy/Id", policy_id.as_str())?)
+        .filter_by(Filter::eq(
+            "accessPackageAssignmentPolicy/Id",
+            policy_id.as_str(),
+        )?)
         .expand(["target", "accessPackageAssignmentResourceRoles"])
         .send()
         .await?;
-    check(assignments.value.len() == 1, format!("expected one assignment, got {}", assignments.value.len()))?;
+    check(
+        assignments.value.len() == 1,
+        format!("expected one assignment, got {}", assignments.value.len()),
+    )?;
     let assignment = &assignments.value[0];
     let assignment_id = assignment.id.clone().ok_or("assignment without id")?;
     println!(
@@ -325,11 +416,16 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         show(&assignment.assignment_state),
         show(&assignment.target.as_ref().and_then(|t| t.object_id.clone()))
     );
-    check(assignment.assignment_state.as_deref() == Some("Delivered"), "assignment not Delivered")?;
+    check(
+        assignment.assignment_state.as_deref() == Some("Delivered"),
+        "assignment not Delivered",
+    )?;
 
     step("3.3", "Get the members of the group");
     let members = admin.list_group_members(&args.group_id).all().await?;
-    let found = members.iter().any(|m| m.id() == Some(args.requestor_id.as_str()));
+    let found = members
+        .iter()
+        .any(|m| m.id() == Some(args.requestor_id.as_str()));
     for m in &members {
         println!("member: {}", m.id().unwrap_or_default());
     }
@@ -349,16 +445,38 @@ async fn scenario(admin: &Client, requestor: &Client, args: &Args) -> Result<(),
         .send()
         .await?;
     let remove_id = remove.id.clone().ok_or("removal request without id")?;
-    println!("removal request id: {remove_id} (requestState {})", show(&remove.request_state));
-    let removed = admin.beta().wait_for_access_package_assignment_request(&remove_id, wait).await?;
+    println!(
+        "removal request id: {remove_id} (requestState {})",
+        show(&remove.request_state)
+    );
+    let removed = admin
+        .beta()
+        .wait_for_access_package_assignment_request(&remove_id, wait)
+        .await?;
     println!("removal requestState {}", show(&removed.request_state));
-    check(removed.request_state.as_deref() == Some("Delivered"), "removal not delivered")?;
+    check(
+        removed.request_state.as_deref() == Some("Delivered"),
+        "removal not delivered",
+    )?;
     let members = admin.list_group_members(&args.group_id).all().await?;
-    check(!members.iter().any(|m| m.id() == Some(args.requestor_id.as_str())), "the requestor is still a member")?;
+    check(
+        !members
+            .iter()
+            .any(|m| m.id() == Some(args.requestor_id.as_str())),
+        "the requestor is still a member",
+    )?;
     println!("requestor removed from the group");
-    admin.beta().delete_access_package_assignment_policy(&policy_id).send().await?;
+    admin
+        .beta()
+        .delete_access_package_assignment_policy(&policy_id)
+        .send()
+        .await?;
     println!("deleted policy {policy_id}");
-    admin.beta().delete_access_package(&package_id).send().await?;
+    admin
+        .beta()
+        .delete_access_package(&package_id)
+        .send()
+        .await?;
     println!("deleted access package {package_id}");
     Ok(())
 }
