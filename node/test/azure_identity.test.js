@@ -76,8 +76,11 @@ function parent() {
     try {
       const config = { root: emu.root, tokenFile, issuerKey: iss.privateKeyPem };
       // spawnSync would block this process's event loop, not the emulator (another process).
-      const r = spawnSync(process.execPath, [__filename], {
-        env: { ...process.env, ENT_AZURE_IDENTITY_CHILD: JSON.stringify(config), NODE_EXTRA_CA_CERTS: emu.cert, SSL_CERT_FILE: emu.cert,
+      // Without the runner's NODE_TEST_CONTEXT the child reports in TAP, read below.
+      const env = { ...process.env };
+      delete env.NODE_TEST_CONTEXT;
+      const r = spawnSync(process.execPath, ['--test-reporter=tap', __filename], {
+        env: { ...env, ENT_AZURE_IDENTITY_CHILD: JSON.stringify(config), NODE_EXTRA_CA_CERTS: emu.cert, SSL_CERT_FILE: emu.cert,
           AZURE_TENANT_ID: TENANT_ID, AZURE_CLIENT_ID: fed.APP_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE: tokenFile },
         encoding: 'utf8', timeout: 120000,
       });
