@@ -50,8 +50,9 @@ python_tests() {
   # shellcheck disable=SC1091
   . .venv/bin/activate
   pip install -q 'maturin>=1.9.4,<2' 'pytest>=8' &&
-  # The sign-in proof (python/tests/test_azure_identity.py) uses Microsoft's own client; it skips, saying so, without it.
-  { pip install -q azure-identity || echo "azure-identity could not be installed: test_azure_identity.py will skip"; } &&
+  # The sign-in proof (python/tests/test_azure_identity.py) uses Microsoft's own client, sync and
+  # azure.identity.aio (which needs aiohttp); it skips, saying so, without them.
+  { pip install -q azure-identity aiohttp || echo "azure-identity could not be installed: test_azure_identity.py will skip"; } &&
   # The official Graph SDK runs the tutorial against the emulator (python/tests/test_msgraph_sdk.py).
   { pip install -q msgraph-sdk || echo "msgraph-sdk could not be installed: test_msgraph_sdk.py will skip"; } &&
   (cd python && maturin develop --release -q) &&
@@ -59,6 +60,7 @@ python_tests() {
   local rc=$?; deactivate; return $rc
 }
 
+# npm install brings the devDependencies, @azure/identity among them (test/azure_identity.test.js).
 node_tests() { (cd node && npm install --no-audit --no-fund --loglevel=error && npm test); }  # pretest builds the release addon
 
 c_tests() { need_apt valgrind && bash tests/c/run.sh release; }

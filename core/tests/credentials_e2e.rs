@@ -505,3 +505,89 @@ async fn pkcs12_certificate_signs_in_and_a_wrong_password_is_named() {
     let c = ClientConfig::from_value(json!({"baseUrl": emu.base_url(), "credential": cred("x")})).unwrap();
     assert_eq!(Session::new(c, None).unwrap_err().kind, ErrorKind::InvalidArgument);
 }
+
+/// Workload identity with the assertion from a callback (a host that gets
+/// its federated token from an API rather than a file): called on each
+/// fetch, its failure is the sign-in's failure, named.
+#[tokio::test]
+async fn client_assertion_from_a_callback_is_asked_on_each_fetch() {
+    let iss = Arc::new(issuer());
+    let emu = emulator_with(federated_seed(&iss)).await;
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (i, n) = (iss.clone(), calls.clone());
+    let source = AssertionSource::Callback(Arc::new(move || {
+        n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(i.token(FED_SUBJECT, "api://AzureADTokenExchange", 600).into())
+    }));
+    let cred = Credential::ClientAssertion { tenant_id: emu.tenant_id().into(), client_id: ids::APP_CLIENT_ID.into(), source };
+    assert_eq!(cred.kind(), "client_assertion");
+    let p = cred.provider(&emu.authority()).unwrap().unwrap();
+    // Through a client, as a binding passes a host credential.
+    let c = ClientConfig::from_value(json!({"baseUrl": emu.base_url()})).unwrap();
+    let s = Session::new(c, Some(p.clone())).unwrap();
+    assert!(lists(&s).await.unwrap() > 0);
+    assert!(lists(&s).await.unwrap() > 0);
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1, "cached: one assertion for two calls");
+    let t = p.token(SCOPE).await.unwrap();
+    assert_eq!(claims(t.token.expose())["appid"], ids::APP_CLIENT_ID);
+    p.invalidate();
+    p.token(SCOPE).await.unwrap();
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2, "asked again for a new token");
+
+    // The callback's error ends the sign-in with its message.
+    let failing = AssertionSource::Callback(Arc::new(|| {
+        Err(entitlement::Error::new(ErrorKind::Authentication, "the CI token service is down"))
+    }));
+    let cred = OAuthCredential::client_assertion(&emu.authority(), emu.tenant_id(), ids::APP_CLIENT_ID, failing);
+    let e = cred.token(SCOPE).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Authentication);
+    assert!(e.message.contains("the CI token service is down"), "{}", e.message);
+    // A token from an issuer the app does not trust: AADSTS700211.
+    let stranger = issuer();
+    let other = AssertionSource::Callback(Arc::new(move || {
+        let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+        h.kid = Some("ci-1".into());
+        let now = chrono::Utc::now().timestamp();
+        let claims = json!({"iss": "https://untrusted.example", "sub": FED_SUBJECT, "aud": "api://AzureADTokenExchange",
+                            "iat": now, "nbf": now - 5, "exp": now + 600});
+        Ok(jsonwebtoken::encode(&h, &claims, &stranger.key).unwrap().into())
+    }));
+    let cred = OAuthCredential::client_assertion(&emu.authority(), emu.tenant_id(), ids::APP_CLIENT_ID, other);
+    let e = cred.token(SCOPE).await.unwrap_err();
+    assert!(e.message.contains("AADSTS700211"), "{}", e.message);
+}
+
+/// A user-assigned managed identity, picked by its client id over IMDS and
+/// App Service; the system-assigned one is the seeded app.
+#[tokio::test]
+async fn managed_identity_user_assigned_by_client_id() {
+    const USER_MI: &str = "5b0c3f2e-9d4a-4c21-8a77-1f2e3d4c5b6a";
+    let mut seed = Seed::default();
+    let mut mi = seed.applications[0].clone();
+    mi.client_id = USER_MI.into();
+    mi.client_secret = String::new();
+    mi.certificates.clear();
+    mi.display_name = "user-assigned identity".into();
+    mi.managed_identity = Some("user".into());
+    seed.applications.push(mi);
+    let emu = emulator_with(seed).await;
+    let imds = format!("{}/metadata/identity/oauth2/token", emu.base_url());
+    let msi = format!("{}/msi/token", emu.base_url());
+    let header = entitlement_emulator::identity::managed::IDENTITY_HEADER;
+    for (endpoint, identity_header) in [(imds.as_str(), None), (msi.as_str(), Some(header))] {
+        for (client_id, want) in [(Some(USER_MI), USER_MI), (None, ids::APP_CLIENT_ID)] {
+            let mut c = json!({"kind": "managedIdentity", "endpoint": endpoint});
+            if let Some(h) = identity_header {
+                c["identityHeader"] = json!(h);
+            }
+            if let Some(id) = client_id {
+                c["clientId"] = json!(id);
+            }
+            let s = session(&emu, c.clone());
+            assert!(lists(&s).await.unwrap() > 0, "{c}");
+            let cred = ClientConfig::from_value(json!({"credential": c})).unwrap().credential(None).unwrap();
+            let t = cred.provider(&emu.authority()).unwrap().unwrap().token(SCOPE).await.unwrap();
+            assert_eq!(claims(t.token.expose())["appid"], want, "{c}");
+        }
+    }
+}

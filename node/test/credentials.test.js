@@ -37,12 +37,14 @@ test('a TokenCredential is asked once, with the scope, for many concurrent calls
   }
 });
 
-test('built-in kinds: certificate, managed identity, client secret', async () => {
+test('built-in kinds: certificate (by path, with the chain, inline PEM), managed identity, client secret', async () => {
   const em = await E.Emulator.start();
   try {
     const { clientId, clientSecret: secret } = em.appCredentials;
     const kinds = [
       new E.identity.ClientCertificateCredential(em.tenantId, clientId, DEV_PEM),
+      new E.identity.ClientCertificateCredential(em.tenantId, clientId, { certificatePath: DEV_PEM }, { sendCertificateChain: true }),
+      new E.identity.ClientCertificateCredential(em.tenantId, clientId, { certificate: require('node:fs').readFileSync(DEV_PEM, 'utf8') }),
       new E.identity.ManagedIdentityCredential({ endpoint: `${em.baseUrl}/metadata/identity/oauth2/token` }),
       new E.identity.ClientSecretCredential(em.tenantId, clientId, secret),
     ];
@@ -130,5 +132,120 @@ test('environment and default chain (certificate from the environment), managed 
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);
     await em.stop();
+  }
+});
+
+const fs = require('node:fs');
+const os = require('node:os');
+const fed = require('./federation');
+
+/** Runs `body` with process.env changed by `vars` (undefined deletes), restoring it after. */
+async function withEnv(vars, body) {
+  const saved = { ...process.env };
+  try {
+    for (const [k, v] of Object.entries(vars)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    return await body();
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+const NO_AZURE_ENV = Object.fromEntries(['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+  'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'IMDS_ENDPOINT',
+  'MSI_ENDPOINT', 'MSI_SECRET'].map((k) => [k, undefined]));
+
+async function reads(em, credential, extra = {}) {
+  const c = new E.Client({ baseUrl: em.baseUrl, credential, ...extra });
+  const got = await Promise.all(Array.from({ length: 4 }, () => c.getCatalog(ids.GENERAL_CATALOG_ID)));
+  assert.ok(got.every((g) => g.id === ids.GENERAL_CATALOG_ID));
+}
+
+test('workload identity: the token file by options, by AZURE_* variables and in the default chain; refusals as Entra words them', async () => {
+  const iss = fed.issuer();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ent-wi-'));
+  const em = await E.Emulator.start({ seed: fed.federatedSeed(iss.trust, 'unused-secret') });
+  try {
+    const tokenFile = path.join(dir, 'token');
+    fs.writeFileSync(tokenFile, iss.token());
+    const cred = new E.identity.WorkloadIdentityCredential({ tenantId: em.tenantId, clientId: fed.APP_CLIENT_ID, tokenFilePath: tokenFile });
+    await reads(em, cred, { authority: em.authority });
+    await withEnv({ ...NO_AZURE_ENV, AZURE_AUTHORITY_HOST: em.authority, AZURE_TENANT_ID: em.tenantId, AZURE_CLIENT_ID: fed.APP_CLIENT_ID,
+      AZURE_FEDERATED_TOKEN_FILE: tokenFile }, async () => {
+      await reads(em, new E.identity.WorkloadIdentityCredential());
+      await reads(em, new E.identity.DefaultAzureCredential());
+      // The file is read again on each fetch (a new client: a new fetch).
+      const cases = [
+        [iss.token({ sub: 'repo:contoso/other:ref:refs/heads/main' }), /AADSTS700213/],
+        [iss.token({ aud: 'api://SomethingElse' }), /AADSTS700212/],
+        [iss.token({ expiresIn: -600 }), /AADSTS700024/],
+        [fed.issuer().token(), /AADSTS700027/],
+      ];
+      for (const [token, code] of cases) {
+        fs.writeFileSync(tokenFile, token);
+        const c = new E.Client({ baseUrl: em.baseUrl, credential: new E.identity.WorkloadIdentityCredential() });
+        await assert.rejects(c.getCatalog(ids.GENERAL_CATALOG_ID), (e) => e instanceof E.AuthenticationError && code.test(e.message), String(code));
+      }
+      delete process.env.AZURE_FEDERATED_TOKEN_FILE;
+      assert.throws(() => new E.Client({ baseUrl: em.baseUrl, credential: new E.identity.WorkloadIdentityCredential() }),
+        (e) => e.code === 'InvalidArgument' && /AZURE_FEDERATED_TOKEN_FILE/.test(e.message));
+    });
+  } finally {
+    await em.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('managed identity: user-assigned by client id over IMDS and App Service; an unknown one is refused', async () => {
+  const em = await E.Emulator.start({ seed: fed.federatedSeed(fed.issuer().trust, 'unused-secret') });
+  try {
+    const imds = `${em.baseUrl}/metadata/identity/oauth2/token`;
+    const appService = { endpoint: `${em.baseUrl}/msi/token`, identityHeader: 'entitlement-emulator-identity-header' };
+    for (const credential of [
+      new E.identity.ManagedIdentityCredential({ clientId: fed.USER_ASSIGNED_IDENTITY, endpoint: imds }),
+      new E.identity.ManagedIdentityCredential({ clientId: fed.USER_ASSIGNED_IDENTITY, ...appService }),
+      new E.identity.ManagedIdentityCredential({ endpoint: imds }),
+    ]) await reads(em, credential);
+    for (const credential of [
+      new E.identity.ManagedIdentityCredential({ clientId: 'not-an-identity', endpoint: imds }),
+      new E.identity.ManagedIdentityCredential({ clientId: 'not-an-identity', ...appService }),
+    ]) {
+      await assert.rejects(new E.Client({ baseUrl: em.baseUrl, credential }).getCatalog(ids.GENERAL_CATALOG_ID),
+        (e) => e instanceof E.AuthenticationError && /Identity not found/.test(e.message));
+    }
+  } finally {
+    await em.stop();
+  }
+});
+
+test('Azure CLI: az account get-access-token (a fake az on PATH); a signed-out az says so', async () => {
+  const em = await E.Emulator.start();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ent-az-'));
+  try {
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const argsFile = path.join(dir, 'args');
+    const az = path.join(bin, 'az');
+    const out = { accessToken: em.appToken(), expiresOn: '2099-01-01 00:00:00.000000', expires_on: Math.floor(Date.now() / 1000) + 3000,
+      subscription: 's', tenant: em.tenantId, tokenType: 'Bearer' };
+    fs.writeFileSync(az, `#!/bin/sh\necho "$@" >> '${argsFile}'\ncat <<'JSON'\n${JSON.stringify(out)}\nJSON\n`, { mode: 0o755 });
+    await withEnv({ ...NO_AZURE_ENV, PATH: `${bin}${path.delimiter}${process.env.PATH}` }, async () => {
+      await reads(em, new E.identity.AzureCliCredential());
+      let args = fs.readFileSync(argsFile, 'utf8').trim().split('\n');
+      assert.equal(args.length, 1, 'four concurrent calls, one az run');
+      assert.match(args[0], /account get-access-token --output json --resource https:\/\/graph\.microsoft\.com/);
+      await reads(em, new E.identity.AzureCliCredential({ tenantId: em.tenantId }));
+      args = fs.readFileSync(argsFile, 'utf8').trim().split('\n');
+      assert.match(args.at(-1), new RegExp(`--tenant ${em.tenantId}`));
+      fs.writeFileSync(az, "#!/bin/sh\necho 'ERROR: Please run az login to setup account.' >&2\nexit 1\n", { mode: 0o755 });
+      await assert.rejects(new E.Client({ baseUrl: em.baseUrl, credential: new E.identity.AzureCliCredential() }).getCatalog(ids.GENERAL_CATALOG_ID),
+        (e) => e instanceof E.AuthenticationError && /az login/.test(e.message));
+    });
+  } finally {
+    await em.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -49,10 +49,9 @@ Describe 'tutorial' {
             requestApprovalSettings = @{ isApprovalRequired = $false; approvalMode = 'NoApproval' }
         }
 
-        $password = ConvertTo-SecureString 'Emulator!Passw0rd' -AsPlainText -Force
-        $cred = New-Object System.Management.Automation.PSCredential('requestor1@contoso.com', $password)
-        Connect-EntGraph -TenantId $emu.TenantId -ClientId $emu.ClientId -Credential $cred `
-            -BaseUrl $emu.BaseUrl -Authority $emu.Authority
+        # Requestor1 with a delegated token (the password grant has its one test in Smoke.cs).
+        $token = ConvertTo-SecureString $emu.UserToken('requestor1@contoso.com') -AsPlainText -Force
+        Connect-EntGraph -AccessToken $token -BaseUrl $emu.BaseUrl
         $request = New-EntBetaAccessPackageAssignmentRequest -BodyParameter @{
             requestType = 'UserAdd'
             accessPackageAssignment = @{ targetId = $requestorId; assignmentPolicyId = $policy.id

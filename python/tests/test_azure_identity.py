@@ -4,58 +4,37 @@
 (``ClientSecretCredential`` and ``CertificateCredential``, MSAL underneath)
 signs in against ``entitlement emulator serve --tls`` with the emulator as
 its authority, instance discovery disabled and the printed certificate
-trusted; the tokens it gets read Graph data from the emulator, and feed
-``entitlement.Client(credential=...)`` as they are."""
+trusted; the tokens it gets read Graph data from the emulator, and its
+credentials (``ClientSecretCredential``, ``CertificateCredential``,
+``ClientAssertionCredential`` with a callback, ``WorkloadIdentityCredential``
+with a token file) feed ``entitlement.Client(credential=...)`` as they are,
+and their ``azure.identity.aio`` counterparts ``AsyncClient``; our clients
+trust the emulator's certificate through ``SSL_CERT_FILE`` (see ``_in_child``)."""
 
+import asyncio
 import base64
 import json
 import os
 import pathlib
-import re
-import subprocess
-import urllib.request
 import ssl
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
 
 import pytest
 
 azure_identity = pytest.importorskip(
     "azure.identity", reason="azure-identity is not installed (scripts/test-all.sh installs it: pip install azure-identity)")
 
+from entitlement import AsyncClient, Client  # noqa: E402
+from entitlement.errors import AuthenticationError  # noqa: E402
 from entitlement.testing import ids  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEV_PEM = ROOT / "emulator" / "src" / "identity" / "dev-app.pem"
 DEV_PFX = DEV_PEM.with_name("dev-app.pfx")
 SCOPE = "https://graph.microsoft.com/.default"
-
-
-def _binary():
-    named = os.environ.get("ENTITLEMENT_BIN")
-    for p in ([named] if named else []) + [ROOT / "target" / "x86_64-unknown-linux-gnu" / "release" / "entitlement",
-                                           ROOT / "target" / "release" / "entitlement"]:
-        if p and pathlib.Path(p).exists():
-            return str(p)
-    pytest.fail("the entitlement binary is not built (cargo build --release -p entitlement-cli)")
-
-
-@pytest.fixture(scope="module")
-def tls_emulator():
-    proc = subprocess.Popen([_binary(), "emulator", "serve", "--tls"], stdout=subprocess.PIPE, text=True)
-    lines, url, cert = [], None, None
-    try:
-        for line in proc.stdout:
-            lines.append(line)
-            m = re.match(r"Graph emulator listening on (https://\S+)", line)
-            url = m.group(1) if m else url
-            if line.startswith("tls certificate: "):
-                cert = line[len("tls certificate: "):].strip()
-                break
-        assert url and cert, "".join(lines)
-        port = url.rsplit(":", 1)[1]
-        yield f"https://localhost:{port}", cert
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _claims(token):
@@ -135,3 +114,164 @@ def test_device_code_credential_approved_at_the_emulator(tls_emulator):
         headers={"Authorization": f"Bearer {tok.token}"})
     with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=cert)) as r:
         assert isinstance(json.load(r)["value"], list)
+
+
+def _common(root, cert):
+    return dict(authority=root, disable_instance_discovery=True, connection_verify=cert)
+
+
+# Our clients share one connection pool per process, whose TLS roots (the platform's, or
+# SSL_CERT_FILE's) are read when the first client is made; so the checks that pass
+# azure-identity's credentials to our clients, which then call the HTTPS emulator, run in
+# a new interpreter (this file as a script) started with SSL_CERT_FILE = the emulator's
+# certificate.
+
+def _in_child(name, cert, **config):
+    env = {**os.environ, "SSL_CERT_FILE": cert}
+    r = subprocess.run([sys.executable, __file__, name, json.dumps({"cert": cert, **config})], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, f"{name} failed:\n{r.stdout}\n{r.stderr}"
+    assert f"ok {name}" in r.stdout, r.stdout
+
+
+@pytest.fixture(scope="module")
+def tls_federated(start_tls_emulator, federated_seed):
+    """An HTTPS emulator whose app trusts ``federated_issuer`` (workload identity)."""
+    return start_tls_emulator(federated_seed)
+
+
+def test_azure_identity_credentials_sign_our_client_in(tls_emulator):
+    """ClientSecretCredential, CertificateCredential (PEM with and without the chain,
+    PKCS#12) as ``Client(credential=...)``: one get_token for many calls; a refusal is an
+    AuthenticationError with Entra's code."""
+    root, cert = tls_emulator
+    _in_child("host_sync", cert, root=root)
+
+
+def test_azure_identity_aio_credentials_sign_our_async_client_in(tls_emulator):
+    """Their ``azure.identity.aio`` counterparts (aiohttp underneath) as ``AsyncClient(credential=...)``."""
+    pytest.importorskip("aiohttp", reason="azure.identity.aio needs aiohttp (scripts/test-all.sh installs it)")
+    root, cert = tls_emulator
+    _in_child("host_async", cert, root=root)
+
+
+def test_workload_identity_assertion_from_a_callback_and_a_file(tls_federated, federated_issuer, tmp_path):
+    """Workload identity with azure-identity's own classes: ``ClientAssertionCredential``
+    (the federated token from a callback) and ``WorkloadIdentityCredential`` (the file
+    ``AZURE_FEDERATED_TOKEN_FILE`` names), sync for Client and aio for AsyncClient; a
+    token from an issuer the app does not trust is refused as Entra words it."""
+    pytest.importorskip("aiohttp", reason="azure.identity.aio needs aiohttp (scripts/test-all.sh installs it)")
+    root, cert = tls_federated
+    token_file = tmp_path / "federated-token"
+    token_file.write_text(federated_issuer.token())
+    _in_child("workload", cert, root=root, token=federated_issuer.token(), token_file=str(token_file))
+
+
+def _sync_reads(root, cred):
+    c = Client(root, credential=cred)
+    assert c.get_catalog(ids.GENERAL_CATALOG_ID).display_name == "General"
+    assert [x.display_name for x in c.list_catalogs()] == ["General"]
+
+
+async def _async_reads(root, cred):
+    try:
+        c = AsyncClient(root, credential=cred)
+        got = await asyncio.gather(*(c.get_catalog(ids.GENERAL_CATALOG_ID) for _ in range(8)))
+        assert {g.display_name for g in got} == {"General"}
+    finally:
+        await cred.close()
+
+
+class _Counting:
+    """Counts get_token calls of a wrapped azure-identity credential."""
+
+    def __init__(self, cred):
+        self.cred, self.calls = cred, 0
+
+    def get_token(self, *scopes, **kwargs):
+        self.calls += 1
+        return self.cred.get_token(*scopes, **kwargs)
+
+
+def _child_host_sync(root, cert):
+    creds = [
+        azure_identity.ClientSecretCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, ids.APP_CLIENT_SECRET,
+                                              **_common(root, cert)),
+        azure_identity.CertificateCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, str(DEV_PEM), **_common(root, cert)),
+        azure_identity.CertificateCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, str(DEV_PEM), send_certificate_chain=True,
+                                             **_common(root, cert)),
+        azure_identity.CertificateCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, str(DEV_PFX), password="emulator",
+                                             **_common(root, cert)),
+    ]
+    for cred in creds:
+        counting = _Counting(cred)
+        _sync_reads(root, counting)
+        assert counting.calls == 1, "our client caches azure-identity's token by expires_on"
+        _sync_reads(root, cred)
+    bad = azure_identity.ClientSecretCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, "wrong", **_common(root, cert))
+    with pytest.raises(AuthenticationError, match="AADSTS7000215"):
+        Client(root, credential=bad).get_catalog(ids.GENERAL_CATALOG_ID)
+
+
+def _child_host_async(root, cert):
+    from azure.identity import aio
+
+    async def main():
+        await _async_reads(root, aio.ClientSecretCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, ids.APP_CLIENT_SECRET,
+                                                             **_common(root, cert)))
+        await _async_reads(root, aio.CertificateCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, str(DEV_PEM),
+                                                            **_common(root, cert)))
+        await _async_reads(root, aio.CertificateCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, str(DEV_PFX),
+                                                            password="emulator", **_common(root, cert)))
+        bad = aio.ClientSecretCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, "wrong", **_common(root, cert))
+        try:
+            with pytest.raises(AuthenticationError, match="AADSTS7000215"):
+                await AsyncClient(root, credential=bad).get_catalog(ids.GENERAL_CATALOG_ID)
+        finally:
+            await bad.close()
+    asyncio.run(main())
+
+
+def _child_workload(root, cert, token, token_file):
+    from azure.identity import aio
+    asked = []
+
+    def assertion():
+        asked.append(1)
+        return token
+
+    cred = azure_identity.ClientAssertionCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, assertion, **_common(root, cert))
+    _sync_reads(root, cred)
+    assert len(asked) == 1
+    os.environ.update(AZURE_TENANT_ID=ids.TENANT_ID, AZURE_CLIENT_ID=ids.APP_CLIENT_ID,
+                      AZURE_FEDERATED_TOKEN_FILE=token_file)
+    for k in ("AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH"):
+        os.environ.pop(k, None)
+    _sync_reads(root, azure_identity.WorkloadIdentityCredential(**_common(root, cert)))
+    untrusted = azure_identity.ClientAssertionCredential(
+        ids.TENANT_ID, ids.APP_CLIENT_ID, lambda: _foreign_token(root, cert), **_common(root, cert))
+    with pytest.raises(AuthenticationError, match="AADSTS700211"):
+        Client(root, credential=untrusted).get_catalog(ids.GENERAL_CATALOG_ID)
+
+    async def main():
+        await _async_reads(root, aio.ClientAssertionCredential(ids.TENANT_ID, ids.APP_CLIENT_ID, assertion,
+                                                                **_common(root, cert)))
+        await _async_reads(root, aio.WorkloadIdentityCredential(**_common(root, cert)))
+    asyncio.run(main())
+    assert len(asked) == 2
+
+
+def _foreign_token(root, cert):
+    """A token the federated app does not trust: the emulator's own app token (its
+    issuer is no federated credential of the app)."""
+    body = urllib.parse.urlencode({"client_id": ids.APP_CLIENT_ID, "client_secret": ids.APP_CLIENT_SECRET,
+                                   "grant_type": "client_credentials", "scope": SCOPE}).encode()
+    req = urllib.request.Request(f"{root}/{ids.TENANT_ID}/oauth2/v2.0/token", data=body)
+    with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=cert)) as r:
+        return json.load(r)["access_token"]
+
+
+if __name__ == "__main__":
+    name, config = sys.argv[1], json.loads(sys.argv[2])
+    globals()[f"_child_{name}"](**config)
+    print(f"ok {name}")

@@ -15,7 +15,7 @@ import pytest
 
 from entitlement import AsyncClient, Client, identity
 from entitlement.errors import AuthenticationError, InvalidArgumentError
-from entitlement.testing import ids
+from entitlement.testing import Emulator, ids
 
 AccessToken = namedtuple("AccessToken", ["token", "expires_on"])
 SCOPE = "https://graph.microsoft.com/.default"
@@ -134,12 +134,18 @@ def test_builtin_managed_identity_and_secret(emu):
 
 
 def test_builtin_credentials_in_async_client(emu):
-    client_id, _ = emu.app_credentials
+    client_id, secret = emu.app_credentials
 
     async def main():
-        c = AsyncClient(emu.base_url, authority=emu.authority,
-                        credential=identity.CertificateCredential(emu.tenant_id, client_id, DEV_PEM))
-        assert (await c.get_catalog(ids.GENERAL_CATALOG_ID)).id == ids.GENERAL_CATALOG_ID
+        for cred in (identity.CertificateCredential(emu.tenant_id, client_id, DEV_PEM),
+                     identity.CertificateCredential(emu.tenant_id, client_id, DEV_PEM, send_certificate_chain=True),
+                     identity.ClientSecretCredential(emu.tenant_id, client_id, secret)):
+            c = AsyncClient(emu.base_url, authority=emu.authority, credential=cred)
+            assert (await c.get_catalog(ids.GENERAL_CATALOG_ID)).id == ids.GENERAL_CATALOG_ID
+        bad = AsyncClient(emu.base_url, authority=emu.authority,
+                          credential=identity.ClientSecretCredential(emu.tenant_id, client_id, "wrong"))
+        with pytest.raises(AuthenticationError, match="AADSTS7000215"):
+            await bad.get_catalog(ids.GENERAL_CATALOG_ID)
     asyncio.run(main())
 
 
@@ -260,4 +266,112 @@ def test_builtin_managed_identity_async(emu):
                                                         identity_header="entitlement-emulator-identity-header")):
             a = AsyncClient(emu.base_url, credential=cred)
             assert (await a.get_catalog(ids.GENERAL_CATALOG_ID)).id == ids.GENERAL_CATALOG_ID
+    asyncio.run(main())
+
+
+@pytest.fixture(scope="module")
+def fed_emu(federated_seed):
+    """An emulator whose app trusts ``federated_issuer`` and which has a user-assigned identity."""
+    with Emulator(seed=federated_seed) as e:
+        yield e
+
+
+def _reads_sync_and_async(emu, cred, **kw):
+    c = Client(emu.base_url, credential=cred, **kw)
+    assert c.get_catalog(ids.GENERAL_CATALOG_ID).id == ids.GENERAL_CATALOG_ID
+
+    async def main():
+        a = AsyncClient(emu.base_url, credential=cred, **kw)
+        got = await asyncio.gather(*(a.get_catalog(ids.GENERAL_CATALOG_ID) for _ in range(4)))
+        return {g.id for g in got}
+    assert asyncio.run(main()) == {ids.GENERAL_CATALOG_ID}
+
+
+USER_ASSIGNED_IDENTITY = "5b0c3f2e-9d4a-4c21-8a77-1f2e3d4c5b6a"  # conftest.federated_seed's
+
+
+def _clear_azure_env(monkeypatch):
+    for k in ("AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+              "AZURE_FEDERATED_TOKEN_FILE", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "IDENTITY_ENDPOINT",
+              "IDENTITY_HEADER", "IMDS_ENDPOINT", "MSI_ENDPOINT", "MSI_SECRET"):
+        monkeypatch.delenv(k, raising=False)
+
+
+def test_builtin_workload_identity_from_a_token_file_sync_and_async(fed_emu, federated_issuer, tmp_path,
+                                                                     monkeypatch):
+    """A client assertion re-read from the file on each fetch (AKS and GitHub Actions
+    rotate it): by arguments, by the AZURE_* variables, and in the default chain."""
+    _clear_azure_env(monkeypatch)
+    token_file = tmp_path / "federated-token"
+    token_file.write_text(federated_issuer.token())
+    cred = identity.WorkloadIdentityCredential(tenant_id=fed_emu.tenant_id, client_id=ids.APP_CLIENT_ID,
+                                               token_file_path=token_file)
+    assert "client_assertion" in repr(Client(fed_emu.base_url, authority=fed_emu.authority, credential=cred))
+    _reads_sync_and_async(fed_emu, cred, authority=fed_emu.authority)
+    monkeypatch.setenv("AZURE_AUTHORITY_HOST", fed_emu.authority)
+    monkeypatch.setenv("AZURE_TENANT_ID", fed_emu.tenant_id)
+    monkeypatch.setenv("AZURE_CLIENT_ID", ids.APP_CLIENT_ID)
+    monkeypatch.setenv("AZURE_FEDERATED_TOKEN_FILE", str(token_file))
+    _reads_sync_and_async(fed_emu, identity.WorkloadIdentityCredential())
+    _reads_sync_and_async(fed_emu, identity.DefaultAzureCredential())
+    # The file is read again for a new client: a token of another issuer is refused as Entra words it.
+    token_file.write_text(fed_emu.app_token())
+    with pytest.raises(AuthenticationError, match="AADSTS700211"):
+        Client(fed_emu.base_url, credential=identity.WorkloadIdentityCredential()).get_catalog(ids.GENERAL_CATALOG_ID)
+    token_file.write_text("not a jwt")
+    with pytest.raises(AuthenticationError, match="AADSTS50027"):
+        Client(fed_emu.base_url, credential=identity.WorkloadIdentityCredential()).get_catalog(ids.GENERAL_CATALOG_ID)
+    monkeypatch.delenv("AZURE_FEDERATED_TOKEN_FILE")
+    with pytest.raises(InvalidArgumentError, match="AZURE_FEDERATED_TOKEN_FILE"):
+        Client(fed_emu.base_url, credential=identity.WorkloadIdentityCredential())
+
+
+def test_builtin_managed_identity_user_assigned_sync_and_async(fed_emu):
+    imds = fed_emu.base_url + "/metadata/identity/oauth2/token"
+    app_service = dict(endpoint=fed_emu.base_url + "/msi/token", identity_header="entitlement-emulator-identity-header")
+    for cred in (identity.ManagedIdentityCredential(client_id=USER_ASSIGNED_IDENTITY, endpoint=imds),
+                 identity.ManagedIdentityCredential(client_id=USER_ASSIGNED_IDENTITY, **app_service),
+                 identity.ManagedIdentityCredential(endpoint=imds)):
+        _reads_sync_and_async(fed_emu, cred)
+    for cred in (identity.ManagedIdentityCredential(client_id="not-an-identity", endpoint=imds),
+                 identity.ManagedIdentityCredential(client_id="not-an-identity", **app_service)):
+        with pytest.raises(AuthenticationError, match="Identity not found"):
+            Client(fed_emu.base_url, credential=cred).get_catalog(ids.GENERAL_CATALOG_ID)
+
+
+def _fake_az(tmp_path, body):
+    """An ``az`` on PATH that records its arguments and runs ``body``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    az = bin_dir / "az"
+    az.write_text(f"#!/bin/sh\necho \"$@\" >> '{tmp_path / 'az-args'}'\n{body}\n")
+    az.chmod(0o755)
+    return bin_dir
+
+
+def test_builtin_azure_cli_sync_and_async(emu, tmp_path, monkeypatch):
+    """``az account get-access-token`` (a fake az on PATH printing what the real one prints)."""
+    import json
+    import os
+    _clear_azure_env(monkeypatch)
+    out = {"accessToken": emu.app_token(), "expiresOn": "2099-01-01 00:00:00.000000",
+           "expires_on": int(time.time()) + 3000, "subscription": "s", "tenant": emu.tenant_id, "tokenType": "Bearer"}
+    bin_dir = _fake_az(tmp_path, f"cat <<'JSON'\n{json.dumps(out)}\nJSON")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    _reads_sync_and_async(emu, identity.AzureCliCredential())
+    args = (tmp_path / "az-args").read_text().splitlines()
+    assert len(args) == 2, "one az call for the sync client and one for the async client (each caches)"
+    assert all("account get-access-token --output json --resource https://graph.microsoft.com" in a for a in args), args
+    # With a tenant, az is asked for it.
+    Client(emu.base_url, credential=identity.AzureCliCredential(tenant_id=emu.tenant_id)).get_catalog(
+        ids.GENERAL_CATALOG_ID)
+    assert f"--tenant {emu.tenant_id}" in (tmp_path / "az-args").read_text().splitlines()[-1]
+    # Not signed in: az's own message, as an AuthenticationError.
+    _fake_az(tmp_path, "echo 'ERROR: Please run az login to setup account.' >&2\nexit 1")
+    with pytest.raises(AuthenticationError, match="az login"):
+        Client(emu.base_url, credential=identity.AzureCliCredential()).get_catalog(ids.GENERAL_CATALOG_ID)
+
+    async def main():
+        with pytest.raises(AuthenticationError, match="az login"):
+            await AsyncClient(emu.base_url, credential=identity.AzureCliCredential()).get_catalog(ids.GENERAL_CATALOG_ID)
     asyncio.run(main())

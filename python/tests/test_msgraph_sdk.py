@@ -11,11 +11,7 @@ certificate trusted."""
 
 import asyncio
 import datetime as dt
-import os
-import pathlib
-import re
 import ssl
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -41,39 +37,9 @@ from msgraph_core import GraphClientFactory  # noqa: E402
 
 from entitlement.testing import ids  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCOPE = "https://graph.microsoft.com/.default"
 GROUP = ids.MARKETING_GROUP_ID
 EM = "identity_governance"
-
-
-def _binary():
-    named = os.environ.get("ENTITLEMENT_BIN")
-    for p in ([named] if named else []) + [ROOT / "target" / "x86_64-unknown-linux-gnu" / "release" / "entitlement",
-                                           ROOT / "target" / "release" / "entitlement"]:
-        if p and pathlib.Path(p).exists():
-            return str(p)
-    pytest.fail("the entitlement binary is not built (cargo build --release -p entitlement-cli)")
-
-
-@pytest.fixture(scope="module")
-def tls_emulator():
-    proc = subprocess.Popen([_binary(), "emulator", "serve", "--tls"], stdout=subprocess.PIPE, text=True)
-    lines, url, cert = [], None, None
-    try:
-        for line in proc.stdout:
-            lines.append(line)
-            m = re.match(r"Graph emulator listening on (https://\S+)", line)
-            url = m.group(1) if m else url
-            if line.startswith("tls certificate: "):
-                cert = line[len("tls certificate: "):].strip()
-                break
-        assert url and cert, "".join(lines)
-        port = url.rsplit(":", 1)[1]
-        yield f"https://localhost:{port}", cert
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -35,7 +35,7 @@ pub struct ClientConfig {
     pub cloud: Option<String>,
     /// Version of the unprefixed operations: `v1.0` (default) or `beta`.
     pub api_version: Option<String>,
-    /// Sign-in authority (default: the cloud's).
+    /// Sign-in authority (default: `AZURE_AUTHORITY_HOST` when set, else the cloud's).
     pub authority: Option<String>,
     /// OAuth scope (default: the cloud's `.default`).
     pub scope: Option<String>,
@@ -482,7 +482,14 @@ impl ClientConfig {
                 b = b.authority(a);
                 a.trim_end_matches('/').to_string()
             }
-            None => cloud.authority_url().to_string(),
+            // As every azure-identity credential: AKS's workload identity
+            // webhook sets it (sovereign clouds), and the kinds that read
+            // their tenant and client from AZURE_* variables must sign in there.
+            None => std::env::var("AZURE_AUTHORITY_HOST")
+                .ok()
+                .map(|a| a.trim().trim_end_matches('/').to_string())
+                .filter(|a| a.starts_with("http://") || a.starts_with("https://"))
+                .unwrap_or_else(|| cloud.authority_url().to_string()),
         };
         if let Some(s) = self.scope.as_deref().filter(|s| !s.is_empty()) {
             b = b.scope(s);
