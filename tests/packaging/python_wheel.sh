@@ -15,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 wheel=$(ls "$tmp"/dist/*.whl)
 name=$(basename "$wheel")
 echo "wheel: $name ($(stat -c %s "$wheel") bytes)"
-[[ "$name" == *manylinux_2_28_x86_64*.whl ]] || { echo "not a manylinux_2_28 wheel: $name" >&2; exit 1; }
+[[ "$name" == *manylinux_2_34_x86_64*.whl ]] || { echo "not a manylinux_2_34 wheel: $name" >&2; exit 1; }
 [[ "$name" != *linux_x86_64.whl || "$name" == *manylinux* ]]
 listing=$(python3 -m zipfile -l "$wheel")
 for f in 'dist-info/licenses/LICENSE' 'entitlement/py.typed' 'entitlement/testing.pyi' 'entitlement/_native.abi3.so'; do
@@ -28,7 +28,7 @@ print(z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA")))
 PY
 )
 grep -qx 'License-Expression: MIT' <<<"$meta" && grep -qx 'License-File: LICENSE' <<<"$meta"
-grep -q "Tag: .*manylinux_2_28_x86_64" <<<"$(python3 -c '
+grep -q "Tag: .*manylinux_2_34_x86_64" <<<"$(python3 -c '
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 print(z.read(next(n for n in z.namelist() if n.endswith(".dist-info/WHEEL"))).decode())' "$wheel")"
