@@ -8,6 +8,7 @@
 # into a fresh venv and imports it. Needs maturin on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+ROOT=$PWD
 export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-x86_64-unknown-linux-gnu}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -40,4 +41,5 @@ from entitlement.testing import Emulator, ids
 with Emulator() as emu:
     assert emu.client().get_catalog(ids.GENERAL_CATALOG_ID).id == ids.GENERAL_CATALOG_ID
 print("installed wheel works:", entitlement.__version__)')
+(cd "$tmp" && "$tmp/venv/bin/python" "$ROOT/tests/packaging/quickstart_typed.py")
 echo "python packaging: ok"

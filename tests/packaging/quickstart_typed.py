@@ -33,8 +33,8 @@ def main() -> int:
         except NotFoundError as err:
             print("not found:", err.status, err.request_id)
         print(catalog.display_name, first_package_names(client, ids.GENERAL_CATALOG_ID))
-        requestor = emu.user_client(ids.REQUESTOR1_UPN)
-        print(sum(1 for _ in requestor.list_catalogs()))
+        admin: Client = emu.user_client(ids.ADMIN_UPN)  # delegated sign-in (authorization code + PKCE)
+        print(sum(1 for _ in admin.list_catalogs()), "catalogs")
     return 0
 
 
