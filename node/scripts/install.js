@@ -34,12 +34,21 @@ function loadError() {
   }
 }
 
+/** As native.js decides it. */
+function isMusl() {
+  try {
+    return fs.readFileSync('/usr/bin/ldd', 'utf8').includes('musl');
+  } catch {
+    const report = process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null;
+    return !!(report && report.header && !report.header.glibcVersionRuntime);
+  }
+}
+
 /** The napi-rs platform name (`linux-x64-gnu`, `darwin-arm64`, `win32-x64-msvc`, ...). */
 function platform() {
   const { platform: os, arch } = process;
   if (os === 'linux') {
-    const report = process.report && typeof process.report.getReport === 'function' ? process.report.getReport() : null;
-    const abi = report && report.header && !report.header.glibcVersionRuntime ? 'musl' : 'gnu';
+    const abi = isMusl() ? 'musl' : 'gnu';
     return arch === 'arm' ? `linux-arm-${abi}eabihf` : `linux-${arch}-${abi}`;
   }
   if (os === 'win32') return `win32-${arch}-msvc`;
