@@ -6,17 +6,24 @@
 # manylinux policy comes from python/pyproject.toml), checks its platform
 # tag, the license in its dist-info and the typing files, then installs it
 # into a fresh venv and imports it. Needs maturin on PATH.
+#   MANYLINUX=2_28 bash tests/packaging/python_wheel.sh   # the older policy: links against
+#     glibc 2.28 with zig (pip install ziglang), in its own target dir (a full build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-x86_64-unknown-linux-gnu}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd python && maturin build --release --out "$tmp/dist" -q)
+policy=${MANYLINUX:-2_34}
+if [[ "$policy" == 2_34 ]]; then
+    (cd python && maturin build --release --out "$tmp/dist" -q)
+else
+    (cd python && CARGO_TARGET_DIR="$ROOT/target/zig" maturin build --release --zig --compatibility "manylinux_$policy" --out "$tmp/dist" -q)
+fi
 wheel=$(ls "$tmp"/dist/*.whl)
 name=$(basename "$wheel")
 echo "wheel: $name ($(stat -c %s "$wheel") bytes)"
-[[ "$name" == *manylinux_2_34_x86_64*.whl ]] || { echo "not a manylinux_2_34 wheel: $name" >&2; exit 1; }
+[[ "$name" == *"manylinux_${policy}_x86_64"*.whl ]] || { echo "not a manylinux_$policy wheel: $name" >&2; exit 1; }
 [[ "$name" != *linux_x86_64.whl || "$name" == *manylinux* ]]
 listing=$(python3 -m zipfile -l "$wheel")
 for f in 'dist-info/licenses/LICENSE' 'entitlement/py.typed' 'entitlement/testing.pyi' 'entitlement/_native.abi3.so'; do
@@ -29,7 +36,7 @@ print(z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA")))
 PY
 )
 grep -qx 'License-Expression: MIT' <<<"$meta" && grep -qx 'License-File: LICENSE' <<<"$meta"
-grep -q "Tag: .*manylinux_2_34_x86_64" <<<"$(python3 -c '
+grep -q "Tag: .*manylinux_${policy}_x86_64" <<<"$(python3 -c '
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 print(z.read(next(n for n in z.namelist() if n.endswith(".dist-info/WHEEL"))).decode())' "$wheel")"
