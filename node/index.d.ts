@@ -851,6 +851,14 @@ export interface Fault {
   pathContains?: string;
 }
 
+declare global {
+  /** `Symbol.asyncDispose` (`await using emu = ...`) without requiring lib `esnext.disposable` or
+   * @types/node; it merges with either when present. */
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
+}
+
 /** The service, emulated on 127.0.0.1 in this process. */
 export declare class Emulator {
   private constructor();

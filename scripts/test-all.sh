@@ -4,6 +4,8 @@
 # (apt: valgrind, mono-mcs; pip: maturin, pytest into .venv; npm: @napi-rs/cli).
 #   bash scripts/test-all.sh            # everything
 #   SKIP=node,powershell bash scripts/test-all.sh
+# (suites: generated-files rust-build rust c-header tutorial python node c powershell
+#  python-packaging node-packaging c-packaging fuzz-smoke bench)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -41,7 +43,8 @@ docs_check() { RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --excl
 
 rust_tests() { cargo test --release --workspace --exclude entitlement-python --exclude entitlement-node -- --nocapture 2>&1 | tee target/rust-tests.log | grep -E "^(test result|model conformance|replay |surface|  exception|  note|  docs|running|error|failures:|---- )|panicked" ; test "${PIPESTATUS[0]}" -eq 0; }
 
-header_current() { git diff --exit-code -- include/entitlement.h; }
+# include/entitlement.h is written only by scripts/gen-header.sh; this fails when it differs from cbindgen's output.
+header_current() { bash scripts/gen-header.sh --check; }
 
 tutorial() { ./target/$CARGO_BUILD_TARGET/release/entitlement tutorial; }
 
@@ -73,6 +76,19 @@ fuzz_smoke() { bash scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-10}"; }
 
 bench() { bash bench/run.sh --n "${BENCH_N:-2000}"; }
 
+# Packaging (tests/packaging/): the wheel (manylinux tag, license, installs and
+# imports), mypy --strict over README's snippets and a typed quickstart; npm pack
+# + install into an empty project (require, import, tsc --strict, build on
+# install); the C install layout with pkg-config and the SONAME.
+python_packaging() {
+  [ -d .venv ] || python3 -m venv .venv
+  .venv/bin/pip install -q 'maturin>=1.9.4,<2' mypy &&
+  PATH="$ROOT/.venv/bin:$PATH" bash tests/packaging/python_types.sh &&
+  PATH="$ROOT/.venv/bin:$PATH" bash tests/packaging/python_wheel.sh
+}
+node_packaging() { (cd node && npm install --no-audit --no-fund --loglevel=error) && TS7="${TS7:-1}" bash tests/packaging/node.sh; }
+c_packaging() { need_apt pkg-config && bash tests/packaging/c.sh; }
+
 suite generated-files generated_current
 suite rust-build rust_build
 suite docs docs_check
@@ -83,6 +99,9 @@ suite python python_tests
 suite node node_tests
 suite c c_tests
 suite powershell powershell_tests
+suite python-packaging python_packaging
+suite node-packaging node_packaging
+suite c-packaging c_packaging
 suite fuzz-smoke fuzz_smoke
 suite bench bench
 

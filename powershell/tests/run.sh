@@ -36,7 +36,8 @@ step() {
 }
 
 build() {
-    if [ "$PROFILE" = release ]; then cargo build -p entitlement-c --release; else cargo build -p entitlement-c; fi
+    if [ "$PROFILE" = release ]; then cargo build -p entitlement-c --release; else cargo build -p entitlement-c; fi &&
+        ln -sfn libentitlement.so "$LIBDIR/libentitlement.so.0"  # the SONAME (bindings/c/build.rs)
 }
 
 ensure_mono() {
@@ -147,6 +148,10 @@ compile_shim() {
     mcs -nologo -warnaserror -langversion:5 -target:library -out:"$OUT/Entitlement.Native.dll" powershell/src/*.cs &&
         mcs -nologo -warnaserror -out:"$OUT/Smoke.exe" powershell/tests/Smoke.cs powershell/src/*.cs &&
         mcs -nologo -warnaserror -r:"$OUT/Entitlement.Native.dll" -out:"$OUT/Cmdlets.exe" powershell/tests/Cmdlets.cs &&
+        # DllImport("entitlement") probes libentitlement.so; the SONAME is libentitlement.so.0, which is
+        # also what matches a copy preloaded by path.
+        printf '<configuration>\n  <dllmap dll="entitlement" target="libentitlement.so.0" os="!windows"/>\n</configuration>\n' |
+            tee "$OUT/Smoke.exe.config" "$OUT/Cmdlets.exe.config" >"$OUT/Entitlement.Native.dll.config" &&
         cp emulator/src/identity/dev-app.pem "$OUT/"  # the emulator app's development certificate (certificate sign-in)
 }
 

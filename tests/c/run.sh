@@ -38,7 +38,9 @@ build() {
     release) cargo build -p entitlement-c --release ;;
     debug) cargo build -p entitlement-c ;;
     *) echo "profile must be debug or release" >&2; return 1 ;;
-    esac
+    esac &&
+        # The SONAME is libentitlement.so.0 (scripts/install-c.sh lays out the links); cargo writes only the .so.
+        ln -sfn libentitlement.so "$LIBDIR/libentitlement.so.0"
 }
 
 header_fresh() {

@@ -174,7 +174,7 @@ impl Client {
                     return Err(err);
                 }
             }
-            tracing::debug!(?delay, kind = %err.kind, "retrying");
+            tracing::warn!(?delay, kind = %err.kind, "retrying");
             tokio::time::sleep(delay).await;
             last = Some(err);
         }
