@@ -41,6 +41,12 @@ cp powershell/Entitlement.psd1 powershell/Entitlement.psm1 powershell/Entitlemen
 cp powershell/src/*.cs "$mod/src/"
 mcs -nologo -warnaserror -optimize+ -target:library -out:"$mod/bin/Entitlement.Native.dll" powershell/src/*.cs
 cp "$LIBDIR/$lib" "$mod/bin/$rid/$lib"
+# The SONAME is libentitlement.so.0: PowerShell 7 reaches the preloaded copy through the
+# resolver Library.Preload registers; mono reads this map.
+if [ "$os" = linux ]; then
+    printf '<configuration>\n  <dllmap dll="entitlement" target="libentitlement.so.0" os="!windows"/>\n</configuration>\n' \
+        >"$mod/bin/Entitlement.Native.dll.config"
+fi
 # Debug symbols are most of the library's size; the module does not need them.
 if command -v strip >/dev/null; then strip --strip-unneeded "$mod/bin/$rid/$lib" 2>/dev/null || true; fi
 echo "$mod"

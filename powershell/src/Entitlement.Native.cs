@@ -9,6 +9,7 @@
 // Targets .NET Framework 4.7.2+ (Windows PowerShell 5.1), .NET 6+ (pwsh 7) and mono.
 
 using System;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -268,7 +269,36 @@ namespace Entitlement.Native
         {
             if (Environment.OSVersion.Platform == PlatformID.Win32NT) return LoadLibraryW(path) != IntPtr.Zero;
             const int RTLD_NOW = 2, RTLD_GLOBAL = 0x100;
-            return dlopen(path, RTLD_NOW | RTLD_GLOBAL) != IntPtr.Zero;
+            preloaded = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+            if (preloaded == IntPtr.Zero) return false;
+            RegisterResolver();
+            return true;
+        }
+
+        static IntPtr preloaded;
+
+        // The library's SONAME is libentitlement.so.0, so a copy loaded by path does not
+        // answer DllImport("entitlement")'s probe for libentitlement.so. PowerShell 7 (.NET 5+)
+        // asks a resolver first: hand it the preloaded copy. Bound by reflection because this
+        // file also compiles for Windows PowerShell 5.1 and mono (which use the dllmap file).
+        static void RegisterResolver()
+        {
+            Type native = Type.GetType("System.Runtime.InteropServices.NativeLibrary");
+            Type resolverType = Type.GetType("System.Runtime.InteropServices.DllImportResolver");
+            if (native == null || resolverType == null) return;
+            MethodInfo set = native.GetMethod("SetDllImportResolver");
+            MethodInfo resolve = typeof(Library).GetMethod("Resolve", BindingFlags.NonPublic | BindingFlags.Static);
+            if (set == null || resolve == null) return;
+            try
+            {
+                set.Invoke(null, new object[] { typeof(Library).Assembly, Delegate.CreateDelegate(resolverType, resolve) });
+            }
+            catch (TargetInvocationException) { } // a resolver is already set for this assembly (a second import)
+        }
+
+        static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+        {
+            return name == "entitlement" ? preloaded : IntPtr.Zero;
         }
 
         public static string Version { get { return NativeMethods.Utf8(NativeMethods.ent_version()); } }
