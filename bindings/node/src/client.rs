@@ -13,14 +13,14 @@ use std::ptr;
 use std::sync::{Arc, OnceLock};
 
 use entitlement::api::{Operation, OPERATIONS};
-use entitlement::bridge::{Call, ClientConfig, RawBody, Session, WaitRequest};
+use entitlement::bridge::{Call, ClientConfig, HostTokens, RawBody, Session, WaitRequest};
 use futures_util::FutureExt;
 use napi::bindgen_prelude::{Function, Promise, ToNapiValue, TypeName, ValueType};
 use napi::{check_status, sys};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::auth::JsTokenProvider;
+use crate::auth::JsTokenHost;
 use crate::error::{from_panic, IntoNapi};
 
 /// Response JSON handed to JS as a string. Graph's JSON is almost always
@@ -113,7 +113,9 @@ impl ToNapiValue for JsonText {
 }
 
 /// Runs a future, turning a panic into an `Internal` error.
-pub(crate) async fn guarded<T>(f: impl std::future::Future<Output = napi::Result<T>>) -> napi::Result<T> {
+pub(crate) async fn guarded<T>(
+    f: impl std::future::Future<Output = napi::Result<T>>,
+) -> napi::Result<T> {
     AssertUnwindSafe(f)
         .catch_unwind()
         .await
@@ -156,8 +158,7 @@ impl NativeClient {
                     .callee_handled::<false>()
                     .weak::<true>()
                     .build()?;
-                Some(Arc::new(JsTokenProvider::new(tsfn))
-                    as Arc<dyn entitlement::auth::TokenProvider>)
+                Some(HostTokens::provider(JsTokenHost(tsfn)))
             }
             None => None,
         };
@@ -202,13 +203,8 @@ impl NativeClient {
     pub async fn send(&self, prepared: &PreparedCall) -> napi::Result<Option<JsonText>> {
         let (session, call) = (self.session.clone(), prepared.call.clone());
         guarded(async move {
-            let client = session.client().napi()?;
-            call.send(&client)
-                .await
-                .napi()?
-                .json()
-                .napi()
-                .map(|b| b.map(JsonText))
+            let body = session.send(&call, None).await.napi()?.json().napi()?;
+            Ok(body.map(JsonText))
         })
         .await
     }
@@ -223,12 +219,12 @@ impl NativeClient {
     ) -> napi::Result<JsonText> {
         let (session, call) = (self.session.clone(), prepared.call.clone());
         guarded(async move {
-            let client = session.client().napi()?;
-            let resp = match next_link {
-                None => call.send(&client).await,
-                Some(link) => call.next_page(&client, &link).await,
-            };
-            let body = resp.napi()?.json().napi()?;
+            let body = session
+                .send(&call, next_link.as_deref())
+                .await
+                .napi()?
+                .json()
+                .napi()?;
             Ok(JsonText(body.unwrap_or_default()))
         })
         .await
