@@ -17,7 +17,9 @@ use std::os::raw::c_char;
 use std::sync::Arc;
 use std::time::Duration;
 
-use entitlement::bridge::{blocking, host_error, HostFuture, HostToken, HostTokens, TokenHost};
+use entitlement::bridge::{
+    blocking, host_error, HostFuture, HostToken, HostTokens, Lifetimes, TokenHost,
+};
 use entitlement::{Error, Result};
 
 use crate::client::ent_client;
@@ -88,6 +90,9 @@ fn returned(status: i32) -> String {
     }
 }
 
+/// How errors name the callback.
+const NAME: &str = "token callback";
+
 struct CallbackHost {
     callback: unsafe extern "C" fn(*mut c_void, *const c_char, *mut ent_token_sink) -> i32,
     user_data: *mut c_void,
@@ -107,24 +112,16 @@ impl CallbackHost {
         }))
         .map_err(|_| Error::internal("the token callback panicked"))?;
         if status != ent_status::ENT_OK as i32 {
-            return Err(host_error(self, returned(status)));
+            return Err(host_error(NAME, returned(status)));
         }
         let (token, lifetime) = sink.token.ok_or_else(|| {
-            host_error(self, "returned ENT_OK without calling ent_token_sink_set")
+            host_error(NAME, "returned ENT_OK without calling ent_token_sink_set")
         })?;
         Ok(HostToken { token, lifetime })
     }
 }
 
 impl TokenHost for CallbackHost {
-    fn name(&self) -> &'static str {
-        "token callback"
-    }
-
-    fn reports_lifetime(&self) -> bool {
-        true
-    }
-
     fn fetch(self: Arc<Self>, scope: String) -> HostFuture {
         Box::pin(blocking(move || self.call(&scope)))
     }
@@ -151,7 +148,10 @@ pub unsafe extern "C" fn ent_client_new_with_token_callback(
             callback,
             user_data,
         };
-        let session = crate::client::session(options_json, Some(HostTokens::provider(host)))?;
+        let session = crate::client::session(
+            options_json,
+            Some(HostTokens::provider(host, NAME, Lifetimes::Reported)),
+        )?;
         *out = Box::into_raw(Box::new(ent_client::new(session)));
         Ok(())
     })

@@ -19,23 +19,17 @@ pub type TokenFn = ThreadsafeFunction<String, Promise<String>, String, napi::Sta
 
 pub struct JsTokenHost(pub TokenFn);
 
+/// How errors name the callback.
+pub const NAME: &str = "tokenProvider";
+
 impl TokenHost for JsTokenHost {
-    fn name(&self) -> &'static str {
-        "tokenProvider"
-    }
-
-    fn reports_lifetime(&self) -> bool {
-        false
-    }
-
     fn fetch(self: Arc<Self>, scope: String) -> HostFuture {
         Box::pin(async move {
             let promise = self.0.call_async_catch(scope).await;
-            let promise =
-                promise.map_err(|e| host_error(&*self, format!("failed: {}", e.reason)))?;
+            let promise = promise.map_err(|e| host_error(NAME, format!("failed: {}", e.reason)))?;
             let token = promise
                 .await
-                .map_err(|e| host_error(&*self, format!("rejected: {}", e.reason)))?;
+                .map_err(|e| host_error(NAME, format!("rejected: {}", e.reason)))?;
             Ok(HostToken {
                 token,
                 lifetime: None,

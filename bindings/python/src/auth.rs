@@ -14,7 +14,10 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use entitlement::bridge::{blocking, host_error, HostFuture, HostToken, TokenHost};
+use entitlement::auth::TokenProvider;
+use entitlement::bridge::{
+    blocking, host_error, HostFuture, HostToken, HostTokens, Lifetimes, TokenHost,
+};
 use pyo3::prelude::*;
 
 use crate::convert::type_name;
@@ -26,23 +29,40 @@ pub struct PyTokenHost {
 }
 
 impl PyTokenHost {
-    pub fn new(py: Python<'_>, callback: Py<PyAny>) -> Self {
+    /// core's token provider over `callback`: a credential's tokens cached
+    /// by their lifetime, a callable asked per request.
+    pub fn provider(py: Python<'_>, callback: Py<PyAny>) -> Arc<dyn TokenProvider> {
         let credential = callback.bind(py).hasattr("get_token").unwrap_or(false);
-        PyTokenHost {
+        let host = PyTokenHost {
             callback,
             credential,
+        };
+        match credential {
+            true => HostTokens::provider(host, "credential.get_token", Lifetimes::Reported),
+            false => HostTokens::provider(host, "token_provider", Lifetimes::Never),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        if self.credential {
+            "credential.get_token"
+        } else {
+            "token_provider"
         }
     }
 
     /// Calls the credential (with the GIL).
     fn call(&self, py: Python<'_>, scope: &str) -> entitlement::Result<HostToken> {
-        let raised = |e: PyErr| host_error(self, format!("raised {}", e.value(py)));
+        let raised = |e: PyErr| host_error(self.name(), format!("raised {}", e.value(py)));
         if !self.credential {
             let v = self.callback.call0(py).map_err(raised)?;
             let v = v.bind(py);
-            let token = v
-                .extract::<String>()
-                .map_err(|_| host_error(self, format!("must return str, not {}", type_name(v))))?;
+            let token = v.extract::<String>().map_err(|_| {
+                host_error(
+                    self.name(),
+                    format!("must return str, not {}", type_name(v)),
+                )
+            })?;
             return Ok(HostToken {
                 token,
                 lifetime: None,
@@ -57,7 +77,7 @@ impl PyTokenHost {
         let token = token.map_err(|_| {
             let t = type_name(v);
             host_error(
-                self,
+                self.name(),
                 format!("must return an AccessToken (.token, .expires_on), not {t}"),
             )
         })?;
@@ -73,18 +93,6 @@ impl PyTokenHost {
 }
 
 impl TokenHost for PyTokenHost {
-    fn name(&self) -> &'static str {
-        if self.credential {
-            "credential.get_token"
-        } else {
-            "token_provider"
-        }
-    }
-
-    fn reports_lifetime(&self) -> bool {
-        self.credential
-    }
-
     fn fetch(self: Arc<Self>, scope: String) -> HostFuture {
         Box::pin(blocking(move || Python::attach(|py| self.call(py, &scope))))
     }

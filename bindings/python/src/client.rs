@@ -139,9 +139,9 @@ impl NativeClient {
             .or_raise(py)?;
         let host = match token_provider.filter(|p| !p.is_none()) {
             None => None,
-            Some(cb) if cb.is_callable() || cb.hasattr("get_token").unwrap_or(false) => Some(
-                bridge::HostTokens::provider(PyTokenHost::new(py, cb.unbind())),
-            ),
+            Some(cb) if cb.is_callable() || cb.hasattr("get_token").unwrap_or(false) => {
+                Some(PyTokenHost::provider(py, cb.unbind()))
+            }
             Some(_) => {
                 return Err(invalid(
                     py,

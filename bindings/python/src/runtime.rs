@@ -14,13 +14,12 @@
 //! (`bridge::runtime`).
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use entitlement::bridge::guarded;
 use entitlement::bridge::runtime::runtime;
 use entitlement::Error;
-use futures_util::FutureExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
@@ -34,11 +33,7 @@ where
 {
     let (tx, rx) = mpsc::sync_channel(1);
     let handle = runtime().or_raise(py)?.spawn(async move {
-        let r = AssertUnwindSafe(fut)
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|p| Err(entitlement::bridge::panic_error(p)));
-        let _ = tx.send(r);
+        let _ = tx.send(guarded(fut).await);
     });
     let mut rx = rx;
     loop {
@@ -121,10 +116,7 @@ where
     let loop_ref = event_loop.unbind();
     let fut_ref = py_fut.clone().unbind();
     let handle = runtime().or_raise(py)?.spawn(async move {
-        let r = AssertUnwindSafe(fut)
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|p| Err(entitlement::bridge::panic_error(p)));
+        let r = guarded(fut).await;
         Python::attach(|py| {
             let (ok, value) = match r.or_raise(py).and_then(|v| convert(py, v)) {
                 Ok(v) => (true, v),

@@ -33,16 +33,18 @@ pub type HostFuture = BoxFuture<'static, Result<HostToken>>;
 
 /// One host callback, asked once per [`TokenHost::fetch`].
 pub trait TokenHost: Send + Sync + 'static {
-    /// How errors name the callback (`token_provider`, `tokenProvider`, …).
-    fn name(&self) -> &'static str;
-
-    /// Whether the host reports lifetimes, so its tokens are cached; a host
-    /// that never does is asked on every request, concurrently.
-    fn reports_lifetime(&self) -> bool;
-
     /// Asks the host for a token for `scope`. Blocking host code runs
     /// through [`blocking`].
     fn fetch(self: Arc<Self>, scope: String) -> HostFuture;
+}
+
+/// Whether a host reports its tokens' lifetimes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifetimes {
+    /// Its tokens are cached (a token without one is asked for again).
+    Reported,
+    /// It is asked on every request, concurrently.
+    Never,
 }
 
 /// Runs blocking host code (a Python call under the GIL, a C function) on
@@ -55,42 +57,47 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| Error::internal(format!("the token callback failed: {e}")))?
 }
 
-/// An `Authentication` error of a host callback.
-pub fn host_error(host: &dyn TokenHost, why: impl fmt::Display) -> Error {
-    Error::new(ErrorKind::Authentication, format!("{} {why}", host.name()))
+/// An `Authentication` error of the host callback `name`.
+pub fn host_error(name: &str, why: impl fmt::Display) -> Error {
+    Error::new(ErrorKind::Authentication, format!("{name} {why}"))
 }
 
 /// core's [`TokenProvider`] over a [`TokenHost`].
 pub struct HostTokens<H: TokenHost> {
     host: Arc<H>,
+    /// How errors name the callback (`token_provider`, `tokenProvider`, …).
+    name: &'static str,
+    lifetimes: Lifetimes,
     cache: TokenCache,
 }
 
 impl<H: TokenHost> HostTokens<H> {
-    pub fn new(host: H) -> HostTokens<H> {
+    pub fn new(host: H, name: &'static str, lifetimes: Lifetimes) -> HostTokens<H> {
         HostTokens {
             host: Arc::new(host),
+            name,
+            lifetimes,
             cache: TokenCache::default(),
         }
     }
 
     /// Boxed for [`Session::new`](super::Session::new).
-    pub fn provider(host: H) -> Arc<dyn TokenProvider> {
-        Arc::new(HostTokens::new(host))
+    pub fn provider(host: H, name: &'static str, lifetimes: Lifetimes) -> Arc<dyn TokenProvider> {
+        Arc::new(HostTokens::new(host, name, lifetimes))
     }
 
     async fn fetch(&self, scope: &str) -> Result<AccessToken> {
         let asked = Instant::now();
         let got = self.host.clone().fetch(scope.to_string()).await?;
         if got.token.is_empty() {
-            return Err(host_error(&*self.host, "returned an empty token"));
+            return Err(host_error(self.name, "returned an empty token"));
         }
         // Without a lifetime the cache holds the token as expired: the next
         // request asks again (yet never two at once for one scope).
-        let expires_at = match (got.lifetime, self.host.reports_lifetime()) {
+        let expires_at = match (got.lifetime, self.lifetimes) {
             (Some(life), _) => Some(expiry_after(life)),
-            (None, true) => Some(asked),
-            (None, false) => None,
+            (None, Lifetimes::Reported) => Some(asked),
+            (None, Lifetimes::Never) => None,
         };
         Ok(AccessToken {
             token: Secret::new(got.token),
@@ -101,14 +108,14 @@ impl<H: TokenHost> HostTokens<H> {
 
 impl<H: TokenHost> fmt::Debug for HostTokens<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HostTokens({})", self.host.name())
+        write!(f, "HostTokens({})", self.name)
     }
 }
 
 impl<H: TokenHost> TokenProvider for HostTokens<H> {
     fn token<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<AccessToken>> {
         Box::pin(async move {
-            if !self.host.reports_lifetime() {
+            if self.lifetimes == Lifetimes::Never {
                 return self.fetch(scope).await;
             }
             self.cache.get_or_fetch(scope, || self.fetch(scope)).await
@@ -131,12 +138,6 @@ mod tests {
     }
 
     impl TokenHost for Counting {
-        fn name(&self) -> &'static str {
-            "test host"
-        }
-        fn reports_lifetime(&self) -> bool {
-            true
-        }
         fn fetch(self: Arc<Self>, _scope: String) -> HostFuture {
             Box::pin(blocking(move || {
                 let n = self.calls.fetch_add(1, Ordering::SeqCst);

@@ -38,7 +38,7 @@ pub mod runtime;
 
 pub use call::{fetch_next, Call, RawBody};
 pub use config::{ClientConfig, Credential, Session};
-pub use host_token::{blocking, host_error, HostFuture, HostToken, HostTokens, TokenHost};
+pub use host_token::{blocking, host_error, HostFuture, HostToken, HostTokens, Lifetimes, TokenHost};
 pub use job::{error_json, Job, JobContext};
 pub use pages::{PageOut, PageTask, Pages};
 pub use response::{Output, Response, WaitRequest};
@@ -49,6 +49,13 @@ pub use response::{filter_literal, ItemsJson};
 /// literal (a JSON string, integer, boolean or null) escaped by core.
 pub fn filter_compare(property: &str, op: &str, value: serde_json::Value) -> crate::Result<String> {
     crate::Filter::compare(property, op, filter_literal(value)?).map(String::from)
+}
+
+/// Runs a binding's future, a panic in it becoming an `Internal` error
+/// (an async boundary's panic guard, in every language).
+pub async fn guarded<T>(fut: impl std::future::Future<Output = crate::Result<T>>) -> crate::Result<T> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Err(panic_error(p)))
 }
 
 /// A panic caught at a binding's boundary, as an `Internal` error.
