@@ -156,10 +156,11 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn cached_by_lifetime_one_call_in_flight_and_asked_again_without_one() {
-        let p = Arc::new(HostTokens::new(Counting {
+        let host = Counting {
             calls: AtomicUsize::new(0),
             lifetime: Some(Duration::from_secs(3600)),
-        }));
+        };
+        let p = Arc::new(HostTokens::new(host, "test host", Lifetimes::Reported));
         let tasks: Vec<_> = (0..8)
             .map(|_| {
                 let p = p.clone();
@@ -175,10 +176,11 @@ mod tests {
         p.invalidate();
         assert_eq!(p.token("s").await.unwrap().token.expose(), "t1");
 
-        let p = HostTokens::new(Counting {
+        let host = Counting {
             calls: AtomicUsize::new(0),
             lifetime: None,
-        });
+        };
+        let p = HostTokens::new(host, "test host", Lifetimes::Reported);
         p.token("s").await.unwrap();
         p.token("s").await.unwrap();
         assert_eq!(p.host.calls.load(Ordering::SeqCst), 2);
