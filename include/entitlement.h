@@ -504,9 +504,10 @@ const char *ent_status_name(int32_t status);
 
 /**
  * Gives the token from inside a token callback. The library copies
- * `token`. `expires_in_seconds` > 0 lets the library reuse the token until
- * a minute before it expires; 0 or less asks for the callback again on
- * every request; lifetimes over a day count as a day.
+ * `token`. `expires_in_seconds` > 0 lets the library reuse the token for
+ * its scope until shortly before it expires (a minute at least); 0 or less
+ * asks for the callback again on every request; lifetimes over a day
+ * count as a day.
  */
 enum ent_status ent_token_sink_set(struct ent_token_sink *sink, const char *token, int64_t expires_in_seconds, struct ent_error **err);
 

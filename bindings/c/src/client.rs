@@ -10,10 +10,9 @@ use std::sync::Arc;
 use entitlement::auth::TokenProvider;
 use entitlement::bridge::{Call, ClientConfig, RawBody, Session};
 use entitlement::Client;
-use serde_json::Value;
 
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, invalid, opt_str_arg, out_arg, str_arg, Result};
+use crate::ffi::{c_string, guard, handle, opt_json_arg, opt_str_arg, out_arg, str_arg, Result};
 use crate::runtime::block_on;
 use crate::status::ent_status;
 
@@ -35,33 +34,29 @@ impl ent_client {
         }
     }
 
-    pub(crate) fn client(&self) -> Result<Client> {
+    /// The connection; refused in a child process after fork().
+    pub(crate) fn session(&self) -> Result<&Arc<Session>> {
         entitlement::bridge::runtime::check_pid(self.pid)?;
-        self.session.client()
+        Ok(&self.session)
     }
-}
 
-/// Optional JSON text as a value (`NULL` → `null`).
-pub(crate) fn json_arg(text: Option<&str>, name: &str) -> Result<Value> {
-    match text {
-        None => Ok(Value::Null),
-        Some(t) => {
-            serde_json::from_str(t).map_err(|e| invalid(format!("{name} is not valid JSON: {e}")))
-        }
+    pub(crate) fn client(&self) -> Result<Client> {
+        self.session()?.client()
     }
 }
 
 /// A session from `options_json` (NULL: defaults) and an optional host
 /// credential; errors name the parameter.
-pub(crate) fn session(
-    options_json: Option<&str>,
+pub(crate) unsafe fn session(
+    options_json: *const c_char,
     host: Option<Arc<dyn TokenProvider>>,
 ) -> Result<Arc<Session>> {
-    let config =
-        ClientConfig::from_value(json_arg(options_json, "options_json")?).map_err(|mut e| {
+    let config = ClientConfig::from_value(opt_json_arg(options_json, "options_json")?).map_err(
+        |mut e| {
             e.message = format!("options_json: {}", e.message);
             e
-        })?;
+        },
+    )?;
     Ok(Arc::new(Session::new(config, host)?))
 }
 
@@ -92,7 +87,7 @@ pub unsafe extern "C" fn ent_client_new(
 ) -> ent_status {
     guard(err, || {
         let out = out_arg(out, "out")?;
-        let session = session(opt_str_arg(options_json, "options_json")?, None)?;
+        let session = session(options_json, None)?;
         *out = Box::into_raw(Box::new(ent_client::new(session)));
         Ok(())
     })
@@ -105,19 +100,25 @@ pub unsafe extern "C" fn ent_client_free(client: *mut ent_client) {
     crate::ffi::free_box(client)
 }
 
-/// The operation, path arguments and query options of a call, checked.
+/// A call's operation, path arguments, query options and body, checked;
+/// `body_json` None for a list call (pagers).
 pub(crate) unsafe fn call_args(
     operation: *const c_char,
     args_json: *const c_char,
     query_json: *const c_char,
-    body_json: *const c_char,
+    body_json: Option<*const c_char>,
 ) -> Result<Call> {
     let op = str_arg(operation, "operation")?;
-    let args = json_arg(opt_str_arg(args_json, "args_json")?, "args_json")?;
-    let query = json_arg(opt_str_arg(query_json, "query_json")?, "query_json")?;
-    let body =
-        opt_str_arg(body_json, "body_json")?.map_or(RawBody::None, |b| RawBody::Text(b.as_bytes()));
-    Call::new(op, args, query, body)
+    let args = opt_json_arg(args_json, "args_json")?;
+    let query = opt_json_arg(query_json, "query_json")?;
+    match body_json {
+        None => Call::list(op, args, query),
+        Some(b) => {
+            let body =
+                opt_str_arg(b, "body_json")?.map_or(RawBody::None, |b| RawBody::Text(b.as_bytes()));
+            Call::new(op, args, query, body)
+        }
+    }
 }
 
 /// Calls one operation by name and returns the response as JSON text.
@@ -148,7 +149,7 @@ pub unsafe extern "C" fn ent_client_call(
     guard(err, || {
         let client = handle(client, "client")?.client()?;
         let out = out_arg(out_json, "out_json")?;
-        let call = call_args(operation, args_json, query_json, body_json)?;
+        let call = call_args(operation, args_json, query_json, Some(body_json))?;
         let body = block_on(async { call.send(&client).await?.json() })??;
         *out = match body {
             Some(b) => c_string(b.to_vec())?,

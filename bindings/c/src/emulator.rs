@@ -8,9 +8,8 @@ use std::os::raw::c_char;
 
 use entitlement_emulator::HostedEmulator;
 
-use crate::client::json_arg;
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, opt_str_arg, out_arg, str_arg, Result};
+use crate::ffi::{c_string, guard, handle, json_arg, opt_json_arg, out_arg, str_arg, Result};
 use crate::status::ent_status;
 
 /// A running emulator. Started with ent_emulator_start(); stopped and
@@ -39,7 +38,7 @@ pub unsafe extern "C" fn ent_emulator_start(
 ) -> ent_status {
     guard(err, || {
         let out = out_arg(out, "out")?;
-        let options = json_arg(opt_str_arg(options_json, "options_json")?, "options_json")?;
+        let options = opt_json_arg(options_json, "options_json")?;
         let inner = HostedEmulator::start(options)?;
         *out = Box::into_raw(Box::new(ent_emulator { inner }));
         Ok(())
@@ -184,7 +183,7 @@ pub unsafe extern "C" fn ent_emulator_inject_fault(
 ) -> ent_status {
     guard(err, || {
         let emu = handle(emulator, "emulator")?;
-        let fault = json_arg(Some(str_arg(fault_json, "fault_json")?), "fault_json")?;
+        let fault = json_arg(str_arg(fault_json, "fault_json")?, "fault_json")?;
         emu.inner.inject_fault(fault)
     })
 }

@@ -9,6 +9,7 @@ use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use entitlement::Error;
+use serde_json::Value;
 
 use crate::error::ent_error;
 use crate::status::ent_status;
@@ -58,6 +59,16 @@ pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, name: &str) -> Result<Opt
     } else {
         str_arg(p, name).map(Some)
     }
+}
+
+/// JSON text as a value.
+pub(crate) fn json_arg(text: &str, name: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| invalid(format!("{name} is not valid JSON: {e}")))
+}
+
+/// Optional JSON text as a value (NULL → `null`).
+pub(crate) unsafe fn opt_json_arg(p: *const c_char, name: &str) -> Result<Value> {
+    opt_str_arg(p, name)?.map_or(Ok(Value::Null), |t| json_arg(t, name))
 }
 
 /// Checks a required out-parameter; nothing is written through it yet.

@@ -10,12 +10,12 @@ use std::os::raw::{c_char, c_int, c_void};
 
 use entitlement::bridge::Job;
 
-use crate::client::{ent_client, json_arg};
+use crate::client::ent_client;
 use crate::error::ent_error;
-use crate::ffi::{c_string, free_box, guard, handle, opt_str_arg, out_arg, str_arg, Result};
+use crate::ffi::{c_string, free_box, guard, handle, opt_json_arg, out_arg, str_arg, Result};
 use crate::runtime::block_on;
-use entitlement::bridge::runtime::runtime;
 use crate::status::ent_status;
+use entitlement::bridge::runtime::runtime;
 
 /// A running job. Created by ent_client_job_start(), read with
 /// ent_job_next(), released with ent_job_free() (which cancels it if it
@@ -31,7 +31,7 @@ unsafe fn start(
 ) -> Result<Job> {
     let client = handle(client, "client")?.client()?;
     let kind = str_arg(kind, "kind")?;
-    let options = json_arg(opt_str_arg(options_json, "options_json")?, "options_json")?;
+    let options = opt_json_arg(options_json, "options_json")?;
     let _rt = runtime()?.enter();
     Job::start(&client, kind, options)
 }

@@ -7,9 +7,9 @@ use std::os::raw::c_char;
 
 use entitlement::bridge::WaitRequest;
 
-use crate::client::{ent_client, json_arg};
+use crate::client::ent_client;
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, opt_str_arg, out_arg, str_arg};
+use crate::ffi::{c_string, guard, handle, opt_json_arg, out_arg, str_arg};
 use crate::runtime::block_on;
 use crate::status::ent_status;
 
@@ -34,7 +34,7 @@ pub unsafe extern "C" fn ent_client_wait_for_assignment_request(
         let client = handle(client, "client")?.client()?;
         let out = out_arg(out_json, "out_json")?;
         let id = str_arg(request_id, "request_id")?.to_string();
-        let options = json_arg(opt_str_arg(options_json, "options_json")?, "options_json")?;
+        let options = opt_json_arg(options_json, "options_json")?;
         let wait = WaitRequest::new(id, options)?;
         let json = block_on(wait.run_json(&client))??;
         *out = c_string(json)?;

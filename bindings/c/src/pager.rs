@@ -8,11 +8,11 @@
 use std::os::raw::c_char;
 use std::sync::Arc;
 
-use entitlement::bridge::{Call, ItemsJson, Pages};
+use entitlement::bridge::{ItemsJson, Pages, Response};
 
-use crate::client::{ent_client, json_arg};
+use crate::client::{call_args, ent_client};
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, invalid, opt_str_arg, out_arg, str_arg, Result};
+use crate::ffi::{c_string, guard, handle, invalid, out_arg, Result};
 use crate::runtime::block_on;
 use crate::status::ent_status;
 
@@ -23,20 +23,19 @@ use crate::status::ent_status;
 /// From the second page on, the next page is requested while the caller
 /// works through the current one.
 pub struct ent_pager {
-    pages: Pages,
+    pages: Arc<Pages>,
 }
 
 impl ent_pager {
     /// One page's items (None once the last page was read). A failed page
     /// is fetched again by the next call.
     fn fetch(&mut self) -> Result<Option<ItemsJson>> {
-        let Some(mut task) = self.pages.next()? else {
+        let Some((task, resp)) = block_on(self.pages.clone().next_response())?? else {
             return Ok(None);
         };
-        let page = block_on(task.response()).and_then(|r| r?.items_json());
-        let next = page.as_ref().map(|p| p.next_link.clone()).map_err(drop);
-        self.pages.advance(task, next);
-        page.map(Some)
+        self.pages
+            .finish(task, resp, Response::items_json)
+            .map(Some)
     }
 }
 
@@ -46,15 +45,11 @@ unsafe fn new_pager(
     args_json: *const c_char,
     query_json: *const c_char,
 ) -> Result<ent_pager> {
-    let client = handle(client, "client")?;
-    entitlement::bridge::runtime::check_pid(client.pid)?;
-    let op = str_arg(operation, "operation")?;
-    let args = json_arg(opt_str_arg(args_json, "args_json")?, "args_json")?;
-    let query = json_arg(opt_str_arg(query_json, "query_json")?, "query_json")?;
-    let call = Arc::new(Call::list(op, args, query)?);
+    let session = handle(client, "client")?.session()?.clone();
+    let call = Arc::new(call_args(operation, args_json, query_json, None)?);
     let rt = entitlement::bridge::runtime::runtime()?.handle().clone();
     Ok(ent_pager {
-        pages: Pages::new(client.session.clone(), call, rt),
+        pages: Arc::new(Pages::new(session, call, rt)),
     })
 }
 

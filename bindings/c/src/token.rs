@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The entitlement authors
 
-//! Tokens from the host: a C callback behind core's `TokenProvider`. The
-//! callback is blocking C code, so it runs on the runtime's blocking pool,
-//! never on an I/O thread. Tokens it reports with a lifetime are cached
-//! until a minute before they expire (lifetimes are capped at core's
+//! Tokens from the host: a C callback as core's [`TokenHost`]. The bridge
+//! ([`HostTokens`]) runs it on the runtime's blocking pool, never on an I/O
+//! thread, and caches the tokens it reports with a lifetime per scope until
+//! shortly before they expire (lifetimes are capped at core's
 //! `MAX_TOKEN_LIFETIME`, so no value can overflow the clock).
 //!
 //! The callback returns a plain `int32_t`, not `enum ent_status`: a caller
@@ -13,18 +13,18 @@
 //! behaviour. The value is checked as an integer and named in the error.
 
 use std::ffi::{c_void, CStr, CString};
-use std::future::Future;
 use std::os::raw::c_char;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use entitlement::auth::{AccessToken, Secret, TokenProvider};
-use entitlement::{Error, ErrorKind, Result};
+use entitlement::bridge::{
+    blocking, host_error, HostFuture, HostToken, HostTokens, Lifetimes, TokenHost,
+};
+use entitlement::{Error, Result};
 
 use crate::client::ent_client;
 use crate::error::ent_error;
-use crate::ffi::{guard, invalid, opt_str_arg, out_arg};
+use crate::ffi::{guard, invalid, out_arg};
 use crate::status::ent_status;
 
 /// Where a token callback puts the token: pass it to ent_token_sink_set().
@@ -50,9 +50,10 @@ pub type ent_token_callback = Option<
 >;
 
 /// Gives the token from inside a token callback. The library copies
-/// `token`. `expires_in_seconds` > 0 lets the library reuse the token until
-/// a minute before it expires; 0 or less asks for the callback again on
-/// every request; lifetimes over a day count as a day.
+/// `token`. `expires_in_seconds` > 0 lets the library reuse the token for
+/// its scope until shortly before it expires (a minute at least); 0 or less
+/// asks for the callback again on every request; lifetimes over a day
+/// count as a day.
 #[no_mangle]
 pub unsafe extern "C" fn ent_token_sink_set(
     sink: *mut ent_token_sink,
@@ -89,80 +90,40 @@ fn returned(status: i32) -> String {
     }
 }
 
-#[derive(Clone, Copy)]
-struct UserData(*mut c_void);
+/// How errors name the callback.
+const NAME: &str = "token callback";
+
+struct CallbackHost {
+    callback: unsafe extern "C" fn(*mut c_void, *const c_char, *mut ent_token_sink) -> i32,
+    user_data: *mut c_void,
+}
+
 // The caller promises (in the header) that the callback and its user data
 // may be used from any thread.
-unsafe impl Send for UserData {}
-unsafe impl Sync for UserData {}
+unsafe impl Send for CallbackHost {}
+unsafe impl Sync for CallbackHost {}
 
-struct CallbackProvider {
-    callback: unsafe extern "C" fn(*mut c_void, *const c_char, *mut ent_token_sink) -> i32,
-    user_data: UserData,
-    cached: Mutex<Option<(Secret, Instant)>>,
-}
-
-impl std::fmt::Debug for CallbackProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CallbackProvider")
-    }
-}
-
-impl CallbackProvider {
-    fn fetch(&self, scope: &str) -> Result<AccessToken> {
+impl CallbackHost {
+    fn call(&self, scope: &str) -> Result<HostToken> {
         let scope_c = CString::new(scope).map_err(|_| Error::internal("scope contains NUL"))?;
         let mut sink = ent_token_sink { token: None };
-        let user = self.user_data;
         let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
-            (self.callback)(user.0, scope_c.as_ptr(), &mut sink)
+            (self.callback)(self.user_data, scope_c.as_ptr(), &mut sink)
         }))
         .map_err(|_| Error::internal("the token callback panicked"))?;
-        let fail =
-            |why: &str| Error::new(ErrorKind::Authentication, format!("token callback: {why}"));
         if status != ent_status::ENT_OK as i32 {
-            return Err(fail(&returned(status)));
+            return Err(host_error(NAME, returned(status)));
         }
-        let (token, life) = sink
-            .token
-            .ok_or_else(|| fail("returned ENT_OK without calling ent_token_sink_set"))?;
-        let secret = Secret::new(token);
-        let expires_at = life.map(entitlement::auth::expiry_after);
-        if let Some(at) = expires_at {
-            *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some((secret.clone(), at));
-        }
-        Ok(AccessToken {
-            token: secret,
-            expires_at,
-        })
+        let (token, lifetime) = sink.token.ok_or_else(|| {
+            host_error(NAME, "returned ENT_OK without calling ent_token_sink_set")
+        })?;
+        Ok(HostToken { token, lifetime })
     }
 }
 
-impl TokenProvider for CallbackProvider {
-    fn token<'a>(
-        &'a self,
-        scope: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<AccessToken>> + Send + 'a>> {
-        Box::pin(async move {
-            if let Some((t, at)) = self
-                .cached
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone()
-            {
-                if at > Instant::now() + Duration::from_secs(60) {
-                    return Ok(AccessToken {
-                        token: t,
-                        expires_at: Some(at),
-                    });
-                }
-            }
-            // The callback blocks: keep it off the I/O threads.
-            tokio::task::block_in_place(|| self.fetch(scope))
-        })
-    }
-
-    fn invalidate(&self) {
-        *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = None;
+impl TokenHost for CallbackHost {
+    fn fetch(self: Arc<Self>, scope: String) -> HostFuture {
+        Box::pin(blocking(move || self.call(&scope)))
     }
 }
 
@@ -183,13 +144,14 @@ pub unsafe extern "C" fn ent_client_new_with_token_callback(
     guard(err, || {
         let out = out_arg(out, "out")?;
         let callback = callback.ok_or_else(|| invalid("callback must not be NULL"))?;
-        let options = opt_str_arg(options_json, "options_json")?;
-        let provider = CallbackProvider {
+        let host = CallbackHost {
             callback,
-            user_data: UserData(user_data),
-            cached: Mutex::new(None),
+            user_data,
         };
-        let session = crate::client::session(options, Some(Arc::new(provider)))?;
+        let session = crate::client::session(
+            options_json,
+            Some(HostTokens::provider(host, NAME, Lifetimes::Reported)),
+        )?;
         *out = Box::into_raw(Box::new(ent_client::new(session)));
         Ok(())
     })

@@ -8,20 +8,20 @@
 //! by the same rule as in every language, and JS parses them.
 
 use std::ffi::{c_char, c_void};
-use std::panic::AssertUnwindSafe;
 use std::ptr;
 use std::sync::{Arc, OnceLock};
 
 use entitlement::api::{Operation, OPERATIONS};
-use entitlement::bridge::{Call, ClientConfig, RawBody, Session, WaitRequest};
-use futures_util::FutureExt;
+use entitlement::bridge::{
+    guarded, Call, ClientConfig, HostTokens, Lifetimes, RawBody, Session, WaitRequest,
+};
 use napi::bindgen_prelude::{Function, Promise, ToNapiValue, TypeName, ValueType};
 use napi::{check_status, sys};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::auth::JsTokenProvider;
-use crate::error::{from_panic, IntoNapi};
+use crate::auth::{self, JsTokenHost};
+use crate::error::IntoNapi;
 
 /// Response JSON handed to JS as a string. Graph's JSON is almost always
 /// ASCII, which V8 takes as a one-byte string without decoding UTF-8; where
@@ -112,14 +112,6 @@ impl ToNapiValue for JsonText {
     }
 }
 
-/// Runs a future, turning a panic into an `Internal` error.
-pub(crate) async fn guarded<T>(f: impl std::future::Future<Output = napi::Result<T>>) -> napi::Result<T> {
-    AssertUnwindSafe(f)
-        .catch_unwind()
-        .await
-        .map_err(from_panic)?
-}
-
 /// A Graph connection. Holds no JS state; cheap to share.
 #[napi]
 pub struct NativeClient {
@@ -156,8 +148,11 @@ impl NativeClient {
                     .callee_handled::<false>()
                     .weak::<true>()
                     .build()?;
-                Some(Arc::new(JsTokenProvider::new(tsfn))
-                    as Arc<dyn entitlement::auth::TokenProvider>)
+                Some(HostTokens::provider(
+                    JsTokenHost(tsfn),
+                    auth::NAME,
+                    Lifetimes::Never,
+                ))
             }
             None => None,
         };
@@ -201,16 +196,8 @@ impl NativeClient {
     #[napi(ts_return_type = "Promise<string | null>")]
     pub async fn send(&self, prepared: &PreparedCall) -> napi::Result<Option<JsonText>> {
         let (session, call) = (self.session.clone(), prepared.call.clone());
-        guarded(async move {
-            let client = session.client().napi()?;
-            call.send(&client)
-                .await
-                .napi()?
-                .json()
-                .napi()
-                .map(|b| b.map(JsonText))
-        })
-        .await
+        let body = guarded(async move { session.send(&call, None).await?.json() });
+        Ok(body.await.napi()?.map(JsonText))
     }
 
     /// A page of a prepared list call: the first (`nextLink` absent) or the
@@ -222,16 +209,8 @@ impl NativeClient {
         next_link: Option<String>,
     ) -> napi::Result<JsonText> {
         let (session, call) = (self.session.clone(), prepared.call.clone());
-        guarded(async move {
-            let client = session.client().napi()?;
-            let resp = match next_link {
-                None => call.send(&client).await,
-                Some(link) => call.next_page(&client, &link).await,
-            };
-            let body = resp.napi()?.json().napi()?;
-            Ok(JsonText(body.unwrap_or_default()))
-        })
-        .await
+        let body = guarded(async move { session.send(&call, next_link.as_deref()).await?.json() });
+        Ok(JsonText(body.await.napi()?.unwrap_or_default()))
     }
 
     /// Polls an assignment request until its state is final. `options`:
@@ -243,12 +222,11 @@ impl NativeClient {
         options: Option<Value>,
     ) -> napi::Result<JsonText> {
         let session = self.session.clone();
-        guarded(async move {
-            let w = WaitRequest::new(id, options.unwrap_or(Value::Null)).napi()?;
-            let json = w.run_json(&session.client().napi()?).await.napi()?;
-            Ok(JsonText(json.into()))
-        })
-        .await
+        let json = guarded(async move {
+            let w = WaitRequest::new(id, options.unwrap_or(Value::Null))?;
+            w.run_json(&session.client()?).await
+        });
+        Ok(JsonText(json.await.napi()?.into()))
     }
 }
 

@@ -6,8 +6,6 @@
 //! facade (`lib/errors.js`) recognises the marker and throws the typed error.
 //! Keep `MARKER` in sync with `lib/errors.js`.
 
-use std::any::Any;
-
 use entitlement::Error;
 use napi::Status;
 use serde_json::json;
@@ -28,11 +26,6 @@ pub fn to_napi(e: Error) -> napi::Error {
         "outcomeUnknown": e.outcome_unknown,
     });
     napi::Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
-}
-
-/// Converts a caught panic into an `Internal` error.
-pub fn from_panic(p: Box<dyn Any + Send>) -> napi::Error {
-    to_napi(entitlement::bridge::panic_error(p))
 }
 
 pub trait IntoNapi<T> {

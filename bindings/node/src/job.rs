@@ -8,11 +8,11 @@
 
 use std::sync::Arc;
 
-use entitlement::bridge::Job;
+use entitlement::bridge::{guarded, Job};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::client::{guarded, JsonText, NativeClient};
+use crate::client::{JsonText, NativeClient};
 use crate::error::IntoNapi;
 
 #[napi]
@@ -27,16 +27,11 @@ impl NativeClient {
     #[napi]
     pub async fn job(&self, kind: String, options: Option<Value>) -> napi::Result<NativeJob> {
         let session = self.session();
-        guarded(async move {
-            let job = Job::start(
-                &session.client().napi()?,
-                &kind,
-                options.unwrap_or(Value::Null),
-            )
-            .napi()?;
-            Ok(NativeJob { job: Arc::new(job) })
+        let options = options.unwrap_or(Value::Null);
+        let job = guarded(async move { Job::start(&session.client()?, &kind, options) });
+        Ok(NativeJob {
+            job: Arc::new(job.await.napi()?),
         })
-        .await
     }
 }
 
@@ -47,14 +42,8 @@ impl NativeJob {
     #[napi(ts_return_type = "Promise<string | null>")]
     pub async fn next(&self) -> napi::Result<Option<JsonText>> {
         let job = self.job.clone();
-        guarded(async move {
-            job.next_json()
-                .await
-                .transpose()
-                .napi()
-                .map(|t| t.map(|s| JsonText(s.into())))
-        })
-        .await
+        let event = guarded(async move { job.next_json().await.transpose() });
+        Ok(event.await.napi()?.map(|s| JsonText(s.into())))
     }
 
     /// Stops the job; `next()` then ends with the summary so far.

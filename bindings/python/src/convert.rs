@@ -91,19 +91,11 @@ pub fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         }
         return Ok(Value::Object(m));
     }
-    if let Ok(l) = obj.cast::<PyList>() {
-        return l
-            .iter()
+    if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
+        return obj
+            .try_iter()?
             .enumerate()
-            .map(|(i, x)| from_py(&x, &format!("{path}[{i}]")))
-            .collect::<PyResult<_>>()
-            .map(Value::Array);
-    }
-    if let Ok(t) = obj.cast::<PyTuple>() {
-        return t
-            .iter()
-            .enumerate()
-            .map(|(i, x)| from_py(&x, &format!("{path}[{i}]")))
+            .map(|(i, x)| from_py(&x?, &format!("{path}[{i}]")))
             .collect::<PyResult<_>>()
             .map(Value::Array);
     }
@@ -124,6 +116,17 @@ pub fn value_of(obj: Option<&Bound<'_, PyAny>>, path: &str) -> PyResult<Value> {
     match obj {
         None => Ok(Value::Null),
         Some(o) => from_py(o, path),
+    }
+}
+
+/// A `str` argument; `what` names it in the error.
+pub fn str_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) => Err(invalid(
+            obj.py(),
+            format!("{what} must be str, not {}", type_name(obj)),
+        )),
     }
 }
 

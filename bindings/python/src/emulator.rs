@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert::value_of;
-use crate::error::to_py_err;
+use crate::error::OrRaise;
 
 #[pyclass(module = "entitlement._native", frozen)]
 pub struct NativeEmulator {
@@ -25,9 +25,7 @@ impl NativeEmulator {
     #[pyo3(signature = (options=None))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let options = value_of(options.map(|o| o.as_any()), "options")?;
-        let inner = py
-            .detach(|| HostedEmulator::start(options))
-            .map_err(|e| to_py_err(py, e))?;
+        let inner = py.detach(|| HostedEmulator::start(options)).or_raise(py)?;
         Ok(NativeEmulator { inner })
     }
 
@@ -53,22 +51,22 @@ impl NativeEmulator {
     }
 
     fn user_token(&self, py: Python<'_>, user: &str) -> PyResult<String> {
-        self.inner.user_token(user).map_err(|e| to_py_err(py, e))
+        self.inner.user_token(user).or_raise(py)
     }
 
     fn app_token(&self, py: Python<'_>) -> PyResult<String> {
-        self.inner.app_token().map_err(|e| to_py_err(py, e))
+        self.inner.app_token().or_raise(py)
     }
 
     /// `fault`: status, retry_after, count, path_contains.
     fn inject_fault(&self, py: Python<'_>, fault: &Bound<'_, PyDict>) -> PyResult<()> {
         let fault = value_of(Some(fault.as_any()), "fault")?;
-        self.inner.inject_fault(fault).map_err(|e| to_py_err(py, e))
+        self.inner.inject_fault(fault).or_raise(py)
     }
 
     /// The emulator's time (ISO 8601, UTC).
     fn now(&self, py: Python<'_>) -> PyResult<String> {
-        self.inner.now().map_err(|e| to_py_err(py, e))
+        self.inner.now().or_raise(py)
     }
 
     /// Advances a manual clock by an ISO 8601 duration, firing the timers
@@ -76,8 +74,7 @@ impl NativeEmulator {
     /// webhook served by this interpreter can answer the callouts).
     fn advance(&self, py: Python<'_>, by: &str) -> PyResult<String> {
         let by = by.to_string();
-        py.detach(|| self.inner.advance(&by))
-            .map_err(|e| to_py_err(py, e))
+        py.detach(|| self.inner.advance(&by)).or_raise(py)
     }
 
     /// Stops serving; later calls fail. Idempotent.

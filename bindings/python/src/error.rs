@@ -33,3 +33,14 @@ pub fn to_py_err(py: Python<'_>, e: Error) -> PyErr {
 pub fn invalid(py: Python<'_>, message: impl Into<String>) -> PyErr {
     to_py_err(py, Error::invalid_argument(message))
 }
+
+/// `.or_raise(py)`: a core result as a Python one.
+pub trait OrRaise<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> OrRaise<T> for Result<T, Error> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_py_err(py, e))
+    }
+}

@@ -13,8 +13,8 @@ use pyo3::prelude::*;
 
 use crate::client::NativeClient;
 use crate::convert::{to_py, value_of};
-use crate::error::to_py_err;
-use crate::runtime::{block_on, future_into_py};
+use crate::error::OrRaise;
+use crate::runtime::{answer, Mode};
 use entitlement::bridge::runtime::runtime;
 
 #[pyclass(module = "entitlement._native", frozen)]
@@ -34,13 +34,25 @@ pub fn start_job(
 ) -> PyResult<NativeJob> {
     let options = value_of(options, "options")?;
     let session = client.session(py)?;
-    let rt = runtime().map_err(|e| to_py_err(py, e))?;
+    let rt = runtime().or_raise(py)?;
     let _rt = rt.enter();
     let job = session
         .client()
         .and_then(|c| Job::start(&c, kind, options))
-        .map_err(|e| to_py_err(py, e))?;
+        .or_raise(py)?;
     Ok(NativeJob { job: Arc::new(job) })
+}
+
+impl NativeJob {
+    fn next_in(&self, py: Python<'_>, mode: Mode) -> PyResult<Py<PyAny>> {
+        let job = self.job.clone();
+        let fut = async move { job.next().await.transpose() };
+        answer(py, mode, fut, Ok, move |py, event| match (event, mode) {
+            (Some(e), _) => to_py(py, &e),
+            (None, Mode::Blocking) => Err(PyStopIteration::new_err(())),
+            (None, Mode::Asyncio) => Ok(py.None()),
+        })
+    }
 }
 
 #[pymethods]
@@ -52,24 +64,12 @@ impl NativeJob {
     /// The next event dict, with the GIL released while waiting; the last
     /// is `{"type": "done", ...}`. A failed job raises its error.
     fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let job = self.job.clone();
-        match block_on(py, async move { job.next().await.transpose() })? {
-            Some(event) => to_py(py, &event),
-            None => Err(PyStopIteration::new_err(())),
-        }
+        self.next_in(py, Mode::Blocking)
     }
 
     /// Awaitable: the next event dict, or None after the last.
-    fn next_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let job = self.job.clone();
-        future_into_py(
-            py,
-            async move { job.next().await.transpose() },
-            |py, event| match event {
-                Some(e) => to_py(py, &e),
-                None => Ok(py.None()),
-            },
-        )
+    fn next_async(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.next_in(py, Mode::Asyncio)
     }
 
     /// Stops the job; iteration then ends with the summary so far.

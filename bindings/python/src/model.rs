@@ -21,7 +21,7 @@ use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
 use serde_json::Value;
 
 use crate::convert::{from_py, to_py, type_name};
-use crate::error::{invalid, to_py_err};
+use crate::error::{invalid, OrRaise};
 
 #[pyclass(module = "entitlement._native", name = "Model", frozen)]
 pub struct Model {
@@ -129,8 +129,8 @@ fn built(
     props: Vec<(String, Value)>,
     odata: Option<&str>,
 ) -> PyResult<Model> {
-    let (v, dec) = model::find(version, ty).map_err(|e| to_py_err(py, e))?;
-    let m = model::build(dec, ty, data, props, odata).map_err(|e| to_py_err(py, e))?;
+    let (v, dec) = model::find(version, ty).or_raise(py)?;
+    let m = model::build(dec, ty, data, props, odata).or_raise(py)?;
     Ok(Model::new(Arc::from(m), v))
 }
 
@@ -319,7 +319,7 @@ pub fn model_from_json(
     type_name: &str,
     text: &str,
 ) -> PyResult<Model> {
-    let (v, dec) = model::find(version, type_name).map_err(|e| to_py_err(py, e))?;
+    let (v, dec) = model::find(version, type_name).or_raise(py)?;
     let m =
         (dec.one)(text.as_bytes()).map_err(|e| invalid(py, format!("invalid {type_name}: {e}")))?;
     Ok(Model::new(Arc::from(m), v))
@@ -334,7 +334,7 @@ pub fn model_fields(
 ) -> PyResult<Vec<(&'static str, &'static str)>> {
     let fields = model::find(version, type_name).and_then(|(_, dec)| model::fields(dec));
     Ok(fields
-        .map_err(|e| to_py_err(py, e))?
+        .or_raise(py)?
         .iter()
         .map(|f| (f.snake, f.json))
         .collect())

@@ -14,38 +14,33 @@
 //! (`bridge::runtime`).
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use entitlement::bridge::guarded;
 use entitlement::bridge::runtime::runtime;
 use entitlement::Error;
-use futures_util::FutureExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::error::to_py_err;
+use crate::error::{to_py_err, OrRaise};
 
 /// Runs `fut` on the runtime and waits for it with the GIL released.
-pub fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
 {
     let (tx, rx) = mpsc::sync_channel(1);
-    let handle = runtime().map_err(|e| to_py_err(py, e))?.spawn(async move {
-        let r = AssertUnwindSafe(fut)
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|p| Err(entitlement::bridge::panic_error(p)));
-        let _ = tx.send(r);
+    let handle = runtime().or_raise(py)?.spawn(async move {
+        let _ = tx.send(guarded(fut).await);
     });
     let mut rx = rx;
     loop {
         let (got, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
         rx = back;
         match got {
-            Ok(r) => return r.map_err(|e| to_py_err(py, e)),
+            Ok(r) => return r.or_raise(py),
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if let Err(e) = py.check_signals() {
                     handle.abort();
@@ -62,16 +57,50 @@ where
     }
 }
 
+/// How a native method answers: blocking the caller (`Client`) or with an
+/// asyncio future (`AsyncClient`). One body serves both.
+#[derive(Clone, Copy)]
+pub enum Mode {
+    Blocking,
+    Asyncio,
+}
+
+/// Runs `fut` on the runtime, `decode` without the GIL, and `convert` with
+/// it. Blocking, `decode` runs on the caller's thread, the one that will free
+/// what it builds (glibc frees memory of its own thread markedly faster);
+/// asyncio, on the runtime (the loop's thread must not block).
+pub fn answer<T, U, F, D, C>(
+    py: Python<'_>,
+    mode: Mode,
+    fut: F,
+    decode: D,
+    convert: C,
+) -> PyResult<Py<PyAny>>
+where
+    T: Send + 'static,
+    U: Send + 'static,
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+    D: FnOnce(T) -> Result<U, Error> + Send + 'static,
+    C: FnOnce(Python<'_>, U) -> PyResult<Py<PyAny>> + Send + 'static,
+{
+    match mode {
+        Mode::Blocking => {
+            let got = block_on(py, fut)?;
+            let out = py.detach(|| decode(got)).or_raise(py)?;
+            convert(py, out)
+        }
+        Mode::Asyncio => {
+            future_into_py(py, async move { decode(fut.await?) }, convert).map(Bound::unbind)
+        }
+    }
+}
+
 static RESOLVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static GET_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// Runs `fut` on the runtime; returns an asyncio future of the running loop
 /// that `convert` fills in (with the GIL, on a runtime thread).
-pub fn future_into_py<'py, T, F, C>(
-    py: Python<'py>,
-    fut: F,
-    convert: C,
-) -> PyResult<Bound<'py, PyAny>>
+fn future_into_py<'py, T, F, C>(py: Python<'py>, fut: F, convert: C) -> PyResult<Bound<'py, PyAny>>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
@@ -86,13 +115,10 @@ where
     let py_fut = event_loop.call_method0("create_future")?;
     let loop_ref = event_loop.unbind();
     let fut_ref = py_fut.clone().unbind();
-    let handle = runtime().map_err(|e| to_py_err(py, e))?.spawn(async move {
-        let r = AssertUnwindSafe(fut)
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|p| Err(entitlement::bridge::panic_error(p)));
+    let handle = runtime().or_raise(py)?.spawn(async move {
+        let r = guarded(fut).await;
         Python::attach(|py| {
-            let (ok, value) = match r.map_err(|e| to_py_err(py, e)).and_then(|v| convert(py, v)) {
+            let (ok, value) = match r.or_raise(py).and_then(|v| convert(py, v)) {
                 Ok(v) => (true, v),
                 Err(e) => (false, e.into_value(py).into_any()),
             };

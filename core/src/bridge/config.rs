@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::{Call, Response};
 use crate::api::ApiVersion;
 use crate::auth::{Secret, TokenProvider};
 use crate::client::{Client, ClientBuilder};
@@ -563,6 +564,15 @@ impl Session {
                 b.build()
             })
             .clone()
+    }
+
+    /// Sends `call`, or fetches the page at `link` of it.
+    pub async fn send(&self, call: &Call, link: Option<&str>) -> Result<Response> {
+        let client = self.client()?;
+        match link {
+            None => call.send(&client).await,
+            Some(l) => call.next_page(&client, l).await,
+        }
     }
 
     /// The Graph root calls go to (the cloud's, or `baseUrl`), without a

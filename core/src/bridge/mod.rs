@@ -20,11 +20,16 @@
 //! - [`Job`]: long-running work (batches, bulk operations, exports) as a
 //!   stream of JSON events, one glue per binding for every kind.
 //! - [`Pages`]: a list call's pages with one page of read-ahead (Python, C).
+//! - [`HostTokens`]: core's token provider over a host callback (a Python
+//!   credential, a JS function, a C function pointer): caching, refresh and
+//!   one call in flight, written once; a binding only says how to call it
+//!   ([`TokenHost`]).
 //! - [`model`]: models built and described by name (Python's `Model`).
 //! - [`runtime`]: the fork-aware tokio runtime of hosts without one (Python, C).
 
 mod call;
 mod config;
+mod host_token;
 mod job;
 pub mod model;
 mod pages;
@@ -33,8 +38,9 @@ pub mod runtime;
 
 pub use call::{fetch_next, Call, RawBody};
 pub use config::{ClientConfig, Credential, Session};
+pub use host_token::{blocking, host_error, HostFuture, HostToken, HostTokens, Lifetimes, TokenHost};
 pub use job::{error_json, Job, JobContext};
-pub use pages::{PageTask, Pages};
+pub use pages::{PageOut, PageTask, Pages};
 pub use response::{Output, Response, WaitRequest};
 
 pub use response::{filter_literal, ItemsJson};
@@ -43,6 +49,13 @@ pub use response::{filter_literal, ItemsJson};
 /// literal (a JSON string, integer, boolean or null) escaped by core.
 pub fn filter_compare(property: &str, op: &str, value: serde_json::Value) -> crate::Result<String> {
     crate::Filter::compare(property, op, filter_literal(value)?).map(String::from)
+}
+
+/// Runs a binding's future, a panic in it becoming an `Internal` error
+/// (an async boundary's panic guard, in every language).
+pub async fn guarded<T>(fut: impl std::future::Future<Output = crate::Result<T>>) -> crate::Result<T> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Err(panic_error(p)))
 }
 
 /// A panic caught at a binding's boundary, as an `Internal` error.

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
-use super::{Call, Response, Session};
+use super::{Call, ItemsJson, Output, Response, Session};
 use crate::error::{Error, Result};
 
 /// A page's response, requested but maybe not received yet.
@@ -69,13 +69,9 @@ impl Pages {
 
     fn spawn(&self, link: Option<String>) -> PageTask {
         let (session, call, l) = (self.session.clone(), self.call.clone(), link.clone());
-        let task = self.rt.spawn(async move {
-            let client = session.client()?;
-            match &l {
-                None => call.send(&client).await,
-                Some(l) => call.next_page(&client, l).await,
-            }
-        });
+        let task = self
+            .rt
+            .spawn(async move { session.send(&call, l.as_deref()).await });
         PageTask { task, link }
     }
 
@@ -84,8 +80,8 @@ impl Pages {
     }
 
     /// The next page's task (the read-ahead, when one is under way), or None
-    /// after the last page. Hand its outcome to [`Pages::advance`].
-    pub fn next(&self) -> Result<Option<PageTask>> {
+    /// after the last page. Hand its outcome to [`Pages::finish`].
+    fn next(&self) -> Result<Option<PageTask>> {
         let mut st = self.lock();
         match std::mem::replace(&mut *st, State::Busy) {
             State::First => Ok(Some(self.spawn(None))),
@@ -105,7 +101,7 @@ impl Pages {
     /// (None: that was the last page), or `Err(())` when it failed, and the
     /// next call fetches the same page again. From the second page on, the
     /// next page is requested at once.
-    pub fn advance(&self, task: PageTask, next: std::result::Result<Option<String>, ()>) {
+    fn advance(&self, task: PageTask, next: std::result::Result<Option<String>, ()>) {
         let state = match (next, task.link) {
             (Ok(Some(link)), None) => State::Link(link),
             (Ok(Some(link)), Some(_)) => State::Pending(self.spawn(Some(link))),
@@ -116,9 +112,62 @@ impl Pages {
         *self.lock() = state;
     }
 
+    /// Waits for the next page's response (None after the last page); hand
+    /// it to [`Pages::finish`]. A caller that gives up waiting (the future
+    /// is dropped: Ctrl-C, an asyncio cancel) ends the pages.
+    pub async fn next_response(self: Arc<Self>) -> Result<Option<(PageTask, Result<Response>)>> {
+        struct GaveUp<'a>(&'a Pages);
+        impl Drop for GaveUp<'_> {
+            fn drop(&mut self) {
+                self.0.stop();
+            }
+        }
+        let Some(mut task) = self.next()? else {
+            return Ok(None);
+        };
+        let gave_up = GaveUp(&self);
+        let resp = task.response().await;
+        std::mem::forget(gave_up);
+        Ok(Some((task, resp)))
+    }
+
+    /// Decodes the response of `task` (typed for Python, JSON text for C)
+    /// and moves the pages on past it; a page that failed, to arrive or to
+    /// decode, is fetched again by the next call.
+    pub fn finish<T: PageOut>(
+        &self,
+        task: PageTask,
+        resp: Result<Response>,
+        decode: impl FnOnce(Response) -> Result<T>,
+    ) -> Result<T> {
+        let out = resp.and_then(decode);
+        self.advance(task, out.as_ref().map(PageOut::next_link).map_err(drop));
+        out
+    }
+
     /// Ends the pages (a caller that gave up waiting for one).
     pub fn stop(&self) {
         *self.lock() = State::Done;
+    }
+}
+
+/// A decoded page: where the pages go on.
+pub trait PageOut {
+    fn next_link(&self) -> Option<String>;
+}
+
+impl PageOut for Output {
+    fn next_link(&self) -> Option<String> {
+        match self {
+            Output::Page(p) => p.next_link.clone(),
+            _ => None,
+        }
+    }
+}
+
+impl PageOut for ItemsJson {
+    fn next_link(&self) -> Option<String> {
+        self.next_link.clone()
     }
 }
 
