@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import Served  # noqa: E402
 from make_seed import BENCH_APP_ID, BENCH_APP_SECRET, CATALOG, sid  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -87,28 +87,10 @@ def ideal_seconds(p, writes, reads):
     return max((cost - cap) / rate for cap, rate in (p["app"], p["tenant"]))
 
 
-class Emulator:
+class Emulator(Served):
     def __init__(self, seed_path, profile, tmp):
-        port = socket.socket()
-        port.bind(("127.0.0.1", 0))
-        self.port = port.getsockname()[1]
-        port.close()
-        self.log = open(os.path.join(tmp, "emulator.log"), "w+")
-        self.proc = subprocess.Popen([BIN, "emulator", "serve", "--port", str(self.port), "--seed", seed_path, "--throttle", profile],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.port}"
-        for _ in range(600):
-            self.log.seek(0)
-            text = self.log.read()
-            if "listening" in text:
-                break
-            if self.proc.poll() is not None:
-                sys.exit(f"bench: the emulator exited:\n{text}")
-            time.sleep(0.1)
-        self.tenant = next(line.split("tenant id:")[1].strip() for line in text.splitlines() if "tenant id:" in line)
-        data = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": BENCH_APP_ID, "client_secret": BENCH_APP_SECRET,
-                                       "scope": "https://graph.microsoft.com/.default"}).encode()
-        self.token = json.load(OPENER.open(f"{self.base}/{self.tenant}/oauth2/v2.0/token", data))["access_token"]
+        super().__init__(BIN, ["--seed", seed_path, "--throttle", profile], tmp)
+        self.token = self.app_token(BENCH_APP_ID, BENCH_APP_SECRET)
 
     def get(self, url):
         """GET with the bench's own token, honouring Retry-After (the throttle is on)."""
@@ -149,10 +131,6 @@ class Emulator:
             t = (a.get("target") or {}).get("objectId", "?").lower()
             per[t] = per.get(t, 0) + 1
         return per
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
 
 
 def assign_cmd(emu, package, policy, targets_file, args, journal=None):

@@ -18,20 +18,16 @@ CSV records). Targets not met are reported, never a failure.
     python3 bench/export.py [--n 30000] [--bin target/.../entitlement] [--seed-dir DIR] [--page-size 100]
 """
 import argparse
-import http.client
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import make_seed  # noqa: E402
+from _common import DEFAULT_BIN, Served  # noqa: E402
 
 RSS_MB, RATE = 50, 20_000
 
@@ -90,7 +86,7 @@ def lines_of(path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=30_000)
-    ap.add_argument("--bin", default=f"target/{os.environ.get('CARGO_BUILD_TARGET', 'x86_64-unknown-linux-gnu')}/release/entitlement")
+    ap.add_argument("--bin", default=DEFAULT_BIN)
     ap.add_argument("--python", default=None, help="interpreter with the entitlement package (default: .venv/bin/python if present)")
     ap.add_argument("--seed-dir", default=None, help="where seed files are kept between runs (default: a temporary folder)")
     ap.add_argument("--page-size", type=int, default=100, help="the emulator's page size (`emulator serve --page-size`)")
@@ -101,32 +97,11 @@ def main():
     seed = os.path.join(a.seed_dir or tmp, f"seed-{n}.json")
     if not os.path.exists(seed):
         subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "make_seed.py"), str(n), seed], check=True)
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    log = open(os.path.join(tmp, "emulator.log"), "w+")
-    emu = subprocess.Popen([a.bin, "emulator", "serve", "--port", str(port), "--seed", seed, "--page-size", str(a.page_size)],
-                           stdout=log, stderr=subprocess.STDOUT)
+    emu = Served(a.bin, ["--seed", seed, "--page-size", str(a.page_size)], tmp)
     fig = {"objects": n}
     try:
-        t0 = time.perf_counter()
-        while True:
-            log.seek(0)
-            text = log.read()
-            if "listening" in text:
-                break
-            if emu.poll() is not None or time.perf_counter() - t0 > 600:
-                sys.exit(f"bench: the emulator did not start:\n{text}")
-            time.sleep(0.05)
-        tenant = re.search(r"tenant id:\s*(\S+)", text).group(1)
-        form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": make_seed.BENCH_APP_ID,
-                                       "client_secret": make_seed.BENCH_APP_SECRET,
-                                       "scope": "https://graph.microsoft.com/.default"})
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        conn.request("POST", f"/{tenant}/oauth2/v2.0/token", form, {"Content-Type": "application/x-www-form-urlencoded"})
-        token = json.loads(conn.getresponse().read())["access_token"]
-        base = f"http://127.0.0.1:{port}"
+        token = emu.app_token()
+        base = emu.base
         cli = [a.bin, "export", "assignments", "--endpoint", base, "--token", token]
         for label, fmt, extra, expect in [("rust_jsonl", "jsonl", [], n), ("rust_csv", "csv", [], n + 1),
                                           ("rust_segmented", "jsonl", ["--by-access-package", "--concurrency", "4"], n)]:
@@ -152,12 +127,7 @@ def main():
         else:
             print(f"# python: {py} has no entitlement.Client.export; its figures are skipped", file=sys.stderr)
     finally:
-        emu.terminate()
-        try:
-            emu.wait(10)
-        except subprocess.TimeoutExpired:
-            emu.kill()
-        log.close()
+        emu.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     for k, v in fig.items():
         print(f"export_{k}={v}")

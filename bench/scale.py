@@ -31,7 +31,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_seed  # noqa: E402
+from _common import DEFAULT_BIN, Served  # noqa: E402
 
 EM = "/v1.0/identityGovernance/entitlementManagement"
 TARGETS = [  # figure, limit, unit
@@ -90,7 +90,7 @@ class Client:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300_000)
-    ap.add_argument("--bin", default=f"target/{os.environ.get('CARGO_BUILD_TARGET', 'x86_64-unknown-linux-gnu')}/release/entitlement")
+    ap.add_argument("--bin", default=DEFAULT_BIN)
     ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--seed-dir", default=None, help="where seed files are kept between runs (default: a temporary folder)")
     ap.add_argument("--full-pass", action="store_true", help="also page all N with $top=999 and report objects/s")
@@ -103,36 +103,13 @@ def main():
         t = time.perf_counter()
         subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "make_seed.py"), str(n), seed], check=True)
         print(f"# seed of {n} assignments written in {time.perf_counter() - t:.1f} s ({os.path.getsize(seed) / 1e6:.0f} MB)")
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    log = open(os.path.join(tmp, "emulator.log"), "w+")
-    t0 = time.perf_counter()
-    emu = subprocess.Popen([a.bin, "emulator", "serve", "--port", str(port), "--seed", seed], stdout=log, stderr=subprocess.STDOUT)
+    emu = Served(a.bin, ["--seed", seed], tmp)
     fig = {"objects": n}
     try:
-        while True:
-            log.seek(0)
-            text = log.read()
-            if "listening" in text:
-                break
-            if emu.poll() is not None:
-                sys.exit(f"bench: the emulator exited:\n{text}")
-            if time.perf_counter() - t0 > 600:
-                sys.exit("bench: the emulator did not start within 600 s")
-            time.sleep(0.02)
-        fig["startup_s"] = round(time.perf_counter() - t0, 2)
+        fig["startup_s"] = round(emu.startup_s, 2)
         fig["startup_cpu_s"] = round(proc_cpu_s(emu.pid), 2)
         fig["rss_startup_mb"] = round(proc_kb(emu.pid, "VmRSS") / 1024, 1)
-        tenant = re.search(r"tenant id:\s*(\S+)", text).group(1)
-        form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": make_seed.BENCH_APP_ID,
-                                       "client_secret": make_seed.BENCH_APP_SECRET,
-                                       "scope": "https://graph.microsoft.com/.default"})
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        conn.request("POST", f"/{tenant}/oauth2/v2.0/token", form, {"Content-Type": "application/x-www-form-urlencoded"})
-        token = json.loads(conn.getresponse().read())["access_token"]
-        c = Client(port, token)
+        c = Client(emu.port, emu.app_token())
         q = lambda s: urllib.parse.quote(s, safe="=&$',/?")  # noqa: E731
         base = f"{EM}/assignments"
         user = make_seed.sid(0x1, n // 2 + 1)
@@ -184,12 +161,7 @@ def main():
         fig["rss_mb"] = round(proc_kb(emu.pid, "VmRSS") / 1024, 1)
         fig["rss_peak_mb"] = round(proc_kb(emu.pid, "VmHWM") / 1024, 1)
     finally:
-        emu.terminate()
-        try:
-            emu.wait(10)
-        except subprocess.TimeoutExpired:
-            emu.kill()
-        log.close()
+        emu.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     for k, v in fig.items():
         print(f"{k}={round(v, 2) if isinstance(v, float) else v}")

@@ -332,9 +332,6 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
         Ok(r) => r,
         Err(e) => return fail(e, &mut extra_headers),
     };
-    if let Err(e) = st.throttle.check(&routed.who, parts.method.as_str()) {
-        return fail(e, &mut extra_headers);
-    }
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
@@ -342,6 +339,14 @@ pub(crate) async fn handle(AxState(st): AxState<Arc<State>>, req: Request) -> Re
             return fail(e, &mut extra_headers);
         }
     };
+    // The body is read first: with the target and client-request-id it tells
+    // a retry of a throttled request from a new one (throttle::RequestKey).
+    let given_crid = parts.headers.get("client-request-id").and_then(|v| v.to_str().ok());
+    let target = parts.uri.path_and_query().map_or("", |pq| pq.as_str());
+    let key = crate::throttle::RequestKey::new(parts.method.as_str(), target, &bytes, given_crid);
+    if let Err(e) = st.throttle.check(&routed.who, parts.method.as_str(), &key) {
+        return fail(e, &mut extra_headers);
+    }
     // Heavy work waits for a permit here, on the async side; the permit moves
     // into the blocking task, so a client that hangs up does not free it
     // while the work still runs.

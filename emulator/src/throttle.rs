@@ -3,7 +3,8 @@
 
 //! Graph's throttling, modelled: token buckets per app and per tenant, the
 //! service's object quotas, random faults on demand, and a record of clients
-//! that retry before `Retry-After`. Everything here is off unless the
+//! that retry before `Retry-After` (see [`RequestKey`] for what makes a
+//! request a retry). Everything here is off unless the
 //! configuration turns it on ([`ThrottleConfig::default`] changes nothing),
 //! so the emulator's other behaviour and tests are unaffected.
 //!
@@ -12,6 +13,7 @@
 //! Quotas count rows, so they run on the blocking pool beside the handler.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -213,19 +215,116 @@ struct AppStats {
     requests: u64,
     throttled: u64,
     early_retries: u64,
+    /// New requests (not retries) that arrived while an earlier answer's
+    /// `Retry-After` was running: informational, not a fault of the client
+    /// (requests already on the wire, other workers, other items).
+    during_retry_after: u64,
     faults: u64,
     quota_errors: u64,
+}
+
+/// What identifies one request across its retries, so that an early retry
+/// is told from a new request that happens to arrive while another one's
+/// `Retry-After` runs (Dev Proxy's RetryAfter plugin watches the throttled
+/// request itself, not the whole app).
+///
+/// Two marks, either of which makes a request a retry of a throttled one:
+/// its `client-request-id` (core and the SDKs send the same id on every
+/// attempt of a call), and a hash of its method, target and body (a client
+/// that sends each attempt as a new call, or a `$batch` item, which has no
+/// id of its own, is recognised by what it asks for). Both are scoped to
+/// the app.
+#[derive(Debug, Clone, Default)]
+pub struct RequestKey {
+    client_request_id: Option<u64>,
+    content: u64,
+}
+
+impl RequestKey {
+    /// `client_request_id`: the header as sent (`None` when absent; the id
+    /// the emulator makes up for a request without one identifies nothing).
+    pub fn new(method: &str, target: &str, body: &[u8], client_request_id: Option<&str>) -> Self {
+        let hash = |parts: &[&[u8]]| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for p in parts {
+                p.hash(&mut h);
+            }
+            h.finish()
+        };
+        RequestKey {
+            client_request_id: client_request_id
+                .filter(|s| !s.is_empty())
+                .map(|c| hash(&[b"crid", c.as_bytes()])),
+            content: hash(&[method.as_bytes(), target.as_bytes(), body]),
+        }
+    }
+}
+
+/// Throttled requests awaiting their retry: mark → the instant before
+/// which a retry is early.
+#[derive(Default)]
+struct Pending {
+    by_mark: HashMap<(String, u64), Instant>,
+}
+
+/// Throttled requests remembered at most (a client that never retries
+/// leaves its marks behind; past this, marks whose time has come are
+/// dropped: a retry after its `Retry-After` is not early anyway).
+const PENDING_MAX: usize = 100_000;
+
+impl Pending {
+    fn marks(app: &str, key: &RequestKey) -> Vec<(String, u64)> {
+        key.client_request_id
+            .into_iter()
+            .chain(std::iter::once(key.content))
+            .map(|m| (app.to_string(), m))
+            .collect()
+    }
+
+    /// Whether the request is a retry of a throttled one (taking its marks:
+    /// each throttled answer is matched by one retry), and if so whether
+    /// it is early.
+    fn take(&mut self, app: &str, key: &RequestKey, now: Instant) -> Option<bool> {
+        let mut found: Option<Instant> = None;
+        for m in Self::marks(app, key) {
+            if let Some(t) = self.by_mark.remove(&m) {
+                found = Some(found.map_or(t, |f| f.max(t)));
+            }
+        }
+        found.map(|t| now + EARLY_SLACK < t)
+    }
+
+    fn insert(&mut self, app: &str, key: &RequestKey, until: Instant, now: Instant) {
+        if self.by_mark.len() >= PENDING_MAX {
+            self.by_mark.retain(|_, t| *t > now);
+        }
+        for m in Self::marks(app, key) {
+            self.by_mark.insert(m, until);
+        }
+    }
 }
 
 #[derive(Default)]
 struct Inner {
     app_buckets: HashMap<String, Bucket>,
     tenant_bucket: Option<Bucket>,
-    /// Per app: the instant before which a retry is early (the last
-    /// `Retry-After` it was given).
-    not_before: HashMap<String, Instant>,
+    /// Per app: the end of the last `Retry-After` it was given (for the
+    /// informational count of new requests inside a throttle window).
+    window: HashMap<String, Instant>,
+    pending: Pending,
     stats: HashMap<String, AppStats>,
     rng: u64,
+}
+
+impl Inner {
+    /// Records a throttled answer whose `Retry-After` promised `secs`.
+    fn throttled_until(&mut self, app: &str, request: &RequestKey, now: Instant, secs: f64) {
+        // A year stands for "never" (Instant cannot hold Duration::MAX).
+        let until = now + Duration::try_from_secs_f64(secs.min(31_536_000.0)).unwrap_or_default();
+        self.pending.insert(app, request, until, now);
+        let w = self.window.entry(app.to_string()).or_insert(until);
+        *w = (*w).max(until);
+    }
 }
 
 /// The throttling state of one emulator.
@@ -256,22 +355,33 @@ impl Throttle {
 
     /// The bucket check and random faults for one authenticated request.
     /// `Err` is the answer to send (429/503/504 with `Retry-After`).
-    pub fn check(&self, who: &Principal, method: &str) -> Result<(), GraphError> {
+    ///
+    /// `request` identifies the request across retries: a retry of a
+    /// throttled request that arrives before the `Retry-After` that request
+    /// was given is counted early.
+    pub fn check(
+        &self,
+        who: &Principal,
+        method: &str,
+        request: &RequestKey,
+    ) -> Result<(), GraphError> {
         if !self.config.active() {
             return Ok(());
         }
         let key = app_key(who);
         let now = Instant::now();
         let mut g = self.lock();
-        let early = g
-            .not_before
-            .get(&key)
-            .is_some_and(|t| now + EARLY_SLACK < *t);
+        let retry = g.pending.take(&key, request, now);
+        let in_window = g.window.get(&key).is_some_and(|t| now + EARLY_SLACK < *t);
         let stats = g.stats.entry(key.clone()).or_default();
         stats.requests += 1;
-        if early {
-            stats.early_retries += 1;
-            tracing::warn!(app = %key, "client retried before its Retry-After (early retry)");
+        match retry {
+            Some(true) => {
+                stats.early_retries += 1;
+                tracing::warn!(app = %key, "client retried before its Retry-After (early retry)");
+            }
+            None if in_window => stats.during_retry_after += 1,
+            _ => {}
         }
         if let Some(p) = &self.config.buckets {
             let cost = if matches!(method, "GET" | "HEAD") {
@@ -297,10 +407,7 @@ impl Throttle {
                     ("tenant", tenant_wait)
                 };
                 let (header, secs) = retry_after(p.retry_after, wait);
-                g.not_before.insert(
-                    key.clone(),
-                    now + Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX / 2),
-                );
+                g.throttled_until(&key, request, now, secs);
                 g.stats.entry(key).or_default().throttled += 1;
                 let mut e = GraphError::new(
                     429,
@@ -333,7 +440,7 @@ impl Throttle {
                     "Injected random fault (the emulator's fault rate).",
                 );
                 if let Some(s) = ra {
-                    g.not_before.insert(key, now + Duration::from_secs(s));
+                    g.throttled_until(&key, request, now, s as f64);
                     e.headers.push(("retry-after", s.to_string()));
                 }
                 return Err(e);
@@ -405,6 +512,7 @@ impl Throttle {
             total.requests += s.requests;
             total.throttled += s.throttled;
             total.early_retries += s.early_retries;
+            total.during_retry_after += s.during_retry_after;
             total.faults += s.faults;
             total.quota_errors += s.quota_errors;
             apps.insert(k.clone(), stats_json(s));
@@ -435,6 +543,7 @@ fn stats_json(s: &AppStats) -> Value {
         "requests": s.requests,
         "throttled": s.throttled,
         "earlyRetries": s.early_retries,
+        "duringRetryAfter": s.during_retry_after,
         "faults": s.faults,
         "quotaErrors": s.quota_errors,
     })

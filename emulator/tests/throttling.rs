@@ -321,3 +321,106 @@ async fn core_client_rides_through_throttling_without_early_retries() {
     assert_eq!(rep["apps"][&id]["requests"].as_u64(), Some(8 + rep["throttled"].as_u64().unwrap_or(0)), "{rep}");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_new_request_inside_a_throttle_window_is_not_an_early_retry() {
+    let emu = start_with(buckets(1.0, 0.5, RetryAfterStyle::Integer)).await;
+    let c = http();
+    let t = emu.app_token();
+    let url = |q: &str| format!("{}/v1.0{EM}/catalogs{q}", emu.base_url());
+    assert_eq!(call(&c, "GET", &url(""), Some(&t), None).await.status, 200);
+    let r = call(&c, "GET", &url("?$top=1"), Some(&t), None).await;
+    assert_eq!(r.status, 429);
+    // Other requests (another query, another body) while that Retry-After
+    // runs are new requests, not retries: counted apart.
+    assert_eq!(call(&c, "GET", &url("?$top=2"), Some(&t), None).await.status, 429);
+    let post = |name: &str| json!({"displayName": name, "description": "d", "isExternallyVisible": false});
+    assert_eq!(call(&c, "POST", &url(""), Some(&t), Some(post("one"))).await.status, 429);
+    let rep = report(&c, &emu).await;
+    assert_eq!(rep["earlyRetries"], 0, "{rep}");
+    assert_eq!(rep["duringRetryAfter"], 2, "{rep}");
+    // The same POST again at once is its retry, and early.
+    assert_eq!(call(&c, "POST", &url(""), Some(&t), Some(post("one"))).await.status, 429);
+    // A request sent with the client-request-id of a throttled one is its
+    // retry whatever it carries (a client may re-render the URL).
+    let crid = "0f0f0f0f-1111-4222-8333-444444444444";
+    let with_id = |q: &str| {
+        let c = c.clone();
+        let (u, t) = (url(q), t.clone());
+        async move {
+            c.get(u).bearer_auth(t).header("client-request-id", crid).send().await.expect("sent").status().as_u16()
+        }
+    };
+    assert_eq!(with_id("?$top=3").await, 429);
+    assert_eq!(with_id("?$top=4").await, 429);
+    let rep = report(&c, &emu).await;
+    assert_eq!(rep["earlyRetries"], 2, "{rep}");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_batch_item_resent_before_its_retry_after_is_an_early_retry() {
+    // One token: the batch's first item is served, the second throttled.
+    let emu = start_with(buckets(1.0, 0.5, RetryAfterStyle::Integer)).await;
+    let c = http();
+    let t = emu.app_token();
+    let batch = json!({"requests": [
+        {"id": "1", "method": "GET", "url": format!("{EM}/catalogs?$top=1")},
+        {"id": "2", "method": "GET", "url": format!("{EM}/catalogs?$top=2")},
+    ]});
+    let url = format!("{}/v1.0/$batch", emu.base_url());
+    let r = call(&c, "POST", &url, Some(&t), Some(batch.clone())).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let statuses = |b: &Value| b["responses"].as_array().unwrap().iter().map(|x| x["status"].as_u64().unwrap()).collect::<Vec<_>>();
+    assert_eq!(statuses(&r.body), vec![200, 429], "{}", r.body);
+    let rep = report(&c, &emu).await;
+    assert_eq!(rep["earlyRetries"], 0, "the batch's own items are not retries of each other: {rep}");
+    // A naive client sends the whole batch again at once: item 1 is new
+    // (it was served), item 2 is an early retry of its own 429.
+    let r = call(&c, "POST", &url, Some(&t), Some(batch.clone())).await;
+    assert_eq!(statuses(&r.body), vec![429, 429], "{}", r.body);
+    let rep = report(&c, &emu).await;
+    assert_eq!(rep["earlyRetries"], 1, "{rep}");
+    assert_eq!(rep["duringRetryAfter"], 1, "{rep}");
+    // Waiting out the Retry-After (2 s at 0.5 tokens/s), a retry is not early.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let single = json!({"requests": [{"id": "2", "method": "GET", "url": format!("{EM}/catalogs?$top=2")}]});
+    let r = call(&c, "POST", &url, Some(&t), Some(single)).await;
+    assert_eq!(statuses(&r.body), vec![200], "{}", r.body);
+    assert_eq!(report(&c, &emu).await["earlyRetries"], 1);
+    emu.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn core_client_with_sixteen_calls_in_flight_sends_no_early_retry() {
+    use entitlement::{Client, RetryPolicy};
+    // Heavy throttling: 4 tokens of burst, 8/s after, against 16 callers.
+    let emu = start_with(buckets(4.0, 8.0, RetryAfterStyle::Fractional)).await;
+    let (id, secret) = emu.app_credentials();
+    let client = Client::builder()
+        .base_url(emu.base_url())
+        .authority(emu.authority())
+        .client_secret(emu.tenant_id(), &id, secret)
+        .retry(RetryPolicy { max_attempts: 50, base_delay: Duration::from_millis(10), ..Default::default() })
+        .build()
+        .expect("client");
+    let mut tasks = tokio::task::JoinSet::new();
+    for w in 0..16u32 {
+        let client = client.clone();
+        tasks.spawn(async move {
+            for i in 0..3u32 {
+                // Every call asks for something else (identical requests
+                // cannot be told apart from retries; see RequestKey).
+                client.list_catalogs().top(1 + w * 3 + i).send().await.unwrap_or_else(|e| panic!("worker {w} call {i}: {e}"));
+            }
+        });
+    }
+    while let Some(r) = tasks.join_next().await {
+        r.expect("worker");
+    }
+    let rep = report(&http(), &emu).await;
+    assert!(rep["throttled"].as_u64().unwrap_or(0) >= 16, "heavily throttled: {rep}");
+    assert!(rep["duringRetryAfter"].as_u64().unwrap_or(0) > 0, "others' requests arrived inside a window: {rep}");
+    assert_eq!(rep["earlyRetries"], 0, "{rep}");
+    emu.shutdown().await;
+}

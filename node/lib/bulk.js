@@ -9,7 +9,7 @@
 // 'progress', 'done'); `await run.done()` drains it and resolves to the report.
 
 const { EventEmitter } = require('node:events');
-const { fromNative } = require('./errors');
+const { Job } = require('./jobs');
 
 class BulkRun extends EventEmitter {
   #job;
@@ -27,18 +27,17 @@ class BulkRun extends EventEmitter {
 
   async #pull() {
     for (;;) {
-      let text;
+      let event;
       try {
-        text = await this.#job.next();
+        event = await this.#job.next(); // a typed error when the job fails
       } catch (e) {
         this.#finished = true;
-        throw fromNative(e);
+        throw e;
       }
-      if (text === null || text === undefined) {
+      if (event === null) {
         this.#finished = true;
         return null;
       }
-      const event = JSON.parse(text);
       if (event.type === 'item') {
         this.#items.push(event);
         this.emit('item', event);
@@ -88,13 +87,8 @@ function common(o) {
 }
 
 function start(handle, kind, options, total) {
-  let job;
-  try {
-    job = handle.job(kind, options);
-  } catch (e) {
-    throw fromNative(e);
-  }
-  return new BulkRun(job, total);
+  // Promise.resolve first: a bad argument rejects the first next(), as for every job.
+  return new BulkRun(new Job(Promise.resolve().then(() => handle.job(kind, options))), total);
 }
 
 function bulkAssign(handle, accessPackageId, policyId, targets, options = {}) {

@@ -50,11 +50,13 @@ class Emulator:
     seed file instead of the built-in tenant) or ``seed`` (the same as a dict or
     JSON text), ``page_size`` (default 100),
     ``delivery_delay`` (seconds between request state transitions),
-    ``clock`` (``"real"``, the default, or ``"manual"``: see :meth:`advance`).
+    ``clock`` (``"real"``, the default, or ``"manual"``: see :meth:`advance`),
+    ``throttle`` (a throttle profile such as ``"graph,app=10/40"``: Graph's 429s
+    and ``Retry-After``, counted at ``/_emulator/throttling``).
     """
 
     def __init__(self, *, port=0, db_path=None, seed_path=None, seed=None, page_size=None, delivery_delay=None,
-                 clock=None):
+                 clock=None, throttle=None):
         if isinstance(seed, (str, bytes)):
             import json
             try:
@@ -65,7 +67,8 @@ class Emulator:
             seed = seed.to_dict()
         options = {"port": port, "dbPath": None if db_path is None else str(db_path),
                    "seedPath": None if seed_path is None else str(seed_path), "seed": seed,
-                   "pageSize": page_size, "deliveryDelay": delivery_delay, "clock": clock}
+                   "pageSize": page_size, "deliveryDelay": delivery_delay, "clock": clock,
+                   "throttle": throttle}
         self._native = _native.NativeEmulator({k: v for k, v in options.items() if v is not None})
 
     @property

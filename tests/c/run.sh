@@ -81,7 +81,7 @@ step "header up to date" header_fresh
 step "unit tests (panic boundary)" unit_tests
 step "header compiles as C99 and C++11" header_compiles
 # contract: the cross-language table tests/contract/cases.json (read from the repository root).
-for prog in tutorial errors contract clock jobs batch credentials; do
+for prog in tutorial errors contract clock jobs batch credentials bulk; do
     if step "compile $prog" compile "$prog"; then
         step "run $prog" "$OUT/$prog"
     fi
@@ -90,7 +90,7 @@ if step "link tutorial statically against libentitlement.a" compile_static tutor
     step "run tutorial (static)" "$OUT/tutorial-static"
 fi
 if [ -z "${SKIP_VALGRIND:-}" ] && ensure_valgrind; then
-    for prog in tutorial errors contract clock jobs batch credentials; do
+    for prog in tutorial errors contract clock jobs batch credentials bulk; do
         [ -x "$OUT/$prog" ] && step "valgrind $prog" "${VALGRIND[@]}" "$OUT/$prog"
     done
 fi

@@ -514,6 +514,37 @@ fn created_id(raw: &RawResponse) -> Option<String> {
 /// shows it was not applied, sent again.
 const RECONCILE_ROUNDS: usize = 3;
 
+/// Journals the item as sent, then sends one assignment request (behind the
+/// gate, throttled answers retried there): `Ok(Ok(..))` when it was created,
+/// `Ok(Err(e))` with the service's refusal or an unknown outcome for the
+/// caller to judge, `Err` when the journal cannot be written.
+async fn create_request(
+    sh: &Shared,
+    key: &str,
+    body: &[u8],
+) -> Result<std::result::Result<Settled, Error>> {
+    journal_sent(sh, key)?;
+    let query = QueryOptions::default();
+    let sent = send(
+        sh,
+        Send::Op {
+            op: op("create_assignment_request")?,
+            args: vec![],
+            query: &query,
+            body: Some(body.to_vec()),
+        },
+    )
+    .await;
+    Ok(sent.map(|raw| (Outcome::Created, created_id(&raw), None)))
+}
+
+fn still_unknown(key: &str) -> Error {
+    Error::new(
+        ErrorKind::Service,
+        format!("{key}: the outcome stayed unknown after {RECONCILE_ROUNDS} attempts, each read back and not found"),
+    )
+}
+
 async fn assign(
     sh: &Shared,
     key: &str,
@@ -542,22 +573,10 @@ async fn assign(
         "assignment": {"accessPackageId": package, "assignmentPolicyId": policy, "target": subject.to_json()},
     });
     let body = serde_json::to_vec(&body).map_err(|e| Error::internal(e.to_string()))?;
-    let query = QueryOptions::default();
     let mut unknown = in_flight_at_crash;
     for _ in 0..RECONCILE_ROUNDS {
-        journal_sent(sh, key)?;
-        let e = match send(
-            sh,
-            Send::Op {
-                op: op("create_assignment_request")?,
-                args: vec![],
-                query: &query,
-                body: Some(body.clone()),
-            },
-        )
-        .await
-        {
-            Ok(raw) => return Ok((Outcome::Created, created_id(&raw), None)),
+        let e = match create_request(sh, key, &body).await? {
+            Ok(created) => return Ok(created),
             Err(e) => e,
         };
         if e.code.as_deref() == Some(EXISTS) {
@@ -582,7 +601,7 @@ async fn assign(
             "outcome unknown and not found by reading: sending again"
         );
     }
-    Err(Error::new(ErrorKind::Service, format!("{key}: the outcome stayed unknown after {RECONCILE_ROUNDS} attempts, each read back and not found")))
+    Err(still_unknown(key))
 }
 
 /// The assignment's package and target, when it is still held; `None` when
@@ -678,21 +697,9 @@ async fn remove(
     }
     let body = json!({"requestType": "adminRemove", "assignment": {"id": assignment}});
     let body = serde_json::to_vec(&body).map_err(|e| Error::internal(e.to_string()))?;
-    let query = QueryOptions::default();
     for _ in 0..RECONCILE_ROUNDS {
-        journal_sent(sh, key)?;
-        let e = match send(
-            sh,
-            Send::Op {
-                op: op("create_assignment_request")?,
-                args: vec![],
-                query: &query,
-                body: Some(body.clone()),
-            },
-        )
-        .await
-        {
-            Ok(raw) => return Ok((Outcome::Created, created_id(&raw), None)),
+        let e = match create_request(sh, key, &body).await? {
+            Ok(created) => return Ok(created),
             Err(e) => e,
         };
         if e.outcome_unknown {
@@ -709,7 +716,7 @@ async fn remove(
         }
         return Err(e);
     }
-    Err(Error::new(ErrorKind::Service, format!("{key}: the outcome stayed unknown after {RECONCILE_ROUNDS} attempts, each read back and not found")))
+    Err(still_unknown(key))
 }
 
 async fn call(
