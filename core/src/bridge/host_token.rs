@@ -22,6 +22,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// What the host answered.
 pub struct HostToken {
+    /// The access token as the host gave it (never logged or printed).
     pub token: String,
     /// How long the token stays valid, when the host said (`None`: ask
     /// again on the next request).
@@ -72,6 +73,8 @@ pub struct HostTokens<H: TokenHost> {
 }
 
 impl<H: TokenHost> HostTokens<H> {
+    /// A provider asking `host` for tokens; `name` names the host's call in
+    /// errors (for example `credential.get_token`).
     pub fn new(host: H, name: &'static str, lifetimes: Lifetimes) -> HostTokens<H> {
         HostTokens {
             host: Arc::new(host),

@@ -153,6 +153,7 @@ impl Pages {
 
 /// A decoded page: where the pages go on.
 pub trait PageOut {
+    /// The page's `@odata.nextLink`, when there is a next page.
     fn next_link(&self) -> Option<String>;
 }
 
