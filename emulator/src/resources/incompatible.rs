@@ -10,7 +10,7 @@ use super::render::s;
 use super::required_str;
 use crate::error::{GraphError, GraphResult};
 use crate::server::{Ctx, Reply, State};
-use crate::store::kind;
+use crate::store::{kind, Col};
 
 fn id_list(c: &Value, key: &str) -> Vec<String> {
     c.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
@@ -23,7 +23,9 @@ const INCOMPATIBLE_GROUPS: &str = "_incompatibleGroups";
 pub fn incompatibility(st: &State, pkg: &Value, user: &str) -> GraphResult<Option<String>> {
     let pid = s(pkg, "id");
     let mine = id_list(pkg, INCOMPATIBLE_PACKAGES);
-    for a in st.store.list(kind::ASSIGNMENT, None)? {
+    // Only the target's own assignments (the target index), not every
+    // assignment of the tenant: this runs on every assignment request.
+    for a in st.store.select_eq(kind::ASSIGNMENT, &[(Col::Target, user)])? {
         if s(&a.json, "state") != "delivered" || !s(&a.json, "_targetId").eq_ignore_ascii_case(user) {
             continue;
         }
