@@ -41,7 +41,7 @@ enum State {
 }
 
 /// A list call's pager as the bindings hold it: one page at a time through
-/// [`next`](Self::next) and [`advance`](Self::advance), the next page
+/// `next` and `advance`, the next page
 /// already under way while the caller reads the current one. Dropping it
 /// aborts a read-ahead in flight.
 pub struct Pages {
