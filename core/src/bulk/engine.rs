@@ -313,7 +313,12 @@ async fn send(sh: &Shared, what: Send<'_>) -> Result<RawResponse> {
         base_delay: Duration::from_millis(100),
         ..RetryPolicy::default()
     };
-    let mut attempt = 0;
+    // Throttled answers have a budget of their own, ten times larger: under
+    // a shared gate with many items in flight one item can lose the race
+    // for the first token after a window many times in a row, and a bulk
+    // job should not fail an item only because it was unlucky.
+    let max_throttled = max.saturating_mul(10);
+    let (mut attempt, mut throttled_attempts) = (0, 0u32);
     loop {
         attempt += 1;
         let permit = sh.limiter.acquire().await;
@@ -341,7 +346,9 @@ async fn send(sh: &Shared, what: Send<'_>) -> Result<RawResponse> {
             Err(e) => e,
         };
         let throttled = e.status == Some(429) || (e.status == Some(503) && e.retry_after.is_some());
-        if throttled && attempt < max {
+        if throttled && throttled_attempts + 1 < max_throttled {
+            throttled_attempts += 1;
+            attempt -= 1;
             sh.limiter.throttled(
                 permit,
                 e.retry_after.unwrap_or(sh.options.default_retry_after),

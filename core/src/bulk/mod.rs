@@ -205,8 +205,9 @@ pub struct BulkOptions {
     pub max_concurrency: usize,
     /// Requests in flight at the start.
     pub initial_concurrency: usize,
-    /// Attempts per request (throttled answers and refused connections
-    /// included) before the item fails.
+    /// Attempts per request (refused connections, transient failures)
+    /// before the item fails; throttled answers are retried, each after its
+    /// `Retry-After`, up to ten times this many times.
     pub max_attempts: u32,
     /// The JSONL journal to resume from and append to.
     pub journal: Option<PathBuf>,
