@@ -5,7 +5,7 @@
 #   bash scripts/test-all.sh            # everything
 #   SKIP=node,powershell bash scripts/test-all.sh
 # (suites: generated-files rust-build rust c-header tutorial python node c powershell
-#  python-packaging node-packaging c-packaging fuzz-smoke bench)
+#  examples python-packaging node-packaging c-packaging fuzz-smoke bench)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -72,6 +72,10 @@ powershell_tests() { need_apt mono-mcs && bash powershell/tests/run.sh release; 
 
 # A short run of each fuzz target (instrumented build in target/fuzz); the
 # corpus and every saved crash are also replayed by the rust suite.
+# examples/ (tutorial + bulk job in Rust, Python, Node, C; PowerShell checked
+# statically): after the python and node suites, whose .venv and addon it uses.
+examples() { bash scripts/examples.sh; }
+
 fuzz_smoke() { bash scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-10}"; }
 
 bench() { bash bench/run.sh --n "${BENCH_N:-2000}"; }
@@ -99,6 +103,7 @@ suite python python_tests
 suite node node_tests
 suite c c_tests
 suite powershell powershell_tests
+suite examples examples
 suite python-packaging python_packaging
 suite node-packaging node_packaging
 suite c-packaging c_packaging

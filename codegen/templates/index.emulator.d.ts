@@ -13,6 +13,15 @@ export interface EmulatorOptions {
   deliveryDelayMs?: number;
   /** `'real'` (default) or `'manual'`: time stands still until `advance()`. */
   clock?: 'real' | 'manual';
+  /** `'default'` (the tutorial tenant) or a seed object (tenantId, users, groups, applications, catalogs, objects). */
+  seed?: 'default' | object;
+  /** A throttle profile: `'graph'`, or with overrides (`'graph,app=100/50,tenant=1000/500,retry-after=fractional'`). */
+  throttle?: string;
+  /** Graph's object quotas (300,000 assignments, 20,000 access packages, ...). */
+  quotas?: boolean;
+  /** Share of requests failed with a random 429/503/504, and the seed of that randomness. */
+  faultRate?: number;
+  faultSeed?: number;
 }
 
 /** How far to move a manual clock: an ISO 8601 duration (`'P3D'`) or its parts. */

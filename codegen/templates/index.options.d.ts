@@ -232,3 +232,69 @@ export interface ExportSummary {
   packages?: number;
   cancelled?: boolean;
 }
+
+// ---------------------------------------------------------------- bulk
+
+/** A target of `bulkAssign`: an object id, an email address, or either as an object. */
+export type BulkTarget = string | { objectId: string } | { email: string };
+export interface BulkOptions {
+  /** A JSONL file the run appends to; a rerun with the same file continues without duplicates. */
+  journal?: string;
+  /** Requests in flight at most (default 16); the run adapts below it on 429 (AIMD). */
+  maxConcurrency?: number;
+  /** Requests in flight at the start (default 4). */
+  initialConcurrency?: number;
+  /** How existing assignments are looked up before sending: `'auto'` (default), `'package'`, `'target'`, `'none'`. */
+  precheck?: 'auto' | 'package' | 'target' | 'none';
+  /** Attempts per request on refused connections and transient failures (default 30); throttled answers get ten times as many. */
+  maxAttempts?: number;
+}
+/** One settled item of a bulk run. */
+export interface BulkItem {
+  type: 'item';
+  index: number;
+  target: string;
+  outcome: 'created' | 'skipped' | 'reconciled' | 'failed';
+  /** The assignment request (or the existing object) the item maps to. */
+  requestId?: string;
+  /** Why it was skipped: `'exists'`, `'journal'`, `'gone'`. */
+  reason?: string;
+  error?: {
+    kind: ErrorCode; message: string; status: number | null; code: string | null; requestId: string | null;
+    clientRequestId: string | null; retryAfterMs: number | null; outcomeUnknown: boolean;
+  };
+}
+/** Counts so far (a `'progress'` event) or at the end. */
+export interface BulkCounts {
+  total: number;
+  done: number;
+  created: number;
+  skipped: number;
+  reconciled: number;
+  failed: number;
+  /** Throttled answers (429, 503 with Retry-After) met on the way. */
+  throttled: number;
+  requests: number;
+  /** Requests in flight allowed at the time. */
+  concurrency: number;
+  elapsedMs: number;
+}
+export interface BulkReport extends BulkCounts {
+  cancelled: boolean;
+  items: BulkItem[];
+  failures: BulkItem[];
+}
+/** A running bulk operation: an async iterator of settled items, and an emitter of `'item'`, `'progress'` and `'done'`. */
+export interface BulkRun extends AsyncIterable<BulkItem> {
+  /** Number of items, when known before the run. */
+  readonly total: number | undefined;
+  /** The report, once the run has ended. */
+  readonly report: BulkReport | undefined;
+  on(event: 'item', listener: (item: BulkItem) => void): this;
+  on(event: 'progress', listener: (progress: BulkCounts & { type: 'progress' }) => void): this;
+  on(event: 'done', listener: (report: BulkReport) => void): this;
+  /** Runs to the end; resolves to the report. */
+  done(): Promise<BulkReport>;
+  /** Stops sending; items in flight are left for a journal rerun to reconcile. */
+  cancel(): void;
+}

@@ -27,6 +27,24 @@ async fn client_secret_flow_reads_the_general_catalog() {
 }
 
 #[tokio::test]
+async fn the_authority_applies_whether_given_before_or_after_the_secret() {
+    // Given after the credential, the authority used to be ignored: the
+    // token was asked of login.microsoftonline.com instead of the emulator.
+    let emu = emulator(100).await;
+    let (id, secret) = emu.app_credentials();
+    let c = Client::builder()
+        .base_url(emu.base_url())
+        .client_secret(emu.tenant_id(), &id, secret.as_str())
+        .authority(emu.authority())
+        .retry(RetryPolicy { max_attempts: 1, ..Default::default() })
+        .deadline(Some(Duration::from_secs(20)))
+        .build()
+        .unwrap();
+    let cat = c.get_catalog(ids::GENERAL_CATALOG_ID).send().await.unwrap();
+    assert_eq!(cat.id.as_deref(), Some(ids::GENERAL_CATALOG_ID));
+}
+
+#[tokio::test]
 async fn errors_carry_status_code_and_request_ids() {
     let emu = emulator(100).await;
     let err = admin(&emu).get_access_package("00000000-0000-0000-0000-000000000001").send().await.unwrap_err();

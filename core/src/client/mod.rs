@@ -32,7 +32,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     authority: Option<String>,
     version: ApiVersion,
-    credential: Option<Arc<dyn TokenProvider>>,
+    credential: Option<BuilderCredential>,
     scope: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -83,25 +83,35 @@ impl ClientBuilder {
     }
     /// A bearer token you already have.
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
-        self.credential = Some(Arc::new(StaticToken(token.into())));
+        self.credential = Some(BuilderCredential::Ready(Arc::new(StaticToken(token.into()))));
         self
     }
-    /// Client credentials: an app registration's id and secret in a tenant.
+    /// Client credentials: an app registration's id and secret in a tenant,
+    /// signed in at the [`authority`](Self::authority) (or the
+    /// [`cloud`](Self::cloud)'s) the builder has when it builds, whichever
+    /// order they are given in.
     pub fn client_secret(mut self, tenant: &str, client_id: &str, secret: impl Into<Secret>) -> Self {
-        let authority = self.authority_url();
-        self.credential = Some(Arc::new(OAuthCredential::client_secret(&authority, tenant, client_id, secret)));
+        self.credential = Some(BuilderCredential::ClientSecret {
+            tenant: tenant.to_string(),
+            client_id: client_id.to_string(),
+            secret: secret.into(),
+        });
         self
     }
-    /// Delegated token for one user through the password grant.
+    /// Delegated token for one user through the password grant (the
+    /// authority as for [`client_secret`](Self::client_secret)).
     pub fn username_password(mut self, tenant: &str, client_id: &str, username: &str, password: impl Into<Secret>) -> Self {
-        let authority = self.authority_url();
-        self.credential =
-            Some(Arc::new(OAuthCredential::username_password(&authority, tenant, client_id, username, password)));
+        self.credential = Some(BuilderCredential::Password {
+            tenant: tenant.to_string(),
+            client_id: client_id.to_string(),
+            username: username.to_string(),
+            password: password.into(),
+        });
         self
     }
     /// Any token source (bindings pass host callbacks here).
     pub fn credential(mut self, provider: Arc<dyn TokenProvider>) -> Self {
-        self.credential = Some(provider);
+        self.credential = Some(BuilderCredential::Ready(provider));
         self
     }
     /// OAuth scope to ask for (default: the cloud's `.default` scope).
@@ -165,6 +175,18 @@ impl ClientBuilder {
             return Err(Error::invalid_argument(format!("base URL must be http(s): {base:?}")));
         }
         let http = http_client(self.connect_timeout)?;
+        let authority = self.authority_url();
+        let credential = self.credential.map(|c| -> Arc<dyn TokenProvider> {
+            match c {
+                BuilderCredential::Ready(p) => p,
+                BuilderCredential::ClientSecret { tenant, client_id, secret } => {
+                    Arc::new(OAuthCredential::client_secret(&authority, &tenant, &client_id, secret))
+                }
+                BuilderCredential::Password { tenant, client_id, username, password } => {
+                    Arc::new(OAuthCredential::username_password(&authority, &tenant, &client_id, &username, password))
+                }
+            }
+        });
         let mut retry = self.retry;
         if let Some(d) = self.deadline {
             retry.deadline = d;
@@ -176,12 +198,21 @@ impl ClientBuilder {
                 user_agent: self.user_agent,
                 version: self.version,
                 scope: self.scope.unwrap_or_else(|| self.cloud.default_scope()),
-                credential: self.credential,
+                credential,
                 http,
                 retry,
             }),
         })
     }
+}
+
+/// The builder's credential: made at `build()`, so the authority given
+/// before or after it applies.
+#[derive(Debug, Clone)]
+enum BuilderCredential {
+    Ready(Arc<dyn TokenProvider>),
+    ClientSecret { tenant: String, client_id: String, secret: Secret },
+    Password { tenant: String, client_id: String, username: String, password: Secret },
 }
 
 #[derive(Clone)]
