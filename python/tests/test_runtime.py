@@ -141,8 +141,15 @@ def test_ctrl_c_interrupts_a_blocking_call():
 
     # An emulator of its own: a request another test abandoned may still be
     # in the shared emulator's queue and would take this test's fault.
-    with Emulator(delivery_delay=0.02) as emu:
-        _ctrl_c_interrupts(emu, signal)
+    # A shell that starts a job in the background (`cmd &`, nohup) makes it
+    # ignore SIGINT, and Python keeps an inherited SIG_IGN: install Python's
+    # own handler, as an interactive interpreter has it, for this test.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with Emulator(delivery_delay=0.02) as emu:
+            _ctrl_c_interrupts(emu, signal)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _ctrl_c_interrupts(emu, signal):
