@@ -89,6 +89,7 @@ def gen_c(api):
            "",
            "//! The status codes: core's `ErrorKind`, numbered (api/errors.toml). Append-only.",
            "",
+           "use std::ffi::CStr;",
            "use std::os::raw::c_char;",
            "",
            "use entitlement::ErrorKind;",
@@ -109,24 +110,21 @@ def gen_c(api):
             out.append(f"            ErrorKind::{s.name} => ent_status::{s.c_name},")
     out += ["            // ErrorKind is non_exhaustive: anything new is a bug until mapped.",
             "            _ => ent_status::ENT_INTERNAL,",
-            "        }", "    }", "",
-            "    fn name(self) -> &'static [u8] {", "        match self {"]
-    for s in statuses:
-        out.append(f'            ent_status::{s.c_name} => b"{s.c_name}\\0",')
-    out += ["        }", "    }", "}", "",
+            "        }", "    }", "}", "",
+            "/// The name of a status this version knows.",
+            "pub(crate) fn status_name(status: i32) -> Option<&'static CStr> {",
+            f"    const NAMES: [(ent_status, &CStr); {len(statuses)}] = ["]
+    out += [f'        (ent_status::{s.c_name}, c"{s.c_name}"),' for s in statuses]
+    out += ["    ];",
+            "    let found = NAMES.iter().find(|(s, _)| *s as i32 == status);",
+            "    found.map(|(_, name)| *name)",
+            "}", "",
             '/// The name of a status (`"ENT_NOT_FOUND"`), or `"ENT_UNKNOWN"` for a number',
             "/// this version does not know. The string is static: do not free it.",
             "/// Thread-safe.",
             "#[no_mangle]",
             'pub extern "C" fn ent_status_name(status: i32) -> *const c_char {',
-            f"    const ALL: [ent_status; {len(statuses)}] = ["]
-    out += [f"        ent_status::{s.c_name}," for s in statuses]
-    out += ["    ];",
-            "    let name: &'static [u8] = ALL",
-            "        .iter()",
-            "        .find(|s| **s as i32 == status)",
-            '        .map_or(b"ENT_UNKNOWN\\0", |s| s.name());',
-            "    name.as_ptr().cast()",
+            '    status_name(status).unwrap_or(c"ENT_UNKNOWN").as_ptr()',
             "}", ""]
     return "\n".join(out)
 

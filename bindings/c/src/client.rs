@@ -8,56 +8,48 @@ use std::os::raw::c_char;
 use std::sync::Arc;
 
 use entitlement::auth::TokenProvider;
-use entitlement::bridge::{Call, ClientConfig, RawBody, Session};
+use entitlement::bridge::{Call, ClientConfig, Session};
 use entitlement::Client;
 
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, opt_json_arg, opt_str_arg, out_arg, str_arg, Result};
-use crate::runtime::block_on;
+use crate::ffi::{
+    guard, handle, opt_c_string, opt_json_arg, opt_str_arg, out_arg, put_box, str_arg, Result,
+};
 use crate::status::ent_status;
+use entitlement::bridge::runtime::block_on;
 
 /// A connection to Microsoft Graph (or to an emulator). Create one with
 /// ent_client_new() and share it: every function taking a
 /// `const ent_client *` is safe to call from many threads at once. Release
 /// it with ent_client_free() once no call is using it.
 pub struct ent_client {
-    pub(crate) session: Arc<Session>,
-    /// The process that made it: its connections are no use after fork().
-    pub(crate) pid: u32,
+    session: Arc<Session>,
 }
 
 impl ent_client {
-    pub(crate) fn new(session: Arc<Session>) -> ent_client {
-        ent_client {
-            session,
-            pid: std::process::id(),
-        }
+    /// A client from `options_json` (NULL: defaults) and an optional host
+    /// credential; errors name the parameter.
+    pub(crate) unsafe fn new(
+        options_json: *const c_char,
+        host: Option<Arc<dyn TokenProvider>>,
+    ) -> Result<ent_client> {
+        let options = opt_json_arg(options_json, "options_json")?;
+        let config = ClientConfig::from_value(options).map_err(|mut e| {
+            e.message = format!("options_json: {}", e.message);
+            e
+        })?;
+        let session = Arc::new(Session::new(config, host)?);
+        Ok(ent_client { session })
     }
 
     /// The connection; refused in a child process after fork().
     pub(crate) fn session(&self) -> Result<&Arc<Session>> {
-        entitlement::bridge::runtime::check_pid(self.pid)?;
-        Ok(&self.session)
+        self.session.check_fork().map(|_| &self.session)
     }
 
     pub(crate) fn client(&self) -> Result<Client> {
         self.session()?.client()
     }
-}
-
-/// A session from `options_json` (NULL: defaults) and an optional host
-/// credential; errors name the parameter.
-pub(crate) unsafe fn session(
-    options_json: *const c_char,
-    host: Option<Arc<dyn TokenProvider>>,
-) -> Result<Arc<Session>> {
-    let config = ClientConfig::from_value(opt_json_arg(options_json, "options_json")?).map_err(
-        |mut e| {
-            e.message = format!("options_json: {}", e.message);
-            e
-        },
-    )?;
-    Ok(Arc::new(Session::new(config, host)?))
 }
 
 /// Creates a client.
@@ -87,9 +79,7 @@ pub unsafe extern "C" fn ent_client_new(
 ) -> ent_status {
     guard(err, || {
         let out = out_arg(out, "out")?;
-        let session = session(options_json, None)?;
-        *out = Box::into_raw(Box::new(ent_client::new(session)));
-        Ok(())
+        put_box(out, ent_client::new(options_json, None)?)
     })
 }
 
@@ -113,11 +103,7 @@ pub(crate) unsafe fn call_args(
     let query = opt_json_arg(query_json, "query_json")?;
     match body_json {
         None => Call::list(op, args, query),
-        Some(b) => {
-            let body =
-                opt_str_arg(b, "body_json")?.map_or(RawBody::None, |b| RawBody::Text(b.as_bytes()));
-            Call::new(op, args, query, body)
-        }
+        Some(b) => Call::new(op, args, query, opt_str_arg(b, "body_json")?.into()),
     }
 }
 
@@ -151,10 +137,7 @@ pub unsafe extern "C" fn ent_client_call(
         let out = out_arg(out_json, "out_json")?;
         let call = call_args(operation, args_json, query_json, Some(body_json))?;
         let body = block_on(async { call.send(&client).await?.json() })??;
-        *out = match body {
-            Some(b) => c_string(b.to_vec())?,
-            None => std::ptr::null_mut(),
-        };
+        *out = opt_c_string(body.map(|b| b.to_vec()))?;
         Ok(())
     })
 }

@@ -9,7 +9,8 @@ use std::os::raw::c_char;
 use entitlement_emulator::HostedEmulator;
 
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, json_arg, opt_json_arg, out_arg, str_arg, Result};
+use crate::ffi::{c_string, cstring, guard, handle, json_arg, opt_json_arg, out_arg, put_box};
+use crate::ffi::{put_string, str_arg, Result};
 use crate::status::ent_status;
 
 /// A running emulator. Started with ent_emulator_start(); stopped and
@@ -40,21 +41,15 @@ pub unsafe extern "C" fn ent_emulator_start(
         let out = out_arg(out, "out")?;
         let options = opt_json_arg(options_json, "options_json")?;
         let inner = HostedEmulator::start(options)?;
-        *out = Box::into_raw(Box::new(ent_emulator { inner }));
-        Ok(())
+        put_box(out, ent_emulator { inner })
     })
 }
 
 /// Stops the emulator and releases it. `ent_emulator_stop(NULL)` is a no-op.
 #[no_mangle]
 pub unsafe extern "C" fn ent_emulator_stop(emulator: *mut ent_emulator) {
-    if emulator.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let emu = Box::from_raw(emulator);
-        emu.inner.stop();
-    }));
+    // Dropping the emulator stops it and waits for its thread.
+    crate::ffi::free_box(emulator)
 }
 
 /// Same as ent_emulator_stop(), named like every other destructor.
@@ -72,9 +67,7 @@ unsafe fn string_out(
     guard(err, || {
         let emu = handle(emulator, "emulator")?;
         let out = out_arg(out, "out")?;
-        let s = read(&emu.inner)?;
-        *out = c_string(s)?;
-        Ok(())
+        put_string(out, read(&emu.inner)?)
     })
 }
 
@@ -125,18 +118,10 @@ pub unsafe extern "C" fn ent_emulator_app_credentials(
         let id_out = out_arg(client_id, "client_id")?;
         let secret_out = out_arg(client_secret, "client_secret")?;
         let (id, secret) = emu.inner.app_credentials();
-        let id = c_string(id)?;
-        match c_string(secret) {
-            Ok(s) => {
-                *id_out = id;
-                *secret_out = s;
-                Ok(())
-            }
-            Err(e) => {
-                crate::ffi::ent_string_free(id);
-                Err(e)
-            }
-        }
+        let (id, secret) = (cstring(id)?, cstring(secret)?);
+        *id_out = id.into_raw();
+        *secret_out = secret.into_raw();
+        Ok(())
     })
 }
 
@@ -165,9 +150,7 @@ pub unsafe extern "C" fn ent_emulator_user_token(
         let emu = handle(emulator, "emulator")?;
         let user = str_arg(user, "user")?;
         let out = out_arg(out, "out")?;
-        let token = emu.inner.user_token(user)?;
-        *out = c_string(token)?;
-        Ok(())
+        put_string(out, emu.inner.user_token(user)?)
     })
 }
 

@@ -38,11 +38,8 @@ impl ent_error {
     pub(crate) fn from_error(status: ent_status, e: &Error) -> ent_error {
         ent_error {
             status,
-            kind: cstring_lossy(if status == ent_status::ENT_PANIC {
-                "Internal"
-            } else {
-                e.kind.as_str()
-            }),
+            // A panic's error is `Internal` too (`panic_error`).
+            kind: cstring_lossy(e.kind.as_str()),
             http_status: e.status.unwrap_or(0),
             code: e.code.as_deref().map(cstring_lossy),
             message: cstring_lossy(&e.message),

@@ -42,10 +42,15 @@ pub(crate) fn invalid(msg: impl Into<String>) -> Error {
     Error::invalid_argument(msg)
 }
 
+/// The error for a required pointer that is NULL.
+pub(crate) fn null(name: &str) -> Error {
+    invalid(format!("{name} must not be NULL"))
+}
+
 /// A required input string.
 pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
     if p.is_null() {
-        return Err(invalid(format!("{name} must not be NULL")));
+        return Err(null(name));
     }
     CStr::from_ptr(p)
         .to_str()
@@ -54,11 +59,7 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str
 
 /// An optional input string (NULL allowed).
 pub(crate) unsafe fn opt_str_arg<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>> {
-    if p.is_null() {
-        Ok(None)
-    } else {
-        str_arg(p, name).map(Some)
-    }
+    (!p.is_null()).then(|| str_arg(p, name)).transpose()
 }
 
 /// JSON text as a value.
@@ -73,24 +74,40 @@ pub(crate) unsafe fn opt_json_arg(p: *const c_char, name: &str) -> Result<Value>
 
 /// Checks a required out-parameter; nothing is written through it yet.
 pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> Result<*mut T> {
-    if p.is_null() {
-        Err(invalid(format!("{name} must not be NULL")))
-    } else {
-        Ok(p)
-    }
+    (!p.is_null()).then_some(p).ok_or_else(|| null(name))
 }
 
 /// A borrowed handle; NULL is an argument error.
 pub(crate) unsafe fn handle<'a, T>(p: *const T, name: &str) -> Result<&'a T> {
-    p.as_ref()
-        .ok_or_else(|| invalid(format!("{name} must not be NULL")))
+    p.as_ref().ok_or_else(|| null(name))
+}
+
+/// A string for the caller; NUL inside is a `Decode` error.
+pub(crate) fn cstring(s: impl Into<Vec<u8>>) -> Result<CString> {
+    CString::new(s).map_err(|_| Error::decode("the response contains a NUL character"))
 }
 
 /// A string handed to the caller (released with `ent_string_free`).
 pub(crate) fn c_string(s: impl Into<Vec<u8>>) -> Result<*mut c_char> {
-    CString::new(s)
-        .map(CString::into_raw)
-        .map_err(|_| Error::decode("the response contains a NUL character"))
+    cstring(s).map(CString::into_raw)
+}
+
+/// An optional string handed to the caller (None: NULL).
+pub(crate) fn opt_c_string(s: Option<impl Into<Vec<u8>>>) -> Result<*mut c_char> {
+    s.map_or(Ok(std::ptr::null_mut()), c_string)
+}
+
+/// Writes a string for the caller through a checked out-parameter.
+pub(crate) unsafe fn put_string(out: *mut *mut c_char, s: impl Into<Vec<u8>>) -> Result<()> {
+    *out = c_string(s)?;
+    Ok(())
+}
+
+/// Writes a new handle through a checked out-parameter (released with its
+/// `_free`).
+pub(crate) unsafe fn put_box<T>(out: *mut *mut T, value: T) -> Result<()> {
+    *out = Box::into_raw(Box::new(value));
+    Ok(())
 }
 
 /// Releases a string this library returned through a `char **` parameter.

@@ -12,10 +12,10 @@ use entitlement::bridge::Job;
 
 use crate::client::ent_client;
 use crate::error::ent_error;
-use crate::ffi::{c_string, free_box, guard, handle, opt_json_arg, out_arg, str_arg, Result};
-use crate::runtime::block_on;
+use crate::ffi::{c_string, free_box, guard, handle, opt_json_arg, out_arg, put_box, str_arg};
+use crate::ffi::{invalid, opt_c_string, Result};
 use crate::status::ent_status;
-use entitlement::bridge::runtime::runtime;
+use entitlement::bridge::runtime::block_on;
 
 /// A running job. Created by ent_client_job_start(), read with
 /// ent_job_next(), released with ent_job_free() (which cancels it if it
@@ -29,11 +29,9 @@ unsafe fn start(
     kind: *const c_char,
     options_json: *const c_char,
 ) -> Result<Job> {
-    let client = handle(client, "client")?.client()?;
-    let kind = str_arg(kind, "kind")?;
+    let session = handle(client, "client")?.session()?;
     let options = opt_json_arg(options_json, "options_json")?;
-    let _rt = runtime()?.enter();
-    Job::start(&client, kind, options)
+    Job::start_in(session, str_arg(kind, "kind")?, options)
 }
 
 /// Starts a job of `kind` ("batch", "bulkAssign", "bulkRemove", "bulkRun",
@@ -53,8 +51,7 @@ pub unsafe extern "C" fn ent_client_job_start(
     guard(err, || {
         let out = out_arg(out, "out")?;
         let job = start(client, kind, options_json)?;
-        *out = Box::into_raw(Box::new(ent_job { job }));
-        Ok(())
+        put_box(out, ent_job { job })
     })
 }
 
@@ -72,10 +69,7 @@ pub unsafe extern "C" fn ent_job_next(
     guard(err, || {
         let job = &handle(job, "job")?.job;
         let out = out_arg(out_event_json, "out_event_json")?;
-        *out = match block_on(job.next_json())?.transpose()? {
-            Some(text) => c_string(text)?,
-            None => std::ptr::null_mut(),
-        };
+        *out = opt_c_string(block_on(job.next_json())?.transpose()?)?;
         Ok(())
     })
 }
@@ -119,16 +113,14 @@ pub unsafe extern "C" fn ent_client_job_run(
         let mut last: Option<String> = None;
         while let Some(text) = block_on(job.next_json())?.transpose()? {
             if let (Some(prev), Some(cb)) = (last.replace(text), callback) {
-                let c = CString::new(prev)
-                    .map_err(|_| crate::ffi::invalid("an event contained a NUL byte"))?;
+                let c = CString::new(prev).map_err(|_| invalid("an event contained a NUL byte"))?;
                 if cb(user_data, c.as_ptr()) != 0 {
                     job.cancel();
                 }
             }
         }
-        let summary = last;
         if !out_summary_json.is_null() {
-            *out_summary_json = c_string(summary.unwrap_or_else(|| "{}".into()))?;
+            *out_summary_json = c_string(last.unwrap_or_else(|| "{}".into()))?;
         }
         Ok(())
     })

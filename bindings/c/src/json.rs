@@ -6,11 +6,8 @@
 
 use std::os::raw::c_char;
 
-use entitlement::{Error, ErrorKind};
-use serde_json::Value;
-
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, invalid, out_arg, str_arg};
+use crate::ffi::{c_string, guard, invalid, json_arg, out_arg, str_arg};
 use crate::status::ent_status;
 
 /// Reads one value out of a JSON document by JSON Pointer (RFC 6901), e.g.
@@ -31,23 +28,7 @@ pub unsafe extern "C" fn ent_json_get(
         let text = str_arg(json, "json")?;
         let pointer = str_arg(pointer, "pointer")?;
         let out = out_arg(out, "out")?;
-        if !pointer.is_empty() && !pointer.starts_with('/') {
-            return Err(invalid(format!(
-                "pointer {pointer:?} must be empty or start with '/'"
-            )));
-        }
-        let doc: Value = serde_json::from_str(text)
-            .map_err(|e| invalid(format!("json is not valid JSON: {e}")))?;
-        let found = doc.pointer(pointer).ok_or_else(|| {
-            Error::new(
-                ErrorKind::NotFound,
-                format!("nothing at {pointer:?} in the document"),
-            )
-        })?;
-        let s = match found {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        let s = entitlement::bridge::json_get(text, pointer)?;
         *out = c_string(s).map_err(|_| invalid("the value contains a NUL character"))?;
         Ok(())
     })
@@ -73,8 +54,7 @@ pub unsafe extern "C" fn ent_filter_compare(
         let op = str_arg(op, "op")?;
         let value = str_arg(value_json, "value_json")?;
         let out = out_arg(out, "out")?;
-        let value: Value = serde_json::from_str(value)
-            .map_err(|e| invalid(format!("value_json is not valid JSON: {e}")))?;
+        let value = json_arg(value, "value_json")?;
         let text = entitlement::bridge::filter_compare(property, op, value)?;
         *out = c_string(text).map_err(|_| invalid("the filter contains a NUL character"))?;
         Ok(())

@@ -12,7 +12,7 @@
 //!
 //! Modules mirror core: `client` (call by operation name), `pager` (lists),
 //! `lifecycle` (waiting for requests), `emulator` (the in-process service),
-//! plus the ABI plumbing (`status`, `error`, `ffi`, `runtime`).
+//! plus the ABI plumbing (`status`, `error`, `ffi`).
 
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
@@ -29,7 +29,6 @@ pub mod job;
 pub mod json;
 pub mod lifecycle;
 pub mod pager;
-mod runtime;
 pub mod status;
 pub mod token;
 

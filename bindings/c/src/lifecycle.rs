@@ -9,9 +9,9 @@ use entitlement::bridge::WaitRequest;
 
 use crate::client::ent_client;
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, opt_json_arg, out_arg, str_arg};
-use crate::runtime::block_on;
+use crate::ffi::{guard, handle, opt_json_arg, out_arg, put_string, str_arg};
 use crate::status::ent_status;
+use entitlement::bridge::runtime::block_on;
 
 /// Polls an assignment request until it is final (delivered, partially
 /// delivered, delivery failed, denied, canceled or scheduled) and returns
@@ -36,8 +36,6 @@ pub unsafe extern "C" fn ent_client_wait_for_assignment_request(
         let id = str_arg(request_id, "request_id")?.to_string();
         let options = opt_json_arg(options_json, "options_json")?;
         let wait = WaitRequest::new(id, options)?;
-        let json = block_on(wait.run_json(&client))??;
-        *out = c_string(json)?;
-        Ok(())
+        put_string(out, block_on(wait.run_json(&client))??)
     })
 }

@@ -8,13 +8,13 @@
 use std::os::raw::c_char;
 use std::sync::Arc;
 
-use entitlement::bridge::{ItemsJson, Pages, Response};
+use entitlement::bridge::{ItemsJson, JoinedArrays, Pages, Response};
 
 use crate::client::{call_args, ent_client};
 use crate::error::ent_error;
-use crate::ffi::{c_string, guard, handle, invalid, out_arg, Result};
-use crate::runtime::block_on;
+use crate::ffi::{c_string, guard, handle, null, out_arg, put_box, put_string, Result};
 use crate::status::ent_status;
+use entitlement::bridge::runtime::block_on;
 
 /// The pages of one list operation. Created by ent_client_list(), read with
 /// ent_pager_next(), released with ent_pager_free(). Not for concurrent use:
@@ -30,12 +30,7 @@ impl ent_pager {
     /// One page's items (None once the last page was read). A failed page
     /// is fetched again by the next call.
     fn fetch(&mut self) -> Result<Option<ItemsJson>> {
-        let Some((task, resp)) = block_on(self.pages.clone().next_response())?? else {
-            return Ok(None);
-        };
-        self.pages
-            .finish(task, resp, Response::items_json)
-            .map(Some)
+        block_on(self.pages.clone().next_page(Response::items_json))?
     }
 }
 
@@ -47,10 +42,8 @@ unsafe fn new_pager(
 ) -> Result<ent_pager> {
     let session = handle(client, "client")?.session()?.clone();
     let call = Arc::new(call_args(operation, args_json, query_json, None)?);
-    let rt = entitlement::bridge::runtime::runtime()?.handle().clone();
-    Ok(ent_pager {
-        pages: Arc::new(Pages::new(session, call, rt)),
-    })
+    let pages = Arc::new(Pages::new(session, call)?);
+    Ok(ent_pager { pages })
 }
 
 /// Starts reading a list operation (e.g. "list_access_packages",
@@ -71,9 +64,7 @@ pub unsafe extern "C" fn ent_client_list(
 ) -> ent_status {
     guard(err, || {
         let out = out_arg(out, "out")?;
-        let pager = new_pager(client, operation, args_json, query_json)?;
-        *out = Box::into_raw(Box::new(pager));
-        Ok(())
+        put_box(out, new_pager(client, operation, args_json, query_json)?)
     })
 }
 
@@ -90,9 +81,7 @@ pub unsafe extern "C" fn ent_pager_next(
     err: *mut *mut ent_error,
 ) -> ent_status {
     guard(err, || {
-        let pager = pager
-            .as_mut()
-            .ok_or_else(|| invalid("pager must not be NULL"))?;
+        let pager = pager.as_mut().ok_or_else(|| null("pager"))?;
         let out = out_arg(page_items_json, "page_items_json")?;
         let done_out = out_arg(done, "done")?;
         let (text, last) = match pager.fetch()? {
@@ -127,19 +116,10 @@ pub unsafe extern "C" fn ent_client_list_all(
     guard(err, || {
         let out = out_arg(out_json, "out_json")?;
         let mut pager = new_pager(client, operation, args_json, query_json)?;
-        // The pages' arrays joined as text: `[a,b]` + `[c]` -> `[a,b,c]`.
-        let mut all = b"[".to_vec();
+        let mut all = JoinedArrays::default();
         while let Some(page) = pager.fetch()? {
-            let inner = page.items[1..page.items.len() - 1].trim_ascii();
-            if !inner.is_empty() {
-                if all.len() > 1 {
-                    all.push(b',');
-                }
-                all.extend_from_slice(inner);
-            }
+            all.push(&page.items);
         }
-        all.push(b']');
-        *out = c_string(all)?;
-        Ok(())
+        put_string(out, all.finish())
     })
 }

@@ -4,6 +4,7 @@
 
 //! The status codes: core's `ErrorKind`, numbered (api/errors.toml). Append-only.
 
+use std::ffi::CStr;
 use std::os::raw::c_char;
 
 use entitlement::ErrorKind;
@@ -68,25 +69,28 @@ impl ent_status {
             _ => ent_status::ENT_INTERNAL,
         }
     }
+}
 
-    fn name(self) -> &'static [u8] {
-        match self {
-            ent_status::ENT_OK => b"ENT_OK\0",
-            ent_status::ENT_INVALID_ARGUMENT => b"ENT_INVALID_ARGUMENT\0",
-            ent_status::ENT_BAD_REQUEST => b"ENT_BAD_REQUEST\0",
-            ent_status::ENT_AUTHENTICATION => b"ENT_AUTHENTICATION\0",
-            ent_status::ENT_PERMISSION_DENIED => b"ENT_PERMISSION_DENIED\0",
-            ent_status::ENT_NOT_FOUND => b"ENT_NOT_FOUND\0",
-            ent_status::ENT_CONFLICT => b"ENT_CONFLICT\0",
-            ent_status::ENT_THROTTLED => b"ENT_THROTTLED\0",
-            ent_status::ENT_SERVICE => b"ENT_SERVICE\0",
-            ent_status::ENT_TIMEOUT => b"ENT_TIMEOUT\0",
-            ent_status::ENT_NETWORK => b"ENT_NETWORK\0",
-            ent_status::ENT_DECODE => b"ENT_DECODE\0",
-            ent_status::ENT_INTERNAL => b"ENT_INTERNAL\0",
-            ent_status::ENT_PANIC => b"ENT_PANIC\0",
-        }
-    }
+/// The name of a status this version knows.
+pub(crate) fn status_name(status: i32) -> Option<&'static CStr> {
+    const NAMES: [(ent_status, &CStr); 14] = [
+        (ent_status::ENT_OK, c"ENT_OK"),
+        (ent_status::ENT_INVALID_ARGUMENT, c"ENT_INVALID_ARGUMENT"),
+        (ent_status::ENT_BAD_REQUEST, c"ENT_BAD_REQUEST"),
+        (ent_status::ENT_AUTHENTICATION, c"ENT_AUTHENTICATION"),
+        (ent_status::ENT_PERMISSION_DENIED, c"ENT_PERMISSION_DENIED"),
+        (ent_status::ENT_NOT_FOUND, c"ENT_NOT_FOUND"),
+        (ent_status::ENT_CONFLICT, c"ENT_CONFLICT"),
+        (ent_status::ENT_THROTTLED, c"ENT_THROTTLED"),
+        (ent_status::ENT_SERVICE, c"ENT_SERVICE"),
+        (ent_status::ENT_TIMEOUT, c"ENT_TIMEOUT"),
+        (ent_status::ENT_NETWORK, c"ENT_NETWORK"),
+        (ent_status::ENT_DECODE, c"ENT_DECODE"),
+        (ent_status::ENT_INTERNAL, c"ENT_INTERNAL"),
+        (ent_status::ENT_PANIC, c"ENT_PANIC"),
+    ];
+    let found = NAMES.iter().find(|(s, _)| *s as i32 == status);
+    found.map(|(_, name)| *name)
 }
 
 /// The name of a status (`"ENT_NOT_FOUND"`), or `"ENT_UNKNOWN"` for a number
@@ -94,25 +98,5 @@ impl ent_status {
 /// Thread-safe.
 #[no_mangle]
 pub extern "C" fn ent_status_name(status: i32) -> *const c_char {
-    const ALL: [ent_status; 14] = [
-        ent_status::ENT_OK,
-        ent_status::ENT_INVALID_ARGUMENT,
-        ent_status::ENT_BAD_REQUEST,
-        ent_status::ENT_AUTHENTICATION,
-        ent_status::ENT_PERMISSION_DENIED,
-        ent_status::ENT_NOT_FOUND,
-        ent_status::ENT_CONFLICT,
-        ent_status::ENT_THROTTLED,
-        ent_status::ENT_SERVICE,
-        ent_status::ENT_TIMEOUT,
-        ent_status::ENT_NETWORK,
-        ent_status::ENT_DECODE,
-        ent_status::ENT_INTERNAL,
-        ent_status::ENT_PANIC,
-    ];
-    let name: &'static [u8] = ALL
-        .iter()
-        .find(|s| **s as i32 == status)
-        .map_or(b"ENT_UNKNOWN\0", |s| s.name());
-    name.as_ptr().cast()
+    status_name(status).unwrap_or(c"ENT_UNKNOWN").as_ptr()
 }

@@ -1,36 +1,30 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 The entitlement authors
 
-//! Tokens from the host: a C callback as core's [`TokenHost`]. The bridge
-//! ([`HostTokens`]) runs it on the runtime's blocking pool, never on an I/O
-//! thread, and caches the tokens it reports with a lifetime per scope until
-//! shortly before they expire (lifetimes are capped at core's
-//! `MAX_TOKEN_LIFETIME`, so no value can overflow the clock).
+//! Tokens from the host: a C callback, which core's bridge
+//! (`blocking_provider`) runs on the runtime's blocking pool, never on an
+//! I/O thread, caching per scope the tokens it reports with a lifetime.
 //!
 //! The callback returns a plain `int32_t`, not `enum ent_status`: a caller
 //! built against a newer header may return a status this library does not
 //! know, and reading an out-of-range value as a Rust enum is undefined
 //! behaviour. The value is checked as an integer and named in the error.
 
-use std::ffi::{c_void, CStr, CString};
+use std::ffi::{c_void, CString};
 use std::os::raw::c_char;
-use std::sync::Arc;
-use std::time::Duration;
 
-use entitlement::bridge::{
-    blocking, host_error, HostFuture, HostToken, HostTokens, Lifetimes, TokenHost,
-};
+use entitlement::bridge::{blocking_provider, host_error, HostToken, Lifetimes};
 use entitlement::{Error, Result};
 
 use crate::client::ent_client;
 use crate::error::ent_error;
-use crate::ffi::{guard, invalid, out_arg};
-use crate::status::ent_status;
+use crate::ffi::{guard, invalid, null, out_arg, put_box};
+use crate::status::{ent_status, status_name};
 
 /// Where a token callback puts the token: pass it to ent_token_sink_set().
 /// Valid only during the callback.
 pub struct ent_token_sink {
-    token: Option<(String, Option<Duration>)>,
+    token: Option<HostToken>,
 }
 
 /// Supplies an access token for `scope` (e.g.
@@ -62,18 +56,12 @@ pub unsafe extern "C" fn ent_token_sink_set(
     err: *mut *mut ent_error,
 ) -> ent_status {
     guard(err, || {
-        let sink = sink
-            .as_mut()
-            .ok_or_else(|| invalid("sink must not be NULL"))?;
+        let sink = sink.as_mut().ok_or_else(|| null("sink"))?;
         let token = crate::ffi::str_arg(token, "token")?;
         if token.is_empty() {
             return Err(invalid("token must not be empty"));
         }
-        let life = u64::try_from(expires_in_seconds)
-            .ok()
-            .filter(|s| *s > 0)
-            .map(Duration::from_secs);
-        sink.token = Some((token.to_string(), life));
+        sink.token = Some(HostToken::for_seconds(token.into(), expires_in_seconds));
         Ok(())
     })
 }
@@ -81,12 +69,9 @@ pub unsafe extern "C" fn ent_token_sink_set(
 /// How a non-OK return value reads in an error: its status name, or the
 /// number itself when it is not a status this library knows.
 fn returned(status: i32) -> String {
-    let name = unsafe { CStr::from_ptr(crate::status::ent_status_name(status)) };
-    let name = name.to_string_lossy();
-    if name == "ENT_UNKNOWN" {
-        format!("returned {status}, which is not an ent_status this library knows (return ENT_OK after ent_token_sink_set, or an ENT_* status)")
-    } else {
-        format!("returned {name} ({status})")
+    match status_name(status) {
+        Some(name) => format!("returned {} ({status})", name.to_string_lossy()),
+        None => format!("returned {status}, which is not an ent_status this library knows (return ENT_OK after ent_token_sink_set, or an ENT_* status)"),
     }
 }
 
@@ -114,16 +99,8 @@ impl CallbackHost {
         if status != ent_status::ENT_OK as i32 {
             return Err(host_error(NAME, returned(status)));
         }
-        let (token, lifetime) = sink.token.ok_or_else(|| {
-            host_error(NAME, "returned ENT_OK without calling ent_token_sink_set")
-        })?;
-        Ok(HostToken { token, lifetime })
-    }
-}
-
-impl TokenHost for CallbackHost {
-    fn fetch(self: Arc<Self>, scope: String) -> HostFuture {
-        Box::pin(blocking(move || self.call(&scope)))
+        sink.token
+            .ok_or_else(|| host_error(NAME, "returned ENT_OK without calling ent_token_sink_set"))
     }
 }
 
@@ -143,16 +120,12 @@ pub unsafe extern "C" fn ent_client_new_with_token_callback(
 ) -> ent_status {
     guard(err, || {
         let out = out_arg(out, "out")?;
-        let callback = callback.ok_or_else(|| invalid("callback must not be NULL"))?;
+        let callback = callback.ok_or_else(|| null("callback"))?;
         let host = CallbackHost {
             callback,
             user_data,
         };
-        let session = crate::client::session(
-            options_json,
-            Some(HostTokens::provider(host, NAME, Lifetimes::Reported)),
-        )?;
-        *out = Box::into_raw(Box::new(ent_client::new(session)));
-        Ok(())
+        let provider = blocking_provider(NAME, Lifetimes::Reported, move |s| host.call(s));
+        put_box(out, ent_client::new(options_json, Some(provider))?)
     })
 }

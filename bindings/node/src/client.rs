@@ -11,16 +11,13 @@ use std::ffi::{c_char, c_void};
 use std::ptr;
 use std::sync::{Arc, OnceLock};
 
-use entitlement::api::{Operation, OPERATIONS};
-use entitlement::bridge::{
-    guarded, Call, ClientConfig, HostTokens, Lifetimes, RawBody, Session, WaitRequest,
-};
+use entitlement::bridge::{guarded, Call, ClientConfig, Session, WaitRequest};
 use napi::bindgen_prelude::{Function, Promise, ToNapiValue, TypeName, ValueType};
 use napi::{check_status, sys};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::auth::{self, JsTokenHost};
+use crate::auth;
 use crate::error::IntoNapi;
 
 /// Response JSON handed to JS as a string. Graph's JSON is almost always
@@ -82,30 +79,17 @@ impl ToNapiValue for JsonText {
             return Ok(out);
         }
         if let Some(create) = create_external() {
-            let hint = Box::into_raw(Box::new(val.0)).cast::<c_void>();
-            let mut copied = false;
-            // SAFETY: `data` stays valid until V8 calls `drop_bytes` (which
-            // owns `hint` from here on, also when V8 copied the text).
-            let status = unsafe {
-                create(
-                    env,
-                    data,
-                    len,
-                    Some(drop_bytes),
-                    hint,
-                    &mut out,
-                    &mut copied,
-                )
-            };
+            // V8 owns this reference to the text from here on (`drop_bytes`),
+            // also when it copied the text.
+            let hint = Box::into_raw(Box::new(val.0.clone())).cast::<c_void>();
+            let (finalize, mut copied) = (Some(drop_bytes as Finalize), false);
+            // SAFETY: `data` stays valid until V8 calls `drop_bytes`.
+            let status = unsafe { create(env, data, len, finalize, hint, &mut out, &mut copied) };
             if status == sys::Status::napi_ok {
                 return Ok(out);
             }
-            // Not taken: the text is still ours.
-            let bytes = unsafe { Box::from_raw(hint.cast::<bytes::Bytes>()) };
-            check_status!(unsafe {
-                sys::napi_create_string_latin1(env, bytes.as_ptr().cast(), len, &mut out)
-            })?;
-            return Ok(out);
+            // Not taken: the reference is still ours.
+            drop(unsafe { Box::from_raw(hint.cast::<bytes::Bytes>()) });
         }
         check_status!(unsafe { sys::napi_create_string_latin1(env, data, len, &mut out) })?;
         Ok(out)
@@ -140,25 +124,10 @@ impl NativeClient {
         options: Option<Value>,
         token_provider: Option<Function<String, Promise<String>>>,
     ) -> napi::Result<Self> {
-        let config = ClientConfig::from_value(options.unwrap_or(Value::Null)).napi()?;
-        let host = match token_provider {
-            Some(f) => {
-                let tsfn = f
-                    .build_threadsafe_function()
-                    .callee_handled::<false>()
-                    .weak::<true>()
-                    .build()?;
-                Some(HostTokens::provider(
-                    JsTokenHost(tsfn),
-                    auth::NAME,
-                    Lifetimes::Never,
-                ))
-            }
-            None => None,
-        };
-        Ok(NativeClient {
-            session: Arc::new(Session::new(config, host).napi()?),
-        })
+        let config = ClientConfig::from_value(options.unwrap_or_default()).napi()?;
+        let host = token_provider.map(auth::provider).transpose()?;
+        let session = Arc::new(Session::new(config, host).napi()?);
+        Ok(NativeClient { session })
     }
 
     #[napi(getter)]
@@ -176,19 +145,9 @@ impl NativeClient {
         query: Option<Value>,
         body: Option<String>,
     ) -> napi::Result<PreparedCall> {
-        let body = body
-            .as_deref()
-            .map_or(RawBody::None, |b| RawBody::Text(b.as_bytes()));
-        let call = Call::new(
-            &op,
-            args.unwrap_or(Value::Null),
-            query.unwrap_or(Value::Null),
-            body,
-        )
-        .napi()?;
-        Ok(PreparedCall {
-            call: Arc::new(call),
-        })
+        let (args, query) = (args.unwrap_or_default(), query.unwrap_or_default());
+        let call = Arc::new(Call::new(&op, args, query, body.as_deref().into()).napi()?);
+        Ok(PreparedCall { call })
     }
 
     /// Sends a prepared call; resolves to the response JSON text, or null
@@ -223,7 +182,7 @@ impl NativeClient {
     ) -> napi::Result<JsonText> {
         let session = self.session.clone();
         let json = guarded(async move {
-            let w = WaitRequest::new(id, options.unwrap_or(Value::Null))?;
+            let w = WaitRequest::new(id, options.unwrap_or_default())?;
             w.run_json(&session.client()?).await
         });
         Ok(JsonText(json.await.napi()?.into()))
@@ -234,7 +193,7 @@ impl NativeClient {
 /// check that each has a generated method).
 #[napi]
 pub fn operation_names() -> Vec<String> {
-    OPERATIONS.iter().map(Operation::qualified_name).collect()
+    entitlement::bridge::operation_names()
 }
 
 /// `Filter.eq(...)` and friends in JS: core's builder. `value` is a string,

@@ -5,6 +5,9 @@
 //! and runtime, so its work never competes with the client's calls on
 //! napi's runtime). The JS `Emulator` class adds the client helpers.
 
+use std::sync::Arc;
+
+use entitlement::bridge::blocking;
 use entitlement_emulator::{fixture_ids, HostedEmulator};
 use napi_derive::napi;
 use serde_json::Value;
@@ -19,7 +22,7 @@ pub struct AppCredentials {
 
 #[napi]
 pub struct NativeEmulator {
-    inner: std::sync::Arc<HostedEmulator>,
+    inner: Arc<HostedEmulator>,
 }
 
 #[napi]
@@ -28,10 +31,8 @@ impl NativeEmulator {
     /// `options`: `{port, dbPath, seedPath, seed, pageSize, deliveryDelayMs}`.
     #[napi(factory, catch_unwind)]
     pub fn start(options: Option<Value>) -> napi::Result<Self> {
-        let inner = HostedEmulator::start(options.unwrap_or(Value::Null)).napi()?;
-        Ok(NativeEmulator {
-            inner: std::sync::Arc::new(inner),
-        })
+        let inner = Arc::new(HostedEmulator::start(options.unwrap_or_default()).napi()?);
+        Ok(NativeEmulator { inner })
     }
 
     #[napi(getter)]
@@ -90,27 +91,25 @@ impl NativeEmulator {
     #[napi]
     pub async fn advance(&self, by: String) -> napi::Result<String> {
         let inner = self.inner.clone();
-        napi::tokio::task::spawn_blocking(move || inner.advance(&by))
-            .await
-            .map_err(|e| crate::error::to_napi(entitlement::Error::internal(e.to_string())))?
-            .napi()
+        blocking(move || inner.advance(&by)).await.napi()
     }
 
     /// Stops the server (idempotent).
     #[napi]
     pub async fn stop(&self) -> napi::Result<()> {
         let inner = self.inner.clone();
-        napi::tokio::task::spawn_blocking(move || inner.stop())
-            .await
-            .map_err(|e| crate::error::to_napi(entitlement::Error::internal(e.to_string())))
+        blocking(move || {
+            inner.stop();
+            Ok(())
+        })
+        .await
+        .napi()
     }
 
     /// The fixed ids of the built-in tenant, as `[name, value]` pairs.
     #[napi]
     pub fn ids() -> Vec<Vec<String>> {
-        fixture_ids()
-            .iter()
-            .map(|(k, v)| vec![k.to_string(), v.to_string()])
-            .collect()
+        let pair = |(k, v): &(&str, &str)| vec![k.to_string(), v.to_string()];
+        fixture_ids().iter().map(pair).collect()
     }
 }

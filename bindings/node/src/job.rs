@@ -26,12 +26,10 @@ impl NativeClient {
     /// (camelCase JSON values).
     #[napi]
     pub async fn job(&self, kind: String, options: Option<Value>) -> napi::Result<NativeJob> {
-        let session = self.session();
-        let options = options.unwrap_or(Value::Null);
+        let (session, options) = (self.session(), options.unwrap_or_default());
         let job = guarded(async move { Job::start(&session.client()?, &kind, options) });
-        Ok(NativeJob {
-            job: Arc::new(job.await.napi()?),
-        })
+        let job = Arc::new(job.await.napi()?);
+        Ok(NativeJob { job })
     }
 }
 

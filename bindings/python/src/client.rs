@@ -10,8 +10,6 @@
 
 use std::sync::Arc;
 
-use entitlement::api::OPERATIONS;
-use entitlement::bridge::runtime::{check_pid, runtime};
 use entitlement::bridge::{
     self, Call, ClientConfig, Output, RawBody, Response, Session, WaitRequest,
 };
@@ -20,9 +18,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use serde_json::Value;
 
-use crate::auth::PyTokenHost;
+use crate::auth;
 use crate::convert::{from_py, str_of, value_of};
-use crate::error::{invalid, OrRaise};
+use crate::error::OrRaise;
 use crate::model::{body_value, Model};
 use crate::runtime::{answer, Mode};
 
@@ -33,15 +31,10 @@ fn into_py(py: Python<'_>, out: Output, version: ApiVersion) -> PyResult<Py<PyAn
         Output::Nothing => Ok(py.None()),
         Output::One(m) => Ok(Py::new(py, Model::new(Arc::from(m), version))?.into_any()),
         Output::Page(p) => {
-            let items = p
-                .items
-                .into_iter()
-                .map(|m| Py::new(py, Model::new(m, version)));
-            let list = PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?;
-            Ok((list, p.next_link, p.count)
-                .into_pyobject(py)?
-                .into_any()
-                .unbind())
+            let models = p.items.into_iter().map(|m| Model::new(m, version));
+            let list = PyList::new(py, models)?;
+            let page = (list, p.next_link, p.count).into_pyobject(py)?;
+            Ok(page.into_any().unbind())
         }
     }
 }
@@ -49,7 +42,6 @@ fn into_py(py: Python<'_>, out: Output, version: ApiVersion) -> PyResult<Py<PyAn
 #[pyclass(module = "entitlement._native", frozen)]
 pub struct NativeClient {
     session: Arc<Session>,
-    pid: u32,
 }
 
 /// A checked call: pagers keep one for every page they fetch.
@@ -62,7 +54,7 @@ impl NativeClient {
     /// The connection, for this and the other native classes (jobs); a
     /// client made before a fork() is refused in the child.
     pub(crate) fn session(&self, py: Python<'_>) -> PyResult<Arc<Session>> {
-        check_pid(self.pid).or_raise(py)?;
+        self.session.check_fork().or_raise(py)?;
         Ok(self.session.clone())
     }
 
@@ -77,13 +69,11 @@ impl NativeClient {
     ) -> PyResult<Arc<Call>> {
         self.session(py)?;
         let args = from_py(args.as_any(), "args")?;
-        let query = value_of(query.map(|q| q.as_any()), "query")?;
-        let call = match body {
+        let query = value_of(query, "query")?;
+        let call = match body.map(|b| b.filter(|b| !b.is_none())) {
             None => Call::list(op, args, query),
-            Some(b) => match b.filter(|b| !b.is_none()) {
-                None => Call::new(op, args, query, RawBody::None),
-                Some(b) => Call::new(op, args, query, RawBody::Json(body_value(b, "body")?)),
-            },
+            Some(None) => Call::new(op, args, query, RawBody::None),
+            Some(Some(b)) => Call::new(op, args, query, RawBody::Json(body_value(b, "body")?)),
         };
         call.map(Arc::new).or_raise(py)
     }
@@ -98,9 +88,8 @@ impl NativeClient {
     ) -> PyResult<Py<PyAny>> {
         let (session, version) = (self.session(py)?, call.op.version);
         let fut = async move { session.send(&call, link.as_deref()).await };
-        answer(py, mode, fut, Response::typed, move |py, out| {
-            into_py(py, out, version)
-        })
+        let convert = move |py: Python<'_>, out| into_py(py, out, version);
+        answer(py, mode, fut, Response::typed, convert)
     }
 
     /// Polls an assignment request until its state is final.
@@ -113,13 +102,10 @@ impl NativeClient {
     ) -> PyResult<Py<PyAny>> {
         let session = self.session(py)?;
         let id = str_of(id, "request id")?;
-        let w =
-            WaitRequest::new(id, value_of(options.map(|o| o.as_any()), "options")?).or_raise(py)?;
+        let w = WaitRequest::new(id, value_of(options, "options")?).or_raise(py)?;
         let version = w.version;
-        let fut = async move { w.run(&session.client()?).await };
-        answer(py, mode, fut, Ok, move |py, m| {
-            Ok(Py::new(py, Model::new(Arc::from(m), version))?.into_any())
-        })
+        let fut = async move { w.run(&session.client()?).await.map(Output::One) };
+        answer(py, mode, fut, Ok, move |py, out| into_py(py, out, version))
     }
 }
 
@@ -135,25 +121,10 @@ impl NativeClient {
         options: Option<&Bound<'_, PyDict>>,
         token_provider: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let config = ClientConfig::from_value(value_of(options.map(|o| o.as_any()), "options")?)
-            .or_raise(py)?;
-        let host = match token_provider.filter(|p| !p.is_none()) {
-            None => None,
-            Some(cb) if cb.is_callable() || cb.hasattr("get_token").unwrap_or(false) => {
-                Some(PyTokenHost::provider(py, cb.unbind()))
-            }
-            Some(_) => {
-                return Err(invalid(
-                    py,
-                    "token_provider must be callable (or a credential with get_token)",
-                ))
-            }
-        };
-        let session = Session::new(config, host).or_raise(py)?;
-        Ok(NativeClient {
-            session: Arc::new(session),
-            pid: std::process::id(),
-        })
+        let config = ClientConfig::from_value(value_of(options, "options")?).or_raise(py)?;
+        let host = auth::provider(token_provider)?;
+        let session = Arc::new(Session::new(config, host).or_raise(py)?);
+        Ok(NativeClient { session })
     }
 
     #[getter]
@@ -210,9 +181,8 @@ impl NativeClient {
         args: &Bound<'_, PyTuple>,
         query: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PreparedCall> {
-        Ok(PreparedCall {
-            call: self.prepare(py, op, args, query, None)?,
-        })
+        let call = self.prepare(py, op, args, query, None)?;
+        Ok(PreparedCall { call })
     }
 
     /// One page of a prepared list call: the first (`next_link` None) or
@@ -240,11 +210,9 @@ impl NativeClient {
     /// Every page of a prepared list call, the next one fetched in the
     /// background while the caller works through the current one.
     fn pages(&self, py: Python<'_>, prepared: &PreparedCall) -> PyResult<Pages> {
-        let session = self.session(py)?;
-        let rt = runtime().or_raise(py)?.handle().clone();
-        Ok(Pages {
-            pages: Arc::new(bridge::Pages::new(session, prepared.call.clone(), rt)),
-        })
+        let pages = bridge::Pages::new(self.session(py)?, prepared.call.clone()).or_raise(py)?;
+        let pages = Arc::new(pages);
+        Ok(Pages { pages })
     }
 
     /// Polls an assignment request until its state is final. `options`:
@@ -284,20 +252,16 @@ pub struct Pages {
 impl Pages {
     fn next_in(&self, py: Python<'_>, mode: Mode) -> PyResult<Py<PyAny>> {
         let (pages, version) = (self.pages.clone(), self.pages.call().op.version);
-        let decode = move |got: Option<_>| {
-            got.map(|(task, resp)| pages.finish(task, resp, Response::typed))
-                .transpose()
+        let next = self.pages.clone().next_response();
+        let decode = move |got| match got {
+            Some((task, resp)) => pages.finish(task, resp, Response::typed).map(Some),
+            None => Ok(None),
         };
-        answer(
-            py,
-            mode,
-            self.pages.clone().next_response(),
-            decode,
-            move |py, out| match out {
-                Some(out) => into_py(py, out, version),
-                None => Ok(py.None()),
-            },
-        )
+        let convert = move |py: Python<'_>, out: Option<Output>| match out {
+            Some(out) => into_py(py, out, version),
+            None => Ok(py.None()),
+        };
+        answer(py, mode, next, decode, convert)
     }
 }
 
@@ -316,7 +280,7 @@ impl Pages {
 /// Qualified names of every operation core knows (`name`, `beta.name`).
 #[pyfunction]
 pub fn operations() -> Vec<String> {
-    OPERATIONS.iter().map(|op| op.qualified_name()).collect()
+    bridge::operation_names()
 }
 
 /// `entitlement.Filter.eq(...)` and friends: core's builder.

@@ -22,20 +22,14 @@ pub fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
             } else if let Some(u) = n.as_u64() {
                 u.into_pyobject(py)?.into_any().unbind()
             } else {
-                n.as_f64()
-                    .unwrap_or(f64::NAN)
-                    .into_pyobject(py)?
-                    .into_any()
-                    .unbind()
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                f.into_pyobject(py)?.into_any().unbind()
             }
         }
         Value::String(s) => PyString::new(py, s).into_any().unbind(),
         Value::Array(a) => {
-            let items = a
-                .iter()
-                .map(|x| to_py(py, x))
-                .collect::<PyResult<Vec<_>>>()?;
-            PyList::new(py, items)?.into_any().unbind()
+            let items: PyResult<Vec<_>> = a.iter().map(|x| to_py(py, x)).collect();
+            PyList::new(py, items?)?.into_any().unbind()
         }
         Value::Object(m) => {
             let d = PyDict::new(py);
@@ -76,16 +70,11 @@ pub fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut m = Map::with_capacity(d.len());
         for (k, v) in d.iter() {
-            let key = k
-                .cast::<PyString>()
-                .map_err(|_| {
-                    invalid(
-                        py,
-                        format!("{path}: keys must be str, got {}", type_name(&k)),
-                    )
-                })?
-                .to_cow()?
-                .into_owned();
+            let Ok(key) = k.cast::<PyString>() else {
+                let t = type_name(&k);
+                return Err(invalid(py, format!("{path}: keys must be str, got {t}")));
+            };
+            let key = key.to_cow()?.into_owned();
             let sub = format!("{path}.{key}");
             m.insert(key, from_py(&v, &sub)?);
         }
@@ -112,11 +101,8 @@ pub fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
 }
 
 /// An optional host object as JSON (`None` → `null`).
-pub fn value_of(obj: Option<&Bound<'_, PyAny>>, path: &str) -> PyResult<Value> {
-    match obj {
-        None => Ok(Value::Null),
-        Some(o) => from_py(o, path),
-    }
+pub fn value_of<T>(obj: Option<&Bound<'_, T>>, path: &str) -> PyResult<Value> {
+    obj.map_or(Ok(Value::Null), |o| from_py(o.as_any(), path))
 }
 
 /// A `str` argument; `what` names it in the error.
@@ -131,8 +117,6 @@ pub fn str_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
 }
 
 pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".into())
+    let name = obj.get_type().name();
+    name.map_or_else(|_| "object".into(), |n| n.to_string())
 }

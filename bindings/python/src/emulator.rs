@@ -24,7 +24,7 @@ impl NativeEmulator {
     #[new]
     #[pyo3(signature = (options=None))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let options = value_of(options.map(|o| o.as_any()), "options")?;
+        let options = value_of(options, "options")?;
         let inner = py.detach(|| HostedEmulator::start(options)).or_raise(py)?;
         Ok(NativeEmulator { inner })
     }
@@ -45,9 +45,8 @@ impl NativeEmulator {
     }
 
     #[getter]
-    fn app_credentials(&self) -> (String, String) {
-        let (id, secret) = self.inner.app_credentials();
-        (id.to_string(), secret.to_string())
+    fn app_credentials(&self) -> (&str, &str) {
+        self.inner.app_credentials()
     }
 
     fn user_token(&self, py: Python<'_>, user: &str) -> PyResult<String> {
@@ -60,7 +59,7 @@ impl NativeEmulator {
 
     /// `fault`: status, retry_after, count, path_contains.
     fn inject_fault(&self, py: Python<'_>, fault: &Bound<'_, PyDict>) -> PyResult<()> {
-        let fault = value_of(Some(fault.as_any()), "fault")?;
+        let fault = value_of(Some(fault), "fault")?;
         self.inner.inject_fault(fault).or_raise(py)
     }
 
@@ -94,10 +93,7 @@ impl NativeEmulator {
     }
 
     fn __repr__(&self) -> String {
-        format!(
-            "Emulator(base_url={:?}, tenant_id={:?})",
-            self.inner.base_url(),
-            self.inner.tenant_id()
-        )
+        let (url, tenant) = (self.inner.base_url(), self.inner.tenant_id());
+        format!("Emulator(base_url={url:?}, tenant_id={tenant:?})")
     }
 }

@@ -15,7 +15,6 @@ use crate::client::NativeClient;
 use crate::convert::{to_py, value_of};
 use crate::error::OrRaise;
 use crate::runtime::{answer, Mode};
-use entitlement::bridge::runtime::runtime;
 
 #[pyclass(module = "entitlement._native", frozen)]
 pub struct NativeJob {
@@ -33,13 +32,7 @@ pub fn start_job(
     options: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<NativeJob> {
     let options = value_of(options, "options")?;
-    let session = client.session(py)?;
-    let rt = runtime().or_raise(py)?;
-    let _rt = rt.enter();
-    let job = session
-        .client()
-        .and_then(|c| Job::start(&c, kind, options))
-        .or_raise(py)?;
+    let job = Job::start_in(&*client.session(py)?, kind, options).or_raise(py)?;
     Ok(NativeJob { job: Arc::new(job) })
 }
 

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use entitlement::bridge::model;
 use entitlement::models::{DynModel, FieldName, Got};
 use entitlement::ApiVersion;
-use pyo3::exceptions::{PyAttributeError, PyKeyError};
+use pyo3::exceptions::{PyAttributeError, PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
 use serde_json::Value;
@@ -76,10 +76,8 @@ impl Model {
             Got::Json(v) => to_py(py, &v)?,
             Got::Model(m) => Py::new(py, self.child(m))?.into_any(),
             Got::Models(ms) => {
-                let items = ms.into_iter().map(|m| Py::new(py, self.child(m)));
-                PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?
-                    .into_any()
-                    .unbind()
+                let list = PyList::new(py, ms.into_iter().map(|m| self.child(m)))?;
+                list.into_any().unbind()
             }
         }))
     }
@@ -117,21 +115,6 @@ fn field_of(
         Some(i) => Ok(fields.get(i.extract::<usize>()?)),
         None => Ok(None),
     }
-}
-
-/// Checks a JSON value against a Graph type (wrong property types are
-/// argument errors) and returns the model.
-fn built(
-    py: Python<'_>,
-    version: &str,
-    ty: &str,
-    data: Value,
-    props: Vec<(String, Value)>,
-    odata: Option<&str>,
-) -> PyResult<Model> {
-    let (v, dec) = model::find(version, ty).or_raise(py)?;
-    let m = model::build(dec, ty, data, props, odata).or_raise(py)?;
-    Ok(Model::new(Arc::from(m), v))
 }
 
 #[pymethods]
@@ -233,9 +216,7 @@ impl Model {
 
     fn __hash__(&self) -> PyResult<isize> {
         let t = self.inner().type_name();
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "unhashable type: '{t}'"
-        )))
+        Err(PyTypeError::new_err(format!("unhashable type: '{t}'")))
     }
 
     fn __repr__(&self) -> String {
@@ -252,14 +233,10 @@ impl Model {
         &self,
         py: Python<'py>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
-        let f = py
-            .import("entitlement._native")?
-            .getattr("model_from_json")?;
-        let args = [
-            self.version.as_str(),
-            self.inner().type_name(),
-            &self.to_json(),
-        ];
+        let native = py.import("entitlement._native")?;
+        let f = native.getattr("model_from_json")?;
+        let (version, ty) = (self.version.as_str(), self.inner().type_name());
+        let args = [version, ty, &self.to_json()];
         Ok((f, PyTuple::new(py, args)?))
     }
 
@@ -290,7 +267,9 @@ pub fn model_from_dict(
         let v = from_py(&v, &k)?;
         props.push((k, v));
     }
-    built(py, version, type_name, data, props, odata_type)
+    let (v, dec) = model::find(version, type_name).or_raise(py)?;
+    let m = model::build(dec, type_name, data, props, odata_type).or_raise(py)?;
+    Ok(Model::new(Arc::from(m), v))
 }
 
 /// A body argument as JSON: a dict, a model, or JSON text.
@@ -319,9 +298,7 @@ pub fn model_from_json(
     type_name: &str,
     text: &str,
 ) -> PyResult<Model> {
-    let (v, dec) = model::find(version, type_name).or_raise(py)?;
-    let m =
-        (dec.one)(text.as_bytes()).map_err(|e| invalid(py, format!("invalid {type_name}: {e}")))?;
+    let (v, m) = model::from_json(version, type_name, text).or_raise(py)?;
     Ok(Model::new(Arc::from(m), v))
 }
 
@@ -332,10 +309,5 @@ pub fn model_fields(
     version: &str,
     type_name: &str,
 ) -> PyResult<Vec<(&'static str, &'static str)>> {
-    let fields = model::find(version, type_name).and_then(|(_, dec)| model::fields(dec));
-    Ok(fields
-        .or_raise(py)?
-        .iter()
-        .map(|f| (f.snake, f.json))
-        .collect())
+    model::field_names(version, type_name).or_raise(py)
 }

@@ -3,27 +3,25 @@
 
 //! The one tokio runtime of the process, created on first use.
 //!
-//! Blocking calls spawn their future on it and wait on a channel with the
-//! GIL released (checking for Ctrl-C every 100 ms); async calls spawn the
-//! same future and resolve an asyncio future through
-//! `loop.call_soon_threadsafe`. Waiting on a channel instead of
-//! `Runtime::block_on` keeps blocking calls legal from any thread, even one
-//! of the runtime's own (a token provider that uses a blocking `Client`).
+//! Blocking calls spawn their future on it and wait with the GIL released,
+//! checking for Ctrl-C every 100 ms (core's `runtime::spawn`: legal from any
+//! thread, even one of the runtime's own, such as a token provider that uses
+//! a blocking `Client`); async calls spawn the same future and resolve an
+//! asyncio future through `loop.call_soon_threadsafe`.
 //!
 //! The runtime itself, and the fork rules, are core's
 //! (`bridge::runtime`).
 
 use std::future::Future;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use entitlement::bridge::guarded;
-use entitlement::bridge::runtime::runtime;
+use entitlement::bridge::runtime::{self, runtime};
 use entitlement::Error;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-use crate::error::{to_py_err, OrRaise};
+use crate::error::OrRaise;
 
 /// Runs `fut` on the runtime and waits for it with the GIL released.
 fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
@@ -31,28 +29,14 @@ where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
 {
-    let (tx, rx) = mpsc::sync_channel(1);
-    let handle = runtime().or_raise(py)?.spawn(async move {
-        let _ = tx.send(guarded(fut).await);
-    });
-    let mut rx = rx;
+    let task = runtime::spawn(fut).or_raise(py)?;
     loop {
-        let (got, back) = py.detach(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
-        rx = back;
-        match got {
-            Ok(r) => return r.or_raise(py),
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Err(e) = py.check_signals() {
-                    handle.abort();
-                    return Err(e);
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(to_py_err(
-                    py,
-                    Error::internal("the request task ended without a result"),
-                ))
-            }
+        if let Some(r) = py.detach(|| task.wait(Duration::from_millis(100))) {
+            return r.or_raise(py);
+        }
+        if let Err(e) = py.check_signals() {
+            task.abort();
+            return Err(e);
         }
     }
 }
@@ -107,10 +91,8 @@ where
     C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
     let get_loop = GET_LOOP.import(py, "asyncio", "get_running_loop")?;
-    let resolve = RESOLVE
-        .import(py, "entitlement._aio", "_resolve")?
-        .clone()
-        .unbind();
+    let resolve = RESOLVE.import(py, "entitlement._aio", "_resolve")?;
+    let resolve = resolve.clone().unbind();
     let event_loop = get_loop.call0()?;
     let py_fut = event_loop.call_method0("create_future")?;
     let loop_ref = event_loop.unbind();
@@ -127,12 +109,8 @@ where
                 loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, fut_ref, ok, value));
         });
     });
-    py_fut.call_method1(
-        "add_done_callback",
-        (AbortOnCancel {
-            handle: handle.abort_handle(),
-        },),
-    )?;
+    let handle = handle.abort_handle();
+    py_fut.call_method1("add_done_callback", (AbortOnCancel { handle },))?;
     Ok(py_fut)
 }
 

@@ -27,6 +27,13 @@ pub enum RawBody<'a> {
     Text(&'a [u8]),
 }
 
+impl<'a> From<Option<&'a str>> for RawBody<'a> {
+    /// JSON text, or no body.
+    fn from(text: Option<&'a str>) -> RawBody<'a> {
+        text.map_or(RawBody::None, |t| RawBody::Text(t.as_bytes()))
+    }
+}
+
 /// An operation with checked, owned arguments, ready to send any number of
 /// times (pagers keep one for their first page).
 #[derive(Debug, Clone)]

@@ -530,6 +530,8 @@ pub struct Session {
     base_url: String,
     version: ApiVersion,
     cell: OnceLock<Result<Client>>,
+    /// The process that made it: its connections are no use after `fork()`.
+    pid: u32,
 }
 
 impl std::fmt::Debug for Session {
@@ -549,7 +551,13 @@ impl Session {
     pub fn new(mut config: ClientConfig, host: Option<Arc<dyn TokenProvider>>) -> Result<Session> {
         let credential = config.credential(host)?;
         let (builder, base_url, version, authority) = config.builder()?;
-        Ok(Session { builder, credential, authority, base_url, version, cell: OnceLock::new() })
+        Ok(Session { builder, credential, authority, base_url, version, cell: OnceLock::new(), pid: std::process::id() })
+    }
+
+    /// Refuses a session made in another process (before a `fork()`: its
+    /// connections are the parent's), see [`check_pid`](super::runtime::check_pid).
+    pub fn check_fork(&self) -> Result<&Session> {
+        super::runtime::check_pid(self.pid).map(|()| self)
     }
 
     /// core's client, built on first use.

@@ -29,6 +29,22 @@ pub struct HostToken {
     pub lifetime: Option<Duration>,
 }
 
+impl HostToken {
+    /// A token valid for `seconds` (0 or less: no lifetime).
+    pub fn for_seconds(token: String, seconds: i64) -> HostToken {
+        let lifetime = u64::try_from(seconds).ok().filter(|s| *s > 0).map(Duration::from_secs);
+        HostToken { token, lifetime }
+    }
+
+    /// A token that expires at `expires_on`, seconds since the Unix epoch
+    /// (azure-identity's `AccessToken.expires_on`; `None`: no lifetime).
+    pub fn expiring_on(token: String, expires_on: Option<f64>) -> HostToken {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let lifetime = expires_on.map(|e| Duration::from_secs(e.max(0.0) as u64).saturating_sub(now));
+        HostToken { token, lifetime }
+    }
+}
+
 /// A host's answer on its way.
 pub type HostFuture = BoxFuture<'static, Result<HostToken>>;
 
@@ -55,7 +71,41 @@ pub async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| Error::internal(format!("the token callback failed: {e}")))?
+        .map_err(|e| Error::internal(format!("blocking host code failed: {e}")))?
+}
+
+/// A [`TokenHost`] that is a function of the scope.
+struct FnHost<F>(F);
+
+impl<F: Fn(String) -> HostFuture + Send + Sync + 'static> TokenHost for FnHost<F> {
+    fn fetch(self: Arc<Self>, scope: String) -> HostFuture {
+        (self.0)(scope)
+    }
+}
+
+/// [`HostTokens::provider`] over an asynchronous host call (a JS function
+/// through a thread-safe function).
+pub fn fn_provider(
+    name: &'static str,
+    lifetimes: Lifetimes,
+    fetch: impl Fn(String) -> HostFuture + Send + Sync + 'static,
+) -> Arc<dyn TokenProvider> {
+    HostTokens::provider(FnHost(fetch), name, lifetimes)
+}
+
+/// [`HostTokens::provider`] over a blocking host call (a Python call under
+/// the GIL, a C function): `call(scope)` runs on the runtime's blocking pool
+/// through [`blocking`], never on an I/O thread.
+pub fn blocking_provider(
+    name: &'static str,
+    lifetimes: Lifetimes,
+    call: impl Fn(&str) -> Result<HostToken> + Send + Sync + 'static,
+) -> Arc<dyn TokenProvider> {
+    let call = Arc::new(call);
+    fn_provider(name, lifetimes, move |scope| {
+        let call = call.clone();
+        Box::pin(blocking(move || call(&scope)))
+    })
 }
 
 /// An `Authentication` error of the host callback `name`.

@@ -132,6 +132,15 @@ impl Job {
         })
     }
 
+    /// [`Job::start`] with `session`'s client on the process's runtime
+    /// ([`runtime`](super::runtime::runtime)), for hosts without a runtime of
+    /// their own (Python, C).
+    pub fn start_in(session: &super::Session, kind: &str, options: Value) -> Result<Job> {
+        let client = session.client()?;
+        let _rt = super::runtime::runtime()?.enter();
+        Job::start(&client, kind, options)
+    }
+
     /// The next event; after the last one, `{"type": "done", ...}` with the
     /// kind's summary (its keys merged in), then `None`. An error ends the
     /// stream (the following call returns `None`). Concurrent callers take

@@ -38,17 +38,43 @@ pub mod runtime;
 
 pub use call::{fetch_next, Call, RawBody};
 pub use config::{ClientConfig, Credential, Session};
-pub use host_token::{blocking, host_error, HostFuture, HostToken, HostTokens, Lifetimes, TokenHost};
+pub use host_token::{
+    blocking, blocking_provider, fn_provider, host_error, HostFuture, HostToken, HostTokens, Lifetimes, TokenHost,
+};
 pub use job::{error_json, Job, JobContext};
 pub use pages::{PageOut, PageTask, Pages};
 pub use response::{Output, Response, WaitRequest};
 
-pub use response::{filter_literal, ItemsJson};
+pub use response::{filter_literal, ItemsJson, JoinedArrays};
 
 /// `Filter.eq(...)` and friends in every language: one comparison with the
 /// literal (a JSON string, integer, boolean or null) escaped by core.
 pub fn filter_compare(property: &str, op: &str, value: serde_json::Value) -> crate::Result<String> {
     crate::Filter::compare(property, op, filter_literal(value)?).map(String::from)
+}
+
+/// Qualified names of every operation (`name`, `beta.name`): the facades'
+/// tests check that each has a generated method.
+pub fn operation_names() -> Vec<String> {
+    crate::api::OPERATIONS.iter().map(crate::api::Operation::qualified_name).collect()
+}
+
+/// One value of a JSON document by JSON Pointer (RFC 6901; `""` is the
+/// whole document): a string without its quotes, any other value as JSON
+/// text. Invalid JSON or a pointer not starting with `/` is an
+/// `InvalidArgument` error, a pointer that matches nothing `NotFound`.
+pub fn json_get(json: &str, pointer: &str) -> crate::Result<String> {
+    use crate::Error;
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return Err(Error::invalid_argument(format!("pointer {pointer:?} must be empty or start with '/'")));
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| Error::invalid_argument(format!("json is not valid JSON: {e}")))?;
+    match doc.pointer(pointer) {
+        None => Err(Error::new(crate::ErrorKind::NotFound, format!("nothing at {pointer:?} in the document"))),
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(other) => Ok(other.to_string()),
+    }
 }
 
 /// Runs a binding's future, a panic in it becoming an `Internal` error

@@ -31,6 +31,21 @@ pub fn fields(dec: &Decoder) -> Result<&'static [FieldName]> {
         .fields())
 }
 
+/// `(snake_case, Graph name)` of each declared property of a type.
+pub fn field_names(version: &str, type_name: &str) -> Result<Vec<(&'static str, &'static str)>> {
+    let (_, dec) = find(version, type_name)?;
+    Ok(fields(dec)?.iter().map(|f| (f.snake, f.json)).collect())
+}
+
+/// A model of a type from its Graph JSON text; text that is not one is an
+/// `InvalidArgument` error.
+pub fn from_json(version: &str, type_name: &str, text: &str) -> Result<(ApiVersion, Box<dyn DynModel>)> {
+    let (v, dec) = find(version, type_name)?;
+    let m = (dec.one)(text.as_bytes())
+        .map_err(|e| Error::invalid_argument(format!("invalid {type_name}: {e}")))?;
+    Ok((v, m))
+}
+
 /// The Graph (camelCase) name of an attribute: a declared property's,
 /// `@odata.type` for `odata_type`, else `some_name` → `someName`.
 pub fn json_name(fields: &[FieldName], attr: &str) -> String {

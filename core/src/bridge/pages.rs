@@ -52,14 +52,10 @@ pub struct Pages {
 }
 
 impl Pages {
-    /// `rt`: where the requests run.
-    pub fn new(session: Arc<Session>, call: Arc<Call>, rt: Handle) -> Pages {
-        Pages {
-            session,
-            call,
-            rt,
-            state: Mutex::new(State::First),
-        }
+    /// The requests run on the process's runtime ([`runtime`](super::runtime::runtime)).
+    pub fn new(session: Arc<Session>, call: Arc<Call>) -> Result<Pages> {
+        let rt = super::runtime::runtime()?.handle().clone();
+        Ok(Pages { session, call, rt, state: Mutex::new(State::First) })
     }
 
     /// The list call this pager follows (its first page's request).
@@ -129,6 +125,18 @@ impl Pages {
         let resp = task.response().await;
         std::mem::forget(gave_up);
         Ok(Some((task, resp)))
+    }
+
+    /// The next page decoded by `decode` where this future is polled (None
+    /// after the last page): [`Pages::next_response`], then [`Pages::finish`].
+    pub async fn next_page<T: PageOut>(
+        self: Arc<Self>,
+        decode: impl FnOnce(Response) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let Some((task, resp)) = self.clone().next_response().await? else {
+            return Ok(None);
+        };
+        self.finish(task, resp, decode).map(Some)
     }
 
     /// Decodes the response of `task` (typed for Python, JSON text for C)

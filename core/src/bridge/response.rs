@@ -38,6 +38,35 @@ pub struct ItemsJson {
     pub count: Option<i64>,
 }
 
+/// JSON arrays' text joined into one array without parsing them (a list's
+/// pages' `value` slices): `[a,b]` + `[]` + `[c]` → `[a,b,c]`.
+pub struct JoinedArrays(Vec<u8>);
+
+impl Default for JoinedArrays {
+    fn default() -> Self {
+        JoinedArrays(b"[".to_vec())
+    }
+}
+
+impl JoinedArrays {
+    /// Adds the items of `array`, the text of one JSON array.
+    pub fn push(&mut self, array: &[u8]) {
+        let inner = array[1..array.len() - 1].trim_ascii();
+        if !inner.is_empty() {
+            if self.0.len() > 1 {
+                self.0.push(b',');
+            }
+            self.0.extend_from_slice(inner);
+        }
+    }
+
+    /// The joined array's text.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.0.push(b']');
+        self.0
+    }
+}
+
 /// A successful response and the operation it answers.
 pub struct Response {
     op: &'static Operation,

@@ -10,9 +10,12 @@
 //! before the fork refuses to run in the child with a clear error (its
 //! connections belong to the parent), see [`check_pid`].
 
-use std::sync::Mutex;
+use std::future::Future;
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
 
 use tokio::runtime::Runtime;
+use tokio::task::AbortHandle;
 
 use crate::error::{Error, Result};
 
@@ -57,4 +60,54 @@ pub fn check_pid(created_in: u32) -> Result<()> {
         "this client was created in process {created_in} and cannot be used after fork() \
          (in process {pid}); create a new client in the child process"
     )))
+}
+
+/// Runs `fut` to completion on [`runtime`], blocking the caller (C's calls).
+/// Refused on a thread that runs an async runtime, which it would stall.
+pub fn block_on<F: Future>(fut: F) -> Result<F::Output> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::internal("a blocking libentitlement call was made from inside an async runtime"));
+    }
+    Ok(runtime()?.block_on(fut))
+}
+
+/// A future running on the process's runtime, waited for from a host
+/// thread. The wait is on a channel, not `Runtime::block_on`, so it is legal
+/// from any thread, even one of the runtime's own (a token callback that
+/// makes a blocking call), and it comes back every `timeout` so the host can
+/// look for an interrupt (Ctrl-C) in between.
+pub struct Spawned<T> {
+    rx: Mutex<mpsc::Receiver<Result<T>>>,
+    task: AbortHandle,
+}
+
+/// Spawns `fut` on [`runtime`]; a panic in it becomes an `Internal` error.
+pub fn spawn<T, F>(fut: F) -> Result<Spawned<T>>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T>> + Send + 'static,
+{
+    let (tx, rx) = mpsc::sync_channel(1);
+    let task = runtime()?.spawn(async move {
+        let _ = tx.send(super::guarded(fut).await);
+    });
+    Ok(Spawned { rx: Mutex::new(rx), task: task.abort_handle() })
+}
+
+impl<T> Spawned<T> {
+    /// The outcome, or `None` when it is not there after `timeout`.
+    pub fn wait(&self, timeout: Duration) -> Option<Result<T>> {
+        match self.rx.lock().unwrap_or_else(|p| p.into_inner()).recv_timeout(timeout) {
+            Ok(r) => Some(r),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Some(Err(Error::internal("the request task ended without a result")))
+            }
+        }
+    }
+
+    /// Stops the future (the host gave up waiting).
+    pub fn abort(&self) {
+        self.task.abort();
+    }
 }
