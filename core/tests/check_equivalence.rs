@@ -12,6 +12,7 @@
 
 use std::path::PathBuf;
 
+use entitlement::models::support::careful;
 use entitlement::models::{decoder, Decoder};
 use entitlement::ApiVersion;
 use serde_json::{json, Value};
@@ -59,6 +60,26 @@ fn same(dec: &Decoder, what: &str, body: &[u8]) -> (bool, bool) {
         check_page.as_ref().err(),
         String::from_utf8_lossy(&body[..body.len().min(600)])
     );
+    // The speculative single pass (see `speculate`) must decide as the
+    // careful way does, and decode to the same models.
+    let slow = |f: &dyn Fn() -> Result<Option<Value>, String>| careful(f);
+    let fast_one = one.as_ref().map(|m| Some(m.to_json())).map_err(|e| e.to_string());
+    let slow_one = slow(&|| (dec.one)(body).map(|m| Some(m.to_json())).map_err(|e| e.to_string()));
+    assert_eq!(fast_one, slow_one, "{what}: speculative vs careful decode");
+    let page_json = |p: &entitlement::models::DynPage| {
+        Some(Value::Array(p.items.iter().map(|x| x.to_json()).collect()))
+    };
+    let fast_page = page.as_ref().map(page_json).map_err(|e| e.to_string());
+    let slow_page = slow(&|| (dec.page)(body).as_ref().map(page_json).map_err(|e| e.to_string()));
+    assert_eq!(fast_page, slow_page, "{what} (page): speculative vs careful decode");
+    let slow_checks = slow(&|| {
+        Ok(Some(json!([(dec.check_one)(body).map_err(|e| e.to_string()), (dec.check_page)(body).map_err(|e| e.to_string())])))
+    });
+    let fast_checks = Some(json!([
+        check_one.map_err(|e| e.to_string()),
+        check_page.map_err(|e| e.to_string())
+    ]));
+    assert_eq!(Ok(fast_checks), slow_checks, "{what}: speculative vs careful check");
     (one.is_ok(), page.is_ok())
 }
 

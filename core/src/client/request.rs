@@ -18,7 +18,7 @@ use crate::paging::Page;
 fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     // Validating UTF-8 once for the whole body is cheaper than per string.
     let text = std::str::from_utf8(&raw.body).map_err(|e| Error::decode(format!("response is not UTF-8: {e}")))?;
-    serde_json::from_str(text).map_err(|e| {
+    crate::models::support::speculate(|| serde_json::from_str(text)).map_err(|e| {
         let mut err = Error::decode(format!("unexpected response body: {e}"));
         err.status = Some(raw.status);
         err.request_id = raw.request_id.clone();

@@ -180,15 +180,17 @@ impl Decoder {
 
 fn check_one<T: Check>(b: &[u8]) -> serde_json::Result<()> {
     let text = utf8(b)?;
-    Level::with(0, || serde_json::from_str::<Valid<T>>(text).map(drop))
+    speculate(|| Level::with(0, || serde_json::from_str::<Valid<T>>(text).map(drop)))
 }
 
 fn check_page<T: Check>(b: &[u8]) -> serde_json::Result<()> {
     let text = utf8(b)?;
     // The same derived `Page` as `decode_page`, its items zero-sized checks
     // inside two containers (the page object and its `value` array).
-    Level::with(2, || {
-        serde_json::from_str::<crate::paging::Page<Valid<T>>>(text).map(drop)
+    speculate(|| {
+        Level::with(2, || {
+            serde_json::from_str::<crate::paging::Page<Valid<T>>>(text).map(drop)
+        })
     })
 }
 
@@ -341,6 +343,121 @@ fn scan_family(text: &str) -> serde_json::Result<FamilyScan<'_>> {
     let scan = serde::Deserializer::deserialize_map(&mut de, V)?;
     de.end()?;
     Ok(scan)
+}
+
+thread_local! {
+    /// Whether families are being read on speculation ([`speculate`]).
+    static FAST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Cleared by [`careful`] (tests compare both ways).
+    static MAY_SPECULATE: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Decodes (or checks) a document reading every polymorphic family in the
+/// same pass as the rest, on the speculation that the family's subtype is
+/// the one its first key names (`@odata.type` first, as Graph writes it)
+/// or the base type when its first key is anything else. The speculation
+/// holds when that `@odata.type` is the object's only one and no key is
+/// repeated ([`Spec`]); where it does not hold, or on any error, the
+/// document is read again the careful way ([`family`]: the family's text
+/// taken, scanned for its last `@odata.type`, read again), which decides
+/// the outcome and the error. So a well-formed page is read once instead
+/// of each family object three times (five for a family inside a family,
+/// as approvers inside an approval stage).
+pub fn speculate<R>(f: impl Fn() -> serde_json::Result<R>) -> serde_json::Result<R> {
+    if !MAY_SPECULATE.with(|m| m.get()) {
+        return f();
+    }
+    let was = FAST.with(|x| x.replace(true));
+    let r = f();
+    FAST.with(|x| x.set(was));
+    match r {
+        Err(_) if !was => f(),
+        r => r,
+    }
+}
+
+/// Runs `f` without speculation (the careful way only): tests compare the two.
+#[doc(hidden)]
+pub fn careful<R>(f: impl FnOnce() -> R) -> R {
+    let was = MAY_SPECULATE.with(|m| m.replace(false));
+    let r = f();
+    MAY_SPECULATE.with(|m| m.set(was));
+    r
+}
+
+/// Whether a family is read on speculation now (see [`speculate`]).
+#[doc(hidden)]
+#[inline]
+pub fn fast() -> bool {
+    FAST.with(|x| x.get())
+}
+
+fn spoiled<E: serde::de::Error>() -> E {
+    E::custom("the speculation on a family's subtype did not hold")
+}
+
+/// The keys a family's object has shown so far, read on speculation: a
+/// repeated key (a `Value` keeps the last one only), an `@odata.type` that
+/// is not the first key, or serde_json's raw-value marker first, spoil it.
+#[doc(hidden)]
+pub struct Spec<'de>(Vec<Key<'de>>);
+
+/// What a model's key loop tells about each key (nothing, outside a family).
+#[doc(hidden)]
+pub trait Seen<'de> {
+    /// Fails when the speculation no longer holds.
+    fn see<E: serde::de::Error>(&mut self, k: &Key<'de>) -> Result<(), E>;
+}
+
+impl<'de> Seen<'de> for () {
+    #[inline(always)]
+    fn see<E: serde::de::Error>(&mut self, _: &Key<'de>) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+impl<'de> Seen<'de> for Spec<'de> {
+    #[inline]
+    fn see<E: serde::de::Error>(&mut self, k: &Key<'de>) -> Result<(), E> {
+        let s = k.as_str();
+        if s == "@odata.type"
+            || (self.0.is_empty() && s == RAW_VALUE_TOKEN)
+            || self.0.iter().any(|x| x.as_str() == s)
+        {
+            return Err(spoiled());
+        }
+        self.0.push(k.clone());
+        Ok(())
+    }
+}
+
+/// The start of a family's object read on speculation.
+#[doc(hidden)]
+pub enum Head<'de> {
+    /// `{}`: the base type, empty.
+    Empty,
+    /// `@odata.type` came first: its value (the subtype) is read.
+    Tagged(Key<'de>, Spec<'de>),
+    /// Another key came first: the base type, that key still to read.
+    Untagged(Key<'de>, Spec<'de>),
+}
+
+/// Reads a family object's first key (and, for `@odata.type`, its value).
+#[doc(hidden)]
+pub fn family_head<'de, A: MapAccess<'de>>(m: &mut A) -> Result<Head<'de>, A::Error> {
+    let Some(k) = m.next_key::<Key<'de>>()? else {
+        return Ok(Head::Empty);
+    };
+    let mut spec = Spec(Vec::with_capacity(8));
+    if k.as_str() == "@odata.type" {
+        let tag = m.next_value::<Key<'de>>()?;
+        spec.0.push(k);
+        return Ok(Head::Tagged(tag, spec));
+    }
+    if k.as_str() == RAW_VALUE_TOKEN {
+        return Err(spoiled());
+    }
+    Ok(Head::Untagged(k, spec))
 }
 
 /// The decoding of a polymorphic family, and its check. A family used to be
@@ -590,8 +707,8 @@ fn decode_one<T: DynModel + DeserializeOwned + 'static>(
     b: &[u8],
 ) -> serde_json::Result<Box<dyn DynModel>> {
     let text = utf8(b)?;
-    Ok(Box::new(Level::with(0, || {
-        serde_json::from_str::<T>(text)
+    Ok(Box::new(speculate(|| {
+        Level::with(0, || serde_json::from_str::<T>(text))
     })?))
 }
 
@@ -608,7 +725,8 @@ fn decode_value<T: DynModel + DeserializeOwned + 'static>(
 
 fn decode_page<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json::Result<DynPage> {
     let text = utf8(b)?;
-    let page: crate::paging::Page<T> = Level::with(2, || serde_json::from_str(text))?;
+    let page: crate::paging::Page<T> =
+        speculate(|| Level::with(2, || serde_json::from_str(text)))?;
     Ok(DynPage {
         items: page
             .value
@@ -621,6 +739,7 @@ fn decode_page<T: DynModel + DeserializeOwned + 'static>(b: &[u8]) -> serde_json
 }
 
 /// A map key that borrows from the input when it can.
+#[derive(Clone)]
 pub enum Key<'de> {
     /// Borrowed from the input (no escapes in the key).
     Borrowed(&'de str),
@@ -909,32 +1028,85 @@ macro_rules! model {
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
                         let _level = $crate::models::support::Level::enter();
-                        let mut out = $name::default();
-                        while let Some(k) = m.next_key::<$crate::models::support::Key<'de>>()? {
-                            match k.as_str() {
-                                $(
-                                    $json => {
-                                        let _list = $crate::models::support::level_of!($($got)?);
-                                        $crate::models::support::take(&mut m, &mut out.$field, &mut out.extra, $json)?
-                                    }
-                                )*
-                                _ => {
-                                    let v = m.next_value()?;
-                                    out.extra.insert(k.into_string(), v);
-                                }
-                            }
-                        }
-                        Ok(out)
+                        $name::read_map(&mut m, $name::default(), None, &mut ())
                     }
                 }
                 d.deserialize_map(V)
             }
         }
 
+        impl $name {
+            /// The key loop of `Deserialize` (`first`: a key a family read
+            /// already; `seen`: a family's speculation, see `speculate`).
+            #[doc(hidden)]
+            #[inline]
+            pub fn read_map<'de, A: serde::de::MapAccess<'de>, S: $crate::models::support::Seen<'de>>(
+                m: &mut A,
+                mut out: Self,
+                mut first: Option<$crate::models::support::Key<'de>>,
+                seen: &mut S,
+            ) -> Result<Self, A::Error> {
+                loop {
+                    let k = match first.take() {
+                        Some(k) => k,
+                        None => match m.next_key::<$crate::models::support::Key<'de>>()? {
+                            Some(k) => k,
+                            None => break,
+                        },
+                    };
+                    seen.see(&k)?;
+                    match k.as_str() {
+                        $(
+                            $json => {
+                                let _list = $crate::models::support::level_of!($($got)?);
+                                $crate::models::support::take(m, &mut out.$field, &mut out.extra, $json)?
+                            }
+                        )*
+                        _ => {
+                            let v = m.next_value()?;
+                            out.extra.insert(k.into_string(), v);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
+            /// The key loop of `Check`, as [`read_map`](Self::read_map).
+            #[doc(hidden)]
+            #[inline]
+            pub fn check_map<'de, A: serde::de::MapAccess<'de>, S: $crate::models::support::Seen<'de>>(
+                m: &mut A,
+                mut first: Option<$crate::models::support::Key<'de>>,
+                seen: &mut S,
+            ) -> Result<(), A::Error> {
+                use $crate::models::support::Valid;
+                loop {
+                    let k = match first.take() {
+                        Some(k) => k,
+                        None => match m.next_key::<$crate::models::support::Key<'de>>()? {
+                            Some(k) => k,
+                            None => break,
+                        },
+                    };
+                    seen.see(&k)?;
+                    match k.as_str() {
+                        $(
+                            $json => {
+                                m.next_value::<Option<Valid<$ty>>>()?;
+                            }
+                        )*
+                        _ => {
+                            m.next_value::<Valid<serde_json::Value>>()?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+
         /// The mirror of the `Deserialize` above (see [`Check`](crate::models::support::Check)).
         impl $crate::models::support::Check for $name {
             fn check<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
-                use $crate::models::support::Valid;
                 struct V;
                 impl<'de> serde::de::Visitor<'de> for V {
                     type Value = ();
@@ -943,19 +1115,7 @@ macro_rules! model {
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
                         let _level = $crate::models::support::Level::enter();
-                        while let Some(k) = m.next_key::<$crate::models::support::Key<'de>>()? {
-                            match k.as_str() {
-                                $(
-                                    $json => {
-                                        m.next_value::<Option<Valid<$ty>>>()?;
-                                    }
-                                )*
-                                _ => {
-                                    m.next_value::<Valid<serde_json::Value>>()?;
-                                }
-                            }
-                        }
-                        Ok(())
+                        $name::check_map(&mut m, None, &mut ())
                     }
                 }
                 d.deserialize_map(V)
@@ -1088,6 +1248,41 @@ macro_rules! model_family {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                if $crate::models::support::fast() {
+                    struct V;
+                    impl<'de> serde::de::Visitor<'de> for V {
+                        type Value = $name;
+                        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                            f.write_str("an object")
+                        }
+                        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<$name, A::Error> {
+                            use $crate::models::support::{family_head, short_type, Head};
+                            let _level = $crate::models::support::Level::enter();
+                            match family_head(&mut m)? {
+                                Head::Empty => Ok($name::Other($base::default())),
+                                Head::Untagged(k, mut spec) => {
+                                    $base::read_map(&mut m, $base::default(), Some(k), &mut spec).map($name::Other)
+                                }
+                                Head::Tagged(tag, mut spec) => {
+                                    let tag = tag.into_string();
+                                    match short_type(&tag) {
+                                        $( t if t.eq_ignore_ascii_case($tn) => {
+                                            let mut out = $sub::default();
+                                            out.extra.insert("@odata.type".into(), serde_json::Value::String(tag));
+                                            $sub::read_map(&mut m, out, None, &mut spec).map($name::$variant)
+                                        } )*
+                                        _ => {
+                                            let mut out = $base::default();
+                                            out.extra.insert("@odata.type".into(), serde_json::Value::String(tag));
+                                            $base::read_map(&mut m, out, None, &mut spec).map($name::Other)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    return d.deserialize_map(V);
+                }
                 $crate::models::support::family(d, |text, tag| match tag {
                     $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_str(text).map($name::$variant), )*
                     _ => serde_json::from_str(text).map($name::Other),
@@ -1110,6 +1305,28 @@ macro_rules! model_family {
         /// See [`check_family`](crate::models::support::check_family).
         impl $crate::models::support::Check for $name {
             fn check<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+                if $crate::models::support::fast() {
+                    struct V;
+                    impl<'de> serde::de::Visitor<'de> for V {
+                        type Value = ();
+                        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                            f.write_str("an object")
+                        }
+                        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+                            use $crate::models::support::{family_head, short_type, Head};
+                            let _level = $crate::models::support::Level::enter();
+                            match family_head(&mut m)? {
+                                Head::Empty => Ok(()),
+                                Head::Untagged(k, mut spec) => $base::check_map(&mut m, Some(k), &mut spec),
+                                Head::Tagged(tag, mut spec) => match short_type(tag.as_str()) {
+                                    $( t if t.eq_ignore_ascii_case($tn) => $sub::check_map(&mut m, None, &mut spec), )*
+                                    _ => $base::check_map(&mut m, None, &mut spec),
+                                },
+                            }
+                        }
+                    }
+                    return d.deserialize_map(V);
+                }
                 $crate::models::support::check_family(d, |text, tag| match tag {
                     $( t if t.eq_ignore_ascii_case($tn) => serde_json::from_str::<$crate::models::support::Valid<$sub>>(text).map(drop), )*
                     _ => serde_json::from_str::<$crate::models::support::Valid<$base>>(text).map(drop),
