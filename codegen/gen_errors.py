@@ -102,21 +102,24 @@ def gen_c(api):
            "pub enum ent_status {"]
     for s in statuses:
         out += doc_comment(s.c_description, "    /// ") + [f"    {s.c_name} = {s.c_value},"]
-    out += ["}", "", "impl ent_status {",
+    # from_kind indexes STATUSES by ErrorKind::ALL's order (api/errors.toml's, checked by core's tests).
+    named = [s for s in statuses if s.name]
+    assert [s.name for s in named] == [k.name for k in api.kinds], "C statuses out of the kinds' order"
+    assert all(int(s.c_value) == i + 1 for i, s in enumerate(named)), "kinds must be statuses 1..n"
+    out += ["}", "",
+            "/// Every status and its name; `ENT_OK`, then one per `ErrorKind::ALL`, in order.",
+            f"const STATUSES: [(ent_status, &CStr); {len(statuses)}] = ["]
+    out += [f'    (ent_status::{s.c_name}, c"{s.c_name}"),' for s in statuses]
+    out += ["];", "",
+            "impl ent_status {",
+            "    /// A kind's status (`ErrorKind` is non_exhaustive: a new kind is ENT_INTERNAL until mapped).",
             "    pub(crate) fn from_kind(kind: ErrorKind) -> ent_status {",
-            "        match kind {"]
-    for s in statuses:
-        if s.name:
-            out.append(f"            ErrorKind::{s.name} => ent_status::{s.c_name},")
-    out += ["            // ErrorKind is non_exhaustive: anything new is a bug until mapped.",
-            "            _ => ent_status::ENT_INTERNAL,",
-            "        }", "    }", "}", "",
+            "        let i = ErrorKind::ALL.iter().position(|k| *k == kind);",
+            "        i.map_or(ent_status::ENT_INTERNAL, |i| STATUSES[i + 1].0)",
+            "    }", "}", "",
             "/// The name of a status this version knows.",
             "pub(crate) fn status_name(status: i32) -> Option<&'static CStr> {",
-            f"    const NAMES: [(ent_status, &CStr); {len(statuses)}] = ["]
-    out += [f'        (ent_status::{s.c_name}, c"{s.c_name}"),' for s in statuses]
-    out += ["    ];",
-            "    let found = NAMES.iter().find(|(s, _)| *s as i32 == status);",
+            "    let found = STATUSES.iter().find(|(s, _)| *s as i32 == status);",
             "    found.map(|(_, name)| *name)",
             "}", "",
             '/// The name of a status (`"ENT_NOT_FOUND"`), or `"ENT_UNKNOWN"` for a number',

@@ -102,7 +102,7 @@ def gen_ops_py(api):
                 elif is_async:
                     out.append(f"\n    async def {op.name}({sig}):\n{docstring(op, '        ')}")
                     pick = "[0]" if op.collection else ""
-                    out.append(f'        return (await self._native.call_async("{op.qualified}", {tup}, {query}, {body})){pick}\n')
+                    out.append(f'        return (await self._native.call("{op.qualified}", {tup}, {query}, {body}, True)){pick}\n')
                 else:
                     out.append(f"\n    def {op.name}({sig}):\n{docstring(op, '        ')}")
                     pick = "[0]" if op.collection else ""

@@ -283,7 +283,7 @@ class AsyncBetaClient(_AsyncBetaOps):
 
     async def wait_for_access_package_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT,
                                                          poll_interval=_DEFAULT_POLL):
-        return await self._native.wait_for_request_async(request_id, _wait_args(timeout, poll_interval, True))
+        return await self._native.wait_for_request(request_id, _wait_args(timeout, poll_interval, True), True)
 
     wait_for_assignment_request = wait_for_access_package_assignment_request
 
@@ -388,7 +388,7 @@ class AsyncClient(_ClientBase, _AsyncLifecycle, _AsyncBulk, _AsyncOps):
         self.beta = AsyncBetaClient(self._native)
 
     async def wait_for_assignment_request(self, request_id, *, timeout=_DEFAULT_WAIT, poll_interval=_DEFAULT_POLL):
-        return await self._native.wait_for_request_async(request_id, _wait_args(timeout, poll_interval))
+        return await self._native.wait_for_request(request_id, _wait_args(timeout, poll_interval), True)
 
     async def batch(self, requests, *, api_version=None):
         """The same as :meth:`Client.batch`, awaited."""

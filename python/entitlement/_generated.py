@@ -644,28 +644,28 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}`` (Get-MgEntitlementManagementCatalog)
         """
-        return (await self._native.call_async("get_catalog", (catalog_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_catalog", (catalog_id,), {"select": select, "expand": expand}, None, True))
 
     async def create_catalog(self, body):
         """Create a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs`` (New-MgEntitlementManagementCatalog)
         """
-        return (await self._native.call_async("create_catalog", (), None, body))
+        return (await self._native.call("create_catalog", (), None, body, True))
 
     async def update_catalog(self, catalog_id, body):
         """Update the given properties of a catalog.
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}`` (Update-MgEntitlementManagementCatalog)
         """
-        return (await self._native.call_async("update_catalog", (catalog_id,), None, body))
+        return (await self._native.call("update_catalog", (catalog_id,), None, body, True))
 
     async def delete_catalog(self, catalog_id):
         """Delete a catalog.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}`` (Remove-MgEntitlementManagementCatalog)
         """
-        return (await self._native.call_async("delete_catalog", (catalog_id,), None, None))
+        return (await self._native.call("delete_catalog", (catalog_id,), None, None, True))
 
     def list_catalog_resources(self, catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the resources in a catalog.
@@ -693,7 +693,7 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/resourceRequests`` (New-MgEntitlementManagementResourceRequest)
         """
-        return (await self._native.call_async("create_resource_request", (), None, body))
+        return (await self._native.call("create_resource_request", (), None, body, True))
 
     def list_access_packages(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access packages.
@@ -707,42 +707,42 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Get-MgEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("get_access_package", (access_package_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_access_package", (access_package_id,), {"select": select, "expand": expand}, None, True))
 
     async def create_access_package(self, body):
         """Create an access package in a catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages`` (New-MgEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("create_access_package", (), None, body))
+        return (await self._native.call("create_access_package", (), None, body, True))
 
     async def update_access_package(self, access_package_id, body):
         """Update the given properties of an access package.
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Update-MgEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("update_access_package", (access_package_id,), None, body))
+        return (await self._native.call("update_access_package", (access_package_id,), None, body, True))
 
     async def delete_access_package(self, access_package_id):
         """Delete an access package (fails while it has assignments).
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Remove-MgEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("delete_access_package", (access_package_id,), None, None))
+        return (await self._native.call("delete_access_package", (access_package_id,), None, None, True))
 
     async def create_access_package_resource_role_scope(self, access_package_id, body):
         """Add a resource role to an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes`` (New-MgEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return (await self._native.call_async("create_access_package_resource_role_scope", (access_package_id,), None, body))
+        return (await self._native.call("create_access_package_resource_role_scope", (access_package_id,), None, body, True))
 
     async def delete_access_package_resource_role_scope(self, access_package_id, resource_role_scope_id):
         """Remove a resource role from an access package.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/resourceRoleScopes/{resourceRoleScopeId}`` (Remove-MgEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return (await self._native.call_async("delete_access_package_resource_role_scope", (access_package_id, resource_role_scope_id), None, None))
+        return (await self._native.call("delete_access_package_resource_role_scope", (access_package_id, resource_role_scope_id), None, None, True))
 
     def list_assignment_policies(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignment policies.
@@ -756,28 +756,28 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Get-MgEntitlementManagementAssignmentPolicy)
         """
-        return (await self._native.call_async("get_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_assignment_policy", (assignment_policy_id,), {"select": select, "expand": expand}, None, True))
 
     async def create_assignment_policy(self, body):
         """Create an assignment policy for an access package.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentPolicies`` (New-MgEntitlementManagementAssignmentPolicy)
         """
-        return (await self._native.call_async("create_assignment_policy", (), None, body))
+        return (await self._native.call("create_assignment_policy", (), None, body, True))
 
     async def replace_assignment_policy(self, assignment_policy_id, body):
         """Replace an assignment policy: a full-object PUT, as the service requires.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Set-MgEntitlementManagementAssignmentPolicy)
         """
-        return (await self._native.call_async("replace_assignment_policy", (assignment_policy_id,), None, body))
+        return (await self._native.call("replace_assignment_policy", (assignment_policy_id,), None, body, True))
 
     async def delete_assignment_policy(self, assignment_policy_id):
         """Delete an assignment policy (fails while it has assignments).
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/assignmentPolicies/{assignmentPolicyId}`` (Remove-MgEntitlementManagementAssignmentPolicy)
         """
-        return (await self._native.call_async("delete_assignment_policy", (assignment_policy_id,), None, None))
+        return (await self._native.call("delete_assignment_policy", (assignment_policy_id,), None, None, True))
 
     def list_assignment_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignment requests.
@@ -791,28 +791,28 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}`` (Get-MgEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("get_assignment_request", (assignment_request_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_assignment_request", (assignment_request_id,), {"select": select, "expand": expand}, None, True))
 
     async def create_assignment_request(self, body):
         """Request an assignment (userAdd, adminAdd, adminRemove, ...).
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("create_assignment_request", (), None, body))
+        return (await self._native.call("create_assignment_request", (), None, body, True))
 
     async def delete_assignment_request(self, assignment_request_id):
         """Delete an assignment request.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}`` (Remove-MgEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("delete_assignment_request", (assignment_request_id,), None, None))
+        return (await self._native.call("delete_assignment_request", (assignment_request_id,), None, None, True))
 
     async def cancel_assignment_request(self, assignment_request_id):
         """Cancel a request that is not yet delivered.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel`` (Stop-MgEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("cancel_assignment_request", (assignment_request_id,), None, None))
+        return (await self._native.call("cancel_assignment_request", (assignment_request_id,), None, None, True))
 
     def list_assignments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access package assignments.
@@ -826,7 +826,7 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}`` (Get-MgEntitlementManagementAssignment)
         """
-        return (await self._native.call_async("get_assignment", (assignment_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_assignment", (assignment_id,), {"select": select, "expand": expand}, None, True))
 
     def list_group_members(self, group_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the direct members of a group.
@@ -847,7 +847,7 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}`` (Get-MgEntitlementManagementAccessPackageAssignmentApproval)
         """
-        return (await self._native.call_async("get_assignment_approval", (approval_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_assignment_approval", (approval_id,), {"select": select, "expand": expand}, None, True))
 
     def list_assignment_approval_stages(self, approval_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the stages of an approval.
@@ -861,21 +861,21 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}`` (Get-MgEntitlementManagementAccessPackageAssignmentApprovalStage)
         """
-        return (await self._native.call_async("get_assignment_approval_stage", (approval_id, approval_stage_id), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_assignment_approval_stage", (approval_id, approval_stage_id), {"select": select, "expand": expand}, None, True))
 
     async def update_assignment_approval_stage(self, approval_id, approval_stage_id, body):
         """Approve or deny a stage (reviewResult and justification).
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/stages/{approvalStageId}`` (Update-MgEntitlementManagementAccessPackageAssignmentApprovalStage)
         """
-        return (await self._native.call_async("update_assignment_approval_stage", (approval_id, approval_stage_id), None, body))
+        return (await self._native.call("update_assignment_approval_stage", (approval_id, approval_stage_id), None, body, True))
 
     async def reprocess_assignment(self, assignment_id):
         """Re-evaluate and re-apply an assignment.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignments/{assignmentId}/reprocess`` (Invoke-MgReprocessEntitlementManagementAssignment)
         """
-        return (await self._native.call_async("reprocess_assignment", (assignment_id,), None, None))
+        return (await self._native.call("reprocess_assignment", (assignment_id,), None, None, True))
 
     def filter_assignments_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the signed-in user's assignments (on='target' or 'createdBy').
@@ -917,14 +917,14 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess`` (Invoke-MgReprocessEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("reprocess_assignment_request", (assignment_request_id,), None, None))
+        return (await self._native.call("reprocess_assignment_request", (assignment_request_id,), None, None, True))
 
     async def resume_assignment_request(self, assignment_request_id, body=None):
         """Resume a request waiting on a custom extension callback.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume`` (Resume-MgEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("resume_assignment_request", (assignment_request_id,), None, body))
+        return (await self._native.call("resume_assignment_request", (assignment_request_id,), None, body, True))
 
     def filter_access_packages_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access packages the signed-in user may request (on='allowedRequestor').
@@ -945,7 +945,7 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements`` (Get-MgEntitlementManagementAccessPackageApplicablePolicyRequirement)
         """
-        return (await self._native.call_async("get_applicable_policy_requirements", (access_package_id,), None, body))[0]
+        return (await self._native.call("get_applicable_policy_requirements", (access_package_id,), None, body, True))[0]
 
     def list_incompatible_access_packages(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access packages incompatible with this one.
@@ -959,14 +959,14 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`` (New-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
         """
-        return (await self._native.call_async("add_incompatible_access_package", (access_package_id,), None, body))
+        return (await self._native.call("add_incompatible_access_package", (access_package_id,), None, body, True))
 
     async def remove_incompatible_access_package(self, access_package_id, incompatible_access_package_id):
         """Remove an incompatible access package.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref`` (Remove-MgEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
         """
-        return (await self._native.call_async("remove_incompatible_access_package", (access_package_id, incompatible_access_package_id), None, None))
+        return (await self._native.call("remove_incompatible_access_package", (access_package_id, incompatible_access_package_id), None, None, True))
 
     def list_incompatible_groups(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the groups whose members may not request this access package.
@@ -980,21 +980,21 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`` (New-MgEntitlementManagementAccessPackageIncompatibleGroupByRef)
         """
-        return (await self._native.call_async("add_incompatible_group", (access_package_id,), None, body))
+        return (await self._native.call("add_incompatible_group", (access_package_id,), None, body, True))
 
     async def remove_incompatible_group(self, access_package_id, group_id):
         """Remove an incompatible group.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref`` (Remove-MgEntitlementManagementAccessPackageIncompatibleGroupByRef)
         """
-        return (await self._native.call_async("remove_incompatible_group", (access_package_id, group_id), None, None))
+        return (await self._native.call("remove_incompatible_group", (access_package_id, group_id), None, None, True))
 
     async def move_access_package_to_catalog(self, access_package_id, body=None):
         """Move an access package to another catalog.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog`` (Move-MgEntitlementManagementAccessPackageToCatalog)
         """
-        return (await self._native.call_async("move_access_package_to_catalog", (access_package_id,), None, body))
+        return (await self._native.call("move_access_package_to_catalog", (access_package_id,), None, body, True))
 
     def filter_access_package_suggestions_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """Access packages suggested to the signed-in user.
@@ -1015,7 +1015,7 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/refresh`` (Invoke-MgRefreshEntitlementManagementCatalogResource)
         """
-        return (await self._native.call_async("refresh_catalog_resource", (catalog_id, resource_id), None, None))
+        return (await self._native.call("refresh_catalog_resource", (catalog_id, resource_id), None, None, True))
 
     def list_catalog_custom_workflow_extensions(self, catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List a catalog's custom workflow extensions.
@@ -1029,28 +1029,28 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions`` (New-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
-        return (await self._native.call_async("create_catalog_custom_workflow_extension", (catalog_id,), None, body))
+        return (await self._native.call("create_catalog_custom_workflow_extension", (catalog_id,), None, body, True))
 
     async def get_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, *, select=None, expand=None):
         """Get one custom workflow extension.
 
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Get-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
-        return (await self._native.call_async("get_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), {"select": select, "expand": expand}, None, True))
 
     async def replace_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id, body):
         """Replace a custom workflow extension (full object).
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Set-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
-        return (await self._native.call_async("replace_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), None, body))
+        return (await self._native.call("replace_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), None, body, True))
 
     async def delete_catalog_custom_workflow_extension(self, catalog_id, custom_workflow_extension_id):
         """Delete a custom workflow extension.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/customWorkflowExtensions/{customWorkflowExtensionId}`` (Remove-MgEntitlementManagementCatalogCustomWorkflowExtension)
         """
-        return (await self._native.call_async("delete_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), None, None))
+        return (await self._native.call("delete_catalog_custom_workflow_extension", (catalog_id, custom_workflow_extension_id), None, None, True))
 
     def list_catalog_resource_upload_sessions(self, catalog_id, resource_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the upload sessions of a custom data provided resource.
@@ -1064,35 +1064,35 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions`` (New-MgEntitlementManagementCatalogResourceUploadSession)
         """
-        return (await self._native.call_async("create_catalog_resource_upload_session", (catalog_id, resource_id), None, body))
+        return (await self._native.call("create_catalog_resource_upload_session", (catalog_id, resource_id), None, body, True))
 
     async def get_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id, *, select=None, expand=None):
         """Get one upload session.
 
         ``GET /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`` (Get-MgEntitlementManagementCatalogResourceUploadSession)
         """
-        return (await self._native.call_async("get_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), {"select": select, "expand": expand}, None, True))
 
     async def update_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id, body):
         """Update an upload session (e.g. status: complete).
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`` (Update-MgEntitlementManagementCatalogResourceUploadSession)
         """
-        return (await self._native.call_async("update_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), None, body))
+        return (await self._native.call("update_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), None, body, True))
 
     async def delete_catalog_resource_upload_session(self, catalog_id, resource_id, upload_session_id):
         """Delete an upload session.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}`` (Remove-MgEntitlementManagementCatalogResourceUploadSession)
         """
-        return (await self._native.call_async("delete_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), None, None))
+        return (await self._native.call("delete_catalog_resource_upload_session", (catalog_id, resource_id, upload_session_id), None, None, True))
 
     async def upload_catalog_resource_upload_session_file(self, catalog_id, resource_id, upload_session_id):
         """Upload a data file into an upload session.
 
         ``POST /v1.0/identityGovernance/entitlementManagement/catalogs/{catalogId}/resources/{resourceId}/uploadSessions/{uploadSessionId}/uploadFile`` (Invoke-MgUploadEntitlementManagementCatalogResourceUploadSessionFile)
         """
-        return (await self._native.call_async("upload_catalog_resource_upload_session_file", (catalog_id, resource_id, upload_session_id), None, None))
+        return (await self._native.call("upload_catalog_resource_upload_session_file", (catalog_id, resource_id, upload_session_id), None, None, True))
 
     def list_connected_organizations(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the connected organizations.
@@ -1106,28 +1106,28 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("create_connected_organization", (), None, body))
+        return (await self._native.call("create_connected_organization", (), None, body, True))
 
     async def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
         """Get one connected organization.
 
         ``GET /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Get-MgEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("get_connected_organization", (connected_organization_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_connected_organization", (connected_organization_id,), {"select": select, "expand": expand}, None, True))
 
     async def update_connected_organization(self, connected_organization_id, body):
         """Update a connected organization.
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Update-MgEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("update_connected_organization", (connected_organization_id,), None, body))
+        return (await self._native.call("update_connected_organization", (connected_organization_id,), None, body, True))
 
     async def delete_connected_organization(self, connected_organization_id):
         """Delete a connected organization.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Remove-MgEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("delete_connected_organization", (connected_organization_id,), None, None))
+        return (await self._native.call("delete_connected_organization", (connected_organization_id,), None, None, True))
 
     def list_connected_organization_external_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the external sponsors of a connected organization.
@@ -1141,14 +1141,14 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`` (New-MgEntitlementManagementConnectedOrganizationExternalSponsorByRef)
         """
-        return (await self._native.call_async("add_connected_organization_external_sponsor", (connected_organization_id,), None, body))
+        return (await self._native.call("add_connected_organization_external_sponsor", (connected_organization_id,), None, body, True))
 
     async def remove_connected_organization_external_sponsor(self, connected_organization_id, directory_object_id):
         """Remove an external sponsor.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref`` (Remove-MgEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef)
         """
-        return (await self._native.call_async("remove_connected_organization_external_sponsor", (connected_organization_id, directory_object_id), None, None))
+        return (await self._native.call("remove_connected_organization_external_sponsor", (connected_organization_id, directory_object_id), None, None, True))
 
     def list_connected_organization_internal_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the internal sponsors of a connected organization.
@@ -1162,42 +1162,42 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`` (New-MgEntitlementManagementConnectedOrganizationInternalSponsorByRef)
         """
-        return (await self._native.call_async("add_connected_organization_internal_sponsor", (connected_organization_id,), None, body))
+        return (await self._native.call("add_connected_organization_internal_sponsor", (connected_organization_id,), None, body, True))
 
     async def remove_connected_organization_internal_sponsor(self, connected_organization_id, directory_object_id):
         """Remove an internal sponsor.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref`` (Remove-MgEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef)
         """
-        return (await self._native.call_async("remove_connected_organization_internal_sponsor", (connected_organization_id, directory_object_id), None, None))
+        return (await self._native.call("remove_connected_organization_internal_sponsor", (connected_organization_id, directory_object_id), None, None, True))
 
     async def get_settings(self, *, select=None, expand=None):
         """Get the tenant's entitlement management settings.
 
         ``GET /v1.0/identityGovernance/entitlementManagement/settings`` (Get-MgEntitlementManagementSetting)
         """
-        return (await self._native.call_async("get_settings", (), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_settings", (), {"select": select, "expand": expand}, None, True))
 
     async def update_settings(self, body):
         """Update the tenant's entitlement management settings.
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/settings`` (Update-MgEntitlementManagementSetting)
         """
-        return (await self._native.call_async("update_settings", (), None, body))
+        return (await self._native.call("update_settings", (), None, body, True))
 
     async def get_subject(self, object_id, *, select=None, expand=None):
         """Get the access package subject of a directory object.
 
         ``GET /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Get-MgEntitlementManagementSubject)
         """
-        return (await self._native.call_async("get_subject", (object_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_subject", (object_id,), {"select": select, "expand": expand}, None, True))
 
     async def update_subject(self, object_id, body):
         """Update a subject (e.g. subjectLifecycle).
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Update-MgEntitlementManagementSubject)
         """
-        return (await self._native.call_async("update_subject", (object_id,), None, body))
+        return (await self._native.call("update_subject", (object_id,), None, body, True))
 
     def list_resource_environments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the resource environments (e.g. SharePoint Online geographies).
@@ -1211,14 +1211,14 @@ class _AsyncOps:
 
         ``GET /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Get-MgEntitlementManagementControlConfigurationEndUserSetting)
         """
-        return (await self._native.call_async("get_end_user_settings", (), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_end_user_settings", (), {"select": select, "expand": expand}, None, True))
 
     async def replace_end_user_settings(self, body):
         """Replace the end-user settings.
 
         ``PUT /v1.0/identityGovernance/entitlementManagement/controlConfigurations/endUserSettings`` (Set-MgEntitlementManagementControlConfigurationEndUserSetting)
         """
-        return (await self._native.call_async("replace_end_user_settings", (), None, body))
+        return (await self._native.call("replace_end_user_settings", (), None, body, True))
 
     def list_external_origin_resource_connectors(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the connectors to external resource systems.
@@ -1232,28 +1232,28 @@ class _AsyncOps:
 
         ``POST /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors`` (New-MgEntitlementManagementExternalOriginResourceConnector)
         """
-        return (await self._native.call_async("create_external_origin_resource_connector", (), None, body))
+        return (await self._native.call("create_external_origin_resource_connector", (), None, body, True))
 
     async def get_external_origin_resource_connector(self, external_origin_resource_connector_id, *, select=None, expand=None):
         """Get one connector.
 
         ``GET /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`` (Get-MgEntitlementManagementExternalOriginResourceConnector)
         """
-        return (await self._native.call_async("get_external_origin_resource_connector", (external_origin_resource_connector_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("get_external_origin_resource_connector", (external_origin_resource_connector_id,), {"select": select, "expand": expand}, None, True))
 
     async def update_external_origin_resource_connector(self, external_origin_resource_connector_id, body):
         """Update a connector.
 
         ``PATCH /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`` (Update-MgEntitlementManagementExternalOriginResourceConnector)
         """
-        return (await self._native.call_async("update_external_origin_resource_connector", (external_origin_resource_connector_id,), None, body))
+        return (await self._native.call("update_external_origin_resource_connector", (external_origin_resource_connector_id,), None, body, True))
 
     async def delete_external_origin_resource_connector(self, external_origin_resource_connector_id):
         """Delete a connector.
 
         ``DELETE /v1.0/identityGovernance/entitlementManagement/externalOriginResourceConnectors/{externalOriginResourceConnectorId}`` (Remove-MgEntitlementManagementExternalOriginResourceConnector)
         """
-        return (await self._native.call_async("delete_external_origin_resource_connector", (external_origin_resource_connector_id,), None, None))
+        return (await self._native.call("delete_external_origin_resource_connector", (external_origin_resource_connector_id,), None, None, True))
 
 class _BetaOps:
     __slots__ = ()
@@ -1875,28 +1875,28 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return (await self._native.call_async("beta.get_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_access_package_assignment_policy", (access_package_assignment_policy_id,), {"select": select, "expand": expand}, None, True))
 
     async def create_access_package_assignment_policy(self, body):
         """Create an assignment policy (beta model: durationInDays, requestorSettings).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies`` (New-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return (await self._native.call_async("beta.create_access_package_assignment_policy", (), None, body))
+        return (await self._native.call("beta.create_access_package_assignment_policy", (), None, body, True))
 
     async def replace_access_package_assignment_policy(self, access_package_assignment_policy_id, body):
         """Replace an assignment policy (beta model), full-object PUT.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Set-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return (await self._native.call_async("beta.replace_access_package_assignment_policy", (access_package_assignment_policy_id,), None, body))
+        return (await self._native.call("beta.replace_access_package_assignment_policy", (access_package_assignment_policy_id,), None, body, True))
 
     async def delete_access_package_assignment_policy(self, access_package_assignment_policy_id):
         """Delete an assignment policy (beta path).
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentPolicies/{accessPackageAssignmentPolicyId}`` (Remove-MgBetaEntitlementManagementAccessPackageAssignmentPolicy)
         """
-        return (await self._native.call_async("beta.delete_access_package_assignment_policy", (access_package_assignment_policy_id,), None, None))
+        return (await self._native.call("beta.delete_access_package_assignment_policy", (access_package_assignment_policy_id,), None, None, True))
 
     def list_access_package_assignment_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignment requests (beta model).
@@ -1910,14 +1910,14 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return (await self._native.call_async("beta.get_access_package_assignment_request", (access_package_assignment_request_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_access_package_assignment_request", (access_package_assignment_request_id,), {"select": select, "expand": expand}, None, True))
 
     async def create_access_package_assignment_request(self, body):
         """Request an assignment (beta model: UserAdd, AdminRemove, ...).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests`` (New-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return (await self._native.call_async("beta.create_access_package_assignment_request", (), None, body))
+        return (await self._native.call("beta.create_access_package_assignment_request", (), None, body, True))
 
     def list_access_package_assignments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignments (beta model).
@@ -1931,14 +1931,14 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Get-MgBetaEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("beta.get_access_package", (access_package_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_access_package", (access_package_id,), {"select": select, "expand": expand}, None, True))
 
     async def delete_access_package(self, access_package_id):
         """Delete an access package (beta path).
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Remove-MgBetaEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("beta.delete_access_package", (access_package_id,), None, None))
+        return (await self._native.call("beta.delete_access_package", (access_package_id,), None, None, True))
 
     def filter_access_package_assignment_approvals_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the approvals the signed-in user can act on (on='approver').
@@ -1952,7 +1952,7 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApproval)
         """
-        return (await self._native.call_async("beta.get_access_package_assignment_approval", (approval_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_access_package_assignment_approval", (approval_id,), {"select": select, "expand": expand}, None, True))
 
     def list_access_package_assignment_approval_steps(self, approval_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the steps of an approval (beta).
@@ -1966,21 +1966,21 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep)
         """
-        return (await self._native.call_async("beta.get_access_package_assignment_approval_step", (approval_id, approval_step_id), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_access_package_assignment_approval_step", (approval_id, approval_step_id), {"select": select, "expand": expand}, None, True))
 
     async def update_access_package_assignment_approval_step(self, approval_id, approval_step_id, body):
         """Approve or deny a step (beta).
 
         ``PATCH /beta/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{approvalId}/steps/{approvalStepId}`` (Update-MgBetaEntitlementManagementAccessPackageAssignmentApprovalStep)
         """
-        return (await self._native.call_async("beta.update_access_package_assignment_approval_step", (approval_id, approval_step_id), None, body))
+        return (await self._native.call("beta.update_access_package_assignment_approval_step", (approval_id, approval_step_id), None, body, True))
 
     async def reprocess_access_package_assignment(self, access_package_assignment_id):
         """Re-evaluate and re-apply an assignment (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignments/{accessPackageAssignmentId}/reprocess`` (Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignment)
         """
-        return (await self._native.call_async("beta.reprocess_access_package_assignment", (access_package_assignment_id,), None, None))
+        return (await self._native.call("beta.reprocess_access_package_assignment", (access_package_assignment_id,), None, None, True))
 
     def filter_access_package_assignments_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the signed-in user's assignments (beta).
@@ -2008,7 +2008,7 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageAssignmentResourceRoles/{accessPackageAssignmentResourceRoleId}`` (Get-MgBetaEntitlementManagementAccessPackageAssignmentResourceRole)
         """
-        return (await self._native.call_async("beta.get_access_package_assignment_resource_role", (access_package_assignment_resource_role_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_access_package_assignment_resource_role", (access_package_assignment_resource_role_id,), {"select": select, "expand": expand}, None, True))
 
     def list_assignment_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the assignment requests (beta, assignmentRequests path).
@@ -2022,7 +2022,7 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests`` (New-MgBetaEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("beta.create_assignment_request", (), None, body))
+        return (await self._native.call("beta.create_assignment_request", (), None, body, True))
 
     def filter_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the signed-in user's requests (beta, assignmentRequests path).
@@ -2036,21 +2036,21 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/cancel`` (Stop-MgBetaEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("beta.cancel_assignment_request", (assignment_request_id,), None, None))
+        return (await self._native.call("beta.cancel_assignment_request", (assignment_request_id,), None, None, True))
 
     async def reprocess_assignment_request(self, assignment_request_id):
         """Retry a failed request (beta, assignmentRequests path).
 
         ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/reprocess`` (Invoke-MgBetaReprocessEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("beta.reprocess_assignment_request", (assignment_request_id,), None, None))
+        return (await self._native.call("beta.reprocess_assignment_request", (assignment_request_id,), None, None, True))
 
     async def resume_assignment_request(self, assignment_request_id, body=None):
         """Resume a request (beta, assignmentRequests path).
 
         ``POST /beta/identityGovernance/entitlementManagement/assignmentRequests/{assignmentRequestId}/resume`` (Resume-MgBetaEntitlementManagementAssignmentRequest)
         """
-        return (await self._native.call_async("beta.resume_assignment_request", (assignment_request_id,), None, body))
+        return (await self._native.call("beta.resume_assignment_request", (assignment_request_id,), None, body, True))
 
     def filter_access_package_assignment_requests_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the signed-in user's requests (beta model).
@@ -2064,28 +2064,28 @@ class _AsyncBetaOps:
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}`` (Remove-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return (await self._native.call_async("beta.delete_access_package_assignment_request", (access_package_assignment_request_id,), None, None))
+        return (await self._native.call("beta.delete_access_package_assignment_request", (access_package_assignment_request_id,), None, None, True))
 
     async def cancel_access_package_assignment_request(self, access_package_assignment_request_id, body=None):
         """Cancel a pending request (beta model).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/cancel`` (Stop-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return (await self._native.call_async("beta.cancel_access_package_assignment_request", (access_package_assignment_request_id,), None, body))
+        return (await self._native.call("beta.cancel_access_package_assignment_request", (access_package_assignment_request_id,), None, body, True))
 
     async def reprocess_access_package_assignment_request(self, access_package_assignment_request_id):
         """Retry a failed request (beta model).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/reprocess`` (Invoke-MgBetaReprocessEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return (await self._native.call_async("beta.reprocess_access_package_assignment_request", (access_package_assignment_request_id,), None, None))
+        return (await self._native.call("beta.reprocess_access_package_assignment_request", (access_package_assignment_request_id,), None, None, True))
 
     async def resume_access_package_assignment_request(self, access_package_assignment_request_id, body=None):
         """Resume a request (beta model).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageAssignmentRequests/{accessPackageAssignmentRequestId}/resume`` (Resume-MgBetaEntitlementManagementAccessPackageAssignmentRequest)
         """
-        return (await self._native.call_async("beta.resume_access_package_assignment_request", (access_package_assignment_request_id,), None, body))
+        return (await self._native.call("beta.resume_access_package_assignment_request", (access_package_assignment_request_id,), None, body, True))
 
     def filter_access_packages_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access packages the signed-in user may request (on='allowedRequestor').
@@ -2106,7 +2106,7 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/getApplicablePolicyRequirements`` (Get-MgBetaEntitlementManagementAccessPackageApplicablePolicyRequirement)
         """
-        return (await self._native.call_async("beta.get_applicable_policy_requirements", (access_package_id,), None, body))[0]
+        return (await self._native.call("beta.get_applicable_policy_requirements", (access_package_id,), None, body, True))[0]
 
     def list_incompatible_access_packages(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the access packages incompatible with this one.
@@ -2120,14 +2120,14 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/$ref`` (New-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
         """
-        return (await self._native.call_async("beta.add_incompatible_access_package", (access_package_id,), None, body))
+        return (await self._native.call("beta.add_incompatible_access_package", (access_package_id,), None, body, True))
 
     async def remove_incompatible_access_package(self, access_package_id, incompatible_access_package_id):
         """Remove an incompatible access package.
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleAccessPackages/{incompatibleAccessPackageId}/$ref`` (Remove-MgBetaEntitlementManagementAccessPackageIncompatibleAccessPackageByRef)
         """
-        return (await self._native.call_async("beta.remove_incompatible_access_package", (access_package_id, incompatible_access_package_id), None, None))
+        return (await self._native.call("beta.remove_incompatible_access_package", (access_package_id, incompatible_access_package_id), None, None, True))
 
     def list_incompatible_groups(self, access_package_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the groups whose members may not request this access package.
@@ -2141,21 +2141,21 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/$ref`` (New-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef)
         """
-        return (await self._native.call_async("beta.add_incompatible_group", (access_package_id,), None, body))
+        return (await self._native.call("beta.add_incompatible_group", (access_package_id,), None, body, True))
 
     async def remove_incompatible_group(self, access_package_id, group_id):
         """Remove an incompatible group.
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/incompatibleGroups/{groupId}/$ref`` (Remove-MgBetaEntitlementManagementAccessPackageIncompatibleGroupByRef)
         """
-        return (await self._native.call_async("beta.remove_incompatible_group", (access_package_id, group_id), None, None))
+        return (await self._native.call("beta.remove_incompatible_group", (access_package_id, group_id), None, None, True))
 
     async def move_access_package_to_catalog(self, access_package_id, body=None):
         """Move an access package to another catalog.
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/moveToCatalog`` (Move-MgBetaEntitlementManagementAccessPackageToCatalog)
         """
-        return (await self._native.call_async("beta.move_access_package_to_catalog", (access_package_id,), None, body))
+        return (await self._native.call("beta.move_access_package_to_catalog", (access_package_id,), None, body, True))
 
     def filter_access_package_suggestions_by_current_user(self, on, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """Access packages suggested to the signed-in user.
@@ -2176,28 +2176,28 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages`` (New-MgBetaEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("beta.create_access_package", (), None, body))
+        return (await self._native.call("beta.create_access_package", (), None, body, True))
 
     async def update_access_package(self, access_package_id, body):
         """Update an access package (beta).
 
         ``PATCH /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}`` (Update-MgBetaEntitlementManagementAccessPackage)
         """
-        return (await self._native.call_async("beta.update_access_package", (access_package_id,), None, body))
+        return (await self._native.call("beta.update_access_package", (access_package_id,), None, body, True))
 
     async def create_access_package_resource_role_scope(self, access_package_id, body):
         """Add a resource role to an access package (beta).
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes`` (New-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return (await self._native.call_async("beta.create_access_package_resource_role_scope", (access_package_id,), None, body))
+        return (await self._native.call("beta.create_access_package_resource_role_scope", (access_package_id,), None, body, True))
 
     async def delete_access_package_resource_role_scope(self, access_package_id, access_package_resource_role_scope_id):
         """Remove a resource role from an access package (beta).
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackages/{accessPackageId}/accessPackageResourceRoleScopes/{accessPackageResourceRoleScopeId}`` (Remove-MgBetaEntitlementManagementAccessPackageResourceRoleScope)
         """
-        return (await self._native.call_async("beta.delete_access_package_resource_role_scope", (access_package_id, access_package_resource_role_scope_id), None, None))
+        return (await self._native.call("beta.delete_access_package_resource_role_scope", (access_package_id, access_package_resource_role_scope_id), None, None, True))
 
     def list_access_package_catalogs(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the catalogs (beta model).
@@ -2211,28 +2211,28 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs`` (New-MgBetaEntitlementManagementAccessPackageCatalog)
         """
-        return (await self._native.call_async("beta.create_access_package_catalog", (), None, body))
+        return (await self._native.call("beta.create_access_package_catalog", (), None, body, True))
 
     async def get_access_package_catalog(self, access_package_catalog_id, *, select=None, expand=None):
         """Get one catalog (beta model).
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalog)
         """
-        return (await self._native.call_async("beta.get_access_package_catalog", (access_package_catalog_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_access_package_catalog", (access_package_catalog_id,), {"select": select, "expand": expand}, None, True))
 
     async def update_access_package_catalog(self, access_package_catalog_id, body):
         """Update a catalog (beta model).
 
         ``PATCH /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`` (Update-MgBetaEntitlementManagementAccessPackageCatalog)
         """
-        return (await self._native.call_async("beta.update_access_package_catalog", (access_package_catalog_id,), None, body))
+        return (await self._native.call("beta.update_access_package_catalog", (access_package_catalog_id,), None, body, True))
 
     async def delete_access_package_catalog(self, access_package_catalog_id):
         """Delete a catalog (beta model).
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}`` (Remove-MgBetaEntitlementManagementAccessPackageCatalog)
         """
-        return (await self._native.call_async("beta.delete_access_package_catalog", (access_package_catalog_id,), None, None))
+        return (await self._native.call("beta.delete_access_package_catalog", (access_package_catalog_id,), None, None, True))
 
     def list_access_package_catalog_resources(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List a catalog's resources (beta model).
@@ -2253,7 +2253,7 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageResources/{accessPackageResourceId}/refresh`` (Invoke-MgBetaRefreshEntitlementManagementAccessPackageCatalogAccessPackageResource)
         """
-        return (await self._native.call_async("beta.refresh_access_package_catalog_resource", (access_package_catalog_id, access_package_resource_id), None, None))
+        return (await self._native.call("beta.refresh_access_package_catalog_resource", (access_package_catalog_id, access_package_resource_id), None, None, True))
 
     def list_access_package_catalog_resource_upload_sessions(self, access_package_catalog_id, access_package_resource_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List upload sessions (beta model).
@@ -2274,28 +2274,28 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
-        return (await self._native.call_async("beta.create_access_package_catalog_custom_workflow_extension", (access_package_catalog_id,), None, body))
+        return (await self._native.call("beta.create_access_package_catalog_custom_workflow_extension", (access_package_catalog_id,), None, body, True))
 
     async def get_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, *, select=None, expand=None):
         """Get one custom workflow extension (beta).
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
-        return (await self._native.call_async("beta.get_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), {"select": select, "expand": expand}, None, True))
 
     async def replace_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id, body):
         """Replace a custom workflow extension (beta).
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
-        return (await self._native.call_async("beta.replace_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), None, body))
+        return (await self._native.call("beta.replace_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), None, body, True))
 
     async def delete_access_package_catalog_custom_workflow_extension(self, access_package_catalog_id, custom_callout_extension_id):
         """Delete a custom workflow extension (beta).
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/accessPackageCustomWorkflowExtensions/{customCalloutExtensionId}`` (Remove-MgBetaEntitlementManagementAccessPackageCatalogAccessPackageCustomWorkflowExtension)
         """
-        return (await self._native.call_async("beta.delete_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), None, None))
+        return (await self._native.call("beta.delete_access_package_catalog_custom_workflow_extension", (access_package_catalog_id, custom_callout_extension_id), None, None, True))
 
     def list_custom_access_package_workflow_extensions(self, access_package_catalog_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List deprecated custom access package workflow extensions.
@@ -2309,28 +2309,28 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions`` (New-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
-        return (await self._native.call_async("beta.create_custom_access_package_workflow_extension", (access_package_catalog_id,), None, body))
+        return (await self._native.call("beta.create_custom_access_package_workflow_extension", (access_package_catalog_id,), None, body, True))
 
     async def get_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, *, select=None, expand=None):
         """Get one deprecated custom access package workflow extension.
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Get-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
-        return (await self._native.call_async("beta.get_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), {"select": select, "expand": expand}, None, True))
 
     async def replace_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id, body):
         """Replace a deprecated custom access package workflow extension.
 
         ``PUT /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Set-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
-        return (await self._native.call_async("beta.replace_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), None, body))
+        return (await self._native.call("beta.replace_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), None, body, True))
 
     async def delete_custom_access_package_workflow_extension(self, access_package_catalog_id, custom_access_package_workflow_extension_id):
         """Delete a deprecated custom access package workflow extension.
 
         ``DELETE /beta/identityGovernance/entitlementManagement/accessPackageCatalogs/{accessPackageCatalogId}/customAccessPackageWorkflowExtensions/{customAccessPackageWorkflowExtensionId}`` (Remove-MgBetaEntitlementManagementAccessPackageCatalogCustomAccessPackageWorkflowExtension)
         """
-        return (await self._native.call_async("beta.delete_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), None, None))
+        return (await self._native.call("beta.delete_custom_access_package_workflow_extension", (access_package_catalog_id, custom_access_package_workflow_extension_id), None, None, True))
 
     def list_access_package_resource_environments(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the resource environments (beta).
@@ -2344,7 +2344,7 @@ class _AsyncBetaOps:
 
         ``GET /beta/identityGovernance/entitlementManagement/accessPackageResourceEnvironments/{accessPackageResourceEnvironmentId}`` (Get-MgBetaEntitlementManagementAccessPackageResourceEnvironment)
         """
-        return (await self._native.call_async("beta.get_access_package_resource_environment", (access_package_resource_environment_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_access_package_resource_environment", (access_package_resource_environment_id,), {"select": select, "expand": expand}, None, True))
 
     def list_access_package_resource_requests(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List resource requests (beta model).
@@ -2358,7 +2358,7 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/accessPackageResourceRequests`` (New-MgBetaEntitlementManagementAccessPackageResourceRequest)
         """
-        return (await self._native.call_async("beta.create_access_package_resource_request", (), None, body))
+        return (await self._native.call("beta.create_access_package_resource_request", (), None, body, True))
 
     def list_connected_organizations(self, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the connected organizations.
@@ -2372,28 +2372,28 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations`` (New-MgBetaEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("beta.create_connected_organization", (), None, body))
+        return (await self._native.call("beta.create_connected_organization", (), None, body, True))
 
     async def get_connected_organization(self, connected_organization_id, *, select=None, expand=None):
         """Get one connected organization.
 
         ``GET /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Get-MgBetaEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("beta.get_connected_organization", (connected_organization_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_connected_organization", (connected_organization_id,), {"select": select, "expand": expand}, None, True))
 
     async def update_connected_organization(self, connected_organization_id, body):
         """Update a connected organization.
 
         ``PATCH /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Update-MgBetaEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("beta.update_connected_organization", (connected_organization_id,), None, body))
+        return (await self._native.call("beta.update_connected_organization", (connected_organization_id,), None, body, True))
 
     async def delete_connected_organization(self, connected_organization_id):
         """Delete a connected organization.
 
         ``DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}`` (Remove-MgBetaEntitlementManagementConnectedOrganization)
         """
-        return (await self._native.call_async("beta.delete_connected_organization", (connected_organization_id,), None, None))
+        return (await self._native.call("beta.delete_connected_organization", (connected_organization_id,), None, None, True))
 
     def list_connected_organization_external_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the external sponsors of a connected organization.
@@ -2407,14 +2407,14 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/$ref`` (New-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorByRef)
         """
-        return (await self._native.call_async("beta.add_connected_organization_external_sponsor", (connected_organization_id,), None, body))
+        return (await self._native.call("beta.add_connected_organization_external_sponsor", (connected_organization_id,), None, body, True))
 
     async def remove_connected_organization_external_sponsor(self, connected_organization_id, directory_object_id):
         """Remove an external sponsor.
 
         ``DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/externalSponsors/{directoryObjectId}/$ref`` (Remove-MgBetaEntitlementManagementConnectedOrganizationExternalSponsorDirectoryObjectByRef)
         """
-        return (await self._native.call_async("beta.remove_connected_organization_external_sponsor", (connected_organization_id, directory_object_id), None, None))
+        return (await self._native.call("beta.remove_connected_organization_external_sponsor", (connected_organization_id, directory_object_id), None, None, True))
 
     def list_connected_organization_internal_sponsors(self, connected_organization_id, *, filter=None, select=None, expand=None, top=None, orderby=None, count=None, search=None):
         """List the internal sponsors of a connected organization.
@@ -2428,39 +2428,39 @@ class _AsyncBetaOps:
 
         ``POST /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/$ref`` (New-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorByRef)
         """
-        return (await self._native.call_async("beta.add_connected_organization_internal_sponsor", (connected_organization_id,), None, body))
+        return (await self._native.call("beta.add_connected_organization_internal_sponsor", (connected_organization_id,), None, body, True))
 
     async def remove_connected_organization_internal_sponsor(self, connected_organization_id, directory_object_id):
         """Remove an internal sponsor.
 
         ``DELETE /beta/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{directoryObjectId}/$ref`` (Remove-MgBetaEntitlementManagementConnectedOrganizationInternalSponsorDirectoryObjectByRef)
         """
-        return (await self._native.call_async("beta.remove_connected_organization_internal_sponsor", (connected_organization_id, directory_object_id), None, None))
+        return (await self._native.call("beta.remove_connected_organization_internal_sponsor", (connected_organization_id, directory_object_id), None, None, True))
 
     async def get_settings(self, *, select=None, expand=None):
         """Get the tenant's entitlement management settings.
 
         ``GET /beta/identityGovernance/entitlementManagement/settings`` (Get-MgBetaEntitlementManagementSetting)
         """
-        return (await self._native.call_async("beta.get_settings", (), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_settings", (), {"select": select, "expand": expand}, None, True))
 
     async def update_settings(self, body):
         """Update the tenant's entitlement management settings.
 
         ``PATCH /beta/identityGovernance/entitlementManagement/settings`` (Update-MgBetaEntitlementManagementSetting)
         """
-        return (await self._native.call_async("beta.update_settings", (), None, body))
+        return (await self._native.call("beta.update_settings", (), None, body, True))
 
     async def get_subject(self, object_id, *, select=None, expand=None):
         """Get the access package subject of a directory object.
 
         ``GET /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Get-MgBetaEntitlementManagementSubject)
         """
-        return (await self._native.call_async("beta.get_subject", (object_id,), {"select": select, "expand": expand}, None))
+        return (await self._native.call("beta.get_subject", (object_id,), {"select": select, "expand": expand}, None, True))
 
     async def update_subject(self, object_id, body):
         """Update a subject (e.g. subjectLifecycle).
 
         ``PATCH /beta/identityGovernance/entitlementManagement/subjects(objectId='{objectId}')`` (Update-MgBetaEntitlementManagementSubject)
         """
-        return (await self._native.call_async("beta.update_subject", (object_id,), None, body))
+        return (await self._native.call("beta.update_subject", (object_id,), None, body, True))

@@ -82,14 +82,14 @@ class AsyncPager:
         self._op = op
 
     async def page(self, next_link=None):
-        return Page(*await self._native.page_async(self._prepared, next_link))
+        return Page(*await self._native.page(self._prepared, next_link, True))
 
     async def first_page(self):
         return await self.page()
 
     async def pages(self):
         pages = self._native.pages(self._prepared)
-        while (page := await pages.next_page_async()) is not None:
+        while (page := await pages.next_page(True)) is not None:
             yield Page(*page)
 
     async def __aiter__(self):

@@ -50,46 +50,35 @@ pub enum ent_status {
     ENT_PANIC = 13,
 }
 
+/// Every status and its name; `ENT_OK`, then one per `ErrorKind::ALL`, in order.
+const STATUSES: [(ent_status, &CStr); 14] = [
+    (ent_status::ENT_OK, c"ENT_OK"),
+    (ent_status::ENT_INVALID_ARGUMENT, c"ENT_INVALID_ARGUMENT"),
+    (ent_status::ENT_BAD_REQUEST, c"ENT_BAD_REQUEST"),
+    (ent_status::ENT_AUTHENTICATION, c"ENT_AUTHENTICATION"),
+    (ent_status::ENT_PERMISSION_DENIED, c"ENT_PERMISSION_DENIED"),
+    (ent_status::ENT_NOT_FOUND, c"ENT_NOT_FOUND"),
+    (ent_status::ENT_CONFLICT, c"ENT_CONFLICT"),
+    (ent_status::ENT_THROTTLED, c"ENT_THROTTLED"),
+    (ent_status::ENT_SERVICE, c"ENT_SERVICE"),
+    (ent_status::ENT_TIMEOUT, c"ENT_TIMEOUT"),
+    (ent_status::ENT_NETWORK, c"ENT_NETWORK"),
+    (ent_status::ENT_DECODE, c"ENT_DECODE"),
+    (ent_status::ENT_INTERNAL, c"ENT_INTERNAL"),
+    (ent_status::ENT_PANIC, c"ENT_PANIC"),
+];
+
 impl ent_status {
+    /// A kind's status (`ErrorKind` is non_exhaustive: a new kind is ENT_INTERNAL until mapped).
     pub(crate) fn from_kind(kind: ErrorKind) -> ent_status {
-        match kind {
-            ErrorKind::InvalidArgument => ent_status::ENT_INVALID_ARGUMENT,
-            ErrorKind::BadRequest => ent_status::ENT_BAD_REQUEST,
-            ErrorKind::Authentication => ent_status::ENT_AUTHENTICATION,
-            ErrorKind::PermissionDenied => ent_status::ENT_PERMISSION_DENIED,
-            ErrorKind::NotFound => ent_status::ENT_NOT_FOUND,
-            ErrorKind::Conflict => ent_status::ENT_CONFLICT,
-            ErrorKind::Throttled => ent_status::ENT_THROTTLED,
-            ErrorKind::Service => ent_status::ENT_SERVICE,
-            ErrorKind::Timeout => ent_status::ENT_TIMEOUT,
-            ErrorKind::Network => ent_status::ENT_NETWORK,
-            ErrorKind::Decode => ent_status::ENT_DECODE,
-            ErrorKind::Internal => ent_status::ENT_INTERNAL,
-            // ErrorKind is non_exhaustive: anything new is a bug until mapped.
-            _ => ent_status::ENT_INTERNAL,
-        }
+        let i = ErrorKind::ALL.iter().position(|k| *k == kind);
+        i.map_or(ent_status::ENT_INTERNAL, |i| STATUSES[i + 1].0)
     }
 }
 
 /// The name of a status this version knows.
 pub(crate) fn status_name(status: i32) -> Option<&'static CStr> {
-    const NAMES: [(ent_status, &CStr); 14] = [
-        (ent_status::ENT_OK, c"ENT_OK"),
-        (ent_status::ENT_INVALID_ARGUMENT, c"ENT_INVALID_ARGUMENT"),
-        (ent_status::ENT_BAD_REQUEST, c"ENT_BAD_REQUEST"),
-        (ent_status::ENT_AUTHENTICATION, c"ENT_AUTHENTICATION"),
-        (ent_status::ENT_PERMISSION_DENIED, c"ENT_PERMISSION_DENIED"),
-        (ent_status::ENT_NOT_FOUND, c"ENT_NOT_FOUND"),
-        (ent_status::ENT_CONFLICT, c"ENT_CONFLICT"),
-        (ent_status::ENT_THROTTLED, c"ENT_THROTTLED"),
-        (ent_status::ENT_SERVICE, c"ENT_SERVICE"),
-        (ent_status::ENT_TIMEOUT, c"ENT_TIMEOUT"),
-        (ent_status::ENT_NETWORK, c"ENT_NETWORK"),
-        (ent_status::ENT_DECODE, c"ENT_DECODE"),
-        (ent_status::ENT_INTERNAL, c"ENT_INTERNAL"),
-        (ent_status::ENT_PANIC, c"ENT_PANIC"),
-    ];
-    let found = NAMES.iter().find(|(s, _)| *s as i32 == status);
+    let found = STATUSES.iter().find(|(s, _)| *s as i32 == status);
     found.map(|(_, name)| *name)
 }
 

@@ -54,6 +54,7 @@ impl NativeClient {
     /// The connection, for this and the other native classes (jobs); a
     /// client made before a fork() is refused in the child.
     pub(crate) fn session(&self, py: Python<'_>) -> PyResult<Arc<Session>> {
+        crate::log::poll(py);
         self.session.check_fork().or_raise(py)?;
         Ok(self.session.clone())
     }
@@ -143,9 +144,9 @@ impl NativeClient {
         self.session.credential_kind()
     }
 
-    /// Sends an operation by its qualified name and blocks until it is done.
-    /// Returns a model, None, or for collections `(items, next_link, count)`.
-    #[pyo3(signature = (op, args, query=None, body=None))]
+    /// Sends an operation by its qualified name: blocks until done, or with `asyncio` answers an
+    /// asyncio future of the running loop. A model, None, or `(items, next_link, count)`.
+    #[pyo3(signature = (op, args, query=None, body=None, asyncio=false))]
     fn call(
         &self,
         py: Python<'_>,
@@ -153,23 +154,10 @@ impl NativeClient {
         args: &Bound<'_, PyTuple>,
         query: Option<&Bound<'_, PyDict>>,
         body: Option<&Bound<'_, PyAny>>,
+        asyncio: bool,
     ) -> PyResult<Py<PyAny>> {
         let call = self.prepare(py, op, args, query, Some(body))?;
-        self.send(py, Mode::Blocking, call, None)
-    }
-
-    /// Like `call`, as an asyncio future of the running loop.
-    #[pyo3(signature = (op, args, query=None, body=None))]
-    fn call_async(
-        &self,
-        py: Python<'_>,
-        op: &str,
-        args: &Bound<'_, PyTuple>,
-        query: Option<&Bound<'_, PyDict>>,
-        body: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
-        let call = self.prepare(py, op, args, query, Some(body))?;
-        self.send(py, Mode::Asyncio, call, None)
+        self.send(py, Mode::of(asyncio), call, None)
     }
 
     /// Checks a list call without sending it; pagers keep the result.
@@ -187,24 +175,15 @@ impl NativeClient {
 
     /// One page of a prepared list call: the first (`next_link` None) or
     /// the one at `next_link`: `(items, next_link, count)`.
-    #[pyo3(signature = (prepared, next_link=None))]
+    #[pyo3(signature = (prepared, next_link=None, asyncio=false))]
     fn page(
         &self,
         py: Python<'_>,
         prepared: &PreparedCall,
         next_link: Option<String>,
+        asyncio: bool,
     ) -> PyResult<Py<PyAny>> {
-        self.send(py, Mode::Blocking, prepared.call.clone(), next_link)
-    }
-
-    #[pyo3(signature = (prepared, next_link=None))]
-    fn page_async(
-        &self,
-        py: Python<'_>,
-        prepared: &PreparedCall,
-        next_link: Option<String>,
-    ) -> PyResult<Py<PyAny>> {
-        self.send(py, Mode::Asyncio, prepared.call.clone(), next_link)
+        self.send(py, Mode::of(asyncio), prepared.call.clone(), next_link)
     }
 
     /// Every page of a prepared list call, the next one fetched in the
@@ -217,24 +196,15 @@ impl NativeClient {
 
     /// Polls an assignment request until its state is final. `options`:
     /// `timeout`, `poll_interval` (seconds), `api_version`.
-    #[pyo3(signature = (request_id, options=None))]
+    #[pyo3(signature = (request_id, options=None, asyncio=false))]
     fn wait_for_request(
         &self,
         py: Python<'_>,
         request_id: &Bound<'_, PyAny>,
         options: Option<&Bound<'_, PyDict>>,
+        asyncio: bool,
     ) -> PyResult<Py<PyAny>> {
-        self.wait(py, Mode::Blocking, request_id, options)
-    }
-
-    #[pyo3(signature = (request_id, options=None))]
-    fn wait_for_request_async(
-        &self,
-        py: Python<'_>,
-        request_id: &Bound<'_, PyAny>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Py<PyAny>> {
-        self.wait(py, Mode::Asyncio, request_id, options)
+        self.wait(py, Mode::of(asyncio), request_id, options)
     }
 
     fn __repr__(&self) -> String {
@@ -249,8 +219,11 @@ pub struct Pages {
     pages: Arc<bridge::Pages>,
 }
 
+#[pymethods]
 impl Pages {
-    fn next_in(&self, py: Python<'_>, mode: Mode) -> PyResult<Py<PyAny>> {
+    /// The next page as `(items, next_link, count)`, or None after the last.
+    #[pyo3(signature = (asyncio=false))]
+    fn next_page(&self, py: Python<'_>, asyncio: bool) -> PyResult<Py<PyAny>> {
         let (pages, version) = (self.pages.clone(), self.pages.call().op.version);
         let next = self.pages.clone().next_response();
         let decode = move |got| match got {
@@ -261,19 +234,7 @@ impl Pages {
             Some(out) => into_py(py, out, version),
             None => Ok(py.None()),
         };
-        answer(py, mode, next, decode, convert)
-    }
-}
-
-#[pymethods]
-impl Pages {
-    /// The next page as `(items, next_link, count)`, or None after the last.
-    fn next_page(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.next_in(py, Mode::Blocking)
-    }
-
-    fn next_page_async(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.next_in(py, Mode::Asyncio)
+        answer(py, Mode::of(asyncio), next, decode, convert)
     }
 }
 

@@ -17,6 +17,7 @@ mod convert;
 mod emulator;
 mod error;
 mod job;
+mod log;
 mod model;
 mod runtime;
 
@@ -31,7 +32,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    pyo3_log::init(); // tracing events -> `log` -> Python `logging`
+    log::install(); // tracing events -> `log` -> Python `logging`
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<model::Model>()?;

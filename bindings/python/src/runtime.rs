@@ -49,6 +49,13 @@ pub enum Mode {
     Asyncio,
 }
 
+impl Mode {
+    /// A native method's `asyncio` argument.
+    pub fn of(asyncio: bool) -> Mode {
+        [Mode::Blocking, Mode::Asyncio][asyncio as usize]
+    }
+}
+
 /// Runs `fut` on the runtime, `decode` without the GIL, and `convert` with
 /// it. Blocking, `decode` runs on the caller's thread, the one that will free
 /// what it builds (glibc frees memory of its own thread markedly faster);
