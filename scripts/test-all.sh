@@ -76,7 +76,7 @@ powershell_tests() { need_apt mono-mcs && bash powershell/tests/run.sh release; 
 # statically): after the python and node suites, whose .venv and addon it uses.
 examples() { bash scripts/examples.sh; }
 
-fuzz_smoke() { bash scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-10}"; }
+fuzz_smoke() { bash scripts/fuzz.sh --quick --seconds "${FUZZ_SECONDS:-10}"; }
 
 bench() { bash bench/run.sh --n "${BENCH_N:-2000}"; }
 
