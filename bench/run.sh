@@ -10,8 +10,9 @@
 # each reading id, target display name, package display name and state per
 # object. Prints CPU and wall per object in-process (best of --rounds), whole
 # processes end to end (start, import, client, page all N, exit) at N and
-# again at --proc-n (default 20,000: at N=2000 interpreter start dominates;
-# the issue's own measurement paged 100,000 in whole processes), import +
+# again at --proc-n (default 100,000, the size of the issue's own
+# measurement: at N=2000 interpreter start dominates; ~25 s more than at
+# 20,000), then the CPU per object beyond start-up between the two, import +
 # client construction over a bare interpreter, and a summary against targets.
 # Targets not met are reported, never a failure; a measurement that cannot
 # run (binding not built, emulator error, wrong count) fails the script.
@@ -26,11 +27,11 @@
 # page, $expand, $filter by target / package / state, $count. Then bench/export.py
 # exports --scale-n assignments to JSONL and CSV (Rust CLI, Python client):
 # peak RSS and objects/s.
-#   bash bench/run.sh [--n 2000] [--rounds R] [--proc-runs K] [--proc-n 20000] [--page-size 100] [--scale-n 30000] [--bulk-n 2000]
+#   bash bench/run.sh [--n 2000] [--rounds R] [--proc-runs K] [--proc-n 100000] [--page-size 100] [--scale-n 30000] [--bulk-n 2000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu
-N=2000 ROUNDS= PROC_RUNS= PROC_N=20000 PAGE_SIZE=100 SCALE_N=30000 BULK_N=2000
+N=2000 ROUNDS= PROC_RUNS= PROC_N=100000 PAGE_SIZE=100 SCALE_N=30000 BULK_N=2000
 while [ $# -gt 0 ]; do case $1 in
   --n) N=$2; shift 2;;
   --rounds) ROUNDS=$2; shift 2;;
