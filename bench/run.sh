@@ -8,7 +8,10 @@
 #   (c) the Python sync Client                      (python/bench/page_assignments.py)
 #   (d) the Node Client, for await                  (node/bench/page_assignments.js)
 # each reading id, target display name, package display name and state per
-# object. Prints CPU and wall per object in-process (best of --rounds), whole
+# object. Prints CPU and wall per object in-process (best of --rounds), the
+# same loops against a replay server (page_bench --serve-replay: the pages
+# served from memory, so wall time shows the read-ahead, which the
+# emulator's rendering hides), whole
 # processes end to end (start, import, client, page all N, exit) at N and
 # again at --proc-n (default 100,000, the size of the issue's own
 # measurement: at N=2000 interpreter start dominates; ~25 s more than at
@@ -125,6 +128,17 @@ $PY python/bench/page_assignments.py --base-url "$BASE" --token "$TOKEN" --n "$N
 node node/bench/page_assignments.js --base-url "$BASE" --token "$TOKEN" --n "$N" --rounds "$ROUNDS" | tee -a "$out"
 # The Rust loops again after the bindings' (the machine's load drifts): the best of both runs counts.
 "$BIN/examples/page_bench" --base-url "$BASE" --token "$TOKEN" --rounds "$ROUNDS" | sed 's/^/again_/' | tee -a "$out"
+echo "== in-process loops against a replay server: the same pages served from memory (next to no server time)"
+"$BIN/examples/page_bench" --base-url "$BASE" --token "$TOKEN" --serve-replay >"$tmp/replay.log" 2>&1 &
+REPLAY=$!
+EMUS+=("$REPLAY")
+for _ in $(seq 600); do grep -q '^replay_url=' "$tmp/replay.log" && break; kill -0 $REPLAY 2>/dev/null || break; sleep 0.1; done
+RBASE=$(sed -n 's/^replay_url=//p' "$tmp/replay.log")
+[ -n "$RBASE" ] || { echo "bench: the replay server did not start:" >&2; cat "$tmp/replay.log" >&2; exit 1; }
+"$BIN/examples/page_bench" --base-url "$RBASE" --token "$TOKEN" --rounds "$ROUNDS" | sed 's/^/replay_/' | tee -a "$out"
+$PY python/bench/page_assignments.py --base-url "$RBASE" --token "$TOKEN" --n "$N" --rounds "$ROUNDS" | sed 's/^/replay_/' | tee -a "$out"
+node node/bench/page_assignments.js --base-url "$RBASE" --token "$TOKEN" --n "$N" --rounds "$ROUNDS" | sed 's/^/replay_/' | tee -a "$out"
+kill "$REPLAY" 2>/dev/null || true
 echo "== whole processes: start, import, build the client, page all $N, exit (median of $PROC_RUNS)"
 whole_processes "$N" "" "$PROC_RUNS"
 echo "== import + client construction over a bare interpreter (median of 15)"
@@ -147,6 +161,7 @@ need = ["objects", "item_bytes", "emulator_cpu_us_per_object", "raw_cpu_us_per_o
         "core_typed_wall_us_per_object", "python_cpu_us_per_object", "python_wall_us_per_object",
         "node_cpu_us_per_object", "node_wall_us_per_object", "python_import_and_construct_ms", "python_import_and_construct_nocache_ms", "node_import_and_construct_ms"]
 need += [f"{p}_proc{s}_{m}_ms" for p in ("raw", "core_typed", "python", "node") for m in ("wall", "cpu") for s in ("", "_large")]
+need += [f"replay_{p}_{m}_us_per_object" for p in ("raw", "core_typed", "python", "node") for m in ("wall", "cpu")]
 missing = [k for k in need if k not in fig]
 if missing:
     sys.exit(f"bench: measurements missing: {', '.join(missing)}")
@@ -170,8 +185,13 @@ for label, key, target in rows:
     overlap = "yes" if wall < cpu else "no"
     print(f"  {label:24} {cpu:10.2f} {wall:11.2f} {wall / cpu:8.2f} {overlap:>7} {r:10.2f}x  {verdict}")
 emu = fig["emulator_cpu_us_per_object"]
-print(f"  overlap: wall below CPU, i.e. the next page was fetched while the caller iterated. The emulator spent "
+print(f"  overlap: wall below CPU, i.e. the next page was fetched while the caller iterated (see the replay rows). The emulator spent "
       f"{emu:.0f} us CPU per object served\n  (it reads each page from its indexes and renders only that page's objects, so this does not grow with N), which every wall figure includes.")
+print("in-process loop, replay server (the same pages from memory, next to no server time):")
+for label, key, target in rows:
+    cpu, wall = fig[f"replay_{key}_cpu_us_per_object"], fig[f"replay_{key}_wall_us_per_object"]
+    overlap = "yes" if wall < cpu else "no"
+    print(f"  {label:24} {cpu:10.2f} {wall:11.2f} {wall / cpu:8.2f} {overlap:>7}")
 big = int(fig["proc_n_objects"])
 print(f"{'whole process (start..exit)':26} {'N':>7} {'wall ms':>10} {'CPU ms':>11} {'CPU us/obj':>11} {'CPU vs base':>11}  target")
 for sfx, count in (("", n), ("_large", big)):

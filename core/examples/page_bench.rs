@@ -12,19 +12,30 @@
 //! ```text
 //! cargo run --release -p entitlement --example page_bench -- --base-url URL --token TOKEN [--rounds 5]
 //! page_bench --base-url URL --token TOKEN --once raw|typed   # one pass, then exit (whole-process timing)
+//! page_bench --base-url URL --token TOKEN --serve-replay      # the pages, served from memory
 //! ```
+//!
+//! `--serve-replay` fetches every page of the query once, then serves them
+//! from memory on a loopback port (printed as `replay_url=...`) until killed,
+//! each `@odata.nextLink` pointing at the next page there: a server that
+//! costs next to nothing, so a client's wall time shows whether the next page
+//! was fetched while the caller iterated (against the emulator, its rendering
+//! dominates wall time).
 //!
 //! Prints `key=value` lines: `objects`, `raw_body_bytes_per_object`,
 //! `{raw,core_typed}_{cpu,wall}_us_per_object` (best of the rounds; CPU is
 //! user + system of the whole process, every thread).
 
 use std::hint::black_box;
+use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use entitlement::models::v1::AccessPackageAssignment;
 use entitlement::Client;
 use futures_util::StreamExt;
 use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn cpu_time() -> Duration {
     // SAFETY: getrusage only writes the struct we pass.
@@ -60,6 +71,60 @@ async fn raw(http: &reqwest::Client, base: &str, token: &str) -> (usize, usize) 
     (n, bytes)
 }
 
+/// `--serve-replay` (see the module doc).
+async fn serve_replay(http: &reqwest::Client, base: &str, token: &str) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let me = format!("http://{}", listener.local_addr().expect("address"));
+    let path = format!("/v1.0/identityGovernance/entitlementManagement/assignments?$expand={EXPAND}");
+    let (mut pages, mut url) = (Vec::new(), Some(format!("{base}{path}")));
+    while let Some(u) = url.take() {
+        let resp = http.get(&u).bearer_auth(token).send().await.expect("GET assignments");
+        assert!(resp.status().is_success(), "GET {u}: {}", resp.status());
+        let mut page: Value = serde_json::from_slice(&resp.bytes().await.expect("body")).expect("JSON page");
+        url = page.get("@odata.nextLink").and_then(Value::as_str).map(str::to_string);
+        if url.is_some() {
+            let next = format!("{me}{path}&$skiptoken=replay{}", pages.len() + 1);
+            page["@odata.nextLink"] = Value::String(next);
+        }
+        pages.push(serde_json::to_vec(&page).expect("encode"));
+    }
+    println!("replay_url={me}");
+    std::io::stdout().flush().expect("stdout");
+    let pages = Arc::new(pages);
+    loop {
+        let (mut sock, _) = listener.accept().await.expect("accept");
+        let pages = pages.clone();
+        tokio::spawn(async move {
+            let (mut buf, mut chunk) = (Vec::new(), vec![0u8; 16384]);
+            loop {
+                // One request head (GETs: no body), then its page.
+                let end = loop {
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                    match sock.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+                buf.drain(..end);
+                let target = head.split(' ').nth(1).unwrap_or_default();
+                let after = target.split("skiptoken=replay").nth(1).unwrap_or_default();
+                let i: usize = after.split('&').next().and_then(|k| k.parse().ok()).unwrap_or(0);
+                let body = &pages[i.min(pages.len() - 1)];
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                    body.len()
+                );
+                if sock.write_all(head.as_bytes()).await.is_err() || sock.write_all(body).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
 /// One pass through the typed client, item by item as an application iterates.
 async fn typed(client: &Client) -> usize {
     let mut n = 0;
@@ -88,6 +153,9 @@ async fn main() {
     // Built first: it installs the TLS crypto provider reqwest needs.
     let client = Client::builder().base_url(&base).token(token.clone()).build().expect("client");
     let http = reqwest::Client::new();
+    if args.iter().any(|a| a == "--serve-replay") {
+        return serve_replay(&http, &base, &token).await;
+    }
     match arg("--once").as_deref() {
         Some("raw") => {
             println!("objects={}", raw(&http, &base, &token).await.0);

@@ -12,7 +12,7 @@ use entitlement::{Client, ErrorKind, Filter, RetryPolicy};
 mod common;
 
 use common::{admin, emulator};
-use entitlement_emulator::{ids, Fault};
+use entitlement_emulator::{ids, BucketProfile, Emulator, EmulatorConfig, Fault, ThrottleConfig};
 use futures_util::StreamExt;
 
 #[tokio::test]
@@ -156,14 +156,57 @@ async fn paging_follows_next_links_and_filters_escape_quotes() {
     assert!(first.next_link.is_some());
     let all: Vec<_> = client.list_catalogs().stream().collect().await;
     assert_eq!(all.len(), names.len() + 1);
-    assert!(all.iter().all(|r| r.is_ok()));
-    assert_eq!(client.list_catalogs().all().await.unwrap().len(), names.len() + 1);
+    // Three pages: the third is read ahead while the second is iterated.
+    let streamed: Vec<String> = all.into_iter().map(|r| r.unwrap().id.unwrap()).collect();
+    let listed: Vec<String> =
+        client.list_catalogs().all().await.unwrap().into_iter().map(|c| c.id.unwrap()).collect();
+    assert_eq!(streamed, listed, "every page's items once, in order");
+
 
     let hit = client.list_catalogs().filter_by(Filter::eq("displayName", "O'Brien team").unwrap()).send().await.unwrap();
     assert_eq!(hit.value.len(), 1);
     let injected = Filter::eq("displayName", "x' or displayName ne 'x").unwrap();
     let none = client.list_catalogs().filter_by(injected).send().await.unwrap();
     assert!(none.value.is_empty(), "filter injection changed the query");
+}
+
+/// `stream()` requests the first page, then each next one as the caller
+/// reaches it, and from the second page on the one after it ahead: a caller
+/// that stops within the first page costs no second request. Counted by the
+/// emulator's throttling report (active with buckets nobody exhausts).
+#[tokio::test]
+async fn stream_reads_ahead_from_the_second_page_on() {
+    let buckets = BucketProfile::parse("graph,app=100000/100000,tenant=100000/100000").unwrap();
+    let throttle = ThrottleConfig { buckets: Some(buckets), ..Default::default() };
+    let config = EmulatorConfig { page_size: 3, throttle, ..Default::default() };
+    let emu = Emulator::start(config).await.unwrap();
+    let client = admin(&emu);
+    for i in 0..9 {
+        let c = v1::AccessPackageCatalog { display_name: Some(format!("c{i}")), ..Default::default() };
+        client.create_catalog(&c).send().await.unwrap();
+    }
+    let requests = || async {
+        let url = format!("{}/_emulator/throttling", emu.base_url());
+        let text = reqwest::get(url).await.unwrap().text().await.unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["requests"].as_u64().unwrap()
+    };
+    // 10 catalogs, 4 pages: (items read, pages requested by then).
+    for (items, pages) in [(3, 1), (4, 3), (7, 4), (10, 4)] {
+        let before = requests().await;
+        let stream = client.list_catalogs().stream();
+        futures_util::pin_mut!(stream);
+        for _ in 0..items {
+            stream.next().await.unwrap().unwrap();
+        }
+        // A page read ahead arrives on its own time: wait for it (10 s at
+        // most), then a little longer for any request that should not come.
+        let t0 = Instant::now();
+        while requests().await - before < pages && t0.elapsed() < Duration::from_secs(10) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(requests().await - before, pages, "{items} items read: {pages} page(s) requested");
+    }
 }
 
 #[tokio::test]

@@ -168,30 +168,42 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         decode(&raw)
     }
 
-    /// Every item of every page, following `@odata.nextLink` lazily.
+    /// Every item of every page, following `@odata.nextLink`. From the
+    /// second page on, the next page is fetched and decoded on the runtime
+    /// while the caller works through the current one (a caller that stops
+    /// after the first page costs no extra request; dropping the stream
+    /// cancels a page in flight).
     pub fn stream(self) -> impl Stream<Item = Result<T>> + Send {
         enum State<T> {
             Start(ListRequest<T>),
-            Items(Client, std::vec::IntoIter<T>, Option<String>),
+            Items(Client, std::vec::IntoIter<T>, Next<T>),
             Done,
         }
         stream::unfold(State::Start(self), |mut state| async move {
             loop {
                 state = match state {
                     State::Start(req) => match req.send().await {
-                        Ok(p) => State::Items(req.client.clone(), p.value.into_iter(), p.next_link),
+                        Ok(p) => State::Items(req.client.clone(), p.value.into_iter(), Next::Link(p.next_link)),
                         Err(e) => return Some((Err(e), State::Done)),
                     },
                     State::Items(client, mut items, next) => {
                         if let Some(x) = items.next() {
                             return Some((Ok(x), State::Items(client, items, next)));
                         }
-                        match next {
-                            None => return None,
-                            Some(link) => match client.fetch_next(&link).await.and_then(|r| decode::<Page<T>>(&r)) {
-                                Ok(p) => State::Items(client, p.value.into_iter(), p.next_link),
-                                Err(e) => return Some((Err(e), State::Done)),
+                        let page = match next {
+                            Next::Link(None) => return None,
+                            Next::Link(Some(link)) => fetch_page::<T>(&client, &link).await,
+                            Next::Ahead(mut task) => match (&mut task.0).await {
+                                Ok(r) => r,
+                                Err(e) => Err(Error::internal(format!("the next page's task failed: {e}"))),
                             },
+                        };
+                        match page {
+                            Ok(p) => {
+                                let next = Next::ahead(&client, p.next_link);
+                                State::Items(client, p.value.into_iter(), next)
+                            }
+                            Err(e) => return Some((Err(e), State::Done)),
                         }
                     }
                     State::Done => return None,
@@ -212,5 +224,40 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
             next = p.next_link;
         }
         Ok(out)
+    }
+}
+
+async fn fetch_page<T: DeserializeOwned>(client: &Client, link: &str) -> Result<Page<T>> {
+    client.fetch_next(link).await.and_then(|r| decode::<Page<T>>(&r))
+}
+
+/// What comes after the current page of [`ListRequest::stream`].
+enum Next<T> {
+    /// The next page's link, not requested yet (`None`: the last page).
+    Link(Option<String>),
+    /// The next page, being fetched and decoded on the runtime.
+    Ahead(AbortOnDrop<Result<Page<T>>>),
+}
+
+/// A task that is cancelled when its handle is dropped.
+struct AbortOnDrop<R>(tokio::task::JoinHandle<R>);
+
+impl<R> Drop for AbortOnDrop<R> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Next<T> {
+    /// Starts fetching `link` on the current tokio runtime (outside one, it is
+    /// fetched when needed).
+    fn ahead(client: &Client, link: Option<String>) -> Next<T> {
+        match (link, tokio::runtime::Handle::try_current()) {
+            (Some(link), Ok(rt)) => {
+                let client = client.clone();
+                Next::Ahead(AbortOnDrop(rt.spawn(async move { fetch_page(&client, &link).await })))
+            }
+            (link, _) => Next::Link(link),
+        }
     }
 }
