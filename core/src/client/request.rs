@@ -169,14 +169,14 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     }
 
     /// Every item of every page, following `@odata.nextLink`. From the
-    /// second page on, the next page is fetched and decoded on the runtime
-    /// while the caller works through the current one (a caller that stops
+    /// second page on, the next page is fetched on the runtime while the
+    /// caller works through the current one (a caller that stops
     /// after the first page costs no extra request; dropping the stream
     /// cancels a page in flight).
     pub fn stream(self) -> impl Stream<Item = Result<T>> + Send {
         enum State<T> {
             Start(ListRequest<T>),
-            Items(Client, std::vec::IntoIter<T>, Next<T>),
+            Items(Client, std::vec::IntoIter<T>, Next),
             Done,
         }
         stream::unfold(State::Start(self), |mut state| async move {
@@ -193,8 +193,9 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
                         let page = match next {
                             Next::Link(None) => return None,
                             Next::Link(Some(link)) => fetch_page::<T>(&client, &link).await,
+                            // Decoded here, on the caller's task: the thread that frees the items builds them.
                             Next::Ahead(mut task) => match (&mut task.0).await {
-                                Ok(r) => r,
+                                Ok(r) => r.and_then(|raw| decode::<Page<T>>(&raw)),
                                 Err(e) => Err(Error::internal(format!("the next page's task failed: {e}"))),
                             },
                         };
@@ -232,11 +233,11 @@ async fn fetch_page<T: DeserializeOwned>(client: &Client, link: &str) -> Result<
 }
 
 /// What comes after the current page of [`ListRequest::stream`].
-enum Next<T> {
+enum Next {
     /// The next page's link, not requested yet (`None`: the last page).
     Link(Option<String>),
-    /// The next page, being fetched and decoded on the runtime.
-    Ahead(AbortOnDrop<Result<Page<T>>>),
+    /// The next page, being fetched on the runtime.
+    Ahead(AbortOnDrop<Result<RawResponse>>),
 }
 
 /// A task that is cancelled when its handle is dropped.
@@ -248,14 +249,14 @@ impl<R> Drop for AbortOnDrop<R> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Next<T> {
+impl Next {
     /// Starts fetching `link` on the current tokio runtime (outside one, it is
     /// fetched when needed).
-    fn ahead(client: &Client, link: Option<String>) -> Next<T> {
+    fn ahead(client: &Client, link: Option<String>) -> Next {
         match (link, tokio::runtime::Handle::try_current()) {
             (Some(link), Ok(rt)) => {
                 let client = client.clone();
-                Next::Ahead(AbortOnDrop(rt.spawn(async move { fetch_page(&client, &link).await })))
+                Next::Ahead(AbortOnDrop(rt.spawn(async move { client.fetch_next(&link).await })))
             }
             (link, _) => Next::Link(link),
         }

@@ -431,6 +431,26 @@ impl<'de> Seen<'de> for Spec<'de> {
     }
 }
 
+/// The next key of a model's key loop: `first` (read by a family already)
+/// or the map's next, told to `seen`.
+#[doc(hidden)]
+#[inline]
+pub fn next_key<'de, A: MapAccess<'de>, S: Seen<'de>>(
+    m: &mut A,
+    first: &mut Option<Key<'de>>,
+    seen: &mut S,
+) -> Result<Option<Key<'de>>, A::Error> {
+    let k = match first.take() {
+        Some(k) => k,
+        None => match m.next_key::<Key<'de>>()? {
+            Some(k) => k,
+            None => return Ok(None),
+        },
+    };
+    seen.see(&k)?;
+    Ok(Some(k))
+}
+
 /// The start of a family's object read on speculation.
 #[doc(hidden)]
 pub enum Head<'de> {
@@ -1046,15 +1066,7 @@ macro_rules! model {
                 mut first: Option<$crate::models::support::Key<'de>>,
                 seen: &mut S,
             ) -> Result<Self, A::Error> {
-                loop {
-                    let k = match first.take() {
-                        Some(k) => k,
-                        None => match m.next_key::<$crate::models::support::Key<'de>>()? {
-                            Some(k) => k,
-                            None => break,
-                        },
-                    };
-                    seen.see(&k)?;
+                while let Some(k) = $crate::models::support::next_key(m, &mut first, seen)? {
                     match k.as_str() {
                         $(
                             $json => {
@@ -1080,15 +1092,7 @@ macro_rules! model {
                 seen: &mut S,
             ) -> Result<(), A::Error> {
                 use $crate::models::support::Valid;
-                loop {
-                    let k = match first.take() {
-                        Some(k) => k,
-                        None => match m.next_key::<$crate::models::support::Key<'de>>()? {
-                            Some(k) => k,
-                            None => break,
-                        },
-                    };
-                    seen.see(&k)?;
+                while let Some(k) = $crate::models::support::next_key(m, &mut first, seen)? {
                     match k.as_str() {
                         $(
                             $json => {
