@@ -162,7 +162,6 @@ async fn paging_follows_next_links_and_filters_escape_quotes() {
         client.list_catalogs().all().await.unwrap().into_iter().map(|c| c.id.unwrap()).collect();
     assert_eq!(streamed, listed, "every page's items once, in order");
 
-
     let hit = client.list_catalogs().filter_by(Filter::eq("displayName", "O'Brien team").unwrap()).send().await.unwrap();
     assert_eq!(hit.value.len(), 1);
     let injected = Filter::eq("displayName", "x' or displayName ne 'x").unwrap();
